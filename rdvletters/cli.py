@@ -1,0 +1,209 @@
+"""Command line: parse, call the library, print. No logic of its own."""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .case import Case
+from .documents import prepare
+from .errors import InputError, RdvError
+from .frdates import now_paris, parse_when
+from .journal import CHANNELS
+from .logtable import to_csv, to_table
+
+
+def _fail(error: RdvError) -> None:
+    click.echo(f"Erreur : {error}", err=True)
+    if error.hint:
+        click.echo(f"Astuce : {error.hint}", err=True)
+    sys.exit(error.exit_code)
+
+
+class _Group(click.Group):
+    """Turns every expected failure into a French message and its exit code."""
+
+    def invoke(self, ctx: click.Context):  # type: ignore[override]
+        try:
+            return super().invoke(ctx)
+        except RdvError as error:
+            _fail(error)
+
+
+def _warn(messages: list[str]) -> None:
+    for message in messages:
+        click.echo(f"Attention : {message}", err=True)
+
+
+def _when(text: str | None, option: str = "--at"):
+    """Parse a date-time option; refuse the future (an attempt cannot be ahead of now)."""
+    if text is None:
+        return now_paris().replace(second=0, microsecond=0)
+    when = parse_when(text, option=option)
+    if when > now_paris() + timedelta(minutes=5):
+        raise InputError(f"{option} « {text} » : cette date est dans le futur.")
+    return when
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-C", "folder", type=click.Path(file_okay=False, path_type=Path), default=".",
+              show_default=True, help="Dossier de la personne (par défaut : le dossier courant).")
+@click.version_option(__version__, message="rdvletters %(version)s")
+@click.pass_context
+def cli(ctx: click.Context, folder: Path) -> None:
+    """Courriels, lettres recommandées et saisine du Défenseur des droits pour obtenir
+    un rendez-vous en préfecture, avec le journal daté de chaque démarche."""
+    ctx.obj = Case(folder)
+
+
+@cli.command()
+@click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--example", is_flag=True, help="Remplir avec le cas fictif d'exemple.")
+@click.pass_obj
+def init(case: Case, folder: Path | None, example: bool) -> None:
+    """Créer le dossier d'une personne avec un profil commenté à remplir."""
+    case = Case(folder) if folder else case
+    created = case.init(example=example)
+    click.echo(f"Dossier prêt : {case.root}")
+    for path in created[:3]:
+        click.echo(f"  {path}")
+    click.echo(f"Étape suivante : remplissez {case.profile_path}, puis "
+               f"rdvletters -C {case.root} check")
+
+
+@cli.command()
+@click.pass_obj
+def check(case: Case) -> None:
+    """Vérifier le profil : ce qui manque ou ne va pas."""
+    loaded = case.load()
+    _warn(loaded.warnings)
+    state = case.journal.read()
+    if state.torn is not None:
+        _warn([f"journal, ligne {state.torn_line} : ligne incomplète (rdvletters reparer)."])
+    d = loaded.profile.demandeur
+    click.echo(f"Profil valide : {d.nom_complet}, situation « {loaded.profile.situation} », "
+               f"{len(state.entries)} entrée(s) au journal.")
+
+
+@cli.command()
+@click.argument("channel", metavar="CANAL", type=click.Choice(list(CHANNELS)))
+@click.option("--at", "at", metavar="DATE", help='Date et heure : "2026-11-20 09:15" '
+              "(par défaut : maintenant).")
+@click.option("--message", "-m", default="", help="Ce qui s'est passé, ou le message affiché.")
+@click.option("--proof", "proofs", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Justificatif (capture d'écran, courriel…) ; copié dans pieces/.")
+@click.option("--witness", help="Nom du témoin (présentation au guichet).")
+@click.pass_obj
+def record(case: Case, channel: str, at: str | None, message: str, proofs: tuple[Path, ...],
+           witness: str | None) -> None:
+    """Noter une démarche (CANAL : web, email, counter, phone, letter, anef, ccc, pan,
+    defenseur, reply, appointment)."""
+    case.load()
+    entry = case.record(channel, _when(at), message, list(proofs), witness)
+    click.echo(f"Entrée n° {entry.n} : {CHANNELS[channel]}, {entry.when:%d/%m/%Y %H:%M}"
+               f"{f', {len(proofs)} justificatif(s) copié(s)' if proofs else ''}.")
+
+
+def _generated(case: Case, kind: str, fmt: str) -> None:
+    prepared = prepare(case, kind, fmt)
+    _warn(prepared.warnings)
+    if kind == "courriel":
+        click.echo(prepared.path.read_text(encoding="utf-8"))
+    click.echo(f"Document préparé : {prepared.path} (entrée n° {prepared.entry.n}).")
+    click.echo(f"Une fois envoyé, notez-le : rdvletters -C {case.root} sent {prepared.entry.n}"
+               + (' --tracking "1A …"' if kind == "lettre" else ""))
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["text"]), default="text", show_default=True)
+@click.pass_obj
+def email(case: Case, fmt: str) -> None:
+    """Préparer le courriel de la semaine au service des étrangers."""
+    _generated(case, "courriel", fmt)
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["docx", "text"]), default="docx",
+              show_default=True)
+@click.pass_obj
+def letter(case: Case, fmt: str) -> None:
+    """Préparer la lettre recommandée avec accusé de réception au préfet."""
+    _generated(case, "lettre", fmt)
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["docx", "text"]), default="docx",
+              show_default=True)
+@click.pass_obj
+def referral(case: Case, fmt: str) -> None:
+    """Préparer la saisine du délégué du Défenseur des droits."""
+    _generated(case, "saisine", fmt)
+
+
+@cli.command()
+@click.argument("number", metavar="N", type=int)
+@click.option("--at", "at", metavar="DATE", help="Date et heure de l'envoi (défaut : maintenant).")
+@click.option("--tracking", help="Numéro de la preuve de dépôt La Poste (1A 123 456 7890 1).")
+@click.option("--proof", "proofs", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Preuve de dépôt, copie du courriel envoyé…")
+@click.pass_obj
+def sent(case: Case, number: int, at: str | None, tracking: str | None,
+         proofs: tuple[Path, ...]) -> None:
+    """Noter que le document préparé n° N est parti."""
+    entry = case.record_sent(number, _when(at), tracking, list(proofs))
+    if entry.data["document"] == "lettre" and not tracking:
+        _warn(["notez le numéro de suivi de la lettre (--tracking) : c'est votre preuve."])
+    click.echo(f"Entrée n° {entry.n} : document n° {number} envoyé le "
+               f"{entry.when:%d/%m/%Y à %H:%M}.")
+
+
+@cli.command()
+@click.option("--csv", "as_csv", is_flag=True, help="Au format CSV (tableur).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Écrire dans ce fichier (jamais écrasé).")
+@click.pass_obj
+def log(case: Case, as_csv: bool, output: Path | None) -> None:
+    """Afficher le journal des démarches (--csv pour un tableur)."""
+    state = case.journal.read()
+    if state.torn is not None:
+        _warn([f"{case.journal.path}, ligne {state.torn_line} : ligne incomplète, non affichée "
+               "(rdvletters reparer la met de côté)."])
+    data = to_csv(state) if as_csv else (to_table(state) + "\n").encode("utf-8")
+    if output:
+        from .fsutil import write_new
+
+        write_new(output, data)
+        click.echo(f"Écrit : {output}")
+    elif as_csv:
+        click.get_binary_stream("stdout").write(data)
+    else:
+        click.echo(data.decode("utf-8"), nl=False)
+
+
+@cli.command()
+@click.pass_obj
+def reparer(case: Case) -> None:
+    """Mettre de côté une dernière ligne du journal incomplète (écriture interrompue)."""
+    side = case.journal.set_aside_torn_line()
+    if side is None:
+        click.echo("Le journal est intact : rien à réparer.")
+    else:
+        click.echo(f"Ligne incomplète mise de côté dans {side} ; les entrées complètes sont "
+                   "intactes.")
+
+
+def main() -> None:
+    """Entry point: expected errors are handled in ``_Group``; anything else is a bug."""
+    try:
+        cli.main(prog_name="rdvletters")
+    except Exception as exc:  # noqa: BLE001 - last resort, no traceback with personal data
+        if os.environ.get("RDVLETTERS_DEBUG"):
+            raise
+        click.echo(f"Erreur inattendue ({type(exc).__name__}). Relancez avec RDVLETTERS_DEBUG=1 "
+                   "pour le détail et signalez le problème.", err=True)
+        sys.exit(70)

@@ -1,0 +1,200 @@
+"""DOCX renderer: the document model laid out as a French letter on A4.
+
+Geometry (from the project's reference page, KOMA-Script NF and La Poste):
+sender block top left from 15 mm; recipient block in a frame at x 110 mm,
+y 50 mm, 85 x 30 mm (inside the right-hand window of a DL envelope), the
+registered-mail mention just above it; date under the window; « Objet » at the
+left margin near the first fold (99 mm); fold marks at 99 and 198 mm.
+Frames (``w:framePr``) are used because python-docx has no positioned boxes.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from docx import Document as new_docx
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.oxml.text.parfmt import CT_PPr
+from docx.shared import Mm, Pt, RGBColor
+from docx.text.paragraph import Paragraph
+
+from .model import Document
+
+TWIPS_PER_MM = 1440 / 25.4
+FONT = "Arial"
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Positions in millimetres from the top-left corner of the A4 page."""
+
+    margin_left: float = 20
+    margin_right: float = 20
+    margin_top: float = 15
+    margin_bottom: float = 18
+    sender_width: float = 85
+    window_x: float = 110
+    window_y: float = 50
+    window_w: float = 85
+    window_h: float = 30
+    mention_y: float = 43
+    date_y: float = 88
+    folds: tuple[float, ...] = (99, 198)
+
+
+def _twips(mm: float) -> str:
+    return str(round(mm * TWIPS_PER_MM))
+
+
+def _frame(paragraph: Paragraph, x: float, y: float, w: float, h: float | None = None) -> None:
+    """Pin a paragraph at page position (x, y) mm, as a Word frame."""
+    ppr = paragraph._p.get_or_add_pPr()
+    frame = OxmlElement("w:framePr")
+    attrs = {"w:w": _twips(w), "w:x": _twips(x), "w:y": _twips(y), "w:hAnchor": "page",
+             "w:vAnchor": "page", "w:wrap": "around"}
+    if h is not None:
+        attrs.update({"w:h": _twips(h), "w:hRule": "exact"})
+    for key, value in attrs.items():
+        frame.set(qn(key), value)
+    successors = CT_PPr._tag_seq[CT_PPr._tag_seq.index("w:framePr") + 1:]
+    ppr.insert_element_before(frame, *successors)
+
+
+def _top_border(paragraph: Paragraph) -> None:
+    """A thin top border: draws a fold mark exactly at the frame's top edge."""
+    ppr = paragraph._p.get_or_add_pPr()
+    borders = OxmlElement("w:pBdr")
+    top = OxmlElement("w:top")
+    for key, value in {"w:val": "single", "w:sz": "4", "w:space": "0",
+                       "w:color": "808080"}.items():
+        top.set(qn(key), value)
+    borders.append(top)
+    successors = CT_PPr._tag_seq[CT_PPr._tag_seq.index("w:pBdr") + 1:]
+    ppr.insert_element_before(borders, *successors)
+
+
+def _lines_paragraph(docx, lines: list[str], size: float, bold_first: bool = False) -> Paragraph:
+    paragraph = docx.add_paragraph()
+    paragraph.paragraph_format.space_after = Pt(0)
+    for i, line in enumerate(lines):
+        run = paragraph.add_run(line)
+        run.font.size = Pt(size)
+        run.bold = bold_first and i == 0
+        if i < len(lines) - 1:
+            run.add_break()
+    return paragraph
+
+
+def _setup(docx, doc: Document, layout: Layout) -> None:
+    section = docx.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.left_margin, section.right_margin = Mm(layout.margin_left), Mm(layout.margin_right)
+    section.top_margin, section.bottom_margin = Mm(layout.margin_top), Mm(layout.margin_bottom)
+    normal = docx.styles["Normal"]
+    normal.font.name = FONT
+    normal.font.size = Pt(10.5)
+    rpr = normal.element.get_or_add_rPr()
+    lang = OxmlElement("w:lang")
+    lang.set(qn("w:val"), "fr-FR")
+    rpr.append(lang)
+    normal.paragraph_format.space_after = Pt(5)
+    props = docx.core_properties
+    props.title = doc.text("objet")
+    props.author = props.last_modified_by = " ".join(doc.lines("signature")[:1])
+    props.comments = ""
+
+
+def _header_blocks(docx, doc: Document, layout: Layout) -> None:
+    """Sender, mention, recipient and fold marks: all pinned to the page."""
+    sender = _lines_paragraph(docx, doc.lines("expediteur"), 10, bold_first=True)
+    _frame(sender, layout.margin_left, layout.margin_top, layout.sender_width)
+    if doc.lines("mention"):
+        mention = _lines_paragraph(docx, doc.lines("mention"), 9, bold_first=True)
+        _frame(mention, layout.window_x, layout.mention_y, layout.window_w, 6)
+    recipient = _lines_paragraph(docx, doc.lines("destinataire"), 10)
+    _frame(recipient, layout.window_x, layout.window_y, layout.window_w, layout.window_h)
+    for y in layout.folds:
+        mark = docx.add_paragraph()
+        mark.paragraph_format.space_after = Pt(0)
+        mark.add_run("").font.size = Pt(1)
+        _frame(mark, 3, y, 6, 1)
+        _top_border(mark)
+
+
+def _body(docx, doc: Document, layout: Layout) -> None:
+    indent = Mm(layout.window_x - layout.margin_left)
+    date = docx.add_paragraph(doc.text("lieu_date"))
+    date.paragraph_format.space_before = Mm(layout.date_y - layout.margin_top)
+    date.paragraph_format.left_indent = indent
+    date.paragraph_format.space_after = Pt(14)
+    objet = docx.add_paragraph()
+    objet.add_run("Objet : ").bold = True
+    objet.add_run(doc.text("objet")).bold = True
+    objet.paragraph_format.space_after = Pt(12)
+    for block in doc.blocks("corps"):
+        if block.kind == "h":
+            p = docx.add_paragraph()
+            p.add_run(block.text).bold = True
+            p.paragraph_format.space_before = Pt(8)
+            p.paragraph_format.keep_with_next = True
+        elif block.kind == "li":
+            p = docx.add_paragraph(block.text, style="List Bullet")
+            p.paragraph_format.space_after = Pt(2)
+        else:
+            p = docx.add_paragraph(block.text)
+            p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    for i, line in enumerate(doc.lines("signature")):
+        p = docx.add_paragraph(line)
+        p.paragraph_format.left_indent = indent
+        p.paragraph_format.keep_with_next = True
+        if i == 0:
+            p.paragraph_format.space_before = Pt(10)
+    spacer = docx.add_paragraph()
+    spacer.paragraph_format.space_after = Mm(18)  # room for the handwritten signature
+    if doc.lines("pj"):
+        head = docx.add_paragraph()
+        head.add_run("P.J. :").bold = True
+        head.paragraph_format.keep_with_next = True
+        head.paragraph_format.space_after = Pt(2)
+        for item in doc.lines("pj"):
+            p = docx.add_paragraph(f"– {item}")
+            p.paragraph_format.left_indent = Mm(5)
+            p.paragraph_format.space_after = Pt(0)
+            p.runs[0].font.size = Pt(9.5)
+
+
+def _footer(docx, doc: Document) -> None:
+    """Page numbers (and the small print of the ``pied`` section, if any)."""
+    paragraph = docx.sections[0].footer.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    text = "  ".join(doc.lines("pied"))
+    if text:
+        run = paragraph.add_run(text + "   ")
+        run.font.size = Pt(7)
+        run.font.color.rgb = RGBColor(0x60, 0x60, 0x60)
+    for label, field in (("page ", "PAGE"), (" / ", "NUMPAGES")):
+        paragraph.add_run(label).font.size = Pt(8)
+        simple = OxmlElement("w:fldSimple")
+        simple.set(qn("w:instr"), field)
+        inner = OxmlElement("w:r")
+        text_el = OxmlElement("w:t")
+        text_el.text = "1"
+        inner.append(text_el)
+        simple.append(inner)
+        paragraph._p.append(simple)
+
+
+def render_docx(doc: Document, layout: Layout | None = None) -> bytes:
+    """DOCX bytes of a letter (``lettre`` or ``saisine``)."""
+    layout = layout or Layout()
+    docx = new_docx()
+    _setup(docx, doc, layout)
+    _header_blocks(docx, doc, layout)
+    _body(docx, doc, layout)
+    _footer(docx, doc)
+    buffer = io.BytesIO()
+    docx.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,53 @@
+"""One exception type per kind of failure, each with its own exit code.
+
+The CLI prints ``str(error)`` and exits with ``error.exit_code``; messages are in
+French, name the file, line or field at fault, and never echo personal data.
+"""
+
+from __future__ import annotations
+
+
+class RdvError(Exception):
+    """Base class: an expected failure that the user can act on."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.hint = hint
+
+
+class InputError(RdvError):
+    """The profile or a command-line value is invalid."""
+
+    exit_code = 2
+
+
+class CaseError(RdvError):
+    """The case folder is missing, incomplete, or would be overwritten."""
+
+    exit_code = 3
+
+
+class JournalError(RdvError):
+    """The journal cannot be read or appended to safely."""
+
+    exit_code = 4
+
+
+class OutputExistsError(RdvError):
+    """A file the tool would write already exists; it is never overwritten."""
+
+    exit_code = 5
+
+
+class SendError(RdvError):
+    """The SMTP server refused or could not be reached; nothing was recorded as sent."""
+
+    exit_code = 6
+
+
+class ToolMissingError(RdvError):
+    """An external program (LibreOffice) is needed but not installed."""
+
+    exit_code = 7

@@ -1,0 +1,79 @@
+"""Dates and times written the French way, in Europe/Paris time.
+
+Babel gives month names but writes "1 décembre"; French writes "1er décembre".
+Times are written "09 h 15". Naive datetimes are never formatted: they would be
+taken as UTC.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date
+
+from .errors import InputError
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def now_paris() -> datetime:
+    """The current time in Paris, timezone-aware."""
+    return datetime.now(PARIS)
+
+
+def _day(d: date) -> str:
+    return "1er" if d.day == 1 else str(d.day)
+
+
+def jour(d: date) -> str:
+    """``1er décembre 2026``."""
+    return f"{_day(d)} {format_date(d, 'MMMM y', locale='fr_FR')}"
+
+
+def jour_complet(d: date) -> str:
+    """``mardi 1er décembre 2026``."""
+    return f"{format_date(d, 'EEEE', locale='fr_FR')} {jour(d)}"
+
+
+def heure(dt: datetime) -> str:
+    """``09 h 15`` in Paris time."""
+    local = dt.astimezone(PARIS)
+    return f"{local:%H} h {local:%M}"
+
+
+def date_heure(dt: datetime) -> str:
+    """``vendredi 27 novembre 2026 à 09 h 15`` in Paris time."""
+    local = dt.astimezone(PARIS)
+    return f"{jour_complet(local.date())} à {heure(local)}"
+
+
+def date_courte(d: date) -> str:
+    """``12/04/1990``."""
+    return f"{d:%d/%m/%Y}"
+
+
+_WHEN = re.compile(
+    r"^\s*(?:(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})|(?P<d2>\d{1,2})/(?P<m2>\d{1,2})/(?P<y2>\d{4}))"
+    r"(?:[ T]+(?P<H>\d{1,2})(?:[:h]|\s*h\s*)(?P<M>\d{2}))?\s*$"
+)
+
+
+def parse_when(text: str, *, option: str = "--at") -> datetime:
+    """Read ``2026-11-20 09:15`` or ``20/11/2026 09h15`` as Paris time.
+
+    A date alone is refused for attempts: the hour is part of the evidence.
+    """
+    match = _WHEN.match(text)
+    if not match or match["H"] is None:
+        raise InputError(
+            f"{option} « {text} » : date et heure attendues, par exemple "
+            f'{option} "2026-11-20 09:15" ou {option} "20/11/2026 09:15".'
+        )
+    y, m, d = (match["y"], match["m"], match["d"]) if match["y"] else (
+        match["y2"], match["m2"], match["d2"])
+    try:
+        return datetime(int(y), int(m), int(d), int(match["H"]), int(match["M"]), tzinfo=PARIS)
+    except ValueError as exc:
+        raise InputError(f"{option} « {text} » : cette date n'existe pas ({exc}).") from None

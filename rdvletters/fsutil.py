@@ -1,0 +1,60 @@
+"""Private, non-destructive file writes.
+
+Everything the tool creates holds personal data, so files are created 0600 and
+folders 0700, and a file that already exists is never replaced.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from .errors import OutputExistsError
+
+FILE_MODE = 0o600
+DIR_MODE = 0o700
+
+
+def private_dir(path: Path) -> Path:
+    """Create ``path`` (and parents) readable by the owner only."""
+    path.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+    os.chmod(path, DIR_MODE)  # mkdir's mode is masked by the umask
+    return path
+
+
+def write_new(path: Path, data: bytes) -> Path:
+    """Write ``data`` to a file that must not exist yet (O_EXCL), mode 0600."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    except FileExistsError:
+        raise OutputExistsError(
+            f"Le fichier {path} existe déjà : il n'est jamais écrasé.",
+            hint="Renommez ou déplacez le fichier existant, puis recommencez.",
+        ) from None
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    return path
+
+
+def write_unique(folder: Path, stem: str, suffix: str, data: bytes) -> Path:
+    """Write ``data`` as ``stem+suffix`` in ``folder``, adding ``_2``, ``_3``… if taken."""
+    private_dir(folder)
+    for n in range(1, 1000):
+        name = f"{stem}{suffix}" if n == 1 else f"{stem}_{n}{suffix}"
+        try:
+            return write_new(folder / name, data)
+        except OutputExistsError:
+            continue
+    raise OutputExistsError(f"Trop de fichiers nommés {stem}* dans {folder}.")
+
+
+def sha256_file(path: Path) -> str:
+    """SHA-256 of a file, read in chunks so large scans do not fill memory."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 16), b""):
+            digest.update(chunk)
+    return digest.hexdigest()

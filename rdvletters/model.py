@@ -1,0 +1,116 @@
+"""The document model: named sections of lines, independent of the output format.
+
+A template renders plain text in which a line ``[[name]]`` opens a section
+(``expediteur``, ``destinataire``, ``objet``, ``corps``…). Inside the body, a
+blank line separates paragraphs, ``- `` starts a list item and ``# `` a
+heading. Each renderer (text, DOCX) places the same sections in its own way, so
+every sentence is written once, in the template.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .errors import RdvError
+
+SECTIONS = (
+    "a",             # e-mail recipient
+    "expediteur",    # sender block, top left
+    "mention",       # « Lettre recommandée avec accusé de réception »
+    "destinataire",  # address in the envelope window
+    "lieu_date",     # « Bobigny, le 1er décembre 2026 »
+    "objet",
+    "corps",
+    "signature",
+    "pj",            # enclosures
+    "pied",          # small print at the foot of the page
+)
+_MARKER = re.compile(r"^\[\[\s*([a-z_]+)\s*\]\]\s*$")
+NBSP = "\u00a0"
+_TYPO = (
+    (re.compile(r"« "), "«" + NBSP),
+    (re.compile(r" ([»:;?!])"), NBSP + r"\1"),
+    (re.compile(r"\bn° "), "n°" + NBSP),
+    (re.compile(r"\b([RLD])\. (?=\d)"), r"\1." + NBSP),
+)
+
+
+def typographic(line: str) -> str:
+    """Non-breaking spaces where French typography wants them (« x », n° 5, R. 431-3)."""
+    for pattern, replacement in _TYPO:
+        line = pattern.sub(replacement, line)
+    return line
+
+
+@dataclass(frozen=True)
+class Block:
+    """One body element: ``p`` paragraph, ``li`` list item, ``h`` heading."""
+
+    kind: str
+    text: str
+
+
+@dataclass
+class Document:
+    """A rendered document: which kind it is and its sections' lines."""
+
+    kind: str
+    sections: dict[str, list[str]] = field(default_factory=dict)
+
+    def lines(self, name: str) -> list[str]:
+        """Non-blank lines of a section (address blocks, signature…)."""
+        return [ln.strip() for ln in self.sections.get(name, []) if ln.strip()]
+
+    def text(self, name: str) -> str:
+        """A one-line section (objet, lieu_date) as a single string."""
+        return " ".join(self.lines(name))
+
+    def blocks(self, name: str) -> list[Block]:
+        """Paragraphs, list items and headings of a section."""
+        blocks: list[Block] = []
+        current: list[str] = []
+
+        def flush() -> None:
+            if current:
+                blocks.append(Block("p", " ".join(current)))
+                current.clear()
+
+        for raw in self.sections.get(name, []):
+            line = raw.strip()
+            if not line:
+                flush()
+            elif line.startswith("- "):
+                flush()
+                blocks.append(Block("li", line[2:].strip()))
+            elif line.startswith("# "):
+                flush()
+                blocks.append(Block("h", line[2:].strip()))
+            else:
+                current.append(line)
+        flush()
+        return blocks
+
+
+def parse_document(kind: str, rendered: str, template: str, typo: bool = True) -> Document:
+    """Split a rendered template into sections; ``typo`` adds French non-breaking spaces."""
+    doc = Document(kind)
+    current: list[str] | None = None
+    for number, line in enumerate(rendered.splitlines(), start=1):
+        match = _MARKER.match(line)
+        if match:
+            name = match[1]
+            if name not in SECTIONS:
+                raise RdvError(
+                    f"modèle {template} : section inconnue [[{name}]] "
+                    f"(ligne {number} du texte produit) ; sections : {', '.join(SECTIONS)}."
+                )
+            current = doc.sections.setdefault(name, [])
+        elif current is not None:
+            current.append(typographic(line) if typo else line)
+        elif line.strip():
+            raise RdvError(
+                f"modèle {template} : du texte précède la première section [[…]] "
+                f"(ligne {number} du texte produit)."
+            )
+    return doc

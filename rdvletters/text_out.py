@@ -1,0 +1,69 @@
+"""Plain-text renderer: the document model as a readable .txt (or e-mail body).
+
+Letters are wrapped at 78 columns for printing from any editor; e-mail bodies
+keep one line per paragraph so that mail clients reflow them.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+from .model import Document
+
+WIDTH = 78
+RIGHT = 42  # column where the recipient block and date start in a text letter
+
+
+def _wrap(text: str, **options: str) -> list[str]:
+    """Wrap at WIDTH, never inside a hyphenated word or an e-mail address."""
+    return textwrap.wrap(text, WIDTH, break_on_hyphens=False, **options)
+
+
+def _body(doc: Document, name: str, wrap: bool) -> list[str]:
+    """Paragraphs separated by blank lines; consecutive list items stay together."""
+    out: list[str] = []
+    previous = None
+    for block in doc.blocks(name):
+        if previous is not None and not (previous == "li" == block.kind):
+            out.append("")
+        if block.kind == "h":
+            out.append(block.text.upper())
+        elif block.kind == "li":
+            out += (_wrap(block.text, initial_indent="  - ", subsequent_indent="    ")
+                    if wrap else [f"- {block.text}"])
+        else:
+            out += _wrap(block.text) if wrap else [block.text]
+        previous = block.kind
+    return [*out, ""] if out else out
+
+
+def email_text(doc: Document) -> str:
+    """``À :`` / ``Objet :`` header lines, then the unwrapped body and signature."""
+    lines = [f"À : {doc.text('a')}", f"Objet : {doc.text('objet')}", ""]
+    lines += _body(doc, "corps", wrap=False)
+    lines += doc.lines("signature")
+    if doc.lines("pj"):
+        lines += ["", "Pièces jointes :"] + [f"- {p}" for p in doc.lines("pj")]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def letter_text(doc: Document) -> str:
+    """A letter laid out in text: sender left, recipient and date indented, body wrapped."""
+    pad = " " * RIGHT
+    lines = doc.lines("expediteur") + [""]
+    lines += [pad + ln for ln in doc.lines("mention") + doc.lines("destinataire")] + [""]
+    lines += [pad + doc.text("lieu_date"), ""]
+    lines += _wrap(f"Objet : {doc.text('objet')}", subsequent_indent="        ")
+    lines += [""] + _body(doc, "corps", wrap=True)
+    lines += [pad + ln for ln in doc.lines("signature")]
+    if doc.lines("pj"):
+        lines += ["", "P.J. :"] + [f"  - {p}" for p in doc.lines("pj")]
+    if doc.lines("pied"):
+        lines += [""] + doc.lines("pied")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def render_text(doc: Document) -> bytes:
+    """UTF-8 bytes of the text version of any document."""
+    text = email_text(doc) if doc.kind == "courriel" else letter_text(doc)
+    return text.encode("utf-8")
