@@ -17,13 +17,22 @@ from docx import Document as new_docx
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.oxml.text.parfmt import CT_PPr
 from docx.shared import Mm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
 from .model import Document
 
 TWIPS_PER_MM = 1440 / 25.4
+# Order of w:pPr children in the OOXML schema (python-docx keeps it private).
+PPR_ORDER = (
+    "w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:framePr",
+    "w:widowControl", "w:numPr", "w:suppressLineNumbers", "w:pBdr", "w:shd", "w:tabs",
+    "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct", "w:topLinePunct",
+    "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd", "w:snapToGrid",
+    "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap",
+    "w:jc", "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl",
+    "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange",
+)
 FONT = "Arial"
 
 
@@ -49,9 +58,15 @@ def _twips(mm: float) -> str:
     return str(round(mm * TWIPS_PER_MM))
 
 
+def _insert(paragraph: Paragraph, element) -> None:
+    """Add a w:pPr child at its schema position (Word rejects misordered ones)."""
+    tag = element.tag.split("}")[1]
+    successors = PPR_ORDER[PPR_ORDER.index(f"w:{tag}") + 1:]
+    paragraph._p.get_or_add_pPr().insert_element_before(element, *successors)
+
+
 def _frame(paragraph: Paragraph, x: float, y: float, w: float, h: float | None = None) -> None:
     """Pin a paragraph at page position (x, y) mm, as a Word frame."""
-    ppr = paragraph._p.get_or_add_pPr()
     frame = OxmlElement("w:framePr")
     attrs = {"w:w": _twips(w), "w:x": _twips(x), "w:y": _twips(y), "w:hAnchor": "page",
              "w:vAnchor": "page", "w:wrap": "around"}
@@ -59,21 +74,18 @@ def _frame(paragraph: Paragraph, x: float, y: float, w: float, h: float | None =
         attrs.update({"w:h": _twips(h), "w:hRule": "exact"})
     for key, value in attrs.items():
         frame.set(qn(key), value)
-    successors = CT_PPr._tag_seq[CT_PPr._tag_seq.index("w:framePr") + 1:]
-    ppr.insert_element_before(frame, *successors)
+    _insert(paragraph, frame)
 
 
 def _top_border(paragraph: Paragraph) -> None:
     """A thin top border: draws a fold mark exactly at the frame's top edge."""
-    ppr = paragraph._p.get_or_add_pPr()
     borders = OxmlElement("w:pBdr")
     top = OxmlElement("w:top")
     for key, value in {"w:val": "single", "w:sz": "4", "w:space": "0",
                        "w:color": "808080"}.items():
         top.set(qn(key), value)
     borders.append(top)
-    successors = CT_PPr._tag_seq[CT_PPr._tag_seq.index("w:pBdr") + 1:]
-    ppr.insert_element_before(borders, *successors)
+    _insert(paragraph, borders)
 
 
 def _lines_paragraph(docx, lines: list[str], size: float, bold_first: bool = False) -> Paragraph:
@@ -134,6 +146,7 @@ def _body(docx, doc: Document, layout: Layout) -> None:
     objet.add_run("Objet : ").bold = True
     objet.add_run(doc.text("objet")).bold = True
     objet.paragraph_format.space_after = Pt(12)
+    previous = None
     for block in doc.blocks("corps"):
         if block.kind == "h":
             p = docx.add_paragraph()
@@ -146,6 +159,9 @@ def _body(docx, doc: Document, layout: Layout) -> None:
         else:
             p = docx.add_paragraph(block.text)
             p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+        if previous == "li" and block.kind != "li":
+            p.paragraph_format.space_before = Pt(6)  # air after a list
+        previous = block.kind
     for i, line in enumerate(doc.lines("signature")):
         p = docx.add_paragraph(line)
         p.paragraph_format.left_indent = indent

@@ -163,7 +163,6 @@ _MESSAGES = {
     "model_type": "une suite de champs est attendue (sous-clés indentées)",
     "string_type": "un texte est attendu",
     "int_parsing": "un nombre entier est attendu",
-    "string_too_short": "ne doit pas être vide",
 }
 
 
@@ -171,14 +170,16 @@ def _describe(err: dict[str, Any]) -> str:
     kind = err["type"]
     loc = tuple(str(p) for p in err["loc"])
     if kind == "literal_error":
-        expected = err.get("ctx", {}).get("expected", "")
+        expected = str(err.get("ctx", {}).get("expected", "")).replace(" or ", " ou ")
         return f"valeur inconnue ; valeurs possibles : {expected}"
     if kind == "string_pattern_mismatch":
         if loc[-1] == "numero_etranger":
             return "le numéro d'étranger (AGDREF) compte 10 chiffres ; laissez vide si vous n'en avez pas"
         return "adresse électronique invalide (attendu : nom@domaine.fr)"
-    if kind == "too_short":
-        return "au moins deux lignes sont attendues (rue, puis code postal et ville)"
+    if kind == "too_short" and loc[-1] == "adresse":
+        return "au moins deux lignes sont attendues : [rue, code postal et ville]"
+    if kind in ("too_short", "string_too_short"):
+        return "champ obligatoire vide : à remplir"
     if kind in ("greater_than_equal", "less_than_equal"):
         return "nombre hors des limites (entre 1 et 90)"
     if kind == "value_error":

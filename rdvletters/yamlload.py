@@ -66,7 +66,7 @@ def _decode(path: Path, raw: bytes) -> str:
 
 
 def _build(path: Path, node: yaml.Node, loc: Loc, lines: dict[Loc, int]) -> Any:
-    lines[loc] = node.start_mark.line + 1
+    lines.setdefault(loc, node.start_mark.line + 1)  # a key's own line wins over its value's
     if node.tag not in PLAIN_TAGS:
         raise _error(
             path, lines[loc],
@@ -89,6 +89,7 @@ def _build(path: Path, node: yaml.Node, loc: Loc, lines: dict[Loc, int]) -> Any:
                 f"la clé « {'.'.join(map(str, (*loc, key)))} » apparaît deux fois "
                 f"(déjà à la ligne {first}) ; gardez-en une seule.",
             )
+        lines[(*loc, key)] = key_node.start_mark.line + 1
         result[key] = _build(path, value_node, (*loc, key), lines)
     return result
 

@@ -1,0 +1,68 @@
+"""Shared fixtures: an isolated HOME, a fresh copy of the example case, a CLI runner."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from rdvletters.cli import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "aminata"
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path_factory, monkeypatch):
+    """No test reads or writes the real user's folders."""
+    home = tmp_path_factory.mktemp("home")
+    for var, sub in (("HOME", ""), ("XDG_CONFIG_HOME", ".config"), ("XDG_DATA_HOME", ".local")):
+        monkeypatch.setenv(var, str(home / sub))
+    return home
+
+
+@pytest.fixture
+def run():
+    """Invoke the CLI in-process; returns click's Result (stdout and stderr apart)."""
+    runner = CliRunner()
+
+    def invoke(*args: str | os.PathLike):
+        return runner.invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+    return invoke
+
+
+@pytest.fixture
+def case(tmp_path, run) -> Path:
+    """A case folder initialised from the bundled example."""
+    folder = tmp_path / "aminata"
+    result = run("init", "--example", folder)
+    assert result.exit_code == 0, result.output
+    return folder
+
+
+def journal_lines(folder: Path) -> list[dict]:
+    """Parsed journal entries of a case."""
+    text = (folder / "journal.jsonl").read_text(encoding="utf-8")
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+def installed_cli() -> list[str]:
+    """The installed ``rdvletters`` command next to this interpreter."""
+    exe = Path(sys.executable).parent / "rdvletters"
+    found = str(exe) if exe.exists() else shutil.which("rdvletters")
+    assert found, "the rdvletters command is not installed (pip install -e '.[test]')"
+    return [found]
+
+
+def run_installed(*args: str | os.PathLike, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        installed_cli() + [str(a) for a in args], capture_output=True, text=True, cwd=cwd,
+        timeout=120,
+    )
