@@ -224,7 +224,9 @@ def validate(located: Located, path: Path) -> LoadedProfile:
             messages.append(f"{where}, champ « {field} » : {_describe(err)}")
         raise InputError("\n".join(messages), hint="Corrigez le profil puis relancez.") from None
     warnings = _address_warnings("demandeur.adresse", profile.demandeur.adresse)
-    warnings += _address_warnings("prefecture.adresse", profile.prefecture.adresse)
+    pref = profile.prefecture
+    recipient = [pref.nom, *([pref.service] if pref.service else []), *pref.adresse]
+    warnings += _address_warnings("prefecture (nom, service, adresse)", recipient)
     warnings += _address_warnings("defenseur.adresse", profile.defenseur.adresse)
     if profile.prefecture.courriel is None:
         warnings.append("prefecture.courriel est vide : le courriel n'aura pas de destinataire.")

@@ -11,7 +11,7 @@ import textwrap
 from .model import Document
 
 WIDTH = 78
-RIGHT = 42  # column where the recipient block and date start in a text letter
+RIGHT = 40  # column of the recipient block and date: 40 + 38 (La Poste line) = 78
 
 
 def _wrap(text: str, **options: str) -> list[str]:
@@ -51,7 +51,8 @@ def letter_text(doc: Document) -> str:
     """A letter laid out in text: sender left, recipient and date indented, body wrapped."""
     pad = " " * RIGHT
     lines = doc.lines("expediteur") + [""]
-    lines += [pad + ln for ln in doc.lines("mention") + doc.lines("destinataire")] + [""]
+    lines += [ln.upper() for ln in doc.lines("mention")]
+    lines += [pad + ln for ln in doc.lines("destinataire")] + [""]
     lines += [pad + doc.text("lieu_date"), ""]
     lines += _wrap(f"Objet : {doc.text('objet')}", subsequent_indent="        ")
     lines += [""] + _body(doc, "corps", wrap=True)
