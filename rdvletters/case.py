@@ -126,15 +126,17 @@ class Case:
         self, document: str, fmt: str, path: Path, when: datetime, **extra: Any
     ) -> Entry:
         """Journal a generated document as prepared (not sent)."""
-        return self.journal.append({
-            "type": "document",
-            "document": document,
-            "format": fmt,
-            "date": when.isoformat(timespec="seconds"),
-            "fichier": path.relative_to(self.root).as_posix(),
-            "sha256": sha256_file(path),
-            **extra,
-        })
+        return self.journal.append(
+            {
+                "type": "document",
+                "document": document,
+                "format": fmt,
+                "date": when.isoformat(timespec="seconds"),
+                "fichier": path.relative_to(self.root).as_posix(),
+                "sha256": sha256_file(path),
+                **extra,
+            }
+        )
 
     def record_sent(
         self,
@@ -168,4 +170,3 @@ class Case:
         entry.update(extra)
         entry["pieces"] = [self._copy_proof(p, when, channel) for p in proofs]
         return self.journal.append(entry)
-

@@ -51,8 +51,14 @@ def _when(text: str | None, option: str = "--at"):
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("-C", "folder", type=click.Path(file_okay=False, path_type=Path), default=".",
-              show_default=True, help="Dossier de la personne (par défaut : le dossier courant).")
+@click.option(
+    "-C",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    show_default=True,
+    help="Dossier de la personne (par défaut : le dossier courant).",
+)
 @click.version_option(__version__, message="rdvletters %(version)s")
 @click.pass_context
 def cli(ctx: click.Context, folder: Path) -> None:
@@ -72,8 +78,9 @@ def init(case: Case, folder: Path | None, example: bool) -> None:
     click.echo(f"Dossier prêt : {case.root}")
     for path in created[:3]:
         click.echo(f"  {path}")
-    click.echo(f"Étape suivante : remplissez {case.profile_path}, puis "
-               f"rdvletters -C {case.root} check")
+    click.echo(
+        f"Étape suivante : remplissez {case.profile_path}, puis rdvletters -C {case.root} check"
+    )
 
 
 @cli.command()
@@ -86,27 +93,46 @@ def check(case: Case) -> None:
     if state.torn is not None:
         _warn([f"journal, ligne {state.torn_line} : ligne incomplète (rdvletters reparer)."])
     d = loaded.profile.demandeur
-    click.echo(f"Profil valide : {d.nom_complet}, situation « {loaded.profile.situation} », "
-               f"{len(state.entries)} entrée(s) au journal.")
+    click.echo(
+        f"Profil valide : {d.nom_complet}, situation « {loaded.profile.situation} », "
+        f"{len(state.entries)} entrée(s) au journal."
+    )
 
 
 @cli.command()
 @click.argument("channel", metavar="CANAL", type=click.Choice(list(CHANNELS)))
-@click.option("--at", "at", metavar="DATE", help='Date et heure : "2026-11-20 09:15" '
-              "(par défaut : maintenant).")
+@click.option(
+    "--at",
+    "at",
+    metavar="DATE",
+    help='Date et heure : "2026-11-20 09:15" (par défaut : maintenant).',
+)
 @click.option("--message", "-m", default="", help="Ce qui s'est passé, ou le message affiché.")
-@click.option("--proof", "proofs", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Justificatif (capture d'écran, courriel…) ; copié dans pieces/.")
+@click.option(
+    "--proof",
+    "proofs",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Justificatif (capture d'écran, courriel…) ; copié dans pieces/.",
+)
 @click.option("--witness", help="Nom du témoin (présentation au guichet).")
 @click.pass_obj
-def record(case: Case, channel: str, at: str | None, message: str, proofs: tuple[Path, ...],
-           witness: str | None) -> None:
+def record(
+    case: Case,
+    channel: str,
+    at: str | None,
+    message: str,
+    proofs: tuple[Path, ...],
+    witness: str | None,
+) -> None:
     """Noter une démarche (CANAL : web, email, counter, phone, letter, anef, ccc, pan,
     defenseur, reply, appointment)."""
     case.load()
     entry = case.record(channel, _when(at), message, list(proofs), witness)
-    click.echo(f"Entrée n° {entry.n} : {CHANNELS[channel]}, {entry.when:%d/%m/%Y %H:%M}"
-               f"{f', {len(proofs)} justificatif(s) copié(s)' if proofs else ''}.")
+    click.echo(
+        f"Entrée n° {entry.n} : {CHANNELS[channel]}, {entry.when:%d/%m/%Y %H:%M}"
+        f"{f', {len(proofs)} justificatif(s) copié(s)' if proofs else ''}."
+    )
 
 
 def _generated(case: Case, kind: str, fmt: str) -> None:
@@ -115,8 +141,10 @@ def _generated(case: Case, kind: str, fmt: str) -> None:
     if kind == "courriel":
         click.echo(prepared.path.read_text(encoding="utf-8"))
     click.echo(f"Document préparé : {prepared.path} (entrée n° {prepared.entry.n}).")
-    click.echo(f"Une fois envoyé, notez-le : rdvletters -C {case.root} sent {prepared.entry.n}"
-               + (' --tracking "1A …"' if kind == "lettre" else ""))
+    click.echo(
+        f"Une fois envoyé, notez-le : rdvletters -C {case.root} sent {prepared.entry.n}"
+        + (' --tracking "1A …"' if kind == "lettre" else "")
+    )
 
 
 @cli.command()
@@ -128,8 +156,9 @@ def email(case: Case, fmt: str) -> None:
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["docx", "text"]), default="docx",
-              show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["docx", "text"]), default="docx", show_default=True
+)
 @click.pass_obj
 def letter(case: Case, fmt: str) -> None:
     """Préparer la lettre recommandée avec accusé de réception au préfet."""
@@ -137,8 +166,9 @@ def letter(case: Case, fmt: str) -> None:
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["docx", "text"]), default="docx",
-              show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["docx", "text"]), default="docx", show_default=True
+)
 @click.pass_obj
 def referral(case: Case, fmt: str) -> None:
     """Préparer la saisine du délégué du Défenseur des droits."""
@@ -149,30 +179,45 @@ def referral(case: Case, fmt: str) -> None:
 @click.argument("number", metavar="N", type=int)
 @click.option("--at", "at", metavar="DATE", help="Date et heure de l'envoi (défaut : maintenant).")
 @click.option("--tracking", help="Numéro de la preuve de dépôt La Poste (1A 123 456 7890 1).")
-@click.option("--proof", "proofs", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Preuve de dépôt, copie du courriel envoyé…")
+@click.option(
+    "--proof",
+    "proofs",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Preuve de dépôt, copie du courriel envoyé…",
+)
 @click.pass_obj
-def sent(case: Case, number: int, at: str | None, tracking: str | None,
-         proofs: tuple[Path, ...]) -> None:
+def sent(
+    case: Case, number: int, at: str | None, tracking: str | None, proofs: tuple[Path, ...]
+) -> None:
     """Noter que le document préparé n° N est parti."""
     entry = case.record_sent(number, _when(at), tracking, list(proofs))
     if entry.data["document"] == "lettre" and not tracking:
         _warn(["notez le numéro de suivi de la lettre (--tracking) : c'est votre preuve."])
-    click.echo(f"Entrée n° {entry.n} : document n° {number} envoyé le "
-               f"{entry.when:%d/%m/%Y à %H:%M}.")
+    click.echo(
+        f"Entrée n° {entry.n} : document n° {number} envoyé le {entry.when:%d/%m/%Y à %H:%M}."
+    )
 
 
 @cli.command()
 @click.option("--csv", "as_csv", is_flag=True, help="Au format CSV (tableur).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Écrire dans ce fichier (jamais écrasé).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Écrire dans ce fichier (jamais écrasé).",
+)
 @click.pass_obj
 def log(case: Case, as_csv: bool, output: Path | None) -> None:
     """Afficher le journal des démarches (--csv pour un tableur)."""
     state = case.journal.read()
     if state.torn is not None:
-        _warn([f"{case.journal.path}, ligne {state.torn_line} : ligne incomplète, non affichée "
-               "(rdvletters reparer la met de côté)."])
+        _warn(
+            [
+                f"{case.journal.path}, ligne {state.torn_line} : ligne incomplète, non affichée "
+                "(rdvletters reparer la met de côté)."
+            ]
+        )
     data = to_csv(state) if as_csv else (to_table(state) + "\n").encode("utf-8")
     if output:
         from .fsutil import write_new
@@ -193,8 +238,9 @@ def reparer(case: Case) -> None:
     if side is None:
         click.echo("Le journal est intact : rien à réparer.")
     else:
-        click.echo(f"Ligne incomplète mise de côté dans {side} ; les entrées complètes sont "
-                   "intactes.")
+        click.echo(
+            f"Ligne incomplète mise de côté dans {side} ; les entrées complètes sont intactes."
+        )
 
 
 def main() -> None:
@@ -204,6 +250,9 @@ def main() -> None:
     except Exception as exc:  # noqa: BLE001 - last resort, no traceback with personal data
         if os.environ.get("RDVLETTERS_DEBUG"):
             raise
-        click.echo(f"Erreur inattendue ({type(exc).__name__}). Relancez avec RDVLETTERS_DEBUG=1 "
-                   "pour le détail et signalez le problème.", err=True)
+        click.echo(
+            f"Erreur inattendue ({type(exc).__name__}). Relancez avec RDVLETTERS_DEBUG=1 "
+            "pour le détail et signalez le problème.",
+            err=True,
+        )
         sys.exit(70)

@@ -36,8 +36,15 @@ def channel_summary(attempts: list[Step]) -> list[ChannelSummary]:
     for channel in ATTEMPT_CHANNELS:
         steps = [s for s in attempts if s.channel == channel]
         if steps:
-            rows.append(ChannelSummary(channel, CHANNELS[channel], len(steps),
-                                       steps[0].when.date(), steps[-1].when.date()))
+            rows.append(
+                ChannelSummary(
+                    channel,
+                    CHANNELS[channel],
+                    len(steps),
+                    steps[0].when.date(),
+                    steps[-1].when.date(),
+                )
+            )
     return rows
 
 

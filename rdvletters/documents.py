@@ -74,8 +74,11 @@ def prepare(case: Case, kind: str, fmt: str, now: datetime | None = None) -> Pre
     extra: dict = {}
     if kind == "courriel":
         new = facts.new_since_last_email
-        extra = {"relance": len(facts.emails), "objet": document.text("objet"),
-                 "tentatives": [s.n for s in new]}
+        extra = {
+            "relance": len(facts.emails),
+            "objet": document.text("objet"),
+            "tentatives": [s.n for s in new],
+        }
         if not new:
             last = facts.emails[-1].when if facts.emails else None
             warnings.append(

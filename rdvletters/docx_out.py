@@ -25,13 +25,42 @@ from .model import Document
 TWIPS_PER_MM = 1440 / 25.4
 # Order of w:pPr children in the OOXML schema (python-docx keeps it private).
 PPR_ORDER = (
-    "w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:framePr",
-    "w:widowControl", "w:numPr", "w:suppressLineNumbers", "w:pBdr", "w:shd", "w:tabs",
-    "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct", "w:topLinePunct",
-    "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd", "w:snapToGrid",
-    "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap",
-    "w:jc", "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl",
-    "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange",
+    "w:pStyle",
+    "w:keepNext",
+    "w:keepLines",
+    "w:pageBreakBefore",
+    "w:framePr",
+    "w:widowControl",
+    "w:numPr",
+    "w:suppressLineNumbers",
+    "w:pBdr",
+    "w:shd",
+    "w:tabs",
+    "w:suppressAutoHyphens",
+    "w:kinsoku",
+    "w:wordWrap",
+    "w:overflowPunct",
+    "w:topLinePunct",
+    "w:autoSpaceDE",
+    "w:autoSpaceDN",
+    "w:bidi",
+    "w:adjustRightInd",
+    "w:snapToGrid",
+    "w:spacing",
+    "w:ind",
+    "w:contextualSpacing",
+    "w:mirrorIndents",
+    "w:suppressOverlap",
+    "w:jc",
+    "w:textDirection",
+    "w:textAlignment",
+    "w:textboxTightWrap",
+    "w:outlineLvl",
+    "w:divId",
+    "w:cnfStyle",
+    "w:rPr",
+    "w:sectPr",
+    "w:pPrChange",
 )
 FONT = "Arial"
 
@@ -61,15 +90,21 @@ def _twips(mm: float) -> str:
 def _insert(paragraph: Paragraph, element) -> None:
     """Add a w:pPr child at its schema position (Word rejects misordered ones)."""
     tag = element.tag.split("}")[1]
-    successors = PPR_ORDER[PPR_ORDER.index(f"w:{tag}") + 1:]
+    successors = PPR_ORDER[PPR_ORDER.index(f"w:{tag}") + 1 :]
     paragraph._p.get_or_add_pPr().insert_element_before(element, *successors)
 
 
 def _frame(paragraph: Paragraph, x: float, y: float, w: float, h: float | None = None) -> None:
     """Pin a paragraph at page position (x, y) mm, as a Word frame."""
     frame = OxmlElement("w:framePr")
-    attrs = {"w:w": _twips(w), "w:x": _twips(x), "w:y": _twips(y), "w:hAnchor": "page",
-             "w:vAnchor": "page", "w:wrap": "around"}
+    attrs = {
+        "w:w": _twips(w),
+        "w:x": _twips(x),
+        "w:y": _twips(y),
+        "w:hAnchor": "page",
+        "w:vAnchor": "page",
+        "w:wrap": "around",
+    }
     if h is not None:
         attrs.update({"w:h": _twips(h), "w:hRule": "exact"})
     for key, value in attrs.items():
@@ -81,8 +116,7 @@ def _top_border(paragraph: Paragraph) -> None:
     """A thin top border: draws a fold mark exactly at the frame's top edge."""
     borders = OxmlElement("w:pBdr")
     top = OxmlElement("w:top")
-    for key, value in {"w:val": "single", "w:sz": "4", "w:space": "0",
-                       "w:color": "808080"}.items():
+    for key, value in {"w:val": "single", "w:sz": "4", "w:space": "0", "w:color": "808080"}.items():
         top.set(qn(key), value)
     borders.append(top)
     _insert(paragraph, borders)

@@ -42,10 +42,23 @@ def _step(entry: Entry, documents: dict[int, Entry]) -> Step:
     if entry.kind == "envoi":
         doc = documents.get(data["document_n"])
         relance = doc.data.get("relance") if doc else None
-        return Step(entry.n, entry.when, data["canal"], tracking=data.get("suivi"),
-                    sent_document=data["document"], relance=relance, pieces=pieces)
-    return Step(entry.n, entry.when, data["canal"], data.get("description", ""),
-                witness=data.get("temoin"), pieces=pieces)
+        return Step(
+            entry.n,
+            entry.when,
+            data["canal"],
+            tracking=data.get("suivi"),
+            sent_document=data["document"],
+            relance=relance,
+            pieces=pieces,
+        )
+    return Step(
+        entry.n,
+        entry.when,
+        data["canal"],
+        data.get("description", ""),
+        witness=data.get("temoin"),
+        pieces=pieces,
+    )
 
 
 @dataclass
@@ -116,7 +129,8 @@ class Facts:
         emails = self.emails
         since = emails[-1].when if emails else None
         return [
-            s for s in self.attempts
+            s
+            for s in self.attempts
             if s.channel != "email"
             and s.n not in self.listed_in_sent_emails
             and (since is None or s.when > since)

@@ -71,8 +71,11 @@ def parse_when(text: str, *, option: str = "--at") -> datetime:
             f"{option} « {text} » : date et heure attendues, par exemple "
             f'{option} "2026-11-20 09:15" ou {option} "20/11/2026 09:15".'
         )
-    y, m, d = (match["y"], match["m"], match["d"]) if match["y"] else (
-        match["y2"], match["m2"], match["d2"])
+    y, m, d = (
+        (match["y"], match["m"], match["d"])
+        if match["y"]
+        else (match["y2"], match["m2"], match["d2"])
+    )
     try:
         return datetime(int(y), int(m), int(d), int(match["H"]), int(match["M"]), tzinfo=PARIS)
     except ValueError as exc:

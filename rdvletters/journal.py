@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from .errors import JournalError
-from .fsutil import FILE_MODE, write_unique
 from .frdates import now_paris
+from .fsutil import FILE_MODE, write_unique
 
 try:  # POSIX
     import fcntl
@@ -172,8 +172,9 @@ class Journal:
                 return None
             cut = raw.rfind(b"\n") + 1
             stamp = now_paris().strftime("%Y%m%d-%H%M%S")
-            side = write_unique(self.path.parent, f"journal-ligne-incomplete-{stamp}", ".txt",
-                                raw[cut:])
+            side = write_unique(
+                self.path.parent, f"journal-ligne-incomplete-{stamp}", ".txt", raw[cut:]
+            )
             os.ftruncate(fd, cut)
             os.fsync(fd)
             return side

@@ -35,16 +35,18 @@ def rows(state: JournalState) -> list[dict[str, str]]:
     out = []
     for entry in state.entries:
         when = datetime.fromisoformat(entry.data["date"])
-        out.append({
-            "n": str(entry.n),
-            "date": f"{when:%d/%m/%Y}",
-            "heure": f"{when:%H:%M}",
-            "type": entry.kind,
-            "canal": CHANNELS.get(entry.channel or "", ""),
-            "detail": _detail(entry),
-            "pieces": " ".join(p["fichier"] for p in entry.data.get("pieces", [])),
-            "sha256": entry.data.get("sha256", ""),
-        })
+        out.append(
+            {
+                "n": str(entry.n),
+                "date": f"{when:%d/%m/%Y}",
+                "heure": f"{when:%H:%M}",
+                "type": entry.kind,
+                "canal": CHANNELS.get(entry.channel or "", ""),
+                "detail": _detail(entry),
+                "pieces": " ".join(p["fichier"] for p in entry.data.get("pieces", [])),
+                "sha256": entry.data.get("sha256", ""),
+            }
+        )
     return out
 
 
@@ -60,8 +62,10 @@ def to_csv(state: JournalState) -> bytes:
 def to_table(state: JournalState, width: int = 60) -> str:
     """A fixed-width table for the terminal."""
     shown = ("n", "date", "heure", "canal", "detail")
-    table = [{k: r[k] if k != "detail" or len(r[k]) <= width else r[k][: width - 1] + "…"
-              for k in shown} for r in rows(state)]
+    table = [
+        {k: r[k] if k != "detail" or len(r[k]) <= width else r[k][: width - 1] + "…" for k in shown}
+        for r in rows(state)
+    ]
     heads = {"n": "n°", "date": "date", "heure": "heure", "canal": "canal", "detail": "détail"}
     widths = {k: max([len(heads[k])] + [len(r[k]) for r in table]) for k in shown}
     lines = ["  ".join(heads[k].ljust(widths[k]) for k in shown).rstrip()]

@@ -15,16 +15,16 @@ from dataclasses import dataclass, field
 from .errors import RdvError
 
 SECTIONS = (
-    "a",             # e-mail recipient
-    "expediteur",    # sender block, top left
-    "mention",       # « Lettre recommandée avec accusé de réception »
+    "a",  # e-mail recipient
+    "expediteur",  # sender block, top left
+    "mention",  # « Lettre recommandée avec accusé de réception »
     "destinataire",  # address in the envelope window
-    "lieu_date",     # « Bobigny, le 1er décembre 2026 »
+    "lieu_date",  # « Bobigny, le 1er décembre 2026 »
     "objet",
     "corps",
     "signature",
-    "pj",            # enclosures
-    "pied",          # small print at the foot of the page
+    "pj",  # enclosures
+    "pied",  # small print at the foot of the page
 )
 _MARKER = re.compile(r"^\[\[\s*([a-z_]+)\s*\]\]\s*$")
 NBSP = "\u00a0"

@@ -37,7 +37,9 @@ def _blank_to_none(value: Any) -> Any:
 def _clean_text(value: Any) -> Any:
     if isinstance(value, str):
         if CONTROL_CHARS.search(value):
-            raise ValueError("caractère de contrôle invisible (copié d'un PDF ?) : retapez le texte")
+            raise ValueError(
+                "caractère de contrôle invisible (copié d'un PDF ?) : retapez le texte"
+            )
         return value.strip()
     return value
 
@@ -147,9 +149,7 @@ class Profile(_Model):
     delai_convocation_jours: Annotated[int, Field(ge=1, le=90)] = 15
     recours_en_cours: OuiNon = False
 
-    _def = field_validator("defenseur", mode="before")(
-        lambda v: {} if v is None or v == "" else v
-    )
+    _def = field_validator("defenseur", mode="before")(lambda v: {} if v is None or v == "" else v)
 
 
 _MESSAGES = {
@@ -174,7 +174,10 @@ def _describe(err: dict[str, Any]) -> str:
         return f"valeur inconnue ; valeurs possibles : {expected}"
     if kind == "string_pattern_mismatch":
         if loc[-1] == "numero_etranger":
-            return "le numéro d'étranger (AGDREF) compte 10 chiffres ; laissez vide si vous n'en avez pas"
+            return (
+                "le numéro d'étranger (AGDREF) compte 10 chiffres ; "
+                "laissez vide si vous n'en avez pas"
+            )
         return "adresse électronique invalide (attendu : nom@domaine.fr)"
     if kind == "too_short" and loc[-1] == "adresse":
         return "au moins deux lignes sont attendues : [rue, code postal et ville]"

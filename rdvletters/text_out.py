@@ -29,8 +29,11 @@ def _body(doc: Document, name: str, wrap: bool) -> list[str]:
         if block.kind == "h":
             out.append(block.text.upper())
         elif block.kind == "li":
-            out += (_wrap(block.text, initial_indent="  - ", subsequent_indent="    ")
-                    if wrap else [f"- {block.text}"])
+            out += (
+                _wrap(block.text, initial_indent="  - ", subsequent_indent="    ")
+                if wrap
+                else [f"- {block.text}"]
+            )
         else:
             out += _wrap(block.text) if wrap else [block.text]
         previous = block.kind

@@ -48,7 +48,8 @@ def _decode(path: Path, raw: bytes) -> str:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise _error(
-            path, line,
+            path,
+            line,
             "le fichier n'est pas en UTF-8. Enregistrez-le en « UTF-8 » depuis votre éditeur.",
         ) from None
     if not text.strip() or all(
@@ -59,7 +60,8 @@ def _decode(path: Path, raw: bytes) -> str:
         indent = line[: len(line) - len(line.lstrip(" \t"))]
         if "\t" in indent:
             raise _error(
-                path, number,
+                path,
+                number,
                 "une tabulation sert d'indentation ; utilisez des espaces.",
             )
     return text
@@ -69,7 +71,8 @@ def _build(path: Path, node: yaml.Node, loc: Loc, lines: dict[Loc, int]) -> Any:
     lines.setdefault(loc, node.start_mark.line + 1)  # a key's own line wins over its value's
     if node.tag not in PLAIN_TAGS:
         raise _error(
-            path, lines[loc],
+            path,
+            lines[loc],
             f"l'étiquette YAML « {node.tag.replace('tag:yaml.org,2002:', '!!')} » "
             "n'est pas acceptée ; écrivez la valeur simplement.",
         )
@@ -85,7 +88,8 @@ def _build(path: Path, node: yaml.Node, loc: Loc, lines: dict[Loc, int]) -> Any:
         if key in result:
             first = lines[(*loc, key)]
             raise _error(
-                path, key_node.start_mark.line + 1,
+                path,
+                key_node.start_mark.line + 1,
                 f"la clé « {'.'.join(map(str, (*loc, key)))} » apparaît deux fois "
                 f"(déjà à la ligne {first}) ; gardez-en une seule.",
             )
@@ -108,7 +112,8 @@ def load_yaml(path: Path) -> Located:
         line = mark.line + 1 if mark else None
         problem = exc.problem or "syntaxe YAML invalide"
         raise _error(
-            path, line,
+            path,
+            line,
             f"syntaxe YAML invalide ({problem}). Vérifiez l'indentation et les deux-points.",
         ) from None
     if root is None:

@@ -63,6 +63,9 @@ def installed_cli() -> list[str]:
 
 def run_installed(*args: str | os.PathLike, cwd: Path | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
-        installed_cli() + [str(a) for a in args], capture_output=True, text=True, cwd=cwd,
+        installed_cli() + [str(a) for a in args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
         timeout=120,
     )

@@ -25,8 +25,9 @@ def test_email_lists_attempts_since_last_email_and_counts_relances(case, run):
     [path] = _documents(case, "*_courriel_relance-04.txt")
     text = path.read_text(encoding="utf-8")
     assert path.stat().st_mode & 0o777 == 0o600
-    assert ("Objet : Demande de rendez-vous – DIALLO Aminata – née le 12/04/1990 – relance n° 4"
-            in text)
+    assert (
+        "Objet : Demande de rendez-vous – DIALLO Aminata – née le 12/04/1990 – relance n° 4" in text
+    )
     assert "À : pref-etrangers@example.gouv.fr" in text
     # the four web attempts after the e-mail of 13 November, not the earlier ones
     assert "- mardi 17 novembre 2026 à 08 h 05 – site de rendez-vous de la préfecture" in text
@@ -78,7 +79,9 @@ def test_letter_docx_geometry_and_content(case, run):
 
     frames = {}
     for p in doc.paragraphs:
-        frame = p._p.find(".//{http://schemas.openxmlformats.org/wordprocessingml/2006/main}framePr")
+        frame = p._p.find(
+            ".//{http://schemas.openxmlformats.org/wordprocessingml/2006/main}framePr"
+        )
         if frame is not None and p.text.strip():
             attrs = {k.split("}")[1]: v for k, v in frame.attrib.items()}
             frames[p.text.splitlines()[0]] = {
@@ -136,7 +139,8 @@ def test_referral_docx_has_dated_chronology_and_delegate(case, run):
 def test_referral_goes_to_national_address_without_delegate(case, run):
     profile = (EXAMPLE / "profil.yaml").read_text(encoding="utf-8")
     profile = profile.replace("  delegue: Permanence de Bobigny\n", "").replace(
-        "  adresse: [Maison de la justice et du droit, 10 avenue Exemple, 93000 Bobigny]\n", "")
+        "  adresse: [Maison de la justice et du droit, 10 avenue Exemple, 93000 Bobigny]\n", ""
+    )
     (case / "profil.yaml").write_text(profile, encoding="utf-8")
     assert run("-C", case, "referral", "--format", "text").exit_code == 0
     text = _documents(case, "*_saisine-defenseur.txt")[0].read_text(encoding="utf-8")
@@ -145,9 +149,11 @@ def test_referral_goes_to_national_address_without_delegate(case, run):
 
 def test_anef_renewal_variant(case, run):
     profile = (EXAMPLE / "profil.yaml").read_text(encoding="utf-8")
-    profile = (profile.replace("situation: rdv", "situation: anef")
-               .replace("nature: premiere_demande", "nature: renouvellement")
-               .replace("titre_actuel_expire_le:", "titre_actuel_expire_le: 2027-01-01"))
+    profile = (
+        profile.replace("situation: rdv", "situation: anef")
+        .replace("nature: premiere_demande", "nature: renouvellement")
+        .replace("titre_actuel_expire_le:", "titre_actuel_expire_le: 2027-01-01")
+    )
     (case / "profil.yaml").write_text(profile, encoding="utf-8")
     assert run("-C", case, "letter", "--format", "text").exit_code == 0
     letter = _documents(case, "*_lettre-recommandee.txt")[0].read_text(encoding="utf-8")
@@ -164,7 +170,8 @@ def test_case_templates_override_bundled_ones(case, run):
     (case / "modeles").mkdir()
     (case / "modeles" / "courriel.j2").write_text(
         "[[a]]\nx@example.org\n[[objet]]\nObjet maison {{ relance }}\n[[corps]]\nBonjour.\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     result = run("-C", case, "email")
     assert result.exit_code == 0 and "Objet : Objet maison 4" in result.output
 
@@ -172,7 +179,8 @@ def test_case_templates_override_bundled_ones(case, run):
 def test_template_errors_name_the_template_line(case, run):
     (case / "modeles").mkdir()
     (case / "modeles" / "courriel.j2").write_text(
-        "[[objet]]\nok\n[[corps]]\n{{ variable_inconnue }}\n", encoding="utf-8")
+        "[[objet]]\nok\n[[corps]]\n{{ variable_inconnue }}\n", encoding="utf-8"
+    )
     before = journal_lines(case)
     result = run("-C", case, "email")
     assert result.exit_code == 1

@@ -34,7 +34,7 @@ def test_concurrent_writers_lose_nothing(case):
     assert messages == {f"{t}-{i}" for t in "ab" for i in range(40)}
     # every entry chains to the exact bytes of the line before it
     raw = (case / "journal.jsonl").read_bytes().split(b"\n")[:-1]
-    for previous, line in zip(raw, raw[1:]):
+    for previous, line in zip(raw, raw[1:], strict=False):
         assert json.loads(line)["precedent"] == hashlib.sha256(previous).hexdigest()
 
 

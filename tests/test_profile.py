@@ -21,9 +21,11 @@ def write(folder: Path, text: str | bytes) -> Path:
 
 
 def test_values_stay_as_typed(tmp_path):
-    text = GOOD.replace('"06 12 34 56 78"', "0612345678").replace(
-        "lieu_naissance: Bamako (Mali)", "lieu_naissance: NO"
-    ).replace("[12 rue des Lilas, 93000 Bobigny]", "[12 rue des Lilas, 01000 Bourg]")
+    text = (
+        GOOD.replace('"06 12 34 56 78"', "0612345678")
+        .replace("lieu_naissance: Bamako (Mali)", "lieu_naissance: NO")
+        .replace("[12 rue des Lilas, 93000 Bobigny]", "[12 rue des Lilas, 01000 Bourg]")
+    )
     profile = load_profile(write(tmp_path, text)).profile
     assert profile.demandeur.telephone == "0612345678"
     assert profile.demandeur.lieu_naissance == "NO"
@@ -35,35 +37,48 @@ def test_values_stay_as_typed(tmp_path):
 BAD = {
     "duplicate key": (
         GOOD.replace("situation: rdv", "situation: rdv\nsituation: anef"),
-        "ligne 5", "apparaît deux fois",
+        "ligne 5",
+        "apparaît deux fois",
     ),
     "wrong date": (
-        GOOD.replace("1990-04-12", "1990-13-45"), "ligne 10", "demandeur.date_naissance",
+        GOOD.replace("1990-04-12", "1990-13-45"),
+        "ligne 10",
+        "demandeur.date_naissance",
     ),
     "unknown situation": (
-        GOOD.replace("situation: rdv", "situation: prefecture"), "ligne 4", "rdv' ou 'anef",
+        GOOD.replace("situation: rdv", "situation: prefecture"),
+        "ligne 4",
+        "rdv' ou 'anef",
     ),
     "missing name": (GOOD.replace("  nom: DIALLO\n", ""), "ligne 6", "demandeur.nom"),
     "empty name": (GOOD.replace("  nom: DIALLO", '  nom: ""'), "ligne 8", "à remplir"),
     "tab": (GOOD.replace("  nom: DIALLO", "\tnom: DIALLO"), "ligne 8", "tabulation"),
     "not utf-8": (
         GOOD.replace("Aminata", "Amin\udce9ta").encode("utf-8", "surrogateescape"),
-        "ligne 9", "UTF-8",
+        "ligne 9",
+        "UTF-8",
     ),
     "empty file": ("\n# rien\n", "profil.yaml", "vide"),
     "yaml tag": (
         GOOD.replace("nationalite: malienne", "nationalite: !!python/object:os.system x"),
-        "ligne 12", "étiquette YAML",
+        "ligne 12",
+        "étiquette YAML",
     ),
     "renewal without expiry": (
         GOOD.replace("nature: premiere_demande", "nature: renouvellement"),
-        "demande", "titre_actuel_expire_le",
+        "demande",
+        "titre_actuel_expire_le",
     ),
     "bad agdref": (
-        GOOD.replace('numero_etranger: ""', "numero_etranger: 12345"), "ligne 16", "10 chiffres",
+        GOOD.replace('numero_etranger: ""', "numero_etranger: 12345"),
+        "ligne 16",
+        "10 chiffres",
     ),
-    "unknown key": (GOOD.replace("  nom: DIALLO", "  nom: DIALLO\n  surnom: Ami"), "ligne 9",
-                    "champ inconnu"),
+    "unknown key": (
+        GOOD.replace("  nom: DIALLO", "  nom: DIALLO\n  surnom: Ami"),
+        "ligne 9",
+        "champ inconnu",
+    ),
     "yaml syntax": (GOOD.replace("adresse: [12 rue", "adresse: [[12 rue"), "ligne", "syntaxe"),
 }
 
@@ -87,8 +102,12 @@ def test_bad_profile_exit_2_with_location_and_nothing_written(name, case, run):
 
 def test_address_limits_are_warned(case, run):
     long_street = "Résidence des Grands Chênes bâtiment B escalier 4"
-    write(case, GOOD.replace("[12 rue des Lilas, 93000 Bobigny]",
-                             f"[{long_street}, a, b, c, d, e, 93000 Bobigny]"))
+    write(
+        case,
+        GOOD.replace(
+            "[12 rue des Lilas, 93000 Bobigny]", f"[{long_street}, a, b, c, d, e, 93000 Bobigny]"
+        ),
+    )
     result = run("-C", case, "check")
     assert result.exit_code == 0
     assert f"{len(long_street)} caractères" in result.stderr

@@ -10,8 +10,18 @@ from .conftest import journal_lines
 def test_record_copies_proof_with_dated_name_and_hash(case, run, tmp_path):
     proof = tmp_path / "Capture écran (3).png"
     proof.write_bytes(b"\x89PNG fake screenshot")
-    result = run("-C", case, "record", "web", "--at", "2026-11-26 07:45",
-                 "--message", "Aucune plage horaire libre", "--proof", proof)
+    result = run(
+        "-C",
+        case,
+        "record",
+        "web",
+        "--at",
+        "2026-11-26 07:45",
+        "--message",
+        "Aucune plage horaire libre",
+        "--proof",
+        proof,
+    )
     assert result.exit_code == 0, result.output
     entry = journal_lines(case)[-1]
     assert entry["canal"] == "web" and entry["type"] == "tentative"
@@ -27,8 +37,18 @@ def test_record_copies_proof_with_dated_name_and_hash(case, run, tmp_path):
 
 
 def test_counter_with_witness(case, run):
-    result = run("-C", case, "record", "counter", "--at", "2026-11-26 08:30",
-                 "-m", "Refus de rendez-vous", "--witness", "Jean MARTIN")
+    result = run(
+        "-C",
+        case,
+        "record",
+        "counter",
+        "--at",
+        "2026-11-26 08:30",
+        "-m",
+        "Refus de rendez-vous",
+        "--witness",
+        "Jean MARTIN",
+    )
     assert result.exit_code == 0
     assert journal_lines(case)[-1]["temoin"] == "Jean MARTIN"
 
@@ -59,8 +79,9 @@ def test_sent_letter_with_tracking_number(case, run):
     n = journal_lines(case)[-1]["n"]
     bad = run("-C", case, "sent", str(n), "--tracking", "ABC")
     assert bad.exit_code == 2 and "suivi" in bad.stderr
-    ok = run("-C", case, "sent", str(n), "--at", "2026-11-26 10:30",
-             "--tracking", "1A 123 456 7890 1")
+    ok = run(
+        "-C", case, "sent", str(n), "--at", "2026-11-26 10:30", "--tracking", "1A 123 456 7890 1"
+    )
     assert ok.exit_code == 0, ok.output
     entry = journal_lines(case)[-1]
     assert entry["type"] == "envoi" and entry["document_n"] == n and entry["canal"] == "letter"

@@ -1,0 +1,52 @@
+"""The installed ``rdvletters`` command, run as a user would, in a subprocess."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from .conftest import run_installed
+
+
+def test_full_example_run_through_installed_command(tmp_path):
+    folder = tmp_path / "aminata"
+    steps = [
+        ["init", "--example", folder],
+        ["-C", folder, "check"],
+        ["-C", folder, "record", "web", "--at", "2026-11-26 08:00", "-m", "Aucun créneau"],
+        ["-C", folder, "email"],
+        ["-C", folder, "letter"],
+        ["-C", folder, "referral"],
+        ["-C", folder, "log", "--csv", "-o", folder / "journal.csv"],
+    ]
+    for args in steps:
+        result = run_installed(*args)
+        assert result.returncode == 0, (args, result.stderr)
+    names = sorted(p.suffix for p in (folder / "documents").iterdir())
+    assert names == [".docx", ".docx", ".txt"]
+    assert "relance n° 4" in (folder / "documents").joinpath(
+        next(p.name for p in (folder / "documents").iterdir() if p.suffix == ".txt")
+    ).read_text(encoding="utf-8")
+    assert "Aucun créneau" in (folder / "journal.csv").read_text(encoding="utf-8-sig")
+
+
+def test_bad_input_through_installed_command_has_no_traceback(tmp_path):
+    folder = tmp_path / "x"
+    assert run_installed("init", folder).returncode == 0
+    (folder / "profil.yaml").write_text("situation: rdv\nsituation: rdv\n", encoding="utf-8")
+    result = run_installed("-C", folder, "letter")
+    assert result.returncode == 2
+    assert "ligne 2" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_text_email_does_not_import_python_docx(case):
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from rdvletters.case import Case\n"
+        "from rdvletters.documents import prepare\n"
+        f"prepare(Case(Path({str(case)!r})), 'courriel', 'text')\n"
+        "assert 'docx' not in sys.modules, 'python-docx imported on the text path'\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
