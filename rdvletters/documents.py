@@ -2,7 +2,7 @@
 
 ``prepare`` is the one entry point for the three documents; the CLI only
 chooses the kind and the format. Renderers are imported when used, so the
-plain-text path never loads python-docx.
+plain-text path never loads python-docx nor starts LibreOffice.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
+from typing import Any
 
 from .case import Case
 from .context import build_context
@@ -20,18 +20,39 @@ from .frdates import now_paris
 from .fsutil import write_unique
 from .journal import Entry
 from .model import Document
+from .profile import Profile
 from .render import render
 
 KINDS = {"courriel": "courriel", "lettre": "lettre-recommandee", "saisine": "saisine-defenseur"}
-FORMATS = {"courriel": ("text",), "lettre": ("docx", "text"), "saisine": ("docx", "text")}
-SUFFIX = {"text": ".txt", "docx": ".docx"}
+FORMATS = {
+    "courriel": ("text", "eml"),
+    "lettre": ("docx", "text", "pdf"),
+    "saisine": ("docx", "text", "pdf"),
+}
+SUFFIX = {"text": ".txt", "docx": ".docx", "pdf": ".pdf", "eml": ".eml"}
 
 
-def _renderer(fmt: str) -> Callable[[Document], bytes]:
+def _docx(doc: Document, profile: Profile, outline: bool) -> bytes:
+    from .docx_out import Layout, render_docx
+
+    shift = profile.mise_en_page
+    return render_docx(
+        doc, Layout.shifted(shift.decalage_horizontal_mm, shift.decalage_vertical_mm, outline)
+    )
+
+
+def renderer(fmt: str, profile: Profile, outline: bool = False) -> Callable[[Document], bytes]:
+    """The function that turns a document model into the bytes of ``fmt``."""
     if fmt == "docx":
-        from .docx_out import render_docx
+        return lambda doc: _docx(doc, profile, outline)
+    if fmt == "pdf":
+        from .pdf import docx_to_pdf
 
-        return render_docx
+        return lambda doc: docx_to_pdf(_docx(doc, profile, outline))
+    if fmt == "eml":
+        from .eml import render_eml
+
+        return render_eml
     from .text_out import render_text
 
     return render_text
@@ -42,18 +63,21 @@ class Prepared:
     """A generated document: where it is, its journal entry, and what to tell the user."""
 
     document: Document
-    path: Path
+    path: Any
     entry: Entry
+    profile: Profile
     warnings: list[str] = field(default_factory=list)
 
 
-def build_document(case: Case, kind: str, now: datetime) -> tuple[Document, Facts, list[str]]:
+def build_document(case: Case, kind: str, now: datetime) -> tuple[Document, Facts, Profile, list]:
     """Render the document model for ``kind`` without writing anything."""
     loaded = case.load()
     facts = Facts.from_journal(case.journal.read())
     context = build_context(loaded.profile, facts, now)
     document = render(kind, context, (case.root / "modeles",))
-    return document, facts, loaded.warnings
+    if kind == "courriel":
+        document.attachments = [case.root / p for s in facts.new_since_last_email for p in s.pieces]
+    return document, facts, loaded.profile, loaded.warnings
 
 
 def _file_stem(kind: str, now: datetime, facts: Facts) -> str:
@@ -63,29 +87,34 @@ def _file_stem(kind: str, now: datetime, facts: Facts) -> str:
     return stem
 
 
-def prepare(case: Case, kind: str, fmt: str, now: datetime | None = None) -> Prepared:
+def _email_facts(document: Document, facts: Facts, warnings: list[str]) -> dict[str, Any]:
+    """What the journal keeps about an e-mail, and a warning when it brings nothing new."""
+    new = facts.new_since_last_email
+    if not new:
+        last = facts.emails[-1].when if facts.emails else None
+        warnings.append(
+            "Aucune nouvelle démarche enregistrée depuis le dernier courriel"
+            + (f" ({last:%d/%m/%Y})" if last else "")
+            + " : un courriel hebdomadaire doit apporter des faits nouveaux. "
+            "Enregistrez vos tentatives avec « rdvletters record »."
+        )
+    return {
+        "relance": len(facts.emails),
+        "objet": document.text("objet"),
+        "tentatives": [s.n for s in new],
+    }
+
+
+def prepare(
+    case: Case, kind: str, fmt: str, now: datetime | None = None, outline: bool = False
+) -> Prepared:
     """Generate one document into ``documents/`` and journal it as prepared (not sent)."""
     if fmt not in FORMATS[kind]:
         raise InputError(f"format « {fmt} » indisponible ; formats : {', '.join(FORMATS[kind])}.")
     now = now or now_paris()
-    document, facts, warnings = build_document(case, kind, now)
-    data = _renderer(fmt)(document)
+    document, facts, profile, warnings = build_document(case, kind, now)
+    data = renderer(fmt, profile, outline)(document)
     path = write_unique(case.documents, _file_stem(kind, now, facts), SUFFIX[fmt], data)
-    extra: dict = {}
-    if kind == "courriel":
-        new = facts.new_since_last_email
-        extra = {
-            "relance": len(facts.emails),
-            "objet": document.text("objet"),
-            "tentatives": [s.n for s in new],
-        }
-        if not new:
-            last = facts.emails[-1].when if facts.emails else None
-            warnings.append(
-                "Aucune nouvelle démarche enregistrée depuis le dernier courriel"
-                + (f" ({last:%d/%m/%Y})" if last else "")
-                + " : un courriel hebdomadaire doit apporter des faits nouveaux. "
-                "Enregistrez vos tentatives avec « rdvletters record »."
-            )
+    extra = _email_facts(document, facts, warnings) if kind == "courriel" else {}
     entry = case.record_document(kind, fmt, path, now, **extra)
-    return Prepared(document, path, entry, warnings)
+    return Prepared(document, path, entry, profile, warnings)

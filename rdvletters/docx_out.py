@@ -11,7 +11,7 @@ Frames (``w:framePr``) are used because python-docx has no positioned boxes.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from docx import Document as new_docx
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -81,6 +81,19 @@ class Layout:
     mention_y: float = 43
     date_y: float = 88
     folds: tuple[float, ...] = (99, 198)
+    outline: bool = False  # draw the address block's outline, to check against an envelope
+
+    @classmethod
+    def shifted(cls, dx: float = 0, dy: float = 0, outline: bool = False) -> Layout:
+        """Default layout with the window blocks moved by (dx, dy) mm."""
+        base = cls()
+        return replace(
+            base,
+            window_x=base.window_x + dx,
+            window_y=base.window_y + dy,
+            mention_y=base.mention_y + dy,
+            outline=outline,
+        )
 
 
 def _twips(mm: float) -> str:
@@ -112,13 +125,21 @@ def _frame(paragraph: Paragraph, x: float, y: float, w: float, h: float | None =
     _insert(paragraph, frame)
 
 
-def _top_border(paragraph: Paragraph) -> None:
-    """A thin top border: draws a fold mark exactly at the frame's top edge."""
+def _borders(
+    paragraph: Paragraph, sides: tuple[str, ...] = ("top",), style: str = "single"
+) -> None:
+    """Thin grey borders: a fold mark (top only) or an outline (all four sides)."""
     borders = OxmlElement("w:pBdr")
-    top = OxmlElement("w:top")
-    for key, value in {"w:val": "single", "w:sz": "4", "w:space": "0", "w:color": "808080"}.items():
-        top.set(qn(key), value)
-    borders.append(top)
+    for side in sides:
+        edge = OxmlElement(f"w:{side}")
+        for key, value in {
+            "w:val": style,
+            "w:sz": "4",
+            "w:space": "0",
+            "w:color": "808080",
+        }.items():
+            edge.set(qn(key), value)
+        borders.append(edge)
     _insert(paragraph, borders)
 
 
@@ -162,12 +183,14 @@ def _header_blocks(docx, doc: Document, layout: Layout) -> None:
         _frame(mention, layout.window_x, layout.mention_y, layout.window_w, 6)
     recipient = _lines_paragraph(docx, doc.lines("destinataire"), 10)
     _frame(recipient, layout.window_x, layout.window_y, layout.window_w, layout.window_h)
+    if layout.outline:
+        _borders(recipient, ("top", "left", "bottom", "right"), style="dashed")
     for y in layout.folds:
         mark = docx.add_paragraph()
         mark.paragraph_format.space_after = Pt(0)
         mark.add_run("").font.size = Pt(1)
         _frame(mark, 3, y, 6, 1)
-        _top_border(mark)
+        _borders(mark)
 
 
 def _body(docx, doc: Document, layout: Layout) -> None:

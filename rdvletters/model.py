@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .errors import RdvError
 
 SECTIONS = (
+    "de",  # e-mail sender, « Prénom NOM <adresse> »
     "a",  # e-mail recipient
     "expediteur",  # sender block, top left
     "mention",  # « Lettre recommandée avec accusé de réception »
@@ -57,6 +59,7 @@ class Document:
 
     kind: str
     sections: dict[str, list[str]] = field(default_factory=dict)
+    attachments: list[Path] = field(default_factory=list)  # files to attach to an e-mail
 
     def lines(self, name: str) -> list[str]:
         """Non-blank lines of a section (address blocks, signature…)."""

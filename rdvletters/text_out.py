@@ -40,14 +40,17 @@ def _body(doc: Document, name: str, wrap: bool) -> list[str]:
     return [*out, ""] if out else out
 
 
-def email_text(doc: Document) -> str:
-    """``À :`` / ``Objet :`` header lines, then the unwrapped body and signature."""
-    lines = [f"À : {doc.text('a')}", f"Objet : {doc.text('objet')}", ""]
-    lines += _body(doc, "corps", wrap=False)
-    lines += doc.lines("signature")
+def email_body(doc: Document) -> str:
+    """The e-mail body: unwrapped paragraphs, signature, list of attachments."""
+    lines = _body(doc, "corps", wrap=False) + doc.lines("signature")
     if doc.lines("pj"):
         lines += ["", "Pièces jointes :"] + [f"- {p}" for p in doc.lines("pj")]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def email_text(doc: Document) -> str:
+    """``À :`` / ``Objet :`` header lines, then the body."""
+    return f"À : {doc.text('a')}\nObjet : {doc.text('objet')}\n\n{email_body(doc)}"
 
 
 def letter_text(doc: Document) -> str:

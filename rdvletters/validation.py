@@ -1,0 +1,124 @@
+"""Validating YAML data against a pydantic model, with errors a person can act on.
+
+Shared by the profile and the SMTP settings: field types that read what people
+type (``oui``/``non``, blank for nothing), and the mapping of pydantic errors
+to French messages with the file, line and field at fault, never the value.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+
+from .errors import InputError
+from .yamlload import Located
+
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+M = TypeVar("M", bound=BaseModel)
+
+
+def blank_to_none(value: Any) -> Any:
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+def _clean_text(value: Any) -> Any:
+    if isinstance(value, str):
+        if CONTROL_CHARS.search(value):
+            raise ValueError(
+                "caractère de contrôle invisible (copié d'un PDF ?) : retapez le texte"
+            )
+        return value.strip()
+    return value
+
+
+def _oui_non(value: Any) -> Any:
+    if isinstance(value, str):
+        word = value.strip().lower()
+        if word in {"oui", "yes", "true", "vrai"}:
+            return True
+        if word in {"non", "no", "false", "faux"}:
+            return False
+        raise ValueError("répondez oui ou non")
+    return value
+
+
+def _as_list(value: Any) -> Any:
+    return [] if value is None or value == "" else value
+
+
+def _optional(inner: Any) -> Any:
+    """``inner`` or None; a blank value means None."""
+    return Annotated[inner | None, BeforeValidator(_clean_text), BeforeValidator(blank_to_none)]
+
+
+EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+Text = Annotated[str, BeforeValidator(_clean_text), Field(min_length=1)]
+OptText = _optional(str)
+OptEmail = _optional(Annotated[str, Field(pattern=EMAIL)])
+OptAgdref = _optional(Annotated[str, Field(pattern=r"^\d{10}$")])
+OptDate = Annotated[date | None, BeforeValidator(blank_to_none)]
+OuiNon = Annotated[bool, BeforeValidator(_oui_non)]
+Lines = Annotated[list[Text], BeforeValidator(_as_list)]
+
+
+class StrictModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+_MESSAGES = {
+    "missing": "champ obligatoire manquant",
+    "extra_forbidden": "champ inconnu (faute de frappe ?)",
+    "date_from_datetime_parsing": "date invalide : écrivez AAAA-MM-JJ, par exemple 1990-04-12",
+    "date_parsing": "date invalide : écrivez AAAA-MM-JJ, par exemple 1990-04-12",
+    "date_type": "date invalide : écrivez AAAA-MM-JJ, par exemple 1990-04-12",
+    "list_type": "une liste est attendue, par exemple [ligne 1, ligne 2]",
+    "dict_type": "une suite de champs est attendue (sous-clés indentées)",
+    "model_type": "une suite de champs est attendue (sous-clés indentées)",
+    "string_type": "un texte est attendu",
+    "int_parsing": "un nombre entier est attendu",
+}
+
+
+def _describe(err: dict[str, Any]) -> str:
+    kind = err["type"]
+    loc = tuple(str(p) for p in err["loc"])
+    if kind == "literal_error":
+        expected = str(err.get("ctx", {}).get("expected", "")).replace(" or ", " ou ")
+        return f"valeur inconnue ; valeurs possibles : {expected}"
+    if kind == "string_pattern_mismatch":
+        if loc[-1] == "numero_etranger":
+            return (
+                "le numéro d'étranger (AGDREF) compte 10 chiffres ; "
+                "laissez vide si vous n'en avez pas"
+            )
+        return "adresse électronique invalide (attendu : nom@domaine.fr)"
+    if kind == "too_short" and loc[-1] == "adresse":
+        return "au moins deux lignes sont attendues : [rue, code postal et ville]"
+    if kind in ("too_short", "string_too_short"):
+        return "champ obligatoire vide : à remplir"
+    if kind in ("greater_than_equal", "less_than_equal"):
+        ctx = err.get("ctx", {})
+        bound = "minimum" if "ge" in ctx else "maximum"
+        return f"nombre hors des limites ({bound} {ctx.get('ge', ctx.get('le'))})"
+    if kind == "value_error":
+        return str(err.get("ctx", {}).get("error", err["msg"]))
+    return _MESSAGES.get(kind, err["msg"])
+
+
+def validate_located(model: type[M], located: Located, path: Path) -> M:
+    """Validate ``located.data``; every error names ``path``, its line and the field."""
+    try:
+        return model.model_validate(located.data)
+    except ValidationError as exc:
+        messages = []
+        for err in exc.errors(include_url=False, include_input=False):
+            loc = tuple(err["loc"])
+            line = located.line_of(loc)
+            where = f"{path}, ligne {line}" if line else str(path)
+            field = ".".join(str(p) for p in loc) or "(fichier)"
+            messages.append(f"{where}, champ « {field} » : {_describe(err)}")
+        raise InputError("\n".join(messages), hint=f"Corrigez {path.name} puis relancez.") from None
