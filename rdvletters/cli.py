@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from datetime import timedelta
@@ -280,6 +281,45 @@ def log(case: Case, as_csv: bool, output: Path | None) -> None:
         click.get_binary_stream("stdout").write(data)
     else:
         click.echo(data.decode("utf-8"), nl=False)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Les mêmes faits en JSON, pour un script.")
+@click.pass_obj
+def status(case: Case, as_json: bool) -> None:
+    """Où en êtes-vous ? Les semaines, les étapes, la prochaine chose à faire."""
+    from .facts import Facts
+    from .status import compute_status, render_status
+    from .verify import verify
+
+    profile = case.load().profile
+    facts = Facts.from_journal(case.journal.read())
+    result = compute_status(profile, facts, now_paris(), verify(case))
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        renewal = profile.demande.nature == "renouvellement"
+        click.echo(render_status(result, renewal, profile.seuils.tentatives_par_semaine), nl=False)
+
+
+@cli.command(name="verify")
+@click.pass_obj
+def verify_command(case: Case) -> None:
+    """Vérifier que le journal et ses fichiers n'ont pas été modifiés."""
+    from .verify import verify
+
+    report = verify(case)
+    for problem in report.problems:
+        click.echo(f"PROBLÈME : {problem}")
+    for note in report.notes:
+        click.echo(f"Note : {note}")
+    verdict = "intact" if report.ok else "MODIFIÉ OU INCOMPLET"
+    click.echo(
+        f"Journal {verdict} : {report.entries} entrée(s), {report.files_checked} "
+        "fichier(s) vérifié(s)."
+    )
+    if not report.ok:
+        sys.exit(1)
 
 
 @cli.command()

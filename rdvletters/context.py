@@ -90,6 +90,8 @@ def build_context(profile: Profile, facts: Facts, now: datetime) -> dict[str, An
         "dernier_courriel": emails[-1] if emails else None,
         "relance": len(emails),
         "nouvelles": new,
+        "empreinte": facts.head,
+        "nb_entrees": facts.entry_count,
         "reponse_depuis_dernier_courriel": bool(
             emails and any(r.when > emails[-1].when for r in facts.by_channel("reply"))
         ),

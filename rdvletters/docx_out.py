@@ -20,7 +20,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
-from .model import Document
+from .model import Block, Document
 
 TWIPS_PER_MM = 1440 / 25.4
 # Order of w:pPr children in the OOXML schema (python-docx keeps it private).
@@ -155,7 +155,10 @@ def _lines_paragraph(docx, lines: list[str], size: float, bold_first: bool = Fal
     return paragraph
 
 
-def _setup(docx, doc: Document, layout: Layout) -> None:
+def new_page(title: str, author: str, layout: Layout | None = None):
+    """An empty A4 document in French, Arial 10.5 pt (python-docx defaults to US Letter)."""
+    layout = layout or Layout()
+    docx = new_docx()
     section = docx.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.left_margin, section.right_margin = Mm(layout.margin_left), Mm(layout.margin_right)
@@ -163,15 +166,15 @@ def _setup(docx, doc: Document, layout: Layout) -> None:
     normal = docx.styles["Normal"]
     normal.font.name = FONT
     normal.font.size = Pt(10.5)
-    rpr = normal.element.get_or_add_rPr()
     lang = OxmlElement("w:lang")
     lang.set(qn("w:val"), "fr-FR")
-    rpr.append(lang)
+    normal.element.get_or_add_rPr().append(lang)
     normal.paragraph_format.space_after = Pt(5)
     props = docx.core_properties
-    props.title = doc.text("objet")
-    props.author = props.last_modified_by = " ".join(doc.lines("signature")[:1])
+    props.title = title
+    props.author = props.last_modified_by = author
     props.comments = ""
+    return docx
 
 
 def _header_blocks(docx, doc: Document, layout: Layout) -> None:
@@ -193,18 +196,10 @@ def _header_blocks(docx, doc: Document, layout: Layout) -> None:
         _borders(mark)
 
 
-def _body(docx, doc: Document, layout: Layout) -> None:
-    indent = Mm(layout.window_x - layout.margin_left)
-    date = docx.add_paragraph(doc.text("lieu_date"))
-    date.paragraph_format.space_before = Mm(layout.date_y - layout.margin_top)
-    date.paragraph_format.left_indent = indent
-    date.paragraph_format.space_after = Pt(14)
-    objet = docx.add_paragraph()
-    objet.add_run("Objet : ").bold = True
-    objet.add_run(doc.text("objet")).bold = True
-    objet.paragraph_format.space_after = Pt(12)
+def add_blocks(docx, blocks: list[Block]) -> None:
+    """Paragraphs (justified), list items and headings, with air after each list."""
     previous = None
-    for block in doc.blocks("corps"):
+    for block in blocks:
         if block.kind == "h":
             p = docx.add_paragraph()
             p.add_run(block.text).bold = True
@@ -219,6 +214,19 @@ def _body(docx, doc: Document, layout: Layout) -> None:
         if previous == "li" and block.kind != "li":
             p.paragraph_format.space_before = Pt(6)  # air after a list
         previous = block.kind
+
+
+def _body(docx, doc: Document, layout: Layout) -> None:
+    indent = Mm(layout.window_x - layout.margin_left)
+    date = docx.add_paragraph(doc.text("lieu_date"))
+    date.paragraph_format.space_before = Mm(layout.date_y - layout.margin_top)
+    date.paragraph_format.left_indent = indent
+    date.paragraph_format.space_after = Pt(14)
+    objet = docx.add_paragraph()
+    objet.add_run("Objet : ").bold = True
+    objet.add_run(doc.text("objet")).bold = True
+    objet.paragraph_format.space_after = Pt(12)
+    add_blocks(docx, doc.blocks("corps"))
     for i, line in enumerate(doc.lines("signature")):
         p = docx.add_paragraph(line)
         p.paragraph_format.left_indent = indent
@@ -239,11 +247,10 @@ def _body(docx, doc: Document, layout: Layout) -> None:
             p.runs[0].font.size = Pt(9.5)
 
 
-def _footer(docx, doc: Document) -> None:
-    """Page numbers (and the small print of the ``pied`` section, if any)."""
+def add_footer(docx, text: str = "") -> None:
+    """Page numbers, after an optional small print (the journal's fingerprint)."""
     paragraph = docx.sections[0].footer.paragraphs[0]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    text = "  ".join(doc.lines("pied"))
     if text:
         run = paragraph.add_run(text + "   ")
         run.font.size = Pt(7)
@@ -263,11 +270,26 @@ def _footer(docx, doc: Document) -> None:
 def render_docx(doc: Document, layout: Layout | None = None) -> bytes:
     """DOCX bytes of a letter (``lettre`` or ``saisine``)."""
     layout = layout or Layout()
-    docx = new_docx()
-    _setup(docx, doc, layout)
+    docx = new_page(doc.text("objet"), " ".join(doc.lines("signature")[:1]), layout)
     _header_blocks(docx, doc, layout)
     _body(docx, doc, layout)
-    _footer(docx, doc)
+    add_footer(docx, "  ".join(doc.lines("pied")))
+    return to_bytes(docx)
+
+
+def render_form_docx(doc: Document) -> bytes:
+    """A document without envelope window: a title, then the body (forms, inventories)."""
+    docx = new_page(doc.text("objet"), "")
+    title = docx.add_paragraph()
+    title.add_run(doc.text("objet")).bold = True
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    title.paragraph_format.space_after = Pt(12)
+    add_blocks(docx, doc.blocks("corps"))
+    add_footer(docx, "  ".join(doc.lines("pied")))
+    return to_bytes(docx)
+
+
+def to_bytes(docx) -> bytes:
     buffer = io.BytesIO()
     docx.save(buffer)
     return buffer.getvalue()

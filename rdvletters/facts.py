@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from .journal import ATTEMPT_CHANNELS, CHANNELS, Entry, JournalState
+from .journal import ATTEMPT_CHANNELS, CHANNELS, GENESIS, Entry, JournalState
 
 
 @dataclass(frozen=True)
@@ -67,6 +67,8 @@ class Facts:
 
     steps: list[Step]
     listed_in_sent_emails: set[int] = field(default_factory=set)
+    head: str = GENESIS  # SHA-256 of the journal's last line: fixes its state at a date
+    entry_count: int = 0
 
     @classmethod
     def from_journal(cls, state: JournalState) -> Facts:
@@ -82,7 +84,7 @@ class Facts:
             if e.kind == "envoi" and e.data["document"] == "courriel":
                 doc = documents.get(e.data["document_n"])
                 listed.update(doc.data.get("tentatives", []) if doc else [])
-        return cls(steps, listed)
+        return cls(steps, listed, state.last_hash, len(state.entries))
 
     @property
     def attempts(self) -> list[Step]:

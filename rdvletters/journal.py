@@ -44,6 +44,8 @@ CHANNELS: dict[str, str] = {
     "defenseur": "Défenseur des droits",
     "reply": "réponse reçue",
     "appointment": "rendez-vous obtenu",
+    "ar": "avis de réception signé reçu",
+    "attestation": "attestation de témoin reçue",
 }
 # Channels that are attempts to obtain an appointment from the préfecture.
 ATTEMPT_CHANNELS = ("web", "email", "counter", "phone", "letter", "anef", "ccc", "pan")

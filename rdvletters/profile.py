@@ -99,6 +99,18 @@ class MiseEnPage(StrictModel):
     decalage_vertical_mm: Annotated[float, Field(ge=-15, le=15)] = 0
 
 
+class Seuils(StrictModel):
+    """Guidance for ``status``, in one place: associations' advice, not rules of law.
+
+    Source: the 2019 note by La Cimade and Gisti (two to three months at two to
+    three attempts a week for a first application; shorter for a renewal).
+    """
+
+    semaines_premiere_demande: Annotated[int, Field(ge=1, le=52)] = 8
+    semaines_renouvellement: Annotated[int, Field(ge=1, le=52)] = 4
+    tentatives_par_semaine: Annotated[int, Field(ge=1, le=20)] = 2
+
+
 class Profile(StrictModel):
     situation: Literal["rdv", "anef"]
     demandeur: Demandeur
@@ -109,6 +121,7 @@ class Profile(StrictModel):
     delai_convocation_jours: Annotated[int, Field(ge=1, le=90)] = 15
     recours_en_cours: OuiNon = False
     mise_en_page: MiseEnPage = MiseEnPage()
+    seuils: Seuils = Seuils()
 
     _def = field_validator("defenseur", mode="before")(lambda v: {} if v is None or v == "" else v)
 
