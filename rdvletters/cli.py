@@ -323,6 +323,24 @@ def verify_command(case: Case) -> None:
 
 
 @cli.command()
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Dossier à créer (par défaut : dossier_AAAA-MM-JJ dans le dossier du cas).",
+)
+@click.pass_obj
+def bundle(case: Case, output: Path | None) -> None:
+    """Préparer le dossier de pièces pour l'association ou le tribunal."""
+    from .bundle import write_bundle
+
+    written = write_bundle(case, output)
+    click.echo(f"Dossier prêt : {written[0].parent} ({len(written)} fichiers).")
+    for path in written:
+        click.echo(f"  {path.name}")
+
+
+@cli.command()
 @click.pass_obj
 def reparer(case: Case) -> None:
     """Mettre de côté une dernière ligne du journal incomplète (écriture interrompue)."""
