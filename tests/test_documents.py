@@ -187,3 +187,14 @@ def test_template_errors_name_the_template_line(case, run):
     assert "courriel.j2, ligne 4" in result.stderr and "variable_inconnue" in result.stderr
     assert journal_lines(case) == before
     assert not list((case / "documents").iterdir())
+
+
+def test_letter_footer_fixes_the_journal_state(case, run):
+    import hashlib
+
+    last_line = (case / "journal.jsonl").read_bytes().split(b"\n")[-2]
+    head = hashlib.sha256(last_line).hexdigest()[:16]
+    assert run("-C", case, "letter").exit_code == 0
+    doc = open_docx(_documents(case, "*_lettre-recommandee.docx")[0])
+    footer = doc.sections[0].footer.paragraphs[0].text
+    assert f"26 entrées, empreinte {head}" in footer
