@@ -11,7 +11,7 @@ It reads the journal and ``pieces/`` and never changes them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from .case import Case, ascii_slug
@@ -21,6 +21,7 @@ from .facts import Facts, Step
 from .frdates import date_courte, date_heure, jour, now_paris
 from .fsutil import private_dir, write_new
 from .journal import JournalState
+from .pdf import docx_to_pdf
 from .profile import Profile
 from .render import render
 from .status import weekly_counts
@@ -234,11 +235,80 @@ def default_folder(case: Case, now: datetime) -> Path:
     return candidate
 
 
-def write_bundle(case: Case, out: Path | None = None, now: datetime | None = None) -> list[Path]:
-    """Write the dossier into ``out`` (a new or empty folder); returns the files written."""
-    from .docx_out import render_form_docx
+def _inventory_docx(header: list[str], pieces: list[Piece], now: datetime) -> bytes:
     from .docx_tables import table_document
 
+    today = date_courte(now.date())
+    rows = [
+        ["00", "Inventaire des pièces", today, "00_Inventaire.docx"],
+        ["01", "Chronologie datée des démarches", today, "01_Chronologie.docx"],
+    ]
+    rows += [
+        [
+            f"{p.number:02d}",
+            p.label + (" (plus de 32 Mo)" if p.too_large else ""),
+            date_courte(p.when.date()),
+            p.filename,
+        ]
+        for p in pieces
+    ]
+    columns = ["N°", "Libellé", "Date", "Fichier"]
+    intro = [*header, f"Établi le {jour(now.date())}"]
+    return table_document(
+        "Inventaire des pièces", intro, [("Pièces", columns, rows, [12, 90, 22, 56])]
+    )
+
+
+def _chronology_docx(
+    header: list[str], profile: Profile, facts: Facts, pieces: list[Piece], now: datetime
+) -> bytes:
+    from .docx_tables import table_document
+
+    weeks = [
+        (f"sem. du {date_courte(date.fromisoformat(w['semaine']))}", w["tentatives"])
+        for w in weekly_counts(facts, now.date())
+    ]
+    intro = [
+        *header,
+        f"{len(facts.attempts)} tentative(s) sur {len(weeks)} semaine(s), dont "
+        f"{len(facts.weeks_with_attempts)} avec au moins une tentative.",
+    ]
+    columns = ["Date", "Heure", "Canal", "Ce qui s'est passé", "Pièces"]
+    table = ("Tableau daté", columns, _chronology_rows(facts, pieces), [20, 13, 38, 87, 14])
+    return table_document(
+        "Chronologie des démarches",
+        intro,
+        [table],
+        weeks=weeks,
+        per_week=profile.seuils.tentatives_par_semaine,
+        footer=f"Journal : empreinte {facts.head[:16]}",
+    )
+
+
+def _witness_forms(
+    case: Case, profile: Profile, facts: Facts, now: datetime
+) -> list[tuple[str, bytes]]:
+    """One form per counter visit with a witness (art. 202 of the code de procédure civile)."""
+    from .docx_out import render_form_docx
+
+    context = build_context(profile, facts, now)
+    forms = []
+    for visit in facts.by_channel("counter"):
+        if visit.witness:
+            doc = render("attestation", {**context, "visite": visit}, (case.root / "modeles",))
+            name = f"Attestation_temoin_a_completer_{ascii_slug(visit.witness)}"
+            forms.append((f"{name}_{visit.when:%Y-%m-%d}.docx", render_form_docx(doc)))
+    return forms
+
+
+def write_bundle(
+    case: Case, out: Path | None = None, now: datetime | None = None, pdf: bool = False
+) -> list[Path]:
+    """Write the dossier into ``out`` (a new or empty folder); returns the files written.
+
+    Everything is rendered before the first write, so a bad template or a missing
+    LibreOffice (with ``pdf``) leaves no half-written dossier.
+    """
     now = now or now_paris()
     profile = case.load().profile
     state = case.journal.read()
@@ -250,83 +320,21 @@ def write_bundle(case: Case, out: Path | None = None, now: datetime | None = Non
             f"le dossier {out} n'est pas vide : il n'est jamais complété ni écrasé.",
             hint="Choisissez un autre dossier avec -o.",
         )
-    private_dir(out)
-    header, today = _header(profile), jour(now.date())
-    written = [
-        write_new(out / "00_Inventaire.txt", _inventory_text(header, pieces, today).encode("utf-8"))
+    header = _header(profile)
+    files = [
+        ("00_Inventaire.txt", _inventory_text(header, pieces, jour(now.date())).encode("utf-8")),
+        ("00_Inventaire.docx", _inventory_docx(header, pieces, now)),
+        ("01_Chronologie.docx", _chronology_docx(header, profile, facts, pieces, now)),
     ]
-    inventory_rows = [
-        ["00", "Inventaire des pièces", date_courte(now.date()), "00_Inventaire.docx"],
-        ["01", "Chronologie datée des démarches", date_courte(now.date()), "01_Chronologie.docx"],
-    ]
-    inventory_rows += [
-        [
-            f"{p.number:02d}",
-            p.label + (" (plus de 32 Mo)" if p.too_large else ""),
-            date_courte(p.when.date()),
-            p.filename,
+    if pdf:
+        files += [
+            (name.replace(".docx", ".pdf"), docx_to_pdf(data))
+            for name, data in files
+            if name.endswith(".docx")
         ]
-        for p in pieces
-    ]
-    written.append(
-        write_new(
-            out / "00_Inventaire.docx",
-            table_document(
-                "Inventaire des pièces",
-                [*header, f"Établi le {today}"],
-                [
-                    (
-                        "Pièces",
-                        ["N°", "Libellé", "Date", "Fichier"],
-                        inventory_rows,
-                        [12, 90, 22, 56],
-                    )
-                ],
-            ),
-        )
-    )
-    weeks = [
-        (f"sem. du {date_courte(datetime.fromisoformat(w['semaine']).date())}", w["tentatives"])
-        for w in weekly_counts(facts, now.date())
-    ]
-    per_week = profile.seuils.tentatives_par_semaine
-    attempts = len(facts.attempts)
-    intro = [
-        *header,
-        f"{attempts} tentative(s) sur {len(weeks)} semaine(s), dont "
-        f"{len(facts.weeks_with_attempts)} avec au moins une tentative.",
-    ]
-    written.append(
-        write_new(
-            out / "01_Chronologie.docx",
-            table_document(
-                "Chronologie des démarches",
-                intro,
-                [
-                    (
-                        "Tableau daté",
-                        ["Date", "Heure", "Canal", "Ce qui s'est passé", "Pièces"],
-                        _chronology_rows(facts, pieces),
-                        [20, 13, 38, 87, 14],
-                    )
-                ],
-                weeks=weeks,
-                per_week=per_week,
-                footer=f"Journal : empreinte {facts.head[:16]}",
-            ),
-        )
-    )
-    for piece in pieces:
-        written.append(write_new(out / piece.filename, piece.source.read_bytes()))
-    context = build_context(profile, facts, now)
-    for visit in facts.by_channel("counter"):
-        if visit.witness:
-            doc = render("attestation", {**context, "visite": visit}, (case.root / "modeles",))
-            name = (
-                f"Attestation_temoin_a_completer_{ascii_slug(visit.witness)}_{visit.when:%Y-%m-%d}"
-            )
-            written.append(write_new(out / f"{name}.docx", render_form_docx(doc)))
-    written.append(
-        write_new(out / "Liste_de_controle.txt", _checklist(profile, facts, pieces).encode("utf-8"))
-    )
-    return written
+    files += _witness_forms(case, profile, facts, now)
+    files.append(("Liste_de_controle.txt", _checklist(profile, facts, pieces).encode("utf-8")))
+    private_dir(out)
+    written = [write_new(out / name, data) for name, data in files]
+    written += [write_new(out / p.filename, p.source.read_bytes()) for p in pieces]
+    return sorted(written)

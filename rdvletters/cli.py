@@ -27,8 +27,36 @@ def _fail(error: RdvError) -> None:
     sys.exit(error.exit_code)
 
 
-class _Group(click.Group):
+class _FrenchHelp(click.HelpFormatter):
+    """Help pages in French: click's own headings are English."""
+
+    HEADINGS = {"Options": "Options", "Commands": "Commandes"}
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, "Utilisation : ")
+
+    def write_heading(self, heading: str) -> None:
+        super().write_heading(self.HEADINGS.get(heading, heading))
+
+
+class _FrenchHelpOption:
+    """Mixin: the --help option described in French."""
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None:
+            option.help = "Afficher cette aide."
+        return option
+
+
+class _Command(_FrenchHelpOption, click.Command):
+    pass
+
+
+class _Group(_FrenchHelpOption, click.Group):
     """Turns every expected failure into a French message and its exit code."""
+
+    command_class = _Command
 
     def invoke(self, ctx: click.Context):  # type: ignore[override]
         try:
@@ -52,6 +80,9 @@ def _when(text: str | None, option: str = "--at"):
     return when
 
 
+click.Context.formatter_class = _FrenchHelp
+
+
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "-C",
@@ -61,7 +92,7 @@ def _when(text: str | None, option: str = "--at"):
     show_default=True,
     help="Dossier de la personne (par défaut : le dossier courant).",
 )
-@click.version_option(__version__, message="rdvletters %(version)s")
+@click.version_option(__version__, message="rdvletters %(version)s", help="Afficher la version.")
 @click.pass_context
 def cli(ctx: click.Context, folder: Path) -> None:
     """Courriels, lettres recommandées et saisine du Défenseur des droits pour obtenir
@@ -127,8 +158,8 @@ def record(
     proofs: tuple[Path, ...],
     witness: str | None,
 ) -> None:
-    """Noter une démarche (CANAL : web, email, counter, phone, letter, anef, ccc, pan,
-    defenseur, reply, appointment)."""
+    """Noter une démarche. CANAL : web, email, counter, phone, letter, anef, ccc, pan,
+    defenseur, reply, appointment, ar (avis de réception), attestation (de témoin)."""
     case.load()
     entry = case.record(channel, _when(at), message, list(proofs), witness)
     click.echo(
@@ -329,12 +360,13 @@ def verify_command(case: Case) -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Dossier à créer (par défaut : dossier_AAAA-MM-JJ dans le dossier du cas).",
 )
+@click.option("--pdf", is_flag=True, help="Ajouter l'inventaire et la chronologie en PDF.")
 @click.pass_obj
-def bundle(case: Case, output: Path | None) -> None:
+def bundle(case: Case, output: Path | None, pdf: bool) -> None:
     """Préparer le dossier de pièces pour l'association ou le tribunal."""
     from .bundle import write_bundle
 
-    written = write_bundle(case, output)
+    written = write_bundle(case, output, pdf=pdf)
     click.echo(f"Dossier prêt : {written[0].parent} ({len(written)} fichiers).")
     for path in written:
         click.echo(f"  {path.name}")

@@ -50,3 +50,12 @@ def test_text_email_does_not_import_python_docx(case):
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_help_is_in_french():
+    result = run_installed("--help")
+    assert result.returncode == 0
+    assert "Utilisation : rdvletters" in result.stdout and "Commandes:" in result.stdout
+    assert "Afficher cette aide." in result.stdout
+    record = run_installed("record", "--help").stdout
+    assert "Noter une démarche" in record and "attestation" in record

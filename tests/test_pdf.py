@@ -132,3 +132,30 @@ def test_profile_shift_and_window_outline(case, run):
     )
     result = run("-C", case, "letter")
     assert result.exit_code == 2 and "mise_en_page.decalage_vertical_mm" in result.stderr
+
+
+@needs_pdf_tools
+def test_bundle_pdf_inventory_and_chronology(case, run, tmp_path):
+    result = run("-C", case, "bundle", "--pdf", "-o", tmp_path / "d")
+    assert result.exit_code == 0, result.output + result.stderr
+    for name in ("00_Inventaire.pdf", "01_Chronologie.pdf"):
+        text = subprocess.run(
+            ["pdftotext", str(tmp_path / "d" / name), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        assert "Aminata DIALLO" in text
+    chronology = subprocess.run(
+        ["pdftotext", str(tmp_path / "d" / "01_Chronologie.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "Tentatives par semaine" in chronology and "14/09/2026" in chronology
+
+
+def test_bundle_pdf_without_libreoffice_writes_nothing(case, run, tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", "/nonexistent")
+    result = run("-C", case, "bundle", "--pdf", "-o", tmp_path / "d")
+    assert result.exit_code == 7 and not (tmp_path / "d").exists()
