@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-from datetime import timedelta
 from pathlib import Path
 
 import click
@@ -14,8 +13,9 @@ from . import __version__
 from .case import Case
 from .documents import Prepared, build_document, prepare
 from .eml import mailto_link
-from .errors import InputError, RdvError
-from .frdates import now_paris, parse_when
+from .errors import RdvError
+from .frdates import now_paris, past_or_now
+from .fsutil import write_new
 from .journal import CHANNELS
 from .logtable import to_csv, to_table
 
@@ -70,14 +70,8 @@ def _warn(messages: list[str]) -> None:
         click.echo(f"Attention : {message}", err=True)
 
 
-def _when(text: str | None, option: str = "--at"):
-    """Parse a date-time option; refuse the future (an attempt cannot be ahead of now)."""
-    if text is None:
-        return now_paris().replace(second=0, microsecond=0)
-    when = parse_when(text, option=option)
-    if when > now_paris() + timedelta(minutes=5):
-        raise InputError(f"{option} « {text} » : cette date est dans le futur.")
-    return when
+def _when(text: str | None):
+    return past_or_now(text, option="--at")
 
 
 click.Context.formatter_class = _FrenchHelp
@@ -304,8 +298,6 @@ def log(case: Case, as_csv: bool, output: Path | None) -> None:
         )
     data = to_csv(state) if as_csv else (to_table(state) + "\n").encode("utf-8")
     if output:
-        from .fsutil import write_new
-
         write_new(output, data)
         click.echo(f"Écrit : {output}")
     elif as_csv:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from .case import Case
@@ -63,13 +64,14 @@ class Prepared:
     """A generated document: where it is, its journal entry, and what to tell the user."""
 
     document: Document
-    path: Any
+    path: Path
     entry: Entry
-    profile: Profile
     warnings: list[str] = field(default_factory=list)
 
 
-def build_document(case: Case, kind: str, now: datetime) -> tuple[Document, Facts, Profile, list]:
+def build_document(
+    case: Case, kind: str, now: datetime
+) -> tuple[Document, Facts, Profile, list[str]]:
     """Render the document model for ``kind`` without writing anything."""
     loaded = case.load()
     facts = Facts.from_journal(case.journal.read())
@@ -117,4 +119,4 @@ def prepare(
     path = write_unique(case.documents, _file_stem(kind, now, facts), SUFFIX[fmt], data)
     extra = _email_facts(document, facts, warnings) if kind == "courriel" else {}
     entry = case.record_document(kind, fmt, path, now, **extra)
-    return Prepared(document, path, entry, profile, warnings)
+    return Prepared(document, path, entry, warnings)

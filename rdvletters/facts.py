@@ -98,10 +98,6 @@ class Facts:
         return self.attempts[0] if self.attempts else None
 
     @property
-    def last_attempt(self) -> Step | None:
-        return self.attempts[-1] if self.attempts else None
-
-    @property
     def attempt_days(self) -> set[date]:
         return {s.when.date() for s in self.attempts}
 

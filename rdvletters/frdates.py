@@ -8,7 +8,7 @@ taken as UTC.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
@@ -80,3 +80,14 @@ def parse_when(text: str, *, option: str = "--at") -> datetime:
         return datetime(int(y), int(m), int(d), int(match["H"]), int(match["M"]), tzinfo=PARIS)
     except ValueError as exc:
         raise InputError(f"{option} « {text} » : cette date n'existe pas ({exc}).") from None
+
+
+def past_or_now(text: str | None, *, option: str = "--at") -> datetime:
+    """A step's time: now when not given; never in the future (a step has happened)."""
+    now = now_paris()
+    if text is None:
+        return now.replace(second=0, microsecond=0)
+    when = parse_when(text, option=option)
+    if when > now + timedelta(minutes=5):
+        raise InputError(f"{option} « {text} » : cette date est dans le futur.")
+    return when
