@@ -118,7 +118,7 @@ def check(case: Case) -> None:
     _warn(loaded.warnings)
     state = case.journal.read()
     if state.torn is not None:
-        _warn([f"journal, ligne {state.torn_line} : ligne incomplète (rdvletters reparer)."])
+        _warn([f"journal, ligne {state.torn_line} : ligne incomplète (rdvletters repair)."])
     d = loaded.profile.demandeur
     click.echo(
         f"Profil valide : {d.nom_complet}, situation « {loaded.profile.situation} », "
@@ -293,7 +293,7 @@ def log(case: Case, as_csv: bool, output: Path | None) -> None:
         _warn(
             [
                 f"{case.journal.path}, ligne {state.torn_line} : ligne incomplète, non affichée "
-                "(rdvletters reparer la met de côté)."
+                "(rdvletters repair la met de côté)."
             ]
         )
     data = to_csv(state) if as_csv else (to_table(state) + "\n").encode("utf-8")
@@ -366,7 +366,7 @@ def bundle(case: Case, output: Path | None, pdf: bool) -> None:
 
 @cli.command()
 @click.pass_obj
-def reparer(case: Case) -> None:
+def repair(case: Case) -> None:
     """Mettre de côté une dernière ligne du journal incomplète (écriture interrompue)."""
     side = case.journal.set_aside_torn_line()
     if side is None:

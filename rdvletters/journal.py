@@ -4,7 +4,7 @@ Each line is one entry, never rewritten. Appends happen under an exclusive lock,
 so two processes writing at once both land; each append is flushed to disk
 before the lock is released, so a crash can only tear the line being written.
 A torn last line is reported (never dropped silently) and blocks further
-appends until ``reparer`` sets it aside. Each entry carries the SHA-256 of the
+appends until ``repair`` sets it aside. Each entry carries the SHA-256 of the
 previous line (``precedent``), so later edits can be detected.
 """
 
@@ -147,7 +147,7 @@ class Journal:
                 raise JournalError(
                     f"{self.path}, ligne {state.torn_line} : la dernière ligne est incomplète "
                     "(écriture interrompue). Rien n'a été ajouté.",
-                    hint="Mettez-la de côté avec : rdvletters reparer",
+                    hint="Mettez-la de côté avec : rdvletters repair",
                 )
             number = max((e.n for e in state.entries), default=0) + 1
             entry = {

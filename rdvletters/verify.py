@@ -65,7 +65,7 @@ def verify(case: Case) -> Report:
     if tail.strip():
         report.problems.append(
             f"ligne {len(lines) + 1} : dernière ligne incomplète (écriture interrompue) ; "
-            "rdvletters reparer la met de côté."
+            "rdvletters repair la met de côté."
         )
     hashes = {hashlib.sha256(line).hexdigest(): i for i, line in enumerate(lines, start=1)}
     parsed: dict[int, dict | None] = {}

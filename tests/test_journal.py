@@ -50,10 +50,10 @@ def test_torn_last_line_is_reported_blocks_appends_and_can_be_set_aside(case, ru
 
     blocked = run("-C", case, "record", "web", "-m", "essai")
     assert blocked.exit_code == 4
-    assert "incomplète" in blocked.stderr and "rdvletters reparer" in blocked.stderr
+    assert "incomplète" in blocked.stderr and "rdvletters repair" in blocked.stderr
     assert journal.read_bytes() == intact + torn  # nothing added, nothing lost
 
-    fixed = run("-C", case, "reparer")
+    fixed = run("-C", case, "repair")
     assert fixed.exit_code == 0
     assert journal.read_bytes() == intact  # earlier entries byte for byte
     side = list(case.glob("journal-ligne-incomplete-*.txt"))
