@@ -139,7 +139,7 @@ def test_send_success_records_exact_bytes(case, run, smtp_server, monkeypatch):
     assert sent["type"] == "envoi" and sent["canal"] == "email"
     assert sent["reponse_serveur"].startswith("250 2.0.0 Ok: queued as ABC123")
     saved = (case / sent["fichier"]).read_bytes()
-    assert saved.rstrip(b"\r\n") == envelope.content.rstrip(b"\r\n")  # byte for byte
+    assert saved == envelope.content  # byte for byte
     assert sent["sha256"] == hashlib.sha256(saved).hexdigest()
     received = email.message_from_bytes(envelope.content, policy=default)
     assert received["Message-ID"] == sent["message_id"]
@@ -246,3 +246,21 @@ def test_send_without_settings_says_where_to_put_them(case, run):
     result = run("-C", case, "email", "--send", "--yes")
     assert result.exit_code == 3 and "smtp.yaml" in result.stderr
     assert not (case / "documents").exists() or not any((case / "documents").iterdir())
+
+
+def test_settings_from_the_user_config_folder(case, run, smtp_server, monkeypatch, isolated_home):
+    handler, port = smtp_server()
+    configure(case, port)
+    folder = isolated_home / ".config" / "rdvletters"
+    folder.mkdir(parents=True)
+    (case / "smtp.yaml").rename(folder / "smtp.yaml")
+    monkeypatch.setenv("RDVLETTERS_SMTP_PASSWORD", PASSWORD)
+    assert run("-C", case, "email", "--send", "--yes").exit_code == 0
+    assert len(handler.envelopes) == 1
+
+
+def test_bad_settings_name_file_line_and_field(case, run):
+    (case / "smtp.yaml").write_text("serveur: x\nsecurite: tls\n", encoding="utf-8")
+    result = run("-C", case, "email", "--send", "--yes")
+    assert result.exit_code == 2
+    assert "smtp.yaml, ligne 2, champ « securite »" in result.stderr
