@@ -24,9 +24,12 @@ EXPIRY_WARNING_DAYS = 60
 
 @dataclass
 class Rung:
+    """One step of the ladder: done or not, and what to do to climb it."""
+
     name: str
     done: bool
-    detail: str = ""
+    detail: str
+    todo: str
 
 
 @dataclass
@@ -73,55 +76,72 @@ def weekly_counts(facts: Facts, today: date) -> list[dict[str, Any]]:
     return rows
 
 
-def _ladder(facts: Facts) -> list[Rung]:
+def _ladder(facts: Facts, anef: bool) -> list[Rung]:
     online = [s for s in facts.attempts if s.channel in ("web", "anef")]
     counters = facts.by_channel("counter")
     witnessed = [s for s in counters if s.witness]
     letters = facts.by_channel("letter")
-    sent_letters = [s for s in letters if s.sent_document == "lettre"] or letters
     ar = facts.by_channel("ar")
     defenseur = facts.by_channel("defenseur")
+    site = "le téléservice ANEF" if anef else "le site de rendez-vous"
     return [
-        Rung("Prise de rendez-vous en ligne, avec captures", bool(online), f"{len(online)} fois"),
-        Rung("Courriels au service des étrangers", bool(facts.emails), f"{len(facts.emails)}"),
+        Rung(
+            "Prise de rendez-vous en ligne, avec captures",
+            bool(online),
+            f"{len(online)} fois",
+            f"Essayez {site} et notez chaque essai : rdvletters record "
+            f"{'anef' if anef else 'web'} --proof capture.png",
+        ),
+        Rung(
+            "Courriels au service des étrangers",
+            bool(facts.emails),
+            f"{len(facts.emails)}",
+            "Envoyez le courriel de la semaine : rdvletters email",
+        ),
         Rung(
             "Guichet avec un témoin",
             bool(witnessed),
             f"{len(counters)} visite(s), dont {len(witnessed)} avec témoin",
+            "Présentez-vous au guichet accompagné(e) d'un témoin, puis : rdvletters record "
+            'counter --witness "Prénom NOM"',
         ),
         Rung(
             "Lettre recommandée, avis de réception reçu",
-            bool(sent_letters and ar),
-            "envoyée" + (", avis reçu" if ar else ", avis non noté")
-            if sent_letters
+            bool(letters and ar),
+            ("envoyée" + (", avis reçu" if ar else ", avis non noté"))
+            if letters
             else "pas encore envoyée",
+            "Notez l'avis de réception quand il revient : rdvletters record ar --proof …"
+            if letters
+            else "Envoyez la lettre recommandée : rdvletters letter, puis rdvletters sent N "
+            "--tracking …",
         ),
-        Rung("Défenseur des droits", bool(defenseur), "saisi" if defenseur else "pas encore saisi"),
+        Rung(
+            "Défenseur des droits",
+            bool(defenseur),
+            "saisi" if defenseur else "pas encore saisi",
+            "Saisissez le Défenseur des droits : rdvletters referral",
+        ),
     ]
 
 
-def _next_step(facts: Facts, ladder: list[Rung], weeks: list[dict[str, Any]], per_week: int) -> str:
+def _next_step(
+    facts: Facts, ladder: list[Rung], weeks: list[dict[str, Any]], per_week: int, anef: bool
+) -> str:
+    """This week's attempts first, then this week's e-mail, then the next rung."""
     this_week = weeks[-1]["tentatives"] if weeks else 0
     if this_week < per_week:
+        site = "le téléservice ANEF" if anef else "le site de rendez-vous"
         return (
-            f"Cette semaine : essayez le site de rendez-vous {per_week - this_week} fois de "
-            "plus, à des heures différentes, avec une capture d'écran (date, heure, adresse "
-            "du site), puis notez-le : rdvletters record web …"
+            f"Cette semaine : essayez {site} {per_week - this_week} fois de plus, à des heures "
+            "différentes, avec une capture d'écran (date, heure, adresse du site), puis "
+            f"notez-le : rdvletters record {'anef' if anef else 'web'} …"
         )
-    last_email = facts.emails[-1].when if facts.emails else None
-    if last_email is None or facts.new_since_last_email:
-        return "Envoyez le courriel de la semaine : rdvletters email"
-    labels = {
-        2: "Présentez-vous au guichet accompagné(e) d'un témoin, puis : rdvletters record counter "
-        '--witness "Prénom NOM"',
-        3: "Envoyez la lettre recommandée : rdvletters letter, puis rdvletters sent N --tracking",
-        4: "Saisissez le Défenseur des droits : rdvletters referral",
-    }
-    for index, rung in enumerate(ladder):
-        if not rung.done and index in labels:
-            if index == 3 and facts.by_channel("letter"):
-                return "Notez l'avis de réception quand il revient : rdvletters record ar --proof …"
-            return labels[index]
+    if not facts.emails or facts.new_since_last_email:
+        return ladder[1].todo
+    for rung in ladder:
+        if not rung.done:
+            return rung.todo
     return (
         "Prenez contact avec une permanence juridique (La Cimade, Gisti, ADDE, LDH…) "
         "avec votre dossier : rdvletters bundle"
@@ -151,7 +171,8 @@ def compute_status(
     seuils = profile.seuils
     renewal = profile.demande.nature == "renouvellement"
     weeks = weekly_counts(facts, now.date())
-    ladder = _ladder(facts)
+    anef = profile.situation == "anef"
+    ladder = _ladder(facts, anef)
     needed = seuils.semaines_renouvellement if renewal else seuils.semaines_premiere_demande
     good_weeks = sum(1 for w in weeks if w["tentatives"] >= seuils.tentatives_par_semaine)
     expiry = profile.demande.titre_actuel_expire_le
@@ -168,7 +189,7 @@ def compute_status(
         channels=channels,
         weeks=weeks,
         ladder=ladder,
-        next_step=_next_step(facts, ladder, weeks, seuils.tentatives_par_semaine),
+        next_step=_next_step(facts, ladder, weeks, seuils.tentatives_par_semaine, anef),
         legal_floor_met=len(facts.weeks_with_attempts) >= LEGAL_FLOOR_WEEKS,
         advice_weeks_needed=needed,
         advice_weeks_met=good_weeks,

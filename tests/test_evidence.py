@@ -84,8 +84,27 @@ def test_status_figures(shaped):
     done = {r.name: r.done for r in status.ladder}
     assert done["Guichet avec un témoin"] and not done["Défenseur des droits"]
     assert not done["Lettre recommandée, avis de réception reçu"]  # no card recorded yet
+    assert status.next_step == "Envoyez le courriel de la semaine : rdvletters email"
     assert any("attestation du témoin" in m for m in status.missing)
     assert any("avis de réception" in m for m in status.missing)
+
+
+def test_next_step_follows_the_week_and_the_ladder(shaped):
+    profile = shaped.load().profile
+    next_week = NOW + timedelta(days=3)  # Monday: nothing tried yet this week
+    facts = Facts.from_journal(shaped.journal.read())
+    step = compute_status(profile, facts, next_week).next_step
+    assert step.startswith("Cette semaine : essayez le site de rendez-vous 2 fois de plus")
+    for hour in (9, 18):
+        shaped.record("web", next_week.replace(hour=hour), "rien")
+    shaped.record("email", next_week.replace(hour=19), "courriel envoyé")
+    facts = Facts.from_journal(shaped.journal.read())
+    step = compute_status(profile, facts, next_week.replace(hour=20)).next_step
+    assert step.startswith("Notez l'avis de réception")  # letter sent, card not recorded
+    shaped.record("ar", next_week.replace(hour=19, minute=30), "avis signé le 5/11")
+    facts = Facts.from_journal(shaped.journal.read())
+    step = compute_status(profile, facts, next_week.replace(hour=20)).next_step
+    assert step == "Saisissez le Défenseur des droits : rdvletters referral"
 
 
 def test_status_cli_text_and_json(shaped, run):
