@@ -70,6 +70,17 @@ def _warn(messages: list[str]) -> None:
         click.echo(f"Attention : {message}", err=True)
 
 
+def _proof_option(help_text: str):
+    """``--proof FILE``, repeatable: files copied into pieces/ and hashed."""
+    return click.option(
+        "--proof",
+        "proofs",
+        multiple=True,
+        help=help_text,
+        type=click.Path(dir_okay=False, path_type=Path),
+    )
+
+
 def _when(text: str | None):
     return past_or_now(text, option="--at")
 
@@ -135,13 +146,7 @@ def check(case: Case) -> None:
     help='Date et heure : "2026-11-20 09:15" (par défaut : maintenant).',
 )
 @click.option("--message", "-m", default="", help="Ce qui s'est passé, ou le message affiché.")
-@click.option(
-    "--proof",
-    "proofs",
-    multiple=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Justificatif (capture d'écran, courriel…) ; copié dans pieces/.",
-)
+@_proof_option("Justificatif (capture d'écran, courriel…) ; copié dans pieces/.")
 @click.option("--witness", help="Nom du témoin (présentation au guichet).")
 @click.pass_obj
 def record(
@@ -257,13 +262,7 @@ def referral(case: Case, fmt: str, window_outline: bool) -> None:
 @click.argument("number", metavar="N", type=int)
 @click.option("--at", "at", metavar="DATE", help="Date et heure de l'envoi (défaut : maintenant).")
 @click.option("--tracking", help="Numéro de la preuve de dépôt La Poste (1A 123 456 7890 1).")
-@click.option(
-    "--proof",
-    "proofs",
-    multiple=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Preuve de dépôt, copie du courriel envoyé…",
-)
+@_proof_option("Preuve de dépôt, copie du courriel envoyé… ; copiée dans pieces/.")
 @click.pass_obj
 def sent(
     case: Case, number: int, at: str | None, tracking: str | None, proofs: tuple[Path, ...]
