@@ -58,18 +58,15 @@ class Case:
     # --- creation ---------------------------------------------------------
     def init(self, example: bool = False) -> list[Path]:
         """Create the folder with a commented profile (or the bundled example)."""
-        if self.profile_path.exists():
-            raise CaseError(
-                f"{self.profile_path} existe déjà : init ne modifie jamais un profil existant."
-            )
+        for existing in (self.profile_path, self.journal.path if example else None):
+            if existing is not None and existing.exists():
+                raise CaseError(f"{existing} existe déjà : init ne le remplace jamais.")
         private_dir(self.root)
         private_dir(self.pieces)
         private_dir(self.documents)
         source = data_dir("examples") / "aminata" if example else data_dir("templates")
         created = [write_new(self.profile_path, (source / PROFILE).read_bytes())]
         if example:
-            if self.journal.path.exists():
-                raise CaseError(f"{self.journal.path} existe déjà : il n'est pas remplacé.")
             created.append(write_new(self.journal.path, (source / JOURNAL).read_bytes()))
             for piece in sorted((source / "pieces").glob("*")):
                 created.append(write_new(self.pieces / piece.name, piece.read_bytes()))
@@ -119,6 +116,7 @@ class Case:
         }
         if witness:
             entry["temoin"] = witness.strip()
+        self.journal.check_appendable()  # before copying proofs that would be orphaned
         entry["pieces"] = [self._copy_proof(p, when, channel) for p in proofs]
         return self.journal.append(entry)
 
@@ -168,5 +166,6 @@ class Case:
             entry["suivi"] = normalise_tracking(tracking)
             entry["suivi_saisi"] = tracking
         entry.update(extra)
+        self.journal.check_appendable()
         entry["pieces"] = [self._copy_proof(p, when, channel) for p in proofs]
         return self.journal.append(entry)

@@ -129,6 +129,10 @@ class Journal:
             return JournalState()
         return parse(self.path.read_bytes(), self.path)
 
+    def check_appendable(self) -> None:
+        """Refuse early when the last line is torn (``append`` checks again under the lock)."""
+        _refuse_torn(self.read(), self.path)
+
     @contextlib.contextmanager
     def _locked(self) -> Iterator[int]:
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, FILE_MODE)
@@ -143,12 +147,7 @@ class Journal:
         """Append one entry; ``n``, ``enregistre_le`` and ``precedent`` are filled here."""
         with self._locked() as fd:
             state = parse(_read_all(fd), self.path)
-            if state.torn is not None:
-                raise JournalError(
-                    f"{self.path}, ligne {state.torn_line} : la dernière ligne est incomplète "
-                    "(écriture interrompue). Rien n'a été ajouté.",
-                    hint="Mettez-la de côté avec : rdvletters repair",
-                )
+            _refuse_torn(state, self.path)
             number = max((e.n for e in state.entries), default=0) + 1
             entry = {
                 "n": number,
@@ -180,6 +179,15 @@ class Journal:
             os.ftruncate(fd, cut)
             os.fsync(fd)
             return side
+
+
+def _refuse_torn(state: JournalState, path: Path) -> None:
+    if state.torn is not None:
+        raise JournalError(
+            f"{path}, ligne {state.torn_line} : la dernière ligne est incomplète "
+            "(écriture interrompue). Rien n'a été ajouté.",
+            hint="Mettez-la de côté avec : rdvletters repair",
+        )
 
 
 def _read_all(fd: int) -> bytes:

@@ -48,10 +48,14 @@ def test_torn_last_line_is_reported_blocks_appends_and_can_be_set_aside(case, ru
     assert log.exit_code == 0
     assert "ligne 27" in log.stderr and "incomplète" in log.stderr
 
-    blocked = run("-C", case, "record", "web", "-m", "essai")
+    pieces_before = sorted((case / "pieces").iterdir())
+    proof = case.parent / "capture.png"
+    proof.write_bytes(b"png")
+    blocked = run("-C", case, "record", "web", "-m", "essai", "--proof", proof)
     assert blocked.exit_code == 4
     assert "incomplète" in blocked.stderr and "rdvletters repair" in blocked.stderr
     assert journal.read_bytes() == intact + torn  # nothing added, nothing lost
+    assert sorted((case / "pieces").iterdir()) == pieces_before  # no orphan proof copy
 
     fixed = run("-C", case, "repair")
     assert fixed.exit_code == 0
