@@ -376,10 +376,36 @@ def repair(case: Case) -> None:
         )
 
 
+def _usage_message(exc: click.UsageError) -> str:
+    """click's usage errors, said in French."""
+    hint = exc.param.get_error_hint(exc.ctx) if getattr(exc, "param", None) and exc.ctx else ""
+    if isinstance(exc, click.NoSuchOption):
+        return f"option inconnue : {exc.option_name}"
+    if isinstance(exc, click.MissingParameter):
+        return f"il manque {hint or 'un argument'}"
+    if isinstance(exc, click.BadParameter):
+        choices = getattr(getattr(exc.param, "type", None), "choices", None)
+        if choices:
+            return f"valeur invalide pour {hint} ; valeurs possibles : {', '.join(choices)}"
+        return f"valeur invalide pour {hint or 'une option'} ({exc.message})"
+    return exc.format_message()
+
+
 def main() -> None:
-    """Entry point: expected errors are handled in ``_Group``; anything else is a bug."""
+    """Entry point: French messages for usage errors; expected failures are handled in
+    ``_Group``; anything else is a bug, reported without a traceback."""
     try:
-        cli.main(prog_name="rdvletters")
+        result = cli.main(prog_name="rdvletters", standalone_mode=False)
+    except click.UsageError as exc:
+        where = exc.ctx.command_path if exc.ctx else "rdvletters"
+        click.echo(f"Erreur : {_usage_message(exc)}\nAide : {where} --help", err=True)
+        sys.exit(2)
+    except click.ClickException as exc:
+        click.echo(f"Erreur : {exc.format_message()}", err=True)
+        sys.exit(exc.exit_code)
+    except click.Abort:
+        click.echo("Interrompu : rien n'a été fait.", err=True)
+        sys.exit(1)
     except Exception as exc:  # noqa: BLE001 - last resort, no traceback with personal data
         if os.environ.get("RDVLETTERS_DEBUG"):
             raise
@@ -389,3 +415,4 @@ def main() -> None:
             err=True,
         )
         sys.exit(70)
+    sys.exit(result if isinstance(result, int) else 0)

@@ -59,3 +59,12 @@ def test_help_is_in_french():
     assert "Afficher cette aide." in result.stdout
     record = run_installed("record", "--help").stdout
     assert "Noter une démarche" in record and "attestation" in record
+
+
+def test_usage_errors_in_french_with_exit_2():
+    result = run_installed("record", "lettre")
+    assert result.returncode == 2
+    assert "valeur invalide pour 'CANAL' ; valeurs possibles : web, email" in result.stderr
+    assert "Aide : rdvletters record --help" in result.stderr
+    unknown = run_installed("log", "--tableur")
+    assert unknown.returncode == 2 and "option inconnue : --tableur" in unknown.stderr
