@@ -8,7 +8,7 @@ from datetime import date
 from docx import Document as open_docx
 from docx.shared import Mm
 
-from rdvletters.frdates import jour
+from rdvletters.frdates import jour, now_paris
 
 from .conftest import EXAMPLE, journal_lines
 
@@ -98,7 +98,7 @@ def test_letter_docx_geometry_and_content(case, run):
     assert sender["x"] < 100 and abs(sender["y"] - 15) < 0.1
 
     body = [p.text for p in doc.paragraphs]
-    today = jour(date.today())
+    today = jour(now_paris().date())
     assert f"Bobigny, le {today}" in body
     date_paragraph = doc.paragraphs[body.index(f"Bobigny, le {today}")]
     assert abs(date_paragraph.paragraph_format.space_before - Mm(88 - 15)) < Mm(0.1)
@@ -162,6 +162,8 @@ def test_anef_renewal_variant(case, run):
     assert "R.\u00a0431-3" not in flat  # in-person rule is for the rdv situation
     assert "qui expire le 1er janvier 2027" in flat
     result = run("-C", case, "email")
+    days = (date(2027, 1, 1) - now_paris().date()).days
+    assert f"expire le 1er janvier 2027 (dans {days} jours)" in result.output
     assert "– ANEF – relance n° 4" in result.output
     assert "accueil et de l'accompagnement" in result.output
 
