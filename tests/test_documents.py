@@ -200,3 +200,16 @@ def test_letter_footer_fixes_the_journal_state(case, run):
     doc = open_docx(_documents(case, "*_lettre-recommandee.docx")[0])
     footer = doc.sections[0].footer.paragraphs[0].text
     assert f"26 entrées, empreinte {head}" in footer
+
+
+def test_expired_permit_is_said_in_the_past(case, run):
+    profile = (EXAMPLE / "profil.yaml").read_text(encoding="utf-8")
+    (case / "profil.yaml").write_text(
+        profile.replace("nature: premiere_demande", "nature: renouvellement").replace(
+            "titre_actuel_expire_le:", "titre_actuel_expire_le: 2026-11-01"
+        ),
+        encoding="utf-8",
+    )
+    result = run("-C", case, "email")
+    assert "qui a expiré le 1er novembre 2026" in result.output
+    assert "Mon titre actuel a expiré le 1er novembre 2026." in result.output
