@@ -26,8 +26,11 @@ from .fsutil import FILE_MODE, write_unique
 
 try:  # POSIX
     import fcntl
+
+    msvcrt = None
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
+    import msvcrt  # type: ignore[no-redef]
 
 GENESIS = "0" * 64
 
@@ -138,10 +141,16 @@ class Journal:
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, FILE_MODE)
         try:
             if fcntl is not None:
-                fcntl.flock(fd, fcntl.LOCK_EX)
+                fcntl.flock(fd, fcntl.LOCK_EX)  # released when fd is closed
+            else:  # pragma: no cover - Windows: lock the first byte, retried for 10 s
+                os.lseek(fd, 0, os.SEEK_SET)
+                msvcrt.locking(fd, msvcrt.LK_LOCK, 1)
             yield fd
         finally:
-            os.close(fd)  # closing releases the lock
+            if msvcrt is not None:  # pragma: no cover - Windows
+                os.lseek(fd, 0, os.SEEK_SET)
+                msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+            os.close(fd)
 
     def append(self, data: dict[str, Any]) -> Entry:
         """Append one entry; ``n``, ``enregistre_le`` and ``precedent`` are filled here."""
