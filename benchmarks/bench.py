@@ -43,7 +43,7 @@ def timed(command: list[str], root: Path) -> float:
 
 def text_path_is_light() -> bool:
     code = (
-        "import sys, rdvletters.cli, rdvletters.documents, rdvletters.text_out; "
+        "import sys, rdvletters.cli, rdvletters.documents.pipeline, rdvletters.documents.text_out; "
         "sys.exit('docx' in sys.modules)"
     )
     return subprocess.run([sys.executable, "-c", code]).returncode == 0

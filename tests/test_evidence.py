@@ -17,8 +17,8 @@ from docx import Document as open_docx
 from rdvletters.case import Case
 from rdvletters.facts import Facts
 from rdvletters.frdates import PARIS
-from rdvletters.status import compute_status
-from rdvletters.verify import verify
+from rdvletters.evidence.status import compute_status
+from rdvletters.evidence.verify import verify
 
 from .conftest import EXAMPLE
 
@@ -59,7 +59,7 @@ def shaped(tmp_path):
             [proof] if channel == "web" else [],
             witness="Jean MARTIN" if channel == "counter" else None,
         )
-    from rdvletters.documents import prepare
+    from rdvletters.documents.pipeline import prepare
 
     letter = prepare(case, "lettre", "text", now=datetime(2026, 11, 3, 9, 0, tzinfo=PARIS))
     proof.write_bytes(b"preuve de depot")

@@ -44,7 +44,7 @@ def test_text_email_does_not_import_python_docx(case):
         "import sys\n"
         "from pathlib import Path\n"
         "from rdvletters.case import Case\n"
-        "from rdvletters.documents import prepare\n"
+        "from rdvletters.documents.pipeline import prepare\n"
         f"prepare(Case(Path({str(case)!r})), 'courriel', 'text')\n"
         "assert 'docx' not in sys.modules, 'python-docx imported on the text path'\n"
     )

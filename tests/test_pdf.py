@@ -10,7 +10,7 @@ import threading
 import pytest
 from docx import Document as open_docx
 
-from rdvletters.pdf import docx_to_pdf
+from rdvletters.documents.pdf import docx_to_pdf
 
 from .conftest import journal_lines
 

@@ -25,14 +25,14 @@ from typing import Annotated, Literal
 from platformdirs import user_config_dir
 from pydantic import Field
 
-from .case import Case
+from ..case import Case
+from ..documents.model import Document
+from ..errors import CaseError, SendError
+from ..fsutil import write_unique
+from ..journal import Entry
+from ..validation import OptEmail, OptText, StrictModel, Text, validate_located
+from ..yamlload import load_yaml
 from .eml import build_message
-from .errors import CaseError, SendError
-from .fsutil import write_unique
-from .journal import Entry
-from .model import Document
-from .validation import OptEmail, OptText, StrictModel, Text, validate_located
-from .yamlload import load_yaml
 
 CONFIG_NAME = "smtp.yaml"
 PASSWORD_ENV = "RDVLETTERS_SMTP_PASSWORD"

@@ -16,12 +16,12 @@ from email.policy import SMTP
 from email.utils import format_datetime, make_msgid, parseaddr
 from urllib.parse import quote
 
-from .case import ascii_slug
-from .errors import InputError, RdvError
-from .frdates import now_paris
-from .model import Document
-from .text_out import email_body
-from .validation import EMAIL
+from ..case import ascii_slug
+from ..documents.model import Document
+from ..documents.text_out import email_body
+from ..errors import InputError, RdvError
+from ..frdates import now_paris
+from ..validation import EMAIL
 
 MAILTO_LIMIT = 1800  # encoded characters: below what Outlook, Chrome and Gmail accept
 

@@ -14,16 +14,16 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from .case import Case, ascii_slug
-from .context import build_context
-from .errors import OutputExistsError
-from .facts import Facts, Step
-from .frdates import date_courte, date_heure, jour, now_paris
-from .fsutil import private_dir, write_new
-from .journal import JournalState
-from .pdf import docx_to_pdf
-from .profile import Profile
-from .render import render
+from ..case import Case, ascii_slug
+from ..documents.context import build_context
+from ..documents.pdf import docx_to_pdf
+from ..documents.render import render
+from ..errors import OutputExistsError
+from ..facts import Facts, Step
+from ..frdates import date_courte, date_heure, jour, now_paris
+from ..fsutil import private_dir, write_new
+from ..journal import JournalState
+from ..profile import Profile
 from .status import weekly_counts
 
 MAX_NAME = 80
@@ -236,7 +236,7 @@ def default_folder(case: Case, now: datetime) -> Path:
 
 
 def _inventory_docx(header: list[str], pieces: list[Piece], now: datetime) -> bytes:
-    from .docx_tables import table_document
+    from ..documents.docx_tables import table_document
 
     today = date_courte(now.date())
     rows = [
@@ -262,7 +262,7 @@ def _inventory_docx(header: list[str], pieces: list[Piece], now: datetime) -> by
 def _chronology_docx(
     header: list[str], profile: Profile, facts: Facts, pieces: list[Piece], now: datetime
 ) -> bytes:
-    from .docx_tables import table_document
+    from ..documents.docx_tables import table_document
 
     weeks = [
         (f"sem. du {date_courte(date.fromisoformat(w['semaine']))}", w["tentatives"])
@@ -289,7 +289,7 @@ def _witness_forms(
     case: Case, profile: Profile, facts: Facts, now: datetime
 ) -> list[tuple[str, bytes]]:
     """One form per counter visit with a witness (art. 202 of the code de procédure civile)."""
-    from .docx_out import render_form_docx
+    from ..documents.docx_out import render_form_docx
 
     context = build_context(profile, facts, now)
     forms = []

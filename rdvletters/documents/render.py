@@ -14,10 +14,10 @@ from typing import Any
 
 import jinja2
 
-from . import frdates
-from .errors import RdvError
+from .. import frdates
+from ..errors import RdvError
+from ..resources import data_dir
 from .model import Document, parse_document
-from .resources import data_dir
 
 
 def _address(lines: list[str]) -> list[str]:

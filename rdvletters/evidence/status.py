@@ -13,9 +13,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from .facts import Facts
-from .journal import CHANNELS
-from .profile import Profile
+from ..facts import Facts
+from ..journal import CHANNELS
+from ..profile import Profile
 from .verify import Report
 
 LEGAL_FLOOR_WEEKS = 2  # CE 435594: several attempts "n'ayant pas été effectuées la même semaine"

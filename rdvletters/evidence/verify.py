@@ -14,9 +14,9 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .case import Case
-from .fsutil import sha256_file
-from .journal import GENESIS
+from ..case import Case
+from ..fsutil import sha256_file
+from ..journal import GENESIS
 
 
 @dataclass

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import RdvError
+from ..errors import RdvError
 
 SECTIONS = (
     "de",  # e-mail sender, « Prénom NOM <adresse> »

@@ -12,9 +12,9 @@ from datetime import date, datetime
 from pathlib import PurePosixPath
 from typing import Any
 
-from .facts import Facts, Step
-from .journal import ATTEMPT_CHANNELS, CHANNELS
-from .profile import Profile
+from ..facts import Facts, Step
+from ..journal import ATTEMPT_CHANNELS, CHANNELS
+from ..profile import Profile
 
 NATIONAL_DEFENSEUR = ["Défenseur des droits", "Libre réponse 71120", "75342 PARIS CEDEX 07"]
 

@@ -13,15 +13,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .case import Case
+from ..case import Case
+from ..errors import InputError
+from ..facts import Facts
+from ..frdates import now_paris
+from ..fsutil import write_unique
+from ..journal import Entry
+from ..profile import Profile
 from .context import build_context
-from .errors import InputError
-from .facts import Facts
-from .frdates import now_paris
-from .fsutil import write_unique
-from .journal import Entry
 from .model import Document
-from .profile import Profile
 from .render import render
 
 KINDS = {"courriel": "courriel", "lettre": "lettre-recommandee", "saisine": "saisine-defenseur"}
@@ -51,7 +51,7 @@ def renderer(fmt: str, profile: Profile, outline: bool = False) -> Callable[[Doc
 
         return lambda doc: docx_to_pdf(_docx(doc, profile, outline))
     if fmt == "eml":
-        from .eml import render_eml
+        from ..delivery.eml import render_eml
 
         return render_eml
     from .text_out import render_text

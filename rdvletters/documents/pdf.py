@@ -13,7 +13,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from .errors import RdvError, ToolMissingError
+from ..errors import RdvError, ToolMissingError
 
 PDF_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"1"}}'
 TIMEOUT = 180

@@ -1,0 +1,135 @@
+"""Commands on the case and its journal: init, check, record, sent, log, repair."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..case import Case
+from ..evidence.logtable import to_csv, to_table
+from ..fsutil import write_new
+from ..journal import CHANNELS
+from .app import cli, proof_option, warn, when_option_value
+
+
+@cli.command()
+@click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--example", is_flag=True, help="Remplir avec le cas fictif d'exemple.")
+@click.pass_obj
+def init(case: Case, folder: Path | None, example: bool) -> None:
+    """Créer le dossier d'une personne avec un profil commenté à remplir."""
+    case = Case(folder) if folder else case
+    created = case.init(example=example)
+    click.echo(f"Dossier prêt : {case.root}")
+    for path in created[:3]:
+        click.echo(f"  {path}")
+    click.echo(
+        f"Étape suivante : remplissez {case.profile_path}, puis rdvletters -C {case.root} check"
+    )
+
+
+@cli.command()
+@click.pass_obj
+def check(case: Case) -> None:
+    """Vérifier le profil : ce qui manque ou ne va pas."""
+    loaded = case.load()
+    warn(loaded.warnings)
+    state = case.journal.read()
+    if state.torn is not None:
+        warn([f"journal, ligne {state.torn_line} : ligne incomplète (rdvletters repair)."])
+    d = loaded.profile.demandeur
+    click.echo(
+        f"Profil valide : {d.nom_complet}, situation « {loaded.profile.situation} », "
+        f"{len(state.entries)} entrée(s) au journal."
+    )
+
+
+@cli.command()
+@click.argument("channel", metavar="CANAL", type=click.Choice(list(CHANNELS)))
+@click.option(
+    "--at",
+    "at",
+    metavar="DATE",
+    help='Date et heure : "2026-11-20 09:15" (par défaut : maintenant).',
+)
+@click.option("--message", "-m", default="", help="Ce qui s'est passé, ou le message affiché.")
+@proof_option("Justificatif (capture d'écran, courriel…) ; copié dans pieces/.")
+@click.option("--witness", help="Nom du témoin (présentation au guichet).")
+@click.pass_obj
+def record(
+    case: Case,
+    channel: str,
+    at: str | None,
+    message: str,
+    proofs: tuple[Path, ...],
+    witness: str | None,
+) -> None:
+    """Noter une démarche. CANAL : web, email, counter, phone, letter, anef, ccc, pan,
+    defenseur, reply, appointment, ar (avis de réception), attestation (de témoin)."""
+    case.load()
+    entry = case.record(channel, when_option_value(at), message, list(proofs), witness)
+    click.echo(
+        f"Entrée n° {entry.n} : {CHANNELS[channel]}, {entry.when:%d/%m/%Y %H:%M}"
+        f"{f', {len(proofs)} justificatif(s) copié(s)' if proofs else ''}."
+    )
+
+
+@cli.command()
+@click.argument("number", metavar="N", type=int)
+@click.option("--at", "at", metavar="DATE", help="Date et heure de l'envoi (défaut : maintenant).")
+@click.option("--tracking", help="Numéro de la preuve de dépôt La Poste (1A 123 456 7890 1).")
+@proof_option("Preuve de dépôt, copie du courriel envoyé… ; copiée dans pieces/.")
+@click.pass_obj
+def sent(
+    case: Case, number: int, at: str | None, tracking: str | None, proofs: tuple[Path, ...]
+) -> None:
+    """Noter que le document préparé n° N est parti."""
+    entry = case.record_sent(number, when_option_value(at), tracking, list(proofs))
+    if entry.data["document"] == "lettre" and not tracking:
+        warn(["notez le numéro de suivi de la lettre (--tracking) : c'est votre preuve."])
+    click.echo(
+        f"Entrée n° {entry.n} : document n° {number} envoyé le {entry.when:%d/%m/%Y à %H:%M}."
+    )
+
+
+@cli.command()
+@click.option("--csv", "as_csv", is_flag=True, help="Au format CSV (tableur).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Écrire dans ce fichier (jamais écrasé).",
+)
+@click.pass_obj
+def log(case: Case, as_csv: bool, output: Path | None) -> None:
+    """Afficher le journal des démarches (--csv pour un tableur)."""
+    state = case.journal.read()
+    if state.torn is not None:
+        warn(
+            [
+                f"{case.journal.path}, ligne {state.torn_line} : ligne incomplète, non affichée "
+                "(rdvletters repair la met de côté)."
+            ]
+        )
+    data = to_csv(state) if as_csv else (to_table(state) + "\n").encode("utf-8")
+    if output:
+        write_new(output, data)
+        click.echo(f"Écrit : {output}")
+    elif as_csv:
+        click.get_binary_stream("stdout").write(data)
+    else:
+        click.echo(data.decode("utf-8"), nl=False)
+
+
+@cli.command()
+@click.pass_obj
+def repair(case: Case) -> None:
+    """Mettre de côté une dernière ligne du journal incomplète (écriture interrompue)."""
+    side = case.journal.set_aside_torn_line()
+    if side is None:
+        click.echo("Le journal est intact : rien à réparer.")
+    else:
+        click.echo(
+            f"Ligne incomplète mise de côté dans {side} ; les entrées complètes sont intactes."
+        )

@@ -1,0 +1,102 @@
+"""Commands that prepare documents: email, letter, referral."""
+
+from __future__ import annotations
+
+import click
+
+from ..case import Case
+from ..delivery.eml import mailto_link
+from ..documents.pipeline import Prepared, build_document, prepare
+from ..frdates import now_paris
+from .app import cli, warn
+
+
+def _generated(case: Case, kind: str, fmt: str, outline: bool = False) -> Prepared:
+    prepared = prepare(case, kind, fmt, outline=outline)
+    warn(prepared.warnings)
+    if fmt == "text" and kind == "courriel":
+        click.echo(prepared.path.read_text(encoding="utf-8"))
+    click.echo(f"Document préparé : {prepared.path} (entrée n° {prepared.entry.n}).")
+    return prepared
+
+
+def _after(case: Case, prepared: Prepared) -> None:
+    tracking = ' --tracking "1A …"' if prepared.entry.data["document"] == "lettre" else ""
+    click.echo(
+        f"Une fois envoyé, notez-le : rdvletters -C {case.root} sent {prepared.entry.n}{tracking}"
+    )
+
+
+LETTER_FORMATS = click.Choice(["docx", "text", "pdf"])
+OUTLINE_HELP = "Encadrer le bloc d'adresse, pour vérifier la position avec vos enveloppes."
+
+
+@cli.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "eml"]),
+    default="text",
+    show_default=True,
+    help="text : à copier ; eml : brouillon avec pièces jointes.",
+)
+@click.option(
+    "--send",
+    "send_now",
+    is_flag=True,
+    help="Envoyer par votre serveur SMTP (réglages dans smtp.yaml).",
+)
+@click.option("--yes", "-y", is_flag=True, help="Avec --send : ne pas demander confirmation.")
+@click.option("--mailto", is_flag=True, help="Afficher un lien mailto: (sans pièces jointes).")
+@click.pass_obj
+def email(case: Case, fmt: str, send_now: bool, yes: bool, mailto: bool) -> None:
+    """Préparer (ou envoyer) le courriel de la semaine au service des étrangers."""
+    if mailto:
+        document = build_document(case, "courriel", now_paris())[0]
+        click.echo(mailto_link(document))
+    elif send_now:
+        _send_email(case, yes)
+    else:
+        _after(case, _generated(case, "courriel", fmt))
+
+
+def _send_email(case: Case, yes: bool) -> None:
+    from ..delivery.sending import load_config, outgoing, record_delivery, send, stored_password
+
+    config = load_config(case)
+    prepared = _generated(case, "courriel", "eml")
+    now = now_paris()
+    message = outgoing(prepared.document, config, now)
+    copy = message["Bcc"] or message["Cc"]
+    click.echo(f"\nDe : {message['From']}\nÀ : {message['To']}\nCopie à : {copy or '-'}")
+    click.echo(f"Objet : {message['Subject']}\n\n{message.get_body().get_content()}")
+    for part in message.iter_attachments():
+        click.echo(f"Pièce jointe : {part.get_filename()}")
+    if not yes and not click.confirm("Envoyer ce courriel maintenant ?", default=False):
+        click.echo("Rien n'a été envoyé ; le brouillon reste dans documents/.")
+        return
+    password = stored_password(config)
+    if password is None and config.utilisateur:
+        password = click.prompt(f"Mot de passe de {config.utilisateur}", hide_input=True)
+    delivery = send(message, config, password)
+    entry = record_delivery(case, prepared.entry, delivery, now)
+    click.echo(f"Envoyé : {delivery.reply} ; Message-ID {delivery.message_id}.")
+    click.echo(f"Noté au journal (entrée n° {entry.n}) ; copie exacte : {entry.data['fichier']}.")
+
+
+@cli.command()
+@click.option("--format", "fmt", type=LETTER_FORMATS, default="docx", show_default=True)
+@click.option("--window-outline", is_flag=True, help=OUTLINE_HELP)
+@click.pass_obj
+def letter(case: Case, fmt: str, window_outline: bool) -> None:
+    """Préparer la lettre recommandée avec accusé de réception au préfet."""
+    _after(case, _generated(case, "lettre", fmt, window_outline))
+
+
+@cli.command()
+@click.option("--format", "fmt", type=LETTER_FORMATS, default="docx", show_default=True)
+@click.option("--window-outline", is_flag=True, help=OUTLINE_HELP)
+@click.pass_obj
+def referral(case: Case, fmt: str, window_outline: bool) -> None:
+    """Préparer la saisine du délégué du Défenseur des droits."""
+    _after(case, _generated(case, "saisine", fmt, window_outline))

@@ -1,0 +1,71 @@
+"""Commands on the evidence: status, verify, bundle."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from ..case import Case
+from ..frdates import now_paris
+from .app import cli
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Les mêmes faits en JSON, pour un script.")
+@click.pass_obj
+def status(case: Case, as_json: bool) -> None:
+    """Où en êtes-vous ? Les semaines, les étapes, la prochaine chose à faire."""
+    from ..evidence.status import compute_status, render_status
+    from ..evidence.verify import verify
+    from ..facts import Facts
+
+    profile = case.load().profile
+    facts = Facts.from_journal(case.journal.read())
+    result = compute_status(profile, facts, now_paris(), verify(case))
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        renewal = profile.demande.nature == "renouvellement"
+        click.echo(render_status(result, renewal, profile.seuils.tentatives_par_semaine), nl=False)
+
+
+@cli.command(name="verify")
+@click.pass_obj
+def verify_command(case: Case) -> None:
+    """Vérifier que le journal et ses fichiers n'ont pas été modifiés."""
+    from ..evidence.verify import verify
+
+    report = verify(case)
+    for problem in report.problems:
+        click.echo(f"PROBLÈME : {problem}")
+    for note in report.notes:
+        click.echo(f"Note : {note}")
+    verdict = "intact" if report.ok else "MODIFIÉ OU INCOMPLET"
+    click.echo(
+        f"Journal {verdict} : {report.entries} entrée(s), {report.files_checked} "
+        "fichier(s) vérifié(s)."
+    )
+    if not report.ok:
+        sys.exit(1)
+
+
+@cli.command()
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Dossier à créer (par défaut : dossier_AAAA-MM-JJ dans le dossier du cas).",
+)
+@click.option("--pdf", is_flag=True, help="Ajouter l'inventaire et la chronologie en PDF.")
+@click.pass_obj
+def bundle(case: Case, output: Path | None, pdf: bool) -> None:
+    """Préparer le dossier de pièces pour l'association ou le tribunal."""
+    from ..evidence.bundle import write_bundle
+
+    written = write_bundle(case, output, pdf=pdf)
+    click.echo(f"Dossier prêt : {written[0].parent} ({len(written)} fichiers).")
+    for path in written:
+        click.echo(f"  {path.name}")
