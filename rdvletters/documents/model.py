@@ -16,8 +16,8 @@ from pathlib import Path
 from ..errors import RdvError
 
 SECTIONS = (
-    "de",  # e-mail sender, « Prénom NOM <adresse> »
-    "a",  # e-mail recipient
+    "de",  # e-mail sender, « Prénom NOM <adresse> » (shown; headers use Document.email_from)
+    "a",  # e-mail recipient (shown; headers use Document.email_to)
     "expediteur",  # sender block, top left
     "mention",  # « Lettre recommandée avec accusé de réception »
     "destinataire",  # address in the envelope window
@@ -60,6 +60,10 @@ class Document:
     kind: str
     sections: dict[str, list[str]] = field(default_factory=dict)
     attachments: list[Path] = field(default_factory=list)  # files to attach to an e-mail
+    # E-mail addresses come from the validated profile, never from the rendered text:
+    # headers are built from these parts, so no template or name can add a recipient.
+    email_from: tuple[str, str] | None = None  # (display name, bare address)
+    email_to: str | None = None  # bare address
 
     def lines(self, name: str) -> list[str]:
         """Non-blank lines of a section (address blocks, signature…)."""

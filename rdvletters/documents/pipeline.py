@@ -79,6 +79,13 @@ def build_document(
     document = render(kind, context, (case.root / "modeles",))
     if kind == "courriel":
         document.attachments = [case.root / p for s in facts.new_since_last_email for p in s.pieces]
+        applicant = loaded.profile.demandeur
+        if applicant.courriel:
+            document.email_from = (
+                f"{applicant.prenom} {applicant.nom.upper()}",
+                applicant.courriel,
+            )
+        document.email_to = loaded.profile.prefecture.courriel
     return document, facts, loaded.profile, loaded.warnings
 
 
