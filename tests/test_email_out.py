@@ -514,3 +514,23 @@ def test_message_accepted_then_trouble_on_quit_is_journaled_as_sent(case, run, b
     assert sent["sha256"] == hashlib.sha256(saved).hexdigest()
     if behaviour == "error":
         assert "QUIT" in server.commands and "Note : le serveur a mal répondu" in result.output
+
+
+def test_sent_but_not_journaled_says_so_and_keeps_the_copy(case, run, smtp_server, monkeypatch):
+    from rdvletters.case import Case
+    from rdvletters.errors import JournalError
+
+    handler, port = smtp_server()
+    configure(case, port, user=None)
+
+    def locked(*_args, **_kwargs):
+        raise JournalError("journal verrouillé par un autre programme.")
+
+    monkeypatch.setattr(Case, "record_sent", locked)
+    result = run("-C", case, "email", "--send", "--yes")
+    assert result.exit_code == 4
+    assert "le courriel EST parti" in result.stderr and "Ne le renvoyez pas" in result.stderr
+    [envelope] = handler.envelopes
+    [copy] = (case / "documents").glob("*_envoye.eml")
+    assert copy.read_bytes() == envelope.content and str(copy) in result.stderr
+    assert f"sent {journal_lines(case)[-1]['n']}" in result.stderr  # the draft's number

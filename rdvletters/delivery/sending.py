@@ -10,6 +10,7 @@ French message says what happened and the journal records nothing.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import smtplib
@@ -166,6 +167,11 @@ def _french(exc: BaseException, config: SmtpConfig) -> str:
         return f"le serveur a refusé le destinataire : {refused}."
     if isinstance(exc, smtplib.SMTPSenderRefused):
         return f"le serveur a refusé l'adresse d'expéditeur {exc.sender}."
+    if isinstance(exc, smtplib.SMTPNotSupportedError) and "AUTH" in str(exc):
+        return (
+            f"le serveur {where} ne propose pas d'identification ici ; vérifiez securite "
+            "(beaucoup ne la proposent qu'après starttls) ou retirez utilisateur."
+        )
     if isinstance(exc, smtplib.SMTPNotSupportedError):
         return f"le serveur {where} ne propose pas STARTTLS ; essayez securite: ssl."
     if isinstance(exc, smtplib.SMTPDataError):
@@ -189,7 +195,9 @@ class SmtpUtf8Refused(smtplib.SMTPException):
         self.addresses = addresses
 
 
-def _transact(server: smtplib.SMTP, built: Built, data: bytes, password: str | None, config):
+def _transact(
+    server: smtplib.SMTP, built: Built, data: bytes, password: str | None, config: SmtpConfig
+) -> str:
     """MAIL, RCPT, DATA on an open connection; the DATA reply when accepted."""
     envelope = [a.addr_spec for a in built.recipients]
     sender = built.sender.addr_spec if built.sender else ""
@@ -211,7 +219,8 @@ def _transact(server: smtplib.SMTP, built: Built, data: bytes, password: str | N
         if code not in (250, 251):
             refused[rcpt] = (code, text)
     if refused:
-        server.rset()
+        with contextlib.suppress(smtplib.SMTPException, OSError):
+            server.rset()
         raise smtplib.SMTPRecipientsRefused(refused)
     code, text = server.data(data)
     if code != 250:
