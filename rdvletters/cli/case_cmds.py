@@ -160,7 +160,7 @@ def log(case: Case, as_csv: bool, output: Path | None) -> None:
         write_new(output, data)
         click.echo(f"Écrit : {output}")
     elif as_csv:
-        click.get_binary_stream("stdout").write(data)
+        click.echo(data, nl=False)
     else:
         click.echo(data.decode("utf-8"), nl=False)
 
