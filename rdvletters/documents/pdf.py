@@ -35,11 +35,19 @@ def find_soffice() -> str:
 
 def docx_to_pdf(docx: bytes) -> bytes:
     """Convert DOCX bytes to PDF bytes."""
+    return office_to_pdf(docx, ".docx")
+
+
+def office_to_pdf(data: bytes, suffix: str) -> bytes:
+    """Convert a text document (``suffix``: .docx, .odt, .doc or .rtf) to PDF bytes.
+
+    The suffix matters: LibreOffice picks its import filter from it.
+    """
     soffice = find_soffice()
     with tempfile.TemporaryDirectory(prefix="rdvletters-") as tmp:
         folder = Path(tmp)
-        source = folder / "document.docx"
-        source.write_bytes(docx)
+        source = folder / f"document{suffix}"
+        source.write_bytes(data)
         command = [
             soffice,
             f"-env:UserInstallation={(folder / 'profil-lo').as_uri()}",
