@@ -275,6 +275,29 @@ def test_a_locked_or_damaged_pdf_is_refused_with_its_name(tmp_path):
         piece_to_pdf(locked, 1, "x")
 
 
+@needs_poppler
+def test_a_link_still_covers_its_text_after_the_page_is_shrunk(tmp_path):
+    source = tmp_path / "page.pdf"
+    canvas = Canvas(str(source), pagesize=A4)
+    canvas.setFont("Helvetica", 12)
+    canvas.drawString(100, 700, "consulter la page officielle")
+    canvas.linkURL("https://www.service-public.fr", (95, 695, 270, 715))
+    canvas.save()
+    pdf = piece_to_pdf(source, 2, "Page imprimée")
+    [page] = PdfReader(io.BytesIO(pdf)).pages
+    [link] = [a.get_object() for a in page["/Annots"]]
+    x0, y0, x1, y1 = (float(v) for v in link["/Rect"])
+    out = tmp_path / "piece.pdf"
+    out.write_bytes(pdf)
+    for word, wx0, wy0, wx1, wy1 in words(out):
+        if word in (
+            "consulter",
+            "officielle",
+        ):  # pdftotext: mm from the top; Rect: pt from the bottom
+            assert x0 <= wx0 / PT_TO_MM and wx1 / PT_TO_MM <= x1
+            assert y0 <= A4[1] - wy1 / PT_TO_MM and A4[1] - wy0 / PT_TO_MM <= y1
+
+
 # --- e-mails -----------------------------------------------------------------------------
 
 
@@ -389,6 +412,30 @@ def test_plain_text_in_windows_encoding_is_wrapped_inside_the_page(tmp_path):
     out = tmp_path / "notes.pdf"
     out.write_bytes(pdf)
     assert max(x1 for _, _, _, x1, _ in words(out)) < 210 - 14  # inside the right margin
+
+
+@needs_soffice
+def test_a_damaged_docx_is_refused_with_its_name(tmp_path):
+    import zipfile
+
+    source = tmp_path / "lettre_abimee.docx"
+    with zipfile.ZipFile(source, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types")
+        archive.writestr("word/document.xml", "not xml at all")
+    with pytest.raises(InputError, match="lettre_abimee.docx n'a pas pu être converti"):
+        piece_to_pdf(source, 1, "Lettre")
+
+
+def test_a_saved_web_page_shows_its_text_never_its_scripts(tmp_path):
+    source = tmp_path / "rendez-vous.html"
+    source.write_text(
+        "<html><head><script>alert('x')</script></head><body><h1>Prise de rendez-vous</h1>"
+        "<p>Aucun cr&eacute;neau disponible.</p></body></html>",
+        encoding="utf-8",
+    )
+    [text] = assert_headed(piece_to_pdf(source, 6, "Page web"), 6, "Page web")
+    assert "Prise de rendez-vous" in text and "Aucun créneau disponible." in text
+    assert "alert" not in text and "<p>" not in text and "page web enregistrée" in text
 
 
 # --- series ------------------------------------------------------------------------------

@@ -368,9 +368,12 @@ class TextPages:
         return self.pages
 
 
-def draw_text(canvas: Canvas, text: str) -> int:
-    """A plain-text piece; returns its page count."""
+def draw_text(canvas: Canvas, text: str, note: str | None = None) -> int:
+    """A plain-text piece, after a grey ``note`` if any; returns its page count."""
     pages = TextPages(canvas)
+    if note:
+        pages.paragraph(note, grey=True)
+        pages.y -= BODY_LEADING / 2
     pages.text(text or "(fichier texte vide)")
     return pages.finish()
 

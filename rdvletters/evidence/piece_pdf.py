@@ -12,7 +12,7 @@ What each kind of file becomes:
 - an e-mail (.eml): its headers (Date, De, À, Cc, Objet, Identifiant) as
   written, its text, and the names of its attachments (see :mod:`.mailview`);
 - a DOCX, ODT, DOC or RTF document: converted by LibreOffice, then stamped;
-- a plain-text file: its text.
+- a plain-text file: its text; a saved web page (.html): its visible text only.
 
 The kind is read from the content (the name only breaks ties), so a « .png »
 that is really a JPEG still works and a renamed program is refused. The same
@@ -27,8 +27,8 @@ import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..errors import InputError
-from .mailview import clean_text, looks_like_mail, read_mail
+from ..errors import InputError, RdvError, ToolMissingError
+from .mailview import clean_text, html_to_text, looks_like_mail, read_mail
 
 # Conservative reading of « 32 Mo » (decimal): a larger file risks being refused.
 MAX_PIECE_BYTES = 32_000_000
@@ -43,6 +43,7 @@ IMAGE_MAGIC = [
     (b"BM", "BMP"),
 ]
 OFFICE_SUFFIXES = {".docx", ".odt", ".doc", ".rtf"}
+HTML_NOTE = "(page web enregistrée : son texte seul, sans mise en forme ni images)"
 KINDS_FR = "une image (PNG, JPEG), un PDF, un courriel (.eml), un document (DOCX, ODT) ou un texte"
 
 
@@ -200,10 +201,7 @@ def _part(source: Path, data: bytes):
         open_pdf(data, source)  # refuse a damaged or locked file with its name
         return Part(data, True, [], source)
     if kind == "office":
-        from ..documents.pdf import office_to_pdf
-
-        suffix = _office_suffix(data) or (".rtf" if data.startswith(b"{\\rtf") else ".doc")
-        return Part(office_to_pdf(data, suffix), True, [], source)
+        return Part(_converted(source, data), True, [], source)
     buffer = io.BytesIO()
     canvas = new_canvas(buffer)
     if kind == "image":
@@ -211,11 +209,30 @@ def _part(source: Path, data: bytes):
     elif kind == "mail":
         draw_mail(canvas, read_mail(data))
         captions = []
+    elif source.suffix.lower() in (".html", ".htm"):
+        draw_text(canvas, clean_text(html_to_text(_as_text(data) or "")), note=HTML_NOTE)
+        captions = []
     else:
         draw_text(canvas, clean_text(_as_text(data) or ""))
         captions = []
     canvas.save()
     return Part(buffer.getvalue(), False, captions, source)
+
+
+def _converted(source: Path, data: bytes) -> bytes:
+    """A text document through LibreOffice; a file it cannot open is the user's to fix."""
+    from ..documents.pdf import office_to_pdf
+
+    suffix = _office_suffix(data) or (".rtf" if data.startswith(b"{\\rtf") else ".doc")
+    try:
+        return office_to_pdf(data, suffix)
+    except ToolMissingError:
+        raise
+    except RdvError as exc:
+        raise InputError(
+            f"{source} n'a pas pu être converti en PDF par LibreOffice ({exc}).",
+            hint="Ouvrez-le dans votre traitement de texte et enregistrez-le en PDF.",
+        ) from None
 
 
 def _page_count(pdf: bytes, source: Path) -> int:
