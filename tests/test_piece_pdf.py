@@ -549,10 +549,10 @@ def test_without_any_font_file_helvetica_still_writes_french(tmp_path, monkeypat
         ("dossier", None, "est un dossier"),
         ("absent.png", "missing", "est introuvable"),
         ("vide.png", b"", "est vide"),
-        ("programme.exe", bytes(range(256)) * 8, "ne peut pas devenir une pièce"),
+        ("programme.exe", bytes(range(256)) * 8, "n'est pas d'un type reconnu"),
         ("tronquee.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 20, "ne peut pas être lue"),
         ("photo.heic", b"\x00\x00\x00\x18ftypheic" + b"\x00" * 40, "HEIC"),
-        ("classeur.xlsx", "xlsx", "ne peut pas devenir une pièce"),
+        ("classeur.xlsx", "xlsx", "n'est pas d'un type reconnu"),
     ],
 )
 def test_what_cannot_be_a_piece_is_refused_by_name(tmp_path, name, content, message):

@@ -40,6 +40,7 @@ MM = 72 / 25.4
 MARGIN = 15 * MM
 BOTTOM = 12 * MM
 GAP = 4 * MM  # between the band and the content
+PNG_MODES = ("1", "L", "LA", "P", "RGB", "RGBA")  # 8-bit or less: reportlab keeps every value
 READABLE = 0.5  # a tall image keeps at least this share of the usable width
 MAX_SCALE = 2.0  # points per pixel: a small image is not blown up further
 BODY_SIZE, BODY_LEADING = 10, 13.5
@@ -238,7 +239,7 @@ def load_rasters(data: bytes, source: Path) -> list[Raster]:
         ) from None
     orientation = image.getexif().get(0x0112, 1)
     orientation = orientation if orientation in _ORIENT else 1
-    if image.format in ("JPEG", "PNG"):
+    if image.format == "JPEG" or (image.format == "PNG" and image.mode in PNG_MODES):
         # JPEG: reportlab copies the file's own DCT stream; PNG: pixels, Flate (lossless).
         return [Raster(ImageReader(io.BytesIO(data)), *image.size, orientation)]
     frames = []

@@ -11,6 +11,7 @@ the top of the page as a person sees it; links keep pointing at their text.
 from __future__ import annotations
 
 import io
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +28,10 @@ from pypdf.generic import (
 
 from ..errors import InputError
 from .pdf_pages import header_overlay, reserved
+
+# pypdf reports the small defects it repairs (« incorrect startxref pointer ») on stderr:
+# the person can do nothing about them, and a PDF it cannot read raises an error anyway.
+logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 
 @dataclass(frozen=True)

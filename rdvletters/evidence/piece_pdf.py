@@ -33,16 +33,15 @@ from .mailview import clean_text, html_to_text, looks_like_mail, read_mail
 # Conservative reading of « 32 Mo » (decimal): a larger file risks being refused.
 MAX_PIECE_BYTES = 32_000_000
 
-IMAGE_MAGIC = [
-    (b"\x89PNG\r\n\x1a\n", "PNG"),
-    (b"\xff\xd8\xff", "JPEG"),
-    (b"GIF87a", "GIF"),
-    (b"GIF89a", "GIF"),
-    (b"II*\x00", "TIFF"),
-    (b"MM\x00*", "TIFF"),
-    (b"BM", "BMP"),
-]
-OFFICE_SUFFIXES = {".docx", ".odt", ".doc", ".rtf"}
+IMAGE_MAGIC = (  # PNG, JPEG, GIF, TIFF (both byte orders), BMP
+    b"\x89PNG\r\n\x1a\n",
+    b"\xff\xd8\xff",
+    b"GIF87a",
+    b"GIF89a",
+    b"II*\x00",
+    b"MM\x00*",
+    b"BM",
+)
 HTML_NOTE = "(page web enregistrée : son texte seul, sans mise en forme ni images)"
 KINDS_FR = "une image (PNG, JPEG), un PDF, un courriel (.eml), un document (DOCX, ODT) ou un texte"
 
@@ -68,11 +67,11 @@ def series_to_pdf(items: Sequence[tuple[Path, str]], number: int, label: str) ->
     """
     if not items:
         raise InputError(f"la série de la pièce n° {number} ne contient aucun fichier.")
-    from .pdf_pages import draw_images, load_rasters, new_canvas
-    from .pdf_stamp import Part, assemble
+    from .pdf_pages import Raster, draw_images, load_rasters, new_canvas
+    from .pdf_stamp import Part, assemble, open_pdf
 
     parts: list[Part] = []
-    pending: list = []
+    pending: list[tuple[Raster, str | None]] = []
 
     def flush() -> None:
         if pending:
@@ -90,9 +89,8 @@ def series_to_pdf(items: Sequence[tuple[Path, str]], number: int, label: str) ->
             pending += [(raster, caption) for raster in load_rasters(data, source)]
         elif kind == "pdf":
             flush()
-            part = _part(source, data)
-            pages = _page_count(part.pdf, source)
-            parts.append(Part(part.pdf, True, [caption] * pages, source))
+            pages = len(open_pdf(data, source).pages)
+            parts.append(Part(data, True, [caption] * pages, source))
         else:
             raise InputError(
                 f"{source} ne peut pas entrer dans une série : une série ne réunit "
@@ -126,7 +124,7 @@ def detect(source: Path, data: bytes) -> str:
     suffix = source.suffix.lower()
     if b"%PDF-" in data[:1024]:
         return "pdf"
-    if any(data.startswith(magic) for magic, _ in IMAGE_MAGIC) or _is_webp(data):
+    if data.startswith(IMAGE_MAGIC) or _is_webp(data):
         return "image"
     if data[4:12] in (b"ftypheic", b"ftypheix", b"ftypmif1", b"ftyphevc"):
         raise InputError(
@@ -151,7 +149,7 @@ def detect(source: Path, data: bytes) -> str:
             "ou « Imprimer » en PDF avec les en-têtes.",
         )
     raise InputError(
-        f"{source} n'est ni {KINDS_FR} : il ne peut pas devenir une pièce en PDF.",
+        f"{source} n'est pas d'un type reconnu : une pièce doit être {KINDS_FR}.",
         hint="Ouvrez-le et enregistrez-le en PDF, puis indiquez ce PDF.",
     )
 
@@ -233,9 +231,3 @@ def _converted(source: Path, data: bytes) -> bytes:
             f"{source} n'a pas pu être converti en PDF par LibreOffice ({exc}).",
             hint="Ouvrez-le dans votre traitement de texte et enregistrez-le en PDF.",
         ) from None
-
-
-def _page_count(pdf: bytes, source: Path) -> int:
-    from .pdf_stamp import open_pdf
-
-    return len(open_pdf(pdf, source).pages)
