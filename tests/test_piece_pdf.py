@@ -155,15 +155,15 @@ def test_jpeg_bytes_are_copied_not_recompressed(tmp_path):
 
 
 def test_a_wide_screenshot_gets_a_landscape_page(tmp_path):
-    source = noisy_png(tmp_path / "bureau.png", (1920, 1080))
+    source = noisy_png(tmp_path / "bureau.png", (960, 540))
     [page] = PdfReader(io.BytesIO(piece_to_pdf(source, 3, LABEL))).pages
     assert page.mediabox.width > page.mediabox.height
 
 
 @needs_poppler
 def test_phone_screenshot_fits_one_page_a_scrolled_capture_spans_pages(tmp_path):
-    phone = noisy_png(tmp_path / "phone.png", (1080, 2400))
-    tall = noisy_png(tmp_path / "long.png", (1080, 6000), seed=4)
+    phone = noisy_png(tmp_path / "phone.png", (540, 1200))
+    tall = noisy_png(tmp_path / "long.png", (540, 3000), seed=4)
     one = piece_to_pdf(phone, 5, LABEL)
     assert len(pages_text(one)) == 1
     two = piece_to_pdf(tall, 6, LABEL)
@@ -183,7 +183,7 @@ def test_phone_screenshot_fits_one_page_a_scrolled_capture_spans_pages(tmp_path)
     ).stdout.splitlines()[2:]
     for row in listing:
         x_ppi = float(row.split()[12])
-        assert 1080 / x_ppi * 25.4 >= 90
+        assert 540 / x_ppi * 25.4 >= 90
 
 
 @needs_poppler
@@ -447,7 +447,7 @@ def test_series_one_page_per_image_each_captioned_in_order(tmp_path):
         "Capture du mercredi 7 octobre 2026 à 21 h 40",
         "Capture du vendredi 9 octobre 2026 à 7 h 05",
     ]
-    sizes = [(1080, 2400), (1920, 1080), (800, 600)]
+    sizes = [(540, 1200), (960, 540), (400, 300)]
     items = [
         (noisy_png(tmp_path / f"c{i}.png", size, seed=i), caption)
         for i, (size, caption) in enumerate(zip(sizes, captions, strict=True))
