@@ -180,13 +180,21 @@ def _only_zombies(pgid: int) -> bool:
 
 def docx_to_pdf(docx: bytes) -> bytes:
     """Convert DOCX bytes to PDF bytes."""
+    return office_to_pdf(docx, ".docx")
+
+
+def office_to_pdf(data: bytes, suffix: str) -> bytes:
+    """Convert a text document (``suffix``: .docx, .odt, .doc or .rtf) to PDF bytes.
+
+    The suffix matters: LibreOffice picks its import filter from it.
+    """
     soffice = find_soffice()
     tmp = tempfile.mkdtemp(prefix="rdvletters-")  # created 0700
     folder = Path(tmp)
     process: subprocess.Popen | None = None
     try:
         os.chmod(folder, DIR_MODE)
-        source = write_new(folder / "document.docx", docx)
+        source = write_new(folder / f"document{suffix}", data)
         command = [
             soffice,
             f"-env:UserInstallation={(folder / 'profil-lo').as_uri()}",
