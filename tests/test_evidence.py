@@ -15,10 +15,10 @@ import pytest
 from docx import Document as open_docx
 
 from rdvletters.case import Case
-from rdvletters.facts import Facts
-from rdvletters.frdates import PARIS
 from rdvletters.evidence.status import compute_status
 from rdvletters.evidence.verify import verify
+from rdvletters.facts import Facts
+from rdvletters.frdates import PARIS
 
 from .conftest import EXAMPLE
 

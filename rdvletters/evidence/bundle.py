@@ -67,6 +67,7 @@ class Piece:
     when: datetime
     source: Path
     entry: int
+    data: bytes | None = None  # generated here rather than copied (timestamp explanation)
 
     @property
     def filename(self) -> str:
@@ -77,7 +78,8 @@ class Piece:
 
     @property
     def too_large(self) -> bool:
-        return self.source.stat().st_size > MAX_FILE_BYTES
+        size = len(self.data) if self.data is not None else self.source.stat().st_size
+        return size > MAX_FILE_BYTES
 
 
 def _candidates(case: Case, state: JournalState) -> list[tuple[datetime, int, str, str, Path]]:
@@ -128,16 +130,29 @@ def _candidates(case: Case, state: JournalState) -> list[tuple[datetime, int, st
                         case.root / piece["fichier"],
                     )
                 )
+    from .timestamp_dossier import candidates  # proof: tokens, their certificates, journal
+
+    found += candidates(case, state)
     found.sort(key=lambda item: (item[0], item[1]))
     return found
 
 
 def plan(case: Case, state: JournalState) -> list[Piece]:
     """The numbered pieces, continuous and increasing, in date order."""
-    return [
+    pieces = [
         Piece(FIRST_PIECE + i, label, slug, when, source, entry)
         for i, (when, entry, label, slug, source) in enumerate(_candidates(case, state))
     ]
+    from .timestamp_dossier import explanation  # proof: what the tokens prove, how to check
+
+    extra = explanation(state, pieces)
+    if extra is not None:
+        number = pieces[-1].number + 1
+        last = pieces[-1]
+        pieces.append(
+            Piece(number, extra[0], extra[1], last.when, Path("x.txt"), last.entry, extra[2])
+        )
+    return pieces
 
 
 def _chronology_rows(facts: Facts, pieces: list[Piece]) -> list[list[str]]:
@@ -260,7 +275,12 @@ def _inventory_docx(header: list[str], pieces: list[Piece], now: datetime) -> by
 
 
 def _chronology_docx(
-    header: list[str], profile: Profile, facts: Facts, pieces: list[Piece], now: datetime
+    header: list[str],
+    profile: Profile,
+    facts: Facts,
+    pieces: list[Piece],
+    now: datetime,
+    extra_tables: list[tuple] = (),  # type: ignore[assignment]
 ) -> bytes:
     from ..documents.docx_tables import table_document
 
@@ -278,7 +298,7 @@ def _chronology_docx(
     return table_document(
         "Chronologie des démarches",
         intro,
-        [table],
+        [table, *extra_tables],
         weeks=weeks,
         per_week=profile.seuils.tentatives_par_semaine,
         footer=f"Journal : empreinte {facts.head[:16]}",
@@ -321,10 +341,13 @@ def write_bundle(
             hint="Choisissez un autre dossier avec -o.",
         )
     header = _header(profile)
+    from .timestamp_dossier import chronology_table  # proof: the tokens in the chronology
+
+    tokens = chronology_table(state, pieces)
     files = [
         ("00_Inventaire.txt", _inventory_text(header, pieces, jour(now.date())).encode("utf-8")),
         ("00_Inventaire.docx", _inventory_docx(header, pieces, now)),
-        ("01_Chronologie.docx", _chronology_docx(header, profile, facts, pieces, now)),
+        ("01_Chronologie.docx", _chronology_docx(header, profile, facts, pieces, now, tokens)),
     ]
     if pdf:
         files += [
@@ -336,5 +359,8 @@ def write_bundle(
     files.append(("Liste_de_controle.txt", _checklist(profile, facts, pieces).encode("utf-8")))
     private_dir(out)
     written = [write_new(out / name, data) for name, data in files]
-    written += [write_new(out / p.filename, p.source.read_bytes()) for p in pieces]
+    written += [
+        write_new(out / p.filename, p.data if p.data is not None else p.source.read_bytes())
+        for p in pieces
+    ]
     return sorted(written)
