@@ -51,7 +51,8 @@ def check(case: Case) -> None:
     "--at",
     "at",
     metavar="DATE",
-    help='Date et heure : "2026-11-20 09:15" (par défaut : maintenant).',
+    help='Date et heure : "2026-11-20 09:15" ; "capture" : celle du justificatif '
+    "(par défaut : maintenant, ou la date du courriel .eml).",
 )
 @click.option("--message", "-m", default="", help="Ce qui s'est passé, ou le message affiché.")
 @proof_option("Justificatif (capture d'écran, courriel…) ; copié dans pieces/.")
@@ -68,7 +69,10 @@ def record(
     """Noter une démarche. CANAL : web, email, counter, phone, letter, anef, ccc, pan,
     defenseur, reply, appointment, ar (avis de réception), attestation (de témoin)."""
     case.load()
-    entry = case.record(channel, when_option_value(at), message, list(proofs), witness)
+    from .proof_cmds import record_inputs  # proof: dates read from the proof files
+
+    when, message = record_inputs(channel, at, message, list(proofs))
+    entry = case.record(channel, when, message, list(proofs), witness)
     click.echo(
         f"Entrée n° {entry.n} : {CHANNELS[channel]}, {entry.when:%d/%m/%Y %H:%M}"
         f"{f', {len(proofs)} justificatif(s) copié(s)' if proofs else ''}."
@@ -91,6 +95,10 @@ def sent(
     click.echo(
         f"Entrée n° {entry.n} : document n° {number} envoyé le {entry.when:%d/%m/%Y à %H:%M}."
     )
+    from ..evidence.timestamp import after_step  # proof: automatic timestamp (horodatage: auto)
+
+    if note := after_step(case):
+        click.echo(note)
 
 
 @cli.command()

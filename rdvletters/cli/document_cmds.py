@@ -82,6 +82,10 @@ def _send_email(case: Case, yes: bool) -> None:
     entry = record_delivery(case, prepared.entry, delivery, now)
     click.echo(f"Envoyé : {delivery.reply} ; Message-ID {delivery.message_id}.")
     click.echo(f"Noté au journal (entrée n° {entry.n}) ; copie exacte : {entry.data['fichier']}.")
+    from ..evidence.timestamp import after_step  # proof: automatic timestamp (horodatage: auto)
+
+    if note := after_step(case):
+        click.echo(note)
 
 
 @cli.command()
