@@ -53,6 +53,7 @@ class Status:
     urgency: list[str]
     missing: list[str] = field(default_factory=list)
     journal_head: str = ""
+    proofs: dict[str, Any] = field(default_factory=dict)  # proof_status(): dated proofs, tokens
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -165,7 +166,11 @@ def _missing(facts: Facts, profile: Profile, report: Report | None) -> list[str]
 
 
 def compute_status(
-    profile: Profile, facts: Facts, now: datetime, report: Report | None = None
+    profile: Profile,
+    facts: Facts,
+    now: datetime,
+    report: Report | None = None,
+    proofs: dict[str, Any] | None = None,
 ) -> Status:
     """All figures of ``status``."""
     seuils = profile.seuils
@@ -198,6 +203,7 @@ def compute_status(
         urgency=list(profile.demande.urgence),
         missing=_missing(facts, profile, report),
         journal_head=facts.head,
+        proofs=proofs or {},
     )
 
 
@@ -222,6 +228,8 @@ def render_status(status: Status, renewal: bool, per_week: int) -> str:
                 if n == 0
                 else ("  ← moins de " + str(per_week) if n < per_week else "")
             )
+            dated = status.proofs.get("semaines", {}).get(week["semaine"])  # proof dates
+            flag += f"  (preuve datée : {dated})" if dated else ""
             out.append(f"  {week['semaine']}  {'#' * n:<12} {n}{flag}")
     else:
         out.append("Aucune tentative enregistrée pour l'instant.")
@@ -258,4 +266,6 @@ def render_status(status: Status, renewal: bool, per_week: int) -> str:
     if status.missing:
         out += ["", "IL MANQUE AU DOSSIER"] + [f"  - {m}" for m in status.missing]
     out += ["", f"Empreinte du journal : {status.journal_head[:16]}"]
+    if status.proofs.get("horodatage"):  # proof: « journal non horodaté depuis le … »
+        out.append(f"Horodatage : {status.proofs['horodatage']}")
     return "\n".join(out) + "\n"

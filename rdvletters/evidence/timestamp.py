@@ -574,3 +574,23 @@ def _what(entry: Entry) -> str:
     if entry.kind == "envoi":
         return f"n° {entry.n}, envoi du {stamp}"
     return f"n° {entry.n}, démarche du {stamp}"
+
+
+def add_checks(case: Case, report: Any) -> None:
+    """For ``verify``: token problems and notes, and the dates they prove per entry.
+
+    The per-entry dates rest on the hash chain; they are given only when the
+    journal itself is intact.
+    """
+    checks = check_tokens(case)
+    if not checks.tokens:
+        return
+    intact = not report.problems
+    report.problems += checks.problems
+    report.notes += checks.notes
+    if intact:
+        report.proven += checks.proven
+    else:
+        report.notes.append(
+            "journal modifié : les dates prouvées par horodatage ne sont pas établies."
+        )
