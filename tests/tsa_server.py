@@ -4,7 +4,8 @@
 usage timeStamping, critical) with the ``openssl`` command; ``LocalTSA`` serves
 ``openssl ts -reply`` over HTTP on 127.0.0.1 from a thread. Its ``mode`` makes
 it misbehave on purpose: ``slow`` answers after a delay, ``tamper`` flips a
-byte of the signed content, ``garbage`` answers something that is not a token.
+byte of the signed content, ``garbage`` answers something that is not a token,
+``other`` signs another imprint than the one asked.
 """
 
 from __future__ import annotations
@@ -89,6 +90,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         tsa.requests += 1
         if tsa.mode == "slow":
             time.sleep(tsa.delay)
+        if tsa.mode == "other":  # a genuine token, but over another imprint
+            from rfc3161_client import TimestampRequestBuilder
+
+            query = TimestampRequestBuilder(nonce=False).data(b"autre chose").build().as_bytes()
         body = tsa.reply(query)
         if tsa.mode == "tamper":
             body = _tamper(body)
