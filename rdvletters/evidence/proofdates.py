@@ -209,11 +209,16 @@ def mail_message(channel: str, headers: MailHeaders) -> str:
 
 # --- status -------------------------------------------------------------------
 def _piece_date(root: Path, piece: dict[str, Any]) -> datetime | None:
+    """The proof's own date: noted at recording, else read in the copy's metadata or the
+    original name (never the copy's name, which ``record`` made from the step's date)."""
     if piece.get("date_propre"):
         return datetime.fromisoformat(piece["date_propre"])
     path = root / piece["fichier"]
-    found = proof_date(path) if path.is_file() else None
-    return found.when if found else None
+    if path.suffix.lower() in IMAGE_SUFFIXES and path.is_file() and (found := image_date(path)):
+        return found[0]
+    if path.suffix.lower() == ".eml" and path.is_file():
+        return mail_headers(path).date
+    return name_date(Path(piece.get("original", "")))
 
 
 def matching_by_week(root: Path, state: JournalState) -> dict[str, int]:
