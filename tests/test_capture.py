@@ -84,6 +84,11 @@ def test_capture_goes_through_the_flow_once_and_records_a_dated_attempt(case, ru
     found = proof_date(png)
     assert found is not None and found.when == taken and found.origin == "png"
     assert run("-C", case, "verify").exit_code == 0
+    out = case / "dossier_test"
+    assert run("-C", case, "bundle", "-o", out).exit_code == 0
+    inventory = (out / "00_Inventaire.txt").read_text(encoding="utf-8")
+    assert "Texte de la page capturée" in inventory
+    assert "Capture d'écran du site de rendez-vous" in inventory
 
 
 def test_banner_differs_when_the_text_differs():

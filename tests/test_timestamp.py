@@ -6,7 +6,7 @@ import hashlib
 import shlex
 import shutil
 import subprocess
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -255,3 +255,18 @@ def test_timestamp_through_installed_command(case, pki):
     assert "horodaté par 127.0.0.1" in result.stdout
     verified = run_installed("-C", case, "verify")
     assert verified.returncode == 0 and "existait au plus tard" in verified.stdout
+
+
+def test_clock_inconsistency_is_said(case, run, pki, monkeypatch):
+    """An entry written by a computer whose clock ran two hours ahead of the authority's."""
+    import rdvletters.journal as journal
+
+    ahead = journal.now_paris() + timedelta(hours=2)
+    monkeypatch.setattr(journal, "now_paris", lambda: ahead)
+    run("-C", case, "record", "web", "--at", "2026-11-26 08:00", "-m", "Aucun créneau")
+    monkeypatch.undo()
+    with LocalTSA(pki) as tsa:
+        assert _stamp(run, case, tsa, pki.ca).exit_code == 0
+    result = run("-C", case, "verify")
+    assert result.exit_code == 0
+    assert "après l'heure de l'autorité : l'horloge de l'ordinateur avançait" in result.output

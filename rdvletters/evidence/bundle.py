@@ -92,12 +92,16 @@ def _candidates(case: Case, state: JournalState) -> list[tuple[datetime, int, st
         if entry.kind in ("tentative", "evenement"):
             label, slug = PROOF_LABELS[data["canal"]]
             for piece in data.get("pieces", []):
+                page_text = piece.get("original") == "texte de la page"  # proof: capture
+                what, name = (
+                    ("Texte de la page capturée", "Texte_page") if page_text else (label, slug)
+                )
                 found.append(
                     (
                         when,
                         entry.n,
-                        f"{label}, {date_heure(when)}",
-                        f"{slug}_{stamp}",
+                        f"{what}, {date_heure(when)}",
+                        f"{name}_{stamp}",
                         case.root / piece["fichier"],
                     )
                 )
