@@ -233,6 +233,9 @@ def test_bundle_holds_tokens_and_the_commands_check_them(case, run, pki, tmp_pat
     chronology = Document(out / "01_Chronologie.docx")
     cells = [c.text for t in chronology.tables for row in t.rows for c in row.cells]
     assert f"entrées n° 1 à {entry['entree']} du journal" in cells
+    journal_piece = next(out.glob("*_Journal_des_demarches.jsonl")).name[:2]
+    steps_table = next(t for t in chronology.tables if t.rows[0].cells[2].text == "Canal")
+    assert all(journal_piece not in row.cells[-1].text for row in steps_table.rows[1:])
 
 
 def test_default_authorities_are_public_and_several():

@@ -154,7 +154,7 @@ def plan(case: Case, state: JournalState) -> list[Piece]:
         number = pieces[-1].number + 1
         last = pieces[-1]
         pieces.append(
-            Piece(number, extra[0], extra[1], last.when, Path("x.txt"), last.entry, extra[2])
+            Piece(number, extra[0], extra[1], last.when, Path("explication.txt"), 0, extra[2])
         )
     return pieces
 

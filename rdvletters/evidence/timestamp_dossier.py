@@ -60,7 +60,8 @@ def candidates(case: Case, state: JournalState) -> list[tuple[datetime, int, str
         last = state.entries[-1]
         when = datetime.fromisoformat(last.data.get("enregistre_le") or last.data["date"])
         label = "Journal des démarches (fichier d'origine, une entrée par ligne)"
-        found.append((when, last.n, label, "Journal_des_demarches", case.journal.path))
+        # entry 0: the journal belongs to no single step of the chronology
+        found.append((when, 0, label, "Journal_des_demarches", case.journal.path))
     return found
 
 
