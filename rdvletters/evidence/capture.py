@@ -34,7 +34,7 @@ from pydantic import Field, RootModel
 
 from .. import __version__
 from ..case import Case, ascii_slug
-from ..errors import InputError, RdvError, ToolMissingError
+from ..errors import CaptureError, InputError, ToolMissingError
 from ..frdates import PARIS, heure, jour_complet, now_paris
 from ..fsutil import FILE_MODE, private_dir, sha256_file, write_unique
 from ..journal import Entry
@@ -73,12 +73,6 @@ BANNER_FONT_SIZE = 18
 BANNER_PADDING = 10
 BANNER_BG = (255, 243, 205)
 BANNER_FG = (0, 0, 0)
-
-
-class CaptureError(RdvError):
-    """The page could not be loaded or a listed step could not be done."""
-
-    exit_code = 6
 
 
 # --- steps ----------------------------------------------------------------------

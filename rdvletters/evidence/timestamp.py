@@ -41,7 +41,7 @@ from pydantic import Field
 
 from .. import __version__
 from ..case import Case, ascii_slug
-from ..errors import InputError, RdvError
+from ..errors import InputError, RdvError, TimestampError
 from ..frdates import PARIS, date_courte, heure, now_paris
 from ..fsutil import FILE_MODE, private_dir, sha256_file, write_unique
 from ..journal import Entry, JournalState
@@ -53,12 +53,6 @@ FOLDER = "horodatage"
 QUEUE = "en_attente.json"
 KIND = "horodatage"
 CLOCK_SLACK = timedelta(minutes=5)
-
-
-class TimestampError(RdvError):
-    """No timestamping authority gave a usable token; the request is queued."""
-
-    exit_code = 6
 
 
 @dataclass(frozen=True)
