@@ -46,6 +46,7 @@ class Step:
     pieces: tuple[str, ...] = ()  # case-relative paths of the proof files recorded with it
     sent_copy: str | None = None  # the exact bytes sent by ``email --send``
     document_file: str | None = None  # the prepared document that went out
+    delay: int | None = None  # days a registered letter gave the préfet
     corrected: bool = False
 
     @property
@@ -98,6 +99,7 @@ def _step(data: dict[str, Any], n: int, documents: dict[int, dict[str, Any]]) ->
             relance=document.get("relance"),
             sent_copy=data.get("fichier"),
             document_file=document.get("fichier"),
+            delay=document.get("delai"),
         )
     return Step(
         **common,

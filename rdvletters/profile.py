@@ -149,6 +149,16 @@ class Seuils(StrictModel):
     tentatives_par_semaine: Annotated[int, Field(ge=1, le=20)] = 2
 
 
+class Recours(StrictModel):
+    """Choices for the draft requête (``rdvletters recours``)."""
+
+    aide_juridictionnelle: OuiNon = False  # ask provisional legal aid in the requête itself
+    delai_injonction_jours: Annotated[int, Field(ge=1, le=90)] = 15  # the usual orders
+    astreinte_euros_par_jour: Annotated[
+        int | None, BeforeValidator(blank_to_none), Field(ge=1, le=1000)
+    ] = None
+
+
 class Profile(StrictModel):
     situation: Literal["rdv", "anef"]
     demandeur: Demandeur
@@ -160,10 +170,13 @@ class Profile(StrictModel):
         int | None, BeforeValidator(blank_to_none), Field(ge=1, le=90)
     ] = None
     recours_en_cours: OuiNon = False
+    recours: Recours = Recours()
     mise_en_page: MiseEnPage = MiseEnPage()
     seuils: Seuils = Seuils()
 
-    _def = field_validator("defenseur", mode="before")(lambda v: {} if v is None or v == "" else v)
+    _def = field_validator("defenseur", "recours", mode="before")(
+        lambda v: {} if v is None or v == "" else v
+    )
 
     @property
     def anef(self) -> bool:

@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from typing import Literal
 
 from .facts import Facts
+from .profile import Profile
 
 EXPIRY_SOON_DAYS = 45  # below this, the letter asks a shorter delay and comes first
 SHORT_DELAY_DAYS = 8
@@ -94,6 +95,14 @@ def renewal(expiry: date, anef: bool, facts: Facts, today: date) -> Renewal:
     else:
         state = "aucune_demarche"
     return Renewal(expiry, anef, start, end, state, inside[0] if inside else None, today)
+
+
+def case_renewal(profile: Profile, facts: Facts, today: date) -> Renewal | None:
+    """The renewal of this case, or None for a first application."""
+    expiry = profile.demande.titre_actuel_expire_le
+    if not profile.renewal or expiry is None:
+        return None
+    return renewal(expiry, profile.anef, facts, today)
 
 
 def delay_asked(configured: int | None, renewal_: Renewal | None) -> int:

@@ -22,7 +22,7 @@ from rdvletters.evidence.verify import verify
 from rdvletters.facts import Facts
 from rdvletters.frdates import PARIS
 
-from .conftest import EXAMPLE, edit_profile
+from .conftest import EXAMPLE, chronology_docx, edit_profile, needs_pdf_tools, pdf_text
 
 # (week index from Monday 7 September 2026, weekday, hour, channel, with a screenshot)
 SHAPE = [
@@ -273,6 +273,7 @@ def _tree(root):
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 
 
+@needs_pdf_tools
 def test_bundle_names_order_inventory_and_idempotence(shaped, run, tmp_path):
     journal_before = (shaped.root / "journal.jsonl").read_bytes()
     pieces_before = _tree(shaped.root / "pieces")
@@ -283,17 +284,20 @@ def test_bundle_names_order_inventory_and_idempotence(shaped, run, tmp_path):
     names = sorted(p.name for p in first.iterdir())
     numbered = [n for n in names if n[:2].isdigit()]
     assert numbered[:3] == [
-        "00_Inventaire.docx", "00_Inventaire.txt", "01_Chronologie_des_demarches.docx",
+        "00_Inventaire.docx", "00_Inventaire.txt", "01_Chronologie_des_demarches.pdf",
     ]  # fmt: skip
     pieces = numbered[3:]
-    # 2 screenshots and the letter: continuous numbers after the chronology (piece 1)
+    # 2 screenshots and the letter: continuous numbers after the chronology (piece 1), as PDF
     assert [int(n[:2]) for n in pieces] == [2, 3, 4]
     assert pieces[0].startswith("02_Capture_site_2026_09_07")
     assert pieces[1].startswith("03_Capture_site_2026_10_13")
     assert pieces[2].startswith("04_Lettre_recommandee_AR_2026_11_03")
-    assert all(len(n) <= 80 and n.isascii() and n.count(".") == 1 for n in pieces)
+    assert all(n.endswith(".pdf") and len(n) <= 80 and n.isascii() for n in pieces)
+    for name in numbered[2:]:  # « Pièce n° N » on every page of every piece
+        pages = pdf_text(first / name).split("\f")[:-1]
+        assert pages and all(f"Pièce n° {int(name[:2])}" in page for page in pages), name
     inventory = (first / "00_Inventaire.txt").read_text(encoding="utf-8")
-    for name in pieces:
+    for name in numbered[2:]:
         assert f"Pièce n° {int(name[:2])} : " in inventory and name in inventory
     assert "n° 1A12345678901" in inventory
     assert "Attestation_temoin_a_completer_Jean_MARTIN_2026-10-19.docx" in names
@@ -311,6 +315,14 @@ def test_bundle_names_order_inventory_and_idempotence(shaped, run, tmp_path):
     assert "[ ] Lettre recommandée et sa preuve de dépôt" in checklist  # no proof of posting
     assert "[ ] Avis de réception signé" in checklist
     assert "[ ] Attestation du témoin" in checklist  # a witness, but no statement yet
+    summary = "\n".join(
+        c.text
+        for row in open_docx(first / "Fiche_de_synthese.docx").tables[0].rows
+        for c in row.cells
+    )
+    assert "14 démarches, dont 2 avec justificatif" in summary
+    assert "Tribunal administratif de Montreuil" in summary
+    assert "manque :" in summary and "Lettre recommandée envoyée, reçue" in summary
     # the bundle never touches the journal or pieces/
     assert (shaped.root / "journal.jsonl").read_bytes() == journal_before
     assert _tree(shaped.root / "pieces") == pieces_before
@@ -330,9 +342,8 @@ def test_checklist_ticks_only_what_the_dossier_holds(tmp_path, run):
     assert "[ ] Copies des courriels envoyés : 0 sur 0" in checklist
 
 
-def test_bundle_chronology_table_and_weekly_chart(shaped, run, tmp_path):
-    assert run("-C", shaped.root, "bundle", "-o", tmp_path / "d").exit_code == 0
-    doc = open_docx(tmp_path / "d" / "01_Chronologie_des_demarches.docx")
+def test_bundle_chronology_table_and_weekly_chart(shaped, tmp_path):
+    doc = chronology_docx(shaped.root, tmp_path)
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "14 démarches, dont 2 avec justificatif, sur 9 semaines" in text
     assert "8 semaines avec au moins une démarche, 2 semaines avec au moins un justificatif" in text
@@ -340,17 +351,7 @@ def test_bundle_chronology_table_and_weekly_chart(shaped, run, tmp_path):
     chart, table = doc.tables
     # the weeks from the first attempt to the last one, as in status
     counts = [row.cells[1].text for row in chart.rows]
-    assert counts == [
-        "2 (1)",
-        "2 (0)",
-        "1 (0)",
-        "2 (0)",
-        "0 (0)",
-        "2 (1)",
-        "2 (0)",
-        "1 (0)",
-        "2 (0)",
-    ]
+    assert counts == ["2 (1)", "2 (0)", "1 (0)", "2 (0)", "0 (0)", "2 (1)", "2 (0)", "1 (0)", "2 (0)"]  # fmt: skip
     assert "aucune démarche" in chart.rows[4].cells[2].text
     header = [c.text for c in table.rows[0].cells]
     assert header[-1] == "Justificatif"
@@ -361,18 +362,22 @@ def test_bundle_chronology_table_and_weekly_chart(shaped, run, tmp_path):
     assert "témoin : Jean MARTIN" in rows[9].cells[3].text
 
 
+@needs_pdf_tools
+def test_bundle_chronology_is_piece_1_in_pdf(shaped, run, tmp_path):
+    assert run("-C", shaped.root, "bundle", "-o", tmp_path / "d").exit_code == 0
+    text = " ".join(pdf_text(tmp_path / "d" / "01_Chronologie_des_demarches.pdf").split())
+    assert "Pièce n° 1" in text and "14 démarches, dont 2 avec justificatif" in text
+
+
 def test_one_definition_of_weeks_in_every_output(shaped, run, tmp_path):
     """Letter, referral, status and chronology print the same figures for one journal."""
     status = _status(shaped)
     assert run("-C", shaped.root, "letter", "--format", "text").exit_code == 0
     assert run("-C", shaped.root, "referral", "--format", "text").exit_code == 0
-    assert run("-C", shaped.root, "bundle", "-o", tmp_path / "d").exit_code == 0
     docs = sorted((shaped.root / "documents").glob("*.txt"))
     letter = " ".join(docs[-2].read_text(encoding="utf-8").split()).replace("\u00a0", " ")
     referral = " ".join(docs[-1].read_text(encoding="utf-8").split()).replace("\u00a0", " ")
-    chronology = "\n".join(
-        p.text for p in open_docx(tmp_path / "d" / "01_Chronologie_des_demarches.docx").paragraphs
-    )
+    chronology = "\n".join(p.text for p in chronology_docx(shaped.root, tmp_path).paragraphs)
     made, proven = status.attempts, status.attempts_with_proof
     weeks, covered = status.weeks_with_attempts, status.weeks_covered
     phrase = f"{made} démarches, dont {proven} avec un justificatif"
@@ -393,7 +398,8 @@ def test_bundle_flags_a_piece_over_the_court_limit(shaped, run, tmp_path):
     first = json.loads(_lines(shaped)[0])["pieces"][0]["fichier"]
     with open(shaped.root / first, "r+b") as handle:
         handle.truncate(33 * 1024 * 1024)
-    assert run("-C", shaped.root, "bundle", "-o", tmp_path / "d").exit_code == 0
+    result = run("-C", shaped.root, "bundle", "-o", tmp_path / "d")
+    assert result.exit_code == 0, result.stderr
     inventory = (tmp_path / "d" / "00_Inventaire.txt").read_text(encoding="utf-8")
     assert "Pièce n° 2 :" in inventory and "plus de 32 Mo" in inventory
 

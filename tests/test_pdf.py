@@ -18,13 +18,9 @@ from docx import Document as open_docx
 from rdvletters.documents.pdf import docx_to_pdf
 from rdvletters.errors import RdvError, ToolMissingError
 
-from .conftest import installed_cli, journal_lines
+from .conftest import installed_cli, journal_lines, needs_pdf_tools
 
 PT_TO_MM = 25.4 / 72
-needs_pdf_tools = pytest.mark.skipif(
-    not (shutil.which("soffice") and shutil.which("pdftotext") and shutil.which("qpdf")),
-    reason="LibreOffice, poppler-utils and qpdf are installed by .ci/run",
-)
 
 
 def words_on_page_1(pdf):
@@ -161,10 +157,17 @@ def test_bundle_pdf_inventory_and_chronology(case, run, tmp_path):
     assert "Démarches par semaine" in chronology and "14/09/2026" in chronology
 
 
-def test_bundle_pdf_without_libreoffice_writes_nothing(case, run, tmp_path, monkeypatch):
+def test_bundle_without_libreoffice_keeps_docx_and_says_so(case, run, tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", "/nonexistent")
+    monkeypatch.delenv("RDVLETTERS_SOFFICE", raising=False)
+    monkeypatch.setattr("rdvletters.documents.pdf.install_places", lambda *a, **k: [])
     result = run("-C", case, "bundle", "--pdf", "-o", tmp_path / "d")
-    assert result.exit_code == 7 and not (tmp_path / "d").exists()
+    assert result.exit_code == 0, result.stderr
+    names = sorted(p.name for p in (tmp_path / "d").iterdir())
+    assert "01_Chronologie_des_demarches.docx" in names  # kept as DOCX, said plainly
+    assert "LibreOffice n'est pas installé" in result.stderr
+    # screenshots need no LibreOffice: they are PDF pieces all the same
+    assert any(n.startswith("02_") and n.endswith(".pdf") for n in names)
 
 
 # --- finding LibreOffice ------------------------------------------------------------------

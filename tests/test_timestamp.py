@@ -14,7 +14,7 @@ import pytest
 from rdvletters.evidence import timestamp as ts
 from rdvletters.evidence import tokens
 
-from .conftest import journal_lines, run_installed
+from .conftest import chronology_docx, journal_lines, run_installed
 from .tsa_server import LocalTSA, closed_port_url, make_pki
 
 pytestmark = pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl absent")
@@ -228,9 +228,7 @@ def test_bundle_holds_tokens_and_the_commands_check_them(case, run, pki, tmp_pat
     sed = next(ln.strip() for ln in explanation.splitlines() if ln.strip().startswith("sed -n"))
     digest = subprocess.run(["bash", "-c", sed], cwd=out, capture_output=True, text=True)
     assert digest.stdout.split()[0] == entry["empreinte"]
-    from docx import Document
-
-    chronology = Document(out / "01_Chronologie_des_demarches.docx")
+    chronology = chronology_docx(case, tmp_path)
     cells = [c.text for t in chronology.tables for row in t.rows for c in row.cells]
     assert f"entrées n° 1 à {entry['entree']} du journal" in cells
     journal_piece = next(out.glob("*_Journal_des_demarches.jsonl")).name[:2]

@@ -16,7 +16,7 @@ from typing import Any
 from ..channels import by_weight, label
 from ..facts import Facts, Step
 from ..profile import Profile, inside, wrap_address_line
-from ..renewal import Renewal, delay_asked, renewal
+from ..renewal import case_renewal, delay_asked
 
 NATIONAL_DEFENSEUR = ["Défenseur des droits", "Libre réponse 71120", "75342 PARIS CEDEX 07"]
 INDIVIDUAL_CHANNELS = ("anef", "ccc", "pan")  # listed one by one, never folded into a count
@@ -96,17 +96,10 @@ def repetitions(steps: list[Step]) -> list[tuple[Step, bool]]:
     return out
 
 
-def _renewal(profile: Profile, facts: Facts, today: date) -> Renewal | None:
-    expiry = profile.demande.titre_actuel_expire_le
-    if not profile.renewal or expiry is None:
-        return None
-    return renewal(expiry, profile.anef, facts, today)
-
-
 def build_context(profile: Profile, facts: Facts, now: datetime, root: Path) -> dict[str, Any]:
     """All template variables for any document of the case."""
     route = profile.situation
-    renouv = _renewal(profile, facts, now.date())
+    renouv = case_renewal(profile, facts, now.date())
     emails = facts.emails
     new = facts.new_since_last_email
     attempts = facts.attempts

@@ -210,10 +210,12 @@ def add_blocks(docx, blocks: list[Block]) -> None:
     """Paragraphs (justified), list items and headings, with air after each list."""
     previous = None
     for block in blocks:
-        if block.kind == "h":
+        if block.kind in ("h", "h2"):
             p = docx.add_paragraph()
-            p.add_run(block.text).bold = True
-            p.paragraph_format.space_before = Pt(8)
+            run = p.add_run(block.text)
+            run.bold = True
+            run.italic = block.kind == "h2"
+            p.paragraph_format.space_before = Pt(8 if block.kind == "h" else 4)
             p.paragraph_format.keep_with_next = True
         elif block.kind == "li":
             p = docx.add_paragraph(block.text, style="List Bullet")
@@ -305,6 +307,34 @@ def render_form_docx(doc: Document) -> bytes:
     title.paragraph_format.space_after = Pt(12)
     add_blocks(docx, doc.blocks("corps"))
     add_footer(docx, "  ".join(doc.lines("pied")))
+    return to_bytes(docx)
+
+
+def render_requete_docx(doc: Document) -> bytes:
+    """The draft requête: a page for the person (to remove before filing), then the requête
+    opening with « REQUÊTE EN RÉFÉRÉ » (CJA R. 522-3), the signature, the list of pieces."""
+    docx = new_page(doc.text("objet"), doc.author, doc.created)
+    add_blocks(docx, doc.blocks("avertissement"))
+    docx.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    blocks = doc.blocks("corps")
+    if blocks and blocks[0].kind == "h":  # the title line, centred
+        title = docx.add_paragraph()
+        run = title.add_run(blocks[0].text)
+        run.bold, run.font.size = True, Pt(15)
+        title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        blocks = blocks[1:]
+    add_blocks(docx, blocks)
+    for i, line in enumerate(doc.lines("signature")):
+        p = docx.add_paragraph(line)
+        p.paragraph_format.left_indent = Mm(90)
+        if i == 0:
+            p.paragraph_format.space_before = Pt(10)
+    docx.add_paragraph().paragraph_format.space_after = Mm(18)  # room for the signature
+    annex = doc.blocks("annexe")
+    if annex:
+        docx.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        add_blocks(docx, annex)
+    add_footer(docx)
     return to_bytes(docx)
 
 

@@ -28,6 +28,8 @@ def _body(doc: Document, name: str, wrap: bool) -> list[str]:
             out.append("")
         if block.kind == "h":
             out.append(block.text.upper())
+        elif block.kind == "h2":
+            out += _wrap(block.text)
         elif block.kind == "li":
             out += (
                 _wrap(block.text, initial_indent="  - ", subsequent_indent="    ")
@@ -74,7 +76,22 @@ def letter_text(doc: Document) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+def requete_text(doc: Document) -> str:
+    """The draft requête: the page addressed to the person, then the requête and its list."""
+    lines = _body(doc, "avertissement", wrap=True)
+    lines += ["=" * WIDTH, "(fin de la page à retirer avant le dépôt)", "=" * WIDTH, ""]
+    lines += _body(doc, "corps", wrap=True)
+    lines += [" " * RIGHT + ln for ln in doc.lines("signature")]
+    lines += ["", "-" * WIDTH, ""] + _body(doc, "annexe", wrap=True)
+    return "\n".join(lines).rstrip() + "\n"
+
+
 def render_text(doc: Document) -> bytes:
     """UTF-8 bytes of the text version of any document."""
-    text = email_text(doc) if doc.kind == "courriel" else letter_text(doc)
+    if doc.kind == "courriel":
+        text = email_text(doc)
+    elif doc.kind == "requete":
+        text = requete_text(doc)
+    else:
+        text = letter_text(doc)
     return text.encode("utf-8")

@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -24,16 +25,15 @@ from ..case import Case, ascii_slug
 from ..channels import label as channel_label
 from ..documents.context import build_context
 from ..documents.render import render
-from ..errors import OutputExistsError
+from ..errors import InputError, OutputExistsError, ToolMissingError
 from ..facts import Facts, Step
 from ..frdates import date_courte, jour, now_paris
 from ..fsutil import DIR_MODE, private_dir, write_new
 from ..journal import JournalState
 from ..profile import Profile
 from ..wording import dont, nombre
+from .piece_pdf import MAX_PIECE_BYTES
 from .pieces import SENT_LABELS, Piece, numbers_by_step, plan
-
-MAX_FILE_BYTES = 32 * 1024 * 1024  # Télérecours citoyens: 32 Mo per file (CAA Versailles page)
 
 
 def step_text(step: Step) -> str:
@@ -90,27 +90,27 @@ def figures(facts: Facts) -> str:
     )
 
 
-def _too_large(case: Case, piece: Piece) -> bool:
-    if piece.data is not None:
-        return len(piece.data) > MAX_FILE_BYTES
-    return any(case.file(s, f"pièce n° {piece.number}").stat().st_size > MAX_FILE_BYTES
-               for s in piece.sources)  # fmt: skip
-
-
 def _file_of(piece: Piece) -> str:
     return piece.filename(piece.source_suffix)
 
 
-def inventory_text(head: list[str], pieces: list[Piece], large: set[int], today: str) -> str:
+def inventory_text(
+    head: list[str], pieces: list[Piece], names: dict[int, str], large: set[int], today: str
+) -> str:
     lines = ["INVENTAIRE DES PIÈCES", "", *head, f"Établi le {today}", ""]
     for piece in pieces:
         flag = "  [fichier de plus de 32 Mo : à réduire]" if piece.number in large else ""
-        lines.append(f"Pièce n° {piece.number} : {piece.label} – {piece.file_name}{flag}")
+        lines.append(f"Pièce n° {piece.number} : {piece.label} – {names[piece.number]}{flag}")
     return "\n".join(lines) + "\n"
 
 
 def _inventory_docx(
-    head: list[str], pieces: list[Piece], large: set[int], author: str, created: datetime
+    head: list[str],
+    pieces: list[Piece],
+    names: dict[int, str],
+    large: set[int],
+    author: str,
+    created: datetime,
 ) -> bytes:
     from ..documents.docx_tables import table_document
 
@@ -119,7 +119,7 @@ def _inventory_docx(
             str(p.number),
             p.label + (" (plus de 32 Mo)" if p.number in large else ""),
             date_courte(p.when.date()) if p.when else "",
-            p.file_name,
+            names[p.number],
         ]
         for p in pieces
     ]
@@ -151,11 +151,28 @@ def _chronology_docx(
     return table_document(
         "Chronologie des démarches",
         [*head, figures(facts)],
-        [("Tableau daté", columns, rows, [19, 12, 36, 82, 21]), *chronology_table(state, pieces)],
+        [("Tableau daté", columns, rows, [22, 14, 34, 79, 21]), *chronology_table(state, pieces)],
         author=author_of(profile),
         created=created,
         weeks=weeks,
         footer=f"Journal : {facts.entry_count} entrées, empreinte {facts.head[:16]}",
+    )
+
+
+def synthesis_docx(
+    profile: Profile, facts: Facts, root: Path, pieces: list[Piece], author: str, created: datetime
+) -> bytes:
+    from ..documents.docx_tables import table_document
+    from .synthesis import synthesis_rows
+
+    rows = synthesis_rows(profile, facts, root, created.date())
+    rows.append(["Pièces du dossier", f"{len(pieces)} (voir 00_Inventaire)"])
+    return table_document(
+        "Fiche de synthèse pour la permanence juridique",
+        [f"Établie le {jour(created.date())} à partir du journal ({facts.entry_count} entrées)."],
+        [("", ["", ""], rows, [48, 122])],
+        author=author,
+        created=created,
     )
 
 
@@ -260,45 +277,115 @@ def stable_time(facts: Facts, state_entries: list) -> datetime:
     return datetime.fromisoformat(max(stamps)) if stamps else now_paris()
 
 
-def build_files(case: Case, now: datetime, pdf: bool = False) -> list[tuple[str, bytes | Path]]:
-    """Every file of the dossier as (name, bytes or source path), nothing written yet."""
+# Checked byte for byte by ``openssl ts -verify`` and ``sha256sum`` (the explanation gives the
+# commands to copy): delivered as they are, never converted.
+ORIGINAL_KINDS = ("horodatage", "journal", "explication")
+
+
+@dataclass
+class Dossier:
+    """What ``write_bundle`` did: the files written and what the person should know."""
+
+    folder: Path
+    files: list[Path]
+    warnings: list[str] = field(default_factory=list)
+
+
+class _Writer:
+    """Writes the dossier's files one by one into a private staging folder."""
+
+    def __init__(self, staging: Path) -> None:
+        self.staging = staging
+        self.warnings: list[str] = []
+
+    def put(self, name: str, data: bytes) -> str:
+        write_new(self.staging / name, data)
+        return name
+
+    def office_pdf(self, name: str, docx: bytes, number: int | None, label: str) -> str | None:
+        """The PDF of a generated DOCX (stamped when it is a piece), or None without
+        LibreOffice (the DOCX is kept and the person told)."""
+        from ..documents.pdf import docx_to_pdf
+        from .piece_pdf import data_to_pdf
+
+        try:
+            pdf = data_to_pdf(docx, name, number, label) if number else docx_to_pdf(docx)
+        except ToolMissingError:
+            self.warnings.append(
+                f"{name} reste au format DOCX : LibreOffice n'est pas installé pour le "
+                "convertir en PDF (Télérecours accepte aussi le DOCX)."
+            )
+            return None
+        return self.put(name.rsplit(".", 1)[0] + ".pdf", pdf)
+
+
+def _piece_file(case: Case, writer: _Writer, piece: Piece) -> str:
+    """Write one piece (PDF with « Pièce n° N » on every page); returns its file name."""
+    from .piece_pdf import piece_to_pdf, series_to_pdf
+
+    where = f"pièce n° {piece.number}"
+    if piece.data is not None:
+        return writer.put(piece.file_name, piece.data)
+    if piece.kind in ORIGINAL_KINDS:
+        return writer.put(piece.file_name, case.file(piece.sources[0], where).read_bytes())
+    if piece.kind == "serie":
+        items = [
+            (case.file(s, where), c) for s, c in zip(piece.sources, piece.captions, strict=True)
+        ]
+        return writer.put(piece.filename(".pdf"), series_to_pdf(items, piece.number, piece.label))
+    source = case.file(piece.sources[0], where)
+    try:
+        pdf = piece_to_pdf(source, piece.number, piece.label)
+    except ToolMissingError:
+        why = "LibreOffice n'est pas installé pour la convertir en PDF"
+    except InputError as error:  # a damaged or unusual file: the original still proves
+        why = f"conversion en PDF impossible ({error})"
+    else:
+        return writer.put(piece.filename(".pdf"), pdf)
+    writer.warnings.append(f"pièce n° {piece.number} gardée dans son format d'origine : {why}.")
+    return writer.put(piece.file_name, source.read_bytes())
+
+
+def _write(case: Case, writer: _Writer, series: bool, pdf: bool) -> None:
+    """Every file of the dossier, pieces first (their names go into the inventory)."""
     profile = case.load().profile
     state = case.journal.read()
     facts = Facts.from_journal(state)
-    pieces = plan(profile, facts, case.root, state)
+    pieces = plan(profile, facts, case.root, state, series=series)
     created = stable_time(facts, state.entries)
-    large = {p.number for p in pieces if _too_large(case, p)}
     head = header(profile)
-    files: list[tuple[str, bytes | Path]] = [
-        ("00_Inventaire.txt", inventory_text(head, pieces, large, jour(created.date())).encode()),
-        ("00_Inventaire.docx", _inventory_docx(head, pieces, large, author_of(profile), created)),
-        (
-            pieces[0].filename(".docx"),
-            _chronology_docx(head, profile, facts, state, pieces, created),
-        ),
-    ]
-    if pdf:
-        from ..documents.pdf import docx_to_pdf
-
-        files += [
-            (name.replace(".docx", ".pdf"), docx_to_pdf(data))
-            for name, data in files
-            if name.endswith(".docx") and isinstance(data, bytes)
-        ]
-    files += _witness_forms(case, profile, facts, created)
-    files.append(("Liste_de_controle.txt", checklist(profile, facts, pieces).encode("utf-8")))
+    author = author_of(profile)
+    chronology = _chronology_docx(head, profile, facts, state, pieces, created)
+    names = {1: writer.office_pdf(pieces[0].filename(".docx"), chronology, 1, pieces[0].label)}
+    if names[1] is None:
+        names[1] = writer.put(pieces[0].filename(".docx"), chronology)
     for piece in pieces[1:]:
-        source = piece.data if piece.data is not None else piece.sources[0]
-        if isinstance(source, str):
-            source = case.file(source, f"pièce n° {piece.number}")
-        files.append((piece.file_name, source))
-    return files
+        names[piece.number] = _piece_file(case, writer, piece)
+    large = {
+        n for n, name in names.items() if (writer.staging / name).stat().st_size > MAX_PIECE_BYTES
+    }
+    today = jour(created.date())
+    writer.put("00_Inventaire.txt", inventory_text(head, pieces, names, large, today).encode())
+    inventory = _inventory_docx(head, pieces, names, large, author, created)
+    writer.put("00_Inventaire.docx", inventory)
+    summary = synthesis_docx(profile, facts, case.root, pieces, author, created)
+    writer.put("Fiche_de_synthese.docx", summary)
+    if pdf:
+        writer.office_pdf("00_Inventaire.docx", inventory, None, "")
+        writer.office_pdf("Fiche_de_synthese.docx", summary, None, "")
+    for name, data in _witness_forms(case, profile, facts, created):
+        writer.put(name, data)
+    writer.put("Liste_de_controle.txt", checklist(profile, facts, pieces).encode("utf-8"))
 
 
 def write_bundle(
-    case: Case, out: Path | None = None, now: datetime | None = None, pdf: bool = False
-) -> list[Path]:
-    """Write the dossier into ``out`` (a new or empty folder); returns the files written."""
+    case: Case,
+    out: Path | None = None,
+    now: datetime | None = None,
+    pdf: bool = False,
+    series: bool = False,
+) -> Dossier:
+    """Write the dossier into ``out`` (a new or empty folder)."""
     now = now or now_paris()
     out = out or default_folder(case, now)
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
@@ -306,16 +393,12 @@ def write_bundle(
             f"le dossier {out} n'est pas vide : il n'est jamais complété ni écrasé.",
             hint="Choisissez un autre dossier avec -o.",
         )
-    files = build_files(case, now, pdf)
+    case.load()  # a bad profile is said before anything is created
     private_dir(out.parent)
     staging = Path(tempfile.mkdtemp(prefix=".dossier-en-cours-", dir=out.parent))
     try:
-        for name, data in files:
-            target = staging / name
-            if isinstance(data, Path):
-                write_new(target, data.read_bytes())
-            else:
-                write_new(target, data)
+        writer = _Writer(staging)
+        _write(case, writer, series, pdf)
         os.chmod(staging, DIR_MODE)
         if out.exists():
             out.rmdir()  # empty, checked above
@@ -323,4 +406,4 @@ def write_bundle(
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return sorted(out.iterdir())
+    return Dossier(out, sorted(out.iterdir()), writer.warnings)

@@ -19,12 +19,11 @@ from ..channels import by_weight, label
 from ..facts import Facts, Step
 from ..frdates import date_courte, jour, jour_complet
 from ..profile import Profile, inside
-from ..renewal import Renewal, renewal
+from ..renewal import Renewal, case_renewal
 from ..wording import dont, nombre
+from . import readiness
+from .readiness import FRESH_DAYS, LEGAL_FLOOR_WEEKS
 from .verify import Report
-
-LEGAL_FLOOR_WEEKS = 2  # CE 435594: attempts « n'ayant pas été effectuées la même semaine »
-FRESH_DAYS = 7  # a judge wants the difficulty to be current on the day of the référé
 
 
 @dataclass
@@ -70,7 +69,10 @@ class Status:
     missing: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     journal_head: str = ""
-    proofs: dict[str, Any] = field(default_factory=dict)  # proof_status(): dated proofs, tokens
+    proofs: dict[str, Any] = field(default_factory=dict)
+    recours: dict[str, Any] = field(
+        default_factory=dict
+    )  # readiness for a référé  # proof_status(): dated proofs, tokens
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data with ISO dates, for JSON."""
@@ -317,11 +319,6 @@ def renewal_alerts(renew: Renewal | None) -> list[str]:
     return alerts
 
 
-def case_renewal(profile: Profile, facts: Facts, today: date) -> Renewal | None:
-    expiry = profile.demande.titre_actuel_expire_le
-    return renewal(expiry, profile.anef, facts, today) if profile.renewal and expiry else None
-
-
 def _alerts(
     facts: Facts, profile: Profile, renew: Renewal | None, days_since: int | None
 ) -> list[str]:
@@ -438,4 +435,5 @@ def compute_status(
         notes=_notes(facts),
         journal_head=facts.head,
         proofs=proofs or {},
+        recours=readiness.check(profile, facts, today, root).to_dict(),
     )

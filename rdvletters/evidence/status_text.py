@@ -71,6 +71,19 @@ def _referee(status: Status) -> list[str]:
     ]
 
 
+def _readiness(status: Status) -> list[str]:
+    """The référé check, in short: each criterion met or not (details: rdvletters recours
+    --check)."""
+    check = status.recours
+    if not check:
+        return []
+    out = ["", "EST-CE LE MOMENT DE SAISIR LE JUGE ? (rdvletters recours --check)"]
+    out += [
+        f"  [{'x' if c['met'] else ' '}] {c['name']} : {c['figure']}" for c in check["criteres"]
+    ]
+    return out
+
+
 def _deadline(status: Status, today: date) -> list[str]:
     if status.expiry is None:
         return []
@@ -105,6 +118,7 @@ def render_status(status: Status, today: date) -> str:
     out += [f"  [{'x' if r.done else ' '}] {r.name} : {r.detail}" for r in status.ladder]
     out += ["", "À FAIRE MAINTENANT", f"  {status.next_step}", ""]
     out += _referee(status)
+    out += _readiness(status)
     out += _deadline(status, today)
     if status.urgency:
         out += ["", "Faits d'urgence notés :"] + [
