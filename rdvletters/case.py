@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -43,6 +45,22 @@ def normalise_tracking(raw: str) -> str:
             "preuve de dépôt : 13 caractères comme 1A 123 456 7890 1 (espaces permis)."
         )
     return compact
+
+
+@dataclass(frozen=True)
+class ProofFile:
+    """A proof file whose name as the person knows it differs from where it lies.
+
+    A web upload is saved under a name of the server's choosing; ``name`` is the
+    name the browser gave, kept as text in the journal (``original``) and used,
+    slugged, in the copy's name, exactly as the CLI does with a file's own name.
+    """
+
+    path: Path
+    name: str
+
+
+Proof = Path | ProofFile
 
 
 class Case:
@@ -81,17 +99,31 @@ class Case:
             )
         return load_profile(self.profile_path)
 
+    def stored_file(self, relative: str) -> Path | None:
+        """The file a journal entry names (``pieces/…`` or ``documents/…``), or None.
+
+        Only a regular file lying directly in ``pieces/`` or ``documents/`` is
+        returned: a journal edited to name ``../../x`` gets nothing.
+        """
+        path = (self.root / relative).resolve()
+        folders = {self.pieces.resolve(), self.documents.resolve()}
+        if path.parent in folders and path.is_file():
+            return path
+        return None
+
     # --- recording --------------------------------------------------------
-    def _copy_proof(self, source: Path, when: datetime, channel: str) -> dict[str, str]:
+    def _copy_proof(self, proof: Proof, when: datetime, channel: str) -> dict[str, str]:
+        source, name = (proof.path, proof.name) if isinstance(proof, ProofFile) else (proof, None)
         if not source.is_file():
             raise InputError(f"--proof {source} : fichier introuvable.")
-        stem = f"{when:%Y-%m-%d_%H%M}_{channel}_{ascii_slug(source.stem)}"
+        name = name or source.name
+        stem = f"{when:%Y-%m-%d_%H%M}_{channel}_{ascii_slug(Path(name).stem)}"
         private_dir(self.pieces)
         data = source.read_bytes()
         target = write_unique(self.pieces, stem, source.suffix.lower(), data)
         return {
             "fichier": target.relative_to(self.root).as_posix(),
-            "original": source.name,
+            "original": name,
             "sha256": sha256_file(target),
         }
 
@@ -100,10 +132,14 @@ class Case:
         channel: str,
         when: datetime,
         message: str,
-        proofs: list[Path] = (),  # type: ignore[assignment]
+        proofs: Sequence[Proof] = (),
         witness: str | None = None,
+        reference: str | None = None,
     ) -> Entry:
-        """Journal an attempt or event; proof files are copied, never moved."""
+        """Journal an attempt or event; proof files are copied, never moved.
+
+        ``reference`` is a number the administration gave (CCC ticket, ANEF request…).
+        """
         if channel not in CHANNELS:
             raise InputError(f"canal inconnu « {channel} » ; canaux : {', '.join(CHANNELS)}.")
         if witness and channel != "counter":
@@ -116,6 +152,8 @@ class Case:
         }
         if witness:
             entry["temoin"] = witness.strip()
+        if reference and reference.strip():
+            entry["reference"] = reference.strip()
         self.journal.check_appendable()  # before copying proofs that would be orphaned
         entry["pieces"] = [self._copy_proof(p, when, channel) for p in proofs]
         return self.journal.append(entry)
@@ -141,7 +179,7 @@ class Case:
         number: int,
         when: datetime,
         tracking: str | None = None,
-        proofs: list[Path] = (),  # type: ignore[assignment]
+        proofs: Sequence[Proof] = (),
         **extra: Any,
     ) -> Entry:
         """Journal that prepared document ``number`` went out."""

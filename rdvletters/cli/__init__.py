@@ -4,7 +4,7 @@
 adds one family of commands to the group when imported.
 """
 
-from . import case_cmds, document_cmds, evidence_cmds  # noqa: F401 - registers the commands
+from . import case_cmds, document_cmds, evidence_cmds, web_cmds  # noqa: F401 - registers commands
 from .app import cli, main
 
 __all__ = ["cli", "main"]

@@ -56,6 +56,7 @@ def check(case: Case) -> None:
 @click.option("--message", "-m", default="", help="Ce qui s'est passé, ou le message affiché.")
 @proof_option("Justificatif (capture d'écran, courriel…) ; copié dans pieces/.")
 @click.option("--witness", help="Nom du témoin (présentation au guichet).")
+@click.option("--reference", help="Numéro donné par l'administration (ticket CCC, demande ANEF…).")
 @click.pass_obj
 def record(
     case: Case,
@@ -64,11 +65,12 @@ def record(
     message: str,
     proofs: tuple[Path, ...],
     witness: str | None,
+    reference: str | None,
 ) -> None:
     """Noter une démarche. CANAL : web, email, counter, phone, letter, anef, ccc, pan,
     defenseur, reply, appointment, ar (avis de réception), attestation (de témoin)."""
     case.load()
-    entry = case.record(channel, when_option_value(at), message, list(proofs), witness)
+    entry = case.record(channel, when_option_value(at), message, list(proofs), witness, reference)
     click.echo(
         f"Entrée n° {entry.n} : {CHANNELS[channel]}, {entry.when:%d/%m/%Y %H:%M}"
         f"{f', {len(proofs)} justificatif(s) copié(s)' if proofs else ''}."

@@ -72,9 +72,19 @@ def render_eml(doc: Document) -> bytes:
 
 def mailto_link(doc: Document) -> str:
     """A ``mailto:`` link with subject and body, or an error when it would be too long."""
+    return mailto(recipient(doc), doc.text("objet"), email_body(doc))
+
+
+def mailto(to: str, subject: str, body: str) -> str:
+    """``mailto_link`` from the parts of an e-mail already prepared."""
+    if not re.match(EMAIL, to):
+        raise InputError(
+            "prefecture.courriel est vide ou invalide dans le profil : "
+            "le courriel n'a pas de destinataire."
+        )
     link = (
-        f"mailto:{quote(recipient(doc), safe='@')}?subject={quote(doc.text('objet'), safe='')}"
-        f"&body={quote(email_body(doc).replace(chr(10), chr(13) + chr(10)), safe='')}"
+        f"mailto:{quote(to, safe='@')}?subject={quote(subject, safe='')}"
+        f"&body={quote(body.replace(chr(10), chr(13) + chr(10)), safe='')}"
     )
     if len(link) > MAILTO_LIMIT:
         raise RdvError(
