@@ -28,6 +28,7 @@ PAGES = [
     ("profile-errors", "/c/nouveau/profile/demandeur?checked=1"),
     ("profile-check", "/c/nouveau/profile/verifier"),
     ("record-error", None),
+    ("documents-email", None),
 ]
 
 
@@ -73,7 +74,10 @@ def main() -> None:
                         page.wait_for_url(base + "/")
                         page.goto(f"{base}/langue/{lang}?next=/")
                         for name, path in PAGES:
-                            if path is None:  # a refused record: a text file as proof
+                            if name == "documents-email":  # after preparing the e-mail
+                                page.goto(f"{base}/c/aminata/documents")
+                                page.click("form:has(input[value=text]) button")
+                            elif path is None:  # a refused record: a text file as proof
                                 page.goto(f"{base}/c/aminata/record")
                                 page.set_input_files(
                                     "#f-proofs",

@@ -81,8 +81,9 @@ def web(
     if not no_browser:
         webbrowser.open(running.url)
     try:
-        running.serve()
+        running.serve()  # waitress returns on Ctrl+C
     except KeyboardInterrupt:
-        click.echo(_("Arrêté."))
+        pass
     finally:
         running.close()
+    click.echo(_("Arrêté."))

@@ -85,7 +85,7 @@ def case_home(case_id: str):
     try:
         case.load()
     except RdvError:
-        return redirect(url_for("web.profile", case_id=case_id, section="verifier"))
+        return redirect(url_for("web.profile", case_id=case_id, section="situation"))
     return redirect(url_for("web.status", case_id=case_id))
 
 
