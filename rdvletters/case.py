@@ -18,14 +18,20 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from .channels import ATTEMPT_CHANNELS, CHANNELS, DOCUMENT_CHANNEL
 from .errors import CaseError, InputError
+from .facts import STEP_TYPES
+from .frdates import past_or_now
 from .fsutil import private_dir, sha256_file, write_new, write_unique
-from .journal import ATTEMPT_CHANNELS, CHANNELS, DOCUMENT_CHANNEL, Entry, Journal
-from .profile import LoadedProfile, load_profile
+from .journal import Entry, Journal
+from .profile import LoadedProfile, inside, load_profile
 from .resources import data_dir
 
 PROFILE = "profil.yaml"
 JOURNAL = "journal.jsonl"
+EXAMPLES = {"rdv": "aminata", "anef": "kofi"}  # example name -> folder in examples/
+MAX_TEXT = 2000
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029]")
 TRACKING = re.compile(r"^(\d[A-Z]\d{11}|[A-Z]{2}\d{11}|[A-Z]{2}\d{9}[A-Z]{2}|\d{14})$")
 
 
@@ -45,6 +51,26 @@ def normalise_tracking(raw: str) -> str:
             "preuve de dépôt : 13 caractères comme 1A 123 456 7890 1 (espaces permis)."
         )
     return compact
+
+
+def clean_text(value: str, option: str) -> str:
+    """One line of plain text from the command line or a form.
+
+    Line breaks become spaces (a line of its own could be read as a section marker of the
+    document model); other invisible control characters are refused, so that nothing
+    stored can break a document later.
+    """
+    if CONTROL.search(value):
+        raise InputError(
+            f"{option} : caractère de contrôle invisible (copié d'un PDF ou d'un terminal ?) ; "
+            "retapez le texte."
+        )
+    text = " ".join(value.split())
+    if len(text) > MAX_TEXT:
+        raise InputError(
+            f"{option} : texte trop long ({len(text)} caractères, {MAX_TEXT} au plus)."
+        )
+    return text
 
 
 @dataclass(frozen=True)
@@ -74,15 +100,20 @@ class Case:
         self.documents = root / "documents"
 
     # --- creation ---------------------------------------------------------
-    def init(self, example: bool = False) -> list[Path]:
-        """Create the folder with a commented profile (or the bundled example)."""
+    def init(self, example: str | None = None) -> list[Path]:
+        """Create the folder with a commented profile, or a copy of a bundled example
+        (``rdv``: an appointment that cannot be had; ``anef``: an ANEF renewal)."""
+        if example is not None and example not in EXAMPLES:
+            raise InputError(
+                f"--example « {example} » : exemples disponibles : {', '.join(EXAMPLES)}."
+            )
         for existing in (self.profile_path, self.journal.path if example else None):
             if existing is not None and existing.exists():
                 raise CaseError(f"{existing} existe déjà : init ne le remplace jamais.")
         private_dir(self.root)
         private_dir(self.pieces)
         private_dir(self.documents)
-        source = data_dir("examples") / "aminata" if example else data_dir("templates")
+        source = data_dir("examples") / EXAMPLES[example] if example else data_dir("templates")
         created = [write_new(self.profile_path, (source / PROFILE).read_bytes())]
         if example:
             created.append(write_new(self.journal.path, (source / JOURNAL).read_bytes()))
@@ -91,6 +122,26 @@ class Case:
         return created
 
     # --- reading ------------------------------------------------------------
+    def file(self, relative: str, what: str) -> Path:
+        """A file named by the journal or the profile, which must be inside the case folder.
+
+        A journal edited by hand (or by someone else) could name any file of the machine;
+        nothing outside the case folder is ever read or copied.
+        """
+        target = inside(self.root, relative)
+        if target is None:
+            raise InputError(
+                f"{what} : le chemin {relative} sort du dossier de la personne ; il est refusé.",
+                hint="Le journal a été modifié à la main : rdvletters verify dit où.",
+            )
+        if not target.is_file():
+            raise InputError(
+                f"{what} : fichier {relative} introuvable (ou ce n'est pas un fichier).",
+                hint="Remettez le fichier à sa place (sauvegarde), puis recommencez ; "
+                "rdvletters verify liste les fichiers manquants.",
+            )
+        return target
+
     def load(self) -> LoadedProfile:
         if not self.profile_path.exists():
             raise CaseError(
@@ -99,19 +150,13 @@ class Case:
             )
         return load_profile(self.profile_path)
 
-    def stored_file(self, relative: str) -> Path | None:
-        """The file a journal entry names (``pieces/…`` or ``documents/…``), or None.
-
-        Only a regular file lying directly in ``pieces/`` or ``documents/`` is
-        returned: a journal edited to name ``../../x`` gets nothing.
-        """
-        path = (self.root / relative).resolve()
-        folders = {self.pieces.resolve(), self.documents.resolve()}
-        if path.parent in folders and path.is_file():
-            return path
-        return None
-
     # --- recording --------------------------------------------------------
+    def when(self, text: str | None, confirmed: bool = False) -> datetime:
+        """The time of a step from ``--at``: not in the future, not absurdly old."""
+        entries = [e for e in self.journal.read().entries if e.kind in STEP_TYPES]
+        first = min((e.when for e in entries), default=None)
+        return past_or_now(text, option="--at", first=first, confirmed=confirmed)
+
     def _copy_proof(self, proof: Proof, when: datetime, channel: str) -> dict[str, str]:
         source, name = (proof.path, proof.name) if isinstance(proof, ProofFile) else (proof, None)
         if not source.is_file():
@@ -136,10 +181,7 @@ class Case:
         witness: str | None = None,
         reference: str | None = None,
     ) -> Entry:
-        """Journal an attempt or event; proof files are copied, never moved.
-
-        ``reference`` is a number the administration gave (CCC ticket, ANEF request…).
-        """
+        """Journal an attempt or event; proof files are copied, never moved."""
         if channel not in CHANNELS:
             raise InputError(f"canal inconnu « {channel} » ; canaux : {', '.join(CHANNELS)}.")
         if witness and channel != "counter":
@@ -148,15 +190,50 @@ class Case:
             "type": "tentative" if channel in ATTEMPT_CHANNELS else "evenement",
             "canal": channel,
             "date": when.isoformat(timespec="seconds"),
-            "description": message.strip(),
+            "description": clean_text(message, "--message"),
         }
-        if witness:
-            entry["temoin"] = witness.strip()
-        if reference and reference.strip():
-            entry["reference"] = reference.strip()
+        if witness and clean_text(witness, "--witness"):
+            entry["temoin"] = clean_text(witness, "--witness")
+        if reference and clean_text(reference, "--reference"):
+            entry["reference"] = clean_text(reference, "--reference")
+        if channel == "ar":
+            self._refuse_early_receipt(when)
         self.journal.check_appendable()  # before copying proofs that would be orphaned
-        entry["pieces"] = [self._copy_proof(p, when, channel) for p in proofs]
-        return self.journal.append(entry)
+        return self._append_with_proofs(entry, proofs, when, channel)
+
+    def _append_with_proofs(
+        self, entry: dict[str, Any], proofs: Sequence[Proof], when: datetime, channel: str
+    ) -> Entry:
+        """Copy the proofs, then append; if the append fails, the copies are removed."""
+        copies = []
+        try:
+            for proof in proofs:
+                copies.append(self._copy_proof(proof, when, channel))
+            entry["pieces"] = copies
+            return self.journal.append(entry)
+        except BaseException:
+            for copy in copies:
+                (self.root / copy["fichier"]).unlink(missing_ok=True)
+            raise
+
+    def _refuse_early_receipt(self, when: datetime) -> None:
+        """A signed AR card cannot come back before its registered letter was posted."""
+        sent = [
+            e.when
+            for e in self.journal.read().entries
+            if e.kind == "envoi" and e.data.get("document") == "lettre"
+        ]
+        if not sent:
+            raise InputError(
+                "aucune lettre recommandée n'est notée comme envoyée : l'avis de réception "
+                "se rapporte à une lettre envoyée.",
+                hint="Notez d'abord l'envoi : rdvletters sent N --tracking …",
+            )
+        if when < min(sent):
+            raise InputError(
+                f"--at : l'avis de réception serait daté du {when:%d/%m/%Y}, avant l'envoi de "
+                f"la lettre recommandée ({min(sent):%d/%m/%Y}). Vérifiez la date."
+            )
 
     def record_document(
         self, document: str, fmt: str, path: Path, when: datetime, **extra: Any
@@ -192,6 +269,11 @@ class Case:
             )
         if any(e.kind == "envoi" and e.data.get("document_n") == number for e in state.entries):
             raise InputError(f"le document n° {number} est déjà noté comme envoyé.")
+        if when < target.when.replace(second=0):
+            raise InputError(
+                f"--at : le document n° {number} a été préparé le {target.when:%d/%m/%Y à %H:%M} ;"
+                " il ne peut pas être parti avant."
+            )
         channel = DOCUMENT_CHANNEL[target.data["document"]]
         entry: dict[str, Any] = {
             "type": "envoi",
@@ -205,5 +287,4 @@ class Case:
             entry["suivi_saisi"] = tracking
         entry.update(extra)
         self.journal.check_appendable()
-        entry["pieces"] = [self._copy_proof(p, when, channel) for p in proofs]
-        return self.journal.append(entry)
+        return self._append_with_proofs(entry, proofs, when, channel)

@@ -8,7 +8,7 @@ taken as UTC.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
@@ -16,6 +16,7 @@ from babel.dates import format_date
 from .errors import InputError
 
 PARIS = ZoneInfo("Europe/Paris")
+EARLIEST_YEAR = 2015  # no step of a case can be older: earlier years are typos
 
 
 def now_paris() -> datetime:
@@ -77,17 +78,50 @@ def parse_when(text: str, *, option: str = "--at") -> datetime:
         else (match["y2"], match["m2"], match["d2"])
     )
     try:
-        return datetime(int(y), int(m), int(d), int(match["H"]), int(match["M"]), tzinfo=PARIS)
+        when = datetime(int(y), int(m), int(d), int(match["H"]), int(match["M"]), tzinfo=PARIS)
     except ValueError as exc:
         raise InputError(f"{option} « {text} » : cette date n'existe pas ({exc}).") from None
+    if when.year < EARLIEST_YEAR:
+        raise InputError(
+            f"{option} « {text} » : date antérieure à {EARLIEST_YEAR} ; vérifiez l'année."
+        )
+    _refuse_gap(when, text, option)
+    return when
 
 
-def past_or_now(text: str | None, *, option: str = "--at") -> datetime:
-    """A step's time: now when not given; never in the future (a step has happened)."""
+def _refuse_gap(when: datetime, text: str, option: str) -> None:
+    """Refuse a Paris time that the clocks skipped (the spring change, 02:00 to 03:00)."""
+    back = when.astimezone(timezone.utc).astimezone(PARIS)
+    if back.replace(tzinfo=None) != when.replace(tzinfo=None):
+        raise InputError(
+            f"{option} « {text} » : cette heure n'a pas existé à Paris (passage à l'heure "
+            f"d'été) ; écrivez {back:%H:%M} si c'est l'heure que montrait votre téléphone."
+        )
+
+
+def past_or_now(
+    text: str | None,
+    *,
+    option: str = "--at",
+    first: datetime | None = None,
+    confirmed: bool = False,
+) -> datetime:
+    """A step's time: now when not given; never in the future (a step has happened).
+
+    A date more than a year before the case's first step (``first``) is most often a
+    typo (2016 for 2026) that would make every letter count hundreds of weeks: it is
+    refused unless ``confirmed``.
+    """
     now = now_paris()
     if text is None:
         return now.replace(second=0, microsecond=0)
     when = parse_when(text, option=option)
     if when > now + timedelta(minutes=5):
         raise InputError(f"{option} « {text} » : cette date est dans le futur.")
+    if first is not None and not confirmed and when < first - timedelta(days=365):
+        raise InputError(
+            f"{option} « {text} » : plus d'un an avant la première démarche du dossier "
+            f"({first:%d/%m/%Y}). Faute de frappe dans l'année ?",
+            hint="Si la date est juste, ajoutez --confirm-date.",
+        )
     return when

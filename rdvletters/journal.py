@@ -34,26 +34,6 @@ except ImportError:  # pragma: no cover - Windows
 
 GENESIS = "0" * 64
 
-# channel -> French label used in tables and letters
-CHANNELS: dict[str, str] = {
-    "web": "site de rendez-vous de la préfecture",
-    "email": "courriel à la préfecture",
-    "counter": "présentation au guichet",
-    "phone": "appel téléphonique",
-    "letter": "courrier postal",
-    "anef": "téléservice ANEF",
-    "ccc": "centre de contact citoyens (CCC)",
-    "pan": "point d'accueil numérique",
-    "defenseur": "Défenseur des droits",
-    "reply": "réponse reçue",
-    "appointment": "rendez-vous obtenu",
-    "ar": "avis de réception signé reçu",
-    "attestation": "attestation de témoin reçue",
-}
-# Channels that are attempts to obtain an appointment from the préfecture.
-ATTEMPT_CHANNELS = ("web", "email", "counter", "phone", "letter", "anef", "ccc", "pan")
-DOCUMENT_CHANNEL = {"courriel": "email", "lettre": "letter", "saisine": "defenseur"}
-
 
 @dataclass(frozen=True)
 class Entry:

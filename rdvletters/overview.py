@@ -9,7 +9,7 @@ figure of the CLI.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from .case import Case
 from .errors import RdvError
@@ -25,8 +25,8 @@ class CaseSummary:
 
     name: str | None
     route: str | None
-    first_attempt: str | None
-    weeks_with_attempts: int
+    first_attempt: date | None
+    weeks_with_proof: int
     days_since_last_attempt: int | None
     next_step: str | None
     days_until_expiry: int | None
@@ -42,14 +42,13 @@ def summarize(case: Case, now: datetime) -> CaseSummary:
     except RdvError as error:
         count = len(error.problems) if isinstance(error, InvalidData) else 0
         return CaseSummary(None, None, None, 0, None, None, None, str(error).splitlines()[0], count)
-    status = compute_status(profile, facts, now)
-    last = facts.attempts[-1].when.date() if facts.attempts else None
+    status = compute_status(profile, facts, now, case.root)
     return CaseSummary(
         name=profile.demandeur.nom_complet,
         route=profile.situation,
         first_attempt=status.first_attempt,
-        weeks_with_attempts=status.weeks_with_attempts,
-        days_since_last_attempt=(now.date() - last).days if last else None,
+        weeks_with_proof=status.weeks_with_proof,
+        days_since_last_attempt=status.days_since_last,
         next_step=status.next_step,
         days_until_expiry=status.days_until_expiry,
     )

@@ -7,22 +7,28 @@ reported with its line and field, in French, without echoing the value.
 
 from __future__ import annotations
 
+import textwrap
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import BeforeValidator, Field, field_validator, model_validator
 
+from . import departements
+from .errors import InputError
 from .i18n import _
 from .validation import (
     Lines,
     OptAgdref,
     OptDate,
+    OptDepartement,
     OptEmail,
+    OptOuiNon,
     OptText,
     OuiNon,
     StrictModel,
     Text,
+    as_list,
     blank_to_none,
     validate_located,
 )
@@ -32,8 +38,11 @@ MAX_ADDRESS_LINE = 38
 MAX_ADDRESS_LINES = 6
 
 
+Civilite = Literal["Madame", "Monsieur"] | None
+
+
 class Demandeur(StrictModel):
-    civilite: Literal["Madame", "Monsieur"] | None = None
+    civilite: Civilite = None
     nom: Text
     prenom: Text
     date_naissance: date
@@ -62,12 +71,34 @@ class Demandeur(StrictModel):
         return {"Madame": "e", "Monsieur": ""}.get(self.civilite or "", "(e)")
 
 
+class FaitUrgence(StrictModel):
+    """A fact that makes the matter urgent, with the file that shows it when there is one."""
+
+    fait: Text
+    justificatif: OptText = None  # path inside the case folder, e.g. pieces/promesse.pdf
+    libelle: OptText = None  # how the enclosure is listed, e.g. « Copie de la promesse d'embauche »
+
+    @property
+    def enclosure(self) -> str:
+        return self.libelle or f"Justificatif : {self.fait}"
+
+
+def _fact(value: object) -> object:
+    """A plain line is a fact without a file."""
+    return {"fait": value} if isinstance(value, str) else value
+
+
 class Demande(StrictModel):
     nature: Literal["premiere_demande", "renouvellement"]
     titre: Text
     titre_actuel_expire_le: OptDate = None
+    identifiant_anef: OptText = None
     dossier_complet: OuiNon = True
-    urgence: Lines = []
+    pieces_dossier: Lines = []
+    urgence: Annotated[
+        list[Annotated[FaitUrgence, BeforeValidator(_fact)]], BeforeValidator(as_list)
+    ] = []
+    oqtf: OptOuiNon = None  # an obligation to leave France received and not carried out
 
     @model_validator(mode="after")
     def _renewal_needs_expiry(self) -> Demande:
@@ -87,12 +118,19 @@ class Prefecture(StrictModel):
     adresse: Annotated[Lines, Field(min_length=2)]
     courriel: OptEmail = None
     site_rdv: OptText = None
-    titre_autorite: Text = "Madame la Préfète, Monsieur le Préfet"
+    departement: OptDepartement = None
+    prefet: Civilite = None  # Madame | Monsieur: who signs for the préfecture
+    titre_autorite: OptText = None  # the letter's salutation, when it must differ
+
+    _civ = field_validator("prefet", mode="before")(blank_to_none)
 
 
 class Defenseur(StrictModel):
     delegue: OptText = None
+    civilite: Civilite = None
     adresse: Lines = []
+
+    _civ = field_validator("civilite", mode="before")(blank_to_none)
 
 
 class MiseEnPage(StrictModel):
@@ -121,12 +159,75 @@ class Profile(StrictModel):
     prefecture: Prefecture
     defenseur: Defenseur = Defenseur()
     lieu_signature: Text
-    delai_convocation_jours: Annotated[int, Field(ge=1, le=90)] = 15
+    delai_convocation_jours: Annotated[
+        int | None, BeforeValidator(blank_to_none), Field(ge=1, le=90)
+    ] = None
     recours_en_cours: OuiNon = False
     mise_en_page: MiseEnPage = MiseEnPage()
     seuils: Seuils = Seuils()
 
     _def = field_validator("defenseur", mode="before")(lambda v: {} if v is None or v == "" else v)
+
+    @property
+    def anef(self) -> bool:
+        return self.situation == "anef"
+
+    @property
+    def renewal(self) -> bool:
+        return self.demande.nature == "renouvellement"
+
+    @property
+    def residence_departement(self) -> str | None:
+        return departements.from_postcode(departements.postcode_in(self.demandeur.adresse) or "")
+
+    @property
+    def departement(self) -> departements.Departement | None:
+        """The préfecture's département: as given, else that of the person's home (R. 431-20)."""
+        return departements.find(self.prefecture.departement or self.residence_departement)
+
+    @property
+    def prefet_title(self) -> str:
+        """« Madame la Préfète » / « Monsieur le Préfet », or the neutral « Le préfet »."""
+        return {"Madame": "Madame la Préfète", "Monsieur": "Monsieur le Préfet"}.get(
+            self.prefecture.prefet or "", "Le préfet"
+        )
+
+    @property
+    def authority(self) -> str:
+        """The authority the letter is addressed to: « Monsieur le Préfet de l'Ain »."""
+        dept = self.departement
+        if dept is None or not dept.prefet_de:
+            return ""
+        return f"{self.prefet_title} {dept.prefet_de}"
+
+    @property
+    def salutation(self) -> str:
+        """The letter's opening words, matching the addressee."""
+        if self.prefecture.titre_autorite:
+            return self.prefecture.titre_autorite
+        if self.prefecture.prefet:
+            return self.prefet_title
+        return "Madame la Préfète, Monsieur le Préfet"
+
+    @property
+    def recipient(self) -> list[str]:
+        """The letter's address block: the authority first, then the préfecture's address."""
+        pref = self.prefecture
+        head = wrap_address_line(self.authority) if self.authority else []
+        return [*head, pref.nom, *([pref.service] if pref.service else []), *pref.adresse]
+
+
+def wrap_address_line(text: str) -> list[str]:
+    """Split a line longer than La Poste's 38 characters, before « de »/« du »/« des » when
+    that gives two short lines (« Monsieur le Préfet » / « de la Seine-Saint-Denis »)."""
+    if len(text) <= MAX_ADDRESS_LINE:
+        return [text]
+    for word in (" du ", " des ", " de ", " d'"):
+        cut = text.find(word)
+        head, tail = text[:cut], text[cut + 1 :]
+        if cut > 0 and len(head) <= MAX_ADDRESS_LINE and len(tail) <= MAX_ADDRESS_LINE:
+            return [head, tail]
+    return textwrap.wrap(text, MAX_ADDRESS_LINE, break_long_words=False) or [text]
 
 
 def _address_warnings(label: str, lines: list[str]) -> list[str]:
@@ -156,13 +257,69 @@ class LoadedProfile:
         self.warnings = warnings
 
 
+def inside(root: Path, relative: str) -> Path | None:
+    """``root/relative`` if it stays inside ``root`` (no ``..``, no absolute path, no link out)."""
+    candidate = Path(relative)
+    if candidate.is_absolute() or ".." in candidate.parts:
+        return None
+    target = (root / candidate).resolve()
+    return target if target.is_relative_to(root.resolve()) else None
+
+
+def _justificatifs(profile: Profile, located: Located, path: Path) -> list[str]:
+    """Urgency files must sit inside the case folder; a missing one is worth a warning."""
+    warnings = []
+    for i, fact in enumerate(profile.demande.urgence):
+        if not fact.justificatif:
+            continue
+        line = located.line_of(("demande", "urgence", i, "justificatif"))
+        where = f"{path}, ligne {line}" if line else str(path)
+        target = inside(path.parent, fact.justificatif)
+        if target is None:
+            raise InputError(
+                f"{where}, champ « demande.urgence.{i}.justificatif » : le fichier doit se "
+                "trouver dans le dossier de la personne, par exemple pieces/promesse.pdf.",
+                hint="Copiez le justificatif dans le dossier pieces/ et indiquez ce chemin.",
+            )
+        if not target.is_file():
+            warnings.append(
+                f"{where} : justificatif introuvable ({fact.justificatif}) ; copiez-le dans le "
+                "dossier de la personne ou laissez le champ vide."
+            )
+    return warnings
+
+
+def _situation_warnings(profile: Profile) -> list[str]:
+    warnings = []
+    if profile.demande.oqtf:
+        warnings.append(
+            "demande.oqtf : oui. Une obligation de quitter le territoire non exécutée compromet "
+            "l'urgence et le référé (CE, 9 juin 2022, n° 453391 ; article L. 521-3 du code de "
+            "justice administrative). Voyez dès maintenant un avocat ou une permanence juridique."
+        )
+    home, given = profile.residence_departement, profile.prefecture.departement
+    if home and given and home != given:
+        warnings.append(
+            f"prefecture.departement : {given}, mais l'adresse de la personne est dans le {home}. "
+            "Le titre est délivré par le préfet du département de résidence (article R. 431-20 "
+            "du CESEDA) : vérifiez la préfecture indiquée."
+        )
+    if profile.departement is None:
+        warnings.append(
+            "département introuvable : indiquez prefecture.departement (par exemple 93) pour que "
+            "la lettre nomme le préfet."
+        )
+    return warnings
+
+
 def validate(located: Located, path: Path) -> LoadedProfile:
     """Validate plain data against the schema, mapping errors to file lines."""
     profile = validate_located(Profile, located, path)
-    warnings = _address_warnings("demandeur.adresse", profile.demandeur.adresse)
-    pref = profile.prefecture
-    recipient = [pref.nom, *([pref.service] if pref.service else []), *pref.adresse]
-    warnings += _address_warnings(_("prefecture (nom, service, adresse)"), recipient)
+    warnings = _justificatifs(profile, located, path) + _situation_warnings(profile)
+    warnings += _address_warnings("demandeur.adresse", profile.demandeur.adresse)
+    warnings += _address_warnings(
+        _("prefecture (préfet, nom, service, adresse)"), profile.recipient
+    )
     warnings += _address_warnings("defenseur.adresse", profile.defenseur.adresse)
     if profile.prefecture.courriel is None:
         warnings.append(_("prefecture.courriel est vide : le courriel n'aura pas de destinataire."))

@@ -228,7 +228,7 @@ def read_values(data: object, keys: list[Key]) -> dict[Key, Value]:
     for key in keys:
         found = _lookup(data, key)
         if isinstance(found, list):
-            out[key] = [str(v) for v in found]
+            out[key] = [v.get("fait", "") if isinstance(v, dict) else str(v) for v in found]
         elif isinstance(found, dict):
             out[key] = None
         else:

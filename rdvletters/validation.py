@@ -48,7 +48,7 @@ def _oui_non(value: Any) -> Any:
     return value
 
 
-def _as_list(value: Any) -> Any:
+def as_list(value: Any) -> Any:
     return [] if value is None or value == "" else value
 
 
@@ -64,7 +64,10 @@ OptEmail = _optional(Annotated[str, Field(pattern=EMAIL)])
 OptAgdref = _optional(Annotated[str, Field(pattern=r"^\d{10}$")])
 OptDate = Annotated[date | None, BeforeValidator(blank_to_none)]
 OuiNon = Annotated[bool, BeforeValidator(_oui_non)]
-Lines = Annotated[list[Text], BeforeValidator(_as_list)]
+OptOuiNon = Annotated[bool | None, BeforeValidator(_oui_non), BeforeValidator(blank_to_none)]
+DEPARTEMENT = r"^(0[1-9]|[1-8][0-9]|9[0-5]|2A|2B|97[1-8]|98[4-9])$"
+OptDepartement = _optional(Annotated[str, Field(pattern=DEPARTEMENT)])
+Lines = Annotated[list[Text], BeforeValidator(as_list)]
 
 
 class StrictModel(BaseModel):
@@ -97,6 +100,8 @@ def _describe(err: dict[str, Any]) -> str:
         expected = str(err.get("ctx", {}).get("expected", "")).replace(" or ", " ou ")
         return _("valeur inconnue ; valeurs possibles : {expected}").format(expected=expected)
     if kind == "string_pattern_mismatch":
+        if loc[-1] == "departement":
+            return "numéro de département attendu, par exemple 93, 2A ou 971"
         if loc[-1] == "numero_etranger":
             return _(
                 "le numéro d'étranger (AGDREF) compte 10 chiffres ; "

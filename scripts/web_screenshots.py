@@ -55,7 +55,8 @@ def main() -> None:
     args.output.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        Case(root / "aminata").init(example=True)
+        Case(root / "aminata").init(example="rdv")
+        Case(root / "kofi").init(example="anef")
         Case(root / "nouveau").init()
         running = start(Registry(root, many=True))
         thread = threading.Thread(target=running.serve, daemon=True)

@@ -15,7 +15,8 @@ from click.testing import CliRunner
 from rdvletters.cli import cli
 
 ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE = ROOT / "examples" / "aminata"
+EXAMPLE = ROOT / "examples" / "aminata"  # route rdv, first application
+EXAMPLE_ANEF = ROOT / "examples" / "kofi"  # route anef, renewal inside the R. 431-5 window
 
 
 @pytest.fixture(autouse=True)
@@ -45,6 +46,25 @@ def case(tmp_path, run) -> Path:
     result = run("init", "--example", folder)
     assert result.exit_code == 0, result.output
     return folder
+
+
+@pytest.fixture
+def anef_case(tmp_path, run) -> Path:
+    """A case folder initialised from the bundled ANEF renewal example."""
+    folder = tmp_path / "kofi"
+    result = run("init", "--example", "anef", folder)
+    assert result.exit_code == 0, result.output
+    return folder
+
+
+def edit_profile(folder: Path, *replacements: tuple[str, str]) -> None:
+    """Apply text replacements to a case's profil.yaml, each of which must match."""
+    path = folder / "profil.yaml"
+    text = path.read_text(encoding="utf-8")
+    for old, new in replacements:
+        assert old in text, f"{old!r} not in the profile"
+        text = text.replace(old, new)
+    path.write_text(text, encoding="utf-8")
 
 
 def journal_lines(folder: Path) -> list[dict]:

@@ -90,7 +90,8 @@ def test_eml_draft_round_trips_with_headers_and_attachments(case, run):
     assert raw.isascii() and b"\r\n" in raw  # 7-bit, CRLF
     message = email.message_from_bytes(raw, policy=default)
     assert message["Subject"] == (
-        "Demande de rendez-vous – NGUYỄN Éloïse – née le 12/04/1990 – relance n° 4"
+        "Demande de rendez-vous pour le dépôt d'une demande de titre de séjour – "
+        "NGUYỄN Éloïse – née le 12/04/1990 – relance n°\u00a05"
     )
     assert message["From"].addresses[0].display_name == "Éloïse NGUYỄN"
     assert message["To"] == "pref-etrangers@example.gouv.fr"
@@ -98,10 +99,11 @@ def test_eml_draft_round_trips_with_headers_and_attachments(case, run):
     assert message["Message-ID"].endswith("@example.org>")
     body = message.get_body(("plain",)).get_content()
     assert "mardi 24 novembre 2026 à 09 h 10" in body
-    [attachment] = list(message.iter_attachments())
-    assert attachment.get_filename() == "2026_11_24_0910_web_capture_aucun_creneau_2.png"
-    piece = EXAMPLE / "pieces" / "2026-11-24_0910_web_capture_aucun_creneau_2.png"
-    assert attachment.get_content() == piece.read_bytes()
+    attachments = list(message.iter_attachments())
+    assert [a.get_filename() for a in attachments][2] == "2026_11_24_0910_web_capture_28.png"
+    piece = EXAMPLE / "pieces" / "2026-11-24_0910_web_capture_28.png"
+    assert attachments[2].get_content() == piece.read_bytes()
+    assert len(attachments) == 4  # the screenshots of the four attempts since the last e-mail
     assert journal_lines(case)[-1]["format"] == "eml"
 
 
@@ -144,10 +146,10 @@ def test_send_success_records_exact_bytes(case, run, smtp_server, monkeypatch):
     received = email.message_from_bytes(envelope.content, policy=default)
     assert received["Message-ID"] == sent["message_id"]
     assert received["Bcc"] is None and received["X-Unsent"] is None
-    assert len(list(received.iter_attachments())) == 1
-    # the next e-mail is relance n° 5 and has nothing new to report
+    assert len(list(received.iter_attachments())) == 4
+    # the next e-mail is relance n° 6 and has nothing new to report
     follow = run("-C", case, "email")
-    assert "relance n° 5" in follow.output and "Aucune nouvelle démarche" in follow.stderr
+    assert "relance n°\u00a06" in follow.output and "Aucune nouvelle démarche" in follow.stderr
 
 
 def _assert_nothing_sent(case, result, text):

@@ -1,8 +1,9 @@
 """status, verify and bundle on a journal of known shape.
 
-The journal: 13 recorded attempts over 9 weeks (week 5 empty), one of them a
-counter visit with a witness, plus a registered letter sent with its tracking
-number in week 9: 14 steps towards the préfecture.
+The journal: 13 recorded attempts over 9 weeks (week 5 empty), two of them with a
+screenshot (weeks 1 and 6), one a counter visit with a witness, plus a registered
+letter sent with its tracking number but no proof of posting in week 9: 14
+attempts towards the préfecture, of which 2 have a proof file.
 """
 
 from __future__ import annotations
@@ -15,29 +16,30 @@ import pytest
 from docx import Document as open_docx
 
 from rdvletters.case import Case
+from rdvletters.evidence.status import compute_status
+from rdvletters.evidence.status_text import render_status
+from rdvletters.evidence.verify import verify
 from rdvletters.facts import Facts
 from rdvletters.frdates import PARIS
-from rdvletters.evidence.status import compute_status
-from rdvletters.evidence.verify import verify
 
-from .conftest import EXAMPLE
+from .conftest import EXAMPLE, edit_profile
 
-# (week index from Monday 7 September 2026, weekday, hour, channel)
+# (week index from Monday 7 September 2026, weekday, hour, channel, with a screenshot)
 SHAPE = [
-    (0, 0, 9, "web"),
-    (0, 3, 21, "web"),
-    (1, 1, 8, "web"),
-    (1, 4, 18, "email"),
-    (2, 2, 12, "web"),
-    (3, 0, 7, "web"),
-    (3, 3, 22, "web"),
+    (0, 0, 9, "web", True),
+    (0, 3, 21, "web", False),
+    (1, 1, 8, "web", False),
+    (1, 4, 18, "email", False),
+    (2, 2, 12, "web", False),
+    (3, 0, 7, "web", False),
+    (3, 3, 22, "web", False),
     # week 4: nothing
-    (5, 1, 9, "web"),
-    (5, 4, 10, "email"),
-    (6, 0, 8, "counter"),
-    (6, 2, 20, "web"),
-    (7, 3, 9, "web"),
-    (8, 0, 9, "web"),
+    (5, 1, 9, "web", True),
+    (5, 4, 10, "email", False),
+    (6, 0, 8, "counter", False),
+    (6, 2, 20, "web", False),
+    (7, 3, 9, "web", False),
+    (8, 0, 9, "web", False),
 ]
 NOW = datetime(2026, 11, 6, 18, 0, tzinfo=PARIS)  # Friday of week 8 (the ninth week)
 
@@ -49,89 +51,149 @@ def shaped(tmp_path):
     root.mkdir()
     (root / "profil.yaml").write_bytes((EXAMPLE / "profil.yaml").read_bytes())
     proof = tmp_path / "capture.png"
-    for i, (week, day, hour, channel) in enumerate(SHAPE):
+    for i, (week, day, hour, channel, screenshot) in enumerate(SHAPE):
         when = datetime(2026, 9, 7, hour, 0, tzinfo=PARIS) + timedelta(days=7 * week + day)
         proof.write_bytes(f"capture {i}".encode())
         case.record(
             channel,
             when,
             f"essai {i}",
-            [proof] if channel == "web" else [],
+            [proof] if screenshot else [],
             witness="Jean MARTIN" if channel == "counter" else None,
         )
     from rdvletters.documents.pipeline import prepare
 
     letter = prepare(case, "lettre", "text", now=datetime(2026, 11, 3, 9, 0, tzinfo=PARIS))
-    proof.write_bytes(b"preuve de depot")
     case.record_sent(
-        letter.entry.n, datetime(2026, 11, 3, 11, 0, tzinfo=PARIS), "1A 123 456 7890 1", [proof]
+        letter.entry.n, datetime(2026, 11, 3, 11, 0, tzinfo=PARIS), "1A 123 456 7890 1"
     )
     return case
 
 
+def _status(case, now=NOW):
+    facts = Facts.from_journal(case.journal.read())
+    return compute_status(case.load().profile, facts, now, case.root, verify(case))
+
+
 def test_status_figures(shaped):
-    facts = Facts.from_journal(shaped.journal.read())
-    status = compute_status(shaped.load().profile, facts, NOW)
+    status = _status(shaped)
     assert status.attempts == 14  # 13 recorded + the registered letter
+    assert status.attempts_with_proof == 2
     assert status.weeks_covered == 9
-    assert status.weeks_with_attempts == 8
-    assert [w["tentatives"] for w in status.weeks] == [2, 2, 1, 2, 0, 2, 2, 1, 2]
+    assert status.weeks_with_attempts == 8 and status.weeks_with_proof == 2
+    assert [w["demarches"] for w in status.weeks] == [2, 2, 1, 2, 0, 2, 2, 1, 2]
+    assert [w["avec_justificatif"] for w in status.weeks] == [1, 0, 0, 0, 0, 1, 0, 0, 0]
     assert status.distinct_days == 14
-    assert status.channels == {"web": 10, "email": 2, "counter": 1, "letter": 1}
-    assert status.legal_floor_met is True
-    assert status.advice_weeks_needed == 8 and status.advice_weeks_met == 6
-    assert status.advice_met is False
+    assert [(c["canal"], c["demarches"]) for c in status.channels] == [
+        ("web", 10), ("counter", 1), ("email", 2), ("letter", 1),
+    ]  # fmt: skip
+    assert status.legal_floor_met is True  # two different weeks with a proof
+    assert status.advice_weeks_needed == 8 and status.advice_weeks_met == 0
     done = {r.name: r.done for r in status.ladder}
     assert done["Guichet avec un témoin"] and not done["Défenseur des droits"]
-    assert not done["Lettre recommandée, avis de réception reçu"]  # no card recorded yet
+    assert not done["Lettre recommandée et avis de réception"]  # no card recorded yet
     assert status.next_step == "Envoyez le courriel de la semaine : rdvletters email"
-    assert any("attestation du témoin" in m for m in status.missing)
-    assert any("avis de réception" in m for m in status.missing)
+    missing = "\n".join(status.missing)
+    assert "12 démarches sans justificatif" in missing
+    assert "2 courriels sans copie .eml" in missing
+    assert "attestation du témoin de la visite au guichet du 19/10/2026" in missing
+    assert "avis de réception de la lettre recommandée du 03/11/2026" in missing
+    assert "preuve de dépôt de la lettre recommandée du 03/11/2026" in missing
+    assert "justificatif du fait d'urgence « Promesse d'embauche" in missing  # not copied here
+    text = render_status(status, NOW.date())
+    assert "14 démarches, dont 2 avec justificatif" in text
+    assert "semaine du lundi 12 octobre 2026 : " in text and "2026-10-12" not in text
+    assert "(s)" not in text
+
+
+def test_status_freshness_comes_first(shaped):
+    later = NOW + timedelta(days=10)
+    status = _status(shaped, later)
+    assert status.days_since_last == 13  # the registered letter, 3 November
+    text = render_status(status, later.date())
+    assert text.index("Votre dernière démarche date du mardi 3 novembre 2026") < text.index(
+        "14 démarches"
+    )
 
 
 def test_next_step_follows_the_week_and_the_ladder(shaped):
-    profile = shaped.load().profile
     next_week = NOW + timedelta(days=3)  # Monday: nothing tried yet this week
-    facts = Facts.from_journal(shaped.journal.read())
-    step = compute_status(profile, facts, next_week).next_step
-    assert step.startswith("Cette semaine : essayez le site de rendez-vous 2 fois de plus")
+    step = _status(shaped, next_week).next_step
+    assert step.startswith("Cette semaine : essayez encore 2 fois le site de rendez-vous")
     for hour in (9, 18):
         shaped.record("web", next_week.replace(hour=hour), "rien")
     shaped.record("email", next_week.replace(hour=19), "courriel envoyé")
-    facts = Facts.from_journal(shaped.journal.read())
-    step = compute_status(profile, facts, next_week.replace(hour=20)).next_step
-    assert step.startswith("Notez l'avis de réception")  # letter sent, card not recorded
+    step = _status(shaped, next_week.replace(hour=20)).next_step
+    assert step.startswith("Quand l'avis de réception revient")  # letter sent, no card yet
     shaped.record("ar", next_week.replace(hour=19, minute=30), "avis signé le 5/11")
-    facts = Facts.from_journal(shaped.journal.read())
-    step = compute_status(profile, facts, next_week.replace(hour=20)).next_step
+    step = _status(shaped, next_week.replace(hour=20)).next_step
     assert step == "Saisissez le Défenseur des droits : rdvletters referral"
+
+
+def test_receipt_before_the_letter_is_refused(shaped, run):
+    result = run("-C", shaped.root, "record", "ar", "--at", "2026-11-02 10:00")
+    assert result.exit_code == 2 and "avant l'envoi de la lettre recommandée" in result.stderr
 
 
 def test_status_cli_text_and_json(shaped, run):
     text = run("-C", shaped.root, "status")
     assert text.exit_code == 0
-    assert "LES ÉTAPES" in text.output and "À FAIRE CETTE SEMAINE" in text.output
+    assert "LES ÉTAPES" in text.output and "À FAIRE MAINTENANT" in text.output
     assert "CE 10 juin 2020" in text.output and "Ce n'est pas une règle de droit" in text.output
     data = json.loads(run("-C", shaped.root, "status", "--json").output)
-    assert data["attempts"] == 14 and data["weeks_with_attempts"] == 8
+    assert data["attempts"] == 14 and data["attempts_with_proof"] == 2
+    assert data["weeks_with_attempts"] == 8
     head = hashlib.sha256((shaped.root / "journal.jsonl").read_bytes().split(b"\n")[-2]).hexdigest()
     assert data["journal_head"] == head
 
 
-def test_renewal_close_to_expiry_is_urgent(shaped, run):
-    profile = (shaped.root / "profil.yaml").read_text(encoding="utf-8")
-    (shaped.root / "profil.yaml").write_text(
-        profile.replace("nature: premiere_demande", "nature: renouvellement").replace(
-            "titre_actuel_expire_le:", "titre_actuel_expire_le: 2026-12-20"
-        ),
-        encoding="utf-8",
+def test_renewal_close_to_expiry_puts_the_letter_first(shaped):
+    edit_profile(
+        shaped.root,
+        ("nature: premiere_demande", "nature: renouvellement"),
+        ("titre_actuel_expire_le:", "titre_actuel_expire_le: 2026-12-20"),
     )
-    facts = Facts.from_journal(shaped.journal.read())
-    status = compute_status(shaped.load().profile, facts, NOW)
+    # a case where the letter has not gone yet
+    fresh = Case(shaped.root.parent / "sans_lettre")
+    fresh.root.mkdir()
+    (fresh.root / "profil.yaml").write_bytes((shaped.root / "profil.yaml").read_bytes())
+    fresh.record("web", NOW - timedelta(days=1), "rien")
+    status = _status(fresh)
     assert status.days_until_expiry == 44 and status.advice_weeks_needed == 4
-    assert status.advice_met is True
-    out = run("-C", shaped.root, "status").output
-    assert "Votre titre expire dans" in out and "échéance proche" in out
+    assert status.next_step.startswith("Envoyez d'abord la lettre recommandée")
+    text = render_status(status, NOW.date())
+    assert "Votre titre expire le 20 décembre 2026 (dans 44 jours)" in text
+    assert "du 20 octobre 2026 au 20 décembre 2026" in text  # the two months before expiry
+
+
+def test_expired_permit_is_past_not_near(shaped):
+    edit_profile(
+        shaped.root,
+        ("nature: premiere_demande", "nature: renouvellement"),
+        ("titre_actuel_expire_le:", "titre_actuel_expire_le: 2026-10-01"),
+    )
+    status = _status(shaped)
+    text = render_status(status, NOW.date())
+    assert "Échéance dépassée : votre titre a expiré le 1er octobre 2026" in text
+    assert "proche" not in text
+    # first attempt 7 September: inside the two months before 1 October
+    assert status.window["etat"] == "dans_le_delai"
+
+
+def test_referral_notes_deadlines_and_legal_aid(shaped):
+    shaped.record("defenseur", NOW, "formulaire en ligne envoyé")
+    notes = " ".join(_status(shaped).notes)
+    assert "ne suspend aucun délai" in notes
+    assert "L'aide juridictionnelle ne dépend pas de la régularité du séjour" in notes
+
+
+def test_oqtf_is_said_plainly(shaped, run):
+    edit_profile(shaped.root, ("  oqtf: non", "  oqtf: oui"))
+    status = _status(shaped)
+    assert any("obligation de quitter le territoire" in a for a in status.alerts)
+    assert status.next_step.startswith("Voyez dès maintenant un avocat")
+    check = run("-C", shaped.root, "check")
+    assert "demande.oqtf : oui" in check.stderr and "453391" in check.stderr
 
 
 def _lines(case):
@@ -182,12 +244,7 @@ def test_verify_proof_changed_or_missing(shaped, run):
     assert result.exit_code == 1 and f"entrée n° 1 : fichier modifié {first}" in result.output
     (shaped.root / first).unlink()
     assert f"fichier manquant {first}" in run("-C", shaped.root, "verify").output
-    assert any(
-        "fichier manquant" in m
-        for m in compute_status(
-            shaped.load().profile, Facts.from_journal(shaped.journal.read()), NOW, verify(shaped)
-        ).missing
-    )
+    assert any("fichier manquant" in m for m in _status(shaped).missing)
 
 
 def test_verify_torn_last_line(shaped, run):
@@ -222,21 +279,22 @@ def test_bundle_names_order_inventory_and_idempotence(shaped, run, tmp_path):
     first, second = tmp_path / "d1", tmp_path / "d2"
     assert run("-C", shaped.root, "bundle", "-o", first).exit_code == 0
     assert run("-C", shaped.root, "bundle", "-o", second).exit_code == 0
+    assert _tree(first) == _tree(second)  # the same journal gives the same dossier
     names = sorted(p.name for p in first.iterdir())
-    assert names == sorted(p.name for p in second.iterdir())  # same result twice
-    assert (first / "00_Inventaire.txt").read_text() == (second / "00_Inventaire.txt").read_text()
     numbered = [n for n in names if n[:2].isdigit()]
-    assert numbered[:3] == ["00_Inventaire.docx", "00_Inventaire.txt", "01_Chronologie.docx"]
+    assert numbered[:3] == [
+        "00_Inventaire.docx", "00_Inventaire.txt", "01_Chronologie_des_demarches.docx",
+    ]  # fmt: skip
     pieces = numbered[3:]
-    # 10 screenshots, the letter, its proof of posting: continuous numbers from 02
-    assert [int(n[:2]) for n in pieces] == list(range(2, 14))
-    assert pieces[0].startswith("02_Capture_site_rendez_vous_2026_09_07")
-    assert pieces[-2].startswith("12_Lettre_recommandee_AR_2026_11_03")
-    assert pieces[-1].startswith("13_Preuve_depot_LRAR_2026_11_03")
+    # 2 screenshots and the letter: continuous numbers after the chronology (piece 1)
+    assert [int(n[:2]) for n in pieces] == [2, 3, 4]
+    assert pieces[0].startswith("02_Capture_site_2026_09_07")
+    assert pieces[1].startswith("03_Capture_site_2026_10_13")
+    assert pieces[2].startswith("04_Lettre_recommandee_AR_2026_11_03")
     assert all(len(n) <= 80 and n.isascii() and n.count(".") == 1 for n in pieces)
     inventory = (first / "00_Inventaire.txt").read_text(encoding="utf-8")
     for name in pieces:
-        assert f"Pièce n° {name[:2]} : " in inventory and name in inventory
+        assert f"Pièce n° {int(name[:2])} : " in inventory and name in inventory
     assert "n° 1A12345678901" in inventory
     assert "Attestation_temoin_a_completer_Jean_MARTIN_2026-10-19.docx" in names
     form = "\n".join(
@@ -248,27 +306,87 @@ def test_bundle_names_order_inventory_and_idempotence(shaped, run, tmp_path):
     assert "production en justice" in form and "sanctions pénales" in form
     assert "pièce d'identité officielle portant sa signature" in form
     checklist = (first / "Liste_de_controle.txt").read_text(encoding="utf-8")
-    assert "[x] Lettre recommandée et preuve de dépôt" in checklist
+    assert "[x] Captures d'écran datées : 2 démarches sur 10" in checklist
+    assert "[ ] Copies des courriels envoyés : 0 sur 2" in checklist
+    assert "[ ] Lettre recommandée et sa preuve de dépôt" in checklist  # no proof of posting
     assert "[ ] Avis de réception signé" in checklist
+    assert "[ ] Attestation du témoin" in checklist  # a witness, but no statement yet
     # the bundle never touches the journal or pieces/
     assert (shaped.root / "journal.jsonl").read_bytes() == journal_before
     assert _tree(shaped.root / "pieces") == pieces_before
     assert run("-C", shaped.root, "bundle", "-o", first).exit_code == 5  # never overwritten
 
 
+def test_checklist_ticks_only_what_the_dossier_holds(tmp_path, run):
+    root = tmp_path / "cas"
+    case = Case(root)
+    root.mkdir()
+    (root / "profil.yaml").write_bytes((EXAMPLE / "profil.yaml").read_bytes())
+    case.record("web", NOW - timedelta(days=2), "rien")  # no counter visit, no e-mail
+    assert run("-C", root, "bundle", "-o", tmp_path / "d").exit_code == 0
+    checklist = (tmp_path / "d" / "Liste_de_controle.txt").read_text(encoding="utf-8")
+    assert "Attestation du témoin" not in checklist  # nothing to attest
+    assert "[ ] Captures d'écran datées : 0 démarches sur 1" in checklist
+    assert "[ ] Copies des courriels envoyés : 0 sur 0" in checklist
+
+
 def test_bundle_chronology_table_and_weekly_chart(shaped, run, tmp_path):
     assert run("-C", shaped.root, "bundle", "-o", tmp_path / "d").exit_code == 0
-    doc = open_docx(tmp_path / "d" / "01_Chronologie.docx")
+    doc = open_docx(tmp_path / "d" / "01_Chronologie_des_demarches.docx")
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "14 démarches, dont 2 avec justificatif, sur 9 semaines" in text
+    assert "8 semaines avec au moins une démarche, 2 semaines avec au moins un justificatif" in text
+    assert "https://rdv.example.gouv.fr/seine-saint-denis/titre-sejour" in text
     chart, table = doc.tables
+    # the weeks from the first attempt to the last one, as in status
     counts = [row.cells[1].text for row in chart.rows]
-    # nine weeks of the journal, then the weeks since, up to today, without attempts
-    assert counts[:9] == ["2", "2", "1", "2", "0", "2", "2", "1", "2"]
-    assert set(counts[9:]) <= {"0"}
-    assert "aucune tentative" in chart.rows[4].cells[2].text
+    assert counts == [
+        "2 (1)",
+        "2 (0)",
+        "1 (0)",
+        "2 (0)",
+        "0 (0)",
+        "2 (1)",
+        "2 (0)",
+        "1 (0)",
+        "2 (0)",
+    ]
+    assert "aucune démarche" in chart.rows[4].cells[2].text
+    header = [c.text for c in table.rows[0].cells]
+    assert header[-1] == "Justificatif"
     rows = table.rows[1:]
     assert len(rows) == 14
-    assert rows[0].cells[0].text == "07/09/2026" and rows[0].cells[4].text == "02"
+    assert rows[0].cells[0].text == "07/09/2026" and rows[0].cells[4].text == "n° 2"
+    assert rows[1].cells[4].text == "aucun"
     assert "témoin : Jean MARTIN" in rows[9].cells[3].text
+
+
+def test_one_definition_of_weeks_in_every_output(shaped, run, tmp_path):
+    """Letter, referral, status and chronology print the same figures for one journal."""
+    status = _status(shaped)
+    assert run("-C", shaped.root, "letter", "--format", "text").exit_code == 0
+    assert run("-C", shaped.root, "referral", "--format", "text").exit_code == 0
+    assert run("-C", shaped.root, "bundle", "-o", tmp_path / "d").exit_code == 0
+    docs = sorted((shaped.root / "documents").glob("*.txt"))
+    letter = " ".join(docs[-2].read_text(encoding="utf-8").split()).replace("\u00a0", " ")
+    referral = " ".join(docs[-1].read_text(encoding="utf-8").split()).replace("\u00a0", " ")
+    chronology = "\n".join(
+        p.text for p in open_docx(tmp_path / "d" / "01_Chronologie_des_demarches.docx").paragraphs
+    )
+    made, proven = status.attempts, status.attempts_with_proof
+    weeks, covered = status.weeks_with_attempts, status.weeks_covered
+    phrase = f"{made} démarches, dont {proven} avec un justificatif"
+    assert (
+        f"{phrase}, au cours de {weeks} semaines différentes sur une période de {covered}" in letter
+    )
+    assert (
+        f"{phrase}, au cours de {weeks} semaines différentes sur une période de {covered}"
+        in referral
+    )
+    assert (
+        f"{made} démarches, dont {proven} avec justificatif, sur {covered} semaines" in chronology
+    )
+    assert f"{weeks} semaines avec au moins une démarche" in chronology
 
 
 def test_bundle_flags_a_piece_over_the_court_limit(shaped, run, tmp_path):
@@ -277,4 +395,16 @@ def test_bundle_flags_a_piece_over_the_court_limit(shaped, run, tmp_path):
         handle.truncate(33 * 1024 * 1024)
     assert run("-C", shaped.root, "bundle", "-o", tmp_path / "d").exit_code == 0
     inventory = (tmp_path / "d" / "00_Inventaire.txt").read_text(encoding="utf-8")
-    assert "Pièce n° 02 :" in inventory and "plus de 32 Mo" in inventory
+    assert "Pièce n° 2 :" in inventory and "plus de 32 Mo" in inventory
+
+
+def test_bundle_refuses_a_journal_path_outside_the_case(shaped, run, tmp_path):
+    lines = _lines(shaped)
+    data = json.loads(lines[0])
+    data["pieces"][0]["fichier"] = "../../../../etc/hostname"
+    lines[0] = json.dumps(data, ensure_ascii=False).encode()
+    _write(shaped, lines)
+    result = run("-C", shaped.root, "bundle", "-o", tmp_path / "d")
+    assert result.exit_code == 2 and "sort du dossier" in result.stderr
+    assert not (tmp_path / "d").exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".dossier")]

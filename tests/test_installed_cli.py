@@ -24,7 +24,7 @@ def test_full_example_run_through_installed_command(tmp_path):
         assert result.returncode == 0, (args, result.stderr)
     names = sorted(p.suffix for p in (folder / "documents").iterdir())
     assert names == [".docx", ".docx", ".txt"]
-    assert "relance n° 4" in (folder / "documents").joinpath(
+    assert "relance n°\u00a05" in (folder / "documents").joinpath(
         next(p.name for p in (folder / "documents").iterdir() if p.suffix == ".txt")
     ).read_text(encoding="utf-8")
     assert "Aucun créneau" in (folder / "journal.csv").read_text(encoding="utf-8-sig")

@@ -41,12 +41,12 @@ def test_concurrent_writers_lose_nothing(case):
 def test_torn_last_line_is_reported_blocks_appends_and_can_be_set_aside(case, run):
     journal = case / "journal.jsonl"
     intact = journal.read_bytes()
-    torn = b'{"n": 27, "type": "tentative", "canal": "web", "da'
+    torn = b'{"n": 31, "type": "tentative", "canal": "web", "da'
     journal.write_bytes(intact + torn)  # a crash in the middle of a write
 
     log = run("-C", case, "log")
     assert log.exit_code == 0
-    assert "ligne 27" in log.stderr and "incomplète" in log.stderr
+    assert "ligne 31" in log.stderr and "incomplète" in log.stderr
 
     pieces_before = sorted((case / "pieces").iterdir())
     proof = case.parent / "capture.png"

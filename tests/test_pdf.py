@@ -45,10 +45,10 @@ def test_letter_pdf_address_inside_dl_window(case, run):
     [pdf] = (case / "documents").glob("*.pdf")
     assert journal_lines(case)[-1]["format"] == "pdf"
     words = words_on_page_1(pdf)
-    address = ["Préfecture", "Seine-Saint-Denis", "immigration", "esplanade", "93007", "CEDEX"]
+    address = ["préfet", "Préfecture", "immigration", "esplanade", "93007", "CEDEX"]
     boxes = {w: (x0, y0, x1, y1) for w, x0, y0, x1, y1 in words if w in address}
     assert set(boxes) == set(address)
-    x0, y0, _, _ = boxes["Préfecture"]
+    x0, y0, _, _ = [b for w, *b in words if w == "Le"][0]  # « Le préfet de la … », line 1
     assert abs(x0 - 110) < 1.5 and abs(y0 - 50) < 2  # block at x 110 mm, y 50 mm
     for word, (left, top, right, bottom) in boxes.items():
         # KOMA-Script NF window zone: x 100-200 mm, y 35-80 mm
@@ -124,7 +124,7 @@ def test_profile_shift_and_window_outline(case, run):
     )
     assert run("-C", case, "letter", "--window-outline").exit_code == 0
     path = next((case / "documents").glob("*.docx"))
-    x, y, borders = _frame_mm(path, "Préfecture")
+    x, y, borders = _frame_mm(path, "Le préfet")
     assert abs(x - 107) < 0.1 and abs(y - 54.5) < 0.1
     assert borders is not None and len(borders) == 4  # dashed outline on all four sides
     (case / "profil.yaml").write_text(
@@ -138,7 +138,7 @@ def test_profile_shift_and_window_outline(case, run):
 def test_bundle_pdf_inventory_and_chronology(case, run, tmp_path):
     result = run("-C", case, "bundle", "--pdf", "-o", tmp_path / "d")
     assert result.exit_code == 0, result.output + result.stderr
-    for name in ("00_Inventaire.pdf", "01_Chronologie.pdf"):
+    for name in ("00_Inventaire.pdf", "01_Chronologie_des_demarches.pdf"):
         text = subprocess.run(
             ["pdftotext", str(tmp_path / "d" / name), "-"],
             capture_output=True,
@@ -147,12 +147,12 @@ def test_bundle_pdf_inventory_and_chronology(case, run, tmp_path):
         ).stdout
         assert "Aminata DIALLO" in text
     chronology = subprocess.run(
-        ["pdftotext", str(tmp_path / "d" / "01_Chronologie.pdf"), "-"],
+        ["pdftotext", str(tmp_path / "d" / "01_Chronologie_des_demarches.pdf"), "-"],
         capture_output=True,
         text=True,
         check=True,
     ).stdout
-    assert "Tentatives par semaine" in chronology and "14/09/2026" in chronology
+    assert "Démarches par semaine" in chronology and "14/09/2026" in chronology
 
 
 def test_bundle_pdf_without_libreoffice_writes_nothing(case, run, tmp_path, monkeypatch):

@@ -102,7 +102,7 @@ def test_hand_edited_example_is_kept_apart_from_the_changed_line():
     original = (EXAMPLE / "profil.yaml").read_text(encoding="utf-8")
     out = set_values(original, {("demandeur", "telephone"): "07 00 00 00 00"})
     diff = [(a, b) for a, b in zip(original.splitlines(), out.splitlines(), strict=True) if a != b]
-    assert diff == [('  telephone: "06 12 34 56 78"', "  telephone: 07 00 00 00 00")]
+    assert diff == [('  telephone: "0612345678"', "  telephone: 07 00 00 00 00")]
 
 
 def test_update_refuses_when_the_file_changed_since_it_was_read(tmp_path):

@@ -79,9 +79,9 @@ def test_sent_letter_with_tracking_number(case, run):
     n = journal_lines(case)[-1]["n"]
     bad = run("-C", case, "sent", str(n), "--tracking", "ABC")
     assert bad.exit_code == 2 and "suivi" in bad.stderr
-    ok = run(
-        "-C", case, "sent", str(n), "--at", "2026-11-26 10:30", "--tracking", "1A 123 456 7890 1"
-    )
+    early = run("-C", case, "sent", str(n), "--at", "2026-11-26 10:30")
+    assert early.exit_code == 2 and "il ne peut pas être parti avant" in early.stderr
+    ok = run("-C", case, "sent", str(n), "--tracking", "1A 123 456 7890 1")
     assert ok.exit_code == 0, ok.output
     entry = journal_lines(case)[-1]
     assert entry["type"] == "envoi" and entry["document_n"] == n and entry["canal"] == "letter"

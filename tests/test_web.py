@@ -7,6 +7,7 @@ import io
 import re
 import shutil
 import zipfile
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,7 @@ from rdvletters.web.cases import Registry
 from .conftest import EXAMPLE, journal_lines
 
 TOKEN = "jeton-de-test"
-PNG = (EXAMPLE / "pieces" / "2026-09-14_0905_web_capture_aucun_creneau.png").read_bytes()
+PNG = sorted((EXAMPLE / "pieces").glob("*.png"))[0].read_bytes()
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 EML = (
@@ -379,13 +380,16 @@ def test_prepare_and_mark_sent_write_what_the_cli_writes(web, case, run):
     assert download.data == (case / web_doc["fichier"]).read_bytes()
 
     n = cli_doc["n"]
+    # sent at the later of the two preparations, to the minute: never before either
+    at = max(datetime.fromisoformat(cli_doc["date"]), datetime.fromisoformat(web_doc["date"]))
+    day, time = f"{at:%Y-%m-%d}", f"{at:%H:%M}"
     sent = run(
         "-C",
         cli_case,
         "sent",
         str(n),
         "--at",
-        "2026-11-27 10:30",
+        f"{day} {time}",
         "--tracking",
         "1A 123 456 7890 1",
     )
@@ -394,8 +398,8 @@ def test_prepare_and_mark_sent_write_what_the_cli_writes(web, case, run):
         f"/c/cas/documents/{n}/sent",
         data={
             "csrf": token,
-            "date": "2026-11-27",
-            "time": "10:30",
+            "date": day,
+            "time": time,
             "tracking": "1A 123 456 7890 1",
         },
         content_type="multipart/form-data",
@@ -404,7 +408,7 @@ def test_prepare_and_mark_sent_write_what_the_cli_writes(web, case, run):
     _same_entries(journal_lines(case)[-1], journal_lines(cli_case)[-1])
     again = client.post(
         f"/c/cas/documents/{n}/sent",
-        data={"csrf": token, "date": "2026-11-27", "time": "10:30"},
+        data={"csrf": token, "date": day, "time": time},
         content_type="multipart/form-data",
         follow_redirects=True,
     )
@@ -466,9 +470,12 @@ ANSWERS = {
         "demande.titre": "carte de séjour temporaire « vie privée et familiale »",
         "demande.titre_actuel_expire_le": "",
         "demande.dossier_complet": "oui",
+        "demande.pieces_dossier": "Passeport en cours de validité\nJustificatif de domicile",
         "demande.urgence": "Promesse d'embauche comme aide-soignante, subordonnée à la "
         "délivrance d'un titre de séjour\nMère d'un enfant de nationalité française, "
         "né le 3 mars 2021",
+        "demande.oqtf": "non",
+        "demande.identifiant_anef": "",
     },
     "prefecture": {
         "prefecture.nom": "Préfecture de la Seine-Saint-Denis",
@@ -476,15 +483,18 @@ ANSWERS = {
         "prefecture.adresse": "1 esplanade Jean Moulin\n93007 Bobigny Cedex",
         "prefecture.courriel": "pref-etrangers@example.gouv.fr",
         "prefecture.site_rdv": "https://rdv.example.gouv.fr/seine-saint-denis",
-        "prefecture.titre_autorite": "Madame la Préfète, Monsieur le Préfet",
+        "prefecture.departement": "93",
+        "prefecture.prefet": "Monsieur",
+        "prefecture.titre_autorite": "",
     },
     "defenseur": {
         "defenseur.delegue": "Permanence de Bobigny",
+        "defenseur.civilite": "Madame",
         "defenseur.adresse": "Maison de la justice et du droit\n10 avenue Exemple\n93000 Bobigny",
     },
     "lettre": {
         "lieu_signature": "Bobigny",
-        "delai_convocation_jours": "15",
+        "delai_convocation_jours": "",
         "recours_en_cours": "non",
         "mise_en_page.decalage_horizontal_mm": "0",
         "mise_en_page.decalage_vertical_mm": "0",
@@ -493,6 +503,44 @@ ANSWERS = {
         "seuils.semaines_renouvellement": "4",
     },
 }
+
+
+# The same answers, typed by hand: what the form must have written.
+EXPECTED_YAML = """\
+situation: rdv
+demandeur:
+  civilite: Madame
+  nom: DIALLO
+  prenom: Aminata
+  date_naissance: 1990-04-12
+  lieu_naissance: Bamako (Mali)
+  nationalite: malienne
+  adresse: [12 rue des Lilas, 93000 Bobigny]
+  courriel: aminata.diallo@example.org
+  telephone: "06 12 34 56 78"
+demande:
+  nature: premiere_demande
+  titre: carte de séjour temporaire « vie privée et familiale »
+  dossier_complet: oui
+  pieces_dossier: [Passeport en cours de validité, Justificatif de domicile]
+  urgence:
+    - "Promesse d'embauche comme aide-soignante, subordonnée à la délivrance d'un titre de séjour"
+    - Mère d'un enfant de nationalité française, né le 3 mars 2021
+  oqtf: non
+prefecture:
+  nom: Préfecture de la Seine-Saint-Denis
+  service: Service immigration et intégration
+  adresse: [1 esplanade Jean Moulin, 93007 Bobigny Cedex]
+  courriel: pref-etrangers@example.gouv.fr
+  site_rdv: https://rdv.example.gouv.fr/seine-saint-denis
+  departement: "93"
+  prefet: Monsieur
+defenseur:
+  delegue: Permanence de Bobigny
+  civilite: Madame
+  adresse: [Maison de la justice et du droit, 10 avenue Exemple, 93000 Bobigny]
+lieu_signature: Bobigny
+"""
 
 
 def _version(page: str) -> str:
@@ -514,7 +562,9 @@ def test_profile_form_writes_a_profile_check_accepts(tmp_path, run):
     check = run("-C", folder, "check")
     assert check.exit_code == 0, check.output
     written = load_profile(folder / "profil.yaml").profile
-    assert written == load_profile(EXAMPLE / "profil.yaml").profile
+    expected = tmp_path / "attendu.yaml"
+    expected.write_text(EXPECTED_YAML, encoding="utf-8")
+    assert written == load_profile(expected).profile
     text = (folder / "profil.yaml").read_text(encoding="utf-8")
     assert "# Profil rdvletters : remplissez chaque champ" in text
     assert "# delai_convocation_jours: 15" in text  # defaults left as commented examples
@@ -581,7 +631,8 @@ def test_language_from_browser_then_choice_then_fixed(case):
     english = client.get("/c/cas/status", headers={"Accept-Language": "en-GB,en;q=0.9,fr;q=0.5"})
     text = english.get_data(as_text=True)
     assert "Where do I stand?" in text and '<html lang="en">' in text
-    assert "25 attempts since Sep 14, 2026" in text
+    assert "From Sep 14, 2026 to Nov 25, 2026:" in text
+    assert "<dt>steps recorded</dt><dd>29</dd>" in text
     assert client.get("/langue/en?next=/c/cas/record").headers["Location"] == "/c/cas/record"
     assert "Record a step" in client.get("/c/cas/record").get_data(as_text=True)
     assert client.get("/langue/en?next=//evil.example").headers["Location"] == "/"

@@ -18,7 +18,7 @@ from rdvletters.web.server import start
 from .conftest import EXAMPLE, journal_lines
 
 CHROMIUM = "/usr/bin/chromium"
-PNG = EXAMPLE / "pieces" / "2026-09-14_0905_web_capture_aucun_creneau.png"
+PNG = sorted((EXAMPLE / "pieces").glob("*.png"))[0]
 pytestmark = pytest.mark.skipif(
     not Path(CHROMIUM).exists(), reason="Chromium is needed (apt-get install chromium)"
 )

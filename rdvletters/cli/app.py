@@ -11,7 +11,6 @@ import click
 from .. import __version__
 from ..case import Case
 from ..errors import RdvError
-from ..frdates import past_or_now
 
 
 def _fail(error: RdvError) -> None:
@@ -75,8 +74,11 @@ def proof_option(help_text: str):
     )
 
 
-def when_option_value(text: str | None):
-    return past_or_now(text, option="--at")
+confirm_date_option = click.option(
+    "--confirm-date",
+    is_flag=True,
+    help="Accepter une date de plus d'un an avant la première démarche du dossier.",
+)
 
 
 click.Context.formatter_class = _FrenchHelp

@@ -6,19 +6,30 @@ from pathlib import Path
 
 import click
 
-from ..case import Case
+from ..case import EXAMPLES, Case
+from ..channels import CHANNELS
 from ..evidence.logtable import to_csv, to_table
+from ..frdates import now_paris
 from ..fsutil import write_new
-from ..journal import CHANNELS
-from .app import cli, proof_option, warn, when_option_value
+from ..wording import nombre
+from .app import cli, confirm_date_option, proof_option, warn
 
 
 @cli.command()
 @click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
-@click.option("--example", is_flag=True, help="Remplir avec le cas fictif d'exemple.")
+@click.option(
+    "--example",
+    is_flag=False,
+    flag_value="rdv",
+    default=None,
+    metavar="[rdv|anef]",
+    help="Remplir avec un cas fictif : rdv (par défaut) ou anef (renouvellement sur l'ANEF).",
+)
 @click.pass_obj
-def init(case: Case, folder: Path | None, example: bool) -> None:
+def init(case: Case, folder: Path | None, example: str | None) -> None:
     """Créer le dossier d'une personne avec un profil commenté à remplir."""
+    if example is not None and example not in EXAMPLES and folder is None:
+        example, folder = "rdv", Path(example)  # « init --example DOSSIER »
     case = Case(folder) if folder else case
     created = case.init(example=example)
     click.echo(f"Dossier prêt : {case.root}")
@@ -33,15 +44,20 @@ def init(case: Case, folder: Path | None, example: bool) -> None:
 @click.pass_obj
 def check(case: Case) -> None:
     """Vérifier le profil : ce qui manque ou ne va pas."""
+    from ..evidence.status import case_renewal, renewal_alerts
+    from ..facts import Facts
+
     loaded = case.load()
     warn(loaded.warnings)
     state = case.journal.read()
     if state.torn is not None:
         warn([f"journal, ligne {state.torn_line} : ligne incomplète (rdvletters repair)."])
+    today = now_paris().date()
+    warn(renewal_alerts(case_renewal(loaded.profile, Facts.from_journal(state), today)))
     d = loaded.profile.demandeur
     click.echo(
         f"Profil valide : {d.nom_complet}, situation « {loaded.profile.situation} », "
-        f"{len(state.entries)} entrée(s) au journal."
+        f"{nombre(len(state.entries), 'entrée')} au journal."
     )
 
 
@@ -56,7 +72,12 @@ def check(case: Case) -> None:
 @click.option("--message", "-m", default="", help="Ce qui s'est passé, ou le message affiché.")
 @proof_option("Justificatif (capture d'écran, courriel…) ; copié dans pieces/.")
 @click.option("--witness", help="Nom du témoin (présentation au guichet).")
-@click.option("--reference", help="Numéro donné par l'administration (ticket CCC, demande ANEF…).")
+@click.option(
+    "--reference",
+    help="Numéro de demande du centre de contact citoyens, identifiant ANEF ou code "
+    "d'erreur, référence d'une réponse.",
+)
+@confirm_date_option
 @click.pass_obj
 def record(
     case: Case,
@@ -66,14 +87,17 @@ def record(
     proofs: tuple[Path, ...],
     witness: str | None,
     reference: str | None,
+    confirm_date: bool,
 ) -> None:
     """Noter une démarche. CANAL : web, email, counter, phone, letter, anef, ccc, pan,
     defenseur, reply, appointment, ar (avis de réception), attestation (de témoin)."""
     case.load()
-    entry = case.record(channel, when_option_value(at), message, list(proofs), witness, reference)
+    when = case.when(at, confirmed=confirm_date)
+    entry = case.record(channel, when, message, list(proofs), witness, reference)
+    copied = f", {nombre(len(proofs), 'justificatif copié', 'justificatifs copiés')}"
     click.echo(
         f"Entrée n° {entry.n} : {CHANNELS[channel]}, {entry.when:%d/%m/%Y %H:%M}"
-        f"{f', {len(proofs)} justificatif(s) copié(s)' if proofs else ''}."
+        f"{copied if proofs else ''}."
     )
 
 
@@ -82,12 +106,18 @@ def record(
 @click.option("--at", "at", metavar="DATE", help="Date et heure de l'envoi (défaut : maintenant).")
 @click.option("--tracking", help="Numéro de la preuve de dépôt La Poste (1A 123 456 7890 1).")
 @proof_option("Preuve de dépôt, copie du courriel envoyé… ; copiée dans pieces/.")
+@confirm_date_option
 @click.pass_obj
 def sent(
-    case: Case, number: int, at: str | None, tracking: str | None, proofs: tuple[Path, ...]
+    case: Case,
+    number: int,
+    at: str | None,
+    tracking: str | None,
+    proofs: tuple[Path, ...],
+    confirm_date: bool,
 ) -> None:
     """Noter que le document préparé n° N est parti."""
-    entry = case.record_sent(number, when_option_value(at), tracking, list(proofs))
+    entry = case.record_sent(number, case.when(at, confirmed=confirm_date), tracking, list(proofs))
     if entry.data["document"] == "lettre" and not tracking:
         warn(["notez le numéro de suivi de la lettre (--tracking) : c'est votre preuve."])
     click.echo(

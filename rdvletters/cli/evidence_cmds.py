@@ -18,18 +18,19 @@ from .app import cli
 @click.pass_obj
 def status(case: Case, as_json: bool) -> None:
     """Où en êtes-vous ? Les semaines, les étapes, la prochaine chose à faire."""
-    from ..evidence.status import compute_status, render_status
+    from ..evidence.status import compute_status
+    from ..evidence.status_text import render_status
     from ..evidence.verify import verify
     from ..facts import Facts
 
     profile = case.load().profile
     facts = Facts.from_journal(case.journal.read())
-    result = compute_status(profile, facts, now_paris(), verify(case))
+    now = now_paris()
+    result = compute_status(profile, facts, now, case.root, verify(case))
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
-        renewal = profile.demande.nature == "renouvellement"
-        click.echo(render_status(result, renewal, profile.seuils.tentatives_par_semaine), nl=False)
+        click.echo(render_status(result, now.date()), nl=False)
 
 
 @cli.command(name="verify")

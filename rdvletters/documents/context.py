@@ -1,99 +1,155 @@
 """The variables a template sees, built from the profile and the journal facts.
 
-Templates get the validated profile objects, the dated steps, and a few
-figures computed once here (never in the template): the relance number, the
-attempts since the last e-mail, a per-channel summary, days until expiry.
+Templates get the validated profile objects, the dated steps, and figures
+computed once here or in ``facts`` (never in a template): the relance number,
+the attempts since the last e-mail, a per-channel summary ordered by weight for
+the route, the renewal window, the delay asked, the enclosures that exist.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any
 
+from ..channels import by_weight, label
 from ..facts import Facts, Step
-from ..journal import ATTEMPT_CHANNELS, CHANNELS
-from ..profile import Profile
+from ..profile import Profile, inside, wrap_address_line
+from ..renewal import Renewal, delay_asked, renewal
 
 NATIONAL_DEFENSEUR = ["Défenseur des droits", "Libre réponse 71120", "75342 PARIS CEDEX 07"]
+INDIVIDUAL_CHANNELS = ("anef", "ccc", "pan")  # listed one by one, never folded into a count
 
 
 @dataclass(frozen=True)
 class ChannelSummary:
-    """How often one channel was tried, and between which dates."""
+    """How often one channel was tried, with how many proofs, and between which dates."""
 
     channel: str
     label: str
     count: int
+    with_proof: int
     first: date
     last: date
 
 
-def channel_summary(attempts: list[Step]) -> list[ChannelSummary]:
-    """One line per channel used, in the order of ``ATTEMPT_CHANNELS``."""
+def channel_summary(attempts: list[Step], route: str) -> list[ChannelSummary]:
+    """One line per channel used, heaviest first for the route."""
     rows = []
-    for channel in ATTEMPT_CHANNELS:
+    for channel in by_weight({s.channel for s in attempts}, route):
         steps = [s for s in attempts if s.channel == channel]
-        if steps:
-            rows.append(
-                ChannelSummary(
-                    channel,
-                    CHANNELS[channel],
-                    len(steps),
-                    steps[0].when.date(),
-                    steps[-1].when.date(),
-                )
+        rows.append(
+            ChannelSummary(
+                channel,
+                label(channel, route),
+                len(steps),
+                sum(s.has_proof for s in steps),
+                steps[0].when.date(),
+                steps[-1].when.date(),
             )
+        )
     return rows
 
 
 def defenseur_address(profile: Profile) -> list[str]:
     """The delegate's address from the profile, or the national free-post address."""
     d = profile.defenseur
-    if d.adresse:
-        head = ["Délégué(e) du Défenseur des droits"] + ([d.delegue] if d.delegue else [])
-        return head + list(d.adresse)
-    return list(NATIONAL_DEFENSEUR)
+    if not d.adresse:
+        return list(NATIONAL_DEFENSEUR)
+    title = {"Madame": "Madame la Déléguée", "Monsieur": "Monsieur le Délégué"}.get(
+        d.civilite or "", "Délégué territorial"
+    )
+    head = wrap_address_line(f"{title} du Défenseur des droits")
+    if d.delegue and d.delegue not in d.adresse:
+        head.append(d.delegue)
+    return head + list(d.adresse)
 
 
-def build_context(profile: Profile, facts: Facts, now: datetime) -> dict[str, Any]:
-    """All template variables for any of the three documents."""
-    demande = profile.demande
-    expiry = demande.titre_actuel_expire_le
-    new = facts.new_since_last_email
+def defenseur_salutation(profile: Profile) -> str:
+    d = profile.defenseur
+    if d.adresse and d.civilite:
+        return {"Madame": "Madame la Déléguée", "Monsieur": "Monsieur le Délégué"}[d.civilite]
+    return "Madame, Monsieur"
+
+
+def urgency_enclosures(profile: Profile, root: Path) -> list[str]:
+    """Enclosure labels of the urgency facts whose file is really in the case folder."""
+    out = []
+    for fact in profile.demande.urgence:
+        if fact.justificatif:
+            target = inside(root, fact.justificatif)
+            if target is not None and target.is_file():
+                out.append(fact.enclosure)
+    return out
+
+
+def repetitions(steps: list[Step]) -> list[tuple[Step, bool]]:
+    """Each step with True when its message repeats the previous one of the same channel,
+    so that a list quotes « Aucune plage horaire libre » once, not twenty times."""
+    last: dict[str, str] = {}
+    out = []
+    for step in steps:
+        repeated = bool(step.description) and last.get(step.channel) == step.description
+        last[step.channel] = step.description
+        out.append((step, repeated))
+    return out
+
+
+def _renewal(profile: Profile, facts: Facts, today: date) -> Renewal | None:
+    expiry = profile.demande.titre_actuel_expire_le
+    if not profile.renewal or expiry is None:
+        return None
+    return renewal(expiry, profile.anef, facts, today)
+
+
+def build_context(profile: Profile, facts: Facts, now: datetime, root: Path) -> dict[str, Any]:
+    """All template variables for any document of the case."""
+    route = profile.situation
+    renouv = _renewal(profile, facts, now.date())
     emails = facts.emails
+    new = facts.new_since_last_email
+    attempts = facts.attempts
+    individual = [s for s in facts.steps if s.channel in INDIVIDUAL_CHANNELS]
+    linked = {r.n for s in individual for r in facts.answers_to(s)}
+    prefecture_replies = [r for r in facts.by_channel("reply") if r.n not in linked]
     return {
-        "situation": profile.situation,
-        "anef": profile.situation == "anef",
-        "renouvellement": demande.nature == "renouvellement",
+        "situation": route,
+        "anef": profile.anef,
+        "renouvellement": profile.renewal,
         "demandeur": profile.demandeur,
-        "demande": demande,
+        "demande": profile.demande,
         "prefecture": profile.prefecture,
+        "destinataire": profile.recipient,
+        "salutation": profile.salutation,
         "lieu_signature": profile.lieu_signature,
-        "delai": profile.delai_convocation_jours,
+        "delai": delay_asked(profile.delai_convocation_jours, renouv),
         "recours_en_cours": profile.recours_en_cours,
         "defenseur_adresse": defenseur_address(profile),
+        "defenseur_salutation": defenseur_salutation(profile),
         "aujourdhui": now,
-        "expiration": expiry,
-        "jours_avant_expiration": (expiry - now.date()).days if expiry else None,
+        "renouv": renouv,
+        "libelle": lambda channel: label(channel, route),
         "etapes": facts.steps,
-        "tentatives": facts.attempts,
+        "tentatives": attempts,
+        "avec_preuve": len(facts.attempts_with_proof),
         "premiere": facts.first_attempt,
         "semaines_couvertes": facts.weeks_covered,
-        "semaines_avec_tentative": len(facts.weeks_with_attempts),
-        "par_canal": channel_summary(facts.attempts),
+        "semaines_avec_demarche": facts.weeks_with_attempts,
+        "par_canal": channel_summary(attempts, route),
+        "individuelles": [(s, facts.answers_to(s)) for s in individual],
         "guichet": facts.by_channel("counter"),
-        "lettres": facts.by_channel("letter"),
-        "reponses": facts.by_channel("reply"),
+        "reponses": prefecture_replies,
+        "lettres": facts.letters_sent,
         "courriels": emails,
         "dernier_courriel": emails[-1] if emails else None,
         "relance": len(emails),
         "nouvelles": new,
-        "empreinte": facts.head,
-        "nb_entrees": facts.entry_count,
         "reponse_depuis_dernier_courriel": bool(
-            emails and any(r.when > emails[-1].when for r in facts.by_channel("reply"))
+            emails and any(r.when > emails[-1].when for r in prefecture_replies)
         ),
-        "pieces_jointes": [PurePosixPath(p).name for s in new for p in s.pieces],
+        "pieces_jointes": [PurePosixPath(p).name for s in new for p in s.proofs],
+        "pj_urgence": urgency_enclosures(profile, root),
+        "repetitions": repetitions,
+        "zip": zip,
     }

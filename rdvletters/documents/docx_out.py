@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, replace
+from datetime import datetime, timezone
 
 from docx import Document as new_docx
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
@@ -155,8 +156,12 @@ def _lines_paragraph(docx, lines: list[str], size: float, bold_first: bool = Fal
     return paragraph
 
 
-def new_page(title: str, author: str, layout: Layout | None = None):
-    """An empty A4 document in French, Arial 10.5 pt (python-docx defaults to US Letter)."""
+def new_page(title: str, author: str, created: datetime | None, layout: Layout | None = None):
+    """An empty A4 document in French, Arial 10.5 pt (python-docx defaults to US Letter).
+
+    The file's properties carry the title, the applicant as author and the date the
+    document was prepared; otherwise python-docx's own template date (2013) leaks out.
+    """
     layout = layout or Layout()
     docx = new_docx()
     section = docx.sections[0]
@@ -174,6 +179,10 @@ def new_page(title: str, author: str, layout: Layout | None = None):
     props.title = title
     props.author = props.last_modified_by = author
     props.comments = ""
+    if created is not None:
+        stamp = created.astimezone(timezone.utc).replace(tzinfo=None)
+        props.created = props.modified = stamp
+        props.last_printed = stamp
     return docx
 
 
@@ -223,7 +232,7 @@ def _body(docx, doc: Document, layout: Layout) -> None:
     date.paragraph_format.left_indent = indent
     date.paragraph_format.space_after = Pt(14)
     objet = docx.add_paragraph()
-    objet.add_run("Objet : ").bold = True
+    objet.add_run("Objet\u00a0: ").bold = True
     objet.add_run(doc.text("objet")).bold = True
     objet.paragraph_format.space_after = Pt(12)
     add_blocks(docx, doc.blocks("corps"))
@@ -237,7 +246,7 @@ def _body(docx, doc: Document, layout: Layout) -> None:
     spacer.paragraph_format.space_after = Mm(18)  # room for the handwritten signature
     if doc.lines("pj"):
         head = docx.add_paragraph()
-        head.add_run("P.J. :").bold = True
+        head.add_run("P.J.\u00a0:").bold = True
         head.paragraph_format.keep_with_next = True
         head.paragraph_format.space_after = Pt(2)
         for item in doc.lines("pj"):
@@ -270,16 +279,25 @@ def add_footer(docx, text: str = "") -> None:
 def render_docx(doc: Document, layout: Layout | None = None) -> bytes:
     """DOCX bytes of a letter (``lettre`` or ``saisine``)."""
     layout = layout or Layout()
-    docx = new_page(doc.text("objet"), " ".join(doc.lines("signature")[:1]), layout)
+    docx = new_page(doc.text("objet"), doc.author, doc.created, layout)
     _header_blocks(docx, doc, layout)
     _body(docx, doc, layout)
+    _annex(docx, doc)
     add_footer(docx, "  ".join(doc.lines("pied")))
     return to_bytes(docx)
 
 
+def _annex(docx, doc: Document) -> None:
+    """Pages after the letter (the dated record, the list of pieces), from a new page."""
+    blocks = doc.blocks("annexe")
+    if blocks:
+        docx.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        add_blocks(docx, blocks)
+
+
 def render_form_docx(doc: Document) -> bytes:
     """A document without envelope window: a title, then the body (forms, inventories)."""
-    docx = new_page(doc.text("objet"), "")
+    docx = new_page(doc.text("objet"), doc.author, doc.created)
     title = docx.add_paragraph()
     title.add_run(doc.text("objet")).bold = True
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER

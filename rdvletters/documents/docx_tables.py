@@ -7,6 +7,8 @@ with shaded cells so that a judge sees the pattern of attempts at a glance.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -75,21 +77,21 @@ def _heading(docx, text: str, size: float = 13) -> None:
     paragraph.paragraph_format.keep_with_next = True
 
 
-def _weekly_chart(docx, weeks: list[tuple[str, int]], per_week: int) -> None:
-    """One row per week: label, count, and shaded cells, one per attempt."""
+def _weekly_chart(docx, weeks: list[tuple[str, int, int]]) -> None:
+    """One row per week: label, « made (with proof) », and one shaded cell per attempt,
+    dark for an attempt with a proof file, light for one without (beyond BAR_CELLS,
+    the figures still tell)."""
     table = docx.add_table(rows=0, cols=2 + BAR_CELLS)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for label, count in weeks:
+    for label, count, proven in weeks:
         cells = table.add_row().cells
-        cells[0].text, cells[1].text = label, str(count)
-        color = "2F5597" if count >= per_week else ("9DC3E6" if count else "FFFFFF")
-        for i in range(BAR_CELLS):
-            if i < count:
-                _shade(cells[2 + i], color)
-    _widths(table, [30, 10] + [9] * BAR_CELLS)
-    for row, (_, count) in zip(table.rows, weeks, strict=True):
+        cells[0].text, cells[1].text = label, f"{count} ({proven})"
+        for i in range(min(count, BAR_CELLS)):
+            _shade(cells[2 + i], "2F5597" if i < proven else "9DC3E6")
+    _widths(table, [30, 14] + [8.5] * BAR_CELLS)
+    for row, (_, count, _proven) in zip(table.rows, weeks, strict=True):
         if count == 0:
-            row.cells[2].merge(row.cells[-1]).text = "aucune tentative"
+            row.cells[2].merge(row.cells[-1]).text = "aucune démarche"
     _small(table, 8)
 
 
@@ -97,21 +99,24 @@ def table_document(
     title: str,
     intro: list[str],
     sections: list[tuple[str, list[str], list[list[str]], list[float]]],
-    weeks: list[tuple[str, int]] | None = None,
-    per_week: int = 2,
+    *,
+    author: str,
+    created: datetime,
+    weeks: list[tuple[str, int, int]] | None = None,
     footer: str = "",
 ) -> bytes:
-    """A titled document: intro lines, then (heading, headers, rows, widths) tables."""
-    docx = new_page(title, "")
+    """A titled document: intro lines, an optional weekly chart, then tables given as
+    (heading, headers, rows, widths in mm)."""
+    docx = new_page(title, author, created)
     _heading(docx, title, 15)
     for line in intro:
         docx.add_paragraph(line).paragraph_format.space_after = Pt(2)
     if weeks:
-        _heading(docx, "Tentatives par semaine")
+        _heading(docx, "Démarches par semaine")
         docx.add_paragraph(
-            f"Foncé : {per_week} tentatives ou plus ; clair : moins ; vide : aucune."
+            "Une case par démarche : foncée avec un justificatif, claire sans justificatif."
         ).runs[0].font.size = Pt(8)
-        _weekly_chart(docx, weeks, per_week)
+        _weekly_chart(docx, weeks)
     for heading, headers, rows, widths in sections:
         _heading(docx, heading)
         _table(docx, headers, rows, widths)

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
-from ..errors import RdvError
+from ..errors import InputError
 
 SECTIONS = (
     "de",  # e-mail sender, « Prénom NOM <adresse> »
@@ -27,13 +28,14 @@ SECTIONS = (
     "signature",
     "pj",  # enclosures
     "pied",  # small print at the foot of the page
+    "annexe",  # pages after the signature: the dated record, the list of pieces
 )
 _MARKER = re.compile(r"^\[\[\s*([a-z_]+)\s*\]\]\s*$")
 NBSP = "\u00a0"
 _TYPO = (
     (re.compile(r"« "), "«" + NBSP),
     (re.compile(r" ([»:;?!])"), NBSP + r"\1"),
-    (re.compile(r"\bn° "), "n°" + NBSP),
+    (re.compile(r"\b([nN]°) "), r"\1" + NBSP),
     (re.compile(r"\b([RLD])\. (?=\d)"), r"\1." + NBSP),
 )
 
@@ -60,6 +62,8 @@ class Document:
     kind: str
     sections: dict[str, list[str]] = field(default_factory=dict)
     attachments: list[Path] = field(default_factory=list)  # files to attach to an e-mail
+    author: str = ""  # the applicant: written into the file's properties
+    created: datetime | None = None  # when the document was prepared
 
     def lines(self, name: str) -> list[str]:
         """Non-blank lines of a section (address blocks, signature…)."""
@@ -95,8 +99,8 @@ class Document:
         return blocks
 
 
-def parse_document(kind: str, rendered: str, template: str, typo: bool = True) -> Document:
-    """Split a rendered template into sections; ``typo`` adds French non-breaking spaces."""
+def parse_document(kind: str, rendered: str, template: str) -> Document:
+    """Split a rendered template into sections, with French non-breaking spaces."""
     doc = Document(kind)
     current: list[str] | None = None
     for number, line in enumerate(rendered.splitlines(), start=1):
@@ -104,15 +108,15 @@ def parse_document(kind: str, rendered: str, template: str, typo: bool = True) -
         if match:
             name = match[1]
             if name not in SECTIONS:
-                raise RdvError(
+                raise InputError(
                     f"modèle {template} : section inconnue [[{name}]] "
                     f"(ligne {number} du texte produit) ; sections : {', '.join(SECTIONS)}."
                 )
             current = doc.sections.setdefault(name, [])
         elif current is not None:
-            current.append(typographic(line) if typo else line)
+            current.append(typographic(line))
         elif line.strip():
-            raise RdvError(
+            raise InputError(
                 f"modèle {template} : du texte précède la première section [[…]] "
                 f"(ligne {number} du texte produit)."
             )

@@ -75,10 +75,12 @@ def build_document(
     """Render the document model for ``kind`` without writing anything."""
     loaded = case.load()
     facts = Facts.from_journal(case.journal.read())
-    context = build_context(loaded.profile, facts, now)
+    context = build_context(loaded.profile, facts, now, case.root)
     document = render(kind, context, (case.root / "modeles",))
+    document.author = f"{loaded.profile.demandeur.prenom} {loaded.profile.demandeur.nom.upper()}"
+    document.created = now
     if kind == "courriel":
-        document.attachments = [case.root / p for s in facts.new_since_last_email for p in s.pieces]
+        document.attachments = [case.root / p for s in facts.new_since_last_email for p in s.proofs]
     return document, facts, loaded.profile, loaded.warnings
 
 

@@ -44,7 +44,7 @@ def email_body(doc: Document) -> str:
     """The e-mail body: unwrapped paragraphs, signature, list of attachments."""
     lines = _body(doc, "corps", wrap=False) + doc.lines("signature")
     if doc.lines("pj"):
-        lines += ["", "Pièces jointes :"] + [f"- {p}" for p in doc.lines("pj")]
+        lines += ["", "Pièces jointes\u00a0:"] + [f"- {p}" for p in doc.lines("pj")]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -70,13 +70,17 @@ def letter_text(doc: Document) -> str:
     lines += [ln.upper() for ln in doc.lines("mention")]
     lines += [pad + ln for ln in doc.lines("destinataire")] + [""]
     lines += [pad + doc.text("lieu_date"), ""]
-    lines += _wrap(f"Objet : {doc.text('objet')}", subsequent_indent="        ")
+    lines += _wrap(f"Objet\u00a0: {doc.text('objet')}", subsequent_indent="        ")
     lines += [""] + _body(doc, "corps", wrap=True)
     lines += [pad + ln for ln in doc.lines("signature")]
     if doc.lines("pj"):
-        lines += ["", "P.J. :"] + [f"  - {p}" for p in doc.lines("pj")]
+        lines += ["", "P.J.\u00a0:"]
+        for item in doc.lines("pj"):
+            lines += _wrap(item, initial_indent="  - ", subsequent_indent="    ")
     if doc.lines("pied"):
         lines += [""] + doc.lines("pied")
+    if doc.blocks("annexe"):
+        lines += ["", "-" * WIDTH, ""] + _body(doc, "annexe", wrap=True)
     return "\n".join(lines).rstrip() + "\n"
 
 

@@ -1,225 +1,216 @@
 """The evidence dossier for an association or the administrative court.
 
 Writes, into a new folder: ``00_Inventaire`` (every piece with its number, an
-explicit label and its date), ``01_Chronologie`` (the dated table of every step,
-with totals and a chart per week), then one file per piece in date order named
-``NN_Libelle_sans_accents.ext`` (at most 80 characters: Télérecours rules), a
-witness-statement form for each counter visit with a witness, and a checklist.
-It reads the journal and ``pieces/`` and never changes them.
+explicit label and its date; not itself a piece), piece 1 ``01_Chronologie``
+(the dated table of every step, with a « Justificatif » column and a chart per
+week), then one file per piece named ``NN_Libelle_sans_accents.ext`` (at most 80
+characters: Télérecours rules), a witness-statement form for each counter visit
+with a witness, and a checklist that ticks only what the dossier holds.
+
+It reads the journal and ``pieces/`` and never changes them. Everything is
+built in a private temporary folder next to the target and renamed into place
+at the end, so an error or Ctrl-C never leaves half a dossier.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime
+import os
+import shutil
+import tempfile
+from datetime import datetime
 from pathlib import Path
 
 from ..case import Case, ascii_slug
+from ..channels import label as channel_label
 from ..documents.context import build_context
-from ..documents.pdf import docx_to_pdf
 from ..documents.render import render
 from ..errors import OutputExistsError
 from ..facts import Facts, Step
-from ..frdates import date_courte, date_heure, jour, now_paris
-from ..fsutil import private_dir, write_new
-from ..journal import JournalState
+from ..frdates import date_courte, jour, now_paris
+from ..fsutil import DIR_MODE, private_dir, write_new
 from ..profile import Profile
-from .status import weekly_counts
+from ..wording import dont, nombre
+from .pieces import SENT_LABELS, Piece, numbers_by_step, plan
 
-MAX_NAME = 80
 MAX_FILE_BYTES = 32 * 1024 * 1024  # Télérecours citoyens: 32 Mo per file (CAA Versailles page)
-FIRST_PIECE = 2  # 00 inventory, 01 chronology
-
-PROOF_LABELS = {
-    "web": ("Capture d'écran du site de rendez-vous", "Capture_site_rendez-vous"),
-    "anef": ("Capture d'écran du téléservice ANEF", "Capture_ANEF"),
-    "email": ("Courriel envoyé à la préfecture", "Courriel_prefecture"),
-    "counter": ("Justificatif de la présentation au guichet", "Justificatif_guichet"),
-    "phone": ("Justificatif de l'appel téléphonique", "Justificatif_appel"),
-    "letter": ("Courrier à la préfecture", "Courrier_prefecture"),
-    "ccc": ("Échange avec le centre de contact citoyens", "Echange_CCC"),
-    "pan": ("Justificatif du point d'accueil numérique", "Point_accueil_numerique"),
-    "defenseur": ("Échange avec le Défenseur des droits", "Defenseur_des_droits"),
-    "reply": ("Réponse reçue de la préfecture", "Reponse_prefecture"),
-    "appointment": ("Convocation", "Convocation"),
-    "ar": ("Avis de réception signé", "Avis_de_reception"),
-    "attestation": ("Attestation de témoin", "Attestation_temoin"),
-}
-SENT_LABELS = {
-    "courriel": ("Courriel envoyé à la préfecture", "Courriel_prefecture"),
-    "lettre": ("Lettre recommandée avec avis de réception", "Lettre_recommandee_AR"),
-    "saisine": ("Saisine du Défenseur des droits", "Saisine_Defenseur_des_droits"),
-}
-SENT_PROOF_LABELS = {
-    "lettre": ("Preuve de dépôt de la lettre recommandée", "Preuve_depot_LRAR"),
-    "courriel": ("Preuve d'envoi du courriel", "Preuve_envoi_courriel"),
-    "saisine": ("Preuve d'envoi de la saisine", "Preuve_envoi_saisine"),
-}
 
 
-@dataclass(frozen=True)
-class Piece:
-    """One numbered piece of the dossier."""
-
-    number: int
-    label: str
-    slug: str
-    when: datetime
-    source: Path
-    entry: int
-
-    @property
-    def filename(self) -> str:
-        suffix = self.source.suffix.lower()
-        head = f"{self.number:02d}_"
-        room = MAX_NAME - len(head) - len(suffix)
-        return head + ascii_slug(self.slug, room) + suffix
-
-    @property
-    def too_large(self) -> bool:
-        return self.source.stat().st_size > MAX_FILE_BYTES
-
-
-def _candidates(case: Case, state: JournalState) -> list[tuple[datetime, int, str, str, Path]]:
-    """(date, entry, label, slug, file) for every file that belongs in the dossier."""
-    documents = {e.n: e for e in state.entries if e.kind == "document"}
-    found = []
-    for entry in state.entries:
-        data, when = entry.data, entry.when
-        stamp = f"{when:%Y-%m-%d_%Hh%M}"
-        if entry.kind in ("tentative", "evenement"):
-            label, slug = PROOF_LABELS[data["canal"]]
-            for piece in data.get("pieces", []):
-                found.append(
-                    (
-                        when,
-                        entry.n,
-                        f"{label}, {date_heure(when)}",
-                        f"{slug}_{stamp}",
-                        case.root / piece["fichier"],
-                    )
-                )
-        elif entry.kind == "envoi":
-            kind = data["document"]
-            doc = documents.get(data["document_n"])
-            label, slug = SENT_LABELS[kind]
-            if doc is not None and doc.data.get("relance"):
-                label += f" (relance n° {doc.data['relance']})"
-            tracking = f" (n° {data['suivi']})" if data.get("suivi") else ""
-            sent_file = data.get("fichier") or (doc.data["fichier"] if doc else None)
-            if sent_file:
-                found.append(
-                    (
-                        when,
-                        entry.n,
-                        f"{label}{tracking}, envoi du {jour(when.date())}",
-                        f"{slug}_{when:%Y-%m-%d}",
-                        case.root / sent_file,
-                    )
-                )
-            proof_label, proof_slug = SENT_PROOF_LABELS[kind]
-            for piece in data.get("pieces", []):
-                found.append(
-                    (
-                        when,
-                        entry.n,
-                        f"{proof_label}{tracking}, {jour(when.date())}",
-                        f"{proof_slug}_{when:%Y-%m-%d}",
-                        case.root / piece["fichier"],
-                    )
-                )
-    found.sort(key=lambda item: (item[0], item[1]))
-    return found
-
-
-def plan(case: Case, state: JournalState) -> list[Piece]:
-    """The numbered pieces, continuous and increasing, in date order."""
-    return [
-        Piece(FIRST_PIECE + i, label, slug, when, source, entry)
-        for i, (when, entry, label, slug, source) in enumerate(_candidates(case, state))
-    ]
-
-
-def _chronology_rows(facts: Facts, pieces: list[Piece]) -> list[list[str]]:
-    numbers: dict[int, list[str]] = {}
-    for piece in pieces:
-        numbers.setdefault(piece.entry, []).append(f"{piece.number:02d}")
-    rows = []
-    for step in facts.steps:
-        what = _step_text(step)
-        rows.append(
-            [
-                date_courte(step.when.date()),
-                f"{step.when:%H:%M}",
-                step.label,
-                what,
-                ", ".join(numbers.get(step.n, [])),
-            ]
-        )
-    return rows
-
-
-def _step_text(step: Step) -> str:
+def step_text(step: Step) -> str:
+    """What happened, in a table cell."""
     if step.sent_document:
         label = SENT_LABELS[step.sent_document][0]
         return label + (f", n° {step.tracking}" if step.tracking else "")
-    text = step.description
+    text = f"« {step.description} »" if step.description else ""
+    if step.reference:
+        text = f"n° {step.reference}" + (f" : {text}" if text else "")
     return text + (f" (témoin : {step.witness})" if step.witness else "")
 
 
-def _header(profile: Profile) -> list[str]:
-    d, p = profile.demandeur, profile.prefecture
+def _chronology_rows(facts: Facts, pieces: list[Piece], route: str) -> list[list[str]]:
+    numbers = numbers_by_step(pieces)
     return [
+        [
+            date_courte(step.when.date()),
+            f"{step.when:%H:%M}",
+            channel_label(step.channel, route),
+            step_text(step),
+            ", ".join(f"n° {n}" for n in numbers.get(step.n, [])) or "aucun",
+        ]
+        for step in facts.steps
+    ]
+
+
+def header(profile: Profile) -> list[str]:
+    """Who, which administration, which application: the top of every dossier document."""
+    d, p = profile.demandeur, profile.prefecture
+    lines = [
         f"Personne concernée : {d.prenom} {d.nom.upper()}, "
         f"{d.ne} le {jour(d.date_naissance)} à {d.lieu_naissance}, nationalité {d.nationalite}",
         f"Administration : {p.nom}{', ' + p.service if p.service else ''}",
-        f"Demande : {profile.demande.titre}"
-        + (" (renouvellement)" if profile.demande.nature == "renouvellement" else ""),
+        f"Demande : {profile.demande.titre}" + (" (renouvellement)" if profile.renewal else ""),
+        "Voie de dépôt : téléservice ANEF (article R. 431-2 du CESEDA)"
+        if profile.anef
+        else "Voie de dépôt : en personne à la préfecture (article R. 431-3 du CESEDA)",
     ]
+    if p.site_rdv:
+        site = "Site internet de la préfecture" if profile.anef else "Site de prise de rendez-vous"
+        lines.append(f"{site} : {p.site_rdv}")
+    return lines
 
 
-def _inventory_text(header: list[str], pieces: list[Piece], today: str) -> str:
-    lines = ["INVENTAIRE DES PIÈCES", "", *header, f"Établi le {today}", ""]
-    lines.append("Pièce n° 00 : Inventaire des pièces (le présent document)")
-    lines.append("Pièce n° 01 : Chronologie datée des démarches, avec totaux par semaine")
+def figures(facts: Facts) -> str:
+    """The counts, worded as in every other output."""
+    return (
+        f"{nombre(len(facts.attempts), 'démarche')}, "
+        f"{dont(len(facts.attempts_with_proof), 'avec justificatif')}, sur "
+        f"{nombre(facts.weeks_covered, 'semaine')} (du lundi au dimanche) : "
+        f"{nombre(facts.weeks_with_attempts, 'semaine')} avec au moins une démarche, "
+        f"{nombre(facts.weeks_with_proof, 'semaine')} avec au moins un justificatif."
+    )
+
+
+def _too_large(case: Case, piece: Piece) -> bool:
+    return any(case.file(s, f"pièce n° {piece.number}").stat().st_size > MAX_FILE_BYTES
+               for s in piece.sources)  # fmt: skip
+
+
+def _file_of(piece: Piece) -> str:
+    return piece.filename(piece.source_suffix)
+
+
+def inventory_text(head: list[str], pieces: list[Piece], large: set[int], today: str) -> str:
+    lines = ["INVENTAIRE DES PIÈCES", "", *head, f"Établi le {today}", ""]
     for piece in pieces:
-        flag = "  [fichier de plus de 32 Mo : à réduire]" if piece.too_large else ""
-        lines.append(f"Pièce n° {piece.number:02d} : {piece.label} – {piece.filename}{flag}")
+        flag = "  [fichier de plus de 32 Mo : à réduire]" if piece.number in large else ""
+        lines.append(f"Pièce n° {piece.number} : {piece.label} – {_file_of(piece)}{flag}")
     return "\n".join(lines) + "\n"
 
 
-def _checklist(profile: Profile, facts: Facts, pieces: list[Piece]) -> str:
-    def has(channel: str) -> bool:
-        return any(s.channel == channel for s in facts.steps)
+def _inventory_docx(
+    head: list[str], pieces: list[Piece], large: set[int], author: str, created: datetime
+) -> bytes:
+    from ..documents.docx_tables import table_document
 
-    proofs = {p.entry for p in pieces}
-    web_proofs = sum(1 for s in facts.attempts if s.channel in ("web", "anef") and s.n in proofs)
-    letter_sent = any(s.sent_document == "lettre" for s in facts.steps)
-    counter_witness = any(s.witness for s in facts.by_channel("counter"))
-    ok = {True: "[x]", False: "[ ]"}
     rows = [
-        (True, "Chronologie datée des démarches (pièce 01)"),
-        (web_proofs > 0, f"Captures d'écran datées ({web_proofs} jointe(s))"),
-        (bool(facts.emails), f"Courriels au service des étrangers ({len(facts.emails)})"),
-        (letter_sent, "Lettre recommandée et preuve de dépôt"),
-        (has("ar"), "Avis de réception signé de la lettre recommandée"),
-        (
-            not counter_witness or has("attestation"),
-            "Attestation du témoin de la visite au guichet (modèle joint à compléter)",
-        ),
-        (has("defenseur"), "Saisine du Défenseur des droits"),
+        [
+            str(p.number),
+            p.label + (" (plus de 32 Mo)" if p.number in large else ""),
+            date_courte(p.when.date()) if p.when else "",
+            _file_of(p),
+        ]
+        for p in pieces
     ]
-    urgency = len(profile.demande.urgence) + (profile.demande.nature == "renouvellement")
+    intro = [*head, f"Établi le {jour(created.date())}"]
+    return table_document(
+        "Inventaire des pièces",
+        intro,
+        [("Pièces", ["N°", "Libellé", "Date", "Fichier"], rows, [11, 93, 20, 56])],
+        author=author,
+        created=created,
+    )
+
+
+def _chronology_docx(
+    head: list[str], profile: Profile, facts: Facts, pieces: list[Piece], created: datetime
+) -> bytes:
+    from ..documents.docx_tables import table_document
+
+    weeks = [(f"sem. du {date_courte(w.monday)}", w.attempts, w.with_proof) for w in facts.weeks]
+    columns = ["Date", "Heure", "Canal", "Ce qui s'est passé", "Justificatif"]
+    rows = _chronology_rows(facts, pieces, profile.situation)
+    return table_document(
+        "Chronologie des démarches",
+        [*head, figures(facts)],
+        [("Tableau daté", columns, rows, [19, 12, 36, 82, 21])],
+        author=author_of(profile),
+        created=created,
+        weeks=weeks,
+        footer=f"Journal : {facts.entry_count} entrées, empreinte {facts.head[:16]}",
+    )
+
+
+def author_of(profile: Profile) -> str:
+    return f"{profile.demandeur.prenom} {profile.demandeur.nom.upper()}"
+
+
+def _in_dossier(pieces: list[Piece], steps: list[Step]) -> int:
+    """How many of ``steps`` have at least one piece in the dossier."""
+    shown = {n for p in pieces for n in p.steps}
+    return sum(1 for s in steps if s.n in shown)
+
+
+def checklist(profile: Profile, facts: Facts, pieces: list[Piece]) -> str:
+    """What the court will look for; [x] only when the dossier holds it."""
+    screenshots = [s for s in facts.attempts if s.channel in ("web", "anef")]
+    emails = facts.emails
+    letters = facts.letters_sent
+    receipts = facts.by_channel("ar")
+    witnessed = [s for s in facts.by_channel("counter") if s.witness]
+    referral = [s for s in facts.steps if s.channel == "defenseur"]
+    urgency_in = {p.label for p in pieces if p.kind == "urgence"}
+    proven_letters = [s for s in letters if s.pieces]
+    rows = [
+        (True, "Chronologie datée des démarches (pièce n° 1)"),
+        (
+            _in_dossier(pieces, screenshots) > 0,
+            f"Captures d'écran datées : {_in_dossier(pieces, screenshots)} démarches sur "
+            f"{len(screenshots)} en ont une dans le dossier",
+        ),
+        (
+            bool(emails) and _in_dossier(pieces, emails) == len(emails),
+            f"Copies des courriels envoyés : {_in_dossier(pieces, emails)} sur {len(emails)}",
+        ),
+        (
+            bool(proven_letters),
+            "Lettre recommandée et sa preuve de dépôt"
+            + ("" if letters else " (pas encore envoyée)"),
+        ),
+        (
+            _in_dossier(pieces, receipts) > 0,
+            "Avis de réception signé de la lettre recommandée",
+        ),
+    ]
+    if witnessed:
+        rows.append(
+            (
+                _in_dossier(pieces, facts.by_channel("attestation")) > 0,
+                "Attestation du témoin de la visite au guichet (modèle joint à faire "
+                "recopier et signer)",
+            )
+        )
+    rows.append((_in_dossier(pieces, referral) > 0, "Saisine du Défenseur des droits"))
+    for fact in profile.demande.urgence:
+        rows.append((fact.enclosure in urgency_in, f"Justificatif de l'urgence : {fact.fait}"))
     yours = [
-        "Preuve que le dossier de demande est complet (liste des pièces demandées par la "
-        "préfecture et pièces réunies)",
-        f"Preuves de l'urgence ({urgency} fait(s) noté(s) dans le profil : titre qui expire, "
-        "contrat, enfants, santé…)",
         "Copie du passeport ou d'une pièce d'identité",
         "Justificatif de domicile",
+        "Preuve que le dossier de demande est complet (liste des pièces demandées par la "
+        "préfecture et pièces réunies)",
     ]
+    if profile.renewal:
+        yours.insert(1, "Copie du titre de séjour actuel (ou expiré)")
     lines = ["LISTE DE CONTRÔLE – ce que le tribunal demandera aussi", ""]
-    lines += [f"{ok[bool(done)]} {text}" for done, text in rows]
+    lines += [f"{'[x]' if done else '[ ]'} {text}" for done, text in rows]
     lines += ["", "À joindre vous-même (le journal ne les contient pas) :"]
     lines += [f"[ ] {text}" for text in yours]
     return "\n".join(lines) + "\n"
@@ -235,106 +226,85 @@ def default_folder(case: Case, now: datetime) -> Path:
     return candidate
 
 
-def _inventory_docx(header: list[str], pieces: list[Piece], now: datetime) -> bytes:
-    from ..documents.docx_tables import table_document
-
-    today = date_courte(now.date())
-    rows = [
-        ["00", "Inventaire des pièces", today, "00_Inventaire.docx"],
-        ["01", "Chronologie datée des démarches", today, "01_Chronologie.docx"],
-    ]
-    rows += [
-        [
-            f"{p.number:02d}",
-            p.label + (" (plus de 32 Mo)" if p.too_large else ""),
-            date_courte(p.when.date()),
-            p.filename,
-        ]
-        for p in pieces
-    ]
-    columns = ["N°", "Libellé", "Date", "Fichier"]
-    intro = [*header, f"Établi le {jour(now.date())}"]
-    return table_document(
-        "Inventaire des pièces", intro, [("Pièces", columns, rows, [12, 90, 22, 56])]
-    )
-
-
-def _chronology_docx(
-    header: list[str], profile: Profile, facts: Facts, pieces: list[Piece], now: datetime
-) -> bytes:
-    from ..documents.docx_tables import table_document
-
-    weeks = [
-        (f"sem. du {date_courte(date.fromisoformat(w['semaine']))}", w["tentatives"])
-        for w in weekly_counts(facts, now.date())
-    ]
-    intro = [
-        *header,
-        f"{len(facts.attempts)} tentative(s) sur {len(weeks)} semaine(s), dont "
-        f"{len(facts.weeks_with_attempts)} avec au moins une tentative.",
-    ]
-    columns = ["Date", "Heure", "Canal", "Ce qui s'est passé", "Pièces"]
-    table = ("Tableau daté", columns, _chronology_rows(facts, pieces), [20, 13, 38, 87, 14])
-    return table_document(
-        "Chronologie des démarches",
-        intro,
-        [table],
-        weeks=weeks,
-        per_week=profile.seuils.tentatives_par_semaine,
-        footer=f"Journal : empreinte {facts.head[:16]}",
-    )
-
-
 def _witness_forms(
     case: Case, profile: Profile, facts: Facts, now: datetime
 ) -> list[tuple[str, bytes]]:
     """One form per counter visit with a witness (art. 202 of the code de procédure civile)."""
     from ..documents.docx_out import render_form_docx
 
-    context = build_context(profile, facts, now)
+    context = build_context(profile, facts, now, case.root)
     forms = []
     for visit in facts.by_channel("counter"):
         if visit.witness:
             doc = render("attestation", {**context, "visite": visit}, (case.root / "modeles",))
+            doc.author, doc.created = author_of(profile), now
             name = f"Attestation_temoin_a_completer_{ascii_slug(visit.witness)}"
             forms.append((f"{name}_{visit.when:%Y-%m-%d}.docx", render_form_docx(doc)))
     return forms
 
 
-def write_bundle(
-    case: Case, out: Path | None = None, now: datetime | None = None, pdf: bool = False
-) -> list[Path]:
-    """Write the dossier into ``out`` (a new or empty folder); returns the files written.
+def stable_time(facts: Facts, state_entries: list) -> datetime:
+    """The time of the journal's last entry: the dossier's documents carry it, so the same
+    journal gives the same dossier twice."""
+    stamps = [e.data.get("enregistre_le") or e.data["date"] for e in state_entries]
+    return datetime.fromisoformat(max(stamps)) if stamps else now_paris()
 
-    Everything is rendered before the first write, so a bad template or a missing
-    LibreOffice (with ``pdf``) leaves no half-written dossier.
-    """
-    now = now or now_paris()
+
+def build_files(case: Case, now: datetime, pdf: bool = False) -> list[tuple[str, bytes | Path]]:
+    """Every file of the dossier as (name, bytes or source path), nothing written yet."""
     profile = case.load().profile
     state = case.journal.read()
     facts = Facts.from_journal(state)
-    pieces = plan(case, state)
+    pieces = plan(profile, facts, case.root)
+    created = stable_time(facts, state.entries)
+    large = {p.number for p in pieces if p.sources and _too_large(case, p)}
+    head = header(profile)
+    files: list[tuple[str, bytes | Path]] = [
+        ("00_Inventaire.txt", inventory_text(head, pieces, large, jour(created.date())).encode()),
+        ("00_Inventaire.docx", _inventory_docx(head, pieces, large, author_of(profile), created)),
+        (pieces[0].filename(".docx"), _chronology_docx(head, profile, facts, pieces, created)),
+    ]
+    if pdf:
+        from ..documents.pdf import docx_to_pdf
+
+        files += [
+            (name.replace(".docx", ".pdf"), docx_to_pdf(data))
+            for name, data in files
+            if name.endswith(".docx") and isinstance(data, bytes)
+        ]
+    files += _witness_forms(case, profile, facts, created)
+    files.append(("Liste_de_controle.txt", checklist(profile, facts, pieces).encode("utf-8")))
+    for piece in pieces[1:]:
+        files.append((_file_of(piece), case.file(piece.sources[0], f"pièce n° {piece.number}")))
+    return files
+
+
+def write_bundle(
+    case: Case, out: Path | None = None, now: datetime | None = None, pdf: bool = False
+) -> list[Path]:
+    """Write the dossier into ``out`` (a new or empty folder); returns the files written."""
+    now = now or now_paris()
     out = out or default_folder(case, now)
-    if out.exists() and any(out.iterdir()):
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise OutputExistsError(
             f"le dossier {out} n'est pas vide : il n'est jamais complété ni écrasé.",
             hint="Choisissez un autre dossier avec -o.",
         )
-    header = _header(profile)
-    files = [
-        ("00_Inventaire.txt", _inventory_text(header, pieces, jour(now.date())).encode("utf-8")),
-        ("00_Inventaire.docx", _inventory_docx(header, pieces, now)),
-        ("01_Chronologie.docx", _chronology_docx(header, profile, facts, pieces, now)),
-    ]
-    if pdf:
-        files += [
-            (name.replace(".docx", ".pdf"), docx_to_pdf(data))
-            for name, data in files
-            if name.endswith(".docx")
-        ]
-    files += _witness_forms(case, profile, facts, now)
-    files.append(("Liste_de_controle.txt", _checklist(profile, facts, pieces).encode("utf-8")))
-    private_dir(out)
-    written = [write_new(out / name, data) for name, data in files]
-    written += [write_new(out / p.filename, p.source.read_bytes()) for p in pieces]
-    return sorted(written)
+    files = build_files(case, now, pdf)
+    private_dir(out.parent)
+    staging = Path(tempfile.mkdtemp(prefix=".dossier-en-cours-", dir=out.parent))
+    try:
+        for name, data in files:
+            target = staging / name
+            if isinstance(data, Path):
+                write_new(target, data.read_bytes())
+            else:
+                write_new(target, data)
+        os.chmod(staging, DIR_MODE)
+        if out.exists():
+            out.rmdir()  # empty, checked above
+        staging.rename(out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return sorted(out.iterdir())

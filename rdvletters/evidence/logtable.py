@@ -10,7 +10,8 @@ import csv
 import io
 from datetime import datetime
 
-from ..journal import CHANNELS, Entry, JournalState
+from ..channels import CHANNELS
+from ..journal import Entry, JournalState
 
 COLUMNS = ("n", "date", "heure", "type", "canal", "detail", "pieces", "sha256")
 DOC_LABELS = {"courriel": "courriel", "lettre": "lettre recommandée", "saisine": "saisine DDD"}

@@ -11,9 +11,9 @@ from flask import Flask, current_app, g, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from .. import i18n
+from ..channels import label
 from ..errors import RdvError
 from ..frdates import PARIS
-from ..journal import CHANNELS
 from . import security
 from .cases import Registry
 from .uploads import MAX_FILE_BYTES, MAX_REQUEST_BYTES
@@ -22,23 +22,25 @@ LANG_COOKIE = "rdvletters_lang"
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
 
-# The channels' names, as the person reads them (the journal keeps the codes).
-CHANNEL_LABELS = {
-    "web": i18n.N_("site de rendez-vous de la préfecture"),
-    "email": i18n.N_("courriel à la préfecture"),
-    "counter": i18n.N_("présentation au guichet"),
-    "phone": i18n.N_("appel téléphonique"),
-    "letter": i18n.N_("courrier postal"),
-    "anef": i18n.N_("téléservice ANEF"),
-    "ccc": i18n.N_("centre de contact citoyens (CCC)"),
-    "pan": i18n.N_("point d'accueil numérique"),
-    "defenseur": i18n.N_("Défenseur des droits"),
-    "reply": i18n.N_("réponse reçue"),
-    "appointment": i18n.N_("rendez-vous obtenu"),
-    "ar": i18n.N_("avis de réception signé reçu"),
-    "attestation": i18n.N_("attestation de témoin reçue"),
-}
-assert set(CHANNEL_LABELS) == set(CHANNELS)
+# The channels' names the library gives (``channels.label``), marked here so that the
+# catalogs translate them; the journal keeps the codes, documents keep the French.
+CHANNEL_LABELS = (
+    i18n.N_("site de rendez-vous de la préfecture"),
+    i18n.N_("site internet de la préfecture"),
+    i18n.N_("courriel à la préfecture"),
+    i18n.N_("présentation au guichet"),
+    i18n.N_("appel téléphonique"),
+    i18n.N_("courrier postal"),
+    i18n.N_("téléservice ANEF"),
+    i18n.N_("centre de contact citoyens (CCC)"),
+    i18n.N_("point d'accueil numérique"),
+    i18n.N_("Défenseur des droits"),
+    i18n.N_("réponse reçue"),
+    i18n.N_("rendez-vous obtenu"),
+    i18n.N_("convocation reçue"),
+    i18n.N_("avis de réception signé reçu"),
+    i18n.N_("attestation de témoin reçue"),
+)
 DOCUMENT_LABELS = {
     "courriel": i18n.N_("courriel à la préfecture"),
     "lettre": i18n.N_("lettre recommandée avec avis de réception"),
@@ -86,8 +88,12 @@ def _moment(value: datetime) -> str:
     return f"{day}, {format_time(local, 'short', tzinfo=PARIS, locale=lang)}"
 
 
-def _channel(code: str | None) -> str:
-    return i18n.gettext(CHANNEL_LABELS.get(code or "", code or ""))
+def _channel(code: str | None, route: str = "rdv") -> str:
+    """The channel's name on the route (``channels.label``), in the UI language."""
+    try:
+        return i18n.gettext(label(code or "", route))
+    except KeyError:
+        return code or ""
 
 
 def _document(kind: str) -> str:

@@ -10,8 +10,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, send
 
 from ..case import Case
 from ..errors import RdvError
-from ..frdates import now_paris, past_or_now
-from ..i18n import _
+from ..frdates import now_paris
 from .cases import Registry
 
 bp = Blueprint("web", __name__)
@@ -53,9 +52,19 @@ def now_fields() -> dict[str, str]:
     return {"date": f"{now:%Y-%m-%d}", "time": f"{now:%H:%M}"}
 
 
-def when_from_form(day: str, time: str) -> datetime:
-    """The date and time fields, read by the CLI's rule (``--at``): never in the future."""
-    return past_or_now(f"{day.strip()} {time.strip()}", option=_("Date et heure"))
+def when_from_form(case: Case, day: str, time: str, confirmed: bool = False) -> datetime:
+    """The date and time fields, read by the CLI's rule (``Case.when``, as ``--at``):
+    never in the future, nor a year before the first step unless confirmed."""
+    return case.when(f"{day.strip()} {time.strip()}", confirmed=confirmed)
+
+
+def case_file(case: Case, relative: str) -> Path:
+    """A file the journal names, through ``Case.file`` (confined to the case folder), or
+    404: a request only ever gives the entry's number, never the path."""
+    try:
+        return case.file(relative, "fichier")
+    except RdvError:
+        abort(404)
 
 
 def send_case_file(path: Path, download_name: str, download: bool = True) -> Response:

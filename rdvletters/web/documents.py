@@ -15,14 +15,15 @@ from ..documents.pipeline import FORMATS, prepare
 from ..documents.text_out import split_email_text
 from ..errors import RdvError
 from ..overview import PreparedDocument, prepared_documents
-from .common import bp, get_case, now_fields, page, send_case_file, when_from_form
+from .common import bp, case_file, get_case, now_fields, page, send_case_file, when_from_form
 from .uploads import save_uploads
 
 
 def _email_view(case, doc: PreparedDocument) -> dict:
     """The parts of a prepared text e-mail, each to copy, and its mailto: link."""
-    path = case.stored_file(doc.file)
-    if path is None:
+    try:
+        path = case.file(doc.file, "courriel")
+    except RdvError:
         return {"missing": True}
     to, subject, body = split_email_text(path.read_text(encoding="utf-8"))
     try:
@@ -71,9 +72,7 @@ def document_file(case_id: str, number: int):
     entry = case.journal.read().by_number(number)
     if entry is None or entry.kind not in ("document", "envoi") or "fichier" not in entry.data:
         abort(404)
-    path = case.stored_file(str(entry.data["fichier"]))
-    if path is None:
-        abort(404)
+    path = case_file(case, str(entry.data["fichier"]))
     return send_case_file(path, path.name)
 
 
@@ -82,7 +81,12 @@ def mark_sent(case_id: str, number: int):
     """``rdvletters sent N --at … --tracking … --proof …``."""
     case = get_case(case_id)
     try:
-        when = when_from_form(request.form.get("date", ""), request.form.get("time", ""))
+        when = when_from_form(
+            case,
+            request.form.get("date", ""),
+            request.form.get("time", ""),
+            request.form.get("confirm") == "1",
+        )
         tracking = request.form.get("tracking", "").strip() or None
         with tempfile.TemporaryDirectory(prefix="rdvletters-envoi-") as tmp:
             proofs = save_uploads(request.files.getlist("proofs"), Path(tmp))

@@ -18,13 +18,13 @@ from ..profile_edit import update_profile
 from .app import LANG_COOKIE
 from .cases import SINGLE_ID
 from .chart import weekly_chart
-from .common import bp, get_case, page, registry, send_case_file
+from .common import bp, case_file, get_case, page, registry, send_case_file
 
 SORT_KEYS = {
     "name": lambda r: (r.name or "").lower(),
     "route": lambda r: r.route or "",
-    "first": lambda r: r.first_attempt or "9999",
-    "weeks": lambda r: r.weeks_with_attempts,
+    "first": lambda r: r.first_attempt.isoformat() if r.first_attempt else "9999",
+    "weeks": lambda r: r.weeks_with_proof,
     "since": lambda r: (
         r.days_since_last_attempt if r.days_since_last_attempt is not None else 10**6
     ),
@@ -105,18 +105,16 @@ def status(case_id: str):
     profile = loaded.profile
     facts = Facts.from_journal(case.journal.read())
     report = verify(case)
-    result = compute_status(profile, facts, now_paris(), report)
-    per_week = profile.seuils.tentatives_par_semaine
+    now = now_paris()
+    result = compute_status(profile, facts, now, case.root, report)
     return page(
         "status.html",
         case_id,
         status=result,
-        profile=profile,
         report=report,
-        chart=weekly_chart(result.weeks, per_week),
-        per_week=per_week,
-        renewal=profile.demande.nature == "renouvellement",
+        chart=weekly_chart(result.weeks, result.per_week),
         steps=list(reversed(facts.steps))[:12],
+        today=now.date(),
     )
 
 
@@ -129,7 +127,5 @@ def piece(case_id: str, number: int, index: int):
     pieces = entry.data.get("pieces", []) if entry else []
     if not 0 <= index < len(pieces):
         abort(404)
-    path = case.stored_file(str(pieces[index].get("fichier", "")))
-    if path is None:
-        abort(404)
+    path = case_file(case, str(pieces[index].get("fichier", "")))
     return send_case_file(path, path.name, download=request.args.get("download") == "1")

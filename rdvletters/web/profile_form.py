@@ -199,13 +199,33 @@ SECTIONS = (
                 choices=YES_NO,
             ),
             Field(
+                ("demande", "pieces_dossier"),
+                N_("Pièces de votre dossier"),
+                "lines",
+                help=N_("une pièce par ligne, par exemple : Passeport en cours de validité"),
+                optional=True,
+            ),
+            Field(
                 ("demande", "urgence"),
                 N_("Faits qui rendent le rendez-vous urgent"),
-                "lines",
+                "facts",
                 help=N_(
                     "un fait par ligne, par exemple : Promesse d'embauche à partir du "
                     "4 janvier 2027"
                 ),
+                optional=True,
+            ),
+            Field(
+                ("demande", "oqtf"),
+                N_("Avez-vous reçu une obligation de quitter le territoire (OQTF) ?"),
+                "yesno",
+                choices=(*YES_NO, ("", N_("Ne pas répondre"))),
+                optional=True,
+            ),
+            Field(
+                ("demande", "identifiant_anef"),
+                N_("Identifiant ANEF ou numéro de demande"),
+                help=N_("si vous avez un compte sur le site ANEF"),
                 optional=True,
             ),
         ),
@@ -245,9 +265,27 @@ SECTIONS = (
                 optional=True,
             ),
             Field(
+                ("prefecture", "departement"),
+                N_("Département de la préfecture"),
+                help=N_("son numéro, par exemple 93 ; vide : celui de votre code postal"),
+                optional=True,
+            ),
+            Field(
+                ("prefecture", "prefet"),
+                N_("La préfecture est dirigée par"),
+                "radio",
+                choices=(
+                    ("Madame", N_("une préfète")),
+                    ("Monsieur", N_("un préfet")),
+                    ("", N_("Je ne sais pas")),
+                ),
+                optional=True,
+            ),
+            Field(
                 ("prefecture", "titre_autorite"),
                 N_("Formule d'appel de la lettre"),
-                help=N_("par exemple : Monsieur le Préfet"),
+                help=N_("seulement si elle doit être différente, par exemple : Monsieur le Préfet"),
+                optional=True,
             ),
         ),
     ),
@@ -257,6 +295,17 @@ SECTIONS = (
         N_("Facultatif : sans délégué, la saisine va au siège du Défenseur des droits, à Paris."),
         (
             Field(("defenseur", "delegue"), N_("Délégué ou délégation"), optional=True),
+            Field(
+                ("defenseur", "civilite"),
+                N_("Le délégué est"),
+                "radio",
+                choices=(
+                    ("Madame", N_("une femme")),
+                    ("Monsieur", N_("un homme")),
+                    ("", N_("Je ne sais pas")),
+                ),
+                optional=True,
+            ),
             Field(
                 ("defenseur", "adresse"),
                 N_("Adresse de la permanence du délégué"),
@@ -277,6 +326,8 @@ SECTIONS = (
                 ("delai_convocation_jours",),
                 N_("Délai demandé dans la lettre recommandée, en jours"),
                 "number",
+                help=N_("vide : le délai habituel, plus court quand le titre expire bientôt"),
+                optional=True,
                 bounds=(1, 90, 1),
             ),
             Field(
@@ -346,6 +397,8 @@ def _shown(field: Field, value: Value) -> Any:
     """The value as the form shows it: lines one per row, oui/non for yes-no questions."""
     if value is None:
         return field.default or ""
+    if field.kind == "facts":
+        return "\n".join(str(v) for v in value) if isinstance(value, list) else str(value)
     if field.kind == "lines":
         return "\n".join(value) if isinstance(value, list) else str(value)
     if field.kind == "yesno" and isinstance(value, str):
@@ -356,12 +409,22 @@ def _shown(field: Field, value: Value) -> Any:
 
 def _posted(field: Field) -> Value:
     raw = request.form.get(field.name, "")
-    if field.kind == "lines":
+    if field.kind in ("lines", "facts"):
         return [line.strip() for line in raw.splitlines() if line.strip()]
     return raw.strip()
 
 
-def _changes(section: Section, current: dict[Key, Value]) -> dict[Key, Value]:
+def _locked(data: object) -> set[Key]:
+    """Fields the form cannot represent without loss: urgency facts written by hand with
+    their file (``justificatif``) or label. They stay as written, read-only here."""
+    demande = data.get("demande") if isinstance(data, dict) else None
+    facts = demande.get("urgence") if isinstance(demande, dict) else None
+    if isinstance(facts, list) and any(isinstance(item, dict) for item in facts):
+        return {("demande", "urgence")}
+    return set()
+
+
+def _changes(section: Section, current: dict[Key, Value], locked: set[Key]) -> dict[Key, Value]:
     """The fields whose posted value differs from the file (absent and left at its
     default counts as unchanged: the file keeps its commented example)."""
     changes = {}
@@ -369,7 +432,9 @@ def _changes(section: Section, current: dict[Key, Value]) -> dict[Key, Value]:
         new, old = _posted(field), current.get(field.key)
         if old is None:
             same = new in ("", [], field.default)
-        elif field.kind == "lines":
+        elif field.key in locked:
+            same = True  # shown read-only: never written from the form
+        elif field.kind in ("lines", "facts"):
             same = new == (old if isinstance(old, list) else [old] if old else [])
         elif field.kind == "yesno":
             same = new == _shown(field, old)
@@ -405,9 +470,8 @@ def profile(case_id: str, section: str = "situation"):
     data, problems, warnings, broken = _read(case)
     if request.method == "POST" and broken is None and section in BY_ID:
         current = read_values(data, [f.key for f in BY_ID[section].fields])
-        update_profile(
-            case.profile_path, _changes(BY_ID[section], current), request.form.get("version")
-        )
+        changes = _changes(BY_ID[section], current, _locked(data))
+        update_profile(case.profile_path, changes, request.form.get("version"))
         data, problems, warnings, broken = _read(case)
         if any(_section_of(p) == section for p in problems):
             target = url_for("web.profile", case_id=case_id, section=section, checked=1)
@@ -416,6 +480,7 @@ def profile(case_id: str, section: str = "situation"):
             target = url_for("web.profile", case_id=case_id, section=ids[ids.index(section) + 1])
         return redirect(target, code=303)
     values = read_values(data, [f.key for f in FIELDS]) if data is not None else {}
+    locked = {".".join(k) for k in _locked(data)} if data is not None else set()
     errors: dict[str, list[str]] = {}
     for problem in problems:
         field = _field_of(problem)
@@ -429,6 +494,7 @@ def profile(case_id: str, section: str = "situation"):
         section=BY_ID.get(section),
         check=section == CHECK,
         values={f.name: _shown(f, values.get(f.key)) for f in FIELDS},
+        locked=locked,
         errors=errors,
         show_errors=section == CHECK or request.args.get("checked") == "1",
         problems=[(p, _field_of(p), _section_of(p)) for p in problems],

@@ -1,0 +1,54 @@
+"""The channels of the journal: what each one is called, and how much it weighs.
+
+A channel is how a step happened (booking site, e-mail, counter, ANEF, centre
+de contact citoyens…). Its French name depends on the route: on the ANEF route
+nobody is after a « rendez-vous », so the booking site and the appointment are
+named for what they are there. The order of channels in every summary follows
+what a judge looks for on that route (ANEF errors, CCC tickets and PAN visits
+first on ``anef``; booking-site screenshots first on ``rdv``).
+"""
+
+from __future__ import annotations
+
+# channel -> French label, the same on both routes unless ROUTE_LABELS says otherwise
+CHANNELS: dict[str, str] = {
+    "web": "site de rendez-vous de la préfecture",
+    "email": "courriel à la préfecture",
+    "counter": "présentation au guichet",
+    "phone": "appel téléphonique",
+    "letter": "courrier postal",
+    "anef": "téléservice ANEF",
+    "ccc": "centre de contact citoyens (CCC)",
+    "pan": "point d'accueil numérique",
+    "defenseur": "Défenseur des droits",
+    "reply": "réponse reçue",
+    "appointment": "rendez-vous obtenu",
+    "ar": "avis de réception signé reçu",
+    "attestation": "attestation de témoin reçue",
+}
+ROUTE_LABELS: dict[str, dict[str, str]] = {
+    "anef": {"web": "site internet de la préfecture", "appointment": "convocation reçue"},
+}
+
+# Steps towards the préfecture (as opposed to events: answers, receipts, the Défenseur).
+ATTEMPT_CHANNELS = ("web", "email", "counter", "phone", "letter", "anef", "ccc", "pan")
+# Order of weight in summaries, per route.
+ORDER: dict[str, tuple[str, ...]] = {
+    "rdv": ("web", "counter", "email", "letter", "phone", "ccc", "pan", "anef"),
+    "anef": ("anef", "ccc", "pan", "counter", "email", "letter", "web", "phone"),
+}
+# The channel a prepared document goes out through.
+DOCUMENT_CHANNEL = {"courriel": "email", "lettre": "letter", "saisine": "defenseur"}
+# Channels whose entry can carry a reference number (ticket, account, error code).
+REFERENCE_CHANNELS = ("anef", "ccc", "pan", "reply", "email", "phone", "appointment")
+
+
+def label(channel: str, route: str = "rdv") -> str:
+    """The French name of ``channel`` on ``route``."""
+    return ROUTE_LABELS.get(route, {}).get(channel, CHANNELS[channel])
+
+
+def by_weight(channels: set[str] | list[str], route: str) -> list[str]:
+    """``channels`` in the order that matters on ``route``."""
+    order = ORDER[route]
+    return sorted(set(channels), key=lambda c: order.index(c) if c in order else len(order))

@@ -1,0 +1,43 @@
+"""French wording helpers shared by templates and plain-text outputs.
+
+Real plurals (« 1 démarche », « 14 démarches », « aucune démarche »), never
+« démarche(s) »; phone numbers written in pairs (« 06 12 34 56 78 »); lists
+joined with « et ».
+"""
+
+from __future__ import annotations
+
+import re
+
+
+def nombre(count: int, singular: str, plural: str | None = None, zero: str | None = None) -> str:
+    """``14 démarches``; ``zero`` (« aucune démarche ») when given and count is 0."""
+    if count == 0 and zero is not None:
+        return zero
+    word = singular if count <= 1 else (plural or singular + "s")
+    return f"{count} {word}"
+
+
+def dont(count: int, phrase: str, feminine: bool = True) -> str:
+    """``dont 2 avec justificatif`` / ``dont aucune avec justificatif``."""
+    if count == 0:
+        return f"dont {'aucune' if feminine else 'aucun'} {phrase}"
+    return f"dont {count} {phrase}"
+
+
+def telephone(raw: str) -> str:
+    """« 06 12 34 56 78 » / « +33 6 12 34 56 78 »; anything else as typed."""
+    digits = re.sub(r"[\s.\-()]", "", raw)
+    if re.fullmatch(r"0\d{9}", digits):
+        return " ".join(digits[i : i + 2] for i in range(0, 10, 2))
+    if re.fullmatch(r"\+33\d{9}", digits):
+        rest = digits[3:]
+        return "+33 " + rest[0] + " " + " ".join(rest[i : i + 2] for i in range(1, 9, 2))
+    return raw.strip()
+
+
+def enumeration(items: list[str]) -> str:
+    """``a, b et c``."""
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} et {items[-1]}"

@@ -1,0 +1,190 @@
+"""Both routes told truthfully: the ANEF renewal example, the R. 431-5 window, expiry.
+
+The ANEF example (examples/kofi): a « passeport talent » card expiring on
+15 February 2027, renewed on ANEF; the window runs from 18 October to
+17 December 2026 and the first attempt was on 19 October. Nine ANEF errors with
+screenshots, two CCC contacts with ticket numbers and their answers, one visit
+to a point d'accueil numérique, two e-mails without a copy.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+
+import pytest
+
+from rdvletters.case import Case
+from rdvletters.facts import Facts
+from rdvletters.renewal import renewal, window
+
+from .conftest import edit_profile
+
+NBSP = "\u00a0"
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace(NBSP, " "))
+
+
+def _without_quotes(text: str) -> str:
+    """The text minus what the person typed (quoted in « »)."""
+    return re.sub(r"«[^»]*»", "«»", _flat(text))
+
+
+def _generate(run, folder, *args) -> str:
+    result = run("-C", folder, *args)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def _latest(folder, pattern) -> str:
+    return sorted((folder / "documents").glob(pattern))[-1].read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def anef_outputs(anef_case, run):
+    outputs = {"courriel": _generate(run, anef_case, "email")}
+    _generate(run, anef_case, "letter", "--format", "text")
+    outputs["lettre"] = _latest(anef_case, "*_lettre-recommandee.txt")
+    _generate(run, anef_case, "referral", "--format", "text")
+    outputs["saisine"] = _latest(anef_case, "*_saisine-defenseur.txt")
+    outputs["status"] = _generate(run, anef_case, "status")
+    return outputs
+
+
+def test_anef_outputs_never_speak_of_an_appointment(anef_outputs):
+    for name, text in anef_outputs.items():
+        assert "rendez-vous" not in _without_quotes(text), name
+    assert "Dépôt impossible sur l'ANEF" in anef_outputs["courriel"]
+
+
+def test_each_ccc_pan_and_anef_contact_is_listed_with_its_reference(anef_outputs):
+    for name in ("lettre", "saisine"):
+        text = _flat(anef_outputs[name])
+        assert "centre de contact citoyens (CCC), référence 2610-48213" in text, name
+        assert "centre de contact citoyens (CCC), référence 2611-50977" in text, name
+        assert "mardi 10 novembre 2026 à 10 h 30 – point d'accueil numérique" in text, name
+        assert "téléservice ANEF, identifiant ou code ERR-500" in text, name
+    letter = _flat(anef_outputs["lettre"])
+    # answers stay with the contact they answer
+    assert "référence 2610-48213 : « Formulaire de contact" in letter
+    assert "; réponse du 29 octobre 2026 : « Votre signalement a été transmis" in letter
+    body = letter.split("RELEVÉ DATÉ")[0]
+    assert body.count("téléservice ANEF, identifiant ou code ERR-500") == 9  # one by one
+
+
+def test_anef_law_paragraph_and_requests(anef_outputs):
+    letter = _flat(anef_outputs["lettre"])
+    assert "ayant accompli toutes les diligences qui lui incombent" in letter
+    assert "l'impossibilité constatée d'utiliser le téléservice" in letter
+    assert "décret n° 2023-191 du 22 mars 2023" in letter and "arrêté du 1er août 2023" in letter
+    assert "(CE, 10 juin 2020, n° 435594)" in letter
+    assert "(CE, 9 juin 2022, n° 453391)" in letter
+    assert "(CE, Section, 3 juin 2022, n° 452798)" in letter
+    assert (
+        "constater l'impossibilité dans laquelle je me trouve de déposer ma demande sur le "
+        "téléservice et de m'inviter, dans un délai de 15 jours" in letter
+    )
+    assert "R. 431-3" not in letter and "R. 431-12" not in letter
+
+
+def test_anef_renewal_inside_the_window(anef_outputs):
+    for name in ("courriel", "lettre"):
+        text = _flat(anef_outputs[name])
+        assert (
+            "J'ai entrepris cette démarche dès le 19 octobre 2026, dans le délai prévu à "
+            "l'article R. 431-5 du CESEDA" in text
+        ), name
+        assert "regardée comme présentée dans" in text, name
+        assert (
+            "attestation de prolongation de l'instruction prévue par l'article R. 431-15-1" in text
+        )
+    letter = _flat(anef_outputs["lettre"])
+    assert (
+        "ne pas mettre à ma charge le droit de visa de régularisation prévu par l'article L. 436-5"
+        in letter
+    )
+    assert "force majeure" not in letter  # a request, never a certainty
+    status = _flat(anef_outputs["status"])
+    assert "du 18 octobre 2026 au 17 décembre 2026" in status
+    assert "Première démarche dans ce délai : le 19 octobre 2026" in status
+
+
+def test_anef_channels_ordered_by_weight(anef_case, run):
+    data = json.loads(run("-C", anef_case, "status", "--json").output)
+    assert [c["canal"] for c in data["channels"]] == ["anef", "ccc", "pan", "email"]
+    assert [r["name"] for r in data["ladder"]][:3] == [
+        "Dépôt sur l'ANEF, avec captures de l'erreur",
+        "Centre de contact citoyens, avec numéro de demande",
+        "Point d'accueil numérique",
+    ]
+
+
+def test_a_late_first_attempt_is_not_called_timely(anef_case, run):
+    # expiry on 1 December 2026: window 3 August – 2 October, first attempt 19 October
+    edit_profile(
+        anef_case, ("titre_actuel_expire_le: 2027-02-15", "titre_actuel_expire_le: 2026-12-01")
+    )
+    _generate(run, anef_case, "letter", "--format", "text")
+    letter = _flat(_latest(anef_case, "*_lettre-recommandee.txt"))
+    assert "dans le délai prévu" not in letter and "L. 436-5" not in letter
+    assert "regardée comme présentée" not in letter
+    check = run("-C", anef_case, "check")
+    assert "Le délai de renouvellement (du 3 août 2026 au 2 octobre 2026" in _flat(check.stderr)
+    assert "permanence juridique" in check.stderr
+    status = _flat(_generate(run, anef_case, "status"))
+    assert "Le délai de renouvellement" in status
+    assert "Allez dès cette semaine voir une permanence juridique" in status
+
+
+def test_expired_permit_is_written_in_the_past(anef_case, run):
+    edit_profile(
+        anef_case, ("titre_actuel_expire_le: 2027-02-15", "titre_actuel_expire_le: 2026-11-01")
+    )
+    email = _flat(_generate(run, anef_case, "email"))
+    assert "qui a expiré le 1er novembre 2026" in email
+    assert "je suis sans titre de séjour en cours de validité depuis le 2 novembre 2026" in email
+    _generate(run, anef_case, "letter", "--format", "text")
+    letter = _flat(_latest(anef_case, "*_lettre-recommandee.txt"))
+    assert "dans un délai de 8 jours" in letter  # expired: the shorter delay
+    assert "Copie de mon titre de séjour expiré" in letter
+    status = _generate(run, anef_case, "status")
+    assert "Échéance dépassée" in status and "proche" not in status
+
+
+def test_email_typography(anef_case, run):
+    _generate(run, anef_case, "email")
+    email = _latest(anef_case, "*_courriel_*.txt")
+    assert f"Mon identité{NBSP}:" in email
+    assert f"«{NBSP}passeport talent – salarié qualifié{NBSP}»" in email
+    assert " :" not in email.split("\n\n", 1)[1].replace("À :", "").replace("Objet :", "")
+
+
+def test_the_ccc_answer_is_not_taken_for_an_answer_to_the_email(anef_outputs):
+    assert "Mon dernier courriel, du 13 novembre 2026, est resté sans réponse." in _flat(
+        anef_outputs["courriel"]
+    )
+
+
+@pytest.mark.parametrize(
+    ("expiry", "anef", "start", "end"),
+    [
+        (date(2027, 2, 15), True, date(2026, 10, 18), date(2026, 12, 17)),
+        (date(2027, 2, 15), False, date(2026, 12, 15), date(2027, 2, 15)),
+        (date(2027, 4, 30), False, date(2027, 2, 28), date(2027, 4, 30)),
+    ],
+)
+def test_r431_5_window(expiry, anef, start, end):
+    assert window(expiry, anef) == (start, end)
+
+
+def test_window_state_from_the_attempts(anef_case):
+    facts = Facts.from_journal(Case(anef_case).journal.read())
+    inside = renewal(date(2027, 2, 15), True, facts, date(2026, 11, 27))
+    assert inside.state == "dans_le_delai" and inside.first_in_window == date(2026, 10, 19)
+    early = renewal(date(2027, 6, 1), True, facts, date(2026, 11, 27))
+    assert early.state == "avant_le_delai" and not early.window_missed
+    late = renewal(date(2026, 12, 1), True, facts, date(2026, 11, 27))
+    assert late.state == "hors_delai" and late.window_missed
