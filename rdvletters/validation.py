@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from .errors import InputError
 from .i18n import N_, _
@@ -57,10 +57,77 @@ def _optional(inner: Any) -> Any:
     return Annotated[inner | None, BeforeValidator(_clean_text), BeforeValidator(blank_to_none)]
 
 
-EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+# RFC 5322 "atext": what an unquoted local part may hold. Quoted local parts
+# ("a b"@x.fr) are refused: nobody needs them and they are where header tricks live.
+_ATEXT = frozenset(
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+/=?^_`{|}~-"
+)
+EMAIL_HINT = "attendu : nom@domaine.fr"
+
+
+def _local_part_problem(local: str) -> str | None:
+    if not local:
+        return "rien avant le @"
+    if len(local.encode("utf-8")) > 64:
+        return "la partie avant le @ dépasse 64 caractères"
+    if local.startswith(".") or local.endswith(".") or ".." in local:
+        return "point mal placé avant le @"
+    for char in local.replace(".", ""):
+        if char not in _ATEXT and not (ord(char) > 127 and char.isprintable()):
+            return "caractère non permis avant le @ (espace, virgule, guillemet, chevron…)"
+    return None
+
+
+def _domain_problem(domain: str) -> str | None:
+    labels = domain.split(".")
+    if not domain:
+        return "rien après le @"
+    if len(labels) < 2 or not labels[-1]:
+        return "le domaine après le @ doit avoir un point (domaine.fr)"
+    for label in labels:
+        if not label or len(label) > 63:
+            return "point mal placé ou partie trop longue dans le domaine"
+        if label.startswith("-") or label.endswith("-"):
+            return "un tiret ne peut ni commencer ni finir une partie du domaine"
+        if not all(c == "-" or (c.isalnum() and c.isprintable()) for c in label):
+            return "caractère non permis dans le domaine (lettres, chiffres, tirets, points)"
+    if labels[-1].isdigit():
+        return "le domaine finit par un nombre"
+    if not domain.isascii():
+        try:
+            domain.encode("idna")
+        except UnicodeError:
+            return "nom de domaine international invalide"
+    return None
+
+
+def email_problem(address: str) -> str | None:
+    """What is wrong with ``address`` as a bare ``nom@domaine`` address, or None.
+
+    One shared rule for the profile, smtp.yaml and the envelope: a dot-atom local
+    part (non-ASCII letters allowed, sent with SMTPUTF8), one ``@``, a domain of
+    letters, digits and hyphens. Nothing that would need quoting in a header.
+    """
+    if address.count("@") != 1:
+        return "il faut exactement un @" if "@" in address else "il manque le @"
+    if len(address.encode("utf-8")) > 254:
+        return "adresse trop longue (254 caractères au plus)"
+    local, _, domain = address.partition("@")
+    return _local_part_problem(local) or _domain_problem(domain)
+
+
+def check_email(value: Any) -> Any:
+    """Pydantic validator: a valid bare address, or an error that does not echo it."""
+    if isinstance(value, str):
+        problem = email_problem(value)
+        if problem:
+            raise ValueError(f"adresse électronique invalide : {problem} ({EMAIL_HINT})")
+    return value
+
+
 Text = Annotated[str, BeforeValidator(_clean_text), Field(min_length=1)]
 OptText = _optional(str)
-OptEmail = _optional(Annotated[str, Field(pattern=EMAIL)])
+OptEmail = _optional(Annotated[str, AfterValidator(check_email)])
 OptAgdref = _optional(Annotated[str, Field(pattern=r"^\d{10}$")])
 OptDate = Annotated[date | None, BeforeValidator(blank_to_none)]
 OuiNon = Annotated[bool, BeforeValidator(_oui_non)]
@@ -99,15 +166,12 @@ def _describe(err: dict[str, Any]) -> str:
     if kind == "literal_error":
         expected = str(err.get("ctx", {}).get("expected", "")).replace(" or ", " ou ")
         return _("valeur inconnue ; valeurs possibles : {expected}").format(expected=expected)
-    if kind == "string_pattern_mismatch":
-        if loc[-1] == "departement":
-            return "numéro de département attendu, par exemple 93, 2A ou 971"
-        if loc[-1] == "numero_etranger":
-            return _(
-                "le numéro d'étranger (AGDREF) compte 10 chiffres ; "
-                "laissez vide si vous n'en avez pas"
-            )
-        return _("adresse électronique invalide (attendu : nom@domaine.fr)")
+    if kind == "string_pattern_mismatch" and loc[-1] == "departement":
+        return _("numéro de département attendu, par exemple 93, 2A ou 971")
+    if kind == "string_pattern_mismatch" and loc[-1] == "numero_etranger":
+        return _(
+            "le numéro d'étranger (AGDREF) compte 10 chiffres ; laissez vide si vous n'en avez pas"
+        )
     if kind == "too_short" and loc[-1] == "adresse":
         return _("au moins deux lignes sont attendues : [rue, code postal et ville]")
     if kind in ("too_short", "string_too_short"):

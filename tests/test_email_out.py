@@ -30,6 +30,7 @@ class Recorder:
     def __init__(self, refuse: str | None = None) -> None:
         self.refuse = refuse
         self.envelopes = []
+        self.greetings = []  # the EHLO/HELO name of each session that sent a message
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address == self.refuse:
@@ -39,6 +40,7 @@ class Recorder:
 
     async def handle_DATA(self, server, session, envelope):
         self.envelopes.append(envelope)
+        self.greetings.append(session.host_name)
         return "250 2.0.0 Ok: queued as ABC123"
 
 
@@ -51,7 +53,7 @@ def authenticator(server, session, envelope, mechanism, auth_data):
 def smtp_server():
     servers = []
 
-    def start(refuse: str | None = None):
+    def start(refuse: str | None = None, smtputf8: bool = False):
         handler = Recorder(refuse)
         controller = Controller(
             handler,
@@ -59,6 +61,7 @@ def smtp_server():
             port=free_port(),
             authenticator=authenticator,
             auth_require_tls=False,
+            enable_SMTPUTF8=smtputf8,
         )
         controller.start()
         servers.append(controller)
@@ -69,10 +72,12 @@ def smtp_server():
         controller.stop()
 
 
-def configure(case, port, security="aucune", timeout=10):
+def configure(case, port, security="aucune", timeout=10, user="aminata", extra=""):
+    """smtp.yaml for a test server; plain-text login is allowed explicitly (127.0.0.1)."""
+    login = f"utilisateur: {user}\nmot_de_passe_en_clair: oui\n" if user else ""
     (case / "smtp.yaml").write_text(
         f"serveur: 127.0.0.1\nport: {port}\nsecurite: {security}\n"
-        f"utilisateur: aminata\ncopie: cci\ndelai_secondes: {timeout}\n",
+        f"{login}copie: cci\ndelai_secondes: {timeout}\n{extra}",
         encoding="utf-8",
     )
 
@@ -266,3 +271,274 @@ def test_bad_settings_name_file_line_and_field(case, run):
     result = run("-C", case, "email", "--send", "--yes")
     assert result.exit_code == 2
     assert "smtp.yaml, ligne 2, champ « securite »" in result.stderr
+
+
+# --- hardening: addresses, envelope, EHLO, clear passwords, QUIT -------------------------
+
+OWN = "aminata.diallo@example.org"
+PREF = "pref-etrangers@example.gouv.fr"
+
+
+def edit_profile(case, *replacements):
+    text = (case / "profil.yaml").read_text(encoding="utf-8")
+    for old, new in replacements:
+        assert old in text, old
+        text = text.replace(old, new)
+    (case / "profil.yaml").write_text(text, encoding="utf-8")
+
+
+def test_name_cannot_add_a_recipient_nor_change_the_envelope(case, run, smtp_server, monkeypatch):
+    edit_profile(
+        case,
+        ("prenom: Aminata", 'prenom: "Aminata Bcc: evil@attacker.example"'),
+        ("nom: DIALLO", "nom: 'D\"IALLO, <x@attacker.example>'"),
+    )
+    handler, port = smtp_server()
+    configure(case, port)
+    monkeypatch.setenv("RDVLETTERS_SMTP_PASSWORD", PASSWORD)
+    result = run("-C", case, "email", "--send", "--yes")
+    assert result.exit_code == 0, result.output + result.stderr
+    [envelope] = handler.envelopes
+    assert envelope.mail_from == OWN
+    assert sorted(envelope.rcpt_tos) == [OWN, PREF]
+    received = email.message_from_bytes(envelope.content, policy=default)
+    [sender] = received["From"].addresses
+    assert sender.addr_spec == OWN
+    assert sender.display_name == 'Aminata Bcc: evil@attacker.example D"IALLO, <X@ATTACKER.EXAMPLE>'
+    assert [a.addr_spec for a in received["To"].addresses] == [PREF]
+    assert received["Bcc"] is None and received["Cc"] is None
+    sent = journal_lines(case)[-1]
+    assert sent["destinataires"] == [PREF, OWN]
+    # the draft has the same single sender and single recipient
+    [draft] = [p for p in (case / "documents").glob("*.eml") if "envoye" not in p.name]
+    parsed = email.message_from_bytes(draft.read_bytes(), policy=default)
+    assert [a.addr_spec for a in parsed["From"].addresses] == [OWN]
+    assert [a.addr_spec for a in parsed["To"].addresses] == [PREF]
+
+
+def test_line_break_in_a_name_cannot_open_a_header():
+    from rdvletters.delivery.eml import build
+    from rdvletters.documents.model import Document
+
+    doc = Document("courriel", {"objet": ["Objet"], "corps": ["Bonjour."]})
+    doc.email_from = ("Aminata\r\nBcc: evil@attacker.example", OWN)
+    doc.email_to = PREF
+    built = build(doc, draft=False, copy="cci")
+    parsed = email.message_from_bytes(built.message.as_bytes(), policy=default)
+    assert parsed["Bcc"] is None and parsed["Cc"] is None
+    assert [a.addr_spec for a in parsed["From"].addresses] == [OWN]
+    assert [a.addr_spec for a in built.recipients] == [PREF, OWN]
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["aminata.diallo@example.org", "a+rdv@sous.domaine.fr", "élodie@exemple.fr", "x@café.fr"],
+)
+def test_valid_addresses(address):
+    from rdvletters.validation import email_problem
+
+    assert email_problem(address) is None
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "evil,pref@example.gouv.fr",  # a comma makes two addresses in a header
+        "pref@example.gouv.fr,evil@x.org",
+        '"a b"@example.fr',
+        "Aminata <a@example.fr>",
+        "a@b",
+        "a@@b.fr",
+        "a..b@c.fr",
+        ".a@c.fr",
+        "a@-c.fr",
+        "a@c.123",
+        "a@c..fr",
+        "a b@c.fr",
+        "a\u00a0b@c.fr",
+        "a@c_d.fr",
+        "sans-arobase.fr",
+        "x" * 65 + "@c.fr",
+    ],
+)
+def test_invalid_addresses(address):
+    from rdvletters.validation import email_problem
+
+    assert email_problem(address)
+
+
+def test_check_names_file_line_and_field_of_a_bad_address(case, run):
+    edit_profile(case, (f"courriel: {PREF}", "courriel: evil,pref@example.gouv.fr"))
+    result = run("-C", case, "check")
+    assert result.exit_code == 2
+    line = (
+        (case / "profil.yaml")
+        .read_text(encoding="utf-8")
+        .split("\n")
+        .index("  courriel: evil,pref@example.gouv.fr")
+    )
+    assert f"profil.yaml, ligne {line + 1}, champ « prefecture.courriel » : adresse" in (
+        result.stderr
+    )
+    assert "evil" not in result.stderr  # the value itself is not echoed
+
+
+def test_check_validates_smtp_settings_too(case, run):
+    (case / "smtp.yaml").write_text(
+        "serveur: smtp.example.org\nexpediteur: moi@example.org, evil@x.org\n", encoding="utf-8"
+    )
+    result = run("-C", case, "check")
+    assert result.exit_code == 2
+    assert "smtp.yaml, ligne 2, champ « expediteur » : adresse électronique invalide" in (
+        result.stderr
+    )
+    (case / "smtp.yaml").write_text("serveur: smtp.example.org\n", encoding="utf-8")
+    good = run("-C", case, "check")
+    assert good.exit_code == 0 and "Réglages d'envoi valides" in good.output
+
+
+def test_accented_address_goes_out_with_smtputf8(case, run, smtp_server, monkeypatch):
+    edit_profile(case, (f"courriel: {OWN}", "courriel: élodie@exemple.fr"))
+    handler, port = smtp_server(smtputf8=True)
+    configure(case, port)
+    monkeypatch.setenv("RDVLETTERS_SMTP_PASSWORD", PASSWORD)
+    result = run("-C", case, "email", "--send", "--yes")
+    assert result.exit_code == 0, result.output + result.stderr
+    [envelope] = handler.envelopes
+    assert envelope.mail_from == "élodie@exemple.fr"
+    assert "SMTPUTF8" in envelope.mail_options
+    assert sorted(envelope.rcpt_tos) == ["pref-etrangers@example.gouv.fr", "élodie@exemple.fr"]
+    received = email.message_from_string(envelope.content.decode("utf-8"), policy=default)
+    assert [a.addr_spec for a in received["From"].addresses] == ["élodie@exemple.fr"]
+    assert journal_lines(case)[-1]["type"] == "envoi"
+
+
+def test_accented_address_refused_when_server_lacks_smtputf8(case, run, smtp_server, monkeypatch):
+    edit_profile(case, (f"courriel: {OWN}", "courriel: élodie@exemple.fr"))
+    handler, port = smtp_server(smtputf8=False)
+    configure(case, port)
+    monkeypatch.setenv("RDVLETTERS_SMTP_PASSWORD", PASSWORD)
+    result = run("-C", case, "email", "--send", "--yes")
+    _assert_nothing_sent(case, result, "l'adresse élodie@exemple.fr contient des caractères")
+    assert "SMTPUTF8" in result.stderr and handler.envelopes == []
+
+
+def test_accented_domain_is_sent_in_ascii_form(case, run, smtp_server, monkeypatch):
+    edit_profile(case, (f"courriel: {OWN}", "courriel: aminata@café.fr"))
+    handler, port = smtp_server(smtputf8=False)
+    configure(case, port)
+    monkeypatch.setenv("RDVLETTERS_SMTP_PASSWORD", PASSWORD)
+    assert run("-C", case, "email", "--send", "--yes").exit_code == 0
+    [envelope] = handler.envelopes
+    assert envelope.mail_from == "aminata@xn--caf-dma.fr"
+    assert envelope.content.isascii()
+
+
+def test_password_in_clear_is_refused_unless_said_explicitly(case, run, smtp_server, monkeypatch):
+    handler, port = smtp_server()
+    (case / "smtp.yaml").write_text(
+        f"serveur: 127.0.0.1\nport: {port}\nsecurite: aucune\nutilisateur: aminata\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("RDVLETTERS_SMTP_PASSWORD", PASSWORD)
+    refused = run("-C", case, "email", "--send", "--yes")
+    assert refused.exit_code == 2
+    assert "smtp.yaml, ligne 3, champ « securite »" in refused.stderr
+    assert "mot de passe en clair" in refused.stderr and "mot_de_passe_en_clair: oui" in (
+        refused.stderr
+    )
+    assert handler.envelopes == [] and not list((case / "documents").glob("*.eml"))
+    assert run("-C", case, "check").exit_code == 2
+    with (case / "smtp.yaml").open("a", encoding="utf-8") as f:
+        f.write("mot_de_passe_en_clair: oui\n")
+    allowed = run("-C", case, "email", "--send", "--yes")
+    assert allowed.exit_code == 0, allowed.stderr
+    assert "Attention : smtp.yaml : securite: aucune" in allowed.stderr
+    assert "en clair" in allowed.stderr and PASSWORD not in allowed.stderr + allowed.output
+    assert len(handler.envelopes) == 1
+
+
+def test_ehlo_before_mail_even_without_login(case, run, smtp_server):
+    # aiosmtpd answers « 503 Error: send HELO first » to a MAIL before EHLO/HELO
+    handler, port = smtp_server()
+    configure(case, port, user=None)
+    result = run("-C", case, "email", "--send", "--yes")
+    assert result.exit_code == 0, result.output + result.stderr
+    assert len(handler.envelopes) == 1 and handler.greetings[0]
+
+
+class QuitTrouble:
+    """A bare SMTP server that accepts the message (250) and then hangs up or errs on QUIT."""
+
+    def __init__(self, behaviour: str) -> None:
+        self.behaviour = behaviour
+        self.received: list[bytes] = []
+        self.commands: list[str] = []
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen()
+        self.port = self.listener.getsockname()[1]
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        conn, _ = self.listener.accept()
+        with conn, conn.makefile("rb") as lines:
+            conn.sendall(b"220 quit.test ESMTP\r\n")
+            for raw in lines:
+                verb = raw.decode("ascii", "replace").strip().upper()
+                self.commands.append(verb.split(" ")[0])
+                if verb.startswith("EHLO"):
+                    conn.sendall(b"250-quit.test\r\n250 8BITMIME\r\n")
+                elif verb.startswith(("MAIL", "RCPT")):
+                    conn.sendall(b"250 2.1.0 Ok\r\n")
+                elif verb == "DATA":
+                    conn.sendall(b"354 End data with <CR><LF>.<CR><LF>\r\n")
+                    body = b"".join(iter(lines.readline, b".\r\n"))
+                    self.received.append(body)
+                    conn.sendall(b"250 2.0.0 Ok: queued as QUIT1\r\n")
+                    if self.behaviour == "drop":
+                        return
+                elif verb == "QUIT":
+                    conn.sendall(b"421 4.3.0 Erreur interne\r\n")
+                    return
+                else:
+                    conn.sendall(b"502 5.5.2 Non\r\n")
+
+
+@pytest.mark.parametrize("behaviour", ["drop", "error"])
+def test_message_accepted_then_trouble_on_quit_is_journaled_as_sent(case, run, behaviour):
+    server = QuitTrouble(behaviour)
+    configure(case, server.port, user=None)
+    result = run("-C", case, "email", "--send", "--yes")
+    server.thread.join(10)
+    assert result.exit_code == 0, result.output + result.stderr
+    assert "Envoyé : 250 2.0.0 Ok: queued as QUIT1" in result.output
+    [body] = server.received
+    sent = journal_lines(case)[-1]
+    assert sent["type"] == "envoi" and sent["reponse_serveur"] == "250 2.0.0 Ok: queued as QUIT1"
+    saved = (case / sent["fichier"]).read_bytes()
+    assert saved.replace(b"\r\n..", b"\r\n.") == body  # the exact bytes, dot-unstuffed
+    assert sent["sha256"] == hashlib.sha256(saved).hexdigest()
+    if behaviour == "error":
+        assert "QUIT" in server.commands and "Note : le serveur a mal répondu" in result.output
+
+
+def test_sent_but_not_journaled_says_so_and_keeps_the_copy(case, run, smtp_server, monkeypatch):
+    from rdvletters.case import Case
+    from rdvletters.errors import JournalError
+
+    handler, port = smtp_server()
+    configure(case, port, user=None)
+
+    def locked(*_args, **_kwargs):
+        raise JournalError("journal verrouillé par un autre programme.")
+
+    monkeypatch.setattr(Case, "record_sent", locked)
+    result = run("-C", case, "email", "--send", "--yes")
+    assert result.exit_code == 4
+    assert "le courriel EST parti" in result.stderr and "Ne le renvoyez pas" in result.stderr
+    [envelope] = handler.envelopes
+    [copy] = (case / "documents").glob("*_envoye.eml")
+    assert copy.read_bytes() == envelope.content and str(copy) in result.stderr
+    assert f"sent {journal_lines(case)[-1]['n']}" in result.stderr  # the draft's number

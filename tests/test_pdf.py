@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import signal
 import subprocess
+import sys
 import threading
+import time
+from pathlib import Path
 
 import pytest
 from docx import Document as open_docx
 
 from rdvletters.documents.pdf import docx_to_pdf
+from rdvletters.errors import RdvError, ToolMissingError
 
-from .conftest import journal_lines
+from .conftest import installed_cli, journal_lines
 
 PT_TO_MM = 25.4 / 72
 needs_pdf_tools = pytest.mark.skipif(
@@ -159,3 +165,171 @@ def test_bundle_pdf_without_libreoffice_writes_nothing(case, run, tmp_path, monk
     monkeypatch.setenv("PATH", "/nonexistent")
     result = run("-C", case, "bundle", "--pdf", "-o", tmp_path / "d")
     assert result.exit_code == 7 and not (tmp_path / "d").exists()
+
+
+# --- finding LibreOffice ------------------------------------------------------------------
+
+
+def _program(path):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("#!/bin/sh\nexit 0\n", encoding="utf-8")
+    path.chmod(0o700)
+    return path
+
+
+@pytest.fixture
+def no_soffice_on_path(monkeypatch, tmp_path):
+    empty = tmp_path / "empty-path"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    monkeypatch.delenv("RDVLETTERS_SOFFICE", raising=False)
+    return empty
+
+
+def test_lookup_on_windows_program_files(tmp_path, no_soffice_on_path):
+    from rdvletters.documents import pdf
+
+    x86 = _program(tmp_path / "PF86" / "LibreOffice" / "program" / "soffice.exe")
+    env = {"ProgramFiles": str(tmp_path / "PF"), "ProgramFiles(x86)": str(tmp_path / "PF86")}
+    assert pdf.find_soffice("win32", env) == str(x86)  # only the 32-bit one installed
+    main = _program(tmp_path / "PF" / "LibreOffice" / "program" / "soffice.exe")
+    assert pdf.find_soffice("win32", env) == str(main)  # Program Files comes first
+    on_path = _program(no_soffice_on_path / "soffice")
+    assert pdf.find_soffice("win32", env) == str(on_path)  # PATH before install places
+    named = _program(tmp_path / "ailleurs" / "mon soffice")
+    assert pdf.find_soffice("win32", {**env, "RDVLETTERS_SOFFICE": str(named)}) == str(named)
+
+
+def test_lookup_on_macos_applications(tmp_path, no_soffice_on_path, monkeypatch):
+    from rdvletters.documents import pdf
+
+    app = tmp_path / "Applications" / "LibreOffice.app" / "Contents" / "MacOS" / "soffice"
+    monkeypatch.setattr(pdf, "MACOS_APP", app)
+    with pytest.raises(ToolMissingError) as missing:
+        pdf.find_soffice("darwin", {})
+    assert "RDVLETTERS_SOFFICE" in missing.value.hint
+    _program(app)
+    assert pdf.find_soffice("darwin", {}) == str(app)
+    assert pdf.install_places("linux", {}) == []  # on Linux, PATH only
+
+
+def test_named_soffice_that_does_not_exist_is_said(tmp_path, run, case, monkeypatch):
+    monkeypatch.setenv("RDVLETTERS_SOFFICE", str(tmp_path / "nulle-part" / "soffice"))
+    result = run("-C", case, "letter", "--format", "pdf")
+    assert result.exit_code == 7
+    assert "RDVLETTERS_SOFFICE désigne" in result.stderr and "nulle-part" in result.stderr
+    assert not any((case / "documents").iterdir())
+
+
+# --- LibreOffice kept private and never left running --------------------------------------
+
+
+def processes_mentioning(text: str) -> list[str]:
+    """Command lines of live processes that contain ``text`` (Linux /proc, like pgrep -f)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                cmdline = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if text.encode() in cmdline:
+                found.append(cmdline.replace(b"\0", b" ").decode(errors="replace"))
+    return found
+
+
+needs_proc = pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="Linux /proc")
+
+
+def _fake_soffice(tmp_path, marker: str, ending: str) -> Path:
+    """A 'LibreOffice' that starts a helper process (like soffice.bin), then hangs or fails."""
+    helper = f"{sys.executable} -c 'import time; time.sleep(300)' {marker}"
+    fake = tmp_path / "faux-soffice"
+    started = tmp_path / "started"
+    fake.write_text(f"#!/bin/sh\n{helper} &\ntouch '{started}'\n{ending}\n", encoding="utf-8")
+    fake.chmod(0o700)
+    return fake
+
+
+@needs_proc
+@pytest.mark.parametrize("ending", ["sleep 300", "exit 1"])
+def test_timeout_or_failure_stops_the_whole_group(tmp_path, monkeypatch, ending):
+    from rdvletters.documents import pdf
+
+    marker = f"marqueur-{tmp_path.name}"
+    monkeypatch.setenv("RDVLETTERS_SOFFICE", str(_fake_soffice(tmp_path, marker, ending)))
+    monkeypatch.setattr(pdf, "TIMEOUT", 2)
+    with pytest.raises(RdvError) as error:
+        docx_to_pdf(b"PK not really a docx")
+    assert ("n'a pas fini" if "sleep" in ending else "n'a pas produit") in str(error.value)
+    assert (tmp_path / "started").exists()  # the fake LibreOffice did run
+    assert processes_mentioning(marker) == []  # and its helper died with its group
+
+
+@needs_pdf_tools
+def test_everything_libreoffice_creates_is_private(tmp_path, case, run, monkeypatch):
+    """A wrapper runs the real LibreOffice, then lists the modes of all it created."""
+    listing = tmp_path / "modes.txt"
+    wrapper = tmp_path / "soffice-temoin"
+    wrapper.write_text(
+        f"#!{sys.executable}\n"
+        "import os, subprocess, sys\n"
+        f"done = subprocess.run([{shutil.which('soffice')!r}, *sys.argv[1:]])\n"
+        "outdir = sys.argv[sys.argv.index('--outdir') + 1]\n"
+        f"with open({str(listing)!r}, 'w') as out:\n"
+        "    for root, dirs, files in os.walk(outdir):\n"
+        "        for name in [root] + [os.path.join(root, f) for f in files]:\n"
+        "            out.write(f'{os.lstat(name).st_mode & 0o777:o} {name}\\n')\n"
+        "sys.exit(done.returncode)\n",
+        encoding="utf-8",
+    )
+    wrapper.chmod(0o700)
+    monkeypatch.setenv("RDVLETTERS_SOFFICE", str(wrapper))
+    result = run("-C", case, "letter", "--format", "pdf")
+    assert result.exit_code == 0, result.stderr
+    entries = [line.split(" ", 1) for line in listing.read_text().splitlines()]
+    names = [name for _, name in entries]
+    assert any(n.endswith("document.pdf") for n in names) and any("profil-lo" in n for n in names)
+    assert len(entries) > 5  # the profile LibreOffice made, not just our two files
+    exposed = [(mode, name) for mode, name in entries if int(mode, 8) & 0o077]
+    assert exposed == []
+    folder = Path(entries[0][1])
+    assert not folder.exists()  # removed after the conversion
+
+
+@needs_pdf_tools
+@needs_proc
+@pytest.mark.parametrize("stage", ["soffice", "soffice.bin"])
+def test_ctrl_c_during_conversion_leaves_nothing(tmp_path, case, stage):
+    """SIGINT to the real command while LibreOffice starts (the shell script) or converts
+    (soffice.bin, its worker): exit 130, no LibreOffice left, no file left."""
+    private_tmp = tmp_path / "tmp partagé"
+    private_tmp.mkdir()
+    private_tmp.chmod(0o755)  # like /tmp: what is created in it must protect itself
+    before = journal_lines(case)
+    process = subprocess.Popen(
+        [*installed_cli(), "-C", str(case), "letter", "--format", "pdf"],
+        env={**os.environ, "TMPDIR": str(private_tmp)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        for _ in range(1200):  # LibreOffice starts within seconds; bounded wait
+            running = processes_mentioning(str(private_tmp))
+            if any(stage in cmd for cmd in running) or process.poll() is not None:
+                break
+            time.sleep(0.02)
+        assert any(stage in cmd for cmd in running), f"{stage} never seen"
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 130, err
+    assert "Interrompu." in err and "Traceback" not in err
+    assert processes_mentioning(str(private_tmp)) == []
+    left = list(private_tmp.rglob("*"))
+    assert [p for p in left if p.lstat().st_mode & 0o077] == []
+    assert left == []
+    assert journal_lines(case) == before and not any((case / "documents").iterdir())

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -11,6 +13,7 @@ import click
 from .. import __version__
 from ..case import Case
 from ..errors import RdvError
+from .console import readable_console
 
 
 def _fail(error: RdvError) -> None:
@@ -116,21 +119,23 @@ def _usage_message(exc: click.UsageError) -> str:
     return exc.format_message()
 
 
-def main() -> None:
-    """Entry point: French messages for usage errors; expected failures are handled in
-    ``_Group``; anything else is a bug, reported without a traceback."""
+def _run() -> int:
+    """Run the command line; the exit code of every expected outcome."""
     try:
         result = cli.main(prog_name="rdvletters", standalone_mode=False)
     except click.UsageError as exc:
         where = exc.ctx.command_path if exc.ctx else "rdvletters"
         click.echo(f"Erreur : {_usage_message(exc)}\nAide : {where} --help", err=True)
-        sys.exit(2)
+        return 2
     except click.ClickException as exc:
         click.echo(f"Erreur : {exc.format_message()}", err=True)
-        sys.exit(exc.exit_code)
-    except click.Abort:
+        return exc.exit_code
+    except click.Abort as exc:
+        # click turns Ctrl-C into Abort (from the KeyboardInterrupt, or at a prompt)
+        if isinstance(exc.__cause__ or exc.__context__, KeyboardInterrupt):
+            raise KeyboardInterrupt from None
         click.echo("Interrompu : rien n'a été fait.", err=True)
-        sys.exit(1)
+        return 1
     except Exception as exc:  # noqa: BLE001 - last resort, no traceback with personal data
         if os.environ.get("RDVLETTERS_DEBUG"):
             raise
@@ -139,5 +144,34 @@ def main() -> None:
             "pour le détail et signalez le problème.",
             err=True,
         )
-        sys.exit(70)
-    sys.exit(result if isinstance(result, int) else 0)
+        return 70
+    return result if isinstance(result, int) else 0
+
+
+def main() -> None:
+    """Entry point: French messages for usage errors; expected failures are handled in
+    ``_Group``; anything else is a bug, reported without a traceback. Ctrl-C and
+    SIGTERM end with « Interrompu. » (exit 130 and 143), never a traceback."""
+    readable_console()
+    terminated = _raise_on_sigterm()
+    try:
+        code = _run()
+    except KeyboardInterrupt:
+        code = 143 if terminated else 130
+        with contextlib.suppress(Exception, KeyboardInterrupt):
+            click.echo("Interrompu.", err=True)
+    sys.exit(code)
+
+
+def _raise_on_sigterm() -> list[int]:
+    """SIGTERM unwinds like Ctrl-C, so ``finally`` blocks run (LibreOffice is stopped)."""
+    received: list[int] = []
+
+    def handler(number: int, _frame: object) -> None:
+        received.append(number)
+        raise KeyboardInterrupt
+
+    if hasattr(signal, "SIGTERM"):
+        with contextlib.suppress(ValueError):  # not the main thread: leave it as it is
+            signal.signal(signal.SIGTERM, handler)
+    return received

@@ -59,6 +59,17 @@ def check(case: Case) -> None:
         f"Profil valide : {d.nom_complet}, situation « {loaded.profile.situation} », "
         f"{nombre(len(state.entries), 'entrée')} au journal."
     )
+    _check_smtp(case)
+
+
+def _check_smtp(case: Case) -> None:
+    """Validate ``smtp.yaml`` too when there is one: a bad address is better found now."""
+    from ..delivery.sending import config_warnings, find_config, load_config
+
+    path = find_config(case)
+    if path is not None:
+        warn(config_warnings(load_config(case)))
+        click.echo(f"Réglages d'envoi valides : {path}")
 
 
 @cli.command()
@@ -149,7 +160,7 @@ def log(case: Case, as_csv: bool, output: Path | None) -> None:
         write_new(output, data)
         click.echo(f"Écrit : {output}")
     elif as_csv:
-        click.get_binary_stream("stdout").write(data)
+        click.echo(data, nl=False)
     else:
         click.echo(data.decode("utf-8"), nl=False)
 

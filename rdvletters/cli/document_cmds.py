@@ -61,14 +61,23 @@ def email(case: Case, fmt: str, send_now: bool, yes: bool, mailto: bool) -> None
 
 
 def _send_email(case: Case, yes: bool) -> None:
-    from ..delivery.sending import load_config, outgoing, record_delivery, send, stored_password
+    from ..delivery.sending import (
+        config_warnings,
+        load_config,
+        outgoing,
+        record_delivery,
+        send,
+        stored_password,
+    )
 
     config = load_config(case)
+    warn(config_warnings(config))
     prepared = _generated(case, "courriel", "eml")
     now = now_paris()
-    message = outgoing(prepared.document, config, now)
-    copy = message["Bcc"] or message["Cc"]
-    click.echo(f"\nDe : {message['From']}\nÀ : {message['To']}\nCopie à : {copy or '-'}")
+    built = outgoing(prepared.document, config, now)
+    message = built.message
+    copy = f"{built.sender} ({built.copy_header})" if built.copy_header else "-"
+    click.echo(f"\nDe : {message['From']}\nÀ : {message['To']}\nCopie à : {copy}")
     click.echo(f"Objet : {message['Subject']}\n\n{message.get_body().get_content()}")
     for part in message.iter_attachments():
         click.echo(f"Pièce jointe : {part.get_filename()}")
@@ -78,9 +87,11 @@ def _send_email(case: Case, yes: bool) -> None:
     password = stored_password(config)
     if password is None and config.utilisateur:
         password = click.prompt(f"Mot de passe de {config.utilisateur}", hide_input=True)
-    delivery = send(message, config, password)
-    entry = record_delivery(case, prepared.entry, delivery, now)
+    delivery = send(built, config, password)
     click.echo(f"Envoyé : {delivery.reply} ; Message-ID {delivery.message_id}.")
+    if delivery.note:
+        click.echo(f"Note : {delivery.note} ; le message avait été accepté, il est bien parti.")
+    entry = record_delivery(case, prepared.entry, delivery, now)
     click.echo(f"Noté au journal (entrée n° {entry.n}) ; copie exacte : {entry.data['fichier']}.")
 
 

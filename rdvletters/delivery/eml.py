@@ -4,16 +4,25 @@ A draft carries ``X-Unsent: 1`` so that Outlook opens it ready to send. Headers
 with accents are encoded by the ``email`` package; attachment names are kept
 ASCII so that every client shows them intact. ``mailto:`` links are offered
 only while short enough for common clients.
+
+Address headers are never text put together by hand: each address is built
+from its parts (display name, local part, domain) taken from the validated
+profile, so a comma, a quote or « Bcc: » in a name stays inside the name. An
+address with accents before the ``@`` needs SMTPUTF8; the message then uses
+UTF-8 headers (RFC 6532), and an accented domain is written in its ASCII
+(IDNA) form so that it needs nothing special.
 """
 
 from __future__ import annotations
 
 import mimetypes
-import re
+from dataclasses import dataclass
 from datetime import datetime
+from email.header import Header
+from email.headerregistry import Address, HeaderRegistry, UnstructuredHeader
 from email.message import EmailMessage
-from email.policy import SMTP
-from email.utils import format_datetime, make_msgid, parseaddr
+from email.policy import SMTP, SMTPUTF8
+from email.utils import format_datetime, make_msgid
 from urllib.parse import quote
 
 from ..case import ascii_slug
@@ -21,35 +30,116 @@ from ..documents.model import Document
 from ..documents.text_out import email_body
 from ..errors import InputError, RdvError
 from ..frdates import now_paris
-from ..validation import EMAIL
-
-MAILTO_LIMIT = 1800  # encoded characters: below what Outlook, Chrome and Gmail accept
+from ..validation import email_problem
 
 
-def recipient(doc: Document) -> str:
-    """The préfecture's address, or an error saying which profile field to fill."""
-    address = doc.text("a")
-    if not re.match(EMAIL, address):
-        raise InputError(
-            "prefecture.courriel est vide ou invalide dans le profil : "
-            "le courriel n'a pas de destinataire."
+class _Subject(UnstructuredHeader):
+    """A Subject folded by the legacy ``email.header`` encoder.
+
+    Python's modern folder drops the space between two encoded words (CPython issue
+    144156, in 3.11 and 3.12): « DIALLO Aminata – née » arrived as « Aminata –née ».
+    The legacy encoder keeps every space inside the encoded words.
+    """
+
+    def fold(self, *, policy) -> str:
+        value = str(self)
+        if policy.utf8 or value.isascii():
+            return super().fold(policy=policy)
+        encoded = Header(value, "utf-8", header_name=self.name).encode(
+            linesep=policy.linesep, maxlinelen=78
         )
-    return address
+        return f"{self.name}: {encoded}{policy.linesep}"
 
 
-def build_message(
-    doc: Document, *, draft: bool, now: datetime | None = None, sender: str | None = None
-) -> EmailMessage:
-    """The e-mail as a message object; ``draft`` adds ``X-Unsent: 1``."""
-    message = EmailMessage(policy=SMTP)
-    sender = sender or doc.text("de")
+_HEADERS = HeaderRegistry()
+_HEADERS.map_to_type("subject", _Subject)
+ASCII_SMTP = SMTP.clone(header_factory=_HEADERS)
+MAILTO_LIMIT = 1800  # encoded characters: below what Outlook, Chrome and Gmail accept
+COPY_HEADERS = {"cci": "Bcc", "cc": "Cc", "non": None}
+
+
+def ascii_domain(domain: str) -> str:
+    """``café.fr`` -> ``xn--caf-dma.fr``; unchanged when the IDNA form would alter it."""
+    if domain.isascii():
+        return domain
+    try:
+        encoded = domain.encode("idna").decode("ascii")
+    except UnicodeError:
+        return domain
+    # IDNA 2003 maps some letters (ß -> ss): then keep the domain as typed (SMTPUTF8).
+    return encoded if encoded.encode().decode("idna").lower() == domain.lower() else domain
+
+
+def mailbox(address: str, display_name: str = "", field: str = "adresse") -> Address:
+    """An ``Address`` built from parts; ``field`` names the setting in the error message."""
+    problem = email_problem(address)
+    if problem:
+        raise InputError(f"{field} : adresse électronique invalide ({problem}).")
+    local, _, domain = address.partition("@")
+    name = " ".join(display_name.split())  # no line break can reach a header
+    return Address(display_name=name, username=local, domain=ascii_domain(domain))
+
+
+def needs_smtputf8(addresses: list[Address]) -> bool:
+    """True when an address cannot be written in ASCII (accents before the @)."""
+    return not all(a.addr_spec.isascii() for a in addresses)
+
+
+def recipient(doc: Document) -> Address:
+    """The préfecture's address, or an error saying which profile field to fill."""
+    if not doc.email_to:
+        raise InputError(
+            "prefecture.courriel est vide dans le profil : le courriel n'a pas de destinataire."
+        )
+    return mailbox(doc.email_to, field="prefecture.courriel")
+
+
+def sender_of(doc: Document) -> Address | None:
+    """The applicant as sender, from the profile, or None without an address."""
+    if not doc.email_from:
+        return None
+    name, address = doc.email_from
+    return mailbox(address, name, field="demandeur.courriel")
+
+
+@dataclass
+class Built:
+    """A message and its envelope: the bare addresses, never read back from headers."""
+
+    message: EmailMessage
+    sender: Address | None
+    recipients: list[Address]
+    copy_header: str | None  # "Bcc" or "Cc": the copy to the sender, if any
+    smtputf8: bool
+
+
+def build(
+    doc: Document,
+    *,
+    draft: bool,
+    now: datetime | None = None,
+    sender: Address | None = None,
+    copy: str = "non",
+) -> Built:
+    """The e-mail and its envelope; ``draft`` adds ``X-Unsent: 1``; ``copy`` is cci/cc/non.
+
+    A ``Bcc`` copy is in the envelope only, never in the message's headers.
+    """
+    sender = sender or sender_of(doc)
+    to = recipient(doc)
+    copy_header = COPY_HEADERS[copy] if sender else None
+    recipients = [to] + ([sender] if copy_header and sender else [])
+    smtputf8 = needs_smtputf8(recipients + ([sender] if sender else []))
+    message = EmailMessage(policy=SMTPUTF8 if smtputf8 else ASCII_SMTP)
     if sender:
         message["From"] = sender
-    message["To"] = recipient(doc)
+    message["To"] = to
+    if copy_header == "Cc":
+        message["Cc"] = sender
     message["Subject"] = doc.text("objet")
     message["Date"] = format_datetime(now or now_paris())
-    domain = parseaddr(sender)[1].rpartition("@")[2] if sender else ""
-    message["Message-ID"] = make_msgid(domain=domain or "rdvletters.invalid")
+    domain = sender.domain if sender and sender.domain.isascii() else "rdvletters.invalid"
+    message["Message-ID"] = make_msgid(domain=domain)
     if draft:
         message["X-Unsent"] = "1"
     message.set_content(email_body(doc))
@@ -62,22 +152,30 @@ def build_message(
             subtype=subtype,
             filename=ascii_slug(path.stem, 60) + path.suffix.lower(),
         )
-    return message
+    return Built(message, sender, recipients, copy_header, smtputf8)
+
+
+def build_message(
+    doc: Document, *, draft: bool, now: datetime | None = None, sender: Address | None = None
+) -> EmailMessage:
+    """The e-mail as a message object; ``draft`` adds ``X-Unsent: 1``."""
+    return build(doc, draft=draft, now=now, sender=sender).message
 
 
 def render_eml(doc: Document) -> bytes:
-    """Bytes of a draft .eml (CRLF, 7-bit)."""
+    """Bytes of a draft .eml (CRLF; 7-bit unless an address needs UTF-8)."""
     return build_message(doc, draft=True).as_bytes()
 
 
 def mailto_link(doc: Document) -> str:
     """A ``mailto:`` link with subject and body, or an error when it would be too long."""
-    return mailto(recipient(doc), doc.text("objet"), email_body(doc))
+    return mailto(recipient(doc).addr_spec, doc.text("objet"), email_body(doc))
 
 
 def mailto(to: str, subject: str, body: str) -> str:
-    """``mailto_link`` from the parts of an e-mail already prepared."""
-    if not re.match(EMAIL, to):
+    """``mailto_link`` from the parts of an e-mail already prepared (the web app shows
+    the prepared text, and links to the same words)."""
+    if not to or email_problem(to):
         raise InputError(
             "prefecture.courriel est vide ou invalide dans le profil : "
             "le courriel n'a pas de destinataire."

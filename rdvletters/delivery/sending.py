@@ -10,6 +10,7 @@ French message says what happened and the journal records nothing.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import smtplib
@@ -17,8 +18,6 @@ import socket
 import ssl
 from dataclasses import dataclass
 from datetime import datetime
-from email.message import EmailMessage
-from email.utils import getaddresses
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -27,12 +26,12 @@ from pydantic import Field
 
 from ..case import Case
 from ..documents.model import Document
-from ..errors import CaseError, SendError
+from ..errors import CaseError, InputError, JournalError, RdvError, SendError
 from ..fsutil import write_unique
 from ..journal import Entry
-from ..validation import OptEmail, OptText, StrictModel, Text, validate_located
+from ..validation import OptEmail, OptText, OuiNon, StrictModel, Text, validate_located
 from ..yamlload import load_yaml
-from .eml import build_message
+from .eml import Built, build, mailbox, sender_of
 
 CONFIG_NAME = "smtp.yaml"
 PASSWORD_ENV = "RDVLETTERS_SMTP_PASSWORD"
@@ -48,6 +47,13 @@ class SmtpConfig(StrictModel):
     expediteur: OptEmail = None  # sender address, when it differs from the profile's
     copie: Literal["cci", "cc", "non"] = "cci"  # a copy to oneself, hidden (cci) or visible
     delai_secondes: Annotated[int, Field(ge=1, le=300)] = 30
+    # « securite: aucune » with a user name sends the password readable on the network:
+    # refused unless this says so explicitly (a server on this machine, a trusted network).
+    mot_de_passe_en_clair: OuiNon = False
+
+    @property
+    def password_in_clear(self) -> bool:
+        return self.securite == "aucune" and bool(self.utilisateur)
 
 
 def config_paths(case: Case) -> list[Path]:
@@ -55,16 +61,42 @@ def config_paths(case: Case) -> list[Path]:
     return [case.root / CONFIG_NAME, Path(user_config_dir("rdvletters")) / CONFIG_NAME]
 
 
+def find_config(case: Case) -> Path | None:
+    """The ``smtp.yaml`` in use, or None when there is none."""
+    return next((p for p in config_paths(case) if p.exists()), None)
+
+
 def load_config(case: Case) -> SmtpConfig:
-    for path in config_paths(case):
-        if path.exists():
-            return validate_located(SmtpConfig, load_yaml(path), path)
-    places = " ou ".join(str(p) for p in config_paths(case))
-    raise CaseError(
-        f"aucun réglage d'envoi : créez {places}.",
-        hint="Exemple : serveur: smtp.example.org / port: 587 / securite: starttls / "
-        "utilisateur: moi@example.org (voir README, « Envoyer depuis rdvletters »).",
-    )
+    """Read and validate ``smtp.yaml``; refuse a password that would travel in clear."""
+    path = find_config(case)
+    if path is None:
+        places = " ou ".join(str(p) for p in config_paths(case))
+        raise CaseError(
+            f"aucun réglage d'envoi : créez {places}.",
+            hint="Exemple : serveur: smtp.example.org / port: 587 / securite: starttls / "
+            "utilisateur: moi@example.org (voir README, « Envoyer depuis rdvletters »).",
+        )
+    located = load_yaml(path)
+    config = validate_located(SmtpConfig, located, path)
+    if config.password_in_clear and not config.mot_de_passe_en_clair:
+        line = located.line_of(("securite",))
+        raise InputError(
+            f"{path}, ligne {line}, champ « securite » : « aucune » avec un utilisateur "
+            "enverrait le mot de passe en clair sur le réseau.",
+            hint="Mettez securite: starttls (port 587) ou ssl (port 465). Seulement pour un "
+            "serveur sur cette machine ou un réseau de confiance : mot_de_passe_en_clair: oui.",
+        )
+    return config
+
+
+def config_warnings(config: SmtpConfig) -> list[str]:
+    """What the user must know before sending with these settings."""
+    if config.password_in_clear:
+        return [
+            f"{CONFIG_NAME} : securite: aucune et mot_de_passe_en_clair: oui ; le mot de passe "
+            f"de {config.utilisateur} passera en clair sur le réseau vers {config.serveur}."
+        ]
+    return []
 
 
 def stored_password(config: SmtpConfig) -> str | None:
@@ -81,18 +113,18 @@ def stored_password(config: SmtpConfig) -> str | None:
         return None
 
 
-def outgoing(doc: Document, config: SmtpConfig, now: datetime) -> EmailMessage:
-    """The message to send: no draft marker, and a copy to the sender as configured."""
-    sender = config.expediteur or doc.text("de")
-    if not sender:
+def outgoing(doc: Document, config: SmtpConfig, now: datetime) -> Built:
+    """The message to send and its envelope: no draft marker, a copy to the sender."""
+    if config.expediteur:
+        sender = mailbox(config.expediteur, field=f"{CONFIG_NAME}, expediteur")
+    else:
+        sender = sender_of(doc)
+    if sender is None:
         raise SendError(
             "aucune adresse d'expéditeur : remplissez demandeur.courriel dans le profil "
             "ou expediteur dans smtp.yaml."
         )
-    message = build_message(doc, draft=False, now=now, sender=sender)
-    if config.copie != "non":
-        message["Bcc" if config.copie == "cci" else "Cc"] = sender
-    return message
+    return build(doc, draft=False, now=now, sender=sender, copy=config.copie)
 
 
 @dataclass
@@ -103,17 +135,24 @@ class Delivery:
     reply: str
     data: bytes
     recipients: list[str]
+    note: str | None = None  # a problem after the server accepted the message
 
 
 def _connect(config: SmtpConfig) -> smtplib.SMTP:
     context = ssl.create_default_context()
     if config.securite == "ssl":
-        return smtplib.SMTP_SSL(
+        server: smtplib.SMTP = smtplib.SMTP_SSL(
             config.serveur, config.port, timeout=config.delai_secondes, context=context
         )
-    server = smtplib.SMTP(config.serveur, config.port, timeout=config.delai_secondes)
-    if config.securite == "starttls":
-        server.starttls(context=context)
+    else:
+        server = smtplib.SMTP(config.serveur, config.port, timeout=config.delai_secondes)
+    try:
+        if config.securite == "starttls":
+            server.starttls(context=context)  # says EHLO first, and forgets it after TLS
+        server.ehlo_or_helo_if_needed()  # RFC 5321: EHLO before MAIL, always
+    except BaseException:
+        server.close()
+        raise
     return server
 
 
@@ -128,6 +167,11 @@ def _french(exc: BaseException, config: SmtpConfig) -> str:
         return f"le serveur a refusé le destinataire : {refused}."
     if isinstance(exc, smtplib.SMTPSenderRefused):
         return f"le serveur a refusé l'adresse d'expéditeur {exc.sender}."
+    if isinstance(exc, smtplib.SMTPNotSupportedError) and "AUTH" in str(exc):
+        return (
+            f"le serveur {where} ne propose pas d'identification ici ; vérifiez securite "
+            "(beaucoup ne la proposent qu'après starttls) ou retirez utilisateur."
+        )
     if isinstance(exc, smtplib.SMTPNotSupportedError):
         return f"le serveur {where} ne propose pas STARTTLS ; essayez securite: ssl."
     if isinstance(exc, smtplib.SMTPDataError):
@@ -143,55 +187,121 @@ def _french(exc: BaseException, config: SmtpConfig) -> str:
     return f"connexion impossible à {where} ({exc.__class__.__name__} : {exc})."
 
 
-def send(message: EmailMessage, config: SmtpConfig, password: str | None) -> Delivery:
-    """Send ``message``; every recipient must be accepted or nothing is sent."""
-    recipients = [
-        a
-        for _, a in getaddresses(
-            message.get_all("To", []) + message.get_all("Cc", []) + message.get_all("Bcc", [])
-        )
-    ]
-    sender = getaddresses([message["From"]])[0][1]
-    del message["Bcc"]  # never in the transmitted bytes
-    data = message.as_bytes()
+class SmtpUtf8Refused(smtplib.SMTPException):
+    """An address with accents, and a server that does not offer SMTPUTF8."""
+
+    def __init__(self, addresses: list[str]) -> None:
+        super().__init__(", ".join(addresses))
+        self.addresses = addresses
+
+
+def _transact(
+    server: smtplib.SMTP, built: Built, data: bytes, password: str | None, config: SmtpConfig
+) -> str:
+    """MAIL, RCPT, DATA on an open connection; the DATA reply when accepted."""
+    envelope = [a.addr_spec for a in built.recipients]
+    sender = built.sender.addr_spec if built.sender else ""
+    options: list[str] = []
+    if built.smtputf8:
+        if not server.has_extn("smtputf8"):
+            raise SmtpUtf8Refused(
+                list(dict.fromkeys(a for a in [sender, *envelope] if not a.isascii()))
+            )
+        options = ["SMTPUTF8", "BODY=8BITMIME"]
+    if config.utilisateur:
+        server.login(config.utilisateur, password or "")
+    code, text = server.mail(sender, options)
+    if code != 250:
+        raise smtplib.SMTPSenderRefused(code, text, sender)
+    refused = {}
+    for rcpt in envelope:
+        code, text = server.rcpt(rcpt)
+        if code not in (250, 251):
+            refused[rcpt] = (code, text)
+    if refused:
+        with contextlib.suppress(smtplib.SMTPException, OSError):
+            server.rset()
+        raise smtplib.SMTPRecipientsRefused(refused)
+    code, text = server.data(data)
+    if code != 250:
+        raise smtplib.SMTPDataError(code, text)
+    return f"{code} {text.decode(errors='replace')}"
+
+
+def _quit(server: smtplib.SMTP) -> str | None:
+    """Say goodbye; after an accepted message a failure here changes nothing."""
     try:
-        with _connect(config) as server:
-            if config.utilisateur:
-                server.login(config.utilisateur, password or "")
-            code, text = server.mail(sender)
-            if code != 250:
-                raise smtplib.SMTPSenderRefused(code, text, sender)
-            refused = {}
-            for rcpt in recipients:
-                code, text = server.rcpt(rcpt)
-                if code not in (250, 251):
-                    refused[rcpt] = (code, text)
-            if refused:
-                server.rset()
-                raise smtplib.SMTPRecipientsRefused(refused)
-            code, text = server.data(data)
-            if code != 250:
-                raise smtplib.SMTPDataError(code, text)
+        code, text = server.docmd("QUIT")
+    except (smtplib.SMTPException, OSError) as exc:
+        return f"le serveur a coupé la connexion à la fin ({exc.__class__.__name__})"
+    finally:
+        server.close()
+    if code != 221:
+        return f"le serveur a mal répondu à la fin ({code} {text.decode(errors='replace')})"
+    return None
+
+
+def send(built: Built, config: SmtpConfig, password: str | None) -> Delivery:
+    """Send ``built``; every recipient must be accepted or nothing is sent.
+
+    The envelope (MAIL FROM, RCPT TO) is the bare addresses of ``built``, never
+    read back from the headers. Once the server has answered 250 to the message
+    it is sent, whatever happens when the connection is closed.
+    """
+    data = built.message.as_bytes()
+    try:
+        server = _connect(config)
+        try:
+            reply = _transact(server, built, data, password, config)
+        except BaseException:
+            server.close()
+            raise
+    except SmtpUtf8Refused as exc:
+        which = (
+            f"l'adresse {exc.addresses[0]} contient"
+            if len(exc.addresses) == 1
+            else f"les adresses {', '.join(exc.addresses)} contiennent"
+        )
+        raise SendError(
+            f"courriel non envoyé : {which} des caractères accentués et le serveur "
+            f"{config.serveur}:{config.port} n'accepte pas ces adresses (pas de SMTPUTF8).",
+            hint="Utilisez une adresse sans accent (expediteur dans smtp.yaml, ou le profil) "
+            "ou un autre serveur ; rien n'est noté comme envoyé.",
+        ) from None
     except (smtplib.SMTPException, OSError) as exc:
         raise SendError(
             f"courriel non envoyé : {_french(exc, config)}",
             hint="Le brouillon reste dans documents/ ; rien n'est noté comme envoyé.",
         ) from None
-    return Delivery(
-        message["Message-ID"], f"{code} {text.decode(errors='replace')}", data, recipients
-    )
+    note = _quit(server)
+    recipients = [a.addr_spec for a in built.recipients]
+    return Delivery(built.message["Message-ID"], reply, data, recipients, note)
 
 
 def record_delivery(case: Case, draft: Entry, delivery: Delivery, now: datetime) -> Entry:
-    """Keep the exact bytes sent and journal the sending of ``draft``."""
+    """Keep the exact bytes sent and journal the sending of ``draft``.
+
+    The message has left: if the copy or the journal cannot be written, the
+    error says so, so that nobody sends it a second time.
+    """
     stem = Path(draft.data["fichier"]).stem + "_envoye"
-    saved = write_unique(case.documents, stem, ".eml", delivery.data)
-    return case.record_sent(
-        draft.n,
-        now,
-        message_id=delivery.message_id,
-        reponse_serveur=delivery.reply,
-        destinataires=delivery.recipients,
-        fichier=saved.relative_to(case.root).as_posix(),
-        sha256=hashlib.sha256(delivery.data).hexdigest(),
-    )
+    saved: Path | None = None
+    try:
+        saved = write_unique(case.documents, stem, ".eml", delivery.data)
+        return case.record_sent(
+            draft.n,
+            now,
+            message_id=delivery.message_id,
+            reponse_serveur=delivery.reply,
+            destinataires=delivery.recipients,
+            fichier=saved.relative_to(case.root).as_posix(),
+            sha256=hashlib.sha256(delivery.data).hexdigest(),
+        )
+    except (RdvError, OSError) as exc:
+        kept = f" ; copie exacte : {saved}" if saved else ""
+        raise JournalError(
+            f"le courriel EST parti (le serveur a répondu {delivery.reply}), mais il n'a pas "
+            f"pu être noté au journal ({exc}){kept}.",
+            hint=f"Ne le renvoyez pas. Notez-le : rdvletters -C {case.root} sent {draft.n}"
+            + (f' --proof "{saved}"' if saved else ""),
+        ) from None

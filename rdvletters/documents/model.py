@@ -17,8 +17,8 @@ from pathlib import Path
 from ..errors import InputError
 
 SECTIONS = (
-    "de",  # e-mail sender, « Prénom NOM <adresse> »
-    "a",  # e-mail recipient
+    "de",  # e-mail sender, « Prénom NOM <adresse> » (shown; headers use Document.email_from)
+    "a",  # e-mail recipient (shown; headers use Document.email_to)
     "expediteur",  # sender block, top left
     "mention",  # « Lettre recommandée avec accusé de réception »
     "destinataire",  # address in the envelope window
@@ -64,6 +64,10 @@ class Document:
     attachments: list[Path] = field(default_factory=list)  # files to attach to an e-mail
     author: str = ""  # the applicant: written into the file's properties
     created: datetime | None = None  # when the document was prepared
+    # E-mail addresses come from the validated profile, never from the rendered text:
+    # headers are built from these parts, so no template or name can add a recipient.
+    email_from: tuple[str, str] | None = None  # (display name, bare address)
+    email_to: str | None = None  # bare address
 
     def lines(self, name: str) -> list[str]:
         """Non-blank lines of a section (address blocks, signature…)."""

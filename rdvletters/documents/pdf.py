@@ -4,42 +4,197 @@ Each conversion gets its own temporary LibreOffice profile: two conversions at
 once would otherwise fight over one profile and fail silently. The PDF is
 PDF/A-1b (PDF 1.4, fonts embedded), the form La Poste's online registered
 letter and archival validators expect.
+
+The letter is personal data, and LibreOffice writes copies of it while it
+works. So the conversion happens in a private (0700) temporary folder, and
+LibreOffice runs with a 0077 umask, so that anything it creates, even a folder
+it recreates after we removed ours, is readable by its owner only. It runs in
+its own session (process group), and the whole group is stopped on every way
+out: done, failed, timed out, Ctrl-C or SIGTERM. No LibreOffice is left behind
+to write a copy of a letter after the command has ended.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import subprocess
+import sys
 import tempfile
+import threading
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from ..errors import RdvError, ToolMissingError
+from ..fsutil import DIR_MODE, write_new
 
 PDF_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"1"}}'
 TIMEOUT = 180
+SOFFICE_ENV = "RDVLETTERS_SOFFICE"  # names the LibreOffice program when it is elsewhere
+MACOS_APP = Path("/Applications/LibreOffice.app/Contents/MacOS/soffice")
+WINDOWS_ROOTS = ("ProgramFiles", "ProgramW6432", "ProgramFiles(x86)")
+CHILD_UMASK = 0o077
+STOP_WAIT = 10  # seconds to wait for a killed LibreOffice to be gone
 
 
-def find_soffice() -> str:
-    """The LibreOffice executable, or an error telling how to install it."""
+def install_places(platform: str, environ: Mapping[str, str]) -> list[Path]:
+    """Where LibreOffice's own installers put the program on ``platform``."""
+    if platform == "win32":
+        roots = dict.fromkeys(environ[v] for v in WINDOWS_ROOTS if environ.get(v))
+        return [Path(root) / "LibreOffice" / "program" / "soffice.exe" for root in roots]
+    if platform == "darwin":
+        return [MACOS_APP, Path.home() / MACOS_APP.relative_to("/")]
+    return []
+
+
+def _runnable(path: Path) -> bool:
+    return path.is_file() and os.access(path, os.X_OK)
+
+
+def find_soffice(platform: str | None = None, environ: Mapping[str, str] | None = None) -> str:
+    """The LibreOffice program: ``RDVLETTERS_SOFFICE``, then PATH, then install places."""
+    platform = platform or sys.platform
+    environ = os.environ if environ is None else environ
+    named = environ.get(SOFFICE_ENV, "").strip()
+    if named:
+        path = Path(named).expanduser()
+        if not _runnable(path):
+            raise ToolMissingError(
+                f"{SOFFICE_ENV} désigne {path}, qui n'est pas un programme exécutable.",
+                hint="Indiquez le chemin complet de soffice (soffice.exe sous Windows), "
+                "ou retirez la variable pour chercher LibreOffice à sa place habituelle.",
+            )
+        return str(path)
     found = shutil.which("soffice") or shutil.which("libreoffice")
-    if not found:
-        raise ToolMissingError(
-            "LibreOffice est nécessaire pour produire un PDF, et il n'est pas installé.",
-            hint="Debian/Ubuntu : sudo apt-get install --no-install-recommends "
-            "libreoffice-writer ; macOS : brew install --cask libreoffice ; Windows : "
-            "https://fr.libreoffice.org. Sinon, utilisez --format docx et "
-            "« Enregistrer en PDF » dans votre traitement de texte.",
+    if found:
+        return found
+    for path in install_places(platform, environ):
+        if _runnable(path):
+            return str(path)
+    raise ToolMissingError(
+        "LibreOffice est nécessaire pour produire un PDF, et il n'est pas installé.",
+        hint="Debian/Ubuntu : sudo apt-get install --no-install-recommends "
+        "libreoffice-writer ; macOS : brew install --cask libreoffice ; Windows : "
+        "https://fr.libreoffice.org. Installé ailleurs ? Donnez son chemin dans la variable "
+        f"{SOFFICE_ENV}. Sinon, utilisez --format docx et « Enregistrer en PDF » dans "
+        "votre traitement de texte.",
+    )
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM while LibreOffice is stopped and its folder removed.
+
+    A second Ctrl-C must not cut the cleanup short; it is raised afterwards.
+    Only the main thread can set signal handlers: elsewhere this does nothing.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held: list[int] = []
+    names = [signal.SIGINT] + ([signal.SIGTERM] if hasattr(signal, "SIGTERM") else [])
+    previous = {s: signal.signal(s, lambda number, _frame: held.append(number)) for s in names}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        for number in dict.fromkeys(held):  # now act on what was held, as it would have
+            handler = previous[number]
+            if callable(handler):
+                handler(number, None)
+            elif handler == signal.SIG_DFL:
+                signal.raise_signal(number)
+
+
+def _start(command: list[str], folder: Path) -> subprocess.Popen:
+    """LibreOffice in its own session (POSIX) or process group (Windows), umask 077.
+
+    Its temporary files go into ``folder`` too, so that they are removed with it
+    even when LibreOffice is killed before it can clean up after itself.
+    """
+    options: dict = {
+        "stdin": subprocess.DEVNULL,
+        # No pipes: a helper process keeping them open would make us wait for nothing.
+        "stdout": subprocess.DEVNULL,
+        "stderr": subprocess.DEVNULL,
+        "env": {**os.environ, "TMPDIR": str(folder), "TMP": str(folder), "TEMP": str(folder)},
+    }
+    if os.name == "posix":
+        return subprocess.Popen(command, start_new_session=True, umask=CHILD_UMASK, **options)
+    return subprocess.Popen(
+        command,
+        creationflags=subprocess.CREATE_NEW_PROCESS_GROUP,  # type: ignore[attr-defined]
+        **options,
+    )
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except (ProcessLookupError, PermissionError):
+        return False
+    return True
+
+
+def stop_group(process: subprocess.Popen) -> None:
+    """Kill LibreOffice and everything it started, and wait until they are gone."""
+    if os.name == "posix":
+        with suppress(ProcessLookupError, PermissionError):
+            os.killpg(process.pid, signal.SIGKILL)
+    elif process.poll() is None:
+        subprocess.run(
+            ["taskkill", "/F", "/T", "/PID", str(process.pid)], capture_output=True, check=False
         )
-    return found
+    if process.returncode is None:
+        with suppress(subprocess.TimeoutExpired, OSError):
+            process.wait(timeout=STOP_WAIT)
+    if os.name == "posix":
+        # Grandchildren (soffice.bin) die asynchronously; a zombie no one reaps keeps
+        # the group alive but can write nothing, so the wait is bounded.
+        for _ in range(STOP_WAIT * 20):
+            if not _group_alive(process.pid) or _only_zombies(process.pid):
+                break
+            time.sleep(0.05)
+
+
+def _only_zombies(pgid: int) -> bool:
+    """True when every process left in group ``pgid`` is a zombie (Linux /proc only)."""
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return False
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[2]) == pgid and fields[0] != "Z":
+            return False
+    return True
 
 
 def docx_to_pdf(docx: bytes) -> bytes:
     """Convert DOCX bytes to PDF bytes."""
+    return office_to_pdf(docx, ".docx")
+
+
+def office_to_pdf(data: bytes, suffix: str) -> bytes:
+    """Convert a text document (``suffix``: .docx, .odt, .doc or .rtf) to PDF bytes.
+
+    The suffix matters: LibreOffice picks its import filter from it.
+    """
     soffice = find_soffice()
-    with tempfile.TemporaryDirectory(prefix="rdvletters-") as tmp:
-        folder = Path(tmp)
-        source = folder / "document.docx"
-        source.write_bytes(docx)
+    tmp = tempfile.mkdtemp(prefix="rdvletters-")  # created 0700
+    folder = Path(tmp)
+    process: subprocess.Popen | None = None
+    try:
+        os.chmod(folder, DIR_MODE)
+        source = write_new(folder / f"document{suffix}", data)
         command = [
             soffice,
             f"-env:UserInstallation={(folder / 'profil-lo').as_uri()}",
@@ -51,14 +206,20 @@ def docx_to_pdf(docx: bytes) -> bytes:
             str(folder),
             str(source),
         ]
+        process = _start(command, folder)
         try:
-            done = subprocess.run(command, capture_output=True, timeout=TIMEOUT, check=False)
+            process.wait(timeout=TIMEOUT)
         except subprocess.TimeoutExpired:
             raise RdvError(f"LibreOffice n'a pas fini la conversion en {TIMEOUT} s.") from None
         target = folder / "document.pdf"
-        if done.returncode != 0 or not target.exists():
+        if process.returncode != 0 or not target.is_file():
             raise RdvError(
-                f"LibreOffice n'a pas produit de PDF (code {done.returncode}).",
+                f"LibreOffice n'a pas produit de PDF (code {process.returncode}).",
                 hint="Essayez --format docx, puis « Enregistrer en PDF » dans LibreOffice.",
             )
         return target.read_bytes()
+    finally:
+        with _signals_held():
+            if process is not None:
+                stop_group(process)
+            shutil.rmtree(folder, ignore_errors=True)

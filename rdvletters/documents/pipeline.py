@@ -80,7 +80,16 @@ def build_document(
     document.author = f"{loaded.profile.demandeur.prenom} {loaded.profile.demandeur.nom.upper()}"
     document.created = now
     if kind == "courriel":
-        document.attachments = [case.root / p for s in facts.new_since_last_email for p in s.proofs]
+        document.attachments = [
+            case.file(p, f"entrée n° {s.n}") for s in facts.new_since_last_email for p in s.pieces
+        ]
+        applicant = loaded.profile.demandeur
+        if applicant.courriel:
+            document.email_from = (
+                f"{applicant.prenom} {applicant.nom.upper()}",
+                applicant.courriel,
+            )
+        document.email_to = loaded.profile.prefecture.courriel
     return document, facts, loaded.profile, loaded.warnings
 
 

@@ -2,6 +2,9 @@
 
 CSV is written UTF-8 with a byte-order mark and ``;`` separators, which is
 what LibreOffice and Excel in French expect, so accents survive the opening.
+A cell that a spreadsheet would read as a formula (``=``, ``+``, ``-``, ``@``,
+tab, carriage return first) gets a leading quote, as OWASP advises: a journal
+note must never run as a formula on a volunteer's computer.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from ..channels import CHANNELS
 from ..journal import Entry, JournalState
 
 COLUMNS = ("n", "date", "heure", "type", "canal", "detail", "pieces", "sha256")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 DOC_LABELS = {"courriel": "courriel", "lettre": "lettre recommandée", "saisine": "saisine DDD"}
 
 
@@ -51,12 +55,17 @@ def rows(state: JournalState) -> list[dict[str, str]]:
     return out
 
 
+def spreadsheet_safe(cell: str) -> str:
+    """``=1+1`` -> ``'=1+1``: shown as text by Excel and LibreOffice, never computed."""
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+
+
 def to_csv(state: JournalState) -> bytes:
-    """The journal as CSV bytes (UTF-8 with BOM, ``;`` separated)."""
+    """The journal as CSV bytes (UTF-8 with BOM, ``;`` separated, no formulas)."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, delimiter=";", lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows(rows(state))
+    writer.writerows({k: spreadsheet_safe(v) for k, v in row.items()} for row in rows(state))
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

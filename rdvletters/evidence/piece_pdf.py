@@ -1,0 +1,233 @@
+"""One piece of the court dossier as one PDF, with « Pièce n° N » and its label on every page.
+
+Télérecours citoyens takes one file per piece, PDF preferred, at most 32 Mo
+(CJA R. 414-5; CAA Versailles page, see shared/reference/legal-followup.md §7).
+What each kind of file becomes:
+
+- an image (PNG, JPEG; GIF, WebP, BMP, TIFF too): on an A4 page turned to match
+  it, as large as fits, never recompressed with loss (see :mod:`.pdf_pages`);
+  a very tall capture runs over several pages, « partie 1/3 »…;
+- a PDF: its own pages, not re-rendered, shrunk by about 5 % to make room for
+  the band (see :mod:`.pdf_stamp`);
+- an e-mail (.eml): its headers (Date, De, À, Cc, Objet, Identifiant) as
+  written, its text, and the names of its attachments (see :mod:`.mailview`);
+- a DOCX, ODT, DOC or RTF document: converted by LibreOffice, then stamped;
+- a plain-text file: its text; a saved web page (.html): its visible text only.
+
+The kind is read from the content (the name only breaks ties), so a « .png »
+that is really a JPEG still works and a renamed program is refused. The same
+input always gives the same bytes. This module imports only the standard
+library; the PDF libraries are loaded when a PDF is made.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..errors import InputError, RdvError, ToolMissingError
+from .mailview import clean_text, html_to_text, looks_like_mail, read_mail
+
+# Conservative reading of « 32 Mo » (decimal): a larger file risks being refused.
+MAX_PIECE_BYTES = 32_000_000
+
+IMAGE_MAGIC = (  # PNG, JPEG, GIF, TIFF (both byte orders), BMP
+    b"\x89PNG\r\n\x1a\n",
+    b"\xff\xd8\xff",
+    b"GIF87a",
+    b"GIF89a",
+    b"II*\x00",
+    b"MM\x00*",
+    b"BM",
+)
+HTML_NOTE = "(page web enregistrée : son texte seul, sans mise en forme ni images)"
+KINDS_FR = "une image (PNG, JPEG), un PDF, un courriel (.eml), un document (DOCX, ODT) ou un texte"
+
+
+def piece_to_pdf(source: Path, number: int, label: str) -> bytes:
+    """The PDF of one piece: ``source`` turned into pages, each headed « Pièce n° ``number`` ».
+
+    ``label`` is the explicit title of the piece (the inventory's), shown under
+    the number. Raises :class:`InputError` naming ``source`` when it cannot be a piece.
+    """
+    from .pdf_stamp import assemble
+
+    return assemble([_part(source, _read(source))], number, label)
+
+
+def series_to_pdf(items: Sequence[tuple[Path, str]], number: int, label: str) -> bytes:
+    """One PDF for a « série homogène » (R. 412-2): images (or PDFs) each with its caption.
+
+    ``items`` are (file, caption) in the order to show, the caption saying what
+    the page is (« Capture du lundi 5 octobre 2026 à 9 h 12 »). Each image gets
+    its own page (two or more for a very tall capture), the caption in the band
+    under « Pièce n° ``number`` » and ``label``.
+    """
+    if not items:
+        raise InputError(f"la série de la pièce n° {number} ne contient aucun fichier.")
+    from .pdf_pages import Raster, draw_images, load_rasters, new_canvas
+    from .pdf_stamp import Part, assemble, open_pdf
+
+    parts: list[Part] = []
+    pending: list[tuple[Raster, str | None]] = []
+
+    def flush() -> None:
+        if pending:
+            buffer = io.BytesIO()
+            canvas = new_canvas(buffer)
+            captions = draw_images(canvas, pending)
+            canvas.save()
+            parts.append(Part(buffer.getvalue(), False, captions))
+            pending.clear()
+
+    for source, caption in items:
+        data = _read(source)
+        kind = detect(source, data)
+        if kind == "image":
+            pending += [(raster, caption) for raster in load_rasters(data, source)]
+        elif kind == "pdf":
+            flush()
+            pages = len(open_pdf(data, source).pages)
+            parts.append(Part(data, True, [caption] * pages, source))
+        else:
+            raise InputError(
+                f"{source} ne peut pas entrer dans une série : une série ne réunit "
+                "que des images ou des PDF.",
+                hint="Versez ce fichier comme une pièce à part.",
+            )
+    flush()
+    return assemble(parts, number, label)
+
+
+def _read(source: Path) -> bytes:
+    """The bytes of a piece, or an error saying plainly why not."""
+    if source.is_dir():
+        raise InputError(
+            f"{source} est un dossier : une pièce est un seul fichier ({KINDS_FR}).",
+            hint="Indiquez le fichier lui-même, ou regroupez des captures avec une série.",
+        )
+    try:
+        data = source.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{source} est introuvable.") from None
+    except OSError as exc:
+        raise InputError(f"{source} ne peut pas être lu : {exc.strerror or exc}.") from None
+    if not data:
+        raise InputError(f"{source} est vide (0 octet) : il ne peut pas devenir une pièce.")
+    return data
+
+
+def detect(source: Path, data: bytes) -> str:
+    """« image », « pdf », « mail », « office » or « text », read from the content."""
+    suffix = source.suffix.lower()
+    if b"%PDF-" in data[:1024]:
+        return "pdf"
+    if data.startswith(IMAGE_MAGIC) or _is_webp(data):
+        return "image"
+    if data[4:12] in (b"ftypheic", b"ftypheix", b"ftypmif1", b"ftyphevc"):
+        raise InputError(
+            f"{source} est une photo HEIC (iPhone), que le tribunal ne lit pas.",
+            hint="Réglez l'appareil sur « Le plus compatible » ou exportez la photo en JPEG.",
+        )
+    if data.startswith(b"PK\x03\x04") and _office_suffix(data):
+        return "office"
+    if data.startswith(b"\xd0\xcf\x11\xe0") and suffix == ".doc":
+        return "office"
+    if data.startswith(b"{\\rtf"):
+        return "office"
+    text = _as_text(data)
+    if text is not None:
+        if suffix == ".eml" or looks_like_mail(data):
+            return "mail"
+        return "text"
+    if suffix == ".msg":
+        raise InputError(
+            f"{source} est un courriel Outlook (.msg), un format fermé.",
+            hint="Dans Outlook : Fichier > Enregistrer sous > « Format MIME (.eml) », "
+            "ou « Imprimer » en PDF avec les en-têtes.",
+        )
+    raise InputError(
+        f"{source} n'est pas d'un type reconnu : une pièce doit être {KINDS_FR}.",
+        hint="Ouvrez-le et enregistrez-le en PDF, puis indiquez ce PDF.",
+    )
+
+
+def _is_webp(data: bytes) -> bool:
+    return data.startswith(b"RIFF") and data[8:12] == b"WEBP"
+
+
+def _office_suffix(data: bytes) -> str | None:
+    """« .docx » or « .odt » for a zipped text document, else None (a spreadsheet, an archive)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+            if "word/document.xml" in names:
+                return ".docx"
+            if "mimetype" in names:
+                mimetype = archive.read("mimetype").strip()
+                if mimetype == b"application/vnd.oasis.opendocument.text":
+                    return ".odt"
+    except (zipfile.BadZipFile, OSError, KeyError):
+        return None
+    return None
+
+
+def _as_text(data: bytes) -> str | None:
+    """The text of a file that is text (UTF-8, else Windows-1252), or None for binary data."""
+    if b"\x00" in data[:8192]:
+        return None
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        sample = text[:8192]
+        controls = sum(1 for c in sample if ord(c) < 32 and c not in "\t\n\r\f")
+        return text if controls <= len(sample) // 100 else None
+    return None
+
+
+def _part(source: Path, data: bytes):
+    """The pages of one file, as a :class:`.pdf_stamp.Part`."""
+    from .pdf_pages import draw_images, draw_mail, draw_text, load_rasters, new_canvas
+    from .pdf_stamp import Part, open_pdf
+
+    kind = detect(source, data)
+    if kind == "pdf":
+        open_pdf(data, source)  # refuse a damaged or locked file with its name
+        return Part(data, True, [], source)
+    if kind == "office":
+        return Part(_converted(source, data), True, [], source)
+    buffer = io.BytesIO()
+    canvas = new_canvas(buffer)
+    if kind == "image":
+        captions = draw_images(canvas, [(r, None) for r in load_rasters(data, source)])
+    elif kind == "mail":
+        draw_mail(canvas, read_mail(data))
+        captions = []
+    elif source.suffix.lower() in (".html", ".htm"):
+        draw_text(canvas, clean_text(html_to_text(_as_text(data) or "")), note=HTML_NOTE)
+        captions = []
+    else:
+        draw_text(canvas, clean_text(_as_text(data) or ""))
+        captions = []
+    canvas.save()
+    return Part(buffer.getvalue(), False, captions, source)
+
+
+def _converted(source: Path, data: bytes) -> bytes:
+    """A text document through LibreOffice; a file it cannot open is the user's to fix."""
+    from ..documents.pdf import office_to_pdf
+
+    suffix = _office_suffix(data) or (".rtf" if data.startswith(b"{\\rtf") else ".doc")
+    try:
+        return office_to_pdf(data, suffix)
+    except ToolMissingError:
+        raise
+    except RdvError as exc:
+        raise InputError(
+            f"{source} n'a pas pu être converti en PDF par LibreOffice ({exc}).",
+            hint="Ouvrez-le dans votre traitement de texte et enregistrez-le en PDF.",
+        ) from None
