@@ -166,10 +166,13 @@ class Case:
         private_dir(self.pieces)
         data = source.read_bytes()
         target = write_unique(self.pieces, stem, source.suffix.lower(), data)
+        from .evidence.proofdates import piece_fields  # proof: its own date, e-mail headers
+
         return {
             "fichier": target.relative_to(self.root).as_posix(),
             "original": name,
             "sha256": sha256_file(target),
+            **piece_fields(source),
         }
 
     def record(

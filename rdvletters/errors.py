@@ -47,6 +47,18 @@ class SendError(RdvError):
     exit_code = 6
 
 
+class TimestampError(RdvError):
+    """No timestamping authority gave a usable token; the request waits in the queue."""
+
+    exit_code = 6
+
+
+class CaptureError(RdvError):
+    """The booking page could not be loaded, or a listed step could not be done."""
+
+    exit_code = 6
+
+
 class ToolMissingError(RdvError):
     """An external program (LibreOffice) is needed but not installed."""
 

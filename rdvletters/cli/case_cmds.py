@@ -78,7 +78,8 @@ def _check_smtp(case: Case) -> None:
     "--at",
     "at",
     metavar="DATE",
-    help='Date et heure : "2026-11-20 09:15" (par défaut : maintenant).',
+    help='Date et heure : "2026-11-20 09:15" ; "capture" : celle du justificatif '
+    "(par défaut : maintenant, ou la date du courriel .eml).",
 )
 @click.option("--message", "-m", default="", help="Ce qui s'est passé, ou le message affiché.")
 @proof_option("Justificatif (capture d'écran, courriel…) ; copié dans pieces/.")
@@ -103,7 +104,11 @@ def record(
     """Noter une démarche. CANAL : web, email, counter, phone, letter, anef, ccc, pan,
     defenseur, reply, appointment, ar (avis de réception), attestation (de témoin)."""
     case.load()
-    when = case.when(at, confirmed=confirm_date)
+    from .proof_cmds import record_inputs  # dates read from the proof files
+
+    when, message = record_inputs(
+        channel, at, message, list(proofs), lambda text: case.when(text, confirm_date)
+    )
     entry = case.record(channel, when, message, list(proofs), witness, reference)
     copied = f", {nombre(len(proofs), 'justificatif copié', 'justificatifs copiés')}"
     click.echo(
@@ -134,6 +139,10 @@ def sent(
     click.echo(
         f"Entrée n° {entry.n} : document n° {number} envoyé le {entry.when:%d/%m/%Y à %H:%M}."
     )
+    from ..evidence.timestamp import after_step  # proof: automatic timestamp (horodatage: auto)
+
+    if note := after_step(case):
+        click.echo(note)
 
 
 @cli.command()

@@ -93,6 +93,10 @@ def _send_email(case: Case, yes: bool) -> None:
         click.echo(f"Note : {delivery.note} ; le message avait été accepté, il est bien parti.")
     entry = record_delivery(case, prepared.entry, delivery, now)
     click.echo(f"Noté au journal (entrée n° {entry.n}) ; copie exacte : {entry.data['fichier']}.")
+    from ..evidence.timestamp import after_step  # proof: automatic timestamp (horodatage: auto)
+
+    if note := after_step(case):
+        click.echo(note)
 
 
 @cli.command()

@@ -18,15 +18,17 @@ from .app import cli
 @click.pass_obj
 def status(case: Case, as_json: bool) -> None:
     """Où en êtes-vous ? Les semaines, les étapes, la prochaine chose à faire."""
+    from ..evidence.proofstatus import proof_status
     from ..evidence.status import compute_status
     from ..evidence.status_text import render_status
     from ..evidence.verify import verify
     from ..facts import Facts
 
     profile = case.load().profile
-    facts = Facts.from_journal(case.journal.read())
+    state = case.journal.read()
+    facts = Facts.from_journal(state)
     now = now_paris()
-    result = compute_status(profile, facts, now, case.root, verify(case))
+    result = compute_status(profile, facts, now, case.root, verify(case), proof_status(case, state))
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -44,6 +46,9 @@ def verify_command(case: Case) -> None:
         click.echo(f"PROBLÈME : {problem}")
     for note in report.notes:
         click.echo(f"Note : {note}")
+    if report.proven:  # proof: what each entry provably dates from (timestamps)
+        click.echo("Dates prouvées par horodatage :")
+        click.echo("\n".join(f"  {line}" for line in report.proven))
     verdict = "intact" if report.ok else "MODIFIÉ OU INCOMPLET"
     click.echo(
         f"Journal {verdict} : {report.entries} entrée(s), {report.files_checked} "

@@ -11,6 +11,7 @@ Frames (``w:framePr``) are used because python-docx has no positioned boxes.
 from __future__ import annotations
 
 import io
+import zipfile
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 
@@ -308,6 +309,21 @@ def render_form_docx(doc: Document) -> bytes:
 
 
 def to_bytes(docx) -> bytes:
+    """The DOCX file's bytes, the same for the same content.
+
+    python-docx stamps every zip member with the current time; the members are
+    rewritten with the document's own creation date, so that a dossier built twice
+    from the same journal is byte for byte the same.
+    """
     buffer = io.BytesIO()
     docx.save(buffer)
-    return buffer.getvalue()
+    created = docx.core_properties.created or datetime(1980, 1, 1)
+    stamp = (max(created.year, 1980), created.month, created.day, created.hour,
+             created.minute, created.second)  # fmt: skip
+    out = io.BytesIO()
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(out, "w") as target:
+        for member in source.infolist():
+            info = zipfile.ZipInfo(member.filename, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(info, source.read(member.filename))
+    return out.getvalue()

@@ -28,6 +28,7 @@ from ..errors import OutputExistsError
 from ..facts import Facts, Step
 from ..frdates import date_courte, jour, now_paris
 from ..fsutil import DIR_MODE, private_dir, write_new
+from ..journal import JournalState
 from ..profile import Profile
 from ..wording import dont, nombre
 from .pieces import SENT_LABELS, Piece, numbers_by_step, plan
@@ -90,6 +91,8 @@ def figures(facts: Facts) -> str:
 
 
 def _too_large(case: Case, piece: Piece) -> bool:
+    if piece.data is not None:
+        return len(piece.data) > MAX_FILE_BYTES
     return any(case.file(s, f"pièce n° {piece.number}").stat().st_size > MAX_FILE_BYTES
                for s in piece.sources)  # fmt: skip
 
@@ -102,7 +105,7 @@ def inventory_text(head: list[str], pieces: list[Piece], large: set[int], today:
     lines = ["INVENTAIRE DES PIÈCES", "", *head, f"Établi le {today}", ""]
     for piece in pieces:
         flag = "  [fichier de plus de 32 Mo : à réduire]" if piece.number in large else ""
-        lines.append(f"Pièce n° {piece.number} : {piece.label} – {_file_of(piece)}{flag}")
+        lines.append(f"Pièce n° {piece.number} : {piece.label} – {piece.file_name}{flag}")
     return "\n".join(lines) + "\n"
 
 
@@ -116,7 +119,7 @@ def _inventory_docx(
             str(p.number),
             p.label + (" (plus de 32 Mo)" if p.number in large else ""),
             date_courte(p.when.date()) if p.when else "",
-            _file_of(p),
+            p.file_name,
         ]
         for p in pieces
     ]
@@ -131,17 +134,24 @@ def _inventory_docx(
 
 
 def _chronology_docx(
-    head: list[str], profile: Profile, facts: Facts, pieces: list[Piece], created: datetime
+    head: list[str],
+    profile: Profile,
+    facts: Facts,
+    state: JournalState,
+    pieces: list[Piece],
+    created: datetime,
 ) -> bytes:
     from ..documents.docx_tables import table_document
 
     weeks = [(f"sem. du {date_courte(w.monday)}", w.attempts, w.with_proof) for w in facts.weeks]
+    from .timestamp_dossier import chronology_table
+
     columns = ["Date", "Heure", "Canal", "Ce qui s'est passé", "Justificatif"]
     rows = _chronology_rows(facts, pieces, profile.situation)
     return table_document(
         "Chronologie des démarches",
         [*head, figures(facts)],
-        [("Tableau daté", columns, rows, [19, 12, 36, 82, 21])],
+        [("Tableau daté", columns, rows, [19, 12, 36, 82, 21]), *chronology_table(state, pieces)],
         author=author_of(profile),
         created=created,
         weeks=weeks,
@@ -255,14 +265,17 @@ def build_files(case: Case, now: datetime, pdf: bool = False) -> list[tuple[str,
     profile = case.load().profile
     state = case.journal.read()
     facts = Facts.from_journal(state)
-    pieces = plan(profile, facts, case.root)
+    pieces = plan(profile, facts, case.root, state)
     created = stable_time(facts, state.entries)
-    large = {p.number for p in pieces if p.sources and _too_large(case, p)}
+    large = {p.number for p in pieces if _too_large(case, p)}
     head = header(profile)
     files: list[tuple[str, bytes | Path]] = [
         ("00_Inventaire.txt", inventory_text(head, pieces, large, jour(created.date())).encode()),
         ("00_Inventaire.docx", _inventory_docx(head, pieces, large, author_of(profile), created)),
-        (pieces[0].filename(".docx"), _chronology_docx(head, profile, facts, pieces, created)),
+        (
+            pieces[0].filename(".docx"),
+            _chronology_docx(head, profile, facts, state, pieces, created),
+        ),
     ]
     if pdf:
         from ..documents.pdf import docx_to_pdf
@@ -275,7 +288,10 @@ def build_files(case: Case, now: datetime, pdf: bool = False) -> list[tuple[str,
     files += _witness_forms(case, profile, facts, created)
     files.append(("Liste_de_controle.txt", checklist(profile, facts, pieces).encode("utf-8")))
     for piece in pieces[1:]:
-        files.append((_file_of(piece), case.file(piece.sources[0], f"pièce n° {piece.number}")))
+        source = piece.data if piece.data is not None else piece.sources[0]
+        if isinstance(source, str):
+            source = case.file(source, f"pièce n° {piece.number}")
+        files.append((piece.file_name, source))
     return files
 
 

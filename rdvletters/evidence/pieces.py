@@ -17,6 +17,7 @@ from ..case import ascii_slug
 from ..channels import label as channel_label
 from ..facts import Facts, Step
 from ..frdates import date_heure, jour, jour_complet
+from ..journal import JournalState
 from ..profile import Profile, inside
 
 MAX_NAME = 80  # Télérecours: at most 80 characters, no accents
@@ -60,7 +61,8 @@ class Piece:
     when: datetime | None
     sources: tuple[str, ...]  # case-relative files; empty for a generated piece
     steps: tuple[int, ...]  # journal entries it shows
-    kind: str  # chronologie | preuve | envoi | depot | serie | urgence
+    kind: str  # chronologie | preuve | envoi | depot | serie | urgence | horodatage | journal…
+    data: bytes | None = None  # a piece written here (the timestamps' explanation)
 
     def filename(self, suffix: str) -> str:
         """``NN_Libelle_sans_accents.ext``, at most 80 characters."""
@@ -69,7 +71,14 @@ class Piece:
 
     @property
     def source_suffix(self) -> str:
+        if self.data is not None:
+            return ".txt"
         return ("." + self.sources[0].rsplit(".", 1)[-1].lower()) if self.sources else ".docx"
+
+    @property
+    def file_name(self) -> str:
+        """The file name of the piece as delivered (original format)."""
+        return self.filename(self.source_suffix)
 
 
 def _reference(step: Step) -> str:
@@ -113,10 +122,16 @@ def _proof_items(step: Step, route: str) -> list[tuple]:
     else:
         where = channel_label(step.channel, route)
         label = f"{what} – {where}{_reference(step)}, {date_heure(step.when)}"
-    return [
-        (step.when, step.n, label, f"{slug}_{stamp}", (p,), (step.n,), "preuve")
-        for p in step.pieces
-    ]
+    items = []
+    for p in step.pieces:
+        if step.channel == "web" and p.endswith(".txt"):  # the text saved by ``capture``
+            page = f"Texte de la page capturée, {date_heure(step.when)}"
+            items.append(
+                (step.when, step.n, page, f"Texte_page_{stamp}", (p,), (step.n,), "preuve")
+            )
+        else:
+            items.append((step.when, step.n, label, f"{slug}_{stamp}", (p,), (step.n,), "preuve"))
+    return items
 
 
 def _is_screenshot(step: Step) -> bool:
@@ -147,10 +162,14 @@ def _series(steps: list[Step], route: str) -> list[tuple]:
     return items
 
 
-def plan(profile: Profile, facts: Facts, root, *, series: bool = False) -> list[Piece]:
+def plan(
+    profile: Profile, facts: Facts, root, state: JournalState, *, series: bool = False
+) -> list[Piece]:
     """Every piece of the dossier, numbered from 1, in a stable order."""
+    from .timestamp_dossier import candidates, explanation
+
     route = profile.situation
-    items = []
+    items = candidates(state, "journal.jsonl")
     grouped = _series(facts.steps, route) if series else []
     in_series = {n for item in grouped for n in item[5]}
     for step in facts.steps:
@@ -175,6 +194,10 @@ def plan(profile: Profile, facts: Facts, root, *, series: bool = False) -> list[
                 Piece(len(pieces) + 1, fact.enclosure, fact.enclosure, None,
                       (fact.justificatif,), (), "urgence")
             )  # fmt: skip
+    extra = explanation(state, pieces)
+    if extra is not None:
+        label, slug, text = extra
+        pieces.append(Piece(len(pieces) + 1, label, slug, None, (), (), "explication", text))
     return pieces
 
 

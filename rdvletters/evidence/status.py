@@ -70,6 +70,7 @@ class Status:
     missing: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     journal_head: str = ""
+    proofs: dict[str, Any] = field(default_factory=dict)  # proof_status(): dated proofs, tokens
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data with ISO dates, for JSON."""
@@ -352,7 +353,12 @@ def _notes(facts: Facts) -> list[str]:
 
 
 def compute_status(
-    profile: Profile, facts: Facts, now: datetime, root, report: Report | None = None
+    profile: Profile,
+    facts: Facts,
+    now: datetime,
+    root,
+    report: Report | None = None,
+    proofs: dict[str, Any] | None = None,
 ) -> Status:
     """All figures of ``status``."""
     today = now.date()
@@ -431,4 +437,5 @@ def compute_status(
         missing=_missing(facts, profile, root, report),
         notes=_notes(facts),
         journal_head=facts.head,
+        proofs=proofs or {},
     )

@@ -16,7 +16,7 @@ from .status import Status
 BAR = 12
 
 
-def _week_line(week: dict, per_week: int) -> str:
+def _week_line(week: dict, per_week: int, dated: dict[str, int]) -> str:
     made, proven = week["demarches"], week["avec_justificatif"]
     bar = ("#" * min(proven, BAR) + "+" * min(made - proven, BAR - min(proven, BAR))).ljust(BAR)
     flag = ""
@@ -24,10 +24,11 @@ def _week_line(week: dict, per_week: int) -> str:
         flag = "  ← aucune démarche"
     elif proven < per_week:
         flag = f"  ← moins de {per_week} avec justificatif"
-    return (
-        f"  semaine du {jour_complet(week['lundi'])} : {bar} "
-        f"{made} ({proven} avec justificatif){flag}"
-    )
+    matching = dated.get(week["lundi"].isoformat())
+    if matching:
+        flag += f"  (justificatif à la date concordante : {matching})"
+    label = f"semaine du {jour_complet(week['lundi'])} :"
+    return f"  {label:<40} {bar} {made} ({proven} avec justificatif){flag}"
 
 
 def _figures(status: Status) -> list[str]:
@@ -50,7 +51,8 @@ def _figures(status: Status) -> list[str]:
         "",
         "Semaine par semaine (# avec justificatif, + sans) :",
     ]
-    out += [_week_line(w, status.per_week) for w in status.weeks]
+    dated = status.proofs.get("semaines", {})
+    out += [_week_line(w, status.per_week, dated) for w in status.weeks]
     return out
 
 
@@ -114,4 +116,6 @@ def render_status(status: Status, today: date) -> str:
     if status.notes:
         out += ["", "À SAVOIR"] + [f"  - {n}" for n in status.notes]
     out += ["", f"Empreinte du journal : {status.journal_head[:16]}"]
+    if status.proofs.get("horodatage"):
+        out.append(f"Horodatage : {status.proofs['horodatage']}")
     return "\n".join(out) + "\n"

@@ -28,6 +28,7 @@ class Report:
     notes: list[str] = field(default_factory=list)
     head: str = GENESIS
     files_checked: int = 0
+    proven: list[str] = field(default_factory=list)  # per entry, from timestamps
 
     @property
     def ok(self) -> bool:
@@ -118,4 +119,7 @@ def verify(case: Case) -> Report:
             f"{unchained} entrée(s) écrite(s) avant le chaînage : leur contenu et leurs fichiers "
             "sont vérifiés, pas leur ordre ; le chaînage part de l'entrée suivante."
         )
+    from .timestamp import add_checks  # proof: RFC 3161 tokens, dates they prove
+
+    add_checks(case, report)
     return report

@@ -1,0 +1,235 @@
+"""The dates a proof file carries itself: image metadata, phone file names, e-mail headers.
+
+A screenshot usually says when it was taken: EXIF ``DateTimeOriginal`` in a
+JPEG, a ``Creation Time`` text chunk or XMP in a PNG, or a file name such as
+``Screenshot_20261120-091502.png`` (Android) or ``Capture d'écran 2026-11-20 à
+09.15.02.png`` (macOS). An ``.eml`` file has its ``Date``, ``From``, ``To``,
+``Subject`` and ``Message-ID`` headers. ``record`` uses them to offer a date,
+to warn when a proof is far from the date given, and to note in the journal
+the proof's own date, so that ``status`` can count the attempts whose proof
+matches. A time without zone is taken as Paris time (the phone's clock).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from email import policy
+from email.parser import BytesParser
+from email.utils import getaddresses, parsedate_to_datetime
+from pathlib import Path
+from typing import Any
+
+from ..frdates import PARIS, date_courte, heure
+from ..journal import JournalState
+
+TOLERANCE = timedelta(days=1)
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".tif", ".tiff"}
+
+# 2026-11-20 09.15.02, 20261120-091502, 20261120_091502123, 2026-11-20-09-15-02, 2026-11-20 à 09.15
+_NAME = re.compile(
+    r"(?<!\d)(20\d\d)[-_.]?(0[1-9]|1[0-2])[-_.]?(0[1-9]|[12]\d|3[01])"
+    r"(?:[ _T-]+(?:à |at |a )?|[ _T-]*)"
+    r"([01]\d|2[0-3])[.:_h-]?([0-5]\d)(?:[.:_-]?([0-5]\d))?"
+)
+_ISO = re.compile(
+    r"(20\d\d)[-:](\d\d)[-:](\d\d)[ T](\d\d):(\d\d)(?::(\d\d))?(?:\.\d+)?"
+    r"(Z|[+-]\d\d:?\d\d)?"
+)
+
+
+@dataclass(frozen=True)
+class ProofDate:
+    """When a proof file says it was made, and how we know."""
+
+    when: datetime
+    origin: str  # "exif", "png", "xmp", "nom du fichier", "en-tête Date"
+    file: str
+
+    def said(self) -> str:
+        local = self.when.astimezone(PARIS)
+        return f"{date_courte(local.date())} à {heure(local)} ({self.origin})"
+
+
+@dataclass(frozen=True)
+class MailHeaders:
+    date: datetime | None
+    sender: str
+    recipients: str
+    subject: str
+    message_id: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "date": self.date.isoformat(timespec="seconds") if self.date else "",
+            "de": self.sender,
+            "a": self.recipients,
+            "objet": self.subject,
+            "message_id": self.message_id,
+        }
+
+
+def _aware(parts: tuple[str | None, ...], zone: str | None = None) -> datetime | None:
+    y, m, d, hh, mm, ss = (int(p) if p else 0 for p in parts)
+    try:
+        naive = datetime(y, m, d, hh, mm, ss)
+    except ValueError:
+        return None
+    if zone in (None, ""):
+        return naive.replace(tzinfo=PARIS)
+    if zone == "Z":
+        return datetime.fromisoformat(naive.isoformat() + "+00:00")
+    zone = zone if ":" in zone else f"{zone[:3]}:{zone[3:]}"
+    return datetime.fromisoformat(naive.isoformat() + zone)
+
+
+def name_date(path: Path) -> datetime | None:
+    """A date and time written in the file name, as phones and systems name screenshots."""
+    match = _NAME.search(path.stem)
+    return _aware(match.groups()) if match else None
+
+
+def _text_date(text: str) -> datetime | None:
+    match = _ISO.search(text)
+    if match:
+        return _aware(match.groups()[:6], match.group(7))
+    try:  # RFC 2822, as some PNG "Creation Time" chunks are written
+        return parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def image_date(path: Path) -> tuple[datetime, str] | None:
+    """EXIF DateTimeOriginal/DateTime, PNG text chunks or XMP; None when absent."""
+    try:
+        from PIL import Image, UnidentifiedImageError
+    except ImportError:  # pragma: no cover - Pillow is a dependency
+        return None
+    try:
+        with Image.open(path) as image:
+            exif = image.getexif()
+            info = dict(image.info)
+    except (OSError, UnidentifiedImageError, ValueError):
+        return None
+    sub = exif.get_ifd(0x8769) if exif else {}
+    for tag, offset_tag, source in ((36867, 36881, sub), (306, 36880, exif)):
+        value = source.get(tag) if source else None
+        if isinstance(value, str) and (when := _exif_time(value, sub.get(offset_tag))):
+            return when, "exif"
+    for key in ("Creation Time", "CreationTime", "date:create", "Date"):
+        value = info.get(key)
+        if isinstance(value, str) and (when := _text_date(value)):
+            return when, "png"
+    xmp = info.get("XML:com.adobe.xmp") or info.get("xmp")
+    if isinstance(xmp, (str, bytes)):
+        text = xmp.decode("utf-8", "replace") if isinstance(xmp, bytes) else xmp
+        found = re.search(
+            r"(?:DateCreated|CreateDate|DateTimeOriginal)[^0-9]{0,40}([0-9][^<\"]+)", text
+        )
+        if found and (when := _text_date(found.group(1))):
+            return when, "xmp"
+    return None
+
+
+def _exif_time(value: str, offset: Any) -> datetime | None:
+    match = re.match(r"(\d{4}):(\d\d):(\d\d) (\d\d):(\d\d):(\d\d)", value.strip())
+    if not match:
+        return None
+    zone = offset.strip() if isinstance(offset, str) and offset.strip() else None
+    return _aware(match.groups(), zone)
+
+
+def mail_headers(path: Path) -> MailHeaders:
+    """The headers of an ``.eml`` file (a message saved from a mail program)."""
+    with open(path, "rb") as handle:
+        message = BytesParser(policy=policy.default).parse(handle, headersonly=True)
+
+    def addresses(name: str) -> str:
+        return ", ".join(a for _, a in getaddresses([str(v) for v in message.get_all(name, [])]))
+
+    try:
+        when = parsedate_to_datetime(str(message["Date"])) if message["Date"] else None
+    except (TypeError, ValueError, IndexError):
+        when = None
+    if when is not None and when.tzinfo is None:
+        when = when.replace(tzinfo=PARIS)
+    return MailHeaders(
+        when,
+        addresses("From"),
+        addresses("To"),
+        str(message["Subject"] or "").strip(),
+        str(message["Message-ID"] or "").strip(),
+    )
+
+
+def proof_date(path: Path) -> ProofDate | None:
+    """The date a proof file carries, best source first."""
+    suffix = path.suffix.lower()
+    if suffix == ".eml":
+        headers = mail_headers(path)
+        return ProofDate(headers.date, "en-tête Date", path.name) if headers.date else None
+    if suffix in IMAGE_SUFFIXES:
+        found = image_date(path)
+        if found:
+            return ProofDate(found[0], found[1], path.name)
+    when = name_date(path)
+    return ProofDate(when, "nom du fichier", path.name) if when else None
+
+
+def piece_fields(path: Path) -> dict[str, Any]:
+    """What the journal keeps about a proof's own date (and an e-mail's headers)."""
+    fields: dict[str, Any] = {}
+    found = proof_date(path)
+    if found:
+        fields["date_propre"] = found.when.isoformat(timespec="seconds")
+        fields["origine_date"] = found.origin
+    if path.suffix.lower() == ".eml":
+        fields["entetes"] = mail_headers(path).as_dict()
+    return fields
+
+
+def far_from(when: datetime, found: ProofDate) -> str | None:
+    """A warning when a proof's own date is more than a day from the step's date."""
+    if abs(found.when - when) <= TOLERANCE:
+        return None
+    return (
+        f"{found.file} date du {found.said()}, à plus d'un jour du {date_courte(when.date())} "
+        f"à {heure(when)} : vérifiez --at, ou le justificatif."
+    )
+
+
+def mail_message(channel: str, headers: MailHeaders) -> str:
+    """The journal's description of an e-mail sent or an answer received."""
+    subject = f"« {headers.subject} »" if headers.subject else "(sans objet)"
+    if channel == "reply":
+        return f"Réponse reçue de {headers.sender or 'expéditeur inconnu'} : {subject}"
+    return f"Courriel {subject} envoyé à {headers.recipients or 'destinataire inconnu'}"
+
+
+# --- status -------------------------------------------------------------------
+def _piece_date(root: Path, piece: dict[str, Any]) -> datetime | None:
+    """The proof's own date: noted at recording, else read in the copy's metadata or the
+    original name (never the copy's name, which ``record`` made from the step's date)."""
+    if piece.get("date_propre"):
+        return datetime.fromisoformat(piece["date_propre"])
+    path = root / piece["fichier"]
+    if path.suffix.lower() in IMAGE_SUFFIXES and path.is_file() and (found := image_date(path)):
+        return found[0]
+    if path.suffix.lower() == ".eml" and path.is_file():
+        return mail_headers(path).date
+    return name_date(Path(piece.get("original", "")))
+
+
+def matching_by_week(root: Path, state: JournalState) -> dict[str, int]:
+    """Per week (Monday, ISO), the attempts with a proof whose own date matches theirs."""
+    counts: dict[str, int] = {}
+    for entry in state.entries:
+        if entry.kind != "tentative":
+            continue
+        dates = [_piece_date(root, p) for p in entry.data.get("pieces", [])]
+        if any(d is not None and abs(d - entry.when) <= TOLERANCE for d in dates):
+            day: date = entry.when.date()
+            monday = (day - timedelta(days=day.weekday())).isoformat()
+            counts[monday] = counts.get(monday, 0) + 1
+    return counts
