@@ -108,7 +108,8 @@ def test_forms_without_the_csrf_token_are_refused(web, case):
     _, client = web
     before = journal_lines(case)
     data = {"date": "2026-11-26", "time": "08:00", "channel": "web", "message": "x"}
-    assert client.post("/c/cas/record", data=data).status_code == 403
+    refused = client.post("/c/cas/record", data=data)
+    assert refused.status_code == 403 and "rien n'a été enregistré" in refused.get_data(True)
     assert client.post("/c/cas/record", data={**data, "csrf": "0" * 64}).status_code == 403
     token = csrf(client, "/c/cas/record")
     cross = client.post(

@@ -68,7 +68,7 @@ def check_request() -> Response | None:
     if request.method == "POST":
         sent = request.form.get("csrf", "")
         if not _same_origin() or not hmac.compare_digest(sent.encode(), csrf_token().encode()):
-            abort(403)
+            abort(403, description="csrf")
     return None
 
 
