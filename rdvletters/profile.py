@@ -16,6 +16,7 @@ from pydantic import BeforeValidator, Field, field_validator, model_validator
 
 from . import departements
 from .errors import InputError
+from .i18n import _
 from .validation import (
     Lines,
     OptAgdref,
@@ -103,8 +104,10 @@ class Demande(StrictModel):
     def _renewal_needs_expiry(self) -> Demande:
         if self.nature == "renouvellement" and self.titre_actuel_expire_le is None:
             raise ValueError(
-                "titre_actuel_expire_le : pour un renouvellement, indiquez la date "
-                "d'expiration du titre actuel (AAAA-MM-JJ)"
+                _(
+                    "titre_actuel_expire_le : pour un renouvellement, indiquez la date "
+                    "d'expiration du titre actuel (AAAA-MM-JJ)"
+                )
             )
         return self
 
@@ -244,13 +247,17 @@ def _address_warnings(label: str, lines: list[str]) -> list[str]:
     warnings = []
     if len(lines) > MAX_ADDRESS_LINES:
         warnings.append(
-            f"{label} : {len(lines)} lignes ; La Poste en accepte {MAX_ADDRESS_LINES} au plus."
+            _("{label} : {count} lignes ; La Poste en accepte {limit} au plus.").format(
+                label=label, count=len(lines), limit=MAX_ADDRESS_LINES
+            )
         )
     for i, line in enumerate(lines, start=1):
         if len(line) > MAX_ADDRESS_LINE:
             warnings.append(
-                f"{label}, ligne {i} de l'adresse : {len(line)} caractères ; "
-                f"La Poste en accepte {MAX_ADDRESS_LINE} au plus par ligne."
+                _(
+                    "{label}, ligne {i} de l'adresse : {count} caractères ; "
+                    "La Poste en accepte {limit} au plus par ligne."
+                ).format(label=label, i=i, count=len(line), limit=MAX_ADDRESS_LINE)
             )
     return warnings
 
@@ -323,14 +330,18 @@ def validate(located: Located, path: Path) -> LoadedProfile:
     profile = validate_located(Profile, located, path)
     warnings = _justificatifs(profile, located, path) + _situation_warnings(profile)
     warnings += _address_warnings("demandeur.adresse", profile.demandeur.adresse)
-    warnings += _address_warnings("prefecture (préfet, nom, service, adresse)", profile.recipient)
+    warnings += _address_warnings(
+        _("prefecture (préfet, nom, service, adresse)"), profile.recipient
+    )
     warnings += _address_warnings("defenseur.adresse", profile.defenseur.adresse)
     if profile.prefecture.courriel is None:
-        warnings.append("prefecture.courriel est vide : le courriel n'aura pas de destinataire.")
+        warnings.append(_("prefecture.courriel est vide : le courriel n'aura pas de destinataire."))
     if not profile.demande.dossier_complet:
         warnings.append(
-            "demande.dossier_complet : non. Réunissez les pièces : la préfecture peut refuser "
-            "d'enregistrer un dossier incomplet."
+            _(
+                "demande.dossier_complet : non. Réunissez les pièces : la préfecture peut "
+                "refuser d'enregistrer un dossier incomplet."
+            )
         )
     return LoadedProfile(profile, warnings)
 

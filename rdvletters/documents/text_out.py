@@ -55,6 +55,16 @@ def email_text(doc: Document) -> str:
     return f"À : {doc.text('a')}\nObjet : {doc.text('objet')}\n\n{email_body(doc)}"
 
 
+def split_email_text(text: str) -> tuple[str, str, str]:
+    """(recipient, subject, body) of a text written by ``email_text``: a front end shows
+    the prepared e-mail's parts, each to copy, from the file the journal vouches for."""
+    head, _, body = text.partition("\n\n")
+    lines = head.splitlines()
+    to = lines[0].removeprefix("À : ") if lines else ""
+    subject = lines[1].removeprefix("Objet : ") if len(lines) > 1 else ""
+    return to, subject, body
+
+
 def letter_text(doc: Document) -> str:
     """A letter laid out in text: sender left, recipient and date indented, body wrapped."""
     pad = " " * RIGHT
