@@ -104,11 +104,11 @@ def bundle(case_id: str):
     from ..evidence.bundle import write_bundle
 
     case = get_case(case_id)
-    written = write_bundle(case, pdf=request.form.get("pdf") == "1")
-    folder = written[0].parent
+    dossier = write_bundle(case, pdf=request.form.get("pdf") == "1")
+    folder = dossier.folder
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path in written:
+        for path in dossier.files:
             archive.write(path, f"{folder.name}/{path.name}")
     buffer.seek(0)
     return send_file(
