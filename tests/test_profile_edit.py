@@ -68,8 +68,11 @@ def test_long_lists_go_one_item_per_line_under_the_comments():
     out = set_values(TEMPLATE, {("demande", "urgence"): facts})
     lines = out.splitlines()
     at = next(i for i, ln in enumerate(lines) if ln.startswith("  urgence:"))
-    assert lines[at + 1].strip().startswith("# [Promesse")  # its comment stays with it
-    assert lines[at + 2] == f"    - {facts[0]}"
+    comments = 1
+    while lines[at + comments].strip().startswith("#"):  # its comments stay with it
+        comments += 1
+    assert comments > 1 and "libelle: Copie de la promesse" in lines[at + comments - 1]
+    assert lines[at + comments] == f"    - {facts[0]}"
     assert _data(out)["demande"]["urgence"] == facts
     back = set_values(out, {("demande", "urgence"): []})
     assert _data(back)["demande"]["urgence"] in ([], "")
