@@ -45,6 +45,7 @@ DOCUMENT_LABELS = {
     "courriel": i18n.N_("courriel à la préfecture"),
     "lettre": i18n.N_("lettre recommandée avec avis de réception"),
     "saisine": i18n.N_("saisine du Défenseur des droits"),
+    "requete": i18n.N_("projet de requête en référé"),
 }
 
 
