@@ -49,7 +49,7 @@ def summarize(case: Case, now: datetime) -> CaseSummary:
         first_attempt=status.first_attempt,
         weeks_with_proof=status.weeks_with_proof,
         days_since_last_attempt=status.days_since_last,
-        next_step=status.next_step,
+        next_step=status.next_step.text,
         days_until_expiry=status.days_until_expiry,
     )
 

@@ -92,7 +92,7 @@ def test_status_figures(shaped):
     done = {r.name: r.done for r in status.ladder}
     assert done["Guichet avec un témoin"] and not done["Défenseur des droits"]
     assert not done["Lettre recommandée et avis de réception"]  # no card recorded yet
-    assert status.next_step == "Envoyez le courriel de la semaine : rdvletters email"
+    assert str(status.next_step) == "Envoyez le courriel de la semaine : rdvletters email"
     missing = "\n".join(status.missing)
     assert "12 démarches sans justificatif" in missing
     assert "2 courriels sans copie .eml" in missing
@@ -118,15 +118,15 @@ def test_status_freshness_comes_first(shaped):
 
 def test_next_step_follows_the_week_and_the_ladder(shaped):
     next_week = NOW + timedelta(days=3)  # Monday: nothing tried yet this week
-    step = _status(shaped, next_week).next_step
+    step = str(_status(shaped, next_week).next_step)
     assert step.startswith("Cette semaine : essayez encore 2 fois le site de rendez-vous")
     for hour in (9, 18):
         shaped.record("web", next_week.replace(hour=hour), "rien")
     shaped.record("email", next_week.replace(hour=19), "courriel envoyé")
-    step = _status(shaped, next_week.replace(hour=20)).next_step
+    step = str(_status(shaped, next_week.replace(hour=20)).next_step)
     assert step.startswith("Quand l'avis de réception revient")  # letter sent, no card yet
     shaped.record("ar", next_week.replace(hour=19, minute=30), "avis signé le 5/11")
-    step = _status(shaped, next_week.replace(hour=20)).next_step
+    step = str(_status(shaped, next_week.replace(hour=20)).next_step)
     assert step == "Saisissez le Défenseur des droits : rdvletters referral"
 
 
@@ -160,7 +160,7 @@ def test_renewal_close_to_expiry_puts_the_letter_first(shaped):
     fresh.record("web", NOW - timedelta(days=1), "rien")
     status = _status(fresh)
     assert status.days_until_expiry == 44 and status.advice_weeks_needed == 4
-    assert status.next_step.startswith("Envoyez d'abord la lettre recommandée")
+    assert status.next_step.text.startswith("Envoyez d'abord la lettre recommandée")
     text = render_status(status, NOW.date())
     assert "Votre titre expire le 20 décembre 2026 (dans 44 jours)" in text
     assert "du 20 octobre 2026 au 20 décembre 2026" in text  # the two months before expiry
@@ -191,7 +191,7 @@ def test_oqtf_is_said_plainly(shaped, run):
     edit_profile(shaped.root, ("  oqtf: non", "  oqtf: oui"))
     status = _status(shaped)
     assert any("obligation de quitter le territoire" in a for a in status.alerts)
-    assert status.next_step.startswith("Voyez dès maintenant un avocat")
+    assert status.next_step.text.startswith("Voyez dès maintenant un avocat")
     check = run("-C", shaped.root, "check")
     assert "demande.oqtf : oui" in check.stderr and "453391" in check.stderr
 

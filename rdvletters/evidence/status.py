@@ -27,13 +27,25 @@ from .verify import Report
 
 
 @dataclass
+class Todo:
+    """Something to do: said in words, and the command that does it (the CLI shows the
+    command, the web app a button to the page that does it)."""
+
+    text: str
+    command: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.text} : {self.command}" if self.command else self.text
+
+
+@dataclass
 class Rung:
     """One step of the ladder: done or not, and what to do to climb it."""
 
     name: str
     done: bool
     detail: str
-    todo: str
+    todo: Todo
 
 
 @dataclass
@@ -54,7 +66,7 @@ class Status:
     channels: list[dict[str, Any]]
     weeks: list[dict[str, Any]]
     ladder: list[Rung]
-    next_step: str
+    next_step: Todo
     alerts: list[str]
     legal_floor_met: bool
     advice_weeks_needed: int
@@ -93,6 +105,12 @@ def _dates(steps: list[Step]) -> str:
     return ", ".join(f"{s.when:%d/%m}" for s in steps)
 
 
+EMAIL = Todo("Envoyez le courriel de la semaine", "rdvletters email")
+LETTER = Todo(
+    "Envoyez la lettre recommandée", "rdvletters letter, puis rdvletters sent N --tracking …"
+)
+
+
 def _ladder(facts: Facts, route: str) -> list[Rung]:
     """The rungs of the route, each with its figures and the command that climbs it."""
     emails = facts.emails
@@ -105,7 +123,7 @@ def _ladder(facts: Facts, route: str) -> list[Rung]:
         bool(emails),
         f"{nombre(len(emails), 'envoyé', 'envoyés', 'aucun')}, "
         f"{dont(len(with_copy), 'avec copie .eml', feminine=False)}",
-        "Envoyez le courriel de la semaine : rdvletters email",
+        EMAIL,
     )
     letter_rung = Rung(
         "Lettre recommandée et avis de réception",
@@ -116,16 +134,17 @@ def _ladder(facts: Facts, route: str) -> list[Rung]:
         )
         if letters
         else "pas encore envoyée",
-        "Quand l'avis de réception revient, notez-le : rdvletters record ar --proof carte.jpg"
+        Todo(
+            "Quand l'avis de réception revient, notez-le", "rdvletters record ar --proof carte.jpg"
+        )
         if letters
-        else "Envoyez la lettre recommandée : rdvletters letter, puis rdvletters sent N "
-        "--tracking …",
+        else LETTER,
     )
     defenseur_rung = Rung(
         "Défenseur des droits",
         referral is not None,
         f"saisi le {jour(referral.when.date())}" if referral else "pas encore saisi",
-        "Saisissez le Défenseur des droits : rdvletters referral",
+        Todo("Saisissez le Défenseur des droits", "rdvletters referral"),
     )
     if route == "anef":
         anef = facts.by_channel("anef")
@@ -136,23 +155,30 @@ def _ladder(facts: Facts, route: str) -> list[Rung]:
                 "Dépôt sur l'ANEF, avec captures de l'erreur",
                 any(s.has_proof for s in anef),
                 f"{nombre(len(anef), 'essai')}, dont {sum(s.has_proof for s in anef)} avec capture",
-                "Essayez de déposer sur l'ANEF et notez l'erreur avec une capture : rdvletters "
-                'record anef -m "message affiché" --proof capture.png',
+                Todo(
+                    "Essayez de déposer sur l'ANEF et notez l'erreur avec une capture",
+                    'rdvletters record anef -m "message affiché" --proof capture.png',
+                ),
             ),
             Rung(
                 "Centre de contact citoyens, avec numéro de demande",
                 any(s.reference for s in ccc),
                 f"{nombre(len(ccc), 'contact')}, dont "
                 f"{sum(bool(s.reference) for s in ccc)} avec numéro",
-                "Écrivez au centre de contact citoyens (formulaire ou téléphone) et notez le "
-                "numéro de demande : rdvletters record ccc --reference 123456",
+                Todo(
+                    "Écrivez au centre de contact citoyens (formulaire ou téléphone) et notez "
+                    "le numéro de demande",
+                    "rdvletters record ccc --reference 123456",
+                ),
             ),
             Rung(
                 "Point d'accueil numérique",
                 bool(pan),
                 nombre(len(pan), "passage", zero="aucun passage"),
-                "Allez au point d'accueil numérique de la préfecture et notez-le : rdvletters "
-                "record pan --proof justificatif.jpg",
+                Todo(
+                    "Allez au point d'accueil numérique de la préfecture et notez-le",
+                    "rdvletters record pan --proof justificatif.jpg",
+                ),
             ),
             email_rung,
             letter_rung,
@@ -166,69 +192,73 @@ def _ladder(facts: Facts, route: str) -> list[Rung]:
             "Site de rendez-vous, avec captures",
             any(s.has_proof for s in web),
             f"{nombre(len(web), 'essai')}, dont {sum(s.has_proof for s in web)} avec capture",
-            "Essayez le site de rendez-vous et notez chaque essai avec sa capture : rdvletters "
-            "record web --proof capture.png",
+            Todo(
+                "Essayez le site de rendez-vous et notez chaque essai avec sa capture",
+                "rdvletters record web --proof capture.png",
+            ),
         ),
         email_rung,
         Rung(
             "Guichet avec un témoin",
             bool(witnessed),
             f"{nombre(len(counters), 'visite')}, dont {len(witnessed)} avec témoin",
-            "Présentez-vous au guichet accompagné d'un témoin, puis : rdvletters record "
-            'counter --witness "Prénom NOM"',
+            Todo(
+                "Présentez-vous au guichet accompagné d'un témoin, puis notez-le",
+                'rdvletters record counter --witness "Prénom NOM"',
+            ),
         ),
         letter_rung,
         defenseur_rung,
     ]
 
 
-def _this_week_todo(route: str, missing: int) -> str:
+def _this_week_todo(route: str, missing: int) -> Todo:
     times = nombre(missing, "fois", "fois")
     if route == "anef":
-        return (
-            f"Cette semaine : essayez encore {times} de déposer sur l'ANEF, à "
-            "des heures différentes, avec une capture de l'erreur (date, heure, adresse), et "
-            "relancez le centre de contact citoyens ; notez chaque démarche : rdvletters record "
-            "anef …"
+        return Todo(
+            f"Cette semaine : essayez encore {times} de déposer sur l'ANEF, à des heures "
+            "différentes, avec une capture de l'erreur (date, heure, adresse), et relancez le "
+            "centre de contact citoyens ; notez chaque démarche",
+            "rdvletters record anef …",
         )
-    return (
-        f"Cette semaine : essayez encore {times} le site de rendez-vous, à des "
-        "heures différentes, avec une capture d'écran (date, heure, adresse du site), puis "
-        "notez-le : rdvletters record web …"
+    return Todo(
+        f"Cette semaine : essayez encore {times} le site de rendez-vous, à des heures "
+        "différentes, avec une capture d'écran (date, heure, adresse du site), puis notez-le",
+        "rdvletters record web …",
     )
 
 
 def _next_step(
     facts: Facts, profile: Profile, ladder: list[Rung], renew: Renewal | None, today: date
-) -> str:
+) -> Todo:
     """The one thing to do now, most urgent first."""
     if profile.demande.oqtf:
-        return (
+        return Todo(
             "Voyez dès maintenant un avocat ou une permanence juridique (La Cimade, Gisti, "
             "ADDE, LDH…) : une obligation de quitter le territoire change tout."
         )
     if renew is not None and renew.window_missed:
-        return (
+        return Todo(
             "Allez dès cette semaine voir une permanence juridique : le délai de renouvellement "
             "est passé sans démarche enregistrée à temps."
         )
     if renew is not None and (renew.expires_soon or renew.expired) and not facts.letters_sent:
-        return (
-            "Envoyez d'abord la lettre recommandée, le titre arrive à échéance : rdvletters "
-            "letter, puis rdvletters sent N --tracking …"
+        return Todo(
+            "Envoyez d'abord la lettre recommandée, le titre arrive à échéance", LETTER.command
         )
     per_week = profile.seuils.tentatives_par_semaine
     this_week = len(facts.attempts_in_week(today))
     if this_week < per_week:
         return _this_week_todo(profile.situation, per_week - this_week)
     if not facts.emails or facts.new_since_last_email:
-        return "Envoyez le courriel de la semaine : rdvletters email"
+        return EMAIL
     for rung in ladder:
         if not rung.done:
             return rung.todo
-    return (
+    return Todo(
         "Prenez contact avec une permanence juridique (La Cimade, Gisti, ADDE, LDH…) avec "
-        "votre dossier : rdvletters bundle"
+        "votre dossier",
+        "rdvletters bundle",
     )
 
 
