@@ -39,6 +39,9 @@ ORDER: dict[str, tuple[str, ...]] = {
 }
 # The channel a prepared document goes out through.
 DOCUMENT_CHANNEL = {"courriel": "email", "lettre": "letter", "saisine": "defenseur"}
+# Channels whose description is a message shown or received, quoted in « » in the documents;
+# elsewhere the description is the person's own account, written as plain text.
+QUOTED_CHANNELS = ("web", "anef", "reply")
 # Channels whose entry can carry a reference number (ticket, account, error code).
 REFERENCE_CHANNELS = ("anef", "ccc", "pan", "reply", "email", "phone", "appointment")
 

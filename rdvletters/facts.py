@@ -254,6 +254,22 @@ class Facts:
         return [r for r in self.by_channel("reply") if r.reference == step.reference]
 
     @property
+    def visits_without_statement(self) -> list[Step]:
+        """Counter visits with no witness statement recorded after them (each statement
+        counts for the earliest witnessed visit before it)."""
+        statements = sorted(s.when for s in self.by_channel("attestation"))
+        uncovered = []
+        for visit in self.by_channel("counter"):
+            match = (
+                next((t for t in statements if t >= visit.when), None) if visit.witness else None
+            )
+            if match is None:
+                uncovered.append(visit)
+            else:
+                statements.remove(match)
+        return uncovered
+
+    @property
     def referral(self) -> Step | None:
         """The first referral to the Défenseur des droits: sent by post or made otherwise."""
         return next((s for s in self.steps if s.channel == "defenseur"), None)

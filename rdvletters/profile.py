@@ -156,7 +156,10 @@ class Recours(StrictModel):
     """Choices for the draft requête (``rdvletters recours``)."""
 
     aide_juridictionnelle: OuiNon = False  # ask provisional legal aid in the requête itself
-    delai_injonction_jours: Annotated[int, Field(ge=1, le=90)] = 15  # the usual orders
+    # the delay asked of the judge; empty: as the letter's (8 days near expiry, else 15)
+    delai_injonction_jours: Annotated[
+        int | None, BeforeValidator(blank_to_none), Field(ge=1, le=90)
+    ] = None
     astreinte_euros_par_jour: Annotated[
         int | None, BeforeValidator(blank_to_none), Field(ge=1, le=1000)
     ] = None
@@ -200,9 +203,9 @@ class Profile(StrictModel):
 
     @property
     def prefet_title(self) -> str:
-        """« Madame la Préfète » / « Monsieur le Préfet », or the neutral « Le préfet »."""
+        """« Madame la Préfète » / « Monsieur le Préfet », or the title alone, « Préfet »."""
         return {"Madame": "Madame la Préfète", "Monsieur": "Monsieur le Préfet"}.get(
-            self.prefecture.prefet or "", "Le préfet"
+            self.prefecture.prefet or "", "Préfet"
         )
 
     @property
@@ -215,11 +218,14 @@ class Profile(StrictModel):
 
     @property
     def salutation(self) -> str:
-        """The letter's opening words, matching the addressee."""
+        """The letter's opening words, matching the addressee (« Monsieur le Préfet de
+        police » in Paris)."""
         if self.prefecture.titre_autorite:
             return self.prefecture.titre_autorite
         if self.prefecture.prefet:
-            return self.prefet_title
+            dept = self.departement
+            police = dept is not None and dept.prefet_de == "de police"
+            return self.prefet_title + (" de police" if police else "")
         return "Madame la Préfète, Monsieur le Préfet"
 
     @property

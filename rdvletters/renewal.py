@@ -34,6 +34,11 @@ def months_before(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+def months_after(day: date, months: int) -> date:
+    """The same day ``months`` months later (the last day of the month if it is shorter)."""
+    return months_before(day, -months)
+
+
 def window(expiry: date, anef: bool) -> tuple[date, date]:
     """First and last day (inclusive) to ask for the renewal in time."""
     if anef:
@@ -72,6 +77,15 @@ class Renewal:
     @property
     def in_time(self) -> bool:
         return self.state == "dans_le_delai"
+
+    @property
+    def first_application_from(self) -> date:
+        """Six months after expiry, a new application is treated as a first one (R. 431-8)."""
+        return months_after(self.expiry, 6)
+
+    @property
+    def not_open_yet(self) -> bool:
+        return self.today < self.start
 
     @property
     def window_missed(self) -> bool:

@@ -283,44 +283,50 @@ def test_bundle_names_order_inventory_and_idempotence(shaped, run, tmp_path):
     assert _tree(first) == _tree(second)  # the same journal gives the same dossier
     names = sorted(p.name for p in first.iterdir())
     numbered = [n for n in names if n[:2].isdigit()]
-    assert numbered[:3] == [
-        "00_Inventaire.docx", "00_Inventaire.txt", "01_Chronologie_des_demarches.pdf",
+    assert numbered[:2] == ["00_Inventaire.docx", "01_Chronologie_des_demarches.pdf"]
+    private = sorted(p.name for p in (first / "Ne_pas_deposer").iterdir())
+    assert private == [
+        "00_Inventaire.txt", "Attestation_temoin_a_completer_Jean_MARTIN_2026-10-19.docx",
+        "Fiche_de_synthese.docx", "Liste_de_controle.txt",
     ]  # fmt: skip
-    pieces = numbered[3:]
-    # 2 screenshots and the letter: continuous numbers after the chronology (piece 1), as PDF
-    assert [int(n[:2]) for n in pieces] == [2, 3, 4]
+    pieces = numbered[2:]
+    # 2 screenshots, the letter and the list of the application's pieces: continuous numbers
+    # after the chronology (piece 1), as PDF
+    assert [int(n[:2]) for n in pieces] == [2, 3, 4, 5]
     assert pieces[0].startswith("02_Capture_site_2026_09_07")
     assert pieces[1].startswith("03_Capture_site_2026_10_13")
     assert pieces[2].startswith("04_Lettre_recommandee_AR_2026_11_03")
+    assert pieces[3] == "05_Liste_des_pieces_du_dossier.pdf"
     assert all(n.endswith(".pdf") and len(n) <= 80 and n.isascii() for n in pieces)
-    for name in numbered[2:]:  # « Pièce n° N » on every page of every piece
+    for name in numbered[1:]:  # « Pièce n° N » on every page of every piece
         pages = pdf_text(first / name).split("\f")[:-1]
         assert pages and all(f"Pièce n° {int(name[:2])}" in page for page in pages), name
-    inventory = (first / "00_Inventaire.txt").read_text(encoding="utf-8")
-    for name in numbered[2:]:
-        assert f"Pièce n° {int(name[:2])} : " in inventory and name in inventory
-    assert "n° 1A12345678901" in inventory
-    assert "Attestation_temoin_a_completer_Jean_MARTIN_2026-10-19.docx" in names
+    inventory = (first / "Ne_pas_deposer" / "00_Inventaire.txt").read_text(encoding="utf-8")
+    for name in numbered[1:]:
+        assert f"Pièce n°\u00a0{int(name[:2])}\u00a0: " in inventory and name in inventory
+    assert "n°\u00a01A12345678901" in inventory
     form = "\n".join(
         p.text
         for p in open_docx(
-            first / "Attestation_temoin_a_completer_Jean_MARTIN_2026-10-19.docx"
+            first / "Ne_pas_deposer" / "Attestation_temoin_a_completer_Jean_MARTIN_2026-10-19.docx"
         ).paragraphs
     )
     assert "production en justice" in form and "sanctions pénales" in form
     assert "pièce d'identité officielle portant sa signature" in form
-    checklist = (first / "Liste_de_controle.txt").read_text(encoding="utf-8")
+    checklist = (first / "Ne_pas_deposer" / "Liste_de_controle.txt").read_text(encoding="utf-8")
+    checklist = checklist.replace("\u00a0", " ")
     assert "[x] Captures d'écran datées : 2 démarches sur 10" in checklist
     assert "[ ] Copies des courriels envoyés : 0 sur 2" in checklist
     assert "[ ] Lettre recommandée et sa preuve de dépôt" in checklist  # no proof of posting
     assert "[ ] Avis de réception signé" in checklist
     assert "[ ] Attestation du témoin" in checklist  # a witness, but no statement yet
     summary = "\n".join(
-        c.text
-        for row in open_docx(first / "Fiche_de_synthese.docx").tables[0].rows
+        c.text.replace("\u00a0", " ")
+        for row in open_docx(first / "Ne_pas_deposer" / "Fiche_de_synthese.docx").tables[0].rows
         for c in row.cells
     )
     assert "14 démarches, dont 2 avec justificatif" in summary
+    assert "née le 12 avril 1990, de nationalité malienne" in summary
     assert "Tribunal administratif de Montreuil" in summary
     assert "manque :" in summary and "Lettre recommandée envoyée, reçue" in summary
     # the bundle never touches the journal or pieces/
@@ -336,7 +342,10 @@ def test_checklist_ticks_only_what_the_dossier_holds(tmp_path, run):
     (root / "profil.yaml").write_bytes((EXAMPLE / "profil.yaml").read_bytes())
     case.record("web", NOW - timedelta(days=2), "rien")  # no counter visit, no e-mail
     assert run("-C", root, "bundle", "-o", tmp_path / "d").exit_code == 0
-    checklist = (tmp_path / "d" / "Liste_de_controle.txt").read_text(encoding="utf-8")
+    checklist = (tmp_path / "d" / "Ne_pas_deposer" / "Liste_de_controle.txt").read_text(
+        encoding="utf-8"
+    )
+    checklist = checklist.replace("\u00a0", " ")
     assert "Attestation du témoin" not in checklist  # nothing to attest
     assert "[ ] Captures d'écran datées : 0 démarches sur 1" in checklist
     assert "[ ] Copies des courriels envoyés : 0 sur 0" in checklist
@@ -357,9 +366,9 @@ def test_bundle_chronology_table_and_weekly_chart(shaped, tmp_path):
     assert header[-1] == "Justificatif"
     rows = table.rows[1:]
     assert len(rows) == 14
-    assert rows[0].cells[0].text == "07/09/2026" and rows[0].cells[4].text == "n° 2"
+    assert rows[0].cells[0].text == "07/09/2026" and rows[0].cells[4].text == "n°\u00a02"
     assert rows[1].cells[4].text == "aucun"
-    assert "témoin : Jean MARTIN" in rows[9].cells[3].text
+    assert rows[9].cells[3].text == "essai 9 (témoin\u00a0: Jean MARTIN)"  # a note, not quoted
 
 
 @needs_pdf_tools
@@ -400,8 +409,10 @@ def test_bundle_flags_a_piece_over_the_court_limit(shaped, run, tmp_path):
         handle.truncate(33 * 1024 * 1024)
     result = run("-C", shaped.root, "bundle", "-o", tmp_path / "d")
     assert result.exit_code == 0, result.stderr
-    inventory = (tmp_path / "d" / "00_Inventaire.txt").read_text(encoding="utf-8")
-    assert "Pièce n° 2 :" in inventory and "plus de 32 Mo" in inventory
+    inventory = (tmp_path / "d" / "Ne_pas_deposer" / "00_Inventaire.txt").read_text(
+        encoding="utf-8"
+    )
+    assert "Pièce n°\u00a02\u00a0:" in inventory and "plus de 32 Mo" in inventory
 
 
 def test_bundle_refuses_a_journal_path_outside_the_case(shaped, run, tmp_path):

@@ -47,10 +47,10 @@ def test_letter_pdf_address_inside_dl_window(case, run):
     [pdf] = (case / "documents").glob("*.pdf")
     assert journal_lines(case)[-1]["format"] == "pdf"
     words = words_on_page_1(pdf)
-    address = ["préfet", "Préfecture", "immigration", "esplanade", "93007", "CEDEX"]
+    address = ["Préfet", "Préfecture", "immigration", "esplanade", "93007", "CEDEX"]
     boxes = {w: (x0, y0, x1, y1) for w, x0, y0, x1, y1 in words if w in address}
     assert set(boxes) == set(address)
-    x0, y0, _, _ = [b for w, *b in words if w == "Le"][0]  # « Le préfet de la … », line 1
+    x0, y0, _, _ = boxes["Préfet"]  # « Préfet de la Seine-Saint-Denis », line 1
     assert abs(x0 - 110) < 1.5 and abs(y0 - 50) < 2  # block at x 110 mm, y 50 mm
     for word, (left, top, right, bottom) in boxes.items():
         # KOMA-Script NF window zone: x 100-200 mm, y 35-80 mm
@@ -126,7 +126,7 @@ def test_profile_shift_and_window_outline(case, run):
     )
     assert run("-C", case, "letter", "--window-outline").exit_code == 0
     path = next((case / "documents").glob("*.docx"))
-    x, y, borders = _frame_mm(path, "Le préfet")
+    x, y, borders = _frame_mm(path, "Préfet de la")
     assert abs(x - 107) < 0.1 and abs(y - 54.5) < 0.1
     assert borders is not None and len(borders) == 4  # dashed outline on all four sides
     (case / "profil.yaml").write_text(

@@ -78,14 +78,13 @@ def test_requete_rdv_structure_and_pieces(case, run, tmp_path):
     )
     assert "CONTRE Le préfet de la Seine-Saint-Denis" in flat
     assert (
-        "d'enjoindre au préfet de la Seine-Saint-Denis de me convoquer, dans un délai de 15 jours"
+        "d'enjoindre au préfet de la Seine-Saint-Denis de me convoquer, dans un délai de quinze jours"
         in flat
     )
     assert "aide juridictionnelle" not in flat  # the profile does not ask for it
-    assert (
-        "(CE, 10 juin 2020, n° 435594)" in flat
-        and "Je ne fais l'objet d'aucune mesure d'éloignement" in flat
-    )
+    assert "(CE, 10 juin 2020, n° 435594)" in flat and "n° 461694)" in flat
+    assert "Je ne fais l'objet d'aucune obligation de quitter le territoire français" in flat
+    assert "La date de la décision du Conseil d'État n° 453391 (9 juin 2022)" in _flat(user_page)
     # every piece cited in the requête is in the list, numbered from 1, and in the dossier
     cited = {
         int(n)
@@ -101,11 +100,16 @@ def test_requete_rdv_structure_and_pieces(case, run, tmp_path):
         for p in (tmp_path / "d").iterdir()
         if p.name[:2].isdigit() and p.name[:2] != "00"
     }
-    assert set(listed) == files
-    inventory = (tmp_path / "d" / "00_Inventaire.txt").read_text(encoding="utf-8")
+    items = _flat(bordereau).split("- Pièce n° ")[1:]
+    to_add = {int(item.split(" ")[0]) for item in items if "[à joindre]" in item}
+    assert to_add and set(listed) == files | to_add  # the rest the person adds, numbered
+    inventory = (tmp_path / "d" / "Ne_pas_deposer" / "00_Inventaire.txt").read_text(
+        encoding="utf-8"
+    )
     for line in _flat(bordereau).split("- Pièce n° ")[1:]:
         number, label = line.split(" : ", 1)
-        assert f"Pièce n° {number} : {label.strip()}" in _flat(inventory)
+        label = label.split(" Pièces numérotées")[0].replace(" [à joindre]", "").strip()
+        assert f"Pièce n° {number} : {label}" in _flat(inventory)
 
 
 def test_requete_anef_renewal_asks_the_substitute_filing(anef_case, run):
@@ -121,20 +125,26 @@ def test_requete_anef_renewal_asks_the_substitute_filing(anef_case, run):
     requete = text.split("(fin de la page à retirer avant le dépôt)")[1]
     flat = _flat(requete)
     assert "rendez-vous" not in re.sub(r"«[^»]*»", "", flat)
+    # the cedex the table marks « à vérifier » is another court's: left to check
     assert (
-        "juge des référés du Tribunal administratif de Lyon, Palais des juridictions administratives, 184 rue Duguesclin, 69433 Lyon Cedex 03"
+        "Tribunal administratif de Lyon, Palais des juridictions administratives, 184 rue "
+        "Duguesclin [code postal et cedex à vérifier]" in flat
+    )
+    assert (
+        "d'enjoindre au préfet du Rhône de me convoquer, dans un délai de quinze jours à compter de "
+        "la notification de l'ordonnance, à un accueil physique permettant l'enregistrement de ma "
+        "demande de renouvellement de titre de séjour, au titre de la solution de substitution "
+        "prévue par l'article R. 431-2 du CESEDA, sous astreinte de 50 euros par jour de retard."
         in flat
     )
-    assert "d'enjoindre au préfet du Rhône de me permettre, dans un délai de 15 jours" in flat
-    assert "par la solution de substitution prévue à l'article R. 431-2 du CESEDA" in flat
-    assert "sous astreinte de 50 euros par jour de retard" in flat
+    assert "R. 431-15-1" not in flat.split("III. CONCLUSIONS")[1]  # conditional: not asked
     assert (
         "de m'admettre, à titre provisoire, au bénéfice de l'aide juridictionnelle (article 20 de la loi n° 91-647"
         in flat
     )
     assert "l'urgence est alors en principe constatée (CE, 9 juin 2022, n° 453391)" in flat
     # each CCC ticket, with its answer and both pieces
-    assert "référence 2610-48213" in flat and "(pièces n° 4 et 6)" in flat
+    assert "demande n° 2610-48213" in flat and "(pièces n° 4 et 6)" in flat
 
 
 def test_oqtf_case_is_not_presented_as_urgent(case, run):
@@ -142,9 +152,12 @@ def test_oqtf_case_is_not_presented_as_urgent(case, run):
     text = _requete_text(run, case)
     user_page, requete = text.split("(fin de la page à retirer avant le dépôt)")
     assert "ATTENTION : OBLIGATION DE QUITTER LE TERRITOIRE" in _flat(user_page)
-    urgency = _flat(requete).split("3. L'urgence")[1].split("4. La mesure")[0]
-    assert "[À rédiger avec un avocat" in urgency
-    assert "Promesse d'embauche" not in urgency  # no urgency argued
+    discussion = _flat(requete).split("II. DISCUSSION")[1].split("La mesure demandée est utile")[0]
+    assert (
+        "[À rédiger avec un avocat : une obligation de quitter le territoire français" in discussion
+    )
+    assert "ne fait obstacle à l'exécution d'aucune décision" not in discussion
+    assert "Promesse d'embauche" not in discussion  # no urgency argued
     check = json.loads(run("-C", case, "recours", "--check", "--json").output)
     assert check["bloquant"] is True and check["pret"] is False
 
@@ -217,8 +230,12 @@ def test_requete_docx_first_page_is_for_the_person(case, run):
     doc = open_docx(sorted((case / "documents").glob("*_projet-requete-refere.docx"))[-1])
     texts = [p.text for p in doc.paragraphs]
     assert texts[0].startswith(f"Avant tout{NBSP}: ce document est un projet")
-    breaks = [i for i, p in enumerate(doc.paragraphs) if 'w:br w:type="page"' in p._p.xml]
-    assert texts[breaks[0] + 1] == "REQUÊTE EN RÉFÉRÉ"  # the requête starts on page 2
+    start = texts.index("REQUÊTE EN RÉFÉRÉ")
+    assert all("REQUÊTE" not in t for t in texts[:start])
+    # the requête is a section of its own, its pages counted from 1 (page 1 is removed)
+    assert len(doc.sections) == 2
+    assert doc.sections[1]._sectPr.xpath("./w:pgNumType/@w:start") == ["1"]
+    assert "SECTIONPAGES" in doc.sections[1].footer._element.xml
     assert doc.core_properties.author == "Aminata DIALLO"
 
 
@@ -234,7 +251,9 @@ def test_bundle_series_per_week(case, run, tmp_path):
     assert len(pages) == 2  # 14 and 16 September: two screenshots that week
     assert all("Pièce n° 2" in page for page in pages)
     assert "Capture du lundi 14 septembre 2026 à 09 h 05" in pages[0]
-    inventory = (tmp_path / "d" / "00_Inventaire.txt").read_text(encoding="utf-8")
+    inventory = (tmp_path / "d" / "Ne_pas_deposer" / "00_Inventaire.txt").read_text(
+        encoding="utf-8"
+    )
     assert "semaine du lundi 14 septembre 2026 (2 captures)" in inventory
 
 

@@ -447,7 +447,8 @@ def test_bundle_is_the_cli_dossier_as_a_zip(web, case):
     assert response.status_code == 200 and response.mimetype == "application/zip"
     names = zipfile.ZipFile(io.BytesIO(response.data)).namelist()
     folder = next(p for p in case.iterdir() if p.name.startswith("dossier_"))
-    assert sorted(names) == sorted(f"{folder.name}/{p.name}" for p in folder.iterdir())
+    on_disk = [p.relative_to(case).as_posix() for p in folder.rglob("*") if p.is_file()]
+    assert sorted(names) == sorted(on_disk)
     assert any(n.endswith("00_Inventaire.docx") for n in names)
 
 

@@ -81,4 +81,4 @@ def bundle(case: Case, output: Path | None, pdf: bool, series: str | None) -> No
     warn(dossier.warnings)
     click.echo(f"Dossier prêt : {dossier.folder} ({len(dossier.files)} fichiers).")
     for path in dossier.files:
-        click.echo(f"  {path.name}")
+        click.echo(f"  {path.relative_to(dossier.folder)}")

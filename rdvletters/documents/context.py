@@ -13,7 +13,7 @@ from datetime import date, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from ..channels import by_weight, label
+from ..channels import QUOTED_CHANNELS, by_weight, label
 from ..facts import Facts, Step
 from ..profile import Profile, inside, wrap_address_line
 from ..renewal import case_renewal, delay_asked
@@ -126,6 +126,8 @@ def build_context(profile: Profile, facts: Facts, now: datetime, root: Path) -> 
         "etapes": facts.steps,
         "tentatives": attempts,
         "avec_preuve": len(facts.attempts_with_proof),
+        "etapes_avec_preuve": sum(s.has_proof for s in facts.steps),
+        "courriels_avec_copie": sum(s.has_proof for s in facts.emails),
         "premiere": facts.first_attempt,
         "semaines_couvertes": facts.weeks_covered,
         "semaines_avec_demarche": facts.weeks_with_attempts,
@@ -144,5 +146,6 @@ def build_context(profile: Profile, facts: Facts, now: datetime, root: Path) -> 
         "pieces_jointes": [PurePosixPath(p).name for s in new for p in s.proofs],
         "pj_urgence": urgency_enclosures(profile, root),
         "repetitions": repetitions,
+        "cites": QUOTED_CHANNELS,
         "zip": zip,
     }

@@ -38,6 +38,8 @@ _TYPO = (
     (re.compile(r" ([»:;?!])"), NBSP + r"\1"),
     (re.compile(r"\b([nN]°) "), r"\1" + NBSP),
     (re.compile(r"\b([RLD])\. (?=\d)"), r"\1." + NBSP),
+    (re.compile(r"\b(\d{1,2}) h (\d{2})\b"), r"\1" + NBSP + "h" + NBSP + r"\2"),  # 09 h 05
+    (re.compile(r"\b(Cedex|CEDEX) (\d+)\b"), r"\1" + NBSP + r"\2"),
 )
 
 

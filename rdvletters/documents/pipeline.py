@@ -92,6 +92,12 @@ class Built:
 def build_document(case: Case, kind: str, now: datetime) -> Built:
     """Render the document model for ``kind`` without writing anything."""
     loaded = case.load()
+    if loaded.profile.demandeur.civilite is None:
+        raise InputError(
+            f"{case.profile_path} : indiquez demandeur.civilite (Madame ou Monsieur) ; les "
+            "documents accordent « né » ou « née », « soussigné » ou « soussignée » selon elle.",
+            hint="Complétez le profil, puis recommencez.",
+        )
     state = case.journal.read()
     facts = Facts.from_journal(state)
     context = build_context(loaded.profile, facts, now, case.root)

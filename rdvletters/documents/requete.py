@@ -61,11 +61,15 @@ def requete_context(
     """Variables only the requête uses: court, pieces, readiness, conclusions."""
     from ..evidence import readiness
     from ..evidence.pieces import numbers_by_step, plan
+    from ..renewal import case_renewal, delay_asked
 
     pieces = plan(profile, facts, root, state)
     numbers = numbers_by_step(pieces)
     delay = readiness.letter_delay(profile, facts, now.date())
     check = readiness.check(profile, facts, now.date(), root)
+    injunction = profile.recours.delai_injonction_jours or delay_asked(
+        None, case_renewal(profile, facts, now.date())
+    )
 
     def refs(steps: list[Step] | Step) -> str:
         steps = steps if isinstance(steps, list) else [steps]
@@ -87,6 +91,9 @@ def requete_context(
         "urgence_refs": urgency_refs,
         "semaines": facts.weeks,
         "lettre_delai": delay,
+        "delai_injonction": injunction,
+        "empreinte": facts.head,
+        "nb_entrees": facts.entry_count,
         "lettre_echeance": readiness.letter_deadline(facts, delay),
         "pret": check,
         "manquants": check.unmet,

@@ -22,8 +22,10 @@ from datetime import datetime
 from pathlib import Path
 
 from ..case import Case, ascii_slug
+from ..channels import QUOTED_CHANNELS
 from ..channels import label as channel_label
 from ..documents.context import build_context
+from ..documents.model import typographic
 from ..documents.render import render
 from ..errors import InputError, OutputExistsError, ToolMissingError
 from ..facts import Facts, Step
@@ -41,7 +43,9 @@ def step_text(step: Step) -> str:
     if step.sent_document:
         label = SENT_LABELS[step.sent_document][0]
         return label + (f", n° {step.tracking}" if step.tracking else "")
-    text = f"« {step.description} »" if step.description else ""
+    text = step.description
+    if text and step.channel in QUOTED_CHANNELS:
+        text = f"« {text} »"
     if step.reference:
         text = f"n° {step.reference}" + (f" : {text}" if text else "")
     return text + (f" (témoin : {step.witness})" if step.witness else "")
@@ -100,8 +104,10 @@ def inventory_text(
     lines = ["INVENTAIRE DES PIÈCES", "", *head, f"Établi le {today}", ""]
     for piece in pieces:
         flag = "  [fichier de plus de 32 Mo : à réduire]" if piece.number in large else ""
+        if piece.kind == "a_joindre":
+            flag = "  [à joindre par vous, sous ce nom]"
         lines.append(f"Pièce n° {piece.number} : {piece.label} – {names[piece.number]}{flag}")
-    return "\n".join(lines) + "\n"
+    return "\n".join(typographic(line) for line in lines) + "\n"
 
 
 def _inventory_docx(
@@ -117,7 +123,9 @@ def _inventory_docx(
     rows = [
         [
             str(p.number),
-            p.label + (" (plus de 32 Mo)" if p.number in large else ""),
+            p.label
+            + (" (plus de 32 Mo)" if p.number in large else "")
+            + (" [à joindre]" if p.kind == "a_joindre" else ""),
             date_courte(p.when.date()) if p.when else "",
             names[p.number],
         ]
@@ -170,7 +178,7 @@ def synthesis_docx(
     return table_document(
         "Fiche de synthèse pour la permanence juridique",
         [f"Établie le {jour(created.date())} à partir du journal ({facts.entry_count} entrées)."],
-        [("", ["", ""], rows, [48, 122])],
+        [("", ["Élément", "Situation"], rows, [48, 122])],
         author=author,
         created=created,
     )
@@ -228,18 +236,21 @@ def checklist(profile: Profile, facts: Facts, pieces: list[Piece]) -> str:
     rows.append((_in_dossier(pieces, referral) > 0, "Saisine du Défenseur des droits"))
     for fact in profile.demande.urgence:
         rows.append((fact.enclosure in urgency_in, f"Justificatif de l'urgence : {fact.fait}"))
+    listed = any(p.kind == "liste" for p in pieces)
+    rows.append((listed, "Liste des pièces du dossier de demande (demande.pieces_dossier)"))
     yours = [
-        "Copie du passeport ou d'une pièce d'identité",
-        "Justificatif de domicile",
-        "Preuve que le dossier de demande est complet (liste des pièces demandées par la "
-        "préfecture et pièces réunies)",
+        f"Pièce n° {p.number} : {p.label} ({p.file_name.rsplit('.', 1)[0]}.pdf)"
+        for p in pieces
+        if p.kind == "a_joindre"
     ]
-    if profile.renewal:
-        yours.insert(1, "Copie du titre de séjour actuel (ou expiré)")
+    yours.append(
+        "La preuve que le dossier de demande est complet (liste des pièces demandées par la "
+        "préfecture)"
+    )
     lines = ["LISTE DE CONTRÔLE – ce que le tribunal demandera aussi", ""]
-    lines += [f"{'[x]' if done else '[ ]'} {text}" for done, text in rows]
+    lines += [typographic(f"{'[x]' if done else '[ ]'} {text}") for done, text in rows]
     lines += ["", "À joindre vous-même (le journal ne les contient pas) :"]
-    lines += [f"[ ] {text}" for text in yours]
+    lines += [typographic(f"[ ] {text}") for text in yours]
     return "\n".join(lines) + "\n"
 
 
@@ -276,6 +287,8 @@ def stable_time(facts: Facts, state_entries: list) -> datetime:
     stamps = [e.data.get("enregistre_le") or e.data["date"] for e in state_entries]
     return datetime.fromisoformat(max(stamps)) if stamps else now_paris()
 
+
+PRIVATE = "Ne_pas_deposer"  # the fiche, the checklist, the forms: for the person, not the court
 
 # Checked byte for byte by ``openssl ts -verify`` and ``sha256sum`` (the explanation gives the
 # commands to copy): delivered as they are, never converted.
@@ -324,6 +337,11 @@ def _piece_file(case: Case, writer: _Writer, piece: Piece) -> str:
     from .piece_pdf import piece_to_pdf, series_to_pdf
 
     where = f"pièce n° {piece.number}"
+    if piece.kind == "liste" and piece.data is not None:
+        from .piece_pdf import data_to_pdf
+
+        pdf = data_to_pdf(piece.data, "liste.txt", piece.number, piece.label)
+        return writer.put(piece.filename(".pdf"), pdf)
     if piece.data is not None:
         return writer.put(piece.file_name, piece.data)
     if piece.kind in ORIGINAL_KINDS:
@@ -360,22 +378,33 @@ def _write(case: Case, writer: _Writer, series: bool, pdf: bool) -> None:
     if names[1] is None:
         names[1] = writer.put(pieces[0].filename(".docx"), chronology)
     for piece in pieces[1:]:
-        names[piece.number] = _piece_file(case, writer, piece)
+        if piece.kind == "a_joindre":  # the person adds it under this name
+            names[piece.number] = piece.filename(".pdf")
+        else:
+            names[piece.number] = _piece_file(case, writer, piece)
     large = {
-        n for n, name in names.items() if (writer.staging / name).stat().st_size > MAX_PIECE_BYTES
+        n
+        for n, name in names.items()
+        if (writer.staging / name).is_file()
+        and (writer.staging / name).stat().st_size > MAX_PIECE_BYTES
     }
     today = jour(created.date())
-    writer.put("00_Inventaire.txt", inventory_text(head, pieces, names, large, today).encode())
     inventory = _inventory_docx(head, pieces, names, large, author, created)
     writer.put("00_Inventaire.docx", inventory)
-    summary = synthesis_docx(profile, facts, case.root, pieces, author, created)
-    writer.put("Fiche_de_synthese.docx", summary)
     if pdf:
         writer.office_pdf("00_Inventaire.docx", inventory, None, "")
-        writer.office_pdf("Fiche_de_synthese.docx", summary, None, "")
+    # What helps the person and the association, but is not filed with the court.
+    private_dir(writer.staging / PRIVATE)
+    text = inventory_text(head, pieces, names, large, today).encode()
+    writer.put(f"{PRIVATE}/00_Inventaire.txt", text)
+    summary = synthesis_docx(profile, facts, case.root, pieces, author, created)
+    writer.put(f"{PRIVATE}/Fiche_de_synthese.docx", summary)
+    if pdf:
+        writer.office_pdf(f"{PRIVATE}/Fiche_de_synthese.docx", summary, None, "")
     for name, data in _witness_forms(case, profile, facts, created):
-        writer.put(name, data)
-    writer.put("Liste_de_controle.txt", checklist(profile, facts, pieces).encode("utf-8"))
+        writer.put(f"{PRIVATE}/{name}", data)
+    list_text = checklist(profile, facts, pieces).encode("utf-8")
+    writer.put(f"{PRIVATE}/Liste_de_controle.txt", list_text)
 
 
 def write_bundle(
@@ -406,4 +435,4 @@ def write_bundle(
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return Dossier(out, sorted(out.iterdir()), writer.warnings)
+    return Dossier(out, sorted(p for p in out.rglob("*") if p.is_file()), writer.warnings)

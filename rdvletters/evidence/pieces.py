@@ -61,7 +61,9 @@ class Piece:
     when: datetime | None
     sources: tuple[str, ...]  # case-relative files; empty for a generated piece
     steps: tuple[int, ...]  # journal entries it shows
-    kind: str  # chronologie | preuve | envoi | depot | serie | urgence | horodatage | journal…
+    # chronologie | preuve | envoi | depot | serie | urgence | liste | horodatage | journal |
+    # explication | a_joindre (listed under its number, added by the person)
+    kind: str
     data: bytes | None = None  # a piece written here (the timestamps' explanation)
     captions: tuple[str, ...] = ()  # one per source, for a series of screenshots
 
@@ -201,11 +203,38 @@ def plan(
         "Chronologie_des_demarches", None, [], [], "chronologie",
     )  # fmt: skip
     pieces = [replace(p, number=i) for i, p in enumerate([chronology, *found], start=1)]
+    listed = profile.demande.pieces_dossier
+    if listed:
+        text = "Pièces de mon dossier de demande\n\n" + "".join(f"- {p}\n" for p in listed)
+        pieces.append(
+            Piece(len(pieces) + 1, "Liste des pièces de mon dossier de demande",
+                  "Liste_des_pieces_du_dossier", None, (), (), "liste", text.encode("utf-8"))
+        )  # fmt: skip
     extra = explanation(state, pieces)
     if extra is not None:
         label, slug, text = extra
         pieces.append(Piece(len(pieces) + 1, label, slug, None, (), (), "explication", text))
+    for label, slug in _to_add(profile, facts):
+        pieces.append(Piece(len(pieces) + 1, label, slug, None, (), (), "a_joindre"))
     return pieces
+
+
+def _to_add(profile: Profile, facts: Facts) -> list[tuple[str, str]]:
+    """Pieces the court will want that the journal cannot hold: the person adds them under
+    these numbers (identity, domicile, the permit, a witness statement still to come)."""
+    out = [("Copie du passeport (ou d'une pièce d'identité)", "Passeport")]
+    expiry = profile.demande.titre_actuel_expire_le
+    if profile.renewal and expiry:
+        out.append((f"Copie du titre de séjour (expiration : {jour(expiry)})", "Titre_de_sejour"))
+    out.append(("Justificatif de domicile", "Justificatif_de_domicile"))
+    for visit in facts.visits_without_statement:
+        if visit.witness:
+            day = jour(visit.when.date())
+            out.append(
+                (f"Attestation du témoin de la présentation au guichet du {day}",
+                 f"Attestation_temoin_{visit.when:%Y-%m-%d}")
+            )  # fmt: skip
+    return out
 
 
 def numbers_by_step(pieces: list[Piece]) -> dict[int, list[int]]:

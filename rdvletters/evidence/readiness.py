@@ -67,9 +67,9 @@ def _weeks(profile: Profile, facts: Facts) -> Criterion:
         proven >= max(needed, LEGAL_FLOOR_WEEKS),
         f"{nombre(proven, 'semaine')} avec au moins un justificatif "
         f"({nombre(len(facts.attempts_with_proof), 'démarche justifiée', 'démarches justifiées')}"
-        f" sur {len(facts.attempts)}) ; repère des associations pour {kind} : "
-        f"{nombre(needed, 'semaine')} (le Conseil d'État exige au moins des semaines différentes,"
-        " CE 10 juin 2020, n° 435594)",
+        f" sur {len(facts.attempts)}) ; repère de rdvletters pour {kind} : "
+        f"{nombre(needed, 'semaine')} (le Conseil d'État exige des tentatives faites au cours "
+        "de semaines différentes, CE 10 juin 2020, n° 435594)",
         "Continuez chaque semaine, avec une capture ou une copie de chaque démarche.",
     )
 
@@ -130,6 +130,13 @@ def _letter(facts: Facts, delay: int, today: date) -> Criterion:
     )
 
 
+def _proven_facts(profile: Profile, root: Path) -> list:
+    return [
+        u for u in profile.demande.urgence
+        if u.justificatif and (t := inside(root, u.justificatif)) is not None and t.is_file()
+    ]  # fmt: skip
+
+
 def _urgency(profile: Profile, root: Path, renew: Renewal | None) -> Criterion:
     name = "Urgence"
     if profile.demande.oqtf:
@@ -141,6 +148,18 @@ def _urgency(profile: Profile, root: Path, renew: Renewal | None) -> Criterion:
             "(CE, 9 juin 2022, n° 453391)",
             "Voyez un avocat avant toute démarche au tribunal.",
         )
+    facts_ = profile.demande.urgence
+    proven = _proven_facts(profile, root)
+    noted = (
+        f"{nombre(len(facts_), 'fait noté', 'faits notés', 'aucun fait noté')}, "
+        f"{dont(len(proven), 'avec son justificatif', feminine=False)}"
+    )
+    todo = (
+        "Joignez le justificatif de chaque fait d'urgence (profil : demande.urgence)."
+        if facts_
+        else "Notez les faits d'urgence (travail, santé, enfants…) et joignez leurs "
+        "justificatifs (profil : demande.urgence)."
+    )
     if renew is not None:
         close = renew.expired or renew.days_until_expiry <= RENEWAL_URGENT_DAYS
         days = nombre(renew.days_until_expiry, "jour")
@@ -149,31 +168,48 @@ def _urgency(profile: Profile, root: Path, renew: Renewal | None) -> Criterion:
             if renew.expired
             else f"titre expirant le {jour(renew.expiry)} ({days})"
         )
+        if close:
+            return Criterion(
+                "urgence",
+                name,
+                True,
+                f"renouvellement, {when} : l'urgence est en principe reconnue (CE, 9 juin "
+                "2022, n° 453391)",
+            )
         return Criterion(
             "urgence",
             name,
-            close,
-            f"renouvellement, {when} : l'urgence est en principe reconnue (CE, 9 juin 2022, "
-            "n° 453391)"
-            if close
-            else f"renouvellement, {when} : l'échéance est encore lointaine",
-            "" if close else "Notez dans le profil les faits qui rendent la démarche urgente.",
+            bool(proven),
+            f"renouvellement, {when} : l'échéance est encore lointaine ; {noted}",
+            todo,
         )
-    facts_ = profile.demande.urgence
-    proven = [
-        u for u in facts_
-        if u.justificatif and (t := inside(root, u.justificatif)) is not None and t.is_file()
-    ]  # fmt: skip
     return Criterion(
         "urgence",
         name,
         bool(proven),
-        f"première demande : {nombre(len(facts_), 'fait noté', 'faits notés', 'aucun fait noté')}"
-        f", {dont(len(proven), 'avec son justificatif', feminine=False)}"
-        " (le juge demande des circonstances particulières)",
-        "Notez les faits d'urgence (travail, santé, enfants…) et joignez leurs justificatifs "
-        "(profil : demande.urgence).",
+        f"première demande : {noted} (le juge demande des circonstances particulières)",
+        todo,
     )
+
+
+def _window(renew: Renewal) -> Criterion:
+    """A renewal asked too early may be refused; asked too late, it costs and weakens."""
+    name = "Délai de renouvellement (article R. 431-5 du CESEDA)"
+    span = f"du {jour(renew.start)} au {jour(renew.end)}"
+    if renew.not_open_yet:
+        return Criterion(
+            "delai", name, False, f"il ne s'ouvre que le {jour(renew.start)} ({span})",
+            "Attendez l'ouverture du délai : le juge pourrait estimer la requête prématurée.",
+        )  # fmt: skip
+    if renew.window_missed:
+        return Criterion(
+            "delai", name, False,
+            f"première démarche après le délai ({span}) : taxe de retard possible "
+            "(article L. 436-5)",
+            "Voyez une permanence juridique.",
+        )  # fmt: skip
+    first = f", première démarche le {jour(renew.first_in_window)}" if renew.first_in_window else ""
+    return Criterion("delai", name, True, f"{span}{first}")
 
 
 def _complete(profile: Profile) -> Criterion:
@@ -219,6 +255,7 @@ def check(profile: Profile, facts: Facts, today: date, root: Path) -> Readiness:
         _fresh(facts, today),
         _letter(facts, delay, today),
         _urgency(profile, root, renew),
+        *([_window(renew)] if renew is not None else []),
         _complete(profile),
         _defenseur(facts),
     ]

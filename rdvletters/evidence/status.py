@@ -262,20 +262,6 @@ def _next_step(
     )
 
 
-def _attestations(facts: Facts) -> tuple[list[Step], list[Step]]:
-    """Counter visits with and without a witness statement recorded after them."""
-    statements = sorted(s.when for s in facts.by_channel("attestation"))
-    covered, uncovered = [], []
-    for visit in facts.by_channel("counter"):
-        match = next((t for t in statements if t >= visit.when), None) if visit.witness else None
-        if match is not None:
-            statements.remove(match)
-            covered.append(visit)
-        else:
-            uncovered.append(visit)
-    return covered, uncovered
-
-
 def _missing(facts: Facts, profile: Profile, root, report: Report | None) -> list[str]:
     """What the court or the Défenseur will look for and the dossier does not hold."""
     missing = []
@@ -307,8 +293,7 @@ def _missing(facts: Facts, profile: Profile, root, report: Report | None) -> lis
             missing.append(
                 f"preuve de dépôt de la lettre recommandée du {date_courte(letter.when.date())}"
             )
-    _covered, uncovered = _attestations(facts)
-    for visit in uncovered:
+    for visit in facts.visits_without_statement:
         missing.append(
             f"attestation du témoin de la visite au guichet du {date_courte(visit.when.date())}"
             + (

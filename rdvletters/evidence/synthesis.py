@@ -29,9 +29,8 @@ OQTF = {True: "OUI : voir un avocat", False: "non", None: "question sans répons
 def _person(profile: Profile) -> str:
     d = profile.demandeur
     agdref = f", AGDREF {d.numero_etranger}" if d.numero_etranger else ""
-    return (
-        f"{d.prenom} {d.nom.upper()}, {d.ne} le {jour(d.date_naissance)}, {d.nationalite}{agdref}"
-    )
+    born = f"{d.ne} le {jour(d.date_naissance)}"
+    return f"{d.prenom} {d.nom.upper()}, {born}, de nationalité {d.nationalite}{agdref}"
 
 
 def _letters(facts: Facts) -> list[list[str]]:

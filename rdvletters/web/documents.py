@@ -109,7 +109,7 @@ def bundle(case_id: str):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for path in dossier.files:
-            archive.write(path, f"{folder.name}/{path.name}")
+            archive.write(path, f"{folder.name}/{path.relative_to(folder).as_posix()}")
     buffer.seek(0)
     return send_file(
         buffer,
