@@ -13,7 +13,7 @@ from datetime import date, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from ..channels import QUOTED_CHANNELS, by_weight, label
+from ..channels import QUOTED_CHANNELS, by_weight, label, reference_text
 from ..facts import Facts, Step
 from ..profile import Profile, inside, wrap_address_line
 from ..renewal import case_renewal, delay_asked
@@ -147,5 +147,6 @@ def build_context(profile: Profile, facts: Facts, now: datetime, root: Path) -> 
         "pj_urgence": urgency_enclosures(profile, root),
         "repetitions": repetitions,
         "cites": QUOTED_CHANNELS,
+        "reference": reference_text,
         "zip": zip,
     }

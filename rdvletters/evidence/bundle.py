@@ -22,7 +22,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..case import Case, ascii_slug
-from ..channels import QUOTED_CHANNELS
+from ..channels import QUOTED_CHANNELS, reference_text
 from ..channels import label as channel_label
 from ..documents.context import build_context
 from ..documents.model import typographic
@@ -47,7 +47,8 @@ def step_text(step: Step) -> str:
     if text and step.channel in QUOTED_CHANNELS:
         text = f"« {text} »"
     if step.reference:
-        text = f"n° {step.reference}" + (f" : {text}" if text else "")
+        ref = reference_text(step.channel, step.reference)
+        text = ref + (f" : {text}" if text else "")
     return text + (f" (témoin : {step.witness})" if step.witness else "")
 
 

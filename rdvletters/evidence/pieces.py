@@ -15,6 +15,7 @@ from datetime import datetime
 
 from ..case import ascii_slug
 from ..channels import label as channel_label
+from ..channels import reference_text
 from ..facts import Facts, Step
 from ..frdates import date_heure, jour, jour_complet
 from ..journal import JournalState
@@ -95,7 +96,7 @@ def _piece(label: str, slug: str, when, sources, steps, kind: str, **extra) -> P
 
 
 def _reference(step: Step) -> str:
-    return f", réf. {step.reference}" if step.reference else ""
+    return f", {reference_text(step.channel, step.reference)}" if step.reference else ""
 
 
 def _sent_pieces(step: Step) -> list[Piece]:
