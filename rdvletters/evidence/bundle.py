@@ -226,6 +226,13 @@ def checklist(profile: Profile, facts: Facts, pieces: list[Piece]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def journal_anchor(facts: Facts) -> list[str]:
+    """The journal's head in full, as ``verify`` reads it back from the inventory."""
+    from .anchors import inventory_line
+
+    return [inventory_line(facts.entry_count, facts.head_n, facts.head)] if facts.head_n else []
+
+
 def default_folder(case: Case, now: datetime) -> Path:
     """``dossier_AAAA-MM-JJ`` in the case folder, with ``_2``… if it exists."""
     base = case.root / f"dossier_{now:%Y-%m-%d}"
@@ -269,9 +276,10 @@ def build_files(case: Case, now: datetime, pdf: bool = False) -> list[tuple[str,
     created = stable_time(facts, state.entries)
     large = {p.number for p in pieces if _too_large(case, p)}
     head = header(profile)
+    listed = [*head, *journal_anchor(facts)]  # anchors: verify compares the journal with it
     files: list[tuple[str, bytes | Path]] = [
-        ("00_Inventaire.txt", inventory_text(head, pieces, large, jour(created.date())).encode()),
-        ("00_Inventaire.docx", _inventory_docx(head, pieces, large, author_of(profile), created)),
+        ("00_Inventaire.txt", inventory_text(listed, pieces, large, jour(created.date())).encode()),
+        ("00_Inventaire.docx", _inventory_docx(listed, pieces, large, author_of(profile), created)),
         (
             pieces[0].filename(".docx"),
             _chronology_docx(head, profile, facts, state, pieces, created),
