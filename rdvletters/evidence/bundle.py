@@ -285,13 +285,13 @@ def build_files(case: Case, now: datetime, pdf: bool = False) -> list[tuple[str,
             _chronology_docx(head, profile, facts, state, pieces, created),
         ),
     ]
-    if pdf:
-        from ..documents.pdf import docx_to_pdf
+    if pdf:  # every DOCX of the dossier in one LibreOffice run
+        from ..documents.pdf import docx_batch_to_pdf
 
+        docx = [(n, d) for n, d in files if n.endswith(".docx") and isinstance(d, bytes)]
+        converted = docx_batch_to_pdf([data for _, data in docx])
         files += [
-            (name.replace(".docx", ".pdf"), docx_to_pdf(data))
-            for name, data in files
-            if name.endswith(".docx") and isinstance(data, bytes)
+            (n.replace(".docx", ".pdf"), pdf) for (n, _), pdf in zip(docx, converted, strict=True)
         ]
     files += _witness_forms(case, profile, facts, created)
     files.append(("Liste_de_controle.txt", checklist(profile, facts, pieces).encode("utf-8")))
