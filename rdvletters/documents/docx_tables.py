@@ -34,6 +34,7 @@ TABLE_SIZE = 9  # points
 CHART_SIZE = 8
 PLACEHOLDER = "rdvletters-lignes-{}"
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_SPECIAL = re.compile("[\x00-\x1f\ufffe\uffff]")
 _ROW_START = re.compile(r"<w:tr[ >]")
 
 
@@ -72,10 +73,11 @@ def _small(table, size: float) -> None:
 # --- rows as WordprocessingML text ----------------------------------------------------
 def _text(value: str) -> str:
     """Escaped run content; line breaks and tabs as python-docx writes them."""
+    if not _SPECIAL.search(value):  # the usual case, kept fast: one cell among 250,000
+        return f'<w:t xml:space="preserve">{escape(value)}</w:t>'
     clean = _XML_INVALID.sub("\ufffd", value)  # a hand-edited journal cannot break the file
-    parts = re.split(r"(\r\n|\n|\r|\t)", clean)
     out = []
-    for part in parts:
+    for part in re.split(r"(\r\n|\n|\r|\t)", clean):
         if part == "\t":
             out.append("<w:tab/>")
         elif part in ("\n", "\r", "\r\n"):
@@ -85,17 +87,18 @@ def _text(value: str) -> str:
     return "".join(out)
 
 
-def _cell(text: str, twips: int, half_points: int, fill: str | None = None, span: int = 1) -> str:
+def _open_cell(twips: int, fill: str | None = None, span: int = 1) -> str:
     props = f'<w:tcW w:type="dxa" w:w="{twips}"/>'
     if span > 1:
         props += f'<w:gridSpan w:val="{span}"/>'
     if fill:
         props += f'<w:shd w:val="clear" w:fill="{fill}"/>'
+    return f'<w:tc><w:tcPr>{props}</w:tcPr><w:p><w:pPr><w:spacing w:after="0"/></w:pPr>'
+
+
+def _cell(text: str, twips: int, half_points: int, fill: str | None = None, span: int = 1) -> str:
     run = f'<w:r><w:rPr><w:sz w:val="{half_points}"/></w:rPr>{_text(text)}</w:r>' if text else ""
-    return (
-        f'<w:tc><w:tcPr>{props}</w:tcPr><w:p><w:pPr><w:spacing w:after="0"/></w:pPr>'
-        f"{run}</w:p></w:tc>"
-    )
+    return f"{_open_cell(twips, fill, span)}{run}</w:p></w:tc>"
 
 
 def _twips(widths_mm: list[float]) -> list[int]:
@@ -103,16 +106,15 @@ def _twips(widths_mm: list[float]) -> list[int]:
 
 
 def _table_rows(rows: Iterable[list[str]], widths_mm: list[float]) -> Iterator[str]:
-    twips = _twips(widths_mm)
-    size = int(TABLE_SIZE * 2)
+    """Body rows at 9 pt; the cell markup around the text is made once per column."""
+    run = f'<w:r><w:rPr><w:sz w:val="{int(TABLE_SIZE * 2)}"/></w:rPr>'
+    heads = [_open_cell(t) + run for t in _twips(widths_mm)]
+    tail = "</w:r></w:p></w:tc>"
     for values in rows:
-        if len(values) != len(twips):
-            raise ValueError(f"{len(values)} cellules pour {len(twips)} colonnes")
-        yield (
-            "<w:tr>"
-            + "".join(_cell(v, w, size) for v, w in zip(values, twips, strict=True))
-            + "</w:tr>"
-        )
+        if len(values) != len(heads):
+            raise ValueError(f"{len(values)} cellules pour {len(heads)} colonnes")
+        cells = [heads[i] + (_text(v) if v else "") + tail for i, v in enumerate(values)]
+        yield "<w:tr>" + "".join(cells) + "</w:tr>"
 
 
 def _chart_rows(weeks: list[tuple[str, int, int]], widths_mm: list[float]) -> Iterator[str]:
