@@ -89,9 +89,8 @@ def _detail(entry: Entry, marks: list[tuple[int, bool]] | None = None) -> str:
         text = data.get("description", "")
         if data.get("temoin"):
             text += f" (témoin : {data['temoin']})"
-    for number, withdrawn in marks or []:
-        text += f" [{'retirée' if withdrawn else 'corrigée'} : voir n° {number}]"
-    return text
+    flags = [f"[{'retirée' if gone else 'corrigée'} : voir n° {n}]" for n, gone in marks or []]
+    return " ".join([*flags, text]) if flags else text  # first: the table cuts long details
 
 
 def rows(
