@@ -29,7 +29,10 @@ def test_corrected_date_and_message_reach_every_output(case, run, tmp_path):
     assert journal.startswith(journal_before)  # nothing rewritten, one line added
     correction = journal_lines(case)[-1]
     assert correction["type"] == "correction" and correction["corrige"] == 30
-    assert correction["valeurs"] == {"date": "2026-11-26T08:40:00+01:00", "description": "Page blanche"}
+    assert correction["valeurs"] == {
+        "date": "2026-11-26T08:40:00+01:00",
+        "description": "Page blanche",
+    }
     assert correction["motif"] == "heure mal lue"
 
     log = run("-C", case, "log")
