@@ -40,6 +40,7 @@ except ImportError:  # pragma: no cover - Windows
 
 GENESIS = "0" * 64
 CHUNK = 1 << 20  # streaming reads
+FIRST_CHUNK = 1 << 13
 TAIL_BLOCK = 1 << 13  # backward reads: one block holds the last line of any normal journal
 # Windows locks are mandatory: a locked byte cannot be read by another process. The lock
 # is taken on one byte far past the end of any journal (LockFile allows it), so that a
@@ -146,9 +147,10 @@ class Lines:
             return
         with open(self.path, "rb") as handle:
             remaining = self.limit if self.limit is not None else -1
-            rest = b""
+            rest, size = b"", FIRST_CHUNK  # small first: the first entry is often all we need
             while remaining != 0:
-                chunk = handle.read(CHUNK if remaining < 0 else min(CHUNK, remaining))
+                chunk = handle.read(size if remaining < 0 else min(size, remaining))
+                size = min(size * 4, CHUNK)
                 if not chunk:
                     break
                 if remaining > 0:
