@@ -210,7 +210,7 @@ def office_batch_to_pdf(documents: list[tuple[bytes, str]]) -> list[bytes]:
     try:
         os.chmod(folder, DIR_MODE)
         sources = [
-            write_new(folder / f"document-{i}{suffix}", data)
+            write_new(folder / f"document{f'-{i}' if i else ''}{suffix}", data)
             for i, (data, suffix) in enumerate(documents)
         ]
         command = [
