@@ -82,6 +82,7 @@ class Case:
         self.journal = Journal(root / JOURNAL)
         self.pieces = root / "pieces"
         self.documents = root / "documents"
+        self._inside: dict[str, Path | None] = {}
 
     # --- creation ---------------------------------------------------------
     def init(self, example: str | None = None) -> list[Path]:
@@ -112,9 +113,11 @@ class Case:
         A journal edited by hand (or by someone else) could name any file of the machine;
         nothing outside the case folder is ever read or copied.
         """
-        from .profile import inside
+        if relative not in self._inside:  # resolved once per command: a dossier asks twice
+            from .profile import inside
 
-        target = inside(self.root, relative)
+            self._inside[relative] = inside(self.root, relative)
+        target = self._inside[relative]
         if target is None:
             raise InputError(
                 f"{what} : le chemin {relative} sort du dossier de la personne ; il est refusé.",

@@ -198,7 +198,11 @@ class Journal:
 
     # --- reading ------------------------------------------------------------
     def read(self) -> JournalState:
-        """The whole journal, parsed once while the file does not change."""
+        """The whole journal, parsed once while the file does not change.
+
+        The state returned is the journal as this process knows it: its own appends
+        extend it (they are in the file too); anyone else's write makes the next
+        ``read`` parse the file again."""
         try:
             stat = self.path.stat()
         except FileNotFoundError:
@@ -297,10 +301,10 @@ class Journal:
         (dev, ino, size, *_), state = cached
         if (dev, ino, size) != (stat.st_dev, stat.st_ino, tail.size):
             return  # someone else wrote in between: the next read parses again
-        number = state.lines + 1
-        entry = Entry(appended.data, number, appended.digest)
-        extended = JournalState([*state.entries, entry], None, None, entry.digest, number)
-        self._cache = (_signature(stat), extended)
+        number = state.lines + 1  # extended in place (O(1)): a state read here stays current
+        state.entries.append(Entry(appended.data, number, appended.digest))
+        state.last_hash, state.lines = appended.digest, number
+        self._cache = (_signature(stat), state)
 
     def set_aside_torn_line(self) -> Path | None:
         """Move a torn last line to a side file and cut it from the journal.

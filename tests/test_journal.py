@@ -155,7 +155,7 @@ def test_parsed_once_and_kept_current_after_an_append(case):
     assert journal.read() is first  # unchanged file: not parsed again
     entry = Case(case).record("web", parse_when("2026-11-20 09:15"), "ailleurs")  # another writer
     second = journal.read()
-    assert second is not first and second.entries[-1].n == entry.n
+    assert second is not first and second.entries[-1].n == entry.n  # parsed again
     own = journal.append(
         {"type": "evenement", "canal": "reply", "date": "2026-11-21T10:00:00+01:00"}
     )

@@ -27,7 +27,7 @@ from ..documents.render import render
 from ..errors import OutputExistsError
 from ..facts import Facts, Step
 from ..frdates import date_courte, jour, now_paris
-from ..fsutil import DIR_MODE, private_dir, write_new
+from ..fsutil import DIR_MODE, private_dir, write_files
 from ..journal import JournalState
 from ..profile import Profile
 from ..wording import dont, nombre
@@ -318,12 +318,7 @@ def write_bundle(
     private_dir(out.parent)
     staging = Path(tempfile.mkdtemp(prefix=".dossier-en-cours-", dir=out.parent))
     try:
-        for name, data in files:
-            target = staging / name
-            if isinstance(data, Path):
-                write_new(target, data.read_bytes())
-            else:
-                write_new(target, data)
+        write_files(staging, files)  # flushed to disk, several at a time
         os.chmod(staging, DIR_MODE)
         if out.exists():
             out.rmdir()  # empty, checked above
