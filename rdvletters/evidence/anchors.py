@@ -17,8 +17,8 @@ SHA-256 »:
 
 ``verify`` compares the journal with every anchor found in the case folder; a
 copy held by someone else can be compared by hand with ``rdvletters verify``'s
-figures. Reading anchors needs only the standard library, except tokens
-(imported only when there are some).
+figures. Reading anchors needs only the standard library (the ``email``
+package when there are e-mails), and the token reader when there are tokens.
 """
 
 from __future__ import annotations
@@ -26,9 +26,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from email.parser import BytesHeaderParser
-from email.policy import default as default_policy
-from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 HEADER = "X-Rdvletters-Journal"
@@ -71,6 +68,10 @@ def _relative(path: Path, root: Path) -> str:
 
 
 def _from_mail(path: Path, root: Path) -> list[Anchor]:
+    from email.parser import BytesHeaderParser  # only when the case has e-mails
+    from email.policy import default as default_policy
+    from email.utils import parsedate_to_datetime
+
     with open(path, "rb") as handle:
         head = handle.read(HEADER_BYTES)
     headers = BytesHeaderParser(policy=default_policy).parsebytes(head)
