@@ -268,3 +268,14 @@ def test_kill_9_during_record_loses_no_complete_entry(case, run, tmp_path):
     assert len(entries) > 30  # the writers did write between the kills
     assert run("-C", case, "record", "web", "-m", "après les crashs").exit_code == 0
     assert run("-C", case, "verify").exit_code == 0
+
+
+def test_log_streamed_to_a_file_leaves_nothing_half_written(case, run):
+    journal = case / "journal.jsonl"
+    lines = journal.read_bytes().split(b"\n")
+    lines[20] = b"{pas du json"
+    journal.write_bytes(b"\n".join(lines))
+    out = case / "journal.csv"
+    result = run("-C", case, "log", "--csv", "-o", out)
+    assert result.exit_code == 4 and "ligne 21" in result.stderr
+    assert not out.exists()  # the first 20 rows were not left behind
