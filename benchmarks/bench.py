@@ -34,7 +34,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 VENV = HERE / ".venv"
 ANCHORS = ["mailmerge", "docxtpl"]
-HEAVY = ("pydantic", "jinja2", "docx", "lxml", "yaml", "babel", "cryptography", "PIL", "reportlab")
+HEAVY = ("pydantic", "jinja2", "docx", "lxml", "yaml", "babel", "cryptography", "PIL", "reportlab",
+         "flask", "waitress")  # fmt: skip
 
 
 def venv_python() -> Path:

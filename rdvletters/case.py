@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -71,6 +73,22 @@ def clean_text(value: str, option: str) -> str:
             f"{option} : texte trop long ({len(text)} caractères, {MAX_TEXT} au plus)."
         )
     return text
+
+
+@dataclass(frozen=True)
+class ProofFile:
+    """A proof file whose name as the person knows it differs from where it lies.
+
+    A web upload is saved under a name of the server's choosing; ``name`` is the
+    name the browser gave, kept as text in the journal (``original``) and used,
+    slugged, in the copy's name, exactly as the CLI does with a file's own name.
+    """
+
+    path: Path
+    name: str
+
+
+Proof = Path | ProofFile
 
 
 class Case:
@@ -151,10 +169,12 @@ class Case:
         first = self.journal.first_step_date(STEP_TYPES)
         return past_or_now(text, option="--at", first=first, confirmed=confirmed)
 
-    def _copy_proof(self, source: Path, when: datetime, channel: str) -> dict[str, str]:
+    def _copy_proof(self, proof: Proof, when: datetime, channel: str) -> dict[str, str]:
+        source, name = (proof.path, proof.name) if isinstance(proof, ProofFile) else (proof, None)
         if not source.is_file():
             raise InputError(f"--proof {source} : fichier introuvable.")
-        stem = f"{when:%Y-%m-%d_%H%M}_{channel}_{ascii_slug(source.stem)}"
+        name = name or source.name
+        stem = f"{when:%Y-%m-%d_%H%M}_{channel}_{ascii_slug(Path(name).stem)}"
         private_dir(self.pieces)
         data = source.read_bytes()
         target = write_unique(self.pieces, stem, source.suffix.lower(), data)
@@ -162,7 +182,7 @@ class Case:
 
         return {
             "fichier": target.relative_to(self.root).as_posix(),
-            "original": source.name,
+            "original": name,
             "sha256": sha256_file(target),
             **piece_fields(source),
         }
@@ -172,7 +192,7 @@ class Case:
         channel: str,
         when: datetime,
         message: str,
-        proofs: list[Path] = (),  # type: ignore[assignment]
+        proofs: Sequence[Proof] = (),
         witness: str | None = None,
         reference: str | None = None,
     ) -> Entry:
@@ -197,7 +217,7 @@ class Case:
         return self._append_with_proofs(entry, proofs, when, channel)
 
     def _append_with_proofs(
-        self, entry: dict[str, Any], proofs: list[Path], when: datetime, channel: str
+        self, entry: dict[str, Any], proofs: Sequence[Proof], when: datetime, channel: str
     ) -> Entry:
         """Copy the proofs, then append; if the append fails, the copies are removed."""
         copies = []
@@ -251,7 +271,7 @@ class Case:
         number: int,
         when: datetime,
         tracking: str | None = None,
-        proofs: list[Path] = (),  # type: ignore[assignment]
+        proofs: Sequence[Proof] = (),
         **extra: Any,
     ) -> Entry:
         """Journal that prepared document ``number`` went out."""

@@ -6,8 +6,10 @@ folders 0700, and a file that already exists is never replaced.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -61,6 +63,24 @@ def write_new_chunks(path: Path, chunks: Iterable[bytes]) -> Path:
             os.fsync(handle.fileno())
     except BaseException:
         path.unlink(missing_ok=True)
+        raise
+    return path
+
+
+def replace_file(path: Path, data: bytes) -> Path:
+    """Replace ``path`` with ``data`` atomically, mode 0600: a crash leaves the old file
+    or the new one, never half of each. For files the person edits (the profile)."""
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, FILE_MODE)
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp)
         raise
     return path
 

@@ -8,6 +8,7 @@ to French messages with the file, line and field at fault, never the value.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -15,7 +16,8 @@ from typing import Annotated, Any, TypeVar
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from .errors import InputError
-from .yamlload import Located
+from .i18n import N_, _
+from .yamlload import Loc, Located
 
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 M = TypeVar("M", bound=BaseModel)
@@ -29,7 +31,7 @@ def _clean_text(value: Any) -> Any:
     if isinstance(value, str):
         if CONTROL_CHARS.search(value):
             raise ValueError(
-                "caractère de contrôle invisible (copié d'un PDF ?) : retapez le texte"
+                _("caractère de contrôle invisible (copié d'un PDF ?) : retapez le texte")
             )
         return value.strip()
     return value
@@ -42,7 +44,7 @@ def _oui_non(value: Any) -> Any:
             return True
         if word in {"non", "no", "false", "faux"}:
             return False
-        raise ValueError("répondez oui ou non")
+        raise ValueError(_("répondez oui ou non"))
     return value
 
 
@@ -139,43 +141,70 @@ class StrictModel(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+_DATE = N_("date invalide : écrivez AAAA-MM-JJ, par exemple 1990-04-12")
 _MESSAGES = {
-    "missing": "champ obligatoire manquant",
-    "extra_forbidden": "champ inconnu (faute de frappe ?)",
-    "date_from_datetime_parsing": "date invalide : écrivez AAAA-MM-JJ, par exemple 1990-04-12",
-    "date_parsing": "date invalide : écrivez AAAA-MM-JJ, par exemple 1990-04-12",
-    "date_type": "date invalide : écrivez AAAA-MM-JJ, par exemple 1990-04-12",
-    "list_type": "une liste est attendue, par exemple [ligne 1, ligne 2]",
-    "dict_type": "une suite de champs est attendue (sous-clés indentées)",
-    "model_type": "une suite de champs est attendue (sous-clés indentées)",
-    "string_type": "un texte est attendu",
-    "int_parsing": "un nombre entier est attendu",
+    "missing": N_("champ obligatoire manquant"),
+    "extra_forbidden": N_("champ inconnu (faute de frappe ?)"),
+    "date_from_datetime_parsing": _DATE,
+    "date_parsing": _DATE,
+    "date_type": _DATE,
+    "list_type": N_("une liste est attendue, par exemple [ligne 1, ligne 2]"),
+    "dict_type": N_("une suite de champs est attendue (sous-clés indentées)"),
+    "model_type": N_("une suite de champs est attendue (sous-clés indentées)"),
+    "string_type": N_("un texte est attendu"),
+    "int_parsing": N_("un nombre entier est attendu"),
+    "float_parsing": N_("un nombre est attendu, par exemple 2 ou -3.5"),
 }
 
 
 def _describe(err: dict[str, Any]) -> str:
+    """The error in words; the value typed is looked at (blank or not), never repeated."""
     kind = err["type"]
     loc = tuple(str(p) for p in err["loc"])
+    if kind.startswith("date") and err.get("input") in ("", None):
+        return _("champ obligatoire vide : à remplir")
     if kind == "literal_error":
         expected = str(err.get("ctx", {}).get("expected", "")).replace(" or ", " ou ")
-        return f"valeur inconnue ; valeurs possibles : {expected}"
+        return _("valeur inconnue ; valeurs possibles : {expected}").format(expected=expected)
     if kind == "string_pattern_mismatch" and loc[-1] == "departement":
-        return "numéro de département attendu, par exemple 93, 2A ou 971"
+        return _("numéro de département attendu, par exemple 93, 2A ou 971")
     if kind == "string_pattern_mismatch" and loc[-1] == "numero_etranger":
-        return (
+        return _(
             "le numéro d'étranger (AGDREF) compte 10 chiffres ; laissez vide si vous n'en avez pas"
         )
     if kind == "too_short" and loc[-1] == "adresse":
-        return "au moins deux lignes sont attendues : [rue, code postal et ville]"
+        return _("au moins deux lignes sont attendues : [rue, code postal et ville]")
     if kind in ("too_short", "string_too_short"):
-        return "champ obligatoire vide : à remplir"
+        return _("champ obligatoire vide : à remplir")
     if kind in ("greater_than_equal", "less_than_equal"):
         ctx = err.get("ctx", {})
-        bound = "minimum" if "ge" in ctx else "maximum"
-        return f"nombre hors des limites ({bound} {ctx.get('ge', ctx.get('le'))})"
+        if "ge" in ctx:
+            return _("nombre hors des limites (minimum {bound})").format(bound=ctx["ge"])
+        return _("nombre hors des limites (maximum {bound})").format(bound=ctx.get("le"))
     if kind == "value_error":
         return str(err.get("ctx", {}).get("error", err["msg"]))
-    return _MESSAGES.get(kind, err["msg"])
+    return _(_MESSAGES[kind]) if kind in _MESSAGES else err["msg"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One validation error: the field (as a path of keys), its line, what is wrong."""
+
+    loc: Loc
+    line: int | None
+    message: str
+
+    @property
+    def field(self) -> str:
+        return ".".join(str(p) for p in self.loc) or "(fichier)"
+
+
+class InvalidData(InputError):
+    """Data that does not fit its schema; ``problems`` lists each error for a form."""
+
+    def __init__(self, message: str, problems: list[Problem], hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.problems = problems
 
 
 def validate_located(model: type[M], located: Located, path: Path) -> M:
@@ -183,11 +212,22 @@ def validate_located(model: type[M], located: Located, path: Path) -> M:
     try:
         return model.model_validate(located.data)
     except ValidationError as exc:
-        messages = []
-        for err in exc.errors(include_url=False, include_input=False):
-            loc = tuple(err["loc"])
-            line = located.line_of(loc)
-            where = f"{path}, ligne {line}" if line else str(path)
-            field = ".".join(str(p) for p in loc) or "(fichier)"
-            messages.append(f"{where}, champ « {field} » : {_describe(err)}")
-        raise InputError("\n".join(messages), hint=f"Corrigez {path.name} puis relancez.") from None
+        problems = [
+            Problem(tuple(err["loc"]), located.line_of(tuple(err["loc"])), _describe(err))
+            for err in exc.errors(include_url=False)
+        ]
+        messages = [
+            _("{path}, ligne {line}, champ « {field} » : {message}").format(
+                path=path, line=p.line, field=p.field, message=p.message
+            )
+            if p.line
+            else _("{path}, champ « {field} » : {message}").format(
+                path=path, field=p.field, message=p.message
+            )
+            for p in problems
+        ]
+        raise InvalidData(
+            "\n".join(messages),
+            problems,
+            hint=_("Corrigez {name} puis relancez.").format(name=path.name),
+        ) from None

@@ -104,6 +104,11 @@ def load_yaml(path: Path) -> Located:
         raw = path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path} : lecture impossible ({exc.strerror}).") from None
+    return parse_yaml(raw, path)
+
+
+def parse_yaml(raw: bytes, path: Path) -> Located:
+    """Like ``load_yaml`` for bytes not yet written; ``path`` names them in messages."""
     text = _decode(path, raw)
     try:
         root = yaml.compose(text, Loader=yaml.BaseLoader)

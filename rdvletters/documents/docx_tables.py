@@ -28,6 +28,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from .docx_out import add_footer, new_page, to_bytes
+from .model import typographic
 
 BAR_CELLS = 12  # width of the weekly chart, in attempts
 TABLE_SIZE = 9  # points
@@ -87,6 +88,12 @@ def _text(value: str) -> str:
     return "".join(out)
 
 
+def _french(cell: str) -> str:
+    """French typography (``model.typographic``); every rule needs a space, so the many
+    cells without one (dates, times) skip the regular expressions."""
+    return typographic(cell) if " " in cell else cell
+
+
 def _open_cell(twips: int, fill: str | None = None, span: int = 1) -> str:
     props = f'<w:tcW w:type="dxa" w:w="{twips}"/>'
     if span > 1:
@@ -113,7 +120,7 @@ def _table_rows(rows: Iterable[list[str]], widths_mm: list[float]) -> Iterator[s
     for values in rows:
         if len(values) != len(heads):
             raise ValueError(f"{len(values)} cellules pour {len(heads)} colonnes")
-        cells = [heads[i] + (_text(v) if v else "") + tail for i, v in enumerate(values)]
+        cells = [heads[i] + (_text(_french(v)) if v else "") + tail for i, v in enumerate(values)]
         yield "<w:tr>" + "".join(cells) + "</w:tr>"
 
 
@@ -177,7 +184,9 @@ def table_document(
     footer: str = "",
 ) -> bytes:
     """A titled document: intro lines, an optional weekly chart, then tables given as
-    (heading, headers, rows, widths in mm); ``rows`` may be any iterable of rows."""
+    (heading, headers, rows, widths in mm), all in French typography; ``rows`` may be any
+    iterable of rows (read once, as they are written)."""
+    intro = [typographic(line) for line in intro]
     docx = new_page(title, author, created)
     _heading(docx, title, 15)
     for line in intro:
@@ -193,7 +202,7 @@ def table_document(
         _chart_frame(docx, widths, mark)
         fills[mark] = _chart_rows(weeks, widths)
     for heading, headers, rows, widths in sections:
-        _heading(docx, heading)
+        _heading(docx, typographic(heading))
         mark = PLACEHOLDER.format(len(fills))
         _table(docx, headers, widths, mark)
         fills[mark] = _table_rows(rows, widths)

@@ -123,7 +123,8 @@ def find(root: Path) -> tuple[list[Anchor], list[str]]:
                 anchors += _from_mail(path, root)
             except (OSError, ValueError) as exc:
                 notes.append(f"{_relative(path, root)} illisible ({exc}) : ancre ignorée")
-    for path in sorted(root.glob(f"*/{INVENTORY}")):
+    inventories = [*root.glob(f"*/{INVENTORY}"), *root.glob(f"*/*/{INVENTORY}")]
+    for path in sorted(inventories):  # dossier_…/ or dossier_…/Ne_pas_deposer/
         try:
             anchors += _from_inventory(path, root)
         except OSError as exc:
