@@ -16,7 +16,7 @@ from email.policy import default
 
 import pytest
 
-from rdvletters.evidence.anchors import HEADER
+from rdvletters.evidence.anchoring import HEADER
 
 from .conftest import journal_lines
 from .test_email_out import PASSWORD, configure, smtp_server  # noqa: F401 - a real SMTP server
@@ -77,7 +77,8 @@ def test_sent_email_copy_keeps_the_anchor(case, run, smtp_server, monkeypatch): 
 
 def test_tail_cut_on_a_line_boundary_is_caught_by_the_dossier(case, run, tmp_path):
     assert run("-C", case, "bundle", "-o", case / "dossier_association").exit_code == 0
-    inventory = (case / "dossier_association" / "00_Inventaire.txt").read_text(encoding="utf-8")
+    [path] = (case / "dossier_association").rglob("00_Inventaire.txt")
+    inventory = path.read_text(encoding="utf-8").replace("\u00a0", " ")
     head = hashlib.sha256(_lines(case)[-1]).hexdigest()
     assert (
         f"Journal des démarches : 30 entrées, dernière entrée n° 30, empreinte SHA-256 {head}"

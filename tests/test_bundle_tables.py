@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 from datetime import datetime, timedelta
 
 import pytest
@@ -29,10 +28,18 @@ def _long_case(root, steps: int) -> Case:
     return case
 
 
-def test_chronology_of_many_steps_reads_back_whole(tmp_path, run):
+def test_chronology_of_many_steps_reads_back_whole(tmp_path):
+    from rdvletters.evidence.bundle import _chronology_docx, header
+    from rdvletters.evidence.pieces import plan
+    from rdvletters.facts import Facts
+
     case = _long_case(tmp_path / "cas", 400)
-    assert run("-C", case.root, "bundle", "-o", tmp_path / "d").exit_code == 0
-    docx = open_docx(tmp_path / "d" / "01_Chronologie_des_demarches.docx")
+    profile, state = case.load().profile, case.journal.read()
+    facts = Facts.from_journal(state)
+    pieces = plan(profile, facts, case.root, state)
+    data = _chronology_docx(header(profile), profile, facts, state, pieces, datetime.now(PARIS))
+    (tmp_path / "chronologie.docx").write_bytes(data)
+    docx = open_docx(tmp_path / "chronologie.docx")
     chart, dated = docx.tables[0], docx.tables[1]
     rows = dated.rows
     assert len(rows) == 1 + 400  # header + one row per step, none lost
@@ -40,23 +47,20 @@ def test_chronology_of_many_steps_reads_back_whole(tmp_path, run):
         "Date", "Heure", "Canal", "Ce qui s'est passé", "Justificatif"
     ]  # fmt: skip
     first = [c.text for c in rows[1].cells]
-    assert first[:2] == ["05/01/2026", "09:00"] and first[3] == "« essai 0 & <rien> « libre » »"
+    assert first[:2] == ["05/01/2026", "09:00"]
+    # escaped for XML, French typography applied per cell
+    assert first[3] == "essai 0 & <rien> «\u00a0libre\u00a0»"
     last = rows[-1].cells
-    assert last[0].text == (datetime(2026, 1, 5, 9, 0) + timedelta(hours=9 * 399)).strftime(
-        "%d/%m/%Y"
-    )
-    assert abs(last[3].width - Mm(82)) < Mm(0.1)  # widths in every cell, as before
+    end = datetime(2026, 1, 5, 9, 0) + timedelta(hours=9 * 399)
+    assert last[0].text == end.strftime("%d/%m/%Y")
+    assert abs(last[3].width - rows[0].cells[3].width) < Mm(0.1)  # widths in every cell
     assert last[3].paragraphs[0].runs[0].font.size == Pt(9)
     assert last[3].paragraphs[0].paragraph_format.space_after == Pt(0)
     header_flag = rows[0]._tr.trPr.find(
         "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tblHeader"
     )
     assert header_flag is not None  # header repeated on every page
-    weeks = len(chart.rows)
-    assert (
-        weeks
-        == (datetime(2026, 1, 5) + timedelta(hours=9 * 399) - datetime(2026, 1, 5)).days // 7 + 1
-    )
+    assert len(chart.rows) == (end - datetime(2026, 1, 5)).days // 7 + 1  # one row a week
 
 
 needs_soffice = pytest.mark.skipif(
@@ -66,30 +70,26 @@ needs_soffice = pytest.mark.skipif(
 
 
 @needs_soffice
-def test_bundle_pdf_starts_libreoffice_once(case, run, tmp_path, monkeypatch):
-    starts = tmp_path / "starts.txt"
-    wrapper = tmp_path / "soffice-compteur"
-    wrapper.write_text(
-        f"#!{sys.executable}\n"
-        "import subprocess, sys\n"
-        f"open({str(starts)!r}, 'a').write(' '.join(a for a in sys.argv if a.endswith('.docx')) + '\\n')\n"
-        f"sys.exit(subprocess.run([{shutil.which('soffice')!r}, *sys.argv[1:]]).returncode)\n",
-        encoding="utf-8",
+def test_several_documents_converted_in_one_libreoffice_run(case, tmp_path, monkeypatch):
+    from rdvletters.documents import pdf
+    from rdvletters.documents.docx_tables import table_document
+
+    starts = []
+    real_start = pdf._start
+    monkeypatch.setattr(
+        pdf, "_start", lambda command, folder: starts.append(command) or real_start(command, folder)
     )
-    wrapper.chmod(0o700)
-    monkeypatch.setenv("RDVLETTERS_SOFFICE", str(wrapper))
-    result = run("-C", case, "bundle", "--pdf", "-o", tmp_path / "d")
-    assert result.exit_code == 0, result.stderr
-    [started] = starts.read_text().splitlines()  # one LibreOffice run…
-    assert len(started.split()) == 2  # …for the two DOCX of the dossier
-    for name in ("00_Inventaire.pdf", "01_Chronologie_des_demarches.pdf"):
+    made = datetime(2026, 1, 1, tzinfo=PARIS)
+    documents = [
+        table_document(title, [], [("T", ["A"], [[title]], [40])], author="A B", created=made)
+        for title in ("Premier document", "Second document")
+    ]
+    converted = pdf.docx_batch_to_pdf(documents)
+    assert len(starts) == 1  # one LibreOffice for both
+    for title, data in zip(("Premier document", "Second document"), converted, strict=True):
+        target = tmp_path / "sortie.pdf"
+        target.write_bytes(data)
         text = subprocess.run(
-            ["pdftotext", str(tmp_path / "d" / name), "-"], capture_output=True, text=True
+            ["pdftotext", str(target), "-"], capture_output=True, text=True
         ).stdout
-        assert "Aminata DIALLO" in text
-    inventory = subprocess.run(
-        ["pdftotext", str(tmp_path / "d" / "00_Inventaire.pdf"), "-"],
-        capture_output=True,
-        text=True,
-    ).stdout
-    assert "Inventaire des pièces" in inventory  # each PDF is its own document, in order
+        assert title in text  # each PDF is its own document, in order

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 
 from docx import Document as open_docx
 
@@ -10,6 +11,16 @@ from .conftest import journal_lines
 
 # Entry 5 of the example: a web attempt on 22/09/2026 at 12:30, with a screenshot.
 # Entry 30: the last attempt, on 25/11/2026 at 18:45.
+
+
+def _chronology_text(folder) -> str:
+    """The dossier's chronology as read: its PDF (LibreOffice), else its DOCX."""
+    [path] = folder.glob("01_Chronologie*")
+    if path.suffix == ".pdf":
+        return subprocess.run(
+            ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+        ).stdout
+    return "\n".join(c.text for t in open_docx(path).tables for r in t.rows for c in r.cells)
 
 
 def _status(run, case) -> dict:
@@ -48,10 +59,9 @@ def test_corrected_date_and_message_reach_every_output(case, run, tmp_path):
     assert "18 h 45" not in flat
 
     assert run("-C", case, "bundle", "-o", tmp_path / "d").exit_code == 0
-    chronology = open_docx(tmp_path / "d" / "01_Chronologie_des_demarches.docx")
-    cells = [c.text for t in chronology.tables for r in t.rows for c in r.cells]
-    assert "« Page blanche »" in cells and "26/11/2026" in cells
-    assert "25/11/2026" not in cells
+    chronology = " ".join(_chronology_text(tmp_path / "d").replace("\u00a0", " ").split())
+    assert "Page blanche" in chronology and "26/11/2026" in chronology
+    assert "25/11/2026" not in chronology
 
     verified = run("-C", case, "verify")
     assert verified.exit_code == 0, verified.output
@@ -61,7 +71,7 @@ def test_corrected_date_and_message_reach_every_output(case, run, tmp_path):
 def test_withdrawn_attempt_leaves_every_figure(case, run, tmp_path):
     before = _status(run, case)
     assert run("-C", case, "bundle", "-o", tmp_path / "before").exit_code == 0
-    shown = [p.name for p in (tmp_path / "before").iterdir()]
+    shown = [p.name for p in (tmp_path / "before").rglob("*")]
     assert any("2026_09_22_12h30" in name for name in shown)  # entry 5's screenshot
     refused = run("-C", case, "correct", "5", "--withdraw")
     assert refused.exit_code == 2 and "--reason" in refused.stderr
@@ -72,7 +82,7 @@ def test_withdrawn_attempt_leaves_every_figure(case, run, tmp_path):
     assert after["attempts_with_proof"] == before["attempts_with_proof"] - 1
     assert "[retirée : voir n° 31]" in run("-C", case, "log").output
     assert run("-C", case, "bundle", "-o", tmp_path / "d").exit_code == 0
-    names = [p.name for p in (tmp_path / "d").iterdir()]
+    names = [p.name for p in (tmp_path / "d").rglob("*")]
     assert not any("2026_09_22_12h30" in name for name in names)  # its screenshot is out
     again = run("-C", case, "correct", "5", "-m", "x")
     assert again.exit_code == 2 and "déjà été retirée" in again.stderr
@@ -112,7 +122,8 @@ def test_tracking_number_fixed_and_sending_withdrawn_then_recorded_again(case, r
     fixed = run("-C", case, "correct", "32", "--tracking", "1A 123 456 7890 2")
     assert fixed.exit_code == 0, fixed.stderr
     assert run("-C", case, "bundle", "-o", tmp_path / "d").exit_code == 0
-    inventory = (tmp_path / "d" / "00_Inventaire.txt").read_text(encoding="utf-8")
+    [path] = (tmp_path / "d").rglob("00_Inventaire.txt")
+    inventory = path.read_text(encoding="utf-8")
     assert "1A12345678902" in inventory and "1A12345678901" not in inventory
     assert run("-C", case, "sent", "31").exit_code == 2  # still sent once
     withdrawn = run("-C", case, "correct", "32", "--withdraw", "--reason", "pas encore postée")

@@ -257,7 +257,7 @@ def checklist(profile: Profile, facts: Facts, pieces: list[Piece]) -> str:
 
 def journal_anchor(facts: Facts) -> list[str]:
     """The journal's head in full, as ``verify`` reads it back from the inventory."""
-    from .anchors import inventory_line
+    from .anchoring import inventory_line
 
     return [inventory_line(facts.entry_count, facts.head_n, facts.head)] if facts.head_n else []
 

@@ -33,7 +33,7 @@ from ..case import Case
 from ..errors import JournalError
 from ..fsutil import sha256_file
 from ..journal import GENESIS, JournalState, Lines
-from . import anchors as anchoring
+from . import anchoring
 
 TIMESTAMP_KIND = "horodatage"
 LISTED_GAP = 50  # beyond this many missing numbers, a range is given instead of a list

@@ -31,8 +31,8 @@ from pathlib import Path
 HEADER = "X-Rdvletters-Journal"
 _VALUE = re.compile(r"^\s*(\d{1,9})\s+([0-9a-f]{64})\s*$")
 INVENTORY_PREFIX = "Journal des démarches"
-_INVENTORY = re.compile(
-    INVENTORY_PREFIX + r" : .*?entrée n° (\d{1,9}), empreinte SHA-256 ([0-9a-f]{64})"
+_INVENTORY = re.compile(  # \s: French typography puts non-breaking spaces in it
+    INVENTORY_PREFIX + r"\s*:.*?entrée\s+n°\s*(\d{1,9}),\s+empreinte\s+SHA-256\s+([0-9a-f]{64})"
 )
 HEADER_BYTES = 1 << 16  # an e-mail's headers are read, never its attachments
 MAIL_FOLDERS = ("documents", "pieces")
@@ -90,7 +90,7 @@ def _from_mail(path: Path, root: Path) -> list[Anchor]:
 
 def _from_inventory(path: Path, root: Path) -> list[Anchor]:
     text = path.read_text(encoding="utf-8", errors="replace")
-    source = f"l'inventaire du dossier {_relative(path.parent, root)}"
+    source = f"l'inventaire du dossier {path.relative_to(root).parts[0]}"
     return [Anchor(source, m[2], int(m[1])) for m in _INVENTORY.finditer(text)]
 
 
