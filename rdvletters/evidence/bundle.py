@@ -255,6 +255,13 @@ def checklist(profile: Profile, facts: Facts, pieces: list[Piece]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def journal_anchor(facts: Facts) -> list[str]:
+    """The journal's head in full, as ``verify`` reads it back from the inventory."""
+    from .anchoring import inventory_line
+
+    return [inventory_line(facts.entry_count, facts.head_n, facts.head)] if facts.head_n else []
+
+
 def default_folder(case: Case, now: datetime) -> Path:
     """``dossier_AAAA-MM-JJ`` in the case folder, with ``_2``… if it exists."""
     base = case.root / f"dossier_{now:%Y-%m-%d}"
@@ -390,13 +397,14 @@ def _write(case: Case, writer: _Writer, series: bool, pdf: bool) -> None:
         and (writer.staging / name).stat().st_size > MAX_PIECE_BYTES
     }
     today = jour(created.date())
-    inventory = _inventory_docx(head, pieces, names, large, author, created)
+    listed = [*head, *journal_anchor(facts)]  # an anchor: verify compares the journal with it
+    inventory = _inventory_docx(listed, pieces, names, large, author, created)
     writer.put("00_Inventaire.docx", inventory)
     if pdf:
         writer.office_pdf("00_Inventaire.docx", inventory, None, "")
     # What helps the person and the association, but is not filed with the court.
     private_dir(writer.staging / PRIVATE)
-    text = inventory_text(head, pieces, names, large, today).encode()
+    text = inventory_text(listed, pieces, names, large, today).encode()
     writer.put(f"{PRIVATE}/00_Inventaire.txt", text)
     summary = synthesis_docx(profile, facts, case.root, pieces, author, created)
     writer.put(f"{PRIVATE}/Fiche_de_synthese.docx", summary)
