@@ -1,8 +1,8 @@
-"""DOCX documents made of tables: the inventory of pieces and the chronology.
+"""DOCX documents made of tables: the inventory of pieces and the synthesis sheet.
 
 They share the letters' page setup (A4, French, Arial) from ``docx_out`` and add
-tables with a header row repeated on each page, and a weekly bar chart drawn
-with shaded cells so that a judge sees the pattern of attempts at a glance.
+tables with a header row repeated on each page. (The chronology, which can be the
+longest, is drawn straight to PDF by ``evidence.chronology_pdf``.)
 
 A journal can hold tens of thousands of steps. python-docx re-scans the whole
 table for each row it adds (quadratic), and an XML tree of 250,000 cells takes
@@ -10,7 +10,7 @@ gigabytes; so python-docx lays out the page, each table's header row and one
 placeholder row, and the rows themselves are written as WordprocessingML text
 streamed into ``word/document.xml`` in place of the placeholder: linear time,
 and memory that holds one row at a time. The markup is the one python-docx
-writes for the same cells (width, 9 pt, no space after, shading).
+writes for the same cells (width, 9 pt, no space after).
 """
 
 from __future__ import annotations
@@ -30,9 +30,7 @@ from docx.shared import Mm, Pt
 from .docx_out import add_footer, new_page, to_bytes
 from .model import typographic
 
-BAR_CELLS = 12  # width of the weekly chart, in attempts
 TABLE_SIZE = 9  # points
-CHART_SIZE = 8
 PLACEHOLDER = "rdvletters-lignes-{}"
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _SPECIAL = re.compile("[\x00-\x1f\ufffe\uffff]")
@@ -94,18 +92,11 @@ def _french(cell: str) -> str:
     return typographic(cell) if " " in cell else cell
 
 
-def _open_cell(twips: int, fill: str | None = None, span: int = 1) -> str:
-    props = f'<w:tcW w:type="dxa" w:w="{twips}"/>'
-    if span > 1:
-        props += f'<w:gridSpan w:val="{span}"/>'
-    if fill:
-        props += f'<w:shd w:val="clear" w:fill="{fill}"/>'
-    return f'<w:tc><w:tcPr>{props}</w:tcPr><w:p><w:pPr><w:spacing w:after="0"/></w:pPr>'
-
-
-def _cell(text: str, twips: int, half_points: int, fill: str | None = None, span: int = 1) -> str:
-    run = f'<w:r><w:rPr><w:sz w:val="{half_points}"/></w:rPr>{_text(text)}</w:r>' if text else ""
-    return f"{_open_cell(twips, fill, span)}{run}</w:p></w:tc>"
+def _open_cell(twips: int) -> str:
+    return (
+        f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{twips}"/></w:tcPr>'
+        '<w:p><w:pPr><w:spacing w:after="0"/></w:pPr>'
+    )
 
 
 def _twips(widths_mm: list[float]) -> list[int]:
@@ -121,23 +112,6 @@ def _table_rows(rows: Iterable[list[str]], widths_mm: list[float]) -> Iterator[s
         if len(values) != len(heads):
             raise ValueError(f"{len(values)} cellules pour {len(heads)} colonnes")
         cells = [heads[i] + (_text(_french(v)) if v else "") + tail for i, v in enumerate(values)]
-        yield "<w:tr>" + "".join(cells) + "</w:tr>"
-
-
-def _chart_rows(weeks: list[tuple[str, int, int]], widths_mm: list[float]) -> Iterator[str]:
-    """One row per week: label, « made (with proof) », and one shaded cell per attempt,
-    dark for an attempt with a proof file, light for one without (beyond BAR_CELLS,
-    the figures still tell)."""
-    twips = _twips(widths_mm)
-    size = int(CHART_SIZE * 2)
-    for label, count, proven in weeks:
-        cells = [_cell(label, twips[0], size), _cell(f"{count} ({proven})", twips[1], size)]
-        if count == 0:
-            cells.append(_cell("aucune démarche", sum(twips[2:]), size, span=BAR_CELLS))
-        else:
-            for i in range(BAR_CELLS):
-                fill = None if i >= count else ("2F5597" if i < proven else "9DC3E6")
-                cells.append(_cell("", twips[2 + i], size, fill))
         yield "<w:tr>" + "".join(cells) + "</w:tr>"
 
 
@@ -166,13 +140,6 @@ def _table(docx, headers: list[str], widths_mm: list[float], mark: str) -> None:
     _small(table, TABLE_SIZE)
 
 
-def _chart_frame(docx, widths_mm: list[float], mark: str) -> None:
-    table = docx.add_table(rows=1, cols=len(widths_mm))
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.rows[0].cells[0].text = mark
-    _grid(table, widths_mm)
-
-
 def table_document(
     title: str,
     intro: list[str],
@@ -180,10 +147,9 @@ def table_document(
     *,
     author: str,
     created: datetime,
-    weeks: list[tuple[str, int, int]] | None = None,
     footer: str = "",
 ) -> bytes:
-    """A titled document: intro lines, an optional weekly chart, then tables given as
+    """A titled document: intro lines, then tables given as
     (heading, headers, rows, widths in mm), all in French typography; ``rows`` may be any
     iterable of rows (read once, as they are written)."""
     intro = [typographic(line) for line in intro]
@@ -192,15 +158,6 @@ def table_document(
     for line in intro:
         docx.add_paragraph(line).paragraph_format.space_after = Pt(2)
     fills: dict[str, Iterable[str]] = {}
-    if weeks:
-        _heading(docx, "Démarches par semaine")
-        docx.add_paragraph(
-            "Une case par démarche : foncée avec un justificatif, claire sans justificatif."
-        ).runs[0].font.size = Pt(8)
-        widths = [30, 14] + [8.5] * BAR_CELLS
-        mark = PLACEHOLDER.format(len(fills))
-        _chart_frame(docx, widths, mark)
-        fills[mark] = _chart_rows(weeks, widths)
     for heading, headers, rows, widths in sections:
         _heading(docx, typographic(heading))
         mark = PLACEHOLDER.format(len(fills))

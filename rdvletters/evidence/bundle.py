@@ -142,29 +142,51 @@ def _inventory_docx(
     )
 
 
-def _chronology_docx(
-    head: list[str],
-    profile: Profile,
-    facts: Facts,
-    state: JournalState,
-    pieces: list[Piece],
-    created: datetime,
-) -> bytes:
-    from ..documents.docx_tables import table_document
+@dataclass
+class Chronology:
+    """What piece n° 1 says: the intro lines, the weeks, the tables (dated steps, tokens)."""
 
-    weeks = [(f"sem. du {date_courte(w.monday)}", w.attempts, w.with_proof) for w in facts.weeks]
+    intro: list[str]
+    weeks: list[tuple[str, int, int]]
+    tables: list[tuple[str, list[str], list[list[str]], list[float]]]
+    footer: str
+
+
+def chronology(
+    head: list[str], profile: Profile, facts: Facts, state: JournalState, pieces: list[Piece]
+) -> Chronology:
+    """Piece n° 1's content, in French typography (the weeks as in every other output)."""
     from .timestamp_dossier import chronology_table
 
+    weeks = [(f"sem. du {date_courte(w.monday)}", w.attempts, w.with_proof) for w in facts.weeks]
     columns = ["Date", "Heure", "Canal", "Ce qui s'est passé", "Justificatif"]
     rows = _chronology_rows(facts, pieces, profile.situation)
-    return table_document(
+    tables = [
+        ("Tableau daté", columns, rows, [22, 14, 34, 79, 21]),
+        *chronology_table(state, pieces),
+    ]
+    return Chronology(
+        [typographic(line) for line in [*head, figures(facts)]],
+        weeks,
+        [
+            (typographic(title), cols, [[typographic(c) for c in row] for row in body], widths)
+            for title, cols, body, widths in tables
+        ],
+        f"Journal : {facts.entry_count} entrées, empreinte {facts.head}",
+    )
+
+
+def chronology_file(content: Chronology, piece: Piece) -> bytes:
+    from .chronology_pdf import chronology_pdf
+
+    return chronology_pdf(
         "Chronologie des démarches",
-        [*head, figures(facts)],
-        [("Tableau daté", columns, rows, [22, 14, 34, 79, 21]), *chronology_table(state, pieces)],
-        author=author_of(profile),
-        created=created,
-        weeks=weeks,
-        footer=f"Journal : {facts.entry_count} entrées, empreinte {facts.head[:16]}",
+        content.intro,
+        content.weeks,
+        content.tables,
+        number=piece.number,
+        label=piece.label,
+        footer=content.footer,
     )
 
 
@@ -381,10 +403,8 @@ def _write(case: Case, writer: _Writer, series: bool, pdf: bool) -> None:
     created = stable_time(facts, state.entries)
     head = header(profile)
     author = author_of(profile)
-    chronology = _chronology_docx(head, profile, facts, state, pieces, created)
-    names = {1: writer.office_pdf(pieces[0].filename(".docx"), chronology, 1, pieces[0].label)}
-    if names[1] is None:
-        names[1] = writer.put(pieces[0].filename(".docx"), chronology)
+    content = chronology(head, profile, facts, state, pieces)
+    names = {1: writer.put(pieces[0].filename(".pdf"), chronology_file(content, pieces[0]))}
     for piece in pieces[1:]:
         if piece.kind == "a_joindre":  # the person adds it under this name
             names[piece.number] = piece.filename(".pdf")
