@@ -426,3 +426,24 @@ def test_bundle_refuses_a_journal_path_outside_the_case(shaped, run, tmp_path):
     assert result.exit_code == 2 and "sort du dossier" in result.stderr
     assert not (tmp_path / "d").exists()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".dossier")]
+
+
+def test_piece_names_sort_in_order_beyond_99_pieces(tmp_path):
+    """With 100 pieces or more, every number has as many digits, the inventory's too."""
+    from rdvletters.evidence.bundle import write_bundle
+
+    root = tmp_path / "cas"
+    root.mkdir()
+    (root / "profil.yaml").write_bytes((EXAMPLE / "profil.yaml").read_bytes())
+    case = Case(root)
+    proof = tmp_path / "capture.txt"
+    start = datetime(2026, 1, 5, 9, 0, tzinfo=PARIS)
+    for i in range(105):
+        proof.write_text(f"capture {i}", encoding="utf-8")
+        case.record("web", start + timedelta(hours=7 * i), f"rien {i}", [proof])
+    write_bundle(case, tmp_path / "d")
+    names = sorted(p.name for p in (tmp_path / "d").iterdir() if p.name[0].isdigit())
+    numbers = [int(n.split("_", 1)[0]) for n in names]
+    assert numbers == list(range(len(numbers)))  # plain name order is the pieces' order
+    assert names[0] == "000_Inventaire.docx" and names[1].startswith("001_Chronologie")
+    assert all(len(n.split("_", 1)[0]) == 3 for n in names)

@@ -197,7 +197,7 @@ def synthesis_docx(
     from .synthesis import synthesis_rows
 
     rows = synthesis_rows(profile, facts, root, created.date())
-    rows.append(["Pièces du dossier", f"{len(pieces)} (voir 00_Inventaire)"])
+    rows.append(["Pièces du dossier", f"{len(pieces)} (voir l'inventaire)"])
     return table_document(
         "Fiche de synthèse pour la permanence juridique",
         [f"Établie le {jour(created.date())} à partir du journal ({facts.entry_count} entrées)."],
@@ -419,9 +419,10 @@ def _write(case: Case, writer: _Writer, series: bool, pdf: bool) -> None:
     today = jour(created.date())
     listed = [*head, *journal_anchor(facts)]  # an anchor: verify compares the journal with it
     inventory = _inventory_docx(listed, pieces, names, large, author, created)
-    writer.put("00_Inventaire.docx", inventory)
+    inventory_name = f"{0:0{pieces[0].digits}d}_Inventaire.docx"  # sorts first, as the pieces
+    writer.put(inventory_name, inventory)
     if pdf:
-        writer.office_pdf("00_Inventaire.docx", inventory, None, "")
+        writer.office_pdf(inventory_name, inventory, None, "")
     # What helps the person and the association, but is not filed with the court.
     private_dir(writer.staging / PRIVATE)
     text = inventory_text(listed, pieces, names, large, today).encode()

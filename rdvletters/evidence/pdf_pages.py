@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -141,40 +142,41 @@ def width(text: str, font: str, size: float) -> float:
 
 
 def wrap(text: str, font: str, size: float, room: float) -> list[str]:
-    """One paragraph broken into lines at most ``room`` wide; words too long are cut."""
+    """One paragraph broken into lines at most ``room`` wide; words too long are cut.
+
+    Widths add up (no kerning), so each word is measured once and a line's width is
+    kept as a running sum: linear in the text, which matters for thousands of pages."""
     lines: list[str] = []
-    current = ""
-    for token in _tokens(text):
-        if width(current + token, font, size) <= room:
-            current += token
+    current, used = "", 0.0
+    for token in _TOKEN.findall(text):
+        size_of = width(token, font, size)
+        if used + size_of <= room:
+            current, used = current + token, used + size_of
             continue
         if current.strip():
             lines.append(current.rstrip())
-        current = "" if token.isspace() else token
-        while width(current, font, size) > room and len(current) > 1:
+        current, used = ("", 0.0) if token.isspace() else (token, size_of)
+        while used > room and len(current) > 1:
             cut = _longest_prefix(current, font, size, room)
             lines.append(current[:cut])
             current = current[cut:]
+            used = width(current, font, size)
     if current.strip() or not lines:
         lines.append(current.rstrip())
     return lines
 
 
-def _tokens(text: str) -> list[str]:
-    out: list[str] = []
-    for char in text:
-        if out and out[-1][-1].isspace() == char.isspace():
-            out[-1] += char
-        else:
-            out.append(char)
-    return out
+_TOKEN = re.compile(r"\s+|\S+")
 
 
 def _longest_prefix(text: str, font: str, size: float, room: float) -> int:
-    cut = 1
-    while cut < len(text) and width(text[: cut + 1], font, size) <= room:
-        cut += 1
-    return cut
+    """How many characters of ``text`` fit in ``room`` (at least one)."""
+    used = 0.0
+    for cut, char in enumerate(text):
+        used += width(char, font, size)
+        if used > room:
+            return max(cut, 1)
+    return len(text)
 
 
 def ellipsize(text: str, font: str, size: float, room: float) -> str:

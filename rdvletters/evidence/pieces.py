@@ -67,10 +67,11 @@ class Piece:
     kind: str
     data: bytes | None = None  # a piece written here (the timestamps' explanation)
     captions: tuple[str, ...] = ()  # one per source, for a series of screenshots
+    digits: int = 2  # of the highest number, so that names sort in order (007 before 100)
 
     def filename(self, suffix: str) -> str:
         """``NN_Libelle_sans_accents.ext``, at most 80 characters."""
-        head = f"{self.number:02d}_"
+        head = f"{self.number:0{self.digits}d}_"
         return head + ascii_slug(self.slug, MAX_NAME - len(head) - len(suffix)) + suffix
 
     @property
@@ -217,7 +218,8 @@ def plan(
         pieces.append(Piece(len(pieces) + 1, label, slug, None, (), (), "explication", text))
     for label, slug in _to_add(profile, facts):
         pieces.append(Piece(len(pieces) + 1, label, slug, None, (), (), "a_joindre"))
-    return pieces
+    digits = max(2, len(str(len(pieces))))
+    return [replace(p, digits=digits) for p in pieces]
 
 
 def _to_add(profile: Profile, facts: Facts) -> list[tuple[str, str]]:
