@@ -447,3 +447,21 @@ def test_piece_names_sort_in_order_beyond_99_pieces(tmp_path):
     assert numbers == list(range(len(numbers)))  # plain name order is the pieces' order
     assert names[0] == "000_Inventaire.docx" and names[1].startswith("001_Chronologie")
     assert all(len(n.split("_", 1)[0]) == 3 for n in names)
+
+
+def test_two_visits_with_one_witness_on_one_day_get_two_forms(tmp_path):
+    from rdvletters.evidence.bundle import write_bundle
+
+    root = tmp_path / "cas"
+    root.mkdir()
+    (root / "profil.yaml").write_bytes((EXAMPLE / "profil.yaml").read_bytes())
+    case = Case(root)
+    for hour in (9, 14):
+        when = datetime(2026, 10, 19, hour, 0, tzinfo=PARIS)
+        case.record("counter", when, "refus", witness="Jean MARTIN")
+    write_bundle(case, tmp_path / "d")
+    forms = sorted(p.name for p in (tmp_path / "d" / "Ne_pas_deposer").glob("Attestation*"))
+    assert forms == [
+        "Attestation_temoin_a_completer_Jean_MARTIN_2026-10-19_09h00.docx",
+        "Attestation_temoin_a_completer_Jean_MARTIN_2026-10-19_14h00.docx",
+    ]

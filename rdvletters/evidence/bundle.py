@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -301,13 +302,18 @@ def _witness_forms(
     from ..documents.docx_out import render_form_docx
 
     context = build_context(profile, facts, now, case.root)
+    visits = [v for v in facts.by_channel("counter") if v.witness]
+    days = Counter((v.witness, v.when.date()) for v in visits)
     forms = []
-    for visit in facts.by_channel("counter"):
-        if visit.witness:
-            doc = render("attestation", {**context, "visite": visit}, (case.root / "modeles",))
-            doc.author, doc.created = author_of(profile), now
-            name = f"Attestation_temoin_a_completer_{ascii_slug(visit.witness)}"
-            forms.append((f"{name}_{visit.when:%Y-%m-%d}.docx", render_form_docx(doc)))
+    for visit in visits:
+        doc = render("attestation", {**context, "visite": visit}, (case.root / "modeles",))
+        doc.author, doc.created = author_of(profile), now
+        # two visits with the same witness on one day: the time tells the forms apart
+        when = f"{visit.when:%Y-%m-%d}" + (
+            f"_{visit.when:%Hh%M}" if days[visit.witness, visit.when.date()] > 1 else ""
+        )
+        name = f"Attestation_temoin_a_completer_{ascii_slug(visit.witness)}_{when}.docx"
+        forms.append((name, render_form_docx(doc)))
     return forms
 
 
