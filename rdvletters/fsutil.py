@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from pathlib import Path
 
-from .errors import OutputExistsError
+from .errors import InputError, OutputExistsError
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
+SMALL_FILE = 256 * 1024  # profiles, settings, templates: the commented profile is ~6 KB
 
 
 def private_dir(path: Path) -> Path:
@@ -58,3 +60,57 @@ def sha256_file(path: Path) -> str:
         for chunk in iter(lambda: handle.read(1 << 16), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def read_small(path: Path, limit: int = SMALL_FILE) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes, else a located ``InputError``.
+
+    The file is opened without blocking and checked with ``fstat`` before anything is read:
+    a FIFO would wait forever for a writer, a device (``/dev/zero``) would never end.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except FileNotFoundError:
+        raise InputError(f"{path} : fichier introuvable.") from None
+    except IsADirectoryError:
+        raise _not_a_file(path, "un dossier") from None
+    except OSError as exc:
+        raise InputError(
+            f"{path} : lecture impossible ({exc.strerror or type(exc).__name__}).",
+            hint="Vérifiez que le fichier vous appartient et qu'il est lisible.",
+        ) from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise _not_a_file(path, "un dossier")
+        if not stat.S_ISREG(info.st_mode):
+            raise _not_a_file(path, "un fichier spécial (tube, périphérique…)")
+        if info.st_size > limit:
+            raise _too_big(path, info.st_size, limit)
+        chunks, size = [], 0
+        while size <= limit and (chunk := os.read(fd, 1 << 16)):
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > limit:  # the file grew while being read
+            raise _too_big(path, size, limit)
+        return b"".join(chunks)
+    except OSError as exc:
+        raise InputError(
+            f"{path} : lecture impossible ({exc.strerror or type(exc).__name__})."
+        ) from None
+    finally:
+        os.close(fd)
+
+
+def _not_a_file(path: Path, what: str) -> InputError:
+    return InputError(
+        f"{path} : c'est {what}, pas un fichier texte ; il n'est pas lu.",
+        hint="Indiquez le fichier lui-même (par exemple profil.yaml).",
+    )
+
+
+def _too_big(path: Path, size: int, limit: int) -> InputError:
+    return InputError(
+        f"{path} : fichier trop gros ({size // 1024} Ko ; {limit // 1024} Ko au plus pour un "
+        "profil, un modèle ou un fichier de réglages).",
+    )

@@ -17,7 +17,13 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from .errors import InputError
 from .yamlload import Located
 
-CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Invisible control characters (C0 but tab and line breaks, DEL, C1 but NEL): refused.
+# Line breaks (\n, \r, NEL, U+2028, U+2029) and tabs inside a one-line field become a space.
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
+SECTION_BRACKETS = ("[[", "]]")  # the document model's section markers, [[corps]]
+EARLIEST_DATE = date(1900, 1, 1)
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+DATE_HINT = "écrivez AAAA-MM-JJ, par exemple 1990-04-12"
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -26,12 +32,43 @@ def blank_to_none(value: Any) -> Any:
 
 
 def _clean_text(value: Any) -> Any:
+    """One line of text: no invisible control character, no section marker, one line.
+
+    The text ends up in documents built from ``[[section]]`` lines: a line break followed
+    by ``[[corps]]`` in a name would start a section of its own, so line breaks collapse to
+    a space and double brackets are refused.
+    """
     if isinstance(value, str):
         if CONTROL_CHARS.search(value):
             raise ValueError(
                 "caractère de contrôle invisible (copié d'un PDF ?) : retapez le texte"
             )
-        return value.strip()
+        if any(marker in value for marker in SECTION_BRACKETS):
+            raise ValueError(
+                "les doubles crochets [[ ]] sont réservés aux sections des modèles ; retirez-les"
+            )
+        return " ".join(value.split())
+    return value
+
+
+def _iso_date(value: Any) -> Any:
+    """Only ``AAAA-MM-JJ``: pydantic would read a bare number as a Unix time (1990 -> 1970)."""
+    if isinstance(value, str) and not _ISO_DATE.match(value.strip()):
+        raise ValueError(f"date invalide : {DATE_HINT}")
+    return value.strip() if isinstance(value, str) else value
+
+
+def _after_1900(value: date | None) -> date | None:
+    if value is not None and value < EARLIEST_DATE:
+        raise ValueError("date antérieure à 1900 : vérifiez l'année")
+    return value
+
+
+def _not_future(value: date) -> date:
+    from .frdates import now_paris
+
+    if value > now_paris().date():
+        raise ValueError("date de naissance dans le futur : vérifiez l'année")
     return value
 
 
@@ -127,7 +164,15 @@ Text = Annotated[str, BeforeValidator(_clean_text), Field(min_length=1)]
 OptText = _optional(str)
 OptEmail = _optional(Annotated[str, AfterValidator(check_email)])
 OptAgdref = _optional(Annotated[str, Field(pattern=r"^\d{10}$")])
-OptDate = Annotated[date | None, BeforeValidator(blank_to_none)]
+OptDate = Annotated[
+    date | None,
+    BeforeValidator(_iso_date),
+    BeforeValidator(blank_to_none),
+    AfterValidator(_after_1900),
+]
+BirthDate = Annotated[
+    date, BeforeValidator(_iso_date), AfterValidator(_after_1900), AfterValidator(_not_future)
+]
 OuiNon = Annotated[bool, BeforeValidator(_oui_non)]
 OptOuiNon = Annotated[bool | None, BeforeValidator(_oui_non), BeforeValidator(blank_to_none)]
 DEPARTEMENT = r"^(0[1-9]|[1-8][0-9]|9[0-5]|2A|2B|97[1-8]|98[4-9])$"
@@ -142,9 +187,10 @@ class StrictModel(BaseModel):
 _MESSAGES = {
     "missing": "champ obligatoire manquant",
     "extra_forbidden": "champ inconnu (faute de frappe ?)",
-    "date_from_datetime_parsing": "date invalide : écrivez AAAA-MM-JJ, par exemple 1990-04-12",
-    "date_parsing": "date invalide : écrivez AAAA-MM-JJ, par exemple 1990-04-12",
-    "date_type": "date invalide : écrivez AAAA-MM-JJ, par exemple 1990-04-12",
+    "date_from_datetime_parsing": f"date invalide : {DATE_HINT}",
+    "date_from_datetime_inexact": f"date invalide : {DATE_HINT}",
+    "date_parsing": f"date invalide : {DATE_HINT}",
+    "date_type": f"date invalide : {DATE_HINT}",
     "list_type": "une liste est attendue, par exemple [ligne 1, ligne 2]",
     "dict_type": "une suite de champs est attendue (sous-clés indentées)",
     "model_type": "une suite de champs est attendue (sous-clés indentées)",
@@ -178,6 +224,15 @@ def _describe(err: dict[str, Any]) -> str:
     return _MESSAGES.get(kind, err["msg"])
 
 
+def printable(text: str, limit: int = 60) -> str:
+    """A key as it may be shown: invisible characters as ``?``, at most ``limit`` characters.
+
+    Field names come from the file; one holding a terminal escape must not reach the screen.
+    """
+    shown = "".join(c if c.isprintable() else "?" for c in text)
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
+
+
 def validate_located(model: type[M], located: Located, path: Path) -> M:
     """Validate ``located.data``; every error names ``path``, its line and the field."""
     try:
@@ -188,6 +243,6 @@ def validate_located(model: type[M], located: Located, path: Path) -> M:
             loc = tuple(err["loc"])
             line = located.line_of(loc)
             where = f"{path}, ligne {line}" if line else str(path)
-            field = ".".join(str(p) for p in loc) or "(fichier)"
+            field = ".".join(printable(str(p)) for p in loc) or "(fichier)"
             messages.append(f"{where}, champ « {field} » : {_describe(err)}")
         raise InputError("\n".join(messages), hint=f"Corrigez {path.name} puis relancez.") from None

@@ -4,7 +4,13 @@
 adds one family of commands to the group when imported.
 """
 
-from . import case_cmds, document_cmds, evidence_cmds, proof_cmds  # noqa: F401 - registers the commands
+from . import (  # noqa: F401 - registers the commands
+    case_cmds,
+    document_cmds,
+    evidence_cmds,
+    proof_cmds,
+    template_cmds,
+)
 from .app import cli, main
 
 __all__ = ["cli", "main"]

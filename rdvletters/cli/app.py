@@ -53,6 +53,7 @@ class _Group(_FrenchHelpOption, click.Group):
     """Turns every expected failure into a French message and its exit code."""
 
     command_class = _Command
+    group_class = type  # subgroups (``templates``) are _Group too: French help
 
     def invoke(self, ctx: click.Context):  # type: ignore[override]
         try:
