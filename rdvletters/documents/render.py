@@ -51,6 +51,11 @@ MAX_PRODUCT = 1_000_000  # items a template may build with * (a letter is ~10,00
 MAX_EXPONENT = 1_000
 
 
+LINK_REFUSED = (
+    "c'est un lien symbolique ; les modèles doivent être de vrais fichiers du dossier modeles/."
+)
+
+
 class _NoLinksLoader(jinja2.FileSystemLoader):
     """A file loader for templates that come from a case folder and may be anything.
 
@@ -68,12 +73,7 @@ class _NoLinksLoader(jinja2.FileSystemLoader):
         else:
             raise jinja2.TemplateNotFound(template)
         if os.path.islink(filename) or Path(filename).resolve() != Path(filename):
-            raise TemplateError(
-                filename,
-                None,
-                "c'est un lien symbolique ; les modèles doivent être de vrais fichiers du "
-                "dossier modeles/.",
-            )
+            raise TemplateError(filename, None, LINK_REFUSED)
         try:
             source = read_small(Path(filename)).decode("utf-8-sig")
         except InputError as exc:

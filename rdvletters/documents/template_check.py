@@ -30,7 +30,7 @@ from ..fsutil import read_small
 from ..resources import data_dir
 from .context import build_context
 from .model import section_problems
-from .render import environment, render_text, template_error
+from .render import LINK_REFUSED, environment, render_text, template_error
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]|\r(?!\n)")
 
@@ -94,10 +94,10 @@ EXTRA_CONTEXTS: dict[str, Contexts] = {
 
 def _shown(filename: str, folder: Path) -> str:
     """A template's name as the person knows it: relative to the folder checked."""
-    path = Path(filename)
+    path = Path(filename).parent.resolve() / Path(filename).name  # the link, not its target
     for base, prefix in ((folder, f"{folder.name}/"), (data_dir("templates"), "(modèle fourni) ")):
         try:
-            return prefix + path.resolve().relative_to(base.resolve()).as_posix()
+            return prefix + path.relative_to(base.resolve()).as_posix()
         except ValueError:
             continue
     return filename
@@ -116,7 +116,7 @@ def _check_files(folder: Path, kinds: list[str], report: Report) -> None:
         name = f"{folder.name}/{path.name}"
         report.files.append(path.name)
         if path.is_symlink():
-            report.add(Problem(name, None, "lien symbolique : refusé ; copiez le vrai fichier."))
+            report.add(Problem(name, None, LINK_REFUSED))
             continue
         if path.stem not in kinds and not path.name.startswith("_"):
             report.add(
