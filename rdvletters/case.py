@@ -17,11 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from .channels import ATTEMPT_CHANNELS, CHANNELS, DOCUMENT_CHANNEL
+from .entries import CheckedJournal
 from .errors import CaseError, InputError
 from .facts import STEP_TYPES
 from .frdates import past_or_now
-from .fsutil import private_dir, sha256_file, write_new, write_unique
-from .journal import Entry, Journal
+from .fsutil import open_regular, private_dir, sha256_file, write_new, write_unique
+from .journal import Entry
 from .profile import LoadedProfile, inside, load_profile
 from .resources import data_dir
 
@@ -71,13 +72,32 @@ def clean_text(value: str, option: str) -> str:
     return text
 
 
+SIGNATURES = (
+    (b"\x89PNG", ".png"),
+    (b"\xff\xd8\xff", ".jpg"),
+    (b"%PDF", ".pdf"),
+    (b"GIF8", ".gif"),
+)
+
+
+def proof_suffix(source: Path, head: bytes) -> str:
+    """The stored copy's extension: the original's in plain lower-case letters, or, for a
+    name without one, read from the first bytes (the dossier names pieces by extension)."""
+    suffix = re.sub(r"[^a-z0-9]", "", source.suffix.lower())[:10]
+    if suffix:
+        return f".{suffix}"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return ".webp"
+    return next((ext for magic, ext in SIGNATURES if head.startswith(magic)), ".bin")
+
+
 class Case:
     """Operations on one case folder."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self.profile_path = root / PROFILE
-        self.journal = Journal(root / JOURNAL)
+        self.journal = CheckedJournal(root / JOURNAL)
         self.pieces = root / "pieces"
         self.documents = root / "documents"
 
@@ -139,13 +159,19 @@ class Case:
         first = min((e.when for e in entries), default=None)
         return past_or_now(text, option="--at", first=first, confirmed=confirmed)
 
+    @staticmethod
+    def check_proofs(proofs: list[Path]) -> None:
+        """Refuse, before anything is written, a --proof that is not a readable file."""
+        for proof in proofs:
+            open_regular(proof, "--proof").close()
+
     def _copy_proof(self, source: Path, when: datetime, channel: str) -> dict[str, str]:
-        if not source.is_file():
-            raise InputError(f"--proof {source} : fichier introuvable.")
-        stem = f"{when:%Y-%m-%d_%H%M}_{channel}_{ascii_slug(source.stem)}"
         private_dir(self.pieces)
-        data = source.read_bytes()
-        target = write_unique(self.pieces, stem, source.suffix.lower(), data)
+        with open_regular(source, "--proof") as handle:
+            suffix = proof_suffix(source, handle.read(16))
+            handle.seek(0)
+            stem = f"{when:%Y-%m-%d_%H%M}_{channel}_{ascii_slug(source.stem)}"
+            target = write_unique(self.pieces, stem, suffix, handle)  # copied in chunks
         from .evidence.proofdates import piece_fields  # proof: its own date, e-mail headers
 
         return {

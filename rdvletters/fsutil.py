@@ -8,40 +8,57 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import stat
 from pathlib import Path
+from typing import BinaryIO
 
-from .errors import InputError, OutputExistsError
+from .errors import CaseError, InputError, OutputExistsError
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
+O_BINARY = getattr(os, "O_BINARY", 0)  # Windows: no newline translation
+O_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # POSIX: opening a FIFO does not wait
 SMALL_FILE = 256 * 1024  # profiles, settings, templates: the commented profile is ~6 KB
 
 
 def private_dir(path: Path) -> Path:
     """Create ``path`` (and parents) readable by the owner only."""
+    if path.exists() and not path.is_dir():
+        raise CaseError(
+            f"{path} : c'est un fichier ; un dossier est attendu à cet endroit.",
+            hint="Renommez ou déplacez ce fichier, puis recommencez.",
+        )
     path.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
     os.chmod(path, DIR_MODE)  # mkdir's mode is masked by the umask
     return path
 
 
-def write_new(path: Path, data: bytes) -> Path:
-    """Write ``data`` to a file that must not exist yet (O_EXCL), mode 0600."""
+def write_new(path: Path, data: bytes | BinaryIO) -> Path:
+    """Write ``data`` (bytes, or an open file copied in chunks) to a file that must not exist
+    yet (O_EXCL), mode 0600. If anything fails on the way, the new file is removed."""
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | O_BINARY, FILE_MODE)
     except FileExistsError:
         raise OutputExistsError(
             f"Le fichier {path} existe déjà : il n'est jamais écrasé.",
             hint="Renommez ou déplacez le fichier existant, puis recommencez.",
         ) from None
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            if isinstance(data, bytes):
+                handle.write(data)
+            else:
+                shutil.copyfileobj(data, handle, 1 << 20)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:  # a full disk, Ctrl-C: no half-written file is left behind
+        path.unlink(missing_ok=True)
+        raise
     return path
 
 
-def write_unique(folder: Path, stem: str, suffix: str, data: bytes) -> Path:
+def write_unique(folder: Path, stem: str, suffix: str, data: bytes | BinaryIO) -> Path:
     """Write ``data`` as ``stem+suffix`` in ``folder``, adding ``_2``, ``_3``… if taken."""
     private_dir(folder)
     for n in range(1, 1000):
@@ -62,50 +79,54 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def read_small(path: Path, limit: int = SMALL_FILE) -> bytes:
-    """The bytes of a regular file of at most ``limit`` bytes, else a located ``InputError``.
+def open_regular(path: Path, label: str = "") -> BinaryIO:
+    """``path`` opened for reading, if it is a regular file; else a located ``InputError``.
 
     The file is opened without blocking and checked with ``fstat`` before anything is read:
-    a FIFO would wait forever for a writer, a device (``/dev/zero``) would never end.
+    a FIFO would wait forever for a writer, a device (``/dev/zero``) would never end, and a
+    folder or an unreadable file deserve their own words. ``label`` (``--proof``) prefixes
+    the message when the path came from an option.
     """
+    where = f"{label} {path}" if label else str(path)
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        fd = os.open(path, os.O_RDONLY | O_NONBLOCK | O_BINARY)
     except FileNotFoundError:
-        raise InputError(f"{path} : fichier introuvable.") from None
+        raise InputError(f"{where} : fichier introuvable.") from None
     except IsADirectoryError:
-        raise _not_a_file(path, "un dossier") from None
+        raise _not_a_file(where, "un dossier") from None
     except OSError as exc:
         raise InputError(
-            f"{path} : lecture impossible ({exc.strerror or type(exc).__name__}).",
+            f"{where} : lecture impossible ({exc.strerror or type(exc).__name__}).",
             hint="Vérifiez que le fichier vous appartient et qu'il est lisible.",
         ) from None
-    try:
-        info = os.fstat(fd)
-        if stat.S_ISDIR(info.st_mode):
-            raise _not_a_file(path, "un dossier")
-        if not stat.S_ISREG(info.st_mode):
-            raise _not_a_file(path, "un fichier spécial (tube, périphérique…)")
-        if info.st_size > limit:
-            raise _too_big(path, info.st_size, limit)
-        chunks, size = [], 0
-        while size <= limit and (chunk := os.read(fd, 1 << 16)):
-            chunks.append(chunk)
-            size += len(chunk)
-        if size > limit:  # the file grew while being read
-            raise _too_big(path, size, limit)
-        return b"".join(chunks)
-    except OSError as exc:
-        raise InputError(
-            f"{path} : lecture impossible ({exc.strerror or type(exc).__name__})."
-        ) from None
-    finally:
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
         os.close(fd)
+        kind = (
+            "un dossier"
+            if stat.S_ISDIR(info.st_mode)
+            else "un fichier spécial (tube, périphérique…)"
+        )
+        raise _not_a_file(where, kind)
+    if O_NONBLOCK:
+        os.set_blocking(fd, True)
+    return os.fdopen(fd, "rb")
 
 
-def _not_a_file(path: Path, what: str) -> InputError:
+def read_small(path: Path, limit: int = SMALL_FILE) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes, else a located ``InputError``."""
+    with open_regular(path) as handle:
+        size = os.fstat(handle.fileno()).st_size
+        data = handle.read(limit + 1) if size <= limit else b""
+    if size > limit or len(data) > limit:  # too big, or grew while being read
+        raise _too_big(path, max(size, len(data)), limit)
+    return data
+
+
+def _not_a_file(where: str, what: str) -> InputError:
     return InputError(
-        f"{path} : c'est {what}, pas un fichier texte ; il n'est pas lu.",
-        hint="Indiquez le fichier lui-même (par exemple profil.yaml).",
+        f"{where} : c'est {what}, pas un fichier ordinaire ; il n'est pas lu.",
+        hint="Indiquez le fichier lui-même.",
     )
 
 

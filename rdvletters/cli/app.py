@@ -13,6 +13,7 @@ import click
 from .. import __version__
 from ..case import Case
 from ..errors import RdvError
+from ..oserrors import from_os_error
 from .console import readable_console
 
 
@@ -60,6 +61,10 @@ class _Group(_FrenchHelpOption, click.Group):
             return super().invoke(ctx)
         except RdvError as error:
             _fail(error)
+        except OSError as error:  # a full disk, a read-only folder, a permission: not a bug
+            case = ctx.find_object(Case)
+            root, journal = (case.root, case.journal.path) if case else (None, None)
+            _fail(from_os_error(error, root, journal))
 
 
 def warn(messages: list[str]) -> None:
@@ -74,7 +79,7 @@ def proof_option(help_text: str):
         "proofs",
         multiple=True,
         help=help_text,
-        type=click.Path(dir_okay=False, path_type=Path),
+        type=click.Path(path_type=Path),  # Case.check_proofs says what is wrong with it
     )
 
 

@@ -127,7 +127,12 @@ def prepare(
     now = now or now_paris()
     document, facts, profile, warnings = build_document(case, kind, now)
     data = renderer(fmt, profile, outline)(document)
-    path = write_unique(case.documents, _file_stem(kind, now, facts), SUFFIX[fmt], data)
     extra = _email_facts(document, facts, warnings) if kind == "courriel" else {}
-    entry = case.record_document(kind, fmt, path, now, **extra)
+    case.journal.check_appendable()  # before writing a document that would be orphaned
+    path = write_unique(case.documents, _file_stem(kind, now, facts), SUFFIX[fmt], data)
+    try:
+        entry = case.record_document(kind, fmt, path, now, **extra)
+    except BaseException:  # a full disk, Ctrl-C: no document without its journal entry
+        path.unlink(missing_ok=True)
+        raise
     return Prepared(document, path, entry, warnings)

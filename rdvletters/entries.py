@@ -1,0 +1,174 @@
+"""What a journal entry must hold for every document, table and figure to use it.
+
+Only rdvletters writes the journal, but the file can be edited by hand, merged, or
+come from an older version. A line that parses as JSON but lacks a date, names an
+unknown channel or holds a number where a file name should be would otherwise
+crash whichever command reads it first. ``entry_problem`` says what is wrong with
+one entry (or None), so the reader can refuse the line with its number instead.
+
+Only shapes and types are checked, plus the bounds that keep computations finite
+(a year between 2015 and 2099: a week-by-week table of a year 0206 never ends).
+Text is not refused for its characters: outputs neutralise control characters, so
+a journal written by an older version stays readable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from .channels import CHANNELS, DOCUMENT_CHANNEL
+from .errors import JournalError
+from .frdates import EARLIEST_YEAR
+from .journal import Journal, JournalState
+
+MAX_N = 10**9
+LATEST_YEAR = 2099
+STEP_TYPES = ("tentative", "evenement")
+
+Check = Callable[[Any], str | None]
+
+
+def _int(value: Any) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        return "nombre entier attendu"
+    return None if 1 <= value <= MAX_N else f"nombre hors des limites (1 à {MAX_N})"
+
+
+def _text(value: Any) -> str | None:
+    return None if isinstance(value, str) else "texte attendu"
+
+
+def _opt_text(value: Any) -> str | None:
+    return None if value is None or isinstance(value, str) else "texte attendu"
+
+
+def _date(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return "date attendue (texte AAAA-MM-JJTHH:MM:SS+01:00)"
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        return "date illisible"
+    if when.tzinfo is None or when.utcoffset() is None:
+        return "date sans fuseau horaire"
+    if not EARLIEST_YEAR <= when.year <= LATEST_YEAR:
+        return f"année {when.year} hors de {EARLIEST_YEAR}–{LATEST_YEAR}"
+    return None
+
+
+def _channel(value: Any) -> str | None:
+    return None if isinstance(value, str) and value in CHANNELS else "canal inconnu"
+
+
+def _document(value: Any) -> str | None:
+    return None if isinstance(value, str) and value in DOCUMENT_CHANNEL else "document inconnu"
+
+
+def _numbers(value: Any) -> str | None:
+    if not isinstance(value, list):
+        return "liste de numéros attendue"
+    return next((f"numéro {p}" for v in value if (p := _int(v))), None)
+
+
+def _pieces(value: Any) -> str | None:
+    if not isinstance(value, list):
+        return "liste de fichiers attendue"
+    for i, piece in enumerate(value, start=1):
+        if not isinstance(piece, dict):
+            return f"fichier {i} : description attendue (fichier, sha256)"
+        for key, check in (("fichier", _text), ("sha256", _text)):
+            if key not in piece:
+                return f"fichier {i} : « {key} » manquant"
+            if problem := check(piece[key]):
+                return f"fichier {i}, « {key} » : {problem}"
+        if problem := _opt_text(piece.get("original")):
+            return f"fichier {i}, « original » : {problem}"
+    return None
+
+
+# field -> check; a field in REQUIRED[type] must be there, the others are checked if present
+FIELDS: dict[str, Check] = {
+    "date": _date,
+    "enregistre_le": _date,
+    "precedent": _text,
+    "canal": _channel,
+    "description": _text,
+    "temoin": _opt_text,
+    "reference": _opt_text,
+    "pieces": _pieces,
+    "document": _document,
+    "document_n": _int,
+    "suivi": _opt_text,
+    "fichier": _text,
+    "sha256": _text,
+    "format": _text,
+    "objet": _opt_text,
+    "relance": lambda v: None if v == 0 else _int(v),
+    "tentatives": _numbers,
+    "entree": _int,
+    "heure_tsa": _date,
+    "autorite": _text,
+    "empreinte": _text,
+    "corrige": _int,
+}
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "tentative": ("date", "canal"),
+    "evenement": ("date", "canal"),
+    "envoi": ("date", "canal", "document", "document_n"),
+    "document": ("date", "document", "fichier"),
+    "horodatage": ("date", "entree", "heure_tsa", "autorite", "empreinte", "fichier"),
+    "correction": ("corrige",),
+}
+
+
+def _fields_problem(data: dict[str, Any], required: tuple[str, ...]) -> str | None:
+    for key in required:
+        if key not in data:
+            return f"champ « {key} » manquant"
+    for key, check in FIELDS.items():
+        if key in data and (problem := check(data[key])):
+            return f"champ « {key} » : {problem}"
+    return None
+
+
+def entry_problem(data: Any) -> str | None:
+    """What makes ``data`` (one parsed journal line) unusable, or None if it is usable."""
+    if not isinstance(data, dict):
+        return "une entrée est un objet JSON { … }"
+    for key in ("n", "type"):
+        if key not in data:
+            return f"champ « {key} » manquant"
+    if problem := _int(data["n"]):
+        return f"champ « n » : {problem}"
+    kind = data["type"]
+    if not isinstance(kind, str) or not kind:
+        return "champ « type » : texte attendu"
+    problem = _fields_problem(data, REQUIRED.get(kind, ("date",)))
+    if problem is None and kind == "correction" and "valeurs" in data:
+        values = data["valeurs"]
+        if not isinstance(values, dict):
+            return "champ « valeurs » : objet attendu"
+        problem = _fields_problem(values, ())
+        problem = problem and f"valeurs corrigées, {problem}"
+    return problem
+
+
+class CheckedJournal(Journal):
+    """The journal, every entry checked when read: a bad line is refused with its number.
+
+    Stand-in until ``journal.parse`` calls ``entry_problem`` itself (then ``Case`` can
+    use ``Journal`` again).
+    """
+
+    def read(self) -> JournalState:
+        state = super().read()
+        for entry in state.entries:
+            if problem := entry_problem(entry.data):
+                raise JournalError(
+                    f"{self.path}, ligne {entry.line} : entrée illisible ({problem}).",
+                    hint="Le journal a été modifié à la main : restaurez une sauvegarde, ou "
+                    "corrigez cette ligne (rdvletters verify le signalera ensuite).",
+                )
+        return state
