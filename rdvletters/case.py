@@ -21,7 +21,14 @@ from .entries import CheckedJournal
 from .errors import CaseError, InputError
 from .facts import STEP_TYPES
 from .frdates import past_or_now
-from .fsutil import open_regular, private_dir, sha256_file, write_new, write_unique
+from .fsutil import (
+    deferred_interrupts,
+    open_regular,
+    private_dir,
+    sha256_file,
+    write_new,
+    write_unique,
+)
 from .journal import Entry
 from .profile import LoadedProfile, inside, load_profile
 from .resources import data_dir
@@ -165,13 +172,15 @@ class Case:
         for proof in proofs:
             open_regular(proof, "--proof").close()
 
-    def _copy_proof(self, source: Path, when: datetime, channel: str) -> dict[str, str]:
+    def _copy_proof(
+        self, source: Path, when: datetime, channel: str, created: list[Path]
+    ) -> dict[str, str]:
         private_dir(self.pieces)
         with open_regular(source, "--proof") as handle:
             suffix = proof_suffix(source, handle.read(16))
             handle.seek(0)
             stem = f"{when:%Y-%m-%d_%H%M}_{channel}_{ascii_slug(source.stem)}"
-            target = write_unique(self.pieces, stem, suffix, handle)  # copied in chunks
+            target = write_unique(self.pieces, stem, suffix, handle, created)  # in chunks
         from .evidence.proofdates import piece_fields  # proof: its own date, e-mail headers
 
         return {
@@ -213,16 +222,19 @@ class Case:
     def _append_with_proofs(
         self, entry: dict[str, Any], proofs: list[Path], when: datetime, channel: str
     ) -> Entry:
-        """Copy the proofs, then append; if the append fails, the copies are removed."""
-        copies = []
+        """Copy the proofs, then append; if the append fails, the copies are removed.
+
+        Every copy is known from the moment it exists, and Ctrl-C waits while the line is
+        written: an interruption leaves either the entry and its copies, or neither.
+        """
+        created: list[Path] = []
         try:
-            for proof in proofs:
-                copies.append(self._copy_proof(proof, when, channel))
-            entry["pieces"] = copies
-            return self.journal.append(entry)
+            entry["pieces"] = [self._copy_proof(p, when, channel, created) for p in proofs]
+            with deferred_interrupts():
+                return self.journal.append(entry)
         except BaseException:
-            for copy in copies:
-                (self.root / copy["fichier"]).unlink(missing_ok=True)
+            for path in created:
+                path.unlink(missing_ok=True)
             raise
 
     def _refuse_early_receipt(self, when: datetime) -> None:

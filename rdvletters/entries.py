@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any
 
 from .channels import CHANNELS, DOCUMENT_CHANNEL
@@ -42,6 +43,34 @@ def _text(value: Any) -> str | None:
 
 def _opt_text(value: Any) -> str | None:
     return None if value is None or isinstance(value, str) else "texte attendu"
+
+
+def _case_path(value: Any) -> str | None:
+    """A file of the case: a relative path that stays inside (``Case.file`` checks links)."""
+    if not isinstance(value, str) or not value.strip():
+        return "chemin de fichier attendu"
+    if any(ord(c) < 32 or c == "\x7f" for c in value):
+        return "caractère de contrôle dans le chemin"
+    posix, windows = PurePosixPath(value), PureWindowsPath(value)
+    if posix.is_absolute() or windows.anchor or ".." in posix.parts or ".." in windows.parts:
+        return "chemin hors du dossier de la personne"
+    return None
+
+
+def _unwritable(data: Any) -> str | None:
+    """A lone surrogate (``"\\ud800"`` in JSON) anywhere: no file or screen can show it."""
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if any("\ud800" <= c <= "\udfff" for c in item):
+                return "caractère Unicode invalide (moitié de paire)"
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return None
 
 
 def _date(value: Any) -> str | None:
@@ -78,7 +107,7 @@ def _pieces(value: Any) -> str | None:
     for i, piece in enumerate(value, start=1):
         if not isinstance(piece, dict):
             return f"fichier {i} : description attendue (fichier, sha256)"
-        for key, check in (("fichier", _text), ("sha256", _text)):
+        for key, check in (("fichier", _case_path), ("sha256", _text)):
             if key not in piece:
                 return f"fichier {i} : « {key} » manquant"
             if problem := check(piece[key]):
@@ -101,7 +130,7 @@ FIELDS: dict[str, Check] = {
     "document": _document,
     "document_n": _int,
     "suivi": _opt_text,
-    "fichier": _text,
+    "fichier": _case_path,
     "sha256": _text,
     "format": _text,
     "objet": _opt_text,
@@ -142,6 +171,8 @@ def entry_problem(data: Any) -> str | None:
             return f"champ « {key} » manquant"
     if problem := _int(data["n"]):
         return f"champ « n » : {problem}"
+    if problem := _unwritable(data):
+        return problem
     kind = data["type"]
     if not isinstance(kind, str) or not kind:
         return "champ « type » : texte attendu"

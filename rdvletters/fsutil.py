@@ -6,10 +6,14 @@ folders 0700, and a file that already exists is never replaced.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
+import signal
 import stat
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -34,11 +38,41 @@ def private_dir(path: Path) -> Path:
     return path
 
 
-def write_new(path: Path, data: bytes | BinaryIO) -> Path:
-    """Write ``data`` (bytes, or an open file copied in chunks) to a file that must not exist
-    yet (O_EXCL), mode 0600. If anything fails on the way, the new file is removed."""
+@contextlib.contextmanager
+def deferred_interrupts() -> Iterator[None]:
+    """Ctrl-C and SIGTERM wait until the block is done, then take effect as usual.
+
+    For the few steps that must happen together: a file created and noted for removal,
+    a journal line written and its proof copies kept. Outside the main thread (where no
+    signal arrives) the block runs as it is.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held: list[int] = []
+    numbers = [s for s in (signal.SIGINT, getattr(signal, "SIGTERM", None)) if s is not None]
+    previous = {n: signal.signal(n, lambda number, _frame: held.append(number)) for n in numbers}
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | O_BINARY, FILE_MODE)
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        if held:
+            signal.raise_signal(held[0])  # delivered now, to the handler that was there
+
+
+def write_new(path: Path, data: bytes | BinaryIO, created: list[Path] | None = None) -> Path:
+    """Write ``data`` (bytes, or an open file copied in chunks) to a file that must not exist
+    yet (O_EXCL), mode 0600. If anything fails on the way, the new file is removed.
+
+    ``created`` receives the path the moment the file exists (Ctrl-C cannot fall in
+    between), so that a caller undoing a larger step knows every file to remove.
+    """
+    try:
+        with deferred_interrupts():
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | O_BINARY, FILE_MODE)
+            if created is not None:
+                created.append(path)
     except FileExistsError:
         raise OutputExistsError(
             f"Le fichier {path} existe déjà : il n'est jamais écrasé.",
@@ -58,13 +92,19 @@ def write_new(path: Path, data: bytes | BinaryIO) -> Path:
     return path
 
 
-def write_unique(folder: Path, stem: str, suffix: str, data: bytes | BinaryIO) -> Path:
+def write_unique(
+    folder: Path,
+    stem: str,
+    suffix: str,
+    data: bytes | BinaryIO,
+    created: list[Path] | None = None,
+) -> Path:
     """Write ``data`` as ``stem+suffix`` in ``folder``, adding ``_2``, ``_3``… if taken."""
     private_dir(folder)
     for n in range(1, 1000):
         name = f"{stem}{suffix}" if n == 1 else f"{stem}_{n}{suffix}"
         try:
-            return write_new(folder / name, data)
+            return write_new(folder / name, data, created)
         except OutputExistsError:
             continue
     raise OutputExistsError(f"Trop de fichiers nommés {stem}* dans {folder}.")

@@ -195,6 +195,7 @@ _MESSAGES = {
     "dict_type": "une suite de champs est attendue (sous-clés indentées)",
     "model_type": "une suite de champs est attendue (sous-clés indentées)",
     "string_type": "un texte est attendu",
+    "string_unicode": "caractère Unicode invalide (séquence \\ud800… coupée en deux ?)",
     "int_parsing": "un nombre entier est attendu",
 }
 

@@ -158,9 +158,10 @@ def main() -> None:
     """Entry point: French messages for usage errors; expected failures are handled in
     ``_Group``; anything else is a bug, reported without a traceback. Ctrl-C and
     SIGTERM end with « Interrompu. » (exit 130 and 143), never a traceback."""
-    readable_console()
-    terminated = _raise_on_sigterm()
-    try:
+    terminated: list[int] = []
+    try:  # everything inside: Ctrl-C at any moment ends the same way
+        terminated = _raise_on_sigterm()
+        readable_console()
         code = _run()
     except KeyboardInterrupt:
         code = 143 if terminated else 130

@@ -15,6 +15,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from .docx_out import add_footer, new_page, to_bytes
+from .model import visible
 
 BAR_CELLS = 12  # width of the weekly chart, in attempts
 
@@ -57,20 +58,20 @@ def _table(docx, headers: list[str], rows: list[list[str]], widths_mm: list[floa
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     for cell, text in zip(table.rows[0].cells, headers, strict=True):
         cell.text = ""
-        cell.paragraphs[0].add_run(text).bold = True
+        cell.paragraphs[0].add_run(visible(text)).bold = True
         _shade(cell, "D9D9D9")
     _repeat_header(table.rows[0])
     for values in rows:
         cells = table.add_row().cells
         for cell, text in zip(cells, values, strict=True):
-            cell.text = text
+            cell.text = visible(text)  # journal text may hold what XML cannot
     _widths(table, widths_mm)
     _small(table, 9)
 
 
 def _heading(docx, text: str, size: float = 13) -> None:
     paragraph = docx.add_paragraph()
-    run = paragraph.add_run(text)
+    run = paragraph.add_run(visible(text))
     run.bold = True
     run.font.size = Pt(size)
     paragraph.paragraph_format.space_before = Pt(10)
@@ -85,7 +86,7 @@ def _weekly_chart(docx, weeks: list[tuple[str, int, int]]) -> None:
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     for label, count, proven in weeks:
         cells = table.add_row().cells
-        cells[0].text, cells[1].text = label, f"{count} ({proven})"
+        cells[0].text, cells[1].text = visible(label), f"{count} ({proven})"
         for i in range(min(count, BAR_CELLS)):
             _shade(cells[2 + i], "2F5597" if i < proven else "9DC3E6")
     _widths(table, [30, 14] + [8.5] * BAR_CELLS)
@@ -107,10 +108,10 @@ def table_document(
 ) -> bytes:
     """A titled document: intro lines, an optional weekly chart, then tables given as
     (heading, headers, rows, widths in mm)."""
-    docx = new_page(title, author, created)
+    docx = new_page(visible(title), visible(author), created)
     _heading(docx, title, 15)
     for line in intro:
-        docx.add_paragraph(line).paragraph_format.space_after = Pt(2)
+        docx.add_paragraph(visible(line)).paragraph_format.space_after = Pt(2)
     if weeks:
         _heading(docx, "Démarches par semaine")
         docx.add_paragraph(
@@ -120,5 +121,5 @@ def table_document(
     for heading, headers, rows, widths in sections:
         _heading(docx, heading)
         _table(docx, headers, rows, widths)
-    add_footer(docx, footer)
+    add_footer(docx, visible(footer))
     return to_bytes(docx)

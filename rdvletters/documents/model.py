@@ -106,6 +106,13 @@ class Document:
 # Invisible characters a document never needs: C0 controls but tab and line feed, DEL,
 # C1 controls, and the Unicode line and paragraph separators.
 _INVISIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+_UNWRITABLE = re.compile(r"[\ud800-\udfff\ufffe\uffff]")  # no UTF-8 or XML for these
+
+
+def visible(text: str) -> str:
+    """``text`` without what no document can hold: invisible control characters become
+    spaces, lone surrogates and non-characters U+FFFD. Tabs stay."""
+    return _UNWRITABLE.sub("\ufffd", _INVISIBLE.sub(" ", text))
 
 
 def produced_lines(rendered: str) -> list[str]:
@@ -118,7 +125,7 @@ def produced_lines(rendered: str) -> list[str]:
     lines = rendered.replace("\r\n", "\n").split("\n")
     if lines and lines[-1] == "":
         lines.pop()
-    return [_INVISIBLE.sub(" ", line) for line in lines]
+    return [visible(line) for line in lines]
 
 
 def section_problems(rendered: str) -> list[tuple[int, str, str]]:

@@ -17,7 +17,7 @@ from ..case import Case
 from ..errors import InputError
 from ..facts import Facts
 from ..frdates import now_paris
-from ..fsutil import write_unique
+from ..fsutil import deferred_interrupts, write_unique
 from ..journal import Entry
 from ..profile import Profile
 from .context import build_context
@@ -129,10 +129,15 @@ def prepare(
     data = renderer(fmt, profile, outline)(document)
     extra = _email_facts(document, facts, warnings) if kind == "courriel" else {}
     case.journal.check_appendable()  # before writing a document that would be orphaned
-    path = write_unique(case.documents, _file_stem(kind, now, facts), SUFFIX[fmt], data)
-    try:
-        entry = case.record_document(kind, fmt, path, now, **extra)
-    except BaseException:  # a full disk, Ctrl-C: no document without its journal entry
-        path.unlink(missing_ok=True)
+    created: list[Path] = []
+    try:  # a full disk, Ctrl-C: no document without its journal entry, nor the reverse
+        path = write_unique(
+            case.documents, _file_stem(kind, now, facts), SUFFIX[fmt], data, created
+        )
+        with deferred_interrupts():
+            entry = case.record_document(kind, fmt, path, now, **extra)
+    except BaseException:
+        for made in created:
+            made.unlink(missing_ok=True)
         raise
     return Prepared(document, path, entry, warnings)

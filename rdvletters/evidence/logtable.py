@@ -14,6 +14,7 @@ import io
 from datetime import datetime
 
 from ..channels import CHANNELS
+from ..documents.model import visible
 from ..journal import Entry, JournalState
 
 COLUMNS = ("n", "date", "heure", "type", "canal", "detail", "pieces", "sha256")
@@ -47,8 +48,8 @@ def rows(state: JournalState) -> list[dict[str, str]]:
                 "heure": f"{when:%H:%M}",
                 "type": entry.kind,
                 "canal": CHANNELS.get(entry.channel or "", ""),
-                "detail": _detail(entry),
-                "pieces": " ".join(p["fichier"] for p in entry.data.get("pieces", [])),
+                "detail": visible(_detail(entry)),  # no terminal escape from a hand-edited line
+                "pieces": visible(" ".join(p["fichier"] for p in entry.data.get("pieces", []))),
                 "sha256": entry.data.get("sha256", ""),
             }
         )
