@@ -37,7 +37,7 @@ PROFILE = "profil.yaml"
 JOURNAL = "journal.jsonl"
 EXAMPLES = {"rdv": "aminata", "anef": "kofi"}  # example name -> folder in examples/
 MAX_TEXT = 2000
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029]")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\u2028\u2029]")
 TRACKING = re.compile(r"^(\d[A-Z]\d{11}|[A-Z]{2}\d{11}|[A-Z]{2}\d{9}[A-Z]{2}|\d{14})$")
 
 

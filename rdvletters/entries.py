@@ -14,9 +14,10 @@ a journal written by an older version stays readable.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import datetime
-from pathlib import PurePosixPath, PureWindowsPath
+from pathlib import Path
 from typing import Any
 
 from .channels import CHANNELS, DOCUMENT_CHANNEL
@@ -46,14 +47,12 @@ def _opt_text(value: Any) -> str | None:
 
 
 def _case_path(value: Any) -> str | None:
-    """A file of the case: a relative path that stays inside (``Case.file`` checks links)."""
+    """A file name: text without control characters (a NUL byte cannot even be opened).
+    Whether it stays inside the case folder is ``Case.file``'s to say, links included."""
     if not isinstance(value, str) or not value.strip():
         return "chemin de fichier attendu"
     if any(ord(c) < 32 or c == "\x7f" for c in value):
         return "caractère de contrôle dans le chemin"
-    posix, windows = PurePosixPath(value), PureWindowsPath(value)
-    if posix.is_absolute() or windows.anchor or ".." in posix.parts or ".." in windows.parts:
-        return "chemin hors du dossier de la personne"
     return None
 
 
@@ -186,6 +185,40 @@ def entry_problem(data: Any) -> str | None:
     return problem
 
 
+def unusable_line(raw: bytes) -> tuple[int, str] | None:
+    """(line, problem) of the first complete line that is JSON but no usable entry, or too
+    deeply nested to be read at all. Lines that are not JSON are left to the reader and
+    to ``verify``, which name them themselves."""
+    for number, line in enumerate(raw.split(b"\n")[:-1], start=1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+        except RecursionError:
+            return number, "imbrication trop profonde"
+        except ValueError:
+            continue
+        if problem := entry_problem(data):
+            return number, problem
+    return None
+
+
+def _unusable(path: Path, line: int, problem: str) -> JournalError:
+    return JournalError(
+        f"{path}, ligne {line} : entrée illisible ({problem}).",
+        hint="Le journal a été modifié à la main : restaurez une sauvegarde, ou corrigez "
+        "cette ligne (rdvletters verify le signalera ensuite).",
+    )
+
+
+def check_file(path: Path) -> None:
+    """Refuse a journal holding a line no command can use; for ``verify``, before it reads."""
+    if path.is_file():
+        found = unusable_line(path.read_bytes())
+        if found:
+            raise _unusable(path, *found)
+
+
 class CheckedJournal(Journal):
     """The journal, every entry checked when read: a bad line is refused with its number.
 
@@ -194,12 +227,12 @@ class CheckedJournal(Journal):
     """
 
     def read(self) -> JournalState:
-        state = super().read()
+        try:
+            state = super().read()
+        except RecursionError:  # json.loads on a line of 100,000 nested brackets
+            check_file(self.path)
+            raise
         for entry in state.entries:
             if problem := entry_problem(entry.data):
-                raise JournalError(
-                    f"{self.path}, ligne {entry.line} : entrée illisible ({problem}).",
-                    hint="Le journal a été modifié à la main : restaurez une sauvegarde, ou "
-                    "corrigez cette ligne (rdvletters verify le signalera ensuite).",
-                )
+                raise _unusable(self.path, entry.line, problem)
         return state

@@ -187,3 +187,16 @@ def test_check_through_the_installed_command(case, tmp_path):
     assert result.returncode == 2
     assert "modeles/courriel.j2, ligne 2" in result.stdout and "Traceback" not in result.stderr
     assert not marker.exists()
+
+
+def test_a_kind_the_examples_cannot_feed_is_said_unchecked(case, run, monkeypatch):
+    """A new bundled kind (the requête, say) that needs more than the common variables is
+    listed as not checked, never reported as a problem of the association's templates."""
+    from rdvletters.documents import template_check
+
+    monkeypatch.delitem(template_check.EXTRA_CONTEXTS, "attestation")  # visite now missing
+    _modeles(case)
+    result = run("-C", case, "templates", "check")
+    assert result.exit_code == 0, result.output
+    assert "Note : attestation : non vérifié avec l'exemple rdv" in result.output
+    assert "tout va bien" in result.output and "attestation avec" not in result.output

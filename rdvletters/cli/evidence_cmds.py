@@ -39,8 +39,10 @@ def status(case: Case, as_json: bool) -> None:
 @click.pass_obj
 def verify_command(case: Case) -> None:
     """Vérifier que le journal et ses fichiers n'ont pas été modifiés."""
+    from ..entries import check_file
     from ..evidence.verify import verify
 
+    check_file(case.journal.path)  # a line verify itself could not read: said with its number
     report = verify(case)
     for problem in report.problems:
         click.echo(f"PROBLÈME : {problem}")

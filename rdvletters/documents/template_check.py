@@ -85,10 +85,14 @@ def template_kinds() -> list[str]:
     return sorted(p.stem for p in data_dir("templates").glob("*.j2") if not p.name.startswith("_"))
 
 
-# kind -> extra variables, one dict per rendering (attestation: one per witnessed visit)
-Contexts = Callable[[Facts], list[dict[str, Any]]]
+# kind -> the variables it needs beyond ``build_context``, one dict per rendering, from the
+# example case and its facts (attestation: one per counter visit with a witness). A kind
+# missing here is rendered with the common variables only.
+Contexts = Callable[[Case, Facts], list[dict[str, Any]]]
 EXTRA_CONTEXTS: dict[str, Contexts] = {
-    "attestation": lambda facts: [{"visite": s} for s in facts.by_channel("counter") if s.witness],
+    "attestation": lambda _case, facts: [
+        {"visite": s} for s in facts.by_channel("counter") if s.witness
+    ],
 }
 
 
@@ -175,9 +179,9 @@ def _render_kind(
         try:
             render_text(kind, context)  # the bundled template: does the example suffice?
         except TemplateError:
-            report.notes.append(
-                f"{kind} : non vérifié avec l'exemple {example} (il lui faut d'autres données)."
-            )
+            note = f"{kind} : non vérifié avec l'exemple {example} (il lui faut d'autres données)."
+            if note not in report.notes:
+                report.notes.append(note)
             return
         report.tried.setdefault(kind, []).append(example)
         try:
@@ -202,7 +206,10 @@ def check_templates(folder: Path) -> Report:
         )
     if not folder.is_dir():
         raise InputError(
-            f"{folder} : dossier de modèles introuvable.",
+            f"{folder} : "
+            + (
+                "ce n'est pas un dossier." if folder.exists() else "dossier de modèles introuvable."
+            ),
             hint="Indiquez le dossier qui contient vos fichiers .j2 : "
             "rdvletters templates check CHEMIN (par défaut : modeles/ du dossier de la personne).",
         )
@@ -218,6 +225,6 @@ def check_templates(folder: Path) -> Report:
             facts = Facts.from_journal(case.journal.read())
             base = build_context(profile, facts, now, case.root)
             for kind in kinds:
-                extras = EXTRA_CONTEXTS.get(kind, lambda _facts: [{}])(facts)
+                extras = EXTRA_CONTEXTS.get(kind, lambda _case, _facts: [{}])(case, facts)
                 _render_kind(folder, kind, [{**base, **x} for x in extras], example, report)
     return report
