@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -77,6 +79,22 @@ def clean_text(value: str, option: str) -> str:
             f"{option} : texte trop long ({len(text)} caractères, {MAX_TEXT} au plus)."
         )
     return text
+
+
+@dataclass(frozen=True)
+class ProofFile:
+    """A proof file whose name as the person knows it differs from where it lies.
+
+    A web upload is saved under a name of the server's choosing; ``name`` is the
+    name the browser gave, kept as text in the journal (``original``) and used,
+    slugged, in the copy's name, exactly as the CLI does with a file's own name.
+    """
+
+    path: Path
+    name: str
+
+
+Proof = Path | ProofFile
 
 
 SIGNATURES = (
@@ -167,25 +185,28 @@ class Case:
         return past_or_now(text, option="--at", first=first, confirmed=confirmed)
 
     @staticmethod
-    def check_proofs(proofs: list[Path]) -> None:
+    def check_proofs(proofs: Sequence[Proof]) -> None:
         """Refuse, before anything is written, a --proof that is not a readable file."""
         for proof in proofs:
-            open_regular(proof, "--proof").close()
+            path = proof.path if isinstance(proof, ProofFile) else proof
+            open_regular(path, "--proof").close()
 
     def _copy_proof(
-        self, source: Path, when: datetime, channel: str, created: list[Path]
+        self, proof: Proof, when: datetime, channel: str, created: list[Path]
     ) -> dict[str, str]:
+        source, name = (proof.path, proof.name) if isinstance(proof, ProofFile) else (proof, None)
+        name = name or source.name
         private_dir(self.pieces)
         with open_regular(source, "--proof") as handle:
-            suffix = proof_suffix(source, handle.read(16))
+            suffix = proof_suffix(Path(name), handle.read(16))
             handle.seek(0)
-            stem = f"{when:%Y-%m-%d_%H%M}_{channel}_{ascii_slug(source.stem)}"
+            stem = f"{when:%Y-%m-%d_%H%M}_{channel}_{ascii_slug(Path(name).stem)}"
             target = write_unique(self.pieces, stem, suffix, handle, created)  # in chunks
         from .evidence.proofdates import piece_fields  # proof: its own date, e-mail headers
 
         return {
             "fichier": target.relative_to(self.root).as_posix(),
-            "original": source.name,
+            "original": name,
             "sha256": sha256_file(target),
             **piece_fields(source),
         }
@@ -195,7 +216,7 @@ class Case:
         channel: str,
         when: datetime,
         message: str,
-        proofs: list[Path] = (),  # type: ignore[assignment]
+        proofs: Sequence[Proof] = (),
         witness: str | None = None,
         reference: str | None = None,
     ) -> Entry:
@@ -220,7 +241,7 @@ class Case:
         return self._append_with_proofs(entry, proofs, when, channel)
 
     def _append_with_proofs(
-        self, entry: dict[str, Any], proofs: list[Path], when: datetime, channel: str
+        self, entry: dict[str, Any], proofs: Sequence[Proof], when: datetime, channel: str
     ) -> Entry:
         """Copy the proofs, then append; if the append fails, the copies are removed.
 
@@ -277,7 +298,7 @@ class Case:
         number: int,
         when: datetime,
         tracking: str | None = None,
-        proofs: list[Path] = (),  # type: ignore[assignment]
+        proofs: Sequence[Proof] = (),
         **extra: Any,
     ) -> Entry:
         """Journal that prepared document ``number`` went out."""

@@ -39,6 +39,17 @@ ORDER: dict[str, tuple[str, ...]] = {
 }
 # The channel a prepared document goes out through.
 DOCUMENT_CHANNEL = {"courriel": "email", "lettre": "letter", "saisine": "defenseur"}
+# Channels whose description is a message shown or received, quoted in « » in the documents;
+# elsewhere the description is the person's own account, written as plain text.
+QUOTED_CHANNELS = ("web", "anef", "reply")
+# How a step's reference is introduced: « erreur ERR-500 », « demande n° 2610-48213 »…
+REFERENCE_WORDS = {"anef": "erreur", "ccc": "demande n°"}
+
+
+def reference_text(channel: str, reference: str) -> str:
+    return f"{REFERENCE_WORDS.get(channel, 'réf.')} {reference}"
+
+
 # Channels whose entry can carry a reference number (ticket, account, error code).
 REFERENCE_CHANNELS = ("anef", "ccc", "pan", "reply", "email", "phone", "appointment")
 

@@ -50,12 +50,17 @@ class Departement:
 
     @property
     def tribunal_address_lines(self) -> list[str]:
-        """The address without its tag and notes, split at commas; empty when unverified."""
+        """The address as far as a source vouches for it, split at commas; empty when it is
+        unverified. A cedex line the table marks « à vérifier » is left out: it may be
+        another court's (Lyon's is the court of appeal's)."""
         if not self.address_checked:
             return []
         text = re.sub(r"^\[[^\]]*\]\s*", "", self.tribunal_address)
         text = re.sub(r"\s*\([^)]*\)", "", text)  # « (cedex à vérifier) » and similar notes
-        return [part.strip() for part in text.split(",") if part.strip()]
+        lines = [part.strip() for part in text.split(",") if part.strip()]
+        if self.address_to_confirm and "cedex" in self.tribunal_address.lower():
+            lines = [ln for ln in lines if "cedex" not in ln.lower()]
+        return lines
 
 
 @cache

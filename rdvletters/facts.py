@@ -46,6 +46,7 @@ class Step:
     pieces: tuple[str, ...] = ()  # case-relative paths of the proof files recorded with it
     sent_copy: str | None = None  # the exact bytes sent by ``email --send``
     document_file: str | None = None  # the prepared document that went out
+    delay: int | None = None  # days a registered letter gave the préfet
     corrected: bool = False
 
     @property
@@ -98,6 +99,7 @@ def _step(data: dict[str, Any], n: int, documents: dict[int, dict[str, Any]]) ->
             relance=document.get("relance"),
             sent_copy=data.get("fichier"),
             document_file=document.get("fichier"),
+            delay=document.get("delai"),
         )
     return Step(
         **common,
@@ -250,6 +252,22 @@ class Facts:
         if not step.reference:
             return []
         return [r for r in self.by_channel("reply") if r.reference == step.reference]
+
+    @property
+    def visits_without_statement(self) -> list[Step]:
+        """Counter visits with no witness statement recorded after them (each statement
+        counts for the earliest witnessed visit before it)."""
+        statements = sorted(s.when for s in self.by_channel("attestation"))
+        uncovered = []
+        for visit in self.by_channel("counter"):
+            match = (
+                next((t for t in statements if t >= visit.when), None) if visit.witness else None
+            )
+            if match is None:
+                uncovered.append(visit)
+            else:
+                statements.remove(match)
+        return uncovered
 
     @property
     def referral(self) -> Step | None:

@@ -12,6 +12,7 @@ import os
 import shutil
 import signal
 import stat
+import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -88,6 +89,24 @@ def write_new(path: Path, data: bytes | BinaryIO, created: list[Path] | None = N
             os.fsync(handle.fileno())
     except BaseException:  # a full disk, Ctrl-C: no half-written file is left behind
         path.unlink(missing_ok=True)
+        raise
+    return path
+
+
+def replace_file(path: Path, data: bytes) -> Path:
+    """Replace ``path`` with ``data`` atomically, mode 0600: a crash leaves the old file
+    or the new one, never half of each. For files the person edits (the profile)."""
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, FILE_MODE)
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp)
         raise
     return path
 

@@ -16,6 +16,7 @@ from pydantic import BeforeValidator, Field, field_validator, model_validator
 from . import departements
 from .errors import InputError
 from .frdates import now_paris
+from .i18n import _
 from .validation import (
     BirthDate,
     Lines,
@@ -104,8 +105,10 @@ class Demande(StrictModel):
     def _renewal_needs_expiry(self) -> Demande:
         if self.nature == "renouvellement" and self.titre_actuel_expire_le is None:
             raise ValueError(
-                "titre_actuel_expire_le : pour un renouvellement, indiquez la date "
-                "d'expiration du titre actuel (AAAA-MM-JJ)"
+                _(
+                    "titre_actuel_expire_le : pour un renouvellement, indiquez la date "
+                    "d'expiration du titre actuel (AAAA-MM-JJ)"
+                )
             )
         return self
 
@@ -150,6 +153,19 @@ class Seuils(StrictModel):
     tentatives_par_semaine: Annotated[int, Field(ge=1, le=20)] = 2
 
 
+class Recours(StrictModel):
+    """Choices for the draft requête (``rdvletters recours``)."""
+
+    aide_juridictionnelle: OuiNon = False  # ask provisional legal aid in the requête itself
+    # the delay asked of the judge; empty: as the letter's (8 days near expiry, else 15)
+    delai_injonction_jours: Annotated[
+        int | None, BeforeValidator(blank_to_none), Field(ge=1, le=90)
+    ] = None
+    astreinte_euros_par_jour: Annotated[
+        int | None, BeforeValidator(blank_to_none), Field(ge=1, le=1000)
+    ] = None
+
+
 class Profile(StrictModel):
     situation: Literal["rdv", "anef"]
     demandeur: Demandeur
@@ -161,10 +177,13 @@ class Profile(StrictModel):
         int | None, BeforeValidator(blank_to_none), Field(ge=1, le=90)
     ] = None
     recours_en_cours: OuiNon = False
+    recours: Recours = Recours()
     mise_en_page: MiseEnPage = MiseEnPage()
     seuils: Seuils = Seuils()
 
-    _def = field_validator("defenseur", mode="before")(lambda v: {} if v is None or v == "" else v)
+    _def = field_validator("defenseur", "recours", mode="before")(
+        lambda v: {} if v is None or v == "" else v
+    )
 
     @property
     def anef(self) -> bool:
@@ -185,9 +204,9 @@ class Profile(StrictModel):
 
     @property
     def prefet_title(self) -> str:
-        """« Madame la Préfète » / « Monsieur le Préfet », or the neutral « Le préfet »."""
+        """« Madame la Préfète » / « Monsieur le Préfet », or the title alone, « Préfet »."""
         return {"Madame": "Madame la Préfète", "Monsieur": "Monsieur le Préfet"}.get(
-            self.prefecture.prefet or "", "Le préfet"
+            self.prefecture.prefet or "", "Préfet"
         )
 
     @property
@@ -200,11 +219,14 @@ class Profile(StrictModel):
 
     @property
     def salutation(self) -> str:
-        """The letter's opening words, matching the addressee."""
+        """The letter's opening words, matching the addressee (« Monsieur le Préfet de
+        police » in Paris)."""
         if self.prefecture.titre_autorite:
             return self.prefecture.titre_autorite
         if self.prefecture.prefet:
-            return self.prefet_title
+            dept = self.departement
+            police = dept is not None and dept.prefet_de == "de police"
+            return self.prefet_title + (" de police" if police else "")
         return "Madame la Préfète, Monsieur le Préfet"
 
     @property
@@ -232,13 +254,17 @@ def _address_warnings(label: str, lines: list[str]) -> list[str]:
     warnings = []
     if len(lines) > MAX_ADDRESS_LINES:
         warnings.append(
-            f"{label} : {len(lines)} lignes ; La Poste en accepte {MAX_ADDRESS_LINES} au plus."
+            _("{label} : {count} lignes ; La Poste en accepte {limit} au plus.").format(
+                label=label, count=len(lines), limit=MAX_ADDRESS_LINES
+            )
         )
     for i, line in enumerate(lines, start=1):
         if len(line) > MAX_ADDRESS_LINE:
             warnings.append(
-                f"{label}, ligne {i} de l'adresse : {len(line)} caractères ; "
-                f"La Poste en accepte {MAX_ADDRESS_LINE} au plus par ligne."
+                _(
+                    "{label}, ligne {i} de l'adresse : {count} caractères ; "
+                    "La Poste en accepte {limit} au plus par ligne."
+                ).format(label=label, i=i, count=len(line), limit=MAX_ADDRESS_LINE)
             )
     return warnings
 
@@ -316,19 +342,25 @@ def _check_dates(profile: Profile, located: Located, path: Path) -> None:
         return
     line = located.line_of(("demande", "titre_actuel_expire_le"))
     where = f"{path}, ligne {line}" if line else str(path)
-    field = "champ « demande.titre_actuel_expire_le »"
+    where += ", champ « demande.titre_actuel_expire_le »"
+    hint = _("Corrigez {name} puis relancez.").format(name=path.name)
     if expiry <= profile.demandeur.date_naissance:
         raise InputError(
-            f"{where}, {field} : le titre expirerait avant la naissance de la personne "
-            f"(née le {profile.demandeur.date_naissance:%d/%m/%Y} d'après demandeur."
-            "date_naissance) ; vérifiez l'année.",
-            hint=f"Corrigez {path.name} puis relancez.",
+            where
+            + _(
+                " : le titre expirerait avant la naissance de la personne (née le {birth} "
+                "d'après demandeur.date_naissance) ; vérifiez l'année."
+            ).format(birth=f"{profile.demandeur.date_naissance:%d/%m/%Y}"),
+            hint=hint,
         )
     if expiry.year > now_paris().year + MAX_PERMIT_YEARS:
         raise InputError(
-            f"{where}, {field} : plus de {MAX_PERMIT_YEARS} ans après aujourd'hui ; un titre "
-            f"de séjour dure {MAX_PERMIT_YEARS} ans au plus. Vérifiez l'année.",
-            hint=f"Corrigez {path.name} puis relancez.",
+            where
+            + _(
+                " : plus de {years} ans après aujourd'hui ; un titre de séjour dure {years} ans "
+                "au plus. Vérifiez l'année."
+            ).format(years=MAX_PERMIT_YEARS),
+            hint=hint,
         )
 
 
@@ -338,14 +370,18 @@ def validate(located: Located, path: Path) -> LoadedProfile:
     _check_dates(profile, located, path)
     warnings = _justificatifs(profile, located, path) + _situation_warnings(profile)
     warnings += _address_warnings("demandeur.adresse", profile.demandeur.adresse)
-    warnings += _address_warnings("prefecture (préfet, nom, service, adresse)", profile.recipient)
+    warnings += _address_warnings(
+        _("prefecture (préfet, nom, service, adresse)"), profile.recipient
+    )
     warnings += _address_warnings("defenseur.adresse", profile.defenseur.adresse)
     if profile.prefecture.courriel is None:
-        warnings.append("prefecture.courriel est vide : le courriel n'aura pas de destinataire.")
+        warnings.append(_("prefecture.courriel est vide : le courriel n'aura pas de destinataire."))
     if not profile.demande.dossier_complet:
         warnings.append(
-            "demande.dossier_complet : non. Réunissez les pièces : la préfecture peut refuser "
-            "d'enregistrer un dossier incomplet."
+            _(
+                "demande.dossier_complet : non. Réunissez les pièces : la préfecture peut "
+                "refuser d'enregistrer un dossier incomplet."
+            )
         )
     return LoadedProfile(profile, warnings)
 

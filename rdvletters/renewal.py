@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from typing import Literal
 
 from .facts import Facts
+from .profile import Profile
 
 EXPIRY_SOON_DAYS = 45  # below this, the letter asks a shorter delay and comes first
 SHORT_DELAY_DAYS = 8
@@ -31,6 +32,11 @@ def months_before(day: date, months: int) -> date:
     year = day.year + (month - 1) // 12
     month = (month - 1) % 12 + 1
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def months_after(day: date, months: int) -> date:
+    """The same day ``months`` months later (the last day of the month if it is shorter)."""
+    return months_before(day, -months)
 
 
 def window(expiry: date, anef: bool) -> tuple[date, date]:
@@ -73,6 +79,15 @@ class Renewal:
         return self.state == "dans_le_delai"
 
     @property
+    def first_application_from(self) -> date:
+        """Six months after expiry, a new application is treated as a first one (R. 431-8)."""
+        return months_after(self.expiry, 6)
+
+    @property
+    def not_open_yet(self) -> bool:
+        return self.today < self.start
+
+    @property
     def window_missed(self) -> bool:
         """Nothing done in the window and the window is over: the person must get help."""
         return self.state == "hors_delai" or (
@@ -94,6 +109,14 @@ def renewal(expiry: date, anef: bool, facts: Facts, today: date) -> Renewal:
     else:
         state = "aucune_demarche"
     return Renewal(expiry, anef, start, end, state, inside[0] if inside else None, today)
+
+
+def case_renewal(profile: Profile, facts: Facts, today: date) -> Renewal | None:
+    """The renewal of this case, or None for a first application."""
+    expiry = profile.demande.titre_actuel_expire_le
+    if not profile.renewal or expiry is None:
+        return None
+    return renewal(expiry, profile.anef, facts, today)
 
 
 def delay_asked(configured: int | None, renewal_: Renewal | None) -> int:

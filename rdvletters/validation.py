@@ -8,6 +8,7 @@ to French messages with the file, line and field at fault, never the value.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -15,7 +16,8 @@ from typing import Annotated, Any, TypeVar
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from .errors import InputError
-from .yamlload import Located
+from .i18n import N_, _
+from .yamlload import Loc, Located
 
 # Invisible control characters (C0 but tab and line breaks, DEL, C1 but NEL): refused.
 # Line breaks (\n, \r, NEL, U+2028, U+2029) and tabs inside a one-line field become a space.
@@ -23,7 +25,6 @@ CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
 SECTION_BRACKETS = ("[[", "]]")  # the document model's section markers, [[corps]]
 EARLIEST_DATE = date(1900, 1, 1)
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-DATE_HINT = "écrivez AAAA-MM-JJ, par exemple 1990-04-12"
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -41,11 +42,11 @@ def _clean_text(value: Any) -> Any:
     if isinstance(value, str):
         if CONTROL_CHARS.search(value):
             raise ValueError(
-                "caractère de contrôle invisible (copié d'un PDF ?) : retapez le texte"
+                _("caractère de contrôle invisible (copié d'un PDF ?) : retapez le texte")
             )
         if any(marker in value for marker in SECTION_BRACKETS):
             raise ValueError(
-                "les doubles crochets [[ ]] sont réservés aux sections des modèles ; retirez-les"
+                _("les doubles crochets [[ ]] sont réservés aux sections des modèles ; retirez-les")
             )
         return " ".join(value.split())
     return value
@@ -54,13 +55,13 @@ def _clean_text(value: Any) -> Any:
 def _iso_date(value: Any) -> Any:
     """Only ``AAAA-MM-JJ``: pydantic would read a bare number as a Unix time (1990 -> 1970)."""
     if isinstance(value, str) and not _ISO_DATE.match(value.strip()):
-        raise ValueError(f"date invalide : {DATE_HINT}")
+        raise ValueError(_(_DATE))
     return value.strip() if isinstance(value, str) else value
 
 
 def _after_1900(value: date | None) -> date | None:
     if value is not None and value < EARLIEST_DATE:
-        raise ValueError("date antérieure à 1900 : vérifiez l'année")
+        raise ValueError(_("date antérieure à 1900 : vérifiez l'année"))
     return value
 
 
@@ -68,7 +69,7 @@ def _not_future(value: date) -> date:
     from .frdates import now_paris
 
     if value > now_paris().date():
-        raise ValueError("date de naissance dans le futur : vérifiez l'année")
+        raise ValueError(_("date de naissance dans le futur : vérifiez l'année"))
     return value
 
 
@@ -79,7 +80,7 @@ def _oui_non(value: Any) -> Any:
             return True
         if word in {"non", "no", "false", "faux"}:
             return False
-        raise ValueError("répondez oui ou non")
+        raise ValueError(_("répondez oui ou non"))
     return value
 
 
@@ -184,45 +185,73 @@ class StrictModel(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+_DATE = N_("date invalide : écrivez AAAA-MM-JJ, par exemple 1990-04-12")
 _MESSAGES = {
-    "missing": "champ obligatoire manquant",
-    "extra_forbidden": "champ inconnu (faute de frappe ?)",
-    "date_from_datetime_parsing": f"date invalide : {DATE_HINT}",
-    "date_from_datetime_inexact": f"date invalide : {DATE_HINT}",
-    "date_parsing": f"date invalide : {DATE_HINT}",
-    "date_type": f"date invalide : {DATE_HINT}",
-    "list_type": "une liste est attendue, par exemple [ligne 1, ligne 2]",
-    "dict_type": "une suite de champs est attendue (sous-clés indentées)",
-    "model_type": "une suite de champs est attendue (sous-clés indentées)",
-    "string_type": "un texte est attendu",
-    "string_unicode": "caractère Unicode invalide (séquence \\ud800… coupée en deux ?)",
-    "int_parsing": "un nombre entier est attendu",
+    "missing": N_("champ obligatoire manquant"),
+    "extra_forbidden": N_("champ inconnu (faute de frappe ?)"),
+    "date_from_datetime_parsing": _DATE,
+    "date_from_datetime_inexact": _DATE,
+    "date_parsing": _DATE,
+    "date_type": _DATE,
+    "list_type": N_("une liste est attendue, par exemple [ligne 1, ligne 2]"),
+    "dict_type": N_("une suite de champs est attendue (sous-clés indentées)"),
+    "model_type": N_("une suite de champs est attendue (sous-clés indentées)"),
+    "string_type": N_("un texte est attendu"),
+    "string_unicode": N_("caractère Unicode invalide (séquence \\ud800… coupée en deux ?)"),
+    "int_parsing": N_("un nombre entier est attendu"),
+    "float_parsing": N_("un nombre est attendu, par exemple 2 ou -3.5"),
 }
 
 
 def _describe(err: dict[str, Any]) -> str:
+    """The error in words; the value typed is looked at (blank or not), never repeated."""
     kind = err["type"]
     loc = tuple(str(p) for p in err["loc"])
+    if kind.startswith("date") and err.get("input") in ("", None):
+        return _("champ obligatoire vide : à remplir")
     if kind == "literal_error":
         expected = str(err.get("ctx", {}).get("expected", "")).replace(" or ", " ou ")
-        return f"valeur inconnue ; valeurs possibles : {expected}"
+        return _("valeur inconnue ; valeurs possibles : {expected}").format(expected=expected)
     if kind == "string_pattern_mismatch" and loc[-1] == "departement":
-        return "numéro de département attendu, par exemple 93, 2A ou 971"
+        return _("numéro de département attendu, par exemple 93, 2A ou 971")
     if kind == "string_pattern_mismatch" and loc[-1] == "numero_etranger":
-        return (
+        return _(
             "le numéro d'étranger (AGDREF) compte 10 chiffres ; laissez vide si vous n'en avez pas"
         )
     if kind == "too_short" and loc[-1] == "adresse":
-        return "au moins deux lignes sont attendues : [rue, code postal et ville]"
+        return _("au moins deux lignes sont attendues : [rue, code postal et ville]")
     if kind in ("too_short", "string_too_short"):
-        return "champ obligatoire vide : à remplir"
+        return _("champ obligatoire vide : à remplir")
     if kind in ("greater_than_equal", "less_than_equal"):
         ctx = err.get("ctx", {})
-        bound = "minimum" if "ge" in ctx else "maximum"
-        return f"nombre hors des limites ({bound} {ctx.get('ge', ctx.get('le'))})"
+        if "ge" in ctx:
+            return _("nombre hors des limites (minimum {bound})").format(bound=ctx["ge"])
+        return _("nombre hors des limites (maximum {bound})").format(bound=ctx.get("le"))
     if kind == "value_error":
         return str(err.get("ctx", {}).get("error", err["msg"]))
-    return _MESSAGES.get(kind, err["msg"])
+    return _(_MESSAGES[kind]) if kind in _MESSAGES else err["msg"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One validation error: the field (as a path of keys), its line, what is wrong."""
+
+    loc: Loc
+    line: int | None
+    message: str
+
+    @property
+    def field(self) -> str:
+        """The field's path; a key from the file is shown without invisible characters."""
+        return ".".join(printable(str(p)) for p in self.loc) or "(fichier)"
+
+
+class InvalidData(InputError):
+    """Data that does not fit its schema; ``problems`` lists each error for a form."""
+
+    def __init__(self, message: str, problems: list[Problem], hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.problems = problems
 
 
 def printable(text: str, limit: int = 60) -> str:
@@ -239,11 +268,22 @@ def validate_located(model: type[M], located: Located, path: Path) -> M:
     try:
         return model.model_validate(located.data)
     except ValidationError as exc:
-        messages = []
-        for err in exc.errors(include_url=False, include_input=False):
-            loc = tuple(err["loc"])
-            line = located.line_of(loc)
-            where = f"{path}, ligne {line}" if line else str(path)
-            field = ".".join(printable(str(p)) for p in loc) or "(fichier)"
-            messages.append(f"{where}, champ « {field} » : {_describe(err)}")
-        raise InputError("\n".join(messages), hint=f"Corrigez {path.name} puis relancez.") from None
+        problems = [
+            Problem(tuple(err["loc"]), located.line_of(tuple(err["loc"])), _describe(err))
+            for err in exc.errors(include_url=False)
+        ]
+        messages = [
+            _("{path}, ligne {line}, champ « {field} » : {message}").format(
+                path=path, line=p.line, field=p.field, message=p.message
+            )
+            if p.line
+            else _("{path}, champ « {field} » : {message}").format(
+                path=path, field=p.field, message=p.message
+            )
+            for p in problems
+        ]
+        raise InvalidData(
+            "\n".join(messages),
+            problems,
+            hint=_("Corrigez {name} puis relancez.").format(name=path.name),
+        ) from None

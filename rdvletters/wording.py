@@ -41,3 +41,54 @@ def enumeration(items: list[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return f"{', '.join(items[:-1])} et {items[-1]}"
+
+
+def lower_first(text: str) -> str:
+    """« L'agent a refusé » -> « l'agent a refusé », but « CCC a répondu » stays."""
+    if len(text) > 1 and text[0].isupper() and not text[1].isupper():
+        return text[0].lower() + text[1:]
+    return text
+
+
+_UNITS = [
+    "zéro",
+    "un",
+    "deux",
+    "trois",
+    "quatre",
+    "cinq",
+    "six",
+    "sept",
+    "huit",
+    "neuf",
+    "dix",
+    "onze",
+    "douze",
+    "treize",
+    "quatorze",
+    "quinze",
+    "seize",
+    "dix-sept",
+    "dix-huit",
+    "dix-neuf",
+]
+_TENS = {2: "vingt", 3: "trente", 4: "quarante", 5: "cinquante", 6: "soixante", 8: "quatre-vingt"}
+
+
+def en_lettres(number: int) -> str:
+    """0 to 99 in French words (« quinze », « vingt et un », « quatre-vingts »), as legal
+    writing gives delays; other numbers as digits."""
+    if not 0 <= number < 100:
+        return str(number)
+    if number < 20:
+        return _UNITS[number]
+    tens, unit = divmod(number, 10)
+    if tens in (7, 9):  # soixante-dix…, quatre-vingt-dix…
+        base, unit = _TENS[tens - 1], unit + 10
+    else:
+        base = _TENS[tens]
+    if unit == 0:
+        return base + ("s" if tens == 8 else "")
+    if unit in (1, 11) and tens not in (8, 9):
+        return f"{base} et {_UNITS[unit]}"
+    return f"{base}-{_UNITS[unit]}"

@@ -23,7 +23,7 @@ from typing import Any
 import yaml
 
 from .errors import InputError
-from .fsutil import read_small
+from .fsutil import SMALL_FILE, read_small
 
 Loc = tuple[str | int, ...]
 PLAIN_TAGS = {"tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
@@ -179,9 +179,12 @@ def _compose(path: Path, text: str) -> yaml.Node | None:
         loader.dispose()
 
 
-def load_document(path: Path) -> Located:
-    """Load ``path`` (a mapping or a list at the top) with line numbers."""
-    text = _decode(path, read_small(path))
+def parse_document(raw: bytes, path: Path) -> Located:
+    """YAML bytes (a mapping or a list at the top) with line numbers; ``path`` names them
+    in messages (the bytes may not be written yet: a form in the web app)."""
+    if len(raw) > SMALL_FILE:
+        raise _error(path, None, f"texte trop long ({len(raw) // 1024} Ko ; 256 Ko au plus).")
+    text = _decode(path, raw)
     root = _compose(path, text)
     if root is None:
         raise _error(path, None, "le fichier est vide.")
@@ -189,9 +192,19 @@ def load_document(path: Path) -> Located:
     return Located(_build(path, root, (), lines), lines)
 
 
-def load_yaml(path: Path) -> Located:
-    """Load ``path`` into plain strings/lists/dicts with line numbers; a mapping at the top."""
-    located = load_document(path)
+def parse_yaml(raw: bytes, path: Path) -> Located:
+    """Like ``load_yaml`` for bytes not yet written; ``path`` names them in messages."""
+    located = parse_document(raw, path)
     if not isinstance(located.data, dict):
         raise _error(path, 1, "le profil doit être une suite de champs « clé: valeur ».")
     return located
+
+
+def load_document(path: Path) -> Located:
+    """Load ``path`` (a mapping or a list at the top) with line numbers."""
+    return parse_document(read_small(path), path)
+
+
+def load_yaml(path: Path) -> Located:
+    """Load ``path`` into plain strings/lists/dicts with line numbers; a mapping at the top."""
+    return parse_yaml(read_small(path), path)

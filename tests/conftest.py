@@ -73,6 +73,37 @@ def journal_lines(folder: Path) -> list[dict]:
     return [json.loads(line) for line in text.splitlines() if line.strip()]
 
 
+needs_pdf_tools = pytest.mark.skipif(
+    not (shutil.which("soffice") and shutil.which("pdftotext") and shutil.which("qpdf")),
+    reason="LibreOffice, poppler-utils and qpdf are installed by .ci/run",
+)
+
+
+def pdf_text(path: Path, layout: bool = False) -> str:
+    """The text of a PDF, as poppler's pdftotext reads it."""
+    args = ["pdftotext", *(["-layout"] if layout else []), str(path), "-"]
+    return subprocess.run(args, capture_output=True, text=True, check=True).stdout
+
+
+def chronology_docx(root: Path, folder: Path):
+    """The chronology DOCX that ``bundle`` turns into piece 1, read back with python-docx."""
+    from docx import Document
+
+    from rdvletters.case import Case
+    from rdvletters.evidence.bundle import _chronology_docx, header, stable_time
+    from rdvletters.evidence.pieces import plan
+    from rdvletters.facts import Facts
+
+    case = Case(root)
+    profile, state = case.load().profile, case.journal.read()
+    facts = Facts.from_journal(state)
+    pieces = plan(profile, facts, case.root, state)
+    created = stable_time(facts, state.entries)
+    path = folder / "chronologie.docx"
+    path.write_bytes(_chronology_docx(header(profile), profile, facts, state, pieces, created))
+    return Document(path)
+
+
 def installed_cli() -> list[str]:
     """The installed ``rdvletters`` command next to this interpreter."""
     exe = Path(sys.executable).parent / "rdvletters"

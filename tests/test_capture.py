@@ -86,7 +86,7 @@ def test_capture_goes_through_the_flow_once_and_records_a_dated_attempt(case, ru
     assert run("-C", case, "verify").exit_code == 0
     out = case / "dossier_test"
     assert run("-C", case, "bundle", "-o", out).exit_code == 0
-    inventory = (out / "00_Inventaire.txt").read_text(encoding="utf-8")
+    inventory = (out / "Ne_pas_deposer" / "00_Inventaire.txt").read_text(encoding="utf-8")
     assert "Texte de la page capturée" in inventory
     assert "Capture d'écran – site de rendez-vous de la préfecture" in inventory
 

@@ -22,7 +22,7 @@ from rdvletters.evidence.verify import verify
 from rdvletters.facts import Facts
 from rdvletters.frdates import PARIS
 
-from .conftest import EXAMPLE, edit_profile
+from .conftest import EXAMPLE, chronology_docx, edit_profile, needs_pdf_tools, pdf_text
 
 # (week index from Monday 7 September 2026, weekday, hour, channel, with a screenshot)
 SHAPE = [
@@ -92,7 +92,7 @@ def test_status_figures(shaped):
     done = {r.name: r.done for r in status.ladder}
     assert done["Guichet avec un témoin"] and not done["Défenseur des droits"]
     assert not done["Lettre recommandée et avis de réception"]  # no card recorded yet
-    assert status.next_step == "Envoyez le courriel de la semaine : rdvletters email"
+    assert str(status.next_step) == "Envoyez le courriel de la semaine : rdvletters email"
     missing = "\n".join(status.missing)
     assert "12 démarches sans justificatif" in missing
     assert "2 courriels sans copie .eml" in missing
@@ -118,15 +118,15 @@ def test_status_freshness_comes_first(shaped):
 
 def test_next_step_follows_the_week_and_the_ladder(shaped):
     next_week = NOW + timedelta(days=3)  # Monday: nothing tried yet this week
-    step = _status(shaped, next_week).next_step
+    step = str(_status(shaped, next_week).next_step)
     assert step.startswith("Cette semaine : essayez encore 2 fois le site de rendez-vous")
     for hour in (9, 18):
         shaped.record("web", next_week.replace(hour=hour), "rien")
     shaped.record("email", next_week.replace(hour=19), "courriel envoyé")
-    step = _status(shaped, next_week.replace(hour=20)).next_step
+    step = str(_status(shaped, next_week.replace(hour=20)).next_step)
     assert step.startswith("Quand l'avis de réception revient")  # letter sent, no card yet
     shaped.record("ar", next_week.replace(hour=19, minute=30), "avis signé le 5/11")
-    step = _status(shaped, next_week.replace(hour=20)).next_step
+    step = str(_status(shaped, next_week.replace(hour=20)).next_step)
     assert step == "Saisissez le Défenseur des droits : rdvletters referral"
 
 
@@ -160,7 +160,7 @@ def test_renewal_close_to_expiry_puts_the_letter_first(shaped):
     fresh.record("web", NOW - timedelta(days=1), "rien")
     status = _status(fresh)
     assert status.days_until_expiry == 44 and status.advice_weeks_needed == 4
-    assert status.next_step.startswith("Envoyez d'abord la lettre recommandée")
+    assert status.next_step.text.startswith("Envoyez d'abord la lettre recommandée")
     text = render_status(status, NOW.date())
     assert "Votre titre expire le 20 décembre 2026 (dans 44 jours)" in text
     assert "du 20 octobre 2026 au 20 décembre 2026" in text  # the two months before expiry
@@ -191,7 +191,7 @@ def test_oqtf_is_said_plainly(shaped, run):
     edit_profile(shaped.root, ("  oqtf: non", "  oqtf: oui"))
     status = _status(shaped)
     assert any("obligation de quitter le territoire" in a for a in status.alerts)
-    assert status.next_step.startswith("Voyez dès maintenant un avocat")
+    assert status.next_step.text.startswith("Voyez dès maintenant un avocat")
     check = run("-C", shaped.root, "check")
     assert "demande.oqtf : oui" in check.stderr and "453391" in check.stderr
 
@@ -273,6 +273,7 @@ def _tree(root):
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 
 
+@needs_pdf_tools
 def test_bundle_names_order_inventory_and_idempotence(shaped, run, tmp_path):
     journal_before = (shaped.root / "journal.jsonl").read_bytes()
     pieces_before = _tree(shaped.root / "pieces")
@@ -282,35 +283,52 @@ def test_bundle_names_order_inventory_and_idempotence(shaped, run, tmp_path):
     assert _tree(first) == _tree(second)  # the same journal gives the same dossier
     names = sorted(p.name for p in first.iterdir())
     numbered = [n for n in names if n[:2].isdigit()]
-    assert numbered[:3] == [
-        "00_Inventaire.docx", "00_Inventaire.txt", "01_Chronologie_des_demarches.docx",
+    assert numbered[:2] == ["00_Inventaire.docx", "01_Chronologie_des_demarches.pdf"]
+    private = sorted(p.name for p in (first / "Ne_pas_deposer").iterdir())
+    assert private == [
+        "00_Inventaire.txt", "Attestation_temoin_a_completer_Jean_MARTIN_2026-10-19.docx",
+        "Fiche_de_synthese.docx", "Liste_de_controle.txt",
     ]  # fmt: skip
-    pieces = numbered[3:]
-    # 2 screenshots and the letter: continuous numbers after the chronology (piece 1)
-    assert [int(n[:2]) for n in pieces] == [2, 3, 4]
+    pieces = numbered[2:]
+    # 2 screenshots, the letter and the list of the application's pieces: continuous numbers
+    # after the chronology (piece 1), as PDF
+    assert [int(n[:2]) for n in pieces] == [2, 3, 4, 5]
     assert pieces[0].startswith("02_Capture_site_2026_09_07")
     assert pieces[1].startswith("03_Capture_site_2026_10_13")
     assert pieces[2].startswith("04_Lettre_recommandee_AR_2026_11_03")
-    assert all(len(n) <= 80 and n.isascii() and n.count(".") == 1 for n in pieces)
-    inventory = (first / "00_Inventaire.txt").read_text(encoding="utf-8")
-    for name in pieces:
-        assert f"Pièce n° {int(name[:2])} : " in inventory and name in inventory
-    assert "n° 1A12345678901" in inventory
-    assert "Attestation_temoin_a_completer_Jean_MARTIN_2026-10-19.docx" in names
+    assert pieces[3] == "05_Liste_des_pieces_du_dossier.pdf"
+    assert all(n.endswith(".pdf") and len(n) <= 80 and n.isascii() for n in pieces)
+    for name in numbered[1:]:  # « Pièce n° N » on every page of every piece
+        pages = pdf_text(first / name).split("\f")[:-1]
+        assert pages and all(f"Pièce n° {int(name[:2])}" in page for page in pages), name
+    inventory = (first / "Ne_pas_deposer" / "00_Inventaire.txt").read_text(encoding="utf-8")
+    for name in numbered[1:]:
+        assert f"Pièce n°\u00a0{int(name[:2])}\u00a0: " in inventory and name in inventory
+    assert "n°\u00a01A12345678901" in inventory
     form = "\n".join(
         p.text
         for p in open_docx(
-            first / "Attestation_temoin_a_completer_Jean_MARTIN_2026-10-19.docx"
+            first / "Ne_pas_deposer" / "Attestation_temoin_a_completer_Jean_MARTIN_2026-10-19.docx"
         ).paragraphs
     )
     assert "production en justice" in form and "sanctions pénales" in form
     assert "pièce d'identité officielle portant sa signature" in form
-    checklist = (first / "Liste_de_controle.txt").read_text(encoding="utf-8")
+    checklist = (first / "Ne_pas_deposer" / "Liste_de_controle.txt").read_text(encoding="utf-8")
+    checklist = checklist.replace("\u00a0", " ")
     assert "[x] Captures d'écran datées : 2 démarches sur 10" in checklist
     assert "[ ] Copies des courriels envoyés : 0 sur 2" in checklist
     assert "[ ] Lettre recommandée et sa preuve de dépôt" in checklist  # no proof of posting
     assert "[ ] Avis de réception signé" in checklist
     assert "[ ] Attestation du témoin" in checklist  # a witness, but no statement yet
+    summary = "\n".join(
+        c.text.replace("\u00a0", " ")
+        for row in open_docx(first / "Ne_pas_deposer" / "Fiche_de_synthese.docx").tables[0].rows
+        for c in row.cells
+    )
+    assert "14 démarches, dont 2 avec justificatif" in summary
+    assert "née le 12 avril 1990, de nationalité malienne" in summary
+    assert "Tribunal administratif de Montreuil" in summary
+    assert "manque :" in summary and "Lettre recommandée envoyée, reçue" in summary
     # the bundle never touches the journal or pieces/
     assert (shaped.root / "journal.jsonl").read_bytes() == journal_before
     assert _tree(shaped.root / "pieces") == pieces_before
@@ -324,15 +342,17 @@ def test_checklist_ticks_only_what_the_dossier_holds(tmp_path, run):
     (root / "profil.yaml").write_bytes((EXAMPLE / "profil.yaml").read_bytes())
     case.record("web", NOW - timedelta(days=2), "rien")  # no counter visit, no e-mail
     assert run("-C", root, "bundle", "-o", tmp_path / "d").exit_code == 0
-    checklist = (tmp_path / "d" / "Liste_de_controle.txt").read_text(encoding="utf-8")
+    checklist = (tmp_path / "d" / "Ne_pas_deposer" / "Liste_de_controle.txt").read_text(
+        encoding="utf-8"
+    )
+    checklist = checklist.replace("\u00a0", " ")
     assert "Attestation du témoin" not in checklist  # nothing to attest
     assert "[ ] Captures d'écran datées : 0 démarches sur 1" in checklist
     assert "[ ] Copies des courriels envoyés : 0 sur 0" in checklist
 
 
-def test_bundle_chronology_table_and_weekly_chart(shaped, run, tmp_path):
-    assert run("-C", shaped.root, "bundle", "-o", tmp_path / "d").exit_code == 0
-    doc = open_docx(tmp_path / "d" / "01_Chronologie_des_demarches.docx")
+def test_bundle_chronology_table_and_weekly_chart(shaped, tmp_path):
+    doc = chronology_docx(shaped.root, tmp_path)
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "14 démarches, dont 2 avec justificatif, sur 9 semaines" in text
     assert "8 semaines avec au moins une démarche, 2 semaines avec au moins un justificatif" in text
@@ -340,25 +360,22 @@ def test_bundle_chronology_table_and_weekly_chart(shaped, run, tmp_path):
     chart, table = doc.tables
     # the weeks from the first attempt to the last one, as in status
     counts = [row.cells[1].text for row in chart.rows]
-    assert counts == [
-        "2 (1)",
-        "2 (0)",
-        "1 (0)",
-        "2 (0)",
-        "0 (0)",
-        "2 (1)",
-        "2 (0)",
-        "1 (0)",
-        "2 (0)",
-    ]
+    assert counts == ["2 (1)", "2 (0)", "1 (0)", "2 (0)", "0 (0)", "2 (1)", "2 (0)", "1 (0)", "2 (0)"]  # fmt: skip
     assert "aucune démarche" in chart.rows[4].cells[2].text
     header = [c.text for c in table.rows[0].cells]
     assert header[-1] == "Justificatif"
     rows = table.rows[1:]
     assert len(rows) == 14
-    assert rows[0].cells[0].text == "07/09/2026" and rows[0].cells[4].text == "n° 2"
+    assert rows[0].cells[0].text == "07/09/2026" and rows[0].cells[4].text == "n°\u00a02"
     assert rows[1].cells[4].text == "aucun"
-    assert "témoin : Jean MARTIN" in rows[9].cells[3].text
+    assert rows[9].cells[3].text == "essai 9 (témoin\u00a0: Jean MARTIN)"  # a note, not quoted
+
+
+@needs_pdf_tools
+def test_bundle_chronology_is_piece_1_in_pdf(shaped, run, tmp_path):
+    assert run("-C", shaped.root, "bundle", "-o", tmp_path / "d").exit_code == 0
+    text = " ".join(pdf_text(tmp_path / "d" / "01_Chronologie_des_demarches.pdf").split())
+    assert "Pièce n° 1" in text and "14 démarches, dont 2 avec justificatif" in text
 
 
 def test_one_definition_of_weeks_in_every_output(shaped, run, tmp_path):
@@ -366,13 +383,10 @@ def test_one_definition_of_weeks_in_every_output(shaped, run, tmp_path):
     status = _status(shaped)
     assert run("-C", shaped.root, "letter", "--format", "text").exit_code == 0
     assert run("-C", shaped.root, "referral", "--format", "text").exit_code == 0
-    assert run("-C", shaped.root, "bundle", "-o", tmp_path / "d").exit_code == 0
     docs = sorted((shaped.root / "documents").glob("*.txt"))
     letter = " ".join(docs[-2].read_text(encoding="utf-8").split()).replace("\u00a0", " ")
     referral = " ".join(docs[-1].read_text(encoding="utf-8").split()).replace("\u00a0", " ")
-    chronology = "\n".join(
-        p.text for p in open_docx(tmp_path / "d" / "01_Chronologie_des_demarches.docx").paragraphs
-    )
+    chronology = "\n".join(p.text for p in chronology_docx(shaped.root, tmp_path).paragraphs)
     made, proven = status.attempts, status.attempts_with_proof
     weeks, covered = status.weeks_with_attempts, status.weeks_covered
     phrase = f"{made} démarches, dont {proven} avec un justificatif"
@@ -393,9 +407,12 @@ def test_bundle_flags_a_piece_over_the_court_limit(shaped, run, tmp_path):
     first = json.loads(_lines(shaped)[0])["pieces"][0]["fichier"]
     with open(shaped.root / first, "r+b") as handle:
         handle.truncate(33 * 1024 * 1024)
-    assert run("-C", shaped.root, "bundle", "-o", tmp_path / "d").exit_code == 0
-    inventory = (tmp_path / "d" / "00_Inventaire.txt").read_text(encoding="utf-8")
-    assert "Pièce n° 2 :" in inventory and "plus de 32 Mo" in inventory
+    result = run("-C", shaped.root, "bundle", "-o", tmp_path / "d")
+    assert result.exit_code == 0, result.stderr
+    inventory = (tmp_path / "d" / "Ne_pas_deposer" / "00_Inventaire.txt").read_text(
+        encoding="utf-8"
+    )
+    assert "Pièce n°\u00a02\u00a0:" in inventory and "plus de 32 Mo" in inventory
 
 
 def test_bundle_refuses_a_journal_path_outside_the_case(shaped, run, tmp_path):

@@ -190,7 +190,7 @@ def test_init_template_is_commented_and_reports_what_to_fill(tmp_path, run):
     folder = tmp_path / "nouveau"
     assert run("init", folder).exit_code == 0
     text = (folder / "profil.yaml").read_text(encoding="utf-8")
-    assert "# rdv  : votre titre se demande à la préfecture" in text
+    assert "# rdv  : votre titre se demande en personne à la préfecture" in text
     assert (folder / "profil.yaml").stat().st_mode & 0o777 == 0o600
     assert folder.stat().st_mode & 0o777 == 0o700
     result = run("-C", folder, "check")

@@ -60,19 +60,30 @@ def test_anef_outputs_never_speak_of_an_appointment(anef_outputs):
     assert "Dépôt impossible sur l'ANEF" in anef_outputs["courriel"]
 
 
+def test_enclosures_count_what_is_there(anef_outputs):
+    letter = _flat(anef_outputs["lettre"])
+    # 12 attempts and the 2 answers of the CCC have a file: 14, as the dated record marks them
+    assert "Copie des justificatifs de mes démarches et des réponses reçues (14)" in letter
+    record = anef_outputs["lettre"].split("RELEVÉ DATÉ")[1].split("PIÈCES DE MON")[0]
+    record = record.split("\n  - ")[1:]
+    assert sum(_flat(item).strip().endswith("(justificatif)") for item in record) == 14
+    assert "Copie des courriels" not in letter  # no copy of the two e-mails is in the journal
+    assert "Du 19 octobre 2026 au 26 novembre 2026 : 14 démarches" in letter  # the attempts
+
+
 def test_each_ccc_pan_and_anef_contact_is_listed_with_its_reference(anef_outputs):
     for name in ("lettre", "saisine"):
         text = _flat(anef_outputs[name])
-        assert "centre de contact citoyens (CCC), référence 2610-48213" in text, name
-        assert "centre de contact citoyens (CCC), référence 2611-50977" in text, name
+        assert "centre de contact citoyens (CCC), demande n° 2610-48213" in text, name
+        assert "centre de contact citoyens (CCC), demande n° 2611-50977" in text, name
         assert "mardi 10 novembre 2026 à 10 h 30 – point d'accueil numérique" in text, name
-        assert "téléservice ANEF, identifiant ou code ERR-500" in text, name
+        assert "téléservice ANEF, erreur ERR-500" in text, name
     letter = _flat(anef_outputs["lettre"])
     # answers stay with the contact they answer
-    assert "référence 2610-48213 : « Formulaire de contact" in letter
+    assert "demande n° 2610-48213 : Formulaire de contact" in letter  # a note, not quoted
     assert "; réponse du 29 octobre 2026 : « Votre signalement a été transmis" in letter
     body = letter.split("RELEVÉ DATÉ")[0]
-    assert body.count("téléservice ANEF, identifiant ou code ERR-500") == 9  # one by one
+    assert body.count("téléservice ANEF, erreur ERR-500") == 9  # one by one
 
 
 def test_anef_law_paragraph_and_requests(anef_outputs):
@@ -85,7 +96,7 @@ def test_anef_law_paragraph_and_requests(anef_outputs):
     assert "(CE, Section, 3 juin 2022, n° 452798)" in letter
     assert (
         "constater l'impossibilité dans laquelle je me trouve de déposer ma demande sur le "
-        "téléservice et de m'inviter, dans un délai de 15 jours" in letter
+        "téléservice et de m'inviter, dans un délai de quinze jours" in letter
     )
     assert "R. 431-3" not in letter and "R. 431-12" not in letter
 
@@ -103,10 +114,12 @@ def test_anef_renewal_inside_the_window(anef_outputs):
         )
     letter = _flat(anef_outputs["lettre"])
     assert (
-        "ne pas mettre à ma charge le droit de visa de régularisation prévu par l'article L. 436-5"
-        in letter
+        "Si ma demande ne pouvait être enregistrée qu'après le 17 décembre 2026, je vous demande de "
+        "regarder l'impossibilité d'utiliser le téléservice comme un cas de force majeure au sens "
+        "de l'article L. 436-5 du CESEDA et de ne pas mettre à ma charge le droit de visa de "
+        "régularisation qu'il prévoit." in letter
     )
-    assert "force majeure" not in letter  # a request, never a certainty
+    assert "je vous demande de regarder" in letter  # a request, never a certainty
     status = _flat(anef_outputs["status"])
     assert "du 18 octobre 2026 au 17 décembre 2026" in status
     assert "Première démarche dans ce délai : le 19 octobre 2026" in status
@@ -136,6 +149,11 @@ def test_a_late_first_attempt_is_not_called_timely(anef_case, run):
     assert "permanence juridique" in check.stderr
     status = _flat(_generate(run, anef_case, "status"))
     assert "Le délai de renouvellement" in status
+    check = _flat(run("-C", anef_case, "recours", "--check").output)
+    assert (
+        "[ ] Délai de renouvellement (article R. 431-5 du CESEDA) : première démarche après le délai"
+        in check
+    )
     assert "Allez dès cette semaine voir une permanence juridique" in status
 
 
@@ -145,10 +163,19 @@ def test_expired_permit_is_written_in_the_past(anef_case, run):
     )
     email = _flat(_generate(run, anef_case, "email"))
     assert "qui a expiré le 1er novembre 2026" in email
-    assert "je suis sans titre de séjour en cours de validité depuis le 2 novembre 2026" in email
+    # to the préfecture, prudently; to the judge, plainly
+    assert (
+        "faute d'enregistrement de ma demande, je ne dispose d'aucun document justifiant de la "
+        "régularité de mon séjour" in email
+    )
+    _generate(run, anef_case, "recours", "--format", "text")
+    requete = _flat(_latest(anef_case, "*_projet-requete-refere.txt"))
+    assert "je suis sans titre de séjour en cours de validité depuis le 2 novembre 2026" in requete
+    assert "droit de visa de régularisation de 180 euros" in requete  # the page for the person
+    assert "avant le 1er mai 2027 (six mois après l'expiration, article R. 431-8)" in requete
     _generate(run, anef_case, "letter", "--format", "text")
     letter = _flat(_latest(anef_case, "*_lettre-recommandee.txt"))
-    assert "dans un délai de 8 jours" in letter  # expired: the shorter delay
+    assert "dans un délai de huit jours" in letter  # expired: the shorter delay
     assert "Copie de mon titre de séjour expiré" in letter
     status = _generate(run, anef_case, "status")
     assert "Échéance dépassée" in status and "proche" not in status
@@ -178,6 +205,34 @@ def test_the_ccc_answer_is_not_taken_for_an_answer_to_the_email(anef_outputs):
 )
 def test_r431_5_window(expiry, anef, start, end):
     assert window(expiry, anef) == (start, end)
+
+
+def test_a_renewal_asked_before_its_window_is_flagged(anef_case, run):
+    edit_profile(
+        anef_case, ("titre_actuel_expire_le: 2027-02-15", "titre_actuel_expire_le: 2027-06-01")
+    )
+    check = _flat(run("-C", anef_case, "recours", "--check").output)
+    assert (
+        "[ ] Délai de renouvellement (article R. 431-5 du CESEDA) : il ne s'ouvre que le 1er février 2027"
+        in check
+    )
+    requete = _flat(_requete(run, anef_case))
+    assert (
+        "Votre délai de renouvellement (article R. 431-5 du CESEDA) ne s'ouvre que le 1er février 2027"
+        in requete
+    )
+
+
+def _requete(run, folder) -> str:
+    _generate(run, folder, "recours", "--format", "text")
+    return _latest(folder, "*_projet-requete-refere.txt")
+
+
+def test_documents_need_the_civilite(case, run):
+    edit_profile(case, ("  civilite: Madame\n  nom: DIALLO", "  civilite:\n  nom: DIALLO"))
+    result = run("-C", case, "letter")
+    assert result.exit_code == 2 and "demandeur.civilite" in result.stderr
+    assert not list((case / "documents").iterdir())
 
 
 def test_window_state_from_the_attempts(anef_case):

@@ -14,7 +14,7 @@ import pytest
 from rdvletters.evidence import timestamp as ts
 from rdvletters.evidence import tokens
 
-from .conftest import journal_lines, run_installed
+from .conftest import chronology_docx, journal_lines, run_installed
 from .tsa_server import LocalTSA, closed_port_url, make_pki
 
 pytestmark = pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl absent")
@@ -216,9 +216,9 @@ def test_bundle_holds_tokens_and_the_commands_check_them(case, run, pki, tmp_pat
     entry = journal_lines(case)[-1]
     out = tmp_path / "dossier"
     assert run("-C", case, "bundle", "-o", out).exit_code == 0
-    inventory = (out / "00_Inventaire.txt").read_text(encoding="utf-8")
+    inventory = (out / "Ne_pas_deposer" / "00_Inventaire.txt").read_text(encoding="utf-8")
     assert "Jeton d'horodatage RFC 3161 (127.0.0.1" in inventory
-    assert "Horodatages : explication et commandes de vérification" in inventory
+    assert "Horodatages\u00a0: explication et commandes de vérification" in inventory
     assert "Journal des démarches (fichier d'origine" in inventory
     explanation = next(out.glob("*_Horodatages_explication.txt")).read_text(encoding="utf-8")
     assert "il prouve seulement que le journal" in explanation
@@ -228,11 +228,9 @@ def test_bundle_holds_tokens_and_the_commands_check_them(case, run, pki, tmp_pat
     sed = next(ln.strip() for ln in explanation.splitlines() if ln.strip().startswith("sed -n"))
     digest = subprocess.run(["bash", "-c", sed], cwd=out, capture_output=True, text=True)
     assert digest.stdout.split()[0] == entry["empreinte"]
-    from docx import Document
-
-    chronology = Document(out / "01_Chronologie_des_demarches.docx")
+    chronology = chronology_docx(case, tmp_path)
     cells = [c.text for t in chronology.tables for row in t.rows for c in row.cells]
-    assert f"entrées n° 1 à {entry['entree']} du journal" in cells
+    assert f"entrées n°\u00a01 à {entry['entree']} du journal" in cells
     journal_piece = next(out.glob("*_Journal_des_demarches.jsonl")).name[:2]
     steps_table = next(t for t in chronology.tables if t.rows[0].cells[2].text == "Canal")
     assert all(journal_piece not in row.cells[-1].text for row in steps_table.rows[1:])

@@ -4,12 +4,13 @@
 adds one family of commands to the group when imported.
 """
 
-from . import (  # noqa: F401 - registers the commands
+from . import (  # noqa: F401 - each module registers its commands
     case_cmds,
     document_cmds,
     evidence_cmds,
     proof_cmds,
     template_cmds,
+    web_cmds,
 )
 from .app import cli, main
 

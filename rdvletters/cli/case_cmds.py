@@ -44,8 +44,9 @@ def init(case: Case, folder: Path | None, example: str | None) -> None:
 @click.pass_obj
 def check(case: Case) -> None:
     """Vérifier le profil : ce qui manque ou ne va pas."""
-    from ..evidence.status import case_renewal, renewal_alerts
+    from ..evidence.status import renewal_alerts
     from ..facts import Facts
+    from ..renewal import case_renewal
 
     loaded = case.load()
     warn(loaded.warnings)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import click
 
 from ..case import Case
@@ -52,7 +54,7 @@ OUTLINE_HELP = "Encadrer le bloc d'adresse, pour vérifier la position avec vos 
 def email(case: Case, fmt: str, send_now: bool, yes: bool, mailto: bool) -> None:
     """Préparer (ou envoyer) le courriel de la semaine au service des étrangers."""
     if mailto:
-        document = build_document(case, "courriel", now_paris())[0]
+        document = build_document(case, "courriel", now_paris()).document
         click.echo(mailto_link(document))
     elif send_now:
         _send_email(case, yes)
@@ -115,3 +117,48 @@ def letter(case: Case, fmt: str, window_outline: bool) -> None:
 def referral(case: Case, fmt: str, window_outline: bool) -> None:
     """Préparer la saisine du délégué du Défenseur des droits."""
     _after(case, _generated(case, "saisine", fmt, window_outline))
+
+
+@cli.command()
+@click.option("--check", "check_only", is_flag=True, help="Dire seulement si c'est le moment.")
+@click.option("--format", "fmt", type=LETTER_FORMATS, default="docx", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Avec --check : les critères en JSON.")
+@click.pass_obj
+def recours(case: Case, check_only: bool, fmt: str, as_json: bool) -> None:
+    """Le référé « mesures utiles » : est-ce le moment (--check), et le projet de requête."""
+    from ..evidence import readiness
+    from ..facts import Facts
+
+    profile = case.load().profile
+    facts = Facts.from_journal(case.journal.read())
+    result = readiness.check(profile, facts, now_paris().date(), case.root)
+    if check_only:
+        if as_json:
+            click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        else:
+            click.echo(readiness.render(result), nl=False)
+        return
+    prepared = _generated(case, "requete", fmt)
+    court = prepared.context.get("tribunal")
+    click.echo(
+        "C'est un PROJET : relisez-le avec une permanence juridique ou un avocat ; retirez la "
+        "première page (elle s'adresse à vous) avant le dépôt."
+    )
+    if court is None:
+        warn(["département introuvable : complétez le tribunal (prefecture.departement)."])
+    elif not court.address:
+        warn(
+            [
+                f"l'adresse du {court.name} n'est pas vérifiée : la requête laisse une ligne à "
+                "compléter ; recopiez-la depuis le site du tribunal avant un envoi postal."
+            ]
+        )
+    elif court.to_confirm:
+        warn([f"confirmez l'adresse du {court.name} sur le site du tribunal (cedex)."])
+    if result.unmet:
+        warn([f"repère non réuni : {c.name} ({c.figure})" for c in result.unmet])
+    click.echo(
+        "Pour déposer : Télérecours citoyens (citoyens.telerecours.fr, procédure de référé, une "
+        "pièce par fichier : rdvletters bundle les prépare), ou par lettre recommandée avec "
+        "« Référé » sur l'enveloppe (requête signée + une copie, pièces + bordereau + une copie)."
+    )

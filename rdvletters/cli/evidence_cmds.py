@@ -10,7 +10,7 @@ import click
 
 from ..case import Case
 from ..frdates import now_paris
-from .app import cli
+from .app import cli, warn
 
 
 @cli.command()
@@ -67,13 +67,20 @@ def verify_command(case: Case) -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Dossier à créer (par défaut : dossier_AAAA-MM-JJ dans le dossier du cas).",
 )
-@click.option("--pdf", is_flag=True, help="Ajouter l'inventaire et la chronologie en PDF.")
+@click.option("--pdf", is_flag=True, help="Ajouter l'inventaire et la fiche de synthèse en PDF.")
+@click.option(
+    "--series",
+    type=click.Choice(["week"]),
+    help="week : une pièce par semaine pour les captures d'écran (série homogène).",
+)
 @click.pass_obj
-def bundle(case: Case, output: Path | None, pdf: bool) -> None:
-    """Préparer le dossier de pièces pour l'association ou le tribunal."""
+def bundle(case: Case, output: Path | None, pdf: bool, series: str | None) -> None:
+    """Préparer le dossier de pièces pour l'association ou le tribunal : une pièce PDF par
+    fichier, numérotée à partir de 1, prête pour Télérecours citoyens."""
     from ..evidence.bundle import write_bundle
 
-    written = write_bundle(case, output, pdf=pdf)
-    click.echo(f"Dossier prêt : {written[0].parent} ({len(written)} fichiers).")
-    for path in written:
-        click.echo(f"  {path.name}")
+    dossier = write_bundle(case, output, pdf=pdf, series=series == "week")
+    warn(dossier.warnings)
+    click.echo(f"Dossier prêt : {dossier.folder} ({len(dossier.files)} fichiers).")
+    for path in dossier.files:
+        click.echo(f"  {path.relative_to(dossier.folder)}")

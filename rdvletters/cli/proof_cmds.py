@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -30,44 +30,29 @@ def record_inputs(
     proofs: list[Path],
     parse: Callable[[str | None], datetime],
 ) -> tuple[datetime, str]:
-    """The step's date and message, using what the proof files say about themselves."""
-    from ..evidence.proofdates import far_from, mail_headers, mail_message, proof_date
+    """The step's date and message, using what the proof files say about themselves; the
+    only decision left here is asking the person about a capture's own date."""
+    from ..evidence.proofdates import far_from, read_proofs
 
-    existing = [p for p in proofs if p.is_file()]
-    mails = [p for p in existing if p.suffix.lower() == ".eml"]
-    if mails and channel in ("email", "reply") and not message.strip():
-        message = mail_message(channel, mail_headers(mails[0]))
-    dates = [d for d in (proof_date(p) for p in existing) if d is not None]
     now = now_paris()
-    future = [d for d in dates if d.when > now + timedelta(minutes=5)]
-    if future:
-        warn([f"{d.file} dit dater du {d.said()}, dans le futur : date ignorée." for d in future])
-        dates = [d for d in dates if d not in future]
-    if at is not None and at.strip().lower() == "capture":
-        if not dates:
-            raise InputError(
-                "--at capture : aucun justificatif ne porte sa date (métadonnées ou nom de "
-                'fichier) ; donnez la date : --at "2026-11-20 09:15".'
-            )
-        when = dates[0].when.astimezone(now.tzinfo).replace(microsecond=0)
-        click.echo(f"Date prise dans {dates[0].file} : {dates[0].said()}.")
-    elif at is None and dates:
-        first = dates[0]
+    reading = read_proofs(channel, at, message, proofs, now)
+    warn(reading.warnings)
+    for notice in reading.notices:
+        click.echo(notice)
+    when = reading.when
+    if when is None and reading.offer is not None:
+        offer = reading.offer
         when = now.replace(second=0, microsecond=0)
-        if first.origin == "en-tête Date":
-            when = first.when.astimezone(now.tzinfo)
-            click.echo(f"Date prise dans {first.file} : {first.said()}.")
-        elif _interactive() and click.confirm(
-            f"{first.file} date du {first.said()}. Noter la démarche à cette date ?",
-            default=True,
+        if _interactive() and click.confirm(
+            f"{offer.file} date du {offer.said()}. Noter la démarche à cette date ?", default=True
         ):
-            when = first.when.astimezone(now.tzinfo)
-        elif far_from(when, first):
-            warn([f"{first.file} date du {first.said()} ; pour noter cette date : --at capture"])
-    else:
+            when = offer.when.astimezone(now.tzinfo)
+        elif far_from(when, offer):
+            warn([f"{offer.file} date du {offer.said()} ; pour noter cette date : --at capture"])
+    if when is None:
         when = parse(at)
-    warn([w for w in (far_from(when, d) for d in dates) if w])
-    return when, message
+    warn(reading.check(when))
+    return when, reading.message
 
 
 # --- timestamp ----------------------------------------------------------------------

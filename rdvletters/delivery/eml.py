@@ -169,10 +169,20 @@ def render_eml(doc: Document) -> bytes:
 
 def mailto_link(doc: Document) -> str:
     """A ``mailto:`` link with subject and body, or an error when it would be too long."""
+    return mailto(recipient(doc).addr_spec, doc.text("objet"), email_body(doc))
+
+
+def mailto(to: str, subject: str, body: str) -> str:
+    """``mailto_link`` from the parts of an e-mail already prepared (the web app shows
+    the prepared text, and links to the same words)."""
+    if not to or email_problem(to):
+        raise InputError(
+            "prefecture.courriel est vide ou invalide dans le profil : "
+            "le courriel n'a pas de destinataire."
+        )
     link = (
-        f"mailto:{quote(recipient(doc).addr_spec, safe='@')}"
-        f"?subject={quote(doc.text('objet'), safe='')}"
-        f"&body={quote(email_body(doc).replace(chr(10), chr(13) + chr(10)), safe='')}"
+        f"mailto:{quote(to, safe='@')}?subject={quote(subject, safe='')}"
+        f"&body={quote(body.replace(chr(10), chr(13) + chr(10)), safe='')}"
     )
     if len(link) > MAILTO_LIMIT:
         raise RdvError(

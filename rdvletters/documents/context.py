@@ -13,10 +13,10 @@ from datetime import date, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from ..channels import by_weight, label
+from ..channels import QUOTED_CHANNELS, by_weight, label, reference_text
 from ..facts import Facts, Step
 from ..profile import Profile, inside, wrap_address_line
-from ..renewal import Renewal, delay_asked, renewal
+from ..renewal import case_renewal, delay_asked
 
 NATIONAL_DEFENSEUR = ["Défenseur des droits", "Libre réponse 71120", "75342 PARIS CEDEX 07"]
 INDIVIDUAL_CHANNELS = ("anef", "ccc", "pan")  # listed one by one, never folded into a count
@@ -96,17 +96,10 @@ def repetitions(steps: list[Step]) -> list[tuple[Step, bool]]:
     return out
 
 
-def _renewal(profile: Profile, facts: Facts, today: date) -> Renewal | None:
-    expiry = profile.demande.titre_actuel_expire_le
-    if not profile.renewal or expiry is None:
-        return None
-    return renewal(expiry, profile.anef, facts, today)
-
-
 def build_context(profile: Profile, facts: Facts, now: datetime, root: Path) -> dict[str, Any]:
     """All template variables for any document of the case."""
     route = profile.situation
-    renouv = _renewal(profile, facts, now.date())
+    renouv = case_renewal(profile, facts, now.date())
     emails = facts.emails
     new = facts.new_since_last_email
     attempts = facts.attempts
@@ -133,6 +126,8 @@ def build_context(profile: Profile, facts: Facts, now: datetime, root: Path) -> 
         "etapes": facts.steps,
         "tentatives": attempts,
         "avec_preuve": len(facts.attempts_with_proof),
+        "etapes_avec_preuve": sum(s.has_proof for s in facts.steps),
+        "courriels_avec_copie": sum(s.has_proof for s in facts.emails),
         "premiere": facts.first_attempt,
         "semaines_couvertes": facts.weeks_covered,
         "semaines_avec_demarche": facts.weeks_with_attempts,
@@ -151,5 +146,7 @@ def build_context(profile: Profile, facts: Facts, now: datetime, root: Path) -> 
         "pieces_jointes": [PurePosixPath(p).name for s in new for p in s.proofs],
         "pj_urgence": urgency_enclosures(profile, root),
         "repetitions": repetitions,
+        "cites": QUOTED_CHANNELS,
+        "reference": reference_text,
         "zip": zip,
     }

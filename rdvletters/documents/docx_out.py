@@ -11,11 +11,13 @@ Frames (``w:framePr``) are used because python-docx has no positioned boxes.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 
 from docx import Document as new_docx
+from docx.enum.section import WD_SECTION
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -206,24 +208,39 @@ def _header_blocks(docx, doc: Document, layout: Layout) -> None:
         _borders(mark)
 
 
-def add_blocks(docx, blocks: list[Block]) -> None:
-    """Paragraphs (justified), list items and headings, with air after each list."""
-    previous = None
-    for block in blocks:
-        if block.kind == "h":
+NON_BREAKING_HYPHEN = "\u2011"
+_ARTICLE = re.compile(r"\b([RLD])\.\u00a0(\d+(?:-\d+)+)")
+
+
+def nobreak(text: str) -> str:
+    """Article numbers never split at their hyphens (« R. 431-15-1 ») on paper."""
+    return _ARTICLE.sub(lambda m: f"{m[1]}.\u00a0{m[2].replace('-', NON_BREAKING_HYPHEN)}", text)
+
+
+def add_blocks(docx, blocks: list[Block]) -> list[Paragraph]:
+    """Paragraphs (justified), list items and headings, with air after each list. A heading,
+    and a paragraph that opens a list, stay on the page of what follows them."""
+    paragraphs = []
+    for i, block in enumerate(blocks):
+        following = blocks[i + 1].kind if i + 1 < len(blocks) else None
+        if block.kind in ("h", "h2"):
             p = docx.add_paragraph()
-            p.add_run(block.text).bold = True
-            p.paragraph_format.space_before = Pt(8)
+            run = p.add_run(nobreak(block.text))
+            run.bold = True
+            run.italic = block.kind == "h2"
+            p.paragraph_format.space_before = Pt(8 if block.kind == "h" else 4)
             p.paragraph_format.keep_with_next = True
         elif block.kind == "li":
-            p = docx.add_paragraph(block.text, style="List Bullet")
+            p = docx.add_paragraph(nobreak(block.text), style="List Bullet")
             p.paragraph_format.space_after = Pt(2)
         else:
-            p = docx.add_paragraph(block.text)
+            p = docx.add_paragraph(nobreak(block.text))
             p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-        if previous == "li" and block.kind != "li":
+            p.paragraph_format.keep_with_next = following == "li"
+        if i and blocks[i - 1].kind == "li" and block.kind != "li":
             p.paragraph_format.space_before = Pt(6)  # air after a list
-        previous = block.kind
+        paragraphs.append(p)
+    return paragraphs
 
 
 def _body(docx, doc: Document, layout: Layout) -> None:
@@ -234,9 +251,11 @@ def _body(docx, doc: Document, layout: Layout) -> None:
     date.paragraph_format.space_after = Pt(14)
     objet = docx.add_paragraph()
     objet.add_run("Objet\u00a0: ").bold = True
-    objet.add_run(doc.text("objet")).bold = True
+    objet.add_run(nobreak(doc.text("objet"))).bold = True
     objet.paragraph_format.space_after = Pt(12)
-    add_blocks(docx, doc.blocks("corps"))
+    body = add_blocks(docx, doc.blocks("corps"))
+    if body:
+        body[-1].paragraph_format.keep_with_next = True  # the closing formula and the name
     for i, line in enumerate(doc.lines("signature")):
         p = docx.add_paragraph(line)
         p.paragraph_format.left_indent = indent
@@ -251,21 +270,24 @@ def _body(docx, doc: Document, layout: Layout) -> None:
         head.paragraph_format.keep_with_next = True
         head.paragraph_format.space_after = Pt(2)
         for item in doc.lines("pj"):
-            p = docx.add_paragraph(f"– {item}")
+            p = docx.add_paragraph(f"– {nobreak(item)}")
             p.paragraph_format.left_indent = Mm(5)
             p.paragraph_format.space_after = Pt(0)
             p.runs[0].font.size = Pt(9.5)
 
 
-def add_footer(docx, text: str = "") -> None:
-    """Page numbers, after an optional small print (the journal's fingerprint)."""
-    paragraph = docx.sections[0].footer.paragraphs[0]
+def add_footer(docx, text: str = "", section: int = 0, total: str = "NUMPAGES") -> None:
+    """Page numbers, after an optional small print (the journal's fingerprint); ``total``
+    is SECTIONPAGES when a section counts its own pages."""
+    footer = docx.sections[section].footer
+    footer.is_linked_to_previous = False
+    paragraph = footer.paragraphs[0]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     if text:
         run = paragraph.add_run(text + "   ")
         run.font.size = Pt(7)
         run.font.color.rgb = RGBColor(0x60, 0x60, 0x60)
-    for label, field in (("page ", "PAGE"), (" / ", "NUMPAGES")):
+    for label, field in (("page ", "PAGE"), (" / ", total)):
         paragraph.add_run(label).font.size = Pt(8)
         simple = OxmlElement("w:fldSimple")
         simple.set(qn("w:instr"), field)
@@ -289,11 +311,18 @@ def render_docx(doc: Document, layout: Layout | None = None) -> bytes:
 
 
 def _annex(docx, doc: Document) -> None:
-    """Pages after the letter (the dated record, the list of pieces), from a new page."""
+    """Pages after the letter (the dated record, the list of pieces), in a section of their
+    own whose header names the person and the letter, so that a separated page is known."""
     blocks = doc.blocks("annexe")
-    if blocks:
-        docx.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-        add_blocks(docx, blocks)
+    if not blocks:
+        return
+    section = docx.add_section(WD_SECTION.NEW_PAGE)
+    section.header.is_linked_to_previous = False
+    header = section.header.paragraphs[0]
+    run = header.add_run(f"{doc.author} – annexe au courrier ({doc.text('lieu_date')})")
+    run.font.size = Pt(8)
+    run.font.color.rgb = RGBColor(0x60, 0x60, 0x60)
+    add_blocks(docx, blocks)
 
 
 def render_form_docx(doc: Document) -> bytes:
@@ -305,6 +334,39 @@ def render_form_docx(doc: Document) -> bytes:
     title.paragraph_format.space_after = Pt(12)
     add_blocks(docx, doc.blocks("corps"))
     add_footer(docx, "  ".join(doc.lines("pied")))
+    return to_bytes(docx)
+
+
+def render_requete_docx(doc: Document) -> bytes:
+    """The draft requête: a page for the person (to remove before filing), then the requête
+    opening with « REQUÊTE EN RÉFÉRÉ » (CJA R. 522-3), the signature, the list of pieces."""
+    docx = new_page(doc.text("objet"), doc.author, doc.created)
+    add_blocks(docx, doc.blocks("avertissement"))
+    section = docx.add_section(WD_SECTION.NEW_PAGE)  # the requête: pages counted from 1
+    number = OxmlElement("w:pgNumType")
+    number.set(qn("w:start"), "1")
+    section._sectPr.append(number)
+    blocks = doc.blocks("corps")
+    if blocks and blocks[0].kind == "h":  # the title line, centred
+        title = docx.add_paragraph()
+        run = title.add_run(blocks[0].text)
+        run.bold, run.font.size = True, Pt(15)
+        title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        blocks = blocks[1:]
+    body = add_blocks(docx, blocks)
+    if body:
+        body[-1].paragraph_format.keep_with_next = True  # « Fait à … » with the signature
+    for i, line in enumerate(doc.lines("signature")):
+        p = docx.add_paragraph(line)
+        p.paragraph_format.left_indent = Mm(90)
+        if i == 0:
+            p.paragraph_format.space_before = Pt(10)
+    docx.add_paragraph().paragraph_format.space_after = Mm(35)  # room for the signature
+    annex = doc.blocks("annexe")
+    if annex:
+        docx.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        add_blocks(docx, annex)
+    add_footer(docx, section=1, total="SECTIONPAGES")  # the first page carries no number
     return to_bytes(docx)
 
 

@@ -15,7 +15,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from .docx_out import add_footer, new_page, to_bytes
-from .model import visible
+from .model import typographic, visible
 
 BAR_CELLS = 12  # width of the weekly chart, in attempts
 
@@ -107,7 +107,12 @@ def table_document(
     footer: str = "",
 ) -> bytes:
     """A titled document: intro lines, an optional weekly chart, then tables given as
-    (heading, headers, rows, widths in mm)."""
+    (heading, headers, rows, widths in mm), all in French typography."""
+    intro = [typographic(line) for line in intro]
+    sections = [
+        (typographic(head), cols, [[typographic(cell) for cell in row] for row in rows], widths)
+        for head, cols, rows, widths in sections
+    ]
     docx = new_page(visible(title), visible(author), created)
     _heading(docx, title, 15)
     for line in intro:

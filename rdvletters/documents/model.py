@@ -2,9 +2,9 @@
 
 A template renders plain text in which a line ``[[name]]`` opens a section
 (``expediteur``, ``destinataire``, ``objet``, ``corps``…). Inside the body, a
-blank line separates paragraphs, ``- `` starts a list item and ``# `` a
-heading. Each renderer (text, DOCX) places the same sections in its own way, so
-every sentence is written once, in the template.
+blank line separates paragraphs, ``- `` starts a list item, ``# `` a
+heading and ``## `` a sub-heading. Each renderer (text, DOCX) places the same
+sections in its own way, so every sentence is written once, in the template.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from pathlib import Path
 from ..errors import TemplateError
 
 SECTIONS = (
+    "avertissement",  # a first page addressed to the person, not to the addressee
     "de",  # e-mail sender, « Prénom NOM <adresse> » (shown; headers use Document.email_from)
     "a",  # e-mail recipient (shown; headers use Document.email_to)
     "expediteur",  # sender block, top left
@@ -37,6 +38,8 @@ _TYPO = (
     (re.compile(r" ([»:;?!])"), NBSP + r"\1"),
     (re.compile(r"\b([nN]°) "), r"\1" + NBSP),
     (re.compile(r"\b([RLD])\. (?=\d)"), r"\1." + NBSP),
+    (re.compile(r"\b(\d{1,2}) h (\d{2})\b"), r"\1" + NBSP + "h" + NBSP + r"\2"),  # 09 h 05
+    (re.compile(r"\b(Cedex|CEDEX) (\d+)\b"), r"\1" + NBSP + r"\2"),
 )
 
 
@@ -49,7 +52,7 @@ def typographic(line: str) -> str:
 
 @dataclass(frozen=True)
 class Block:
-    """One body element: ``p`` paragraph, ``li`` list item, ``h`` heading."""
+    """One body element: ``p`` paragraph, ``li`` list item, ``h`` heading, ``h2`` sub-heading."""
 
     kind: str
     text: str
@@ -97,6 +100,9 @@ class Document:
             elif line.startswith("# "):
                 flush()
                 blocks.append(Block("h", line[2:].strip()))
+            elif line.startswith("## "):
+                flush()
+                blocks.append(Block("h2", line[3:].strip()))
             else:
                 current.append(line)
         flush()

@@ -24,18 +24,26 @@ from .context import build_context
 from .model import Document
 from .render import render
 
-KINDS = {"courriel": "courriel", "lettre": "lettre-recommandee", "saisine": "saisine-defenseur"}
+KINDS = {
+    "courriel": "courriel",
+    "lettre": "lettre-recommandee",
+    "saisine": "saisine-defenseur",
+    "requete": "projet-requete-refere",
+}
 FORMATS = {
     "courriel": ("text", "eml"),
     "lettre": ("docx", "text", "pdf"),
     "saisine": ("docx", "text", "pdf"),
+    "requete": ("docx", "text", "pdf"),
 }
 SUFFIX = {"text": ".txt", "docx": ".docx", "pdf": ".pdf", "eml": ".eml"}
 
 
 def _docx(doc: Document, profile: Profile, outline: bool) -> bytes:
-    from .docx_out import Layout, render_docx
+    from .docx_out import Layout, render_docx, render_requete_docx
 
+    if doc.kind == "requete":
+        return render_requete_docx(doc)
     shift = profile.mise_en_page
     return render_docx(
         doc, Layout.shifted(shift.decalage_horizontal_mm, shift.decalage_vertical_mm, outline)
@@ -67,15 +75,36 @@ class Prepared:
     path: Path
     entry: Entry
     warnings: list[str] = field(default_factory=list)
+    context: dict[str, Any] = field(default_factory=dict)
 
 
-def build_document(
-    case: Case, kind: str, now: datetime
-) -> tuple[Document, Facts, Profile, list[str]]:
+@dataclass
+class Built:
+    """A document model and what it was built from."""
+
+    document: Document
+    facts: Facts
+    profile: Profile
+    warnings: list[str]
+    context: dict[str, Any]
+
+
+def build_document(case: Case, kind: str, now: datetime) -> Built:
     """Render the document model for ``kind`` without writing anything."""
     loaded = case.load()
-    facts = Facts.from_journal(case.journal.read())
+    if loaded.profile.demandeur.civilite is None:
+        raise InputError(
+            f"{case.profile_path} : indiquez demandeur.civilite (Madame ou Monsieur) ; les "
+            "documents accordent « né » ou « née », « soussigné » ou « soussignée » selon elle.",
+            hint="Complétez le profil, puis recommencez.",
+        )
+    state = case.journal.read()
+    facts = Facts.from_journal(state)
     context = build_context(loaded.profile, facts, now, case.root)
+    if kind == "requete":
+        from .requete import requete_context
+
+        context.update(requete_context(loaded.profile, facts, state, case.root, now))
     document = render(kind, context, (case.root / "modeles",))
     document.author = f"{loaded.profile.demandeur.prenom} {loaded.profile.demandeur.nom.upper()}"
     document.created = now
@@ -90,7 +119,7 @@ def build_document(
                 applicant.courriel,
             )
         document.email_to = loaded.profile.prefecture.courriel
-    return document, facts, loaded.profile, loaded.warnings
+    return Built(document, facts, loaded.profile, loaded.warnings, context)
 
 
 def _file_stem(kind: str, now: datetime, facts: Facts) -> str:
@@ -125,14 +154,18 @@ def prepare(
     if fmt not in FORMATS[kind]:
         raise InputError(f"format « {fmt} » indisponible ; formats : {', '.join(FORMATS[kind])}.")
     now = now or now_paris()
-    document, facts, profile, warnings = build_document(case, kind, now)
-    data = renderer(fmt, profile, outline)(document)
-    extra = _email_facts(document, facts, warnings) if kind == "courriel" else {}
+    built = build_document(case, kind, now)
+    data = renderer(fmt, built.profile, outline)(built.document)
+    extra: dict[str, Any] = {}
+    if kind == "courriel":
+        extra = _email_facts(built.document, built.facts, built.warnings)
+    elif kind == "lettre":
+        extra = {"delai": built.context["delai"]}  # what the référé check will count from
     case.journal.check_appendable()  # before writing a document that would be orphaned
     created: list[Path] = []
     try:  # a full disk, Ctrl-C: no document without its journal entry, nor the reverse
         path = write_unique(
-            case.documents, _file_stem(kind, now, facts), SUFFIX[fmt], data, created
+            case.documents, _file_stem(kind, now, built.facts), SUFFIX[fmt], data, created
         )
         with deferred_interrupts():
             entry = case.record_document(kind, fmt, path, now, **extra)
@@ -140,4 +173,4 @@ def prepare(
         for made in created:
             made.unlink(missing_ok=True)
         raise
-    return Prepared(document, path, entry, warnings)
+    return Prepared(built.document, path, entry, built.warnings, built.context)

@@ -44,6 +44,8 @@ FILTERS = {
     "nombre": wording.nombre,
     "dont": wording.dont,
     "telephone": wording.telephone,
+    "minuscule": wording.lower_first,
+    "en_lettres": wording.en_lettres,
 }
 
 

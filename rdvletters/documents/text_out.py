@@ -28,6 +28,8 @@ def _body(doc: Document, name: str, wrap: bool) -> list[str]:
             out.append("")
         if block.kind == "h":
             out.append(block.text.upper())
+        elif block.kind == "h2":
+            out += _wrap(block.text)
         elif block.kind == "li":
             out += (
                 _wrap(block.text, initial_indent="  - ", subsequent_indent="    ")
@@ -53,6 +55,16 @@ def email_text(doc: Document) -> str:
     return f"À : {doc.text('a')}\nObjet : {doc.text('objet')}\n\n{email_body(doc)}"
 
 
+def split_email_text(text: str) -> tuple[str, str, str]:
+    """(recipient, subject, body) of a text written by ``email_text``: a front end shows
+    the prepared e-mail's parts, each to copy, from the file the journal vouches for."""
+    head, _, body = text.partition("\n\n")
+    lines = head.splitlines()
+    to = lines[0].removeprefix("À : ") if lines else ""
+    subject = lines[1].removeprefix("Objet : ") if len(lines) > 1 else ""
+    return to, subject, body
+
+
 def letter_text(doc: Document) -> str:
     """A letter laid out in text: sender left, recipient and date indented, body wrapped."""
     pad = " " * RIGHT
@@ -74,7 +86,22 @@ def letter_text(doc: Document) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+def requete_text(doc: Document) -> str:
+    """The draft requête: the page addressed to the person, then the requête and its list."""
+    lines = _body(doc, "avertissement", wrap=True)
+    lines += ["=" * WIDTH, "(fin de la page à retirer avant le dépôt)", "=" * WIDTH, ""]
+    lines += _body(doc, "corps", wrap=True)
+    lines += [" " * RIGHT + ln for ln in doc.lines("signature")]
+    lines += ["", "-" * WIDTH, ""] + _body(doc, "annexe", wrap=True)
+    return "\n".join(lines).rstrip() + "\n"
+
+
 def render_text(doc: Document) -> bytes:
     """UTF-8 bytes of the text version of any document."""
-    text = email_text(doc) if doc.kind == "courriel" else letter_text(doc)
+    if doc.kind == "courriel":
+        text = email_text(doc)
+    elif doc.kind == "requete":
+        text = requete_text(doc)
+    else:
+        text = letter_text(doc)
     return text.encode("utf-8")

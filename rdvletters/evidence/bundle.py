@@ -17,23 +17,25 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from ..case import Case, ascii_slug
+from ..channels import QUOTED_CHANNELS, reference_text
 from ..channels import label as channel_label
 from ..documents.context import build_context
+from ..documents.model import typographic
 from ..documents.render import render
-from ..errors import OutputExistsError
+from ..errors import InputError, OutputExistsError, ToolMissingError
 from ..facts import Facts, Step
 from ..frdates import date_courte, jour, now_paris
 from ..fsutil import DIR_MODE, private_dir, write_new
 from ..journal import JournalState
 from ..profile import Profile
 from ..wording import dont, nombre
+from .piece_pdf import MAX_PIECE_BYTES
 from .pieces import SENT_LABELS, Piece, numbers_by_step, plan
-
-MAX_FILE_BYTES = 32 * 1024 * 1024  # Télérecours citoyens: 32 Mo per file (CAA Versailles page)
 
 
 def step_text(step: Step) -> str:
@@ -41,9 +43,12 @@ def step_text(step: Step) -> str:
     if step.sent_document:
         label = SENT_LABELS[step.sent_document][0]
         return label + (f", n° {step.tracking}" if step.tracking else "")
-    text = f"« {step.description} »" if step.description else ""
+    text = step.description
+    if text and step.channel in QUOTED_CHANNELS:
+        text = f"« {text} »"
     if step.reference:
-        text = f"n° {step.reference}" + (f" : {text}" if text else "")
+        ref = reference_text(step.channel, step.reference)
+        text = ref + (f" : {text}" if text else "")
     return text + (f" (témoin : {step.witness})" if step.witness else "")
 
 
@@ -90,36 +95,40 @@ def figures(facts: Facts) -> str:
     )
 
 
-def _too_large(case: Case, piece: Piece) -> bool:
-    if piece.data is not None:
-        return len(piece.data) > MAX_FILE_BYTES
-    return any(case.file(s, f"pièce n° {piece.number}").stat().st_size > MAX_FILE_BYTES
-               for s in piece.sources)  # fmt: skip
-
-
 def _file_of(piece: Piece) -> str:
     return piece.filename(piece.source_suffix)
 
 
-def inventory_text(head: list[str], pieces: list[Piece], large: set[int], today: str) -> str:
+def inventory_text(
+    head: list[str], pieces: list[Piece], names: dict[int, str], large: set[int], today: str
+) -> str:
     lines = ["INVENTAIRE DES PIÈCES", "", *head, f"Établi le {today}", ""]
     for piece in pieces:
         flag = "  [fichier de plus de 32 Mo : à réduire]" if piece.number in large else ""
-        lines.append(f"Pièce n° {piece.number} : {piece.label} – {piece.file_name}{flag}")
-    return "\n".join(lines) + "\n"
+        if piece.kind == "a_joindre":
+            flag = "  [à joindre par vous, sous ce nom]"
+        lines.append(f"Pièce n° {piece.number} : {piece.label} – {names[piece.number]}{flag}")
+    return "\n".join(typographic(line) for line in lines) + "\n"
 
 
 def _inventory_docx(
-    head: list[str], pieces: list[Piece], large: set[int], author: str, created: datetime
+    head: list[str],
+    pieces: list[Piece],
+    names: dict[int, str],
+    large: set[int],
+    author: str,
+    created: datetime,
 ) -> bytes:
     from ..documents.docx_tables import table_document
 
     rows = [
         [
             str(p.number),
-            p.label + (" (plus de 32 Mo)" if p.number in large else ""),
+            p.label
+            + (" (plus de 32 Mo)" if p.number in large else "")
+            + (" [à joindre]" if p.kind == "a_joindre" else ""),
             date_courte(p.when.date()) if p.when else "",
-            p.file_name,
+            names[p.number],
         ]
         for p in pieces
     ]
@@ -151,11 +160,28 @@ def _chronology_docx(
     return table_document(
         "Chronologie des démarches",
         [*head, figures(facts)],
-        [("Tableau daté", columns, rows, [19, 12, 36, 82, 21]), *chronology_table(state, pieces)],
+        [("Tableau daté", columns, rows, [22, 14, 34, 79, 21]), *chronology_table(state, pieces)],
         author=author_of(profile),
         created=created,
         weeks=weeks,
         footer=f"Journal : {facts.entry_count} entrées, empreinte {facts.head[:16]}",
+    )
+
+
+def synthesis_docx(
+    profile: Profile, facts: Facts, root: Path, pieces: list[Piece], author: str, created: datetime
+) -> bytes:
+    from ..documents.docx_tables import table_document
+    from .synthesis import synthesis_rows
+
+    rows = synthesis_rows(profile, facts, root, created.date())
+    rows.append(["Pièces du dossier", f"{len(pieces)} (voir 00_Inventaire)"])
+    return table_document(
+        "Fiche de synthèse pour la permanence juridique",
+        [f"Établie le {jour(created.date())} à partir du journal ({facts.entry_count} entrées)."],
+        [("", ["Élément", "Situation"], rows, [48, 122])],
+        author=author,
+        created=created,
     )
 
 
@@ -211,18 +237,21 @@ def checklist(profile: Profile, facts: Facts, pieces: list[Piece]) -> str:
     rows.append((_in_dossier(pieces, referral) > 0, "Saisine du Défenseur des droits"))
     for fact in profile.demande.urgence:
         rows.append((fact.enclosure in urgency_in, f"Justificatif de l'urgence : {fact.fait}"))
+    listed = any(p.kind == "liste" for p in pieces)
+    rows.append((listed, "Liste des pièces du dossier de demande (demande.pieces_dossier)"))
     yours = [
-        "Copie du passeport ou d'une pièce d'identité",
-        "Justificatif de domicile",
-        "Preuve que le dossier de demande est complet (liste des pièces demandées par la "
-        "préfecture et pièces réunies)",
+        f"Pièce n° {p.number} : {p.label} ({p.file_name.rsplit('.', 1)[0]}.pdf)"
+        for p in pieces
+        if p.kind == "a_joindre"
     ]
-    if profile.renewal:
-        yours.insert(1, "Copie du titre de séjour actuel (ou expiré)")
+    yours.append(
+        "La preuve que le dossier de demande est complet (liste des pièces demandées par la "
+        "préfecture)"
+    )
     lines = ["LISTE DE CONTRÔLE – ce que le tribunal demandera aussi", ""]
-    lines += [f"{'[x]' if done else '[ ]'} {text}" for done, text in rows]
+    lines += [typographic(f"{'[x]' if done else '[ ]'} {text}") for done, text in rows]
     lines += ["", "À joindre vous-même (le journal ne les contient pas) :"]
-    lines += [f"[ ] {text}" for text in yours]
+    lines += [typographic(f"[ ] {text}") for text in yours]
     return "\n".join(lines) + "\n"
 
 
@@ -260,45 +289,133 @@ def stable_time(facts: Facts, state_entries: list) -> datetime:
     return datetime.fromisoformat(max(stamps)) if stamps else now_paris()
 
 
-def build_files(case: Case, now: datetime, pdf: bool = False) -> list[tuple[str, bytes | Path]]:
-    """Every file of the dossier as (name, bytes or source path), nothing written yet."""
+PRIVATE = "Ne_pas_deposer"  # the fiche, the checklist, the forms: for the person, not the court
+
+# Checked byte for byte by ``openssl ts -verify`` and ``sha256sum`` (the explanation gives the
+# commands to copy): delivered as they are, never converted.
+ORIGINAL_KINDS = ("horodatage", "journal", "explication")
+
+
+@dataclass
+class Dossier:
+    """What ``write_bundle`` did: the files written and what the person should know."""
+
+    folder: Path
+    files: list[Path]
+    warnings: list[str] = field(default_factory=list)
+
+
+class _Writer:
+    """Writes the dossier's files one by one into a private staging folder."""
+
+    def __init__(self, staging: Path) -> None:
+        self.staging = staging
+        self.warnings: list[str] = []
+
+    def put(self, name: str, data: bytes) -> str:
+        write_new(self.staging / name, data)
+        return name
+
+    def office_pdf(self, name: str, docx: bytes, number: int | None, label: str) -> str | None:
+        """The PDF of a generated DOCX (stamped when it is a piece), or None without
+        LibreOffice (the DOCX is kept and the person told)."""
+        from ..documents.pdf import docx_to_pdf
+        from .piece_pdf import data_to_pdf
+
+        try:
+            pdf = data_to_pdf(docx, name, number, label) if number else docx_to_pdf(docx)
+        except ToolMissingError:
+            self.warnings.append(
+                f"{name} reste au format DOCX : LibreOffice n'est pas installé pour le "
+                "convertir en PDF (Télérecours accepte aussi le DOCX)."
+            )
+            return None
+        return self.put(name.rsplit(".", 1)[0] + ".pdf", pdf)
+
+
+def _piece_file(case: Case, writer: _Writer, piece: Piece) -> str:
+    """Write one piece (PDF with « Pièce n° N » on every page); returns its file name."""
+    from .piece_pdf import piece_to_pdf, series_to_pdf
+
+    where = f"pièce n° {piece.number}"
+    if piece.kind == "liste" and piece.data is not None:
+        from .piece_pdf import data_to_pdf
+
+        pdf = data_to_pdf(piece.data, "liste.txt", piece.number, piece.label)
+        return writer.put(piece.filename(".pdf"), pdf)
+    if piece.data is not None:
+        return writer.put(piece.file_name, piece.data)
+    if piece.kind in ORIGINAL_KINDS:
+        return writer.put(piece.file_name, case.file(piece.sources[0], where).read_bytes())
+    if piece.kind == "serie":
+        items = [
+            (case.file(s, where), c) for s, c in zip(piece.sources, piece.captions, strict=True)
+        ]
+        return writer.put(piece.filename(".pdf"), series_to_pdf(items, piece.number, piece.label))
+    source = case.file(piece.sources[0], where)
+    try:
+        pdf = piece_to_pdf(source, piece.number, piece.label)
+    except ToolMissingError:
+        why = "LibreOffice n'est pas installé pour la convertir en PDF"
+    except InputError as error:  # a damaged or unusual file: the original still proves
+        why = f"conversion en PDF impossible ({error})"
+    else:
+        return writer.put(piece.filename(".pdf"), pdf)
+    writer.warnings.append(f"pièce n° {piece.number} gardée dans son format d'origine : {why}.")
+    return writer.put(piece.file_name, source.read_bytes())
+
+
+def _write(case: Case, writer: _Writer, series: bool, pdf: bool) -> None:
+    """Every file of the dossier, pieces first (their names go into the inventory)."""
     profile = case.load().profile
     state = case.journal.read()
     facts = Facts.from_journal(state)
-    pieces = plan(profile, facts, case.root, state)
+    pieces = plan(profile, facts, case.root, state, series=series)
     created = stable_time(facts, state.entries)
-    large = {p.number for p in pieces if _too_large(case, p)}
     head = header(profile)
-    files: list[tuple[str, bytes | Path]] = [
-        ("00_Inventaire.txt", inventory_text(head, pieces, large, jour(created.date())).encode()),
-        ("00_Inventaire.docx", _inventory_docx(head, pieces, large, author_of(profile), created)),
-        (
-            pieces[0].filename(".docx"),
-            _chronology_docx(head, profile, facts, state, pieces, created),
-        ),
-    ]
-    if pdf:
-        from ..documents.pdf import docx_to_pdf
-
-        files += [
-            (name.replace(".docx", ".pdf"), docx_to_pdf(data))
-            for name, data in files
-            if name.endswith(".docx") and isinstance(data, bytes)
-        ]
-    files += _witness_forms(case, profile, facts, created)
-    files.append(("Liste_de_controle.txt", checklist(profile, facts, pieces).encode("utf-8")))
+    author = author_of(profile)
+    chronology = _chronology_docx(head, profile, facts, state, pieces, created)
+    names = {1: writer.office_pdf(pieces[0].filename(".docx"), chronology, 1, pieces[0].label)}
+    if names[1] is None:
+        names[1] = writer.put(pieces[0].filename(".docx"), chronology)
     for piece in pieces[1:]:
-        source = piece.data if piece.data is not None else piece.sources[0]
-        if isinstance(source, str):
-            source = case.file(source, f"pièce n° {piece.number}")
-        files.append((piece.file_name, source))
-    return files
+        if piece.kind == "a_joindre":  # the person adds it under this name
+            names[piece.number] = piece.filename(".pdf")
+        else:
+            names[piece.number] = _piece_file(case, writer, piece)
+    large = {
+        n
+        for n, name in names.items()
+        if (writer.staging / name).is_file()
+        and (writer.staging / name).stat().st_size > MAX_PIECE_BYTES
+    }
+    today = jour(created.date())
+    inventory = _inventory_docx(head, pieces, names, large, author, created)
+    writer.put("00_Inventaire.docx", inventory)
+    if pdf:
+        writer.office_pdf("00_Inventaire.docx", inventory, None, "")
+    # What helps the person and the association, but is not filed with the court.
+    private_dir(writer.staging / PRIVATE)
+    text = inventory_text(head, pieces, names, large, today).encode()
+    writer.put(f"{PRIVATE}/00_Inventaire.txt", text)
+    summary = synthesis_docx(profile, facts, case.root, pieces, author, created)
+    writer.put(f"{PRIVATE}/Fiche_de_synthese.docx", summary)
+    if pdf:
+        writer.office_pdf(f"{PRIVATE}/Fiche_de_synthese.docx", summary, None, "")
+    for name, data in _witness_forms(case, profile, facts, created):
+        writer.put(f"{PRIVATE}/{name}", data)
+    list_text = checklist(profile, facts, pieces).encode("utf-8")
+    writer.put(f"{PRIVATE}/Liste_de_controle.txt", list_text)
 
 
 def write_bundle(
-    case: Case, out: Path | None = None, now: datetime | None = None, pdf: bool = False
-) -> list[Path]:
-    """Write the dossier into ``out`` (a new or empty folder); returns the files written."""
+    case: Case,
+    out: Path | None = None,
+    now: datetime | None = None,
+    pdf: bool = False,
+    series: bool = False,
+) -> Dossier:
+    """Write the dossier into ``out`` (a new or empty folder)."""
     now = now or now_paris()
     out = out or default_folder(case, now)
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
@@ -306,16 +423,12 @@ def write_bundle(
             f"le dossier {out} n'est pas vide : il n'est jamais complété ni écrasé.",
             hint="Choisissez un autre dossier avec -o.",
         )
-    files = build_files(case, now, pdf)
+    case.load()  # a bad profile is said before anything is created
     private_dir(out.parent)
     staging = Path(tempfile.mkdtemp(prefix=".dossier-en-cours-", dir=out.parent))
     try:
-        for name, data in files:
-            target = staging / name
-            if isinstance(data, Path):
-                write_new(target, data.read_bytes())
-            else:
-                write_new(target, data)
+        writer = _Writer(staging)
+        _write(case, writer, series, pdf)
         os.chmod(staging, DIR_MODE)
         if out.exists():
             out.rmdir()  # empty, checked above
@@ -323,4 +436,4 @@ def write_bundle(
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return sorted(out.iterdir())
+    return Dossier(out, sorted(p for p in out.rglob("*") if p.is_file()), writer.warnings)

@@ -57,6 +57,14 @@ def piece_to_pdf(source: Path, number: int, label: str) -> bytes:
     return assemble([_part(source, _read(source))], number, label)
 
 
+def data_to_pdf(data: bytes, name: str, number: int, label: str) -> bytes:
+    """The PDF of a piece made in memory (the chronology's DOCX, an explanation's text);
+    ``name`` gives its kind by suffix, as a file name would."""
+    from .pdf_stamp import assemble
+
+    return assemble([_part(Path(name), data)], number, label)
+
+
 def series_to_pdf(items: Sequence[tuple[Path, str]], number: int, label: str) -> bytes:
     """One PDF for a « série homogène » (R. 412-2): images (or PDFs) each with its caption.
 

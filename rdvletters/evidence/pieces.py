@@ -10,11 +10,12 @@ the case folder are ever used (see ``Case.file``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from ..case import ascii_slug
 from ..channels import label as channel_label
+from ..channels import reference_text
 from ..facts import Facts, Step
 from ..frdates import date_heure, jour, jour_complet
 from ..journal import JournalState
@@ -61,8 +62,11 @@ class Piece:
     when: datetime | None
     sources: tuple[str, ...]  # case-relative files; empty for a generated piece
     steps: tuple[int, ...]  # journal entries it shows
-    kind: str  # chronologie | preuve | envoi | depot | serie | urgence | horodatage | journal…
+    # chronologie | preuve | envoi | depot | serie | urgence | liste | horodatage | journal |
+    # explication | a_joindre (listed under its number, added by the person)
+    kind: str
     data: bytes | None = None  # a piece written here (the timestamps' explanation)
+    captions: tuple[str, ...] = ()  # one per source, for a series of screenshots
 
     def filename(self, suffix: str) -> str:
         """``NN_Libelle_sans_accents.ext``, at most 80 characters."""
@@ -77,89 +81,99 @@ class Piece:
 
     @property
     def file_name(self) -> str:
-        """The file name of the piece as delivered (original format)."""
+        """The file name of the piece in its original format."""
         return self.filename(self.source_suffix)
+
+    @property
+    def order(self) -> tuple:
+        """Date order; a piece with no date (urgency, explanation) keeps its place at the end."""
+        return (self.when is None, self.when or datetime.min, self.steps[:1], self.slug)
+
+
+def _piece(label: str, slug: str, when, sources, steps, kind: str, **extra) -> Piece:
+    """A piece not numbered yet (numbers are given once every piece is in order)."""
+    return Piece(0, label, slug, when, tuple(sources), tuple(steps), kind, **extra)
 
 
 def _reference(step: Step) -> str:
-    return f", réf. {step.reference}" if step.reference else ""
+    return f", {reference_text(step.channel, step.reference)}" if step.reference else ""
 
 
-def _proof_items(step: Step, route: str) -> list[tuple]:
-    """(when, n, label, slug, sources, steps, kind) for the files of one step."""
-    stamp = f"{step.when:%Y-%m-%d_%Hh%M}"
+def _sent_pieces(step: Step) -> list[Piece]:
+    """The document that went out, then its proofs (proof of posting…)."""
+    kind = step.sent_document or ""
+    label, slug = SENT_LABELS[kind]
+    if step.relance:
+        label += f" (relance n° {step.relance})"
+    tracking = f" (n° {step.tracking})" if step.tracking else ""
+    day = jour(step.when.date())
+    out = []
+    sent = step.sent_copy or step.document_file
+    if sent:
+        out.append(
+            _piece(f"{label}{tracking}, envoi du {day}", f"{slug}_{step.when:%Y-%m-%d}",
+                   step.when, [sent], [step.n], "envoi")
+        )  # fmt: skip
+    proof_label, proof_slug = SENT_PROOF_LABELS[kind]
+    out += [
+        _piece(f"{proof_label}{tracking}, {day}", f"{proof_slug}_{step.when:%Y-%m-%d}",
+               step.when, [p], [step.n], "depot")
+        for p in step.pieces
+    ]  # fmt: skip
+    return out
+
+
+def _proof_pieces(step: Step, route: str, skip: set[str] = frozenset()) -> list[Piece]:
+    """One piece per proof file of a step (files in ``skip`` go into a series)."""
     if step.sent_document:
-        kind = step.sent_document
-        label, slug = SENT_LABELS[kind]
-        if step.relance:
-            label += f" (relance n° {step.relance})"
-        tracking = f" (n° {step.tracking})" if step.tracking else ""
-        items = []
-        sent = step.sent_copy or step.document_file
-        if sent:
-            items.append(
-                (
-                    f"{label}{tracking}, envoi du {jour(step.when.date())}",
-                    f"{slug}_{step.when:%Y-%m-%d}",
-                    (sent,),
-                    "envoi",
-                )
-            )
-        proof_label, proof_slug = SENT_PROOF_LABELS[kind]
-        items += [
-            (
-                f"{proof_label}{tracking}, {jour(step.when.date())}",
-                f"{proof_slug}_{step.when:%Y-%m-%d}",
-                (p,),
-                "depot",
-            )
-            for p in step.pieces
-        ]
-        return [(step.when, step.n, lab, sl, src, (step.n,), k) for lab, sl, src, k in items]
+        return _sent_pieces(step)
+    stamp = f"{step.when:%Y-%m-%d_%Hh%M}"
     what, slug = PROOF_KINDS[step.channel]
     if step.channel in ("ar", "attestation", "reply", "appointment"):
         label = f"{what}{_reference(step)}, {date_heure(step.when)}"
     else:
         where = channel_label(step.channel, route)
         label = f"{what} – {where}{_reference(step)}, {date_heure(step.when)}"
-    items = []
+    out = []
     for p in step.pieces:
+        if p in skip:
+            continue
         if step.channel == "web" and p.endswith(".txt"):  # the text saved by ``capture``
             page = f"Texte de la page capturée, {date_heure(step.when)}"
-            items.append(
-                (step.when, step.n, page, f"Texte_page_{stamp}", (p,), (step.n,), "preuve")
-            )
+            out.append(_piece(page, f"Texte_page_{stamp}", step.when, [p], [step.n], "preuve"))
         else:
-            items.append((step.when, step.n, label, f"{slug}_{stamp}", (p,), (step.n,), "preuve"))
-    return items
+            out.append(_piece(label, f"{slug}_{stamp}", step.when, [p], [step.n], "preuve"))
+    return out
 
 
-def _is_screenshot(step: Step) -> bool:
-    return step.channel in ("web", "anef") and not step.sent_document
+def _screenshots(step: Step) -> list[str]:
+    if step.channel not in ("web", "anef") or step.sent_document:
+        return []
+    return [p for p in step.pieces if p.lower().endswith(IMAGE_SUFFIXES)]
 
 
-def _series(steps: list[Step], route: str) -> list[tuple]:
-    """Screenshots grouped by calendar week: one « série homogène » per week (R. 412-2)."""
+def _series(steps: list[Step], route: str) -> list[Piece]:
+    """Screenshots grouped by calendar week: one « série homogène » per week (R. 412-2),
+    each image captioned with its own date and time."""
     weeks: dict = {}
     for step in steps:
-        images = [p for p in step.pieces if p.lower().endswith(IMAGE_SUFFIXES)]
-        if _is_screenshot(step) and images:
-            weeks.setdefault(step.monday, []).append((step, images))
-    items = []
+        if _screenshots(step):
+            weeks.setdefault(step.monday, []).append(step)
+    out = []
     for monday, found in sorted(weeks.items()):
-        sources = tuple(p for _, images in found for p in images)
-        channels = {s.channel for s, _ in found}
-        where = " et ".join(channel_label(c, route) for c in sorted(channels))
+        sources = [(p, s) for s in found for p in _screenshots(s)]
+        where = " et ".join(channel_label(c, route) for c in sorted({s.channel for s in found}))
+        count = len(sources)
         label = (
             f"Captures d'écran – {where}, semaine du {jour_complet(monday)} "
-            f"({len(sources)} capture{'s' if len(sources) > 1 else ''})"
+            f"({count} capture{'s' if count > 1 else ''})"
         )
-        first = found[0][0]
-        items.append(
-            (first.when, first.n, label, f"Captures_semaine_du_{monday:%Y-%m-%d}", sources,
-             tuple(s.n for s, _ in found), "serie")
+        out.append(
+            _piece(label, f"Captures_semaine_du_{monday:%Y-%m-%d}", found[0].when,
+                   [p for p, _ in sources], [s.n for s in found], "serie",
+                   captions=tuple(f"Capture du {date_heure(s.when)}" for _, s in sources))
         )  # fmt: skip
-    return items
+    return out
 
 
 def plan(
@@ -169,36 +183,59 @@ def plan(
     from .timestamp_dossier import candidates, explanation
 
     route = profile.situation
-    items = candidates(state, "journal.jsonl")
+    found = [
+        _piece(label, slug, when, sources, steps, kind)
+        for when, _n, label, slug, sources, steps, kind in candidates(state, "journal.jsonl")
+    ]
     grouped = _series(facts.steps, route) if series else []
-    in_series = {n for item in grouped for n in item[5]}
+    in_series = {p for piece in grouped for p in piece.sources}
     for step in facts.steps:
-        if series and step.n in in_series and _is_screenshot(step):
-            others = [p for p in step.pieces if not p.lower().endswith(IMAGE_SUFFIXES)]
-            step_items = _proof_items(step, route)
-            items += [i for i in step_items if i[4][0] in others]
-        else:
-            items += _proof_items(step, route)
-    items += grouped
-    items.sort(key=lambda item: (item[0], item[1], item[3]))
-    pieces = [
-        Piece(1, "Chronologie datée des démarches, avec le décompte par semaine",
-              "Chronologie_des_demarches", None, (), (), "chronologie")
-    ]  # fmt: skip
-    for when, _n, label, slug, sources, steps, kind in items:
-        pieces.append(Piece(len(pieces) + 1, label, slug, when, sources, steps, kind))
+        found += _proof_pieces(step, route, in_series)
+    found += grouped
+    found.sort(key=lambda piece: piece.order)
     for fact in profile.demande.urgence:
         target = inside(root, fact.justificatif) if fact.justificatif else None
         if target is not None and target.is_file():
-            pieces.append(
-                Piece(len(pieces) + 1, fact.enclosure, fact.enclosure, None,
-                      (fact.justificatif,), (), "urgence")
-            )  # fmt: skip
+            found.append(
+                _piece(fact.enclosure, fact.enclosure, None, [fact.justificatif], [], "urgence")
+            )
+    chronology = _piece(
+        "Chronologie datée des démarches, avec le décompte par semaine",
+        "Chronologie_des_demarches", None, [], [], "chronologie",
+    )  # fmt: skip
+    pieces = [replace(p, number=i) for i, p in enumerate([chronology, *found], start=1)]
+    listed = profile.demande.pieces_dossier
+    if listed:
+        text = "Pièces de mon dossier de demande\n\n" + "".join(f"- {p}\n" for p in listed)
+        pieces.append(
+            Piece(len(pieces) + 1, "Liste des pièces de mon dossier de demande",
+                  "Liste_des_pieces_du_dossier", None, (), (), "liste", text.encode("utf-8"))
+        )  # fmt: skip
     extra = explanation(state, pieces)
     if extra is not None:
         label, slug, text = extra
         pieces.append(Piece(len(pieces) + 1, label, slug, None, (), (), "explication", text))
+    for label, slug in _to_add(profile, facts):
+        pieces.append(Piece(len(pieces) + 1, label, slug, None, (), (), "a_joindre"))
     return pieces
+
+
+def _to_add(profile: Profile, facts: Facts) -> list[tuple[str, str]]:
+    """Pieces the court will want that the journal cannot hold: the person adds them under
+    these numbers (identity, domicile, the permit, a witness statement still to come)."""
+    out = [("Copie du passeport (ou d'une pièce d'identité)", "Passeport")]
+    expiry = profile.demande.titre_actuel_expire_le
+    if profile.renewal and expiry:
+        out.append((f"Copie du titre de séjour (expiration : {jour(expiry)})", "Titre_de_sejour"))
+    out.append(("Justificatif de domicile", "Justificatif_de_domicile"))
+    for visit in facts.visits_without_statement:
+        if visit.witness:
+            day = jour(visit.when.date())
+            out.append(
+                (f"Attestation du témoin de la présentation au guichet du {day}",
+                 f"Attestation_temoin_{visit.when:%Y-%m-%d}")
+            )  # fmt: skip
+    return out
 
 
 def numbers_by_step(pieces: list[Piece]) -> dict[int, list[int]]:

@@ -13,7 +13,7 @@ matches. A time without zone is taken as Paris time (the phone's clock).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from email import policy
 from email.parser import BytesParser
@@ -21,6 +21,7 @@ from email.utils import getaddresses, parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
+from ..errors import InputError
 from ..frdates import PARIS, date_courte, heure
 from ..journal import JournalState
 
@@ -233,3 +234,58 @@ def matching_by_week(root: Path, state: JournalState) -> dict[str, int]:
             monday = (day - timedelta(days=day.weekday())).isoformat()
             counts[monday] = counts.get(monday, 0) + 1
     return counts
+
+
+@dataclass
+class ProofReading:
+    """What the proof files of one step say about it, before it is recorded.
+
+    ``when`` is a date to use without asking (the Date header of an e-mail, or the
+    capture's own date with ``--at capture``); ``offer`` a capture's date the person may
+    accept instead of now; ``notices`` and ``warnings`` are for the person.
+    """
+
+    message: str
+    when: datetime | None = None
+    offer: ProofDate | None = None
+    dates: list[ProofDate] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def check(self, when: datetime) -> list[str]:
+        """Warnings for the date finally chosen: a proof more than a day away from it."""
+        return [w for w in (far_from(when, d) for d in self.dates) if w]
+
+
+def read_proofs(
+    channel: str, at: str | None, message: str, proofs: list[Path], now: datetime
+) -> ProofReading:
+    """The message and the dates the proof files give, as ``record`` uses them."""
+    existing = [p for p in proofs if p.is_file()]
+    mails = [p for p in existing if p.suffix.lower() == ".eml"]
+    if mails and channel in ("email", "reply") and not message.strip():
+        message = mail_message(channel, mail_headers(mails[0]))
+    reading = ProofReading(message)
+    for found in (proof_date(p) for p in existing):
+        if found is None:
+            continue
+        if found.when > now + timedelta(minutes=5):
+            reading.warnings.append(f"{found.file} dit dater du {found.said()}, dans le futur : "
+                                    "date ignorée.")  # fmt: skip
+        else:
+            reading.dates.append(found)
+    first = reading.dates[0] if reading.dates else None
+    if at is not None and at.strip().lower() == "capture":
+        if first is None:
+            raise InputError(
+                "--at capture : aucun justificatif ne porte sa date (métadonnées ou nom de "
+                'fichier) ; donnez la date : --at "2026-11-20 09:15".'
+            )
+        reading.when = first.when.astimezone(now.tzinfo).replace(microsecond=0)
+    elif at is None and first is not None and first.origin == "en-tête Date":
+        reading.when = first.when.astimezone(now.tzinfo)
+    elif at is None and first is not None:
+        reading.offer = first
+    if reading.when is not None and first is not None:
+        reading.notices.append(f"Date prise dans {first.file} : {first.said()}.")
+    return reading

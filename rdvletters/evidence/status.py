@@ -19,12 +19,23 @@ from ..channels import by_weight, label
 from ..facts import Facts, Step
 from ..frdates import date_courte, jour, jour_complet
 from ..profile import Profile, inside
-from ..renewal import Renewal, renewal
+from ..renewal import Renewal, case_renewal
 from ..wording import dont, nombre
+from . import readiness
+from .readiness import FRESH_DAYS, LEGAL_FLOOR_WEEKS
 from .verify import Report
 
-LEGAL_FLOOR_WEEKS = 2  # CE 435594: attempts « n'ayant pas été effectuées la même semaine »
-FRESH_DAYS = 7  # a judge wants the difficulty to be current on the day of the référé
+
+@dataclass
+class Todo:
+    """Something to do: said in words, and the command that does it (the CLI shows the
+    command, the web app a button to the page that does it)."""
+
+    text: str
+    command: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.text} : {self.command}" if self.command else self.text
 
 
 @dataclass
@@ -34,7 +45,7 @@ class Rung:
     name: str
     done: bool
     detail: str
-    todo: str
+    todo: Todo
 
 
 @dataclass
@@ -55,7 +66,7 @@ class Status:
     channels: list[dict[str, Any]]
     weeks: list[dict[str, Any]]
     ladder: list[Rung]
-    next_step: str
+    next_step: Todo
     alerts: list[str]
     legal_floor_met: bool
     advice_weeks_needed: int
@@ -70,7 +81,10 @@ class Status:
     missing: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     journal_head: str = ""
-    proofs: dict[str, Any] = field(default_factory=dict)  # proof_status(): dated proofs, tokens
+    proofs: dict[str, Any] = field(default_factory=dict)
+    recours: dict[str, Any] = field(
+        default_factory=dict
+    )  # readiness for a référé  # proof_status(): dated proofs, tokens
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data with ISO dates, for JSON."""
@@ -91,6 +105,12 @@ def _dates(steps: list[Step]) -> str:
     return ", ".join(f"{s.when:%d/%m}" for s in steps)
 
 
+EMAIL = Todo("Envoyez le courriel de la semaine", "rdvletters email")
+LETTER = Todo(
+    "Envoyez la lettre recommandée", "rdvletters letter, puis rdvletters sent N --tracking …"
+)
+
+
 def _ladder(facts: Facts, route: str) -> list[Rung]:
     """The rungs of the route, each with its figures and the command that climbs it."""
     emails = facts.emails
@@ -103,7 +123,7 @@ def _ladder(facts: Facts, route: str) -> list[Rung]:
         bool(emails),
         f"{nombre(len(emails), 'envoyé', 'envoyés', 'aucun')}, "
         f"{dont(len(with_copy), 'avec copie .eml', feminine=False)}",
-        "Envoyez le courriel de la semaine : rdvletters email",
+        EMAIL,
     )
     letter_rung = Rung(
         "Lettre recommandée et avis de réception",
@@ -114,16 +134,17 @@ def _ladder(facts: Facts, route: str) -> list[Rung]:
         )
         if letters
         else "pas encore envoyée",
-        "Quand l'avis de réception revient, notez-le : rdvletters record ar --proof carte.jpg"
+        Todo(
+            "Quand l'avis de réception revient, notez-le", "rdvletters record ar --proof carte.jpg"
+        )
         if letters
-        else "Envoyez la lettre recommandée : rdvletters letter, puis rdvletters sent N "
-        "--tracking …",
+        else LETTER,
     )
     defenseur_rung = Rung(
         "Défenseur des droits",
         referral is not None,
         f"saisi le {jour(referral.when.date())}" if referral else "pas encore saisi",
-        "Saisissez le Défenseur des droits : rdvletters referral",
+        Todo("Saisissez le Défenseur des droits", "rdvletters referral"),
     )
     if route == "anef":
         anef = facts.by_channel("anef")
@@ -134,23 +155,30 @@ def _ladder(facts: Facts, route: str) -> list[Rung]:
                 "Dépôt sur l'ANEF, avec captures de l'erreur",
                 any(s.has_proof for s in anef),
                 f"{nombre(len(anef), 'essai')}, dont {sum(s.has_proof for s in anef)} avec capture",
-                "Essayez de déposer sur l'ANEF et notez l'erreur avec une capture : rdvletters "
-                'record anef -m "message affiché" --proof capture.png',
+                Todo(
+                    "Essayez de déposer sur l'ANEF et notez l'erreur avec une capture",
+                    'rdvletters record anef -m "message affiché" --proof capture.png',
+                ),
             ),
             Rung(
                 "Centre de contact citoyens, avec numéro de demande",
                 any(s.reference for s in ccc),
                 f"{nombre(len(ccc), 'contact')}, dont "
                 f"{sum(bool(s.reference) for s in ccc)} avec numéro",
-                "Écrivez au centre de contact citoyens (formulaire ou téléphone) et notez le "
-                "numéro de demande : rdvletters record ccc --reference 123456",
+                Todo(
+                    "Écrivez au centre de contact citoyens (formulaire ou téléphone) et notez "
+                    "le numéro de demande",
+                    "rdvletters record ccc --reference 123456",
+                ),
             ),
             Rung(
                 "Point d'accueil numérique",
                 bool(pan),
                 nombre(len(pan), "passage", zero="aucun passage"),
-                "Allez au point d'accueil numérique de la préfecture et notez-le : rdvletters "
-                "record pan --proof justificatif.jpg",
+                Todo(
+                    "Allez au point d'accueil numérique de la préfecture et notez-le",
+                    "rdvletters record pan --proof justificatif.jpg",
+                ),
             ),
             email_rung,
             letter_rung,
@@ -164,84 +192,74 @@ def _ladder(facts: Facts, route: str) -> list[Rung]:
             "Site de rendez-vous, avec captures",
             any(s.has_proof for s in web),
             f"{nombre(len(web), 'essai')}, dont {sum(s.has_proof for s in web)} avec capture",
-            "Essayez le site de rendez-vous et notez chaque essai avec sa capture : rdvletters "
-            "record web --proof capture.png",
+            Todo(
+                "Essayez le site de rendez-vous et notez chaque essai avec sa capture",
+                "rdvletters record web --proof capture.png",
+            ),
         ),
         email_rung,
         Rung(
             "Guichet avec un témoin",
             bool(witnessed),
             f"{nombre(len(counters), 'visite')}, dont {len(witnessed)} avec témoin",
-            "Présentez-vous au guichet accompagné d'un témoin, puis : rdvletters record "
-            'counter --witness "Prénom NOM"',
+            Todo(
+                "Présentez-vous au guichet accompagné d'un témoin, puis notez-le",
+                'rdvletters record counter --witness "Prénom NOM"',
+            ),
         ),
         letter_rung,
         defenseur_rung,
     ]
 
 
-def _this_week_todo(route: str, missing: int) -> str:
+def _this_week_todo(route: str, missing: int) -> Todo:
     times = nombre(missing, "fois", "fois")
     if route == "anef":
-        return (
-            f"Cette semaine : essayez encore {times} de déposer sur l'ANEF, à "
-            "des heures différentes, avec une capture de l'erreur (date, heure, adresse), et "
-            "relancez le centre de contact citoyens ; notez chaque démarche : rdvletters record "
-            "anef …"
+        return Todo(
+            f"Cette semaine : essayez encore {times} de déposer sur l'ANEF, à des heures "
+            "différentes, avec une capture de l'erreur (date, heure, adresse), et relancez le "
+            "centre de contact citoyens ; notez chaque démarche",
+            "rdvletters record anef …",
         )
-    return (
-        f"Cette semaine : essayez encore {times} le site de rendez-vous, à des "
-        "heures différentes, avec une capture d'écran (date, heure, adresse du site), puis "
-        "notez-le : rdvletters record web …"
+    return Todo(
+        f"Cette semaine : essayez encore {times} le site de rendez-vous, à des heures "
+        "différentes, avec une capture d'écran (date, heure, adresse du site), puis notez-le",
+        "rdvletters record web …",
     )
 
 
 def _next_step(
     facts: Facts, profile: Profile, ladder: list[Rung], renew: Renewal | None, today: date
-) -> str:
+) -> Todo:
     """The one thing to do now, most urgent first."""
     if profile.demande.oqtf:
-        return (
+        return Todo(
             "Voyez dès maintenant un avocat ou une permanence juridique (La Cimade, Gisti, "
             "ADDE, LDH…) : une obligation de quitter le territoire change tout."
         )
     if renew is not None and renew.window_missed:
-        return (
+        return Todo(
             "Allez dès cette semaine voir une permanence juridique : le délai de renouvellement "
             "est passé sans démarche enregistrée à temps."
         )
     if renew is not None and (renew.expires_soon or renew.expired) and not facts.letters_sent:
-        return (
-            "Envoyez d'abord la lettre recommandée, le titre arrive à échéance : rdvletters "
-            "letter, puis rdvletters sent N --tracking …"
+        return Todo(
+            "Envoyez d'abord la lettre recommandée, le titre arrive à échéance", LETTER.command
         )
     per_week = profile.seuils.tentatives_par_semaine
     this_week = len(facts.attempts_in_week(today))
     if this_week < per_week:
         return _this_week_todo(profile.situation, per_week - this_week)
     if not facts.emails or facts.new_since_last_email:
-        return "Envoyez le courriel de la semaine : rdvletters email"
+        return EMAIL
     for rung in ladder:
         if not rung.done:
             return rung.todo
-    return (
+    return Todo(
         "Prenez contact avec une permanence juridique (La Cimade, Gisti, ADDE, LDH…) avec "
-        "votre dossier : rdvletters bundle"
+        "votre dossier",
+        "rdvletters bundle",
     )
-
-
-def _attestations(facts: Facts) -> tuple[list[Step], list[Step]]:
-    """Counter visits with and without a witness statement recorded after them."""
-    statements = sorted(s.when for s in facts.by_channel("attestation"))
-    covered, uncovered = [], []
-    for visit in facts.by_channel("counter"):
-        match = next((t for t in statements if t >= visit.when), None) if visit.witness else None
-        if match is not None:
-            statements.remove(match)
-            covered.append(visit)
-        else:
-            uncovered.append(visit)
-    return covered, uncovered
 
 
 def _missing(facts: Facts, profile: Profile, root, report: Report | None) -> list[str]:
@@ -275,8 +293,7 @@ def _missing(facts: Facts, profile: Profile, root, report: Report | None) -> lis
             missing.append(
                 f"preuve de dépôt de la lettre recommandée du {date_courte(letter.when.date())}"
             )
-    _covered, uncovered = _attestations(facts)
-    for visit in uncovered:
+    for visit in facts.visits_without_statement:
         missing.append(
             f"attestation du témoin de la visite au guichet du {date_courte(visit.when.date())}"
             + (
@@ -315,11 +332,6 @@ def renewal_alerts(renew: Renewal | None) -> list[str]:
             "juridique."
         )
     return alerts
-
-
-def case_renewal(profile: Profile, facts: Facts, today: date) -> Renewal | None:
-    expiry = profile.demande.titre_actuel_expire_le
-    return renewal(expiry, profile.anef, facts, today) if profile.renewal and expiry else None
 
 
 def _alerts(
@@ -438,4 +450,5 @@ def compute_status(
         notes=_notes(facts),
         journal_head=facts.head,
         proofs=proofs or {},
+        recours=readiness.check(profile, facts, today, root).to_dict(),
     )

@@ -57,18 +57,41 @@ def _figures(status: Status) -> list[str]:
 
 
 def _referee(status: Status) -> list[str]:
-    kind = "un renouvellement" if status.renewal else "une première demande"
     tick = {True: "[x]", False: "[ ]"}
+    if status.renewal:
+        advice = (
+            f"repère de rdvletters pour un renouvellement : {status.advice_weeks_needed} "
+            "semaines (les associations conseillent une période plus courte que pour une "
+            "première demande, sans chiffre)"
+        )
+    else:
+        advice = (
+            "conseil des associations (note La Cimade / Gisti, 2019) pour une première "
+            "demande : au moins deux à trois mois, deux à trois démarches par semaine ; repère "
+            f"de rdvletters : {status.advice_weeks_needed} semaines"
+        )
     return [
         "VERS UN RÉFÉRÉ (repères)",
         f"  {tick[status.legal_floor_met]} démarches justifiées sur plusieurs semaines "
         f"différentes (le minimum exigé par le Conseil d'État, CE 10 juin 2020, n° 435594) : "
         f"{nombre(status.weeks_with_proof, 'semaine')} avec justificatif",
-        f"  {tick[status.advice_met]} conseil des associations pour {kind} : "
-        f"{nombre(status.advice_weeks_needed, 'semaine')} avec au moins {status.per_week} "
-        f"démarches justifiées (vous en avez {status.advice_weeks_met}). Ce n'est pas une règle "
-        "de droit ; une permanence juridique vous dira si c'est le moment.",
+        f"  {tick[status.advice_met]} {advice} avec au moins {status.per_week} démarches "
+        f"justifiées (vous en avez {status.advice_weeks_met}). Ce n'est pas une règle de "
+        "droit ; une permanence juridique vous dira si c'est le moment.",
     ]
+
+
+def _readiness(status: Status) -> list[str]:
+    """The référé check, in short: each criterion met or not (details: rdvletters recours
+    --check)."""
+    check = status.recours
+    if not check:
+        return []
+    out = ["", "EST-CE LE MOMENT DE SAISIR LE JUGE ? (rdvletters recours --check)"]
+    out += [
+        f"  [{'x' if c['met'] else ' '}] {c['name']} : {c['figure']}" for c in check["criteres"]
+    ]
+    return out
 
 
 def _deadline(status: Status, today: date) -> list[str]:
@@ -105,6 +128,7 @@ def render_status(status: Status, today: date) -> str:
     out += [f"  [{'x' if r.done else ' '}] {r.name} : {r.detail}" for r in status.ladder]
     out += ["", "À FAIRE MAINTENANT", f"  {status.next_step}", ""]
     out += _referee(status)
+    out += _readiness(status)
     out += _deadline(status, today)
     if status.urgency:
         out += ["", "Faits d'urgence notés :"] + [

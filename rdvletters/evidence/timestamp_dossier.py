@@ -145,4 +145,4 @@ def chronology_table(state: JournalState, pieces: list) -> list[tuple]:
             ]
         )
     columns = ["Date", "Heure", "Autorité", "Ce que le jeton couvre", "Pièces"]
-    return [("Horodatages du journal (RFC 3161)", columns, rows, [19, 12, 36, 82, 21])]
+    return [("Horodatages du journal (RFC 3161)", columns, rows, [22, 14, 34, 79, 21])]

@@ -1,0 +1,89 @@
+"""``rdvletters web``: the same case, in the browser.
+
+Flask and waitress are imported only when the command runs: the other commands
+(the text e-mail first) never load the web stack.
+"""
+
+from __future__ import annotations
+
+import webbrowser
+from pathlib import Path
+
+import click
+
+from .. import i18n
+from ..case import Case
+from ..errors import InputError
+from ..i18n import _
+from .app import cli
+
+
+@cli.command()
+@click.option(
+    "--cases",
+    "cases_dir",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help=_("Dossier d'une permanence : un sous-dossier par personne."),
+)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help=_("Adresse d'écoute ; autre que 127.0.0.1 : avec --allow-network seulement."),
+)
+@click.option("--port", type=click.IntRange(0, 65535), default=0, help=_("Port (0 : libre)."))
+@click.option(
+    "--allow-network",
+    is_flag=True,
+    help=_("Accepter d'autres appareils du réseau (un téléphone sur le même Wi-Fi)."),
+)
+@click.option(
+    "--lang",
+    type=click.Choice(i18n.available()),
+    help=_("Langue de l'interface (sinon : LANG, puis la langue du navigateur)."),
+)
+@click.option("--no-browser", is_flag=True, help=_("Ne pas ouvrir le navigateur."))
+@click.pass_obj
+def web(
+    case: Case,
+    cases_dir: Path | None,
+    host: str,
+    port: int,
+    allow_network: bool,
+    lang: str | None,
+    no_browser: bool,
+) -> None:
+    """Ouvrir rdvletters dans le navigateur (sur cet ordinateur)."""
+    from ..web.cases import Registry
+    from ..web.server import is_loopback, start
+
+    if not is_loopback(host) and not allow_network:
+        raise InputError(
+            _("--host {host} ouvrirait l'application aux autres appareils du réseau.").format(
+                host=host
+            ),
+            hint=_("Si c'est voulu, ajoutez --allow-network."),
+        )
+    registry = Registry(cases_dir or case.root, many=cases_dir is not None)
+    running = start(registry, host, port, lang or i18n.from_environment())
+    if not is_loopback(host):
+        click.echo(
+            _(
+                "ATTENTION : l'application est ouverte aux appareils du réseau, en HTTP non "
+                "chiffré. N'utilisez ceci que sur un réseau de confiance (pas un Wi-Fi public), "
+                "et arrêtez-la dès que possible. Le code secret reste exigé."
+            ),
+            err=True,
+        )
+    click.echo(_("rdvletters est ouvert à cette adresse (gardez-la pour vous) :"))
+    click.echo(f"  {running.url}")
+    click.echo(_("Ctrl+C pour arrêter."))
+    if not no_browser:
+        webbrowser.open(running.url)
+    try:
+        running.serve()  # waitress returns on Ctrl+C
+    except KeyboardInterrupt:
+        pass
+    finally:
+        running.close()
+    click.echo(_("Arrêté."))

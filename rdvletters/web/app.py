@@ -1,0 +1,162 @@
+"""The Flask application: security, language, pages, and errors shown as pages."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import date, datetime
+
+from babel.dates import format_date, format_time
+from flask import Flask, current_app, g, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from .. import i18n
+from ..channels import label
+from ..errors import RdvError
+from ..frdates import PARIS
+from . import security
+from .cases import Registry
+from .uploads import MAX_FILE_BYTES, MAX_REQUEST_BYTES
+
+LANG_COOKIE = "rdvletters_lang"
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
+
+# The channels' names the library gives (``channels.label``), marked here so that the
+# catalogs translate them; the journal keeps the codes, documents keep the French.
+CHANNEL_LABELS = (
+    i18n.N_("site de rendez-vous de la préfecture"),
+    i18n.N_("site internet de la préfecture"),
+    i18n.N_("courriel à la préfecture"),
+    i18n.N_("présentation au guichet"),
+    i18n.N_("appel téléphonique"),
+    i18n.N_("courrier postal"),
+    i18n.N_("téléservice ANEF"),
+    i18n.N_("centre de contact citoyens (CCC)"),
+    i18n.N_("point d'accueil numérique"),
+    i18n.N_("Défenseur des droits"),
+    i18n.N_("réponse reçue"),
+    i18n.N_("rendez-vous obtenu"),
+    i18n.N_("convocation reçue"),
+    i18n.N_("avis de réception signé reçu"),
+    i18n.N_("attestation de témoin reçue"),
+)
+DOCUMENT_LABELS = {
+    "courriel": i18n.N_("courriel à la préfecture"),
+    "lettre": i18n.N_("lettre recommandée avec avis de réception"),
+    "saisine": i18n.N_("saisine du Défenseur des droits"),
+    "requete": i18n.N_("projet de requête en référé"),
+}
+
+
+def _language() -> str:
+    """The UI language: the person's choice in the page, then ``--lang`` or the
+    environment (fixed when the app starts), then the browser, then French."""
+    chosen = request.cookies.get(LANG_COOKIE)
+    if chosen in i18n.available():
+        return chosen
+    fixed = current_app.config.get("RDV_LANG")
+    return i18n.choose(fixed, {}, request.headers.get("Accept-Language"))
+
+
+def _start_request() -> None:
+    g.lang = _language()
+    g.i18n_token = i18n.activate(g.lang)
+
+
+def _end_request(_exc: BaseException | None) -> None:
+    token = g.pop("i18n_token", None)
+    if token is not None:
+        i18n.deactivate(token)
+
+
+def _day(value: date | datetime | str | None) -> str:
+    """A date in the UI language (``12 avr. 2026``, ``Apr 12, 2026``)."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    if isinstance(value, datetime):
+        value = value.astimezone(PARIS).date()
+    return format_date(value, "medium", locale=g.get("lang", i18n.SOURCE))
+
+
+def _moment(value: datetime) -> str:
+    """A date and time (to the minute) in the UI language, Paris time."""
+    local = value.astimezone(PARIS)
+    lang = g.get("lang", i18n.SOURCE)
+    day = format_date(local.date(), "medium", locale=lang)
+    return f"{day}, {format_time(local, 'short', tzinfo=PARIS, locale=lang)}"
+
+
+def _channel(code: str | None, route: str = "rdv") -> str:
+    """The channel's name on the route (``channels.label``), in the UI language."""
+    try:
+        return i18n.gettext(label(code or "", route))
+    except KeyError:
+        return code or ""
+
+
+def _document(kind: str) -> str:
+    return i18n.gettext(DOCUMENT_LABELS.get(kind, kind))
+
+
+def _error_page(error: HTTPException):
+    templates = {403: "forbidden.html"}
+    template = templates.get(error.code or 500, "error.html")
+    return render_template(template, error=error), error.code
+
+
+def _rdv_error(error: RdvError):
+    return render_template("error.html", rdv_error=error), 400
+
+
+def create_app(
+    registry: Registry,
+    *,
+    token: str | None = None,
+    lang: str | None = None,
+    hosts: set[str] | None = None,
+    cookie: str = "rdvletters_acces",
+) -> Flask:
+    """The app for ``registry``; ``token`` opens it, ``lang`` fixes the language
+    (else the browser's), ``hosts`` are the Host headers accepted (None: any)."""
+    app = Flask(__name__)
+    app.config.update(
+        RDV_REGISTRY=registry,
+        RDV_TOKEN=token or secrets.token_urlsafe(32),
+        RDV_LANG=lang,
+        RDV_HOSTS=hosts,
+        RDV_COOKIE=cookie,
+        SECRET_KEY=secrets.token_bytes(32),
+        SESSION_COOKIE_NAME=f"{cookie}_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Strict",
+        MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
+        MAX_FORM_MEMORY_SIZE=1024 * 1024,
+        TEMPLATES_AUTO_RELOAD=False,
+    )
+    app.jinja_env.add_extension("jinja2.ext.i18n")
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        i18n.gettext, i18n.ngettext, newstyle=True
+    )
+    app.jinja_env.filters.update(
+        day=_day, moment=_moment, channel=_channel, document=_document, lib=i18n.gettext
+    )
+    app.jinja_env.tests["iso_date"] = lambda v: bool(ISO_DATE.match(str(v)))
+    app.jinja_env.globals.update(
+        languages=lambda: [(code, LANGUAGE_NAMES.get(code, code)) for code in i18n.available()],
+        many=registry.many,
+        upload_max_mb=MAX_FILE_BYTES // (1024 * 1024),
+    )
+    app.before_request(_start_request)
+    security.install(app)
+    app.teardown_request(_end_request)
+    app.register_error_handler(HTTPException, _error_page)
+    app.register_error_handler(RdvError, _rdv_error)
+
+    from . import documents, pages, profile_form, record  # noqa: F401 - routes
+    from .common import bp
+
+    app.register_blueprint(bp)
+    return app

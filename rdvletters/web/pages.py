@@ -1,0 +1,131 @@
+"""Pages: the list of cases, a new case, a case's home, « where do I stand », proofs."""
+
+from __future__ import annotations
+
+import re
+
+from flask import abort, make_response, redirect, request, url_for
+
+from .. import i18n
+from ..errors import RdvError
+from ..evidence.status import compute_status
+from ..evidence.verify import verify
+from ..facts import Facts
+from ..frdates import now_paris
+from ..i18n import _
+from ..overview import summarize
+from ..profile_edit import update_profile
+from .app import LANG_COOKIE
+from .cases import SINGLE_ID
+from .chart import weekly_chart
+from .common import bp, case_file, get_case, page, registry, send_case_file
+
+SORT_KEYS = {
+    "name": lambda r: (r.name or "").lower(),
+    "route": lambda r: r.route or "",
+    "first": lambda r: r.first_attempt.isoformat() if r.first_attempt else "9999",
+    "weeks": lambda r: r.weeks_with_proof,
+    "since": lambda r: (
+        r.days_since_last_attempt if r.days_since_last_attempt is not None else 10**6
+    ),
+    "expiry": lambda r: r.days_until_expiry if r.days_until_expiry is not None else 10**6,
+}
+_LOCAL_PATH = re.compile(r"^/(?!/)[A-Za-z0-9/_.\-]*$")
+
+
+@bp.route("/")
+def home():
+    if not registry().many:
+        return redirect(url_for("web.case_home", case_id=SINGLE_ID))
+    key = request.args.get("sort", "name")
+    rows = [(cid, summarize(case, now_paris())) for cid, case in registry().cases().items()]
+    rows.sort(key=lambda item: SORT_KEYS.get(key, SORT_KEYS["name"])(item[1]))
+    if request.args.get("desc") == "1":
+        rows.reverse()
+    return page("cases.html", rows=rows, sort=key, desc=request.args.get("desc") == "1")
+
+
+@bp.route("/langue/<code>")
+def language(code: str):
+    """Remember the language chosen in the page, then go back where the person was."""
+    if code not in i18n.available():
+        abort(404)
+    target = request.args.get("next", "/")
+    response = make_response(redirect(target if _LOCAL_PATH.match(target) else "/"))
+    response.set_cookie(LANG_COOKIE, code, httponly=True, samesite="Strict", path="/")
+    return response
+
+
+@bp.route("/nouveau", methods=["POST"])
+def new_case():
+    """A volunteer opens a case: a folder named after the person, the commented profile
+    (as ``rdvletters init``), the names already written in it."""
+    if not registry().many:
+        abort(404)
+    nom = request.form.get("nom", "").strip()
+    prenom = request.form.get("prenom", "").strip()
+    if not nom or not prenom:
+        rows = [(cid, summarize(c, now_paris())) for cid, c in registry().cases().items()]
+        error = _("Indiquez le nom et le prénom de la personne.")
+        return page("cases.html", rows=rows, sort="name", desc=False, new_error=error), 400
+    case_id, folder = registry().new_folder(f"{nom.upper()}_{prenom}")
+    from ..case import Case
+
+    case = Case(folder)
+    case.init()
+    update_profile(case.profile_path, {("demandeur", "nom"): nom, ("demandeur", "prenom"): prenom})
+    return redirect(url_for("web.profile", case_id=case_id, section="situation"), code=303)
+
+
+@bp.route("/c/<case_id>/")
+def case_home(case_id: str):
+    case = get_case(case_id)
+    if not case.profile_path.exists():
+        return page("no_profile.html", case_id, folder=str(case.root))
+    try:
+        case.load()
+    except RdvError:
+        return redirect(url_for("web.profile", case_id=case_id, section="situation"))
+    return redirect(url_for("web.status", case_id=case_id))
+
+
+@bp.route("/c/<case_id>/init", methods=["POST"])
+def init_case(case_id: str):
+    """``rdvletters init`` for the folder the app was started in."""
+    case = get_case(case_id)
+    case.init()
+    return redirect(url_for("web.profile", case_id=case_id, section="situation"), code=303)
+
+
+@bp.route("/c/<case_id>/status")
+def status(case_id: str):
+    """« Where do I stand »: the figures of ``status``, the chart, the latest steps."""
+    case = get_case(case_id)
+    loaded = case.load()
+    profile = loaded.profile
+    facts = Facts.from_journal(case.journal.read())
+    report = verify(case)
+    now = now_paris()
+    result = compute_status(profile, facts, now, case.root, report)
+    return page(
+        "status.html",
+        case_id,
+        status=result,
+        report=report,
+        chart=weekly_chart(result.weeks, result.per_week),
+        steps=list(reversed(facts.steps))[:12],
+        today=now.date(),
+    )
+
+
+@bp.route("/c/<case_id>/piece/<int:number>/<int:index>")
+def piece(case_id: str, number: int, index: int):
+    """Proof file ``index`` of journal entry ``number``: looked up in the journal, and
+    served only from the case's ``pieces/`` or ``documents/``."""
+    case = get_case(case_id)
+    entry = case.journal.read().by_number(number)
+    pieces = entry.data.get("pieces", []) if entry else []
+    if not 0 <= index < len(pieces):
+        abort(404)
+    path = case_file(case, str(pieces[index].get("fichier", "")))
+    return send_case_file(path, path.name, download=request.args.get("download") == "1")

@@ -1,0 +1,111 @@
+// rdvletters: small additions only; every form works without this file.
+// - copy buttons (e-mail address, subject, text);
+// - proof files: paste a screenshot (Ctrl+V), drag and drop, list of chosen files.
+"use strict";
+
+(function () {
+  function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) {
+      return navigator.clipboard.writeText(text);
+    }
+    // Over plain http on a network address the Clipboard API is off: old way.
+    var area = document.createElement("textarea");
+    area.value = text;
+    area.setAttribute("readonly", "");
+    area.style.position = "fixed";
+    area.style.opacity = "0";
+    document.body.appendChild(area);
+    area.select();
+    try { document.execCommand("copy"); } finally { document.body.removeChild(area); }
+    return Promise.resolve();
+  }
+
+  function setupCopy(button) {
+    var source = document.getElementById(button.getAttribute("data-copy"));
+    if (!source) { return; }
+    var label = button.textContent;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var text = "value" in source && source.tagName !== "OUTPUT" ? source.value : source.textContent;
+      copyText(text).then(function () {
+        button.textContent = button.getAttribute("data-done") || label;
+        setTimeout(function () { button.textContent = label; }, 2500);
+      });
+    });
+  }
+
+  function addFiles(input, files) {
+    var transfer = new DataTransfer();
+    Array.prototype.forEach.call(input.files, function (f) { transfer.items.add(f); });
+    Array.prototype.forEach.call(files, function (f) { transfer.items.add(f); });
+    input.files = transfer.files;
+    input.dispatchEvent(new Event("change", { bubbles: true }));
+  }
+
+  function stamp() {
+    var d = new Date();
+    function two(n) { return (n < 10 ? "0" : "") + n; }
+    return d.getFullYear() + "-" + two(d.getMonth() + 1) + "-" + two(d.getDate()) + "_" +
+      two(d.getHours()) + two(d.getMinutes()) + two(d.getSeconds());
+  }
+
+  function pastedImages(event, baseName) {
+    var items = (event.clipboardData && event.clipboardData.items) || [];
+    var files = [];
+    Array.prototype.forEach.call(items, function (item) {
+      if (item.kind === "file" && /^image\/(png|jpeg)$/.test(item.type)) {
+        var blob = item.getAsFile();
+        var ext = item.type === "image/png" ? ".png" : ".jpg";
+        files.push(new File([blob], baseName + "_" + stamp() + ext, { type: item.type }));
+      }
+    });
+    return files;
+  }
+
+  function setupFiles(zone) {
+    var input = zone.querySelector("input[type=file]");
+    var list = zone.querySelector("[data-chosen]");
+    if (!input) { return; }
+    zone.querySelectorAll(".js-only").forEach(function (el) { el.hidden = false; });
+    input.addEventListener("change", function () {
+      list.textContent = "";
+      Array.prototype.forEach.call(input.files, function (f) {
+        var li = document.createElement("li");
+        li.textContent = f.name;
+        list.appendChild(li);
+      });
+    });
+    zone.addEventListener("dragover", function (e) { e.preventDefault(); zone.classList.add("over"); });
+    zone.addEventListener("dragleave", function () { zone.classList.remove("over"); });
+    zone.addEventListener("drop", function (e) {
+      if (e.target === input) { zone.classList.remove("over"); return; }  // the input takes it
+      e.preventDefault();
+      zone.classList.remove("over");
+      if (e.dataTransfer && e.dataTransfer.files.length) { addFiles(input, e.dataTransfer.files); }
+    });
+    // A paste anywhere in the form goes to its file field (but text still pastes into text fields).
+    var form = zone.closest("form");
+    (form || document).addEventListener("paste", function (e) {
+      var files = pastedImages(e, input.getAttribute("data-pasted-name") || "capture");
+      if (files.length) {
+        e.preventDefault();
+        addFiles(input, files);
+      }
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-copy]").forEach(setupCopy);
+    var zones = document.querySelectorAll("[data-dropzone]");
+    zones.forEach(setupFiles);
+    // On the record page (one file field), a paste outside the form also counts.
+    if (zones.length === 1) {
+      var only = zones[0].querySelector("input[type=file]");
+      document.addEventListener("paste", function (e) {
+        if (e.defaultPrevented || (zones[0].closest("form") || document).contains(e.target)) { return; }
+        var files = pastedImages(e, only.getAttribute("data-pasted-name") || "capture");
+        if (files.length) { e.preventDefault(); addFiles(only, files); }
+      });
+    }
+  });
+})();
