@@ -198,7 +198,7 @@ class Case:
         name = name or source.name
         private_dir(self.pieces)
         with open_regular(source, "--proof") as handle:
-            suffix = proof_suffix(Path(name), handle.read(16))
+            suffix = proof_suffix(source, handle.read(16))  # a web upload's is its content's
             handle.seek(0)
             stem = f"{when:%Y-%m-%d_%H%M}_{channel}_{ascii_slug(Path(name).stem)}"
             target = write_unique(self.pieces, stem, suffix, handle, created)  # in chunks

@@ -91,6 +91,11 @@ def _channel(value: Any) -> str | None:
 
 
 def _document(value: Any) -> str | None:
+    return None if isinstance(value, str) and value.strip() else "nom de document attendu"
+
+
+def _sent_document(value: Any) -> str | None:
+    """What went out must be a document with a channel (the requête is filed, not sent)."""
     return None if isinstance(value, str) and value in DOCUMENT_CHANNEL else "document inconnu"
 
 
@@ -176,6 +181,8 @@ def entry_problem(data: Any) -> str | None:
     if not isinstance(kind, str) or not kind:
         return "champ « type » : texte attendu"
     problem = _fields_problem(data, REQUIRED.get(kind, ("date",)))
+    if problem is None and kind == "envoi" and (problem := _sent_document(data["document"])):
+        problem = f"champ « document » : {problem}"
     if problem is None and kind == "correction" and "valeurs" in data:
         values = data["valeurs"]
         if not isinstance(values, dict):

@@ -30,7 +30,9 @@ PLAIN_TAGS = {"tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,20
 MAX_DEPTH = 12  # the profile nests 4 levels deep
 # C0 controls but tab and line feed, a carriage return not followed by a line feed, DEL, C1
 # controls, the Unicode line and paragraph separators, and the two non-characters.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]|\r(?!\n)")
+CONTROL_IN_FILE = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]|\r(?!\n)"
+)
 
 
 class Located:
@@ -57,7 +59,7 @@ def _error(path: Path, line: int | None, message: str) -> InputError:
 
 def _refuse_controls(path: Path, text: str) -> None:
     """Invisible control characters are refused wherever they are, even in a comment."""
-    found = _CONTROL.search(text)
+    found = CONTROL_IN_FILE.search(text)
     if found:
         line = text.count("\n", 0, found.start()) + 1
         raise _error(

@@ -107,7 +107,7 @@ def test_check_of_the_bundled_templates_says_all_is_well(case, run):
     result = run("-C", case, "templates", "check")
     assert result.exit_code == 0, result.output
     assert "tout va bien" in result.output
-    assert "courriel, lettre, saisine avec les exemples rdv et anef" in result.output
+    assert "courriel, lettre, requete, saisine avec les exemples rdv et anef" in result.output
     assert "attestation avec l'exemple rdv" in result.output
 
 
@@ -139,6 +139,12 @@ BROKEN = {
         "« pas_la » n'existe pas",
     ),
     "unused file": ("courier.j2", "[[objet]]\n", None, "ce modèle ne servira jamais"),
+    "requête": (
+        "requete.j2",
+        "[[objet]]\nRequête\n[[corps]]\n{{ tribunal.nom_inconnu }}\n",
+        4,
+        "« nom_inconnu » n'existe pas dans Court",
+    ),
 }
 
 

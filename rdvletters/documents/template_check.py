@@ -89,10 +89,20 @@ def template_kinds() -> list[str]:
 # example case and its facts (attestation: one per counter visit with a witness). A kind
 # missing here is rendered with the common variables only.
 Contexts = Callable[[Case, Facts], list[dict[str, Any]]]
+
+
+def _requete(case: Case, facts: Facts) -> list[dict[str, Any]]:
+    from .requete import requete_context  # court, pieces, readiness: as ``recours`` builds it
+
+    profile = case.load().profile
+    return [requete_context(profile, facts, case.journal.read(), case.root, now_paris())]
+
+
 EXTRA_CONTEXTS: dict[str, Contexts] = {
     "attestation": lambda _case, facts: [
         {"visite": s} for s in facts.by_channel("counter") if s.witness
     ],
+    "requete": _requete,
 }
 
 
