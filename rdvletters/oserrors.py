@@ -36,7 +36,10 @@ REASONS: dict[int, tuple[str, str]] = {
         "opération non permise",
         "Vérifiez que ce fichier ou ce dossier vous appartient et n'est pas protégé en écriture.",
     ),
-    errno.EISDIR: ("c'est un dossier, pas un fichier", "Indiquez un fichier."),
+    errno.EISDIR: (
+        "c'est un dossier, pas un fichier",
+        "Un fichier est attendu à cet endroit : renommez ou déplacez ce dossier.",
+    ),
     errno.ENOTDIR: (
         "un élément du chemin est un fichier, pas un dossier",
         "Renommez ou déplacez ce fichier, ou choisissez un autre chemin.",
