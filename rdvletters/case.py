@@ -16,13 +16,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .channels import ATTEMPT_CHANNELS, CHANNELS, DOCUMENT_CHANNEL
 from .entries import CheckedJournal
 from .errors import CaseError, InputError
-from .facts import STEP_TYPES
-from .frdates import past_or_now
+from .facts import STEP_TYPES, effective_entries
+from .frdates import now_paris, past_or_now
 from .fsutil import (
     deferred_interrupts,
     open_regular,
@@ -32,8 +32,10 @@ from .fsutil import (
     write_unique,
 )
 from .journal import Entry
-from .profile import LoadedProfile, inside, load_profile
 from .resources import data_dir
+
+if TYPE_CHECKING:  # the profile needs pydantic: imported only by commands that read it
+    from .profile import LoadedProfile
 
 PROFILE = "profil.yaml"
 JOURNAL = "journal.jsonl"
@@ -125,6 +127,7 @@ class Case:
         self.journal = CheckedJournal(root / JOURNAL)
         self.pieces = root / "pieces"
         self.documents = root / "documents"
+        self._inside: dict[str, Path | None] = {}
 
     # --- creation ---------------------------------------------------------
     def init(self, example: str | None = None) -> list[Path]:
@@ -155,7 +158,11 @@ class Case:
         A journal edited by hand (or by someone else) could name any file of the machine;
         nothing outside the case folder is ever read or copied.
         """
-        target = inside(self.root, relative)
+        if relative not in self._inside:  # resolved once per command: a dossier asks twice
+            from .profile import inside
+
+            self._inside[relative] = inside(self.root, relative)
+        target = self._inside[relative]
         if target is None:
             raise InputError(
                 f"{what} : le chemin {relative} sort du dossier de la personne ; il est refusé.",
@@ -175,13 +182,18 @@ class Case:
                 f"Aucun profil dans {self.root} (fichier {PROFILE} absent).",
                 hint=f"Créez le dossier avec : rdvletters init {self.root}",
             )
+        from .profile import load_profile
+
         return load_profile(self.profile_path)
 
     # --- recording --------------------------------------------------------
     def when(self, text: str | None, confirmed: bool = False) -> datetime:
-        """The time of a step from ``--at``: not in the future, not absurdly old."""
-        entries = [e for e in self.journal.read().entries if e.kind in STEP_TYPES]
-        first = min((e.when for e in entries), default=None)
+        """The time of a step from ``--at``: not in the future, not absurdly old.
+
+        « Old » is measured from the first step in the journal's order, read from the
+        top of the file, so that ``record`` never reads the whole journal.
+        """
+        first = self.journal.first_step_date(STEP_TYPES)
         return past_or_now(text, option="--at", first=first, confirmed=confirmed)
 
     @staticmethod
@@ -261,9 +273,9 @@ class Case:
     def _refuse_early_receipt(self, when: datetime) -> None:
         """A signed AR card cannot come back before its registered letter was posted."""
         sent = [
-            e.when
-            for e in self.journal.read().entries
-            if e.kind == "envoi" and e.data.get("document") == "lettre"
+            datetime.fromisoformat(d["date"])
+            for _, d in effective_entries(self.journal.read())
+            if d["type"] == "envoi" and d.get("document") == "lettre"
         ]
         if not sent:
             raise InputError(
@@ -309,7 +321,8 @@ class Case:
                 f"l'entrée n° {number} n'est pas un document préparé.",
                 hint="La liste des entrées : rdvletters log",
             )
-        if any(e.kind == "envoi" and e.data.get("document_n") == number for e in state.entries):
+        current = effective_entries(state)  # a sending withdrawn by ``correct`` no longer counts
+        if any(d["type"] == "envoi" and d.get("document_n") == number for _, d in current):
             raise InputError(f"le document n° {number} est déjà noté comme envoyé.")
         if when < target.when.replace(second=0):
             raise InputError(
@@ -330,3 +343,121 @@ class Case:
         entry.update(extra)
         self.journal.check_appendable()
         return self._append_with_proofs(entry, proofs, when, channel)
+
+    # --- corrections ------------------------------------------------------
+    def correct(
+        self,
+        number: int,
+        *,
+        when: datetime | None = None,
+        message: str | None = None,
+        witness: str | None = None,
+        reference: str | None = None,
+        tracking: str | None = None,
+        withdraw: bool = False,
+        reason: str | None = None,
+    ) -> Entry:
+        """Journal a correction of step ``number``: new values, or its withdrawal.
+
+        Entry ``number`` itself is never rewritten (``verify`` would call that
+        tampering): a ``correction`` entry supersedes it for every document and
+        figure (``facts.effective_entries``), and ``log`` shows both.
+        """
+        state = self.journal.read()
+        target = state.by_number(number)
+        if target is None:
+            raise InputError(
+                f"il n'y a pas d'entrée n° {number} au journal.",
+                hint="La liste des entrées : rdvletters log",
+            )
+        if target.kind not in STEP_TYPES:
+            raise InputError(
+                f"l'entrée n° {number} est {_NOT_CORRECTABLE.get(target.kind, 'une note')} ; "
+                "seules les démarches, les événements et les envois se corrigent.",
+                hint="La liste des entrées : rdvletters log",
+            )
+        current = dict(effective_entries(state)).get(number)
+        if current is None:
+            raise InputError(f"l'entrée n° {number} a déjà été retirée du journal.")
+        entry: dict[str, Any] = {
+            "type": "correction",
+            "corrige": number,
+            "date": now_paris().isoformat(timespec="seconds"),
+        }
+        given = [when, message, witness, reference, tracking]
+        if withdraw:
+            if any(value is not None for value in given):
+                raise InputError(
+                    "--withdraw retire l'entrée entière : il ne se combine pas avec --at, "
+                    "--message, --witness, --reference ni --tracking."
+                )
+            motive = clean_text(reason or "", "--reason")
+            if not motive:
+                raise InputError(
+                    "--withdraw demande un motif, qui reste au journal : "
+                    '--reason "noté deux fois", par exemple.'
+                )
+            entry.update(retire=True, motif=motive)
+        else:
+            entry["valeurs"] = self._corrected_values(target, current, *given)
+            if reason and clean_text(reason, "--reason"):
+                entry["motif"] = clean_text(reason, "--reason")
+        self.journal.check_appendable()
+        return self.journal.append(entry)
+
+    def _corrected_values(
+        self,
+        target: Entry,
+        current: dict[str, Any],
+        when: datetime | None,
+        message: str | None,
+        witness: str | None,
+        reference: str | None,
+        tracking: str | None,
+    ) -> dict[str, str]:
+        """The fields that change, checked as ``record`` and ``sent`` check them."""
+        n, sending = target.n, target.kind == "envoi"
+        values: dict[str, str] = {}
+        if when is not None:
+            if sending:
+                prepared = self.journal.read().by_number(current["document_n"])
+                if prepared is not None and when < prepared.when.replace(second=0):
+                    raise InputError(
+                        f"--at : le document n° {prepared.n} a été préparé le "
+                        f"{prepared.when:%d/%m/%Y à %H:%M} ; il ne peut pas être parti avant."
+                    )
+            elif current.get("canal") == "ar":
+                self._refuse_early_receipt(when)
+            values["date"] = when.isoformat(timespec="seconds")
+        if message is not None:
+            if sending:
+                raise InputError(f"--message : l'entrée n° {n} est un envoi, sans message.")
+            values["description"] = clean_text(message, "--message")
+        if witness is not None:
+            if current.get("canal") != "counter":
+                raise InputError("--witness ne vaut que pour une présentation au guichet.")
+            values["temoin"] = clean_text(witness, "--witness")
+        if reference is not None:
+            if sending:
+                raise InputError(f"--reference : l'entrée n° {n} est un envoi ; --tracking ?")
+            values["reference"] = clean_text(reference, "--reference")
+        if tracking is not None:
+            if not sending or current.get("document") != "lettre":
+                raise InputError("--tracking ne vaut que pour l'envoi d'une lettre recommandée.")
+            values.update(suivi=normalise_tracking(tracking), suivi_saisi=tracking)
+        if not values:
+            raise InputError(
+                "rien à corriger : donnez --at, --message, --witness, --reference ou "
+                '--tracking, ou bien --withdraw --reason "…" pour retirer l\'entrée.'
+            )
+        changed = {k: v for k, v in values.items() if current.get(k, "") != v}
+        if not changed or set(changed) == {"suivi_saisi"}:
+            raise InputError(f"l'entrée n° {n} a déjà ces valeurs : rien ne change.")
+        return changed
+
+
+_NOT_CORRECTABLE = {
+    "document": "un document préparé (préparez-en un nouveau s'il le faut)",
+    "correction": "déjà une correction (corrigez l'entrée qu'elle corrige)",
+    "horodatage": "un horodatage",
+}

@@ -15,7 +15,8 @@ a journal written by an older version stays readable.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -23,9 +24,10 @@ from typing import Any
 from .channels import CHANNELS, DOCUMENT_CHANNEL
 from .errors import JournalError
 from .frdates import EARLIEST_YEAR
-from .journal import Journal, JournalState
+from .journal import Entry, Journal, JournalState, Lines, Tail
 
 MAX_N = 10**9
+_SURROGATE = re.compile("[\ud800-\udfff]")
 LATEST_YEAR = 2099
 STEP_TYPES = ("tentative", "evenement")
 
@@ -62,7 +64,7 @@ def _unwritable(data: Any) -> str | None:
     while stack:
         item = stack.pop()
         if isinstance(item, str):
-            if any("\ud800" <= c <= "\udfff" for c in item):
+            if _SURROGATE.search(item):
                 return "caractère Unicode invalide (moitié de paire)"
         elif isinstance(item, dict):
             stack.extend(item.keys())
@@ -210,9 +212,10 @@ def unusable_line(raw: bytes) -> tuple[int, str] | None:
     return None
 
 
-def _unusable(path: Path, line: int, problem: str) -> JournalError:
+def _unusable(path: Path, line: int | None, problem: str) -> JournalError:
+    where = f"ligne {line}" if line else "dernière ligne"
     return JournalError(
-        f"{path}, ligne {line} : entrée illisible ({problem}).",
+        f"{path}, {where} : entrée illisible ({problem}).",
         hint="Le journal a été modifié à la main : restaurez une sauvegarde, ou corrigez "
         "cette ligne (rdvletters verify le signalera ensuite).",
     )
@@ -229,9 +232,13 @@ def check_file(path: Path) -> None:
 class CheckedJournal(Journal):
     """The journal, every entry checked when read: a bad line is refused with its number.
 
-    Stand-in until ``journal.parse`` calls ``entry_problem`` itself (then ``Case`` can
-    use ``Journal`` again).
+    Stand-in until ``journal.parse_line`` calls ``entry_problem`` itself (then ``Case``
+    can use ``Journal`` again). A parsed state is checked once, not on every cached read.
     """
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        self._checked: JournalState | None = None
 
     def read(self) -> JournalState:
         try:
@@ -239,7 +246,29 @@ class CheckedJournal(Journal):
         except RecursionError:  # json.loads on a line of 100,000 nested brackets
             check_file(self.path)
             raise
-        for entry in state.entries:
-            if problem := entry_problem(entry.data):
-                raise _unusable(self.path, entry.line, problem)
+        if state is not self._checked:
+            for entry in state.entries:
+                if problem := entry_problem(entry.data):
+                    raise _unusable(self.path, entry.line, problem)
+            self._checked = state  # our own appends extend it: they are valid
         return state
+
+    def entries(self, lines: Lines | None = None) -> Iterator[Entry]:
+        try:
+            for entry in super().entries(lines):
+                if problem := entry_problem(entry.data):
+                    raise _unusable(self.path, entry.line, problem)
+                yield entry
+        except RecursionError:
+            check_file(self.path)
+            raise
+
+    def tail(self) -> Tail:
+        """The last entry, checked: an append numbers itself after it."""
+        try:
+            tail = super().tail()
+        except RecursionError:
+            raise _unusable(self.path, None, "imbrication trop profonde") from None
+        if tail.last is not None and (problem := entry_problem(tail.last.data)):
+            raise _unusable(self.path, None, problem)
+        return tail

@@ -136,6 +136,7 @@ class Facts:
     head: str = GENESIS  # SHA-256 of the journal's last line: fixes its state at a date
     entry_count: int = 0
     documents: dict[int, dict[str, Any]] = field(default_factory=dict)
+    head_n: int = 0  # number of the journal's last entry, the one ``head`` is the hash of
 
     @classmethod
     def from_journal(cls, state: JournalState) -> Facts:
@@ -147,7 +148,8 @@ class Facts:
         for _, d in entries:
             if d["type"] == "envoi" and d["document"] == "courriel":
                 listed.update(documents.get(d["document_n"], {}).get("tentatives", []))
-        return cls(steps, listed, state.last_hash, len(state.entries), documents)
+        head_n = state.entries[-1].n if state.entries else 0
+        return cls(steps, listed, state.last_hash, len(state.entries), documents, head_n)
 
     # --- attempts ---------------------------------------------------------------
     @property

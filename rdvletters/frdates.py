@@ -1,8 +1,9 @@
 """Dates and times written the French way, in Europe/Paris time.
 
-Babel gives month names but writes "1 décembre"; French writes "1er décembre".
-Times are written "09 h 15". Naive datetimes are never formatted: they would be
-taken as UTC.
+French writes "1er décembre" (not "1 décembre") and "09 h 15". Month and day
+names are a fixed table: no locale library to load, and a dossier of 50,000
+dated steps writes them at once. Naive datetimes are never formatted: they
+would be taken as UTC.
 """
 
 from __future__ import annotations
@@ -10,8 +11,6 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
-
-from babel.dates import format_date
 
 from .errors import InputError
 
@@ -28,14 +27,19 @@ def _day(d: date) -> str:
     return "1er" if d.day == 1 else str(d.day)
 
 
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+          "septembre", "octobre", "novembre", "décembre")  # fmt: skip
+WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+
+
 def jour(d: date) -> str:
     """``1er décembre 2026``."""
-    return f"{_day(d)} {format_date(d, 'MMMM y', locale='fr_FR')}"
+    return f"{_day(d)} {MONTHS[d.month - 1]} {d.year}"
 
 
 def jour_complet(d: date) -> str:
     """``mardi 1er décembre 2026``."""
-    return f"{format_date(d, 'EEEE', locale='fr_FR')} {jour(d)}"
+    return f"{WEEKDAYS[d.weekday()]} {jour(d)}"
 
 
 def heure(dt: datetime) -> str:

@@ -14,7 +14,7 @@ import signal
 import stat
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -22,7 +22,9 @@ from .errors import CaseError, InputError, OutputExistsError
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
-O_BINARY = getattr(os, "O_BINARY", 0)  # Windows: no newline translation
+# Windows opens with os.open in text mode unless told otherwise, and would write every
+# "\n" as "\r\n": proof copies and the journal's hashed lines must stay byte for byte.
+BINARY = getattr(os, "O_BINARY", 0)
 O_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # POSIX: opening a FIFO does not wait
 SMALL_FILE = 256 * 1024  # profiles, settings, templates: the commented profile is ~6 KB
 
@@ -71,7 +73,7 @@ def write_new(path: Path, data: bytes | BinaryIO, created: list[Path] | None = N
     """
     try:
         with deferred_interrupts():
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | O_BINARY, FILE_MODE)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | BINARY, FILE_MODE)
             if created is not None:
                 created.append(path)
     except FileExistsError:
@@ -93,6 +95,28 @@ def write_new(path: Path, data: bytes | BinaryIO, created: list[Path] | None = N
     return path
 
 
+def write_new_chunks(path: Path, chunks: Iterable[bytes]) -> Path:
+    """``write_new`` for data made piece by piece (a long journal's export): the file is
+    created first (O_EXCL, 0600), and removed again if producing the rest fails."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | BINARY, FILE_MODE)
+    except FileExistsError:
+        raise OutputExistsError(
+            f"Le fichier {path} existe déjà : il n'est jamais écrasé.",
+            hint="Renommez ou déplacez le fichier existant, puis recommencez.",
+        ) from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            for chunk in chunks:
+                handle.write(chunk)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return path
+
+
 def replace_file(path: Path, data: bytes) -> Path:
     """Replace ``path`` with ``data`` atomically, mode 0600: a crash leaves the old file
     or the new one, never half of each. For files the person edits (the profile)."""
@@ -109,6 +133,26 @@ def replace_file(path: Path, data: bytes) -> Path:
             os.unlink(temp)
         raise
     return path
+
+
+def write_files(folder: Path, files: Iterable[tuple[str, bytes | Path]], workers: int = 8) -> None:
+    """``write_new`` for many files (a dossier: thousands of pieces), bytes or copies of a
+    source file. Each is still flushed to disk; several at once let the file system
+    commit them together instead of one by one. The first error is raised."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def one(item: tuple[str, bytes | Path]) -> None:
+        name, data = item
+        write_new(folder / name, data.read_bytes() if isinstance(data, Path) else data)
+
+    pool = ThreadPoolExecutor(max_workers=workers)
+    try:
+        for _ in pool.map(one, files):
+            pass
+    except BaseException:  # an error or Ctrl-C: the files not started are not written
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
 
 
 def write_unique(
@@ -148,7 +192,7 @@ def open_regular(path: Path, label: str = "") -> BinaryIO:
     """
     where = f"{label} {path}" if label else str(path)
     try:
-        fd = os.open(path, os.O_RDONLY | O_NONBLOCK | O_BINARY)
+        fd = os.open(path, os.O_RDONLY | O_NONBLOCK | BINARY)
     except FileNotFoundError:
         raise InputError(f"{where} : fichier introuvable.") from None
     except IsADirectoryError:

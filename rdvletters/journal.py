@@ -6,6 +6,12 @@ before the lock is released, so a crash can only tear the line being written.
 A torn last line is reported (never dropped silently) and blocks further
 appends until ``repair`` sets it aside. Each entry carries the SHA-256 of the
 previous line (``precedent``), so later edits can be detected.
+
+Appending reads only the end of the file (the last line gives the next number
+and the hash to chain to), so it costs the same at 50 entries or 50,000.
+Reading the whole journal streams it line by line, and one command parses it
+at most once: the parsed state is kept while the file is unchanged, and an
+append made by this process extends it.
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ from typing import Any
 
 from .errors import JournalError
 from .frdates import now_paris
-from .fsutil import FILE_MODE, write_unique
+from .fsutil import BINARY, FILE_MODE, write_unique
 
 try:  # POSIX
     import fcntl
@@ -33,6 +39,14 @@ except ImportError:  # pragma: no cover - Windows
     import msvcrt  # type: ignore[no-redef]
 
 GENESIS = "0" * 64
+CHUNK = 1 << 20  # streaming reads
+FIRST_CHUNK = 1 << 13
+TAIL_BLOCK = 1 << 13  # backward reads: one block holds the last line of any normal journal
+# Windows locks are mandatory: a locked byte cannot be read by another process. The lock
+# is taken on one byte far past the end of any journal (LockFile allows it), so that a
+# `log` or `verify` running while another command appends never meets a locked byte.
+# The offset fits in 32 bits for C runtimes that seek with a 32-bit ``long``.
+WINDOWS_LOCK_OFFSET = 2**31 - 2
 
 
 @dataclass(frozen=True)
@@ -40,7 +54,8 @@ class Entry:
     """One journal line, parsed."""
 
     data: dict[str, Any]
-    line: int
+    line: int | None  # line number in the file (None: just appended, not counted)
+    digest: str = ""  # SHA-256 of the line: what the next entry's ``precedent`` holds
 
     @property
     def n(self) -> int:
@@ -67,38 +82,111 @@ class JournalState:
     torn: str | None = None
     torn_line: int | None = None
     last_hash: str = GENESIS
+    lines: int = 0  # complete lines, blank ones included
 
     def by_number(self, n: int) -> Entry | None:
         return next((e for e in self.entries if e.n == n), None)
+
+
+@dataclass(frozen=True)
+class Tail:
+    """The end of the journal, read backwards: all an append needs."""
+
+    last: Entry | None  # the last complete entry; None for an empty journal
+    last_line: bytes  # its exact bytes (what a timestamp or an anchor hashes)
+    torn: bytes | None  # non-blank bytes after the last newline: an interrupted write
+    complete_end: int  # offset just after the last newline
+    size: int
+
+    @property
+    def last_hash(self) -> str:
+        return self.last.digest if self.last else GENESIS
+
+    @property
+    def last_n(self) -> int:
+        return self.last.n if self.last else 0
 
 
 def _line_hash(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
+def parse_line(raw: bytes, number: int | None, path: Path) -> Entry:
+    """One complete line as an entry, or a JournalError naming the line."""
+    try:
+        data = json.loads(raw)
+        if not isinstance(data, dict) or "n" not in data or "type" not in data:
+            raise ValueError("entrée sans numéro ou sans type")
+        int(data["n"])
+    except (ValueError, TypeError) as exc:
+        where = f"ligne {number}" if number else "dernière ligne"
+        raise JournalError(
+            f"{path}, {where} : entrée illisible ({exc}).",
+            hint="Le journal a été modifié à la main ; restaurez une sauvegarde.",
+        ) from None
+    return Entry(data, number, _line_hash(raw))
+
+
+class Lines:
+    """The journal's complete lines, streamed with their numbers (blank ones included).
+
+    Once iterated, ``torn`` holds the non-blank bytes after the last newline (an
+    interrupted write) and ``torn_line`` its line number. ``limit`` stops at a size
+    taken beforehand, so what is read matches a ``stat`` of the file.
+    """
+
+    def __init__(self, path: Path, limit: int | None = None) -> None:
+        self.path = path
+        self.limit = limit
+        self.torn: bytes | None = None
+        self.torn_line: int | None = None
+        self.count = 0
+
+    def __iter__(self) -> Iterator[tuple[int, bytes]]:
+        if not self.path.exists():
+            return
+        with open(self.path, "rb") as handle:
+            remaining = self.limit if self.limit is not None else -1
+            rest, size = b"", FIRST_CHUNK  # small first: the first entry is often all we need
+            while remaining != 0:
+                chunk = handle.read(size if remaining < 0 else min(size, remaining))
+                size = min(size * 4, CHUNK)
+                if not chunk:
+                    break
+                if remaining > 0:
+                    remaining -= len(chunk)
+                parts = (rest + chunk).split(b"\n")
+                rest = parts.pop()
+                for raw in parts:
+                    self.count += 1
+                    yield self.count, raw
+        if rest.strip():
+            self.torn, self.torn_line = rest, self.count + 1
+
+
 def parse(raw: bytes, path: Path) -> JournalState:
     """Parse journal bytes. A bad complete line is an error; a torn last line is kept aside."""
-    state = JournalState()
     lines = raw.split(b"\n")
-    tail = lines.pop()  # after the final newline: b"" unless the last line is torn
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            data = json.loads(line)
-            if not isinstance(data, dict) or "n" not in data or "type" not in data:
-                raise ValueError("entrée sans numéro ou sans type")
-        except ValueError as exc:
-            raise JournalError(
-                f"{path}, ligne {number} : entrée illisible ({exc}).",
-                hint="Le journal a été modifié à la main ; restaurez une sauvegarde.",
-            ) from None
-        state.entries.append(Entry(data, number))
-        state.last_hash = _line_hash(line)
+    tail = lines.pop()
+    state = _collect(enumerate(lines, start=1), path)
     if tail.strip():
-        state.torn = tail.decode("utf-8", "replace")
-        state.torn_line = len(lines) + 1
+        state.torn, state.torn_line = tail.decode("utf-8", "replace"), len(lines) + 1
     return state
+
+
+def _collect(numbered: Iterator[tuple[int, bytes]], path: Path) -> JournalState:
+    state = JournalState()
+    for number, line in numbered:
+        state.lines = number
+        if line.strip():
+            entry = parse_line(line, number, path)
+            state.entries.append(entry)
+            state.last_hash = entry.digest
+    return state
+
+
+def _signature(stat: os.stat_result) -> tuple[int, ...]:
+    return (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
 
 
 class Journal:
@@ -106,48 +194,117 @@ class Journal:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self._cache: tuple[tuple[int, ...], JournalState] | None = None
 
+    # --- reading ------------------------------------------------------------
     def read(self) -> JournalState:
-        if not self.path.exists():
+        """The whole journal, parsed once while the file does not change.
+
+        The state returned is the journal as this process knows it: its own appends
+        extend it (they are in the file too); anyone else's write makes the next
+        ``read`` parse the file again."""
+        try:
+            stat = self.path.stat()
+        except FileNotFoundError:
             return JournalState()
-        return parse(self.path.read_bytes(), self.path)
+        signature = _signature(stat)
+        if self._cache is not None and self._cache[0] == signature:
+            return self._cache[1]
+        lines = Lines(self.path, limit=stat.st_size)
+        state = _collect(iter(lines), self.path)
+        if lines.torn is not None:
+            state.torn = lines.torn.decode("utf-8", "replace")
+            state.torn_line = lines.torn_line
+        self._cache = (signature, state)
+        return state
+
+    def cached(self) -> JournalState | None:
+        """The parsed journal if this process holds it and the file has not changed since."""
+        if self._cache is None:
+            return None
+        try:
+            signature = _signature(self.path.stat())
+        except FileNotFoundError:
+            return None
+        return self._cache[1] if self._cache[0] == signature else None
+
+    def entries(self, lines: Lines | None = None) -> Iterator[Entry]:
+        """Every entry, streamed: memory stays flat whatever the journal's size.
+
+        Pass ``lines`` to learn, once they are read, whether the last line is torn."""
+        for number, line in lines if lines is not None else Lines(self.path):
+            if line.strip():
+                yield parse_line(line, number, self.path)
+
+    def first_step_date(self, kinds: tuple[str, ...]) -> datetime | None:
+        """The date of the first entry of one of ``kinds``, read from the top (usually line 1)."""
+        return next((e.when for e in self.entries() if e.kind in kinds), None)
+
+    def tail(self) -> Tail:
+        """The last entry and any torn bytes, read from the end of the file."""
+        if not self.path.exists():
+            return Tail(None, b"", None, 0, 0)
+        fd = os.open(self.path, os.O_RDONLY | BINARY)
+        try:
+            return _read_tail(fd, self.path)
+        finally:
+            os.close(fd)
 
     def check_appendable(self) -> None:
         """Refuse early when the last line is torn (``append`` checks again under the lock)."""
-        _refuse_torn(self.read(), self.path)
+        _refuse_torn(self.tail(), self.path)
 
+    # --- writing ------------------------------------------------------------
     @contextlib.contextmanager
     def _locked(self) -> Iterator[int]:
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, FILE_MODE)
+        flags = os.O_RDWR | os.O_CREAT | os.O_APPEND | BINARY
+        fd = os.open(self.path, flags, FILE_MODE)
+        locked = False
         try:
             if fcntl is not None:
                 fcntl.flock(fd, fcntl.LOCK_EX)  # released when fd is closed
-            else:  # pragma: no cover - Windows: lock the first byte, retried for 10 s
-                os.lseek(fd, 0, os.SEEK_SET)
+            else:  # Windows: LK_LOCK retries for 10 s, then fails
+                os.lseek(fd, WINDOWS_LOCK_OFFSET, os.SEEK_SET)
                 msvcrt.locking(fd, msvcrt.LK_LOCK, 1)
+            locked = True
             yield fd
         finally:
-            if msvcrt is not None:  # pragma: no cover - Windows
-                os.lseek(fd, 0, os.SEEK_SET)
+            if msvcrt is not None and locked:
+                os.lseek(fd, WINDOWS_LOCK_OFFSET, os.SEEK_SET)
                 msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
             os.close(fd)
 
     def append(self, data: dict[str, Any]) -> Entry:
         """Append one entry; ``n``, ``enregistre_le`` and ``precedent`` are filled here."""
         with self._locked() as fd:
-            state = parse(_read_all(fd), self.path)
-            _refuse_torn(state, self.path)
-            number = max((e.n for e in state.entries), default=0) + 1
+            tail = _read_tail(fd, self.path)
+            _refuse_torn(tail, self.path)
             entry = {
-                "n": number,
+                "n": tail.last_n + 1,
                 **data,
                 "enregistre_le": now_paris().isoformat(timespec="seconds"),
-                "precedent": state.last_hash,
+                "precedent": tail.last_hash,
             }
-            line = json.dumps(entry, ensure_ascii=False, separators=(", ", ": "))
-            os.write(fd, line.encode("utf-8") + b"\n")
+            line = json.dumps(entry, ensure_ascii=False, separators=(", ", ": ")).encode("utf-8")
+            _write_all(fd, line + b"\n")
             os.fsync(fd)
-            return Entry(entry, len(state.entries) + 1)
+            appended = Entry(entry, None, _line_hash(line))
+            self._extend_cache(tail, appended, os.fstat(fd))
+            return appended
+
+    def _extend_cache(self, tail: Tail, appended: Entry, stat: os.stat_result) -> None:
+        """Keep the parsed state current after our own append (no re-reading)."""
+        cached = self._cache
+        self._cache = None
+        if cached is None or cached[1].torn is not None:
+            return
+        (dev, ino, size, *_), state = cached
+        if (dev, ino, size) != (stat.st_dev, stat.st_ino, tail.size):
+            return  # someone else wrote in between: the next read parses again
+        number = state.lines + 1  # extended in place (O(1)): a state read here stays current
+        state.entries.append(Entry(appended.data, number, appended.digest))
+        state.last_hash, state.lines = appended.digest, number
+        self._cache = (_signature(stat), state)
 
     def set_aside_torn_line(self) -> Path | None:
         """Move a torn last line to a side file and cut it from the journal.
@@ -155,33 +312,69 @@ class Journal:
         Only the incomplete bytes after the last newline are removed; every
         complete entry stays byte for byte. Returns the side file, or None.
         """
+        if not self.path.exists():
+            return None
         with self._locked() as fd:
-            raw = _read_all(fd)
-            state = parse(raw, self.path)
-            if state.torn is None:
+            tail = _read_tail(fd, self.path, check_last=False)
+            if tail.torn is None:
                 return None
-            cut = raw.rfind(b"\n") + 1
             stamp = now_paris().strftime("%Y%m%d-%H%M%S")
             side = write_unique(
-                self.path.parent, f"journal-ligne-incomplete-{stamp}", ".txt", raw[cut:]
+                self.path.parent, f"journal-ligne-incomplete-{stamp}", ".txt", tail.torn
             )
-            os.ftruncate(fd, cut)
+            os.ftruncate(fd, tail.complete_end)
             os.fsync(fd)
+            self._cache = None
             return side
 
 
-def _refuse_torn(state: JournalState, path: Path) -> None:
-    if state.torn is not None:
+def _refuse_torn(tail: Tail, path: Path) -> None:
+    if tail.torn is not None:
         raise JournalError(
-            f"{path}, ligne {state.torn_line} : la dernière ligne est incomplète "
-            "(écriture interrompue). Rien n'a été ajouté.",
+            f"{path} : la dernière ligne est incomplète (écriture interrompue). "
+            "Rien n'a été ajouté.",
             hint="Mettez-la de côté avec : rdvletters repair",
         )
 
 
-def _read_all(fd: int) -> bytes:
-    os.lseek(fd, 0, os.SEEK_SET)
+def _read_at(fd: int, offset: int, size: int) -> bytes:
+    """``size`` bytes at ``offset`` (no ``os.pread``: Windows has none)."""
+    os.lseek(fd, offset, os.SEEK_SET)
     chunks = []
-    while chunk := os.read(fd, 1 << 16):
+    while size > 0 and (chunk := os.read(fd, size)):
         chunks.append(chunk)
+        size -= len(chunk)
     return b"".join(chunks)
+
+
+def _read_tail(fd: int, path: Path, check_last: bool = True) -> Tail:
+    """Read backwards from the end until the last complete non-blank line is whole."""
+    size = os.fstat(fd).st_size
+    start, buf, block = size, b"", TAIL_BLOCK
+    while True:
+        parts = buf.split(b"\n")
+        whole = parts[:-1] if start == 0 else parts[1:-1]  # parts[0] may be cut at ``start``
+        found = [p for p in whole if p.strip()]
+        if found or start == 0:
+            break
+        step = min(block, start)
+        start -= step
+        buf = _read_at(fd, start, step) + buf
+        block *= 2  # a very long line costs a few reads, not one per block
+    after = parts[-1]
+    torn = after if after.strip() else None
+    if not found:
+        return Tail(None, b"", torn, size - len(after), size)
+    last_line = found[-1]
+    if check_last:
+        last = parse_line(last_line, None, path)
+    else:
+        last = Entry({}, None, _line_hash(last_line))
+    return Tail(last, last_line, torn, size - len(after), size)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]

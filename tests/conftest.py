@@ -85,12 +85,10 @@ def pdf_text(path: Path, layout: bool = False) -> str:
     return subprocess.run(args, capture_output=True, text=True, check=True).stdout
 
 
-def chronology_docx(root: Path, folder: Path):
-    """The chronology DOCX that ``bundle`` turns into piece 1, read back with python-docx."""
-    from docx import Document
-
+def chronology_of(root: Path):
+    """What ``bundle`` draws as piece 1 (intro, weeks, tables), before it is drawn."""
     from rdvletters.case import Case
-    from rdvletters.evidence.bundle import _chronology_docx, header, stable_time
+    from rdvletters.evidence.bundle import chronology, header
     from rdvletters.evidence.pieces import plan
     from rdvletters.facts import Facts
 
@@ -98,10 +96,7 @@ def chronology_docx(root: Path, folder: Path):
     profile, state = case.load().profile, case.journal.read()
     facts = Facts.from_journal(state)
     pieces = plan(profile, facts, case.root, state)
-    created = stable_time(facts, state.entries)
-    path = folder / "chronologie.docx"
-    path.write_bytes(_chronology_docx(header(profile), profile, facts, state, pieces, created))
-    return Document(path)
+    return chronology(header(profile), profile, facts, state, pieces)
 
 
 def installed_cli() -> list[str]:

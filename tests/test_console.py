@@ -139,12 +139,13 @@ def test_interrupt_at_the_send_prompt(case, signum, code):
 
 
 def test_keyboard_interrupt_anywhere_in_a_command(case, monkeypatch, capsys):
-    from rdvletters.cli import app, case_cmds
+    from rdvletters.cli import app
+    from rdvletters.evidence import logtable
 
     def interrupted(*_args, **_kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(case_cmds, "to_table", interrupted)
+    monkeypatch.setattr(logtable, "table_chunks", interrupted)
     monkeypatch.setattr(sys, "argv", ["rdvletters", "-C", str(case), "log"])
     monkeypatch.setattr(app, "_raise_on_sigterm", lambda: [])  # leave pytest's SIGTERM alone
     with pytest.raises(SystemExit) as end:

@@ -22,7 +22,7 @@ from rdvletters.evidence.verify import verify
 from rdvletters.facts import Facts
 from rdvletters.frdates import PARIS
 
-from .conftest import EXAMPLE, chronology_docx, edit_profile, needs_pdf_tools, pdf_text
+from .conftest import EXAMPLE, chronology_of, edit_profile, needs_pdf_tools, pdf_text
 
 # (week index from Monday 7 September 2026, weekday, hour, channel, with a screenshot)
 SHAPE = [
@@ -255,10 +255,12 @@ def test_verify_torn_last_line(shaped, run):
 
 
 def test_old_unchained_journal_verifies_and_gets_chained(shaped, run):
+    # A journal made by another tool: neither links nor rdvletters' recording time.
     old = []
     for line in _lines(shaped)[:-1]:
         data = json.loads(line)
         data.pop("precedent")
+        data.pop("enregistre_le")
         old.append(json.dumps(data, ensure_ascii=False).encode())
     _write(shaped, [*old, b""])
     result = run("-C", shaped.root, "verify")
@@ -351,24 +353,21 @@ def test_checklist_ticks_only_what_the_dossier_holds(tmp_path, run):
     assert "[ ] Copies des courriels envoyés : 0 sur 0" in checklist
 
 
-def test_bundle_chronology_table_and_weekly_chart(shaped, tmp_path):
-    doc = chronology_docx(shaped.root, tmp_path)
-    text = "\n".join(p.text for p in doc.paragraphs)
+def test_bundle_chronology_table_and_weekly_chart(shaped):
+    chronology = chronology_of(shaped.root)
+    text = "\n".join(chronology.intro)
     assert "14 démarches, dont 2 avec justificatif, sur 9 semaines" in text
     assert "8 semaines avec au moins une démarche, 2 semaines avec au moins un justificatif" in text
-    assert "https://rdv.example.gouv.fr/seine-saint-denis/titre-sejour" in text
-    chart, table = doc.tables
     # the weeks from the first attempt to the last one, as in status
-    counts = [row.cells[1].text for row in chart.rows]
-    assert counts == ["2 (1)", "2 (0)", "1 (0)", "2 (0)", "0 (0)", "2 (1)", "2 (0)", "1 (0)", "2 (0)"]  # fmt: skip
-    assert "aucune démarche" in chart.rows[4].cells[2].text
-    header = [c.text for c in table.rows[0].cells]
-    assert header[-1] == "Justificatif"
-    rows = table.rows[1:]
+    counts = [(made, proven) for _, made, proven in chronology.weeks]
+    assert counts == [(2, 1), (2, 0), (1, 0), (2, 0), (0, 0), (2, 1), (2, 0), (1, 0), (2, 0)]
+    heading, columns, rows, _ = chronology.tables[0]
+    assert columns[-1] == "Justificatif"
     assert len(rows) == 14
-    assert rows[0].cells[0].text == "07/09/2026" and rows[0].cells[4].text == "n°\u00a02"
-    assert rows[1].cells[4].text == "aucun"
-    assert rows[9].cells[3].text == "essai 9 (témoin\u00a0: Jean MARTIN)"  # a note, not quoted
+    assert rows[0][0] == "07/09/2026" and rows[0][4] == "n°\u00a02"
+    assert rows[1][4] == "aucun"
+    assert rows[9][3] == "essai 9 (témoin\u00a0: Jean MARTIN)"  # a note, not quoted
+    assert "https://rdv.example.gouv.fr/seine-saint-denis/titre-sejour" in text
 
 
 @needs_pdf_tools
@@ -376,6 +375,8 @@ def test_bundle_chronology_is_piece_1_in_pdf(shaped, run, tmp_path):
     assert run("-C", shaped.root, "bundle", "-o", tmp_path / "d").exit_code == 0
     text = " ".join(pdf_text(tmp_path / "d" / "01_Chronologie_des_demarches.pdf").split())
     assert "Pièce n° 1" in text and "14 démarches, dont 2 avec justificatif" in text
+    assert "sem. du 07/09/2026 2 (1)" in text and "aucune démarche" in text  # the chart
+    assert "essai 9 (témoin : Jean MARTIN)" in text.replace("\u00a0", " ")  # the dated table
 
 
 def test_one_definition_of_weeks_in_every_output(shaped, run, tmp_path):
@@ -386,7 +387,7 @@ def test_one_definition_of_weeks_in_every_output(shaped, run, tmp_path):
     docs = sorted((shaped.root / "documents").glob("*.txt"))
     letter = " ".join(docs[-2].read_text(encoding="utf-8").split()).replace("\u00a0", " ")
     referral = " ".join(docs[-1].read_text(encoding="utf-8").split()).replace("\u00a0", " ")
-    chronology = "\n".join(p.text for p in chronology_docx(shaped.root, tmp_path).paragraphs)
+    chronology = "\n".join(chronology_of(shaped.root).intro)
     made, proven = status.attempts, status.attempts_with_proof
     weeks, covered = status.weeks_with_attempts, status.weeks_covered
     phrase = f"{made} démarches, dont {proven} avec un justificatif"

@@ -164,9 +164,10 @@ def test_bundle_without_libreoffice_keeps_docx_and_says_so(case, run, tmp_path, 
     result = run("-C", case, "bundle", "--pdf", "-o", tmp_path / "d")
     assert result.exit_code == 0, result.stderr
     names = sorted(p.name for p in (tmp_path / "d").iterdir())
-    assert "01_Chronologie_des_demarches.docx" in names  # kept as DOCX, said plainly
+    assert "00_Inventaire.docx" in names  # kept as DOCX, said plainly
     assert "LibreOffice n'est pas installé" in result.stderr
-    # screenshots need no LibreOffice: they are PDF pieces all the same
+    # the chronology and screenshots need no LibreOffice: PDF pieces all the same
+    assert "01_Chronologie_des_demarches.pdf" in names
     assert any(n.startswith("02_") and n.endswith(".pdf") for n in names)
 
 

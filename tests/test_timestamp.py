@@ -14,7 +14,7 @@ import pytest
 from rdvletters.evidence import timestamp as ts
 from rdvletters.evidence import tokens
 
-from .conftest import chronology_docx, journal_lines, run_installed
+from .conftest import chronology_of, journal_lines, run_installed
 from .tsa_server import LocalTSA, closed_port_url, make_pki
 
 pytestmark = pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl absent")
@@ -228,12 +228,12 @@ def test_bundle_holds_tokens_and_the_commands_check_them(case, run, pki, tmp_pat
     sed = next(ln.strip() for ln in explanation.splitlines() if ln.strip().startswith("sed -n"))
     digest = subprocess.run(["bash", "-c", sed], cwd=out, capture_output=True, text=True)
     assert digest.stdout.split()[0] == entry["empreinte"]
-    chronology = chronology_docx(case, tmp_path)
-    cells = [c.text for t in chronology.tables for row in t.rows for c in row.cells]
+    tables = chronology_of(case).tables
+    cells = [c for _, _, rows, _ in tables for row in rows for c in row]
     assert f"entrées n°\u00a01 à {entry['entree']} du journal" in cells
     journal_piece = next(out.glob("*_Journal_des_demarches.jsonl")).name[:2]
-    steps_table = next(t for t in chronology.tables if t.rows[0].cells[2].text == "Canal")
-    assert all(journal_piece not in row.cells[-1].text for row in steps_table.rows[1:])
+    steps = next(rows for _, columns, rows, _ in tables if columns[2] == "Canal")
+    assert all(journal_piece not in row[-1] for row in steps)
 
 
 def test_default_authorities_are_public_and_several():

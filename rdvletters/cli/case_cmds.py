@@ -1,4 +1,4 @@
-"""Commands on the case and its journal: init, check, record, sent, log, repair."""
+"""Commands on the case and its journal: init, check, record, sent, correct, log, repair."""
 
 from __future__ import annotations
 
@@ -8,9 +8,7 @@ import click
 
 from ..case import EXAMPLES, Case
 from ..channels import CHANNELS
-from ..evidence.logtable import to_csv, to_table
 from ..frdates import now_paris
-from ..fsutil import write_new
 from ..wording import nombre
 from .app import cli, confirm_date_option, proof_option, warn
 
@@ -159,22 +157,75 @@ def sent(
 @click.pass_obj
 def log(case: Case, as_csv: bool, output: Path | None) -> None:
     """Afficher le journal des démarches (--csv pour un tableur)."""
-    state = case.journal.read()
-    if state.torn is not None:
+    from ..evidence import logtable
+    from ..fsutil import write_new_chunks
+    from ..journal import Lines
+
+    lines = Lines(case.journal.path)
+    table = logtable.rows(case.journal.entries(lines), logtable.corrections(case.journal))
+    if as_csv:
+        chunks = logtable.csv_chunks(table)
+    else:
+        chunks = logtable.table_chunks(table, case.journal.tail().last_n)
+    if output:
+        write_new_chunks(output, chunks)
+        click.echo(f"Écrit : {output}")
+    else:
+        for chunk in chunks:  # the table as text: the console layer adapts it (Windows)
+            click.echo(chunk if as_csv else chunk.decode("utf-8"), nl=False)
+    if lines.torn_line is not None:
         warn(
             [
-                f"{case.journal.path}, ligne {state.torn_line} : ligne incomplète, non affichée "
+                f"{case.journal.path}, ligne {lines.torn_line} : ligne incomplète, non affichée "
                 "(rdvletters repair la met de côté)."
             ]
         )
-    data = to_csv(state) if as_csv else (to_table(state) + "\n").encode("utf-8")
-    if output:
-        write_new(output, data)
-        click.echo(f"Écrit : {output}")
-    elif as_csv:
-        click.echo(data, nl=False)
+
+
+@cli.command()
+@click.argument("number", metavar="N", type=int)
+@click.option("--at", "at", metavar="DATE", help='La bonne date et heure : "2026-11-20 09:15".')
+@click.option("--message", "-m", help="Le bon message (remplace celui de l'entrée).")
+@click.option("--witness", help="Le bon nom du témoin (présentation au guichet).")
+@click.option("--reference", help="La bonne référence (CCC, ANEF, réponse).")
+@click.option("--tracking", help="Le bon numéro de suivi de la lettre recommandée.")
+@click.option("--withdraw", is_flag=True, help="Retirer l'entrée (notée par erreur, en double…).")
+@click.option("--reason", help="Pourquoi : obligatoire avec --withdraw ; reste au journal.")
+@confirm_date_option
+@click.pass_obj
+def correct(
+    case: Case,
+    number: int,
+    at: str | None,
+    message: str | None,
+    witness: str | None,
+    reference: str | None,
+    tracking: str | None,
+    withdraw: bool,
+    reason: str | None,
+    confirm_date: bool,
+) -> None:
+    """Corriger l'entrée n° N (date, message, témoin…) ou la retirer, sans réécrire le
+    journal : la correction est ajoutée, et tous les documents en tiennent compte."""
+    when = case.when(at, confirmed=confirm_date) if at is not None else None
+    entry = case.correct(
+        number,
+        when=when,
+        message=message,
+        witness=witness,
+        reference=reference,
+        tracking=tracking,
+        withdraw=withdraw,
+        reason=reason,
+    )
+    from ..evidence.logtable import CHANGED
+
+    if withdraw:
+        done = f"retirée (motif : {entry.data['motif']})"
     else:
-        click.echo(data.decode("utf-8"), nl=False)
+        done = f"corrigée ({', '.join(CHANGED[k] for k in entry.data['valeurs'] if k in CHANGED)})"
+    click.echo(f"Entrée n° {entry.n} : l'entrée n° {number} est {done}.")
+    click.echo("Le journal garde les deux ; rdvletters log les montre.")
 
 
 @cli.command()

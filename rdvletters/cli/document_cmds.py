@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import click
 
 from ..case import Case
-from ..delivery.eml import mailto_link
-from ..documents.pipeline import Prepared, build_document, prepare
 from ..frdates import now_paris
 from .app import cli, warn
 
+if TYPE_CHECKING:  # the pipeline needs Jinja and pydantic: imported when a document is made
+    from ..documents.pipeline import Prepared
+
 
 def _generated(case: Case, kind: str, fmt: str, outline: bool = False) -> Prepared:
+    from ..documents.pipeline import prepare
+
     prepared = prepare(case, kind, fmt, outline=outline)
     warn(prepared.warnings)
     if fmt == "text" and kind == "courriel":
@@ -54,6 +58,9 @@ OUTLINE_HELP = "Encadrer le bloc d'adresse, pour vérifier la position avec vos 
 def email(case: Case, fmt: str, send_now: bool, yes: bool, mailto: bool) -> None:
     """Préparer (ou envoyer) le courriel de la semaine au service des étrangers."""
     if mailto:
+        from ..delivery.eml import mailto_link
+        from ..documents.pipeline import build_document
+
         document = build_document(case, "courriel", now_paris()).document
         click.echo(mailto_link(document))
     elif send_now:
@@ -65,6 +72,7 @@ def email(case: Case, fmt: str, send_now: bool, yes: bool, mailto: bool) -> None
 def _send_email(case: Case, yes: bool) -> None:
     from ..delivery.sending import (
         config_warnings,
+        journal_head,
         load_config,
         outgoing,
         record_delivery,
@@ -76,7 +84,7 @@ def _send_email(case: Case, yes: bool) -> None:
     warn(config_warnings(config))
     prepared = _generated(case, "courriel", "eml")
     now = now_paris()
-    built = outgoing(prepared.document, config, now)
+    built = outgoing(prepared.document, config, now, anchor=journal_head(case))
     message = built.message
     copy = f"{built.sender} ({built.copy_header})" if built.copy_header else "-"
     click.echo(f"\nDe : {message['From']}\nÀ : {message['To']}\nCopie à : {copy}")

@@ -29,6 +29,8 @@ from ..case import ascii_slug
 from ..documents.model import Document
 from ..documents.text_out import email_body
 from ..errors import InputError, RdvError
+from ..evidence.anchoring import HEADER as ANCHOR_HEADER
+from ..evidence.anchoring import header_value
 from ..frdates import now_paris
 from ..validation import email_problem
 
@@ -120,10 +122,13 @@ def build(
     now: datetime | None = None,
     sender: Address | None = None,
     copy: str = "non",
+    anchor: tuple[int, str] | None = None,
 ) -> Built:
     """The e-mail and its envelope; ``draft`` adds ``X-Unsent: 1``; ``copy`` is cci/cc/non.
 
-    A ``Bcc`` copy is in the envelope only, never in the message's headers.
+    A ``Bcc`` copy is in the envelope only, never in the message's headers. The
+    journal's head (``anchor``, else the document's) goes into ``X-Rdvletters-Journal``:
+    every copy of the message, the préfecture's included, then fixes the journal's state.
     """
     sender = sender or sender_of(doc)
     to = recipient(doc)
@@ -142,6 +147,9 @@ def build(
     message["Message-ID"] = make_msgid(domain=domain)
     if draft:
         message["X-Unsent"] = "1"
+    anchor = anchor or doc.journal_anchor
+    if anchor:
+        message[ANCHOR_HEADER] = header_value(*anchor)
     message.set_content(email_body(doc))
     for path in doc.attachments:
         ctype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"

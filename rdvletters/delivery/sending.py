@@ -113,8 +113,12 @@ def stored_password(config: SmtpConfig) -> str | None:
         return None
 
 
-def outgoing(doc: Document, config: SmtpConfig, now: datetime) -> Built:
-    """The message to send and its envelope: no draft marker, a copy to the sender."""
+def outgoing(
+    doc: Document, config: SmtpConfig, now: datetime, anchor: tuple[int, str] | None = None
+) -> Built:
+    """The message to send and its envelope: no draft marker, a copy to the sender.
+
+    ``anchor`` is the journal's head once the draft is journaled (``journal_head``)."""
     if config.expediteur:
         sender = mailbox(config.expediteur, field=f"{CONFIG_NAME}, expediteur")
     else:
@@ -124,7 +128,13 @@ def outgoing(doc: Document, config: SmtpConfig, now: datetime) -> Built:
             "aucune adresse d'expéditeur : remplissez demandeur.courriel dans le profil "
             "ou expediteur dans smtp.yaml."
         )
-    return build(doc, draft=False, now=now, sender=sender, copy=config.copie)
+    return build(doc, draft=False, now=now, sender=sender, copy=config.copie, anchor=anchor)
+
+
+def journal_head(case: Case) -> tuple[int, str] | None:
+    """(last entry's number, SHA-256 of its line), read from the journal's end."""
+    tail = case.journal.tail()
+    return (tail.last_n, tail.last_hash) if tail.last else None
 
 
 @dataclass

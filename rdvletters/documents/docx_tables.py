@@ -1,13 +1,26 @@
-"""DOCX documents made of tables: the inventory of pieces and the chronology.
+"""DOCX documents made of tables: the inventory of pieces and the synthesis sheet.
 
 They share the letters' page setup (A4, French, Arial) from ``docx_out`` and add
-tables with a header row repeated on each page, and a weekly bar chart drawn
-with shaded cells so that a judge sees the pattern of attempts at a glance.
+tables with a header row repeated on each page. (The chronology, which can be the
+longest, is drawn straight to PDF by ``evidence.chronology_pdf``.)
+
+A journal can hold tens of thousands of steps. python-docx re-scans the whole
+table for each row it adds (quadratic), and an XML tree of 250,000 cells takes
+gigabytes; so python-docx lays out the page, each table's header row and one
+placeholder row, and the rows themselves are written as WordprocessingML text
+streamed into ``word/document.xml`` in place of the placeholder: linear time,
+and memory that holds one row at a time. The markup is the one python-docx
+writes for the same cells (width, 9 pt, no space after).
 """
 
 from __future__ import annotations
 
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Iterator
 from datetime import datetime
+from xml.sax.saxutils import escape
 
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.oxml import OxmlElement
@@ -15,9 +28,13 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from .docx_out import add_footer, new_page, to_bytes
-from .model import typographic, visible
+from .model import typographic
 
-BAR_CELLS = 12  # width of the weekly chart, in attempts
+TABLE_SIZE = 9  # points
+PLACEHOLDER = "rdvletters-lignes-{}"
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_SPECIAL = re.compile("[\x00-\x1f\ufffe\uffff]")
+_ROW_START = re.compile(r"<w:tr[ >]")
 
 
 def _shade(cell, color: str) -> None:
@@ -33,8 +50,8 @@ def _repeat_header(row) -> None:
     row._tr.get_or_add_trPr().append(flag)
 
 
-def _widths(table, widths_mm: list[float]) -> None:
-    """Fix column widths in the grid and in every cell (LibreOffice reads the grid)."""
+def _grid(table, widths_mm: list[float]) -> None:
+    """Fix column widths in the grid and in the first row (LibreOffice reads the grid)."""
     table.autofit = False
     for column, width in zip(table.columns, widths_mm, strict=True):
         column.width = Mm(width)
@@ -52,48 +69,75 @@ def _small(table, size: float) -> None:
                     run.font.size = Pt(size)
 
 
-def _table(docx, headers: list[str], rows: list[list[str]], widths_mm: list[float]) -> None:
-    table = docx.add_table(rows=1, cols=len(headers))
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for cell, text in zip(table.rows[0].cells, headers, strict=True):
-        cell.text = ""
-        cell.paragraphs[0].add_run(visible(text)).bold = True
-        _shade(cell, "D9D9D9")
-    _repeat_header(table.rows[0])
+# --- rows as WordprocessingML text ----------------------------------------------------
+def _text(value: str) -> str:
+    """Escaped run content; line breaks and tabs as python-docx writes them."""
+    if not _SPECIAL.search(value):  # the usual case, kept fast: one cell among 250,000
+        return f'<w:t xml:space="preserve">{escape(value)}</w:t>'
+    clean = _XML_INVALID.sub("\ufffd", value)  # a hand-edited journal cannot break the file
+    out = []
+    for part in re.split(r"(\r\n|\n|\r|\t)", clean):
+        if part == "\t":
+            out.append("<w:tab/>")
+        elif part in ("\n", "\r", "\r\n"):
+            out.append("<w:br/>")
+        elif part:
+            out.append(f'<w:t xml:space="preserve">{escape(part)}</w:t>')
+    return "".join(out)
+
+
+def _french(cell: str) -> str:
+    """French typography (``model.typographic``); every rule needs a space, so the many
+    cells without one (dates, times) skip the regular expressions."""
+    return typographic(cell) if " " in cell else cell
+
+
+def _open_cell(twips: int) -> str:
+    return (
+        f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{twips}"/></w:tcPr>'
+        '<w:p><w:pPr><w:spacing w:after="0"/></w:pPr>'
+    )
+
+
+def _twips(widths_mm: list[float]) -> list[int]:
+    return [Mm(w).twips for w in widths_mm]
+
+
+def _table_rows(rows: Iterable[list[str]], widths_mm: list[float]) -> Iterator[str]:
+    """Body rows at 9 pt; the cell markup around the text is made once per column."""
+    run = f'<w:r><w:rPr><w:sz w:val="{int(TABLE_SIZE * 2)}"/></w:rPr>'
+    heads = [_open_cell(t) + run for t in _twips(widths_mm)]
+    tail = "</w:r></w:p></w:tc>"
     for values in rows:
-        cells = table.add_row().cells
-        for cell, text in zip(cells, values, strict=True):
-            cell.text = visible(text)  # journal text may hold what XML cannot
-    _widths(table, widths_mm)
-    _small(table, 9)
+        if len(values) != len(heads):
+            raise ValueError(f"{len(values)} cellules pour {len(heads)} colonnes")
+        cells = [heads[i] + (_text(_french(v)) if v else "") + tail for i, v in enumerate(values)]
+        yield "<w:tr>" + "".join(cells) + "</w:tr>"
 
 
+# --- the document -------------------------------------------------------------------------
 def _heading(docx, text: str, size: float = 13) -> None:
     paragraph = docx.add_paragraph()
-    run = paragraph.add_run(visible(text))
+    run = paragraph.add_run(text)
     run.bold = True
     run.font.size = Pt(size)
     paragraph.paragraph_format.space_before = Pt(10)
     paragraph.paragraph_format.keep_with_next = True
 
 
-def _weekly_chart(docx, weeks: list[tuple[str, int, int]]) -> None:
-    """One row per week: label, « made (with proof) », and one shaded cell per attempt,
-    dark for an attempt with a proof file, light for one without (beyond BAR_CELLS,
-    the figures still tell)."""
-    table = docx.add_table(rows=0, cols=2 + BAR_CELLS)
+def _table(docx, headers: list[str], widths_mm: list[float], mark: str) -> None:
+    """The table's frame: grid, header row, and the placeholder its rows replace."""
+    table = docx.add_table(rows=2, cols=len(headers))
+    table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for label, count, proven in weeks:
-        cells = table.add_row().cells
-        cells[0].text, cells[1].text = visible(label), f"{count} ({proven})"
-        for i in range(min(count, BAR_CELLS)):
-            _shade(cells[2 + i], "2F5597" if i < proven else "9DC3E6")
-    _widths(table, [30, 14] + [8.5] * BAR_CELLS)
-    for row, (_, count, _proven) in zip(table.rows, weeks, strict=True):
-        if count == 0:
-            row.cells[2].merge(row.cells[-1]).text = "aucune démarche"
-    _small(table, 8)
+    for cell, text in zip(table.rows[0].cells, headers, strict=True):
+        cell.text = ""
+        cell.paragraphs[0].add_run(text).bold = True
+        _shade(cell, "D9D9D9")
+    _repeat_header(table.rows[0])
+    table.rows[1].cells[0].text = mark
+    _grid(table, widths_mm)
+    _small(table, TABLE_SIZE)
 
 
 def table_document(
@@ -103,28 +147,56 @@ def table_document(
     *,
     author: str,
     created: datetime,
-    weeks: list[tuple[str, int, int]] | None = None,
     footer: str = "",
 ) -> bytes:
-    """A titled document: intro lines, an optional weekly chart, then tables given as
-    (heading, headers, rows, widths in mm), all in French typography."""
+    """A titled document: intro lines, then tables given as
+    (heading, headers, rows, widths in mm), all in French typography; ``rows`` may be any
+    iterable of rows (read once, as they are written)."""
     intro = [typographic(line) for line in intro]
-    sections = [
-        (typographic(head), cols, [[typographic(cell) for cell in row] for row in rows], widths)
-        for head, cols, rows, widths in sections
-    ]
-    docx = new_page(visible(title), visible(author), created)
+    docx = new_page(title, author, created)
     _heading(docx, title, 15)
     for line in intro:
-        docx.add_paragraph(visible(line)).paragraph_format.space_after = Pt(2)
-    if weeks:
-        _heading(docx, "Démarches par semaine")
-        docx.add_paragraph(
-            "Une case par démarche : foncée avec un justificatif, claire sans justificatif."
-        ).runs[0].font.size = Pt(8)
-        _weekly_chart(docx, weeks)
+        docx.add_paragraph(line).paragraph_format.space_after = Pt(2)
+    fills: dict[str, Iterable[str]] = {}
     for heading, headers, rows, widths in sections:
-        _heading(docx, heading)
-        _table(docx, headers, rows, widths)
-    add_footer(docx, visible(footer))
-    return to_bytes(docx)
+        _heading(docx, typographic(heading))
+        mark = PLACEHOLDER.format(len(fills))
+        _table(docx, headers, widths, mark)
+        fills[mark] = _table_rows(rows, widths)
+    add_footer(docx, footer)
+    return _splice(to_bytes(docx), fills)
+
+
+def _splice(data: bytes, fills: dict[str, Iterable[str]]) -> bytes:
+    """Replace each placeholder row of ``word/document.xml`` by its rows, streamed."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for member in source.infolist():
+            info = zipfile.ZipInfo(member.filename, date_time=member.date_time)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            if member.filename != "word/document.xml":
+                target.writestr(info, source.read(member.filename))
+                continue
+            xml = source.read(member.filename).decode("utf-8")
+            with target.open(info, "w") as handle:
+                for piece in _pieces(xml, fills):
+                    handle.write(piece.encode("utf-8"))
+    return out.getvalue()
+
+
+def _pieces(xml: str, fills: dict[str, Iterable[str]]) -> Iterator[str]:
+    position = 0
+    for mark, rows in fills.items():
+        at = xml.index(mark, position)
+        start = max(m.start() for m in _ROW_START.finditer(xml, position, at))
+        end = xml.index("</w:tr>", at) + len("</w:tr>")
+        yield xml[position:start]
+        buffered: list[str] = []
+        for row in rows:
+            buffered.append(row)
+            if len(buffered) >= 256:
+                yield "".join(buffered)
+                buffered.clear()
+        yield "".join(buffered)
+        position = end
+    yield xml[position:]

@@ -71,6 +71,9 @@ class Document:
     # headers are built from these parts, so no template or name can add a recipient.
     email_from: tuple[str, str] | None = None  # (display name, bare address)
     email_to: str | None = None  # bare address
+    # The journal's head when the document was made, (last entry's number, SHA-256 of its
+    # line): e-mails carry it in a header, an anchor that ``verify`` compares.
+    journal_anchor: tuple[int, str] | None = None
 
     def lines(self, name: str) -> list[str]:
         """Non-blank lines of a section (address blocks, signature…)."""

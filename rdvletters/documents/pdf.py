@@ -188,13 +188,31 @@ def office_to_pdf(data: bytes, suffix: str) -> bytes:
 
     The suffix matters: LibreOffice picks its import filter from it.
     """
+    return office_batch_to_pdf([(data, suffix)])[0]
+
+
+def docx_batch_to_pdf(documents: list[bytes]) -> list[bytes]:
+    """Convert several DOCX documents to PDF in one LibreOffice run, in order."""
+    return office_batch_to_pdf([(data, ".docx") for data in documents])
+
+
+def office_batch_to_pdf(documents: list[tuple[bytes, str]]) -> list[bytes]:
+    """Convert (bytes, suffix) documents to PDF bytes with one LibreOffice start.
+
+    Starting LibreOffice costs seconds; a dossier's documents share one start.
+    """
+    if not documents:
+        return []
     soffice = find_soffice()
     tmp = tempfile.mkdtemp(prefix="rdvletters-")  # created 0700
     folder = Path(tmp)
     process: subprocess.Popen | None = None
     try:
         os.chmod(folder, DIR_MODE)
-        source = write_new(folder / f"document{suffix}", data)
+        sources = [
+            write_new(folder / f"document{f'-{i}' if i else ''}{suffix}", data)
+            for i, (data, suffix) in enumerate(documents)
+        ]
         command = [
             soffice,
             f"-env:UserInstallation={(folder / 'profil-lo').as_uri()}",
@@ -204,20 +222,20 @@ def office_to_pdf(data: bytes, suffix: str) -> bytes:
             PDF_FILTER,
             "--outdir",
             str(folder),
-            str(source),
+            *map(str, sources),
         ]
         process = _start(command, folder)
         try:
-            process.wait(timeout=TIMEOUT)
+            process.wait(timeout=TIMEOUT * len(documents))
         except subprocess.TimeoutExpired:
             raise RdvError(f"LibreOffice n'a pas fini la conversion en {TIMEOUT} s.") from None
-        target = folder / "document.pdf"
-        if process.returncode != 0 or not target.is_file():
+        targets = [source.with_suffix(".pdf") for source in sources]
+        if process.returncode != 0 or not all(t.is_file() for t in targets):
             raise RdvError(
                 f"LibreOffice n'a pas produit de PDF (code {process.returncode}).",
                 hint="Essayez --format docx, puis « Enregistrer en PDF » dans LibreOffice.",
             )
-        return target.read_bytes()
+        return [target.read_bytes() for target in targets]
     finally:
         with _signals_held():
             if process is not None:

@@ -108,6 +108,7 @@ def build_document(case: Case, kind: str, now: datetime) -> Built:
     document = render(kind, context, (case.root / "modeles",))
     document.author = f"{loaded.profile.demandeur.prenom} {loaded.profile.demandeur.nom.upper()}"
     document.created = now
+    document.journal_anchor = (facts.head_n, facts.head) if facts.head_n else None
     if kind == "courriel":
         document.attachments = [
             case.file(p, f"entrée n° {s.n}") for s in facts.new_since_last_email for p in s.pieces

@@ -142,29 +142,51 @@ def _inventory_docx(
     )
 
 
-def _chronology_docx(
-    head: list[str],
-    profile: Profile,
-    facts: Facts,
-    state: JournalState,
-    pieces: list[Piece],
-    created: datetime,
-) -> bytes:
-    from ..documents.docx_tables import table_document
+@dataclass
+class Chronology:
+    """What piece n° 1 says: the intro lines, the weeks, the tables (dated steps, tokens)."""
 
-    weeks = [(f"sem. du {date_courte(w.monday)}", w.attempts, w.with_proof) for w in facts.weeks]
+    intro: list[str]
+    weeks: list[tuple[str, int, int]]
+    tables: list[tuple[str, list[str], list[list[str]], list[float]]]
+    footer: str
+
+
+def chronology(
+    head: list[str], profile: Profile, facts: Facts, state: JournalState, pieces: list[Piece]
+) -> Chronology:
+    """Piece n° 1's content, in French typography (the weeks as in every other output)."""
     from .timestamp_dossier import chronology_table
 
+    weeks = [(f"sem. du {date_courte(w.monday)}", w.attempts, w.with_proof) for w in facts.weeks]
     columns = ["Date", "Heure", "Canal", "Ce qui s'est passé", "Justificatif"]
     rows = _chronology_rows(facts, pieces, profile.situation)
-    return table_document(
+    tables = [
+        ("Tableau daté", columns, rows, [22, 14, 34, 79, 21]),
+        *chronology_table(state, pieces),
+    ]
+    return Chronology(
+        [typographic(line) for line in [*head, figures(facts)]],
+        weeks,
+        [
+            (typographic(title), cols, [[typographic(c) for c in row] for row in body], widths)
+            for title, cols, body, widths in tables
+        ],
+        f"Journal : {facts.entry_count} entrées, empreinte {facts.head}",
+    )
+
+
+def chronology_file(content: Chronology, piece: Piece) -> bytes:
+    from .chronology_pdf import chronology_pdf
+
+    return chronology_pdf(
         "Chronologie des démarches",
-        [*head, figures(facts)],
-        [("Tableau daté", columns, rows, [22, 14, 34, 79, 21]), *chronology_table(state, pieces)],
-        author=author_of(profile),
-        created=created,
-        weeks=weeks,
-        footer=f"Journal : {facts.entry_count} entrées, empreinte {facts.head[:16]}",
+        content.intro,
+        content.weeks,
+        content.tables,
+        number=piece.number,
+        label=piece.label,
+        footer=content.footer,
     )
 
 
@@ -253,6 +275,13 @@ def checklist(profile: Profile, facts: Facts, pieces: list[Piece]) -> str:
     lines += ["", "À joindre vous-même (le journal ne les contient pas) :"]
     lines += [typographic(f"[ ] {text}") for text in yours]
     return "\n".join(lines) + "\n"
+
+
+def journal_anchor(facts: Facts) -> list[str]:
+    """The journal's head in full, as ``verify`` reads it back from the inventory."""
+    from .anchoring import inventory_line
+
+    return [inventory_line(facts.entry_count, facts.head_n, facts.head)] if facts.head_n else []
 
 
 def default_folder(case: Case, now: datetime) -> Path:
@@ -374,10 +403,8 @@ def _write(case: Case, writer: _Writer, series: bool, pdf: bool) -> None:
     created = stable_time(facts, state.entries)
     head = header(profile)
     author = author_of(profile)
-    chronology = _chronology_docx(head, profile, facts, state, pieces, created)
-    names = {1: writer.office_pdf(pieces[0].filename(".docx"), chronology, 1, pieces[0].label)}
-    if names[1] is None:
-        names[1] = writer.put(pieces[0].filename(".docx"), chronology)
+    content = chronology(head, profile, facts, state, pieces)
+    names = {1: writer.put(pieces[0].filename(".pdf"), chronology_file(content, pieces[0]))}
     for piece in pieces[1:]:
         if piece.kind == "a_joindre":  # the person adds it under this name
             names[piece.number] = piece.filename(".pdf")
@@ -390,13 +417,14 @@ def _write(case: Case, writer: _Writer, series: bool, pdf: bool) -> None:
         and (writer.staging / name).stat().st_size > MAX_PIECE_BYTES
     }
     today = jour(created.date())
-    inventory = _inventory_docx(head, pieces, names, large, author, created)
+    listed = [*head, *journal_anchor(facts)]  # an anchor: verify compares the journal with it
+    inventory = _inventory_docx(listed, pieces, names, large, author, created)
     writer.put("00_Inventaire.docx", inventory)
     if pdf:
         writer.office_pdf("00_Inventaire.docx", inventory, None, "")
     # What helps the person and the association, but is not filed with the court.
     private_dir(writer.staging / PRIVATE)
-    text = inventory_text(head, pieces, names, large, today).encode()
+    text = inventory_text(listed, pieces, names, large, today).encode()
     writer.put(f"{PRIVATE}/00_Inventaire.txt", text)
     summary = synthesis_docx(profile, facts, case.root, pieces, author, created)
     writer.put(f"{PRIVATE}/Fiche_de_synthese.docx", summary)

@@ -404,35 +404,46 @@ def draw_mail(canvas: Canvas, mail: MailView) -> int:
 # --- the header band ---------------------------------------------------------------------
 
 
+def draw_band(
+    canvas: Canvas,
+    size: tuple[float, float],
+    number: int,
+    label: str,
+    page: tuple[int, int],
+    caption: str | None = None,
+) -> None:
+    """The band at the top of one page: « Pièce n° N », « page k/n », the label, a caption."""
+    f = fonts()
+    page_w, page_h = size
+    margin = min(MARGIN, page_w * 0.08)
+    room = page_w - 2 * margin
+    band = reserved(bool(caption))
+    canvas.setFillColorRGB(1, 1, 1)
+    canvas.rect(0, page_h - band, page_w, band, stroke=0, fill=1)
+    canvas.setFillColorRGB(0, 0, 0)
+    canvas.setFont(f.regular, BAND_FONT[1])
+    canvas.drawRightString(page_w - margin, page_h - BAND_LINES[0], f"page {page[0]}/{page[1]}")
+    canvas.setFont(f.bold, BAND_FONT[0])
+    canvas.drawString(margin, page_h - BAND_LINES[0], f"Pièce n° {number}")
+    lines = [(label, f.regular, BAND_FONT[1])]
+    if caption:
+        lines.append((caption, f.bold, BAND_FONT[2]))
+    for (text, font, fsize), down in zip(lines, BAND_LINES[1:], strict=False):
+        canvas.setFont(font, fsize)
+        canvas.drawString(margin, page_h - down, ellipsize(f.fit(text), font, fsize, room))
+    canvas.setStrokeColorRGB(0.35, 0.35, 0.35)
+    canvas.setLineWidth(0.6)
+    canvas.line(margin, page_h - band + 1 * MM, page_w - margin, page_h - band + 1 * MM)
+
+
 def header_overlay(pages: list[tuple[float, float, str | None]], number: int, label: str) -> bytes:
     """One page per (width, height, caption): the band alone, to lay over the piece's pages."""
     buffer = io.BytesIO()
     canvas = new_canvas(buffer)
-    f = fonts()
     total = len(pages)
     for index, (page_w, page_h, caption) in enumerate(pages, start=1):
         canvas.setPageSize((page_w, page_h))
-        margin = min(MARGIN, page_w * 0.08)
-        room = page_w - 2 * margin
-        band = reserved(bool(caption))
-        canvas.setFillColorRGB(1, 1, 1)
-        canvas.rect(0, page_h - band, page_w, band, stroke=0, fill=1)
-        canvas.setFillColorRGB(0, 0, 0)
-        count = f"page {index}/{total}"
-        canvas.setFont(f.regular, BAND_FONT[1])
-        canvas.drawRightString(page_w - margin, page_h - BAND_LINES[0], count)
-        title = f"Pièce n° {number}"
-        canvas.setFont(f.bold, BAND_FONT[0])
-        canvas.drawString(margin, page_h - BAND_LINES[0], title)
-        lines = [(label, f.regular, BAND_FONT[1])]
-        if caption:
-            lines.append((caption, f.bold, BAND_FONT[2]))
-        for (text, font, size), down in zip(lines, BAND_LINES[1:], strict=False):
-            canvas.setFont(font, size)
-            canvas.drawString(margin, page_h - down, ellipsize(f.fit(text), font, size, room))
-        canvas.setStrokeColorRGB(0.35, 0.35, 0.35)
-        canvas.setLineWidth(0.6)
-        canvas.line(margin, page_h - band + 1 * MM, page_w - margin, page_h - band + 1 * MM)
+        draw_band(canvas, (page_w, page_h), number, label, (index, total), caption)
         canvas.showPage()
     canvas.save()
     return buffer.getvalue()

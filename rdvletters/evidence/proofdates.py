@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
+from ..facts import effective_entries
 from ..frdates import PARIS, date_courte, heure
 from ..journal import JournalState
 
@@ -223,14 +224,16 @@ def _piece_date(root: Path, piece: dict[str, Any]) -> datetime | None:
 
 
 def matching_by_week(root: Path, state: JournalState) -> dict[str, int]:
-    """Per week (Monday, ISO), the attempts with a proof whose own date matches theirs."""
+    """Per week (Monday, ISO), the attempts with a proof whose own date matches theirs
+    (as corrected; withdrawn attempts left out)."""
     counts: dict[str, int] = {}
-    for entry in state.entries:
-        if entry.kind != "tentative":
+    for _, data in effective_entries(state):
+        if data["type"] != "tentative":
             continue
-        dates = [_piece_date(root, p) for p in entry.data.get("pieces", [])]
-        if any(d is not None and abs(d - entry.when) <= TOLERANCE for d in dates):
-            day: date = entry.when.date()
+        when = datetime.fromisoformat(data["date"])
+        dates = [_piece_date(root, p) for p in data.get("pieces", [])]
+        if any(d is not None and abs(d - when) <= TOLERANCE for d in dates):
+            day: date = when.date()
             monday = (day - timedelta(days=day.weekday())).isoformat()
             counts[monday] = counts.get(monday, 0) + 1
     return counts

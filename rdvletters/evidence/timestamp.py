@@ -214,15 +214,13 @@ def ask(authority: Authority, line: bytes, timeout: float) -> Obtained:
 
 # --- storing ------------------------------------------------------------------
 def head_of(case: Case) -> tuple[int, bytes]:
-    """(number of the last entry, its line): the line whose SHA-256 is the chain head."""
-    state = case.journal.read()
-    if not state.entries:
+    """(number of the last entry, its line): the line whose SHA-256 is the chain head.
+
+    Read from the end of the journal: the cost does not grow with the journal."""
+    tail = case.journal.tail()
+    if tail.last is None:
         raise InputError("le journal est vide : il n'y a rien à horodater.")
-    lines = [ln for ln in case.journal.path.read_bytes().split(b"\n") if ln.strip()]
-    line = lines[-1]
-    if hashlib.sha256(line).hexdigest() != state.last_hash:  # pragma: no cover - defensive
-        raise InputError("le journal a changé pendant la lecture ; recommencez.")
-    return state.entries[-1].n, line
+    return tail.last_n, tail.last_line
 
 
 def _store(case: Case, got: Obtained, covered: int, imprint: str) -> Entry:
@@ -436,19 +434,11 @@ class Checks:
     proven: list[str] = field(default_factory=list)  # per entry: existed at the latest on…
 
 
-def _line_hashes(case: Case) -> tuple[dict[int, str], dict[int, Entry]]:
-    raw = case.journal.path.read_bytes() if case.journal.path.exists() else b""
+def _line_hashes(state: JournalState) -> tuple[dict[int, str], dict[int, Entry]]:
     hashes: dict[int, str] = {}
-    for line in raw.split(b"\n"):
-        if not line.strip():
-            continue
-        try:
-            number = int(json.loads(line)["n"])
-        except (ValueError, KeyError, TypeError):
-            continue
-        hashes.setdefault(number, hashlib.sha256(line).hexdigest())
-    entries = {e.n: e for e in case.journal.read().entries}
-    return hashes, entries
+    for entry in state.entries:
+        hashes.setdefault(entry.n, entry.digest)
+    return hashes, {e.n: e for e in state.entries}
 
 
 def _check_one(case: Case, entry: Entry, hashes: dict[int, str]) -> TokenCheck:
@@ -487,16 +477,16 @@ def _check_one(case: Case, entry: Entry, hashes: dict[int, str]) -> TokenCheck:
     return TokenCheck(entry, verdict.status, verdict.detail, gen)
 
 
-def check_tokens(case: Case) -> Checks:
+def check_tokens(case: Case, state: JournalState | None = None) -> Checks:
     """Every token of the journal, re-checked; then what each entry provably dates from."""
     from . import tokens
 
     checks = Checks()
-    state = case.journal.read()
+    state = state or case.journal.read()
     stamps = [e for e in state.entries if e.kind == KIND]
     if not stamps:
         return checks
-    hashes, entries = _line_hashes(case)
+    hashes, entries = _line_hashes(state)
     for entry in stamps:
         check = _check_one(case, entry, hashes)
         checks.tokens.append(check)
@@ -567,16 +557,18 @@ def _what(entry: Entry) -> str:
         return f"n° {entry.n}, document préparé le {stamp}"
     if entry.kind == "envoi":
         return f"n° {entry.n}, envoi du {stamp}"
+    if entry.kind == "correction":
+        return f"n° {entry.n}, correction de l'entrée n° {entry.data.get('corrige')} du {stamp}"
     return f"n° {entry.n}, démarche du {stamp}"
 
 
-def add_checks(case: Case, report: Any) -> None:
+def add_checks(case: Case, report: Any, state: JournalState | None = None) -> None:
     """For ``verify``: token problems and notes, and the dates they prove per entry.
 
     The per-entry dates rest on the hash chain; they are given only when the
     journal itself is intact.
     """
-    checks = check_tokens(case)
+    checks = check_tokens(case, state)
     if not checks.tokens:
         return
     intact = not report.problems

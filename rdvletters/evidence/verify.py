@@ -3,20 +3,40 @@
 Each entry stores the SHA-256 of the line before it (``precedent``), each proof
 file and generated document its own SHA-256. Re-reading everything shows an
 entry edited, deleted or moved, a file changed or missing, a torn last line.
-Entries written before the chain existed are reported as unchained, and the
-chain starts from the next entry written.
+
+rdvletters has always written ``precedent`` (with ``enregistre_le``) in every
+entry. A journal made elsewhere may start without it: those first entries are
+reported as unchained, and the chain starts at the first entry that has the
+field. After that, an entry without it had its link removed: tampering.
+
+The chain cannot show what happened at its end (the last entries cut off on a
+line boundary, the last one edited, forged ones appended with a recomputed
+chain). The journal is therefore compared with every *anchor* of the case
+(``anchors``: sent e-mails, dossiers, timestamp tokens), and the report says up
+to which entry the journal is anchored.
+
+The journal is read once, line by line: memory stays flat whatever its size
+(unless the command already parsed it, as ``status`` does, or the journal has
+timestamps, whose per-entry dates need every entry).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..case import Case
+from ..errors import JournalError
 from ..fsutil import sha256_file
-from ..journal import GENESIS
+from ..journal import GENESIS, JournalState, Lines
+from . import anchoring
+
+TIMESTAMP_KIND = "horodatage"
+LISTED_GAP = 50  # beyond this many missing numbers, a range is given instead of a list
 
 
 @dataclass
@@ -29,6 +49,9 @@ class Report:
     head: str = GENESIS
     files_checked: int = 0
     proven: list[str] = field(default_factory=list)  # per entry, from timestamps
+    last_n: int = 0
+    anchored: int = 0  # the last entry an anchor fixes (0: none)
+    anchors: int = 0  # anchors that hold
 
     @property
     def ok(self) -> bool:
@@ -43,83 +66,218 @@ def _files(data: dict) -> list[tuple[str, str]]:
     return files
 
 
-def _check_files(root: Path, number: int, data: dict, report: Report) -> None:
-    for relative, expected in _files(data):
-        path = root / relative
-        report.files_checked += 1
-        if not path.is_file():
-            report.problems.append(f"entrée n° {number} : fichier manquant {relative}")
-        elif sha256_file(path) != expected:
-            report.problems.append(f"entrée n° {number} : fichier modifié {relative}")
+class _Source:
+    """The journal's entries as (line, hash of the line, data or None when unreadable)."""
+
+    def __init__(self, path: Path, state: JournalState | None) -> None:
+        self.state = state
+        self.lines = Lines(path)
+
+    def __iter__(self) -> Iterator[tuple[int, str, dict[str, Any] | None]]:
+        if self.state is not None:
+            for entry in self.state.entries:
+                yield entry.line or 0, entry.digest, entry.data
+            return
+        for number, raw in self.lines:
+            if raw.strip():
+                yield number, hashlib.sha256(raw).hexdigest(), _data(raw)
+
+    @property
+    def torn_line(self) -> int | None:
+        return self.state.torn_line if self.state is not None else self.lines.torn_line
+
+
+def _data(raw: bytes) -> dict[str, Any] | None:
+    try:
+        data = json.loads(raw)
+        int(data["n"])
+    except (ValueError, KeyError, TypeError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+class _Chain:
+    """The checks of one pass over the journal; problems keyed by line for their order."""
+
+    def __init__(self, root: Path, comparison: anchoring.Comparison) -> None:
+        self.root = root
+        self.comparison = comparison
+        self.problems: list[tuple[int, str]] = []
+        self.previous_hash, self.previous_n = GENESIS, 0
+        self.chained = False
+        self.unchained = 0
+        self.entries = 0
+        self.files_checked = 0
+        self.gaps: list[tuple[int, int, int]] = []  # (line, first missing, last missing)
+        self.late: set[int] = set()  # numbers met after a higher one
+        self.breaks: list[tuple[int, int, str]] = []  # (line, n, precedent)
+        self.stamps = 0
+
+    def see(self, number: int, digest: str, data: dict[str, Any] | None) -> None:
+        if data is None:
+            self._at(number, "entrée illisible (modifiée à la main ?)")
+            self.previous_hash = digest
+            return
+        n = int(data["n"])
+        self.entries += 1
+        self.stamps += data.get("type") == TIMESTAMP_KIND
+        if n > self.previous_n + 1:
+            self.gaps.append((number, self.previous_n + 1, n - 1))
+        if n <= self.previous_n:
+            self.late.add(n)
+            self._at(number, f"entrée n° {n} hors de sa place")
+        self._link(number, n, data)
+        self._check_files(number, n, data)
+        self.comparison.see(n, digest)
+        self.previous_hash, self.previous_n = digest, max(self.previous_n, n)
+
+    def _link(self, number: int, n: int, data: dict[str, Any]) -> None:
+        link = data.get("precedent")
+        if link is None:
+            if self.chained or "enregistre_le" in data:
+                why = (
+                    "les entrées précédentes sont chaînées"
+                    if self.chained
+                    else "rdvletters l'écrit dans chaque entrée"
+                )
+                self._at(number, f"entrée n° {n} sans lien « precedent » ({why}) : lien retiré")
+            else:
+                self.unchained += 1
+            return
+        self.chained = True
+        if link != self.previous_hash:
+            self.breaks.append((number, n, link))
+
+    def _check_files(self, number: int, n: int, data: dict[str, Any]) -> None:
+        for relative, expected in _files(data):
+            path = self.root / relative
+            self.files_checked += 1
+            if not path.is_file():
+                self.problems.append((number, f"entrée n° {n} : fichier manquant {relative}"))
+            elif sha256_file(path) != expected:
+                self.problems.append((number, f"entrée n° {n} : fichier modifié {relative}"))
+
+    def _at(self, line: int, text: str) -> None:
+        self.problems.append((line, f"ligne {line} : {text}"))
+
+    def finish(self, source: _Source) -> list[str]:
+        """Problems that needed the whole file (deleted, moved), with the others, in order."""
+        gone_at: set[int] = set()
+        for number, first, last in self.gaps:
+            if last - first >= LISTED_GAP * 20:
+                self._at(number, f"entrées n° {first} à {last} absentes (supprimées ou modifiées)")
+                gone_at.add(number)
+                continue
+            gone = [m for m in range(first, last + 1) if m not in self.late]
+            if gone:
+                shown = ", ".join(map(str, gone[:LISTED_GAP])) + (
+                    "…" if len(gone) > LISTED_GAP else ""
+                )
+                self._at(number, f"entrée(s) n° {shown} supprimée(s)")
+                gone_at.add(number)
+        where = _lines_of({link for *_, link in self.breaks}, source) if self.breaks else {}
+        for number, n, link in self.breaks:
+            if link in where:
+                self._at(number, f"entrée n° {n} déplacée (elle suivait la ligne {where[link]})")
+            elif number not in gone_at:
+                self._at(number - 1, f"l'entrée qui précède l'entrée n° {n} a été modifiée")
+        self.problems.sort(key=lambda item: item[0])
+        return [text for _, text in self.problems]
+
+
+def _lines_of(digests: set[str], source: _Source) -> dict[str, int]:
+    """Line number of each line whose hash is in ``digests`` (a second pass, only after a
+    break in the chain)."""
+    found: dict[str, int] = {}
+    if source.state is not None:
+        for entry in source.state.entries:
+            if entry.digest in digests:
+                found.setdefault(entry.digest, entry.line or 0)
+        return found
+    for number, raw in Lines(source.lines.path):
+        if raw.strip() and (digest := hashlib.sha256(raw).hexdigest()) in digests:
+            found.setdefault(digest, number)
+    return found
 
 
 def verify(case: Case) -> Report:
-    """Re-read the journal and every file it names."""
+    """Re-read the journal and every file it names; compare it with its anchors."""
     report = Report()
     path = case.journal.path
     if not path.exists():
         report.notes.append("journal vide : rien à vérifier.")
         return report
-    raw = path.read_bytes()
-    lines = raw.split(b"\n")
-    tail = lines.pop()
-    if tail.strip():
-        report.problems.append(
-            f"ligne {len(lines) + 1} : dernière ligne incomplète (écriture interrompue) ; "
+    found, unreadable = anchoring.find(case.root)
+    comparison = anchoring.Comparison(found)
+    state = case.journal.cached()
+    if state is None and any(a.n is None for a in found):
+        state = _parsed(case)  # timestamps: their dates per entry need every entry
+    source = _Source(path, state)
+    chain = _Chain(case.root, comparison)
+    for number, digest, data in source:
+        chain.see(number, digest, data)
+    problems = chain.finish(source)
+    if source.torn_line is not None:
+        problems.append(
+            f"ligne {source.torn_line} : dernière ligne incomplète (écriture interrompue) ; "
             "rdvletters repair la met de côté."
         )
-    hashes = {hashlib.sha256(line).hexdigest(): i for i, line in enumerate(lines, start=1)}
-    parsed: dict[int, dict | None] = {}
-    for number, line in enumerate(lines, start=1):
-        if line.strip():
-            try:
-                data = json.loads(line)
-                int(data["n"])
-                parsed[number] = data
-            except (ValueError, KeyError, TypeError):
-                parsed[number] = None
-    present = {int(d["n"]) for d in parsed.values() if d is not None}
-    previous_hash, previous_n, unchained = GENESIS, 0, 0
-    for number, data in parsed.items():
-        line_hash = hashlib.sha256(lines[number - 1]).hexdigest()
-        if data is None:
-            report.problems.append(f"ligne {number} : entrée illisible (modifiée à la main ?)")
-            previous_hash = line_hash
-            continue
-        n = int(data["n"])
-        report.entries += 1
-        gone = [m for m in range(previous_n + 1, n) if m not in present]
-        if gone:
-            report.problems.append(
-                f"ligne {number} : entrée(s) n° {', '.join(map(str, gone))} supprimée(s)"
-            )
-        if n <= previous_n:
-            report.problems.append(f"ligne {number} : entrée n° {n} hors de sa place")
-        if "precedent" not in data:
-            unchained += 1
-        elif data["precedent"] != previous_hash:
-            where = hashes.get(data["precedent"])
-            if where is not None:
-                report.problems.append(
-                    f"ligne {number} : entrée n° {n} déplacée (elle suivait la ligne {where})"
-                )
-            elif not gone:
-                report.problems.append(
-                    f"ligne {number - 1} : l'entrée qui précède l'entrée n° {n} a été modifiée"
-                )
-        _check_files(case.root, n, data, report)
-        previous_hash, previous_n = line_hash, max(previous_n, n)
-    report.head = previous_hash
-    report.notes.append(
-        "la dernière entrée se vérifie avec l'empreinte imprimée au pied de votre dernier "
-        f"courrier ; empreinte actuelle : {previous_hash[:16]}"
-    )
-    if unchained:
+    report.problems += problems
+    report.entries, report.files_checked = chain.entries, chain.files_checked
+    report.head, report.last_n = chain.previous_hash, comparison.last_n
+    if chain.unchained:
         report.notes.append(
-            f"{unchained} entrée(s) écrite(s) avant le chaînage : leur contenu et leurs fichiers "
-            "sont vérifiés, pas leur ordre ; le chaînage part de l'entrée suivante."
+            f"{chain.unchained} entrée(s) écrite(s) avant le chaînage : leur contenu et leurs "
+            "fichiers sont vérifiés, pas leur ordre ; le chaînage part de l'entrée suivante."
         )
+    _anchor_notes(report, comparison, unreadable)
+    if chain.stamps:
+        _timestamps(case, report, state)
+    return report
+
+
+def _parsed(case: Case) -> JournalState | None:
+    try:
+        return case.journal.read()
+    except JournalError:
+        return None  # an unreadable line: reported by the pass itself
+
+
+def _anchor_notes(report: Report, comparison: anchoring.Comparison, unreadable: list[str]) -> None:
+    problems, anchored, holding = comparison.outcome()
+    report.problems += problems
+    report.notes += unreadable
+    report.anchored, report.anchors = anchored, len(holding)
+    last = report.last_n
+    report.notes.append(f"empreinte actuelle (entrée n° {last}) : {report.head}")
+    if not comparison.anchors:
+        report.notes.append(
+            "aucune ancre dans le dossier (courriel envoyé, dossier de pièces, horodatage) : "
+            "rien ne montrerait que des entrées ont été retirées de la fin du journal, ou la "
+            "dernière modifiée. Un courriel envoyé, rdvletters bundle ou rdvletters timestamp "
+            "en créent une."
+        )
+    elif anchored >= last and holding:
+        report.notes.append(
+            f"journal ancré jusqu'à sa dernière entrée (n° {last}) ; "
+            f"{len(holding)} ancre(s) concordante(s)."
+        )
+    else:
+        since = anchored + 1
+        report.notes.append(
+            f"journal ancré jusqu'à l'entrée n° {anchored} ({len(holding)} ancre(s) "
+            f"concordante(s)) ; à partir de l'entrée n° {since}, il n'est pas ancré : "
+            "un retrait ou une modification de ces entrées ne se verrait pas."
+            if anchored
+            else "aucune ancre ne concorde avec le journal : il n'est ancré nulle part."
+        )
+
+
+def _timestamps(case: Case, report: Report, state: JournalState | None) -> None:
     from .timestamp import add_checks  # proof: RFC 3161 tokens, dates they prove
 
-    add_checks(case, report)
-    return report
+    state = state or _parsed(case)
+    if state is None:
+        report.notes.append("horodatages non vérifiés : le journal a une ligne illisible.")
+        return
+    add_checks(case, report, state)
