@@ -24,7 +24,7 @@ from typing import Any
 from .channels import CHANNELS, DOCUMENT_CHANNEL
 from .errors import JournalError
 from .frdates import EARLIEST_YEAR
-from .journal import Entry, Journal, JournalState, Lines, Tail
+from .journal import Entry, Journal, JournalState, Lines, Tail, parse_line
 
 MAX_N = 10**9
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -58,19 +58,24 @@ def _case_path(value: Any) -> str | None:
     return None
 
 
-def _unwritable(data: Any) -> str | None:
-    """A lone surrogate (``"\\ud800"`` in JSON) anywhere: no file or screen can show it."""
-    stack = [data]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            if _SURROGATE.search(item):
-                return "caractère Unicode invalide (moitié de paire)"
-        elif isinstance(item, dict):
-            stack.extend(item.keys())
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
+def _strings(data: dict[str, Any]) -> Iterator[str]:
+    """The texts of an entry that a command may print or write: its own, its files', its
+    corrected values'. (Walking every nested value would cost more than parsing the line.)"""
+    for value in data.values():
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, list | dict):
+            for item in value if isinstance(value, list) else value.values():
+                if isinstance(item, str):
+                    yield item
+                elif isinstance(item, dict):
+                    yield from (v for v in item.values() if isinstance(v, str))
+
+
+def _unwritable(data: dict[str, Any]) -> str | None:
+    """A lone surrogate (``"\\ud800"`` in JSON): no file or screen can show it."""
+    if any(_SURROGATE.search(text) for text in _strings(data)):
+        return "caractère Unicode invalide (moitié de paire)"
     return None
 
 
@@ -162,14 +167,23 @@ def _fields_problem(data: dict[str, Any], required: tuple[str, ...]) -> str | No
     for key in required:
         if key not in data:
             return f"champ « {key} » manquant"
-    for key, check in FIELDS.items():
-        if key in data and (problem := check(data[key])):
+    for key, value in data.items():
+        check = FIELDS.get(key)
+        if check is not None and (problem := check(value)):
             return f"champ « {key} » : {problem}"
     return None
 
 
 def entry_problem(data: Any) -> str | None:
     """What makes ``data`` (one parsed journal line) unusable, or None if it is usable."""
+    problem = shape_problem(data)
+    if problem is None:
+        problem = _unwritable(data)
+    return problem
+
+
+def shape_problem(data: Any) -> str | None:
+    """``entry_problem`` but for lone surrogates: fields, types, bounds."""
     if not isinstance(data, dict):
         return "une entrée est un objet JSON { … }"
     for key in ("n", "type"):
@@ -177,8 +191,6 @@ def entry_problem(data: Any) -> str | None:
             return f"champ « {key} » manquant"
     if problem := _int(data["n"]):
         return f"champ « n » : {problem}"
-    if problem := _unwritable(data):
-        return problem
     kind = data["type"]
     if not isinstance(kind, str) or not kind:
         return "champ « type » : texte attendu"
@@ -229,6 +241,11 @@ def check_file(path: Path) -> None:
             raise _unusable(path, *found)
 
 
+# What ``journal.parse_line`` lets through: json.loads on 100,000 nested brackets, and
+# int() of ``Infinity``. ``check_file`` then finds the line and says what is wrong.
+UNCAUGHT = (RecursionError, OverflowError)
+
+
 class CheckedJournal(Journal):
     """The journal, every entry checked when read: a bad line is refused with its number.
 
@@ -243,7 +260,7 @@ class CheckedJournal(Journal):
     def read(self) -> JournalState:
         try:
             state = super().read()
-        except RecursionError:  # json.loads on a line of 100,000 nested brackets
+        except UNCAUGHT:
             check_file(self.path)
             raise
         if state is not self._checked:
@@ -254,12 +271,20 @@ class CheckedJournal(Journal):
         return state
 
     def entries(self, lines: Lines | None = None) -> Iterator[Entry]:
+        """Every entry, streamed and checked; a line holding no ``\\u`` escape cannot hold
+        a lone surrogate, which spares the walk through its texts (the usual case)."""
         try:
-            for entry in super().entries(lines):
-                if problem := entry_problem(entry.data):
-                    raise _unusable(self.path, entry.line, problem)
+            for number, raw in lines if lines is not None else Lines(self.path):
+                if not raw.strip():
+                    continue
+                entry = parse_line(raw, number, self.path)
+                problem = shape_problem(entry.data)
+                if problem is None and b"\\u" in raw:
+                    problem = _unwritable(entry.data)
+                if problem:
+                    raise _unusable(self.path, number, problem)
                 yield entry
-        except RecursionError:
+        except UNCAUGHT:
             check_file(self.path)
             raise
 
@@ -269,6 +294,8 @@ class CheckedJournal(Journal):
             tail = super().tail()
         except RecursionError:
             raise _unusable(self.path, None, "imbrication trop profonde") from None
+        except OverflowError:
+            raise _unusable(self.path, None, "champ « n » : nombre entier attendu") from None
         if tail.last is not None and (problem := entry_problem(tail.last.data)):
             raise _unusable(self.path, None, problem)
         return tail

@@ -42,8 +42,11 @@ def verify_command(case: Case) -> None:
     from ..entries import check_file
     from ..evidence.verify import verify
 
-    check_file(case.journal.path)  # a line verify itself could not read: said with its number
-    report = verify(case)
+    try:
+        report = verify(case)
+    except (TypeError, KeyError, ValueError, AttributeError, OverflowError, RecursionError):
+        check_file(case.journal.path)  # a line verify could not read: named with its number
+        raise
     for problem in report.problems:
         click.echo(f"PROBLÈME : {problem}")
     for note in report.notes:

@@ -118,9 +118,14 @@ _INVISIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 _UNWRITABLE = re.compile(r"[\ud800-\udfff\ufffe\uffff]")  # no UTF-8 or XML for these
 
 
+_SUSPECT = re.compile(f"{_INVISIBLE.pattern}|{_UNWRITABLE.pattern}")
+
+
 def visible(text: str) -> str:
     """``text`` without what no document can hold: invisible control characters become
     spaces, lone surrogates and non-characters U+FFFD. Tabs stay."""
+    if not _SUSPECT.search(text):  # the usual case: one search, no copy
+        return text
     return _UNWRITABLE.sub("\ufffd", _INVISIBLE.sub(" ", text))
 
 
