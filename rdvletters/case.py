@@ -19,11 +19,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .channels import ATTEMPT_CHANNELS, CHANNELS, DOCUMENT_CHANNEL
+from .entries import CheckedJournal
 from .errors import CaseError, InputError
 from .facts import STEP_TYPES, effective_entries
 from .frdates import now_paris, past_or_now
-from .fsutil import private_dir, sha256_file, write_new, write_unique
-from .journal import Entry, Journal
+from .fsutil import (
+    deferred_interrupts,
+    open_regular,
+    private_dir,
+    sha256_file,
+    write_new,
+    write_unique,
+)
+from .journal import Entry
 from .resources import data_dir
 
 if TYPE_CHECKING:  # the profile needs pydantic: imported only by commands that read it
@@ -33,7 +41,7 @@ PROFILE = "profil.yaml"
 JOURNAL = "journal.jsonl"
 EXAMPLES = {"rdv": "aminata", "anef": "kofi"}  # example name -> folder in examples/
 MAX_TEXT = 2000
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029]")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\u2028\u2029]")
 TRACKING = re.compile(r"^(\d[A-Z]\d{11}|[A-Z]{2}\d{11}|[A-Z]{2}\d{9}[A-Z]{2}|\d{14})$")
 
 
@@ -91,13 +99,32 @@ class ProofFile:
 Proof = Path | ProofFile
 
 
+SIGNATURES = (
+    (b"\x89PNG", ".png"),
+    (b"\xff\xd8\xff", ".jpg"),
+    (b"%PDF", ".pdf"),
+    (b"GIF8", ".gif"),
+)
+
+
+def proof_suffix(source: Path, head: bytes) -> str:
+    """The stored copy's extension: the original's in plain lower-case letters, or, for a
+    name without one, read from the first bytes (the dossier names pieces by extension)."""
+    suffix = re.sub(r"[^a-z0-9]", "", source.suffix.lower())[:10]
+    if suffix:
+        return f".{suffix}"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return ".webp"
+    return next((ext for magic, ext in SIGNATURES if head.startswith(magic)), ".bin")
+
+
 class Case:
     """Operations on one case folder."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self.profile_path = root / PROFILE
-        self.journal = Journal(root / JOURNAL)
+        self.journal = CheckedJournal(root / JOURNAL)
         self.pieces = root / "pieces"
         self.documents = root / "documents"
         self._inside: dict[str, Path | None] = {}
@@ -169,15 +196,24 @@ class Case:
         first = self.journal.first_step_date(STEP_TYPES)
         return past_or_now(text, option="--at", first=first, confirmed=confirmed)
 
-    def _copy_proof(self, proof: Proof, when: datetime, channel: str) -> dict[str, str]:
+    @staticmethod
+    def check_proofs(proofs: Sequence[Proof]) -> None:
+        """Refuse, before anything is written, a --proof that is not a readable file."""
+        for proof in proofs:
+            path = proof.path if isinstance(proof, ProofFile) else proof
+            open_regular(path, "--proof").close()
+
+    def _copy_proof(
+        self, proof: Proof, when: datetime, channel: str, created: list[Path]
+    ) -> dict[str, str]:
         source, name = (proof.path, proof.name) if isinstance(proof, ProofFile) else (proof, None)
-        if not source.is_file():
-            raise InputError(f"--proof {source} : fichier introuvable.")
         name = name or source.name
-        stem = f"{when:%Y-%m-%d_%H%M}_{channel}_{ascii_slug(Path(name).stem)}"
         private_dir(self.pieces)
-        data = source.read_bytes()
-        target = write_unique(self.pieces, stem, source.suffix.lower(), data)
+        with open_regular(source, "--proof") as handle:
+            suffix = proof_suffix(source, handle.read(16))  # a web upload's is its content's
+            handle.seek(0)
+            stem = f"{when:%Y-%m-%d_%H%M}_{channel}_{ascii_slug(Path(name).stem)}"
+            target = write_unique(self.pieces, stem, suffix, handle, created)  # in chunks
         from .evidence.proofdates import piece_fields  # proof: its own date, e-mail headers
 
         return {
@@ -219,16 +255,19 @@ class Case:
     def _append_with_proofs(
         self, entry: dict[str, Any], proofs: Sequence[Proof], when: datetime, channel: str
     ) -> Entry:
-        """Copy the proofs, then append; if the append fails, the copies are removed."""
-        copies = []
+        """Copy the proofs, then append; if the append fails, the copies are removed.
+
+        Every copy is known from the moment it exists, and Ctrl-C waits while the line is
+        written: an interruption leaves either the entry and its copies, or neither.
+        """
+        created: list[Path] = []
         try:
-            for proof in proofs:
-                copies.append(self._copy_proof(proof, when, channel))
-            entry["pieces"] = copies
-            return self.journal.append(entry)
+            entry["pieces"] = [self._copy_proof(p, when, channel, created) for p in proofs]
+            with deferred_interrupts():
+                return self.journal.append(entry)
         except BaseException:
-            for copy in copies:
-                (self.root / copy["fichier"]).unlink(missing_ok=True)
+            for path in created:
+                path.unlink(missing_ok=True)
             raise
 
     def _refuse_early_receipt(self, when: datetime) -> None:

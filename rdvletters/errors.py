@@ -63,3 +63,20 @@ class ToolMissingError(RdvError):
     """An external program (LibreOffice) is needed but not installed."""
 
     exit_code = 7
+
+
+class TemplateError(InputError):
+    """A template cannot be used: which file, which line (when known), and why.
+
+    Kept apart so that ``templates check`` can list every problem instead of stopping at
+    the first, with the file and line as data rather than inside a sentence.
+    """
+
+    def __init__(
+        self, template: str, line: int | None, detail: str, hint: str | None = None
+    ) -> None:
+        where = f"{template}, ligne {line}" if line else f"modèle {template}"
+        super().__init__(f"{where} : {detail}", hint)
+        self.template = template
+        self.line = line
+        self.detail = detail

@@ -9,39 +9,89 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import shutil
+import signal
+import stat
 import tempfile
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
-from .errors import OutputExistsError
+from .errors import CaseError, InputError, OutputExistsError
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
 # Windows opens with os.open in text mode unless told otherwise, and would write every
 # "\n" as "\r\n": proof copies and the journal's hashed lines must stay byte for byte.
 BINARY = getattr(os, "O_BINARY", 0)
+O_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # POSIX: opening a FIFO does not wait
+SMALL_FILE = 256 * 1024  # profiles, settings, templates: the commented profile is ~6 KB
 
 
 def private_dir(path: Path) -> Path:
     """Create ``path`` (and parents) readable by the owner only."""
+    if path.exists() and not path.is_dir():
+        raise CaseError(
+            f"{path} : c'est un fichier ; un dossier est attendu à cet endroit.",
+            hint="Renommez ou déplacez ce fichier, puis recommencez.",
+        )
     path.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
     os.chmod(path, DIR_MODE)  # mkdir's mode is masked by the umask
     return path
 
 
-def write_new(path: Path, data: bytes) -> Path:
-    """Write ``data`` to a file that must not exist yet (O_EXCL), mode 0600."""
+@contextlib.contextmanager
+def deferred_interrupts() -> Iterator[None]:
+    """Ctrl-C and SIGTERM wait until the block is done, then take effect as usual.
+
+    For the few steps that must happen together: a file created and noted for removal,
+    a journal line written and its proof copies kept. Outside the main thread (where no
+    signal arrives) the block runs as it is.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held: list[int] = []
+    numbers = [s for s in (signal.SIGINT, getattr(signal, "SIGTERM", None)) if s is not None]
+    previous = {n: signal.signal(n, lambda number, _frame: held.append(number)) for n in numbers}
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | BINARY, FILE_MODE)
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        if held:
+            signal.raise_signal(held[0])  # delivered now, to the handler that was there
+
+
+def write_new(path: Path, data: bytes | BinaryIO, created: list[Path] | None = None) -> Path:
+    """Write ``data`` (bytes, or an open file copied in chunks) to a file that must not exist
+    yet (O_EXCL), mode 0600. If anything fails on the way, the new file is removed.
+
+    ``created`` receives the path the moment the file exists (Ctrl-C cannot fall in
+    between), so that a caller undoing a larger step knows every file to remove.
+    """
+    try:
+        with deferred_interrupts():
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | BINARY, FILE_MODE)
+            if created is not None:
+                created.append(path)
     except FileExistsError:
         raise OutputExistsError(
             f"Le fichier {path} existe déjà : il n'est jamais écrasé.",
             hint="Renommez ou déplacez le fichier existant, puis recommencez.",
         ) from None
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            if isinstance(data, bytes):
+                handle.write(data)
+            else:
+                shutil.copyfileobj(data, handle, 1 << 20)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:  # a full disk, Ctrl-C: no half-written file is left behind
+        path.unlink(missing_ok=True)
+        raise
     return path
 
 
@@ -105,13 +155,19 @@ def write_files(folder: Path, files: Iterable[tuple[str, bytes | Path]], workers
     pool.shutdown(wait=True)
 
 
-def write_unique(folder: Path, stem: str, suffix: str, data: bytes) -> Path:
+def write_unique(
+    folder: Path,
+    stem: str,
+    suffix: str,
+    data: bytes | BinaryIO,
+    created: list[Path] | None = None,
+) -> Path:
     """Write ``data`` as ``stem+suffix`` in ``folder``, adding ``_2``, ``_3``… if taken."""
     private_dir(folder)
     for n in range(1, 1000):
         name = f"{stem}{suffix}" if n == 1 else f"{stem}_{n}{suffix}"
         try:
-            return write_new(folder / name, data)
+            return write_new(folder / name, data, created)
         except OutputExistsError:
             continue
     raise OutputExistsError(f"Trop de fichiers nommés {stem}* dans {folder}.")
@@ -124,3 +180,61 @@ def sha256_file(path: Path) -> str:
         for chunk in iter(lambda: handle.read(1 << 16), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def open_regular(path: Path, label: str = "") -> BinaryIO:
+    """``path`` opened for reading, if it is a regular file; else a located ``InputError``.
+
+    The file is opened without blocking and checked with ``fstat`` before anything is read:
+    a FIFO would wait forever for a writer, a device (``/dev/zero``) would never end, and a
+    folder or an unreadable file deserve their own words. ``label`` (``--proof``) prefixes
+    the message when the path came from an option.
+    """
+    where = f"{label} {path}" if label else str(path)
+    try:
+        fd = os.open(path, os.O_RDONLY | O_NONBLOCK | BINARY)
+    except FileNotFoundError:
+        raise InputError(f"{where} : fichier introuvable.") from None
+    except IsADirectoryError:
+        raise _not_a_file(where, "un dossier") from None
+    except OSError as exc:
+        raise InputError(
+            f"{where} : lecture impossible ({exc.strerror or type(exc).__name__}).",
+            hint="Vérifiez que le fichier vous appartient et qu'il est lisible.",
+        ) from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        kind = (
+            "un dossier"
+            if stat.S_ISDIR(info.st_mode)
+            else "un fichier spécial (tube, périphérique…)"
+        )
+        raise _not_a_file(where, kind)
+    if O_NONBLOCK:
+        os.set_blocking(fd, True)
+    return os.fdopen(fd, "rb")
+
+
+def read_small(path: Path, limit: int = SMALL_FILE) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes, else a located ``InputError``."""
+    with open_regular(path) as handle:
+        size = os.fstat(handle.fileno()).st_size
+        data = handle.read(limit + 1) if size <= limit else b""
+    if size > limit or len(data) > limit:  # too big, or grew while being read
+        raise _too_big(path, max(size, len(data)), limit)
+    return data
+
+
+def _not_a_file(where: str, what: str) -> InputError:
+    return InputError(
+        f"{where} : c'est {what}, pas un fichier ordinaire ; il n'est pas lu.",
+        hint="Indiquez le fichier lui-même.",
+    )
+
+
+def _too_big(path: Path, size: int, limit: int) -> InputError:
+    return InputError(
+        f"{path} : fichier trop gros ({size // 1024} Ko ; {limit // 1024} Ko au plus pour un "
+        "profil, un modèle ou un fichier de réglages).",
+    )

@@ -8,7 +8,6 @@ reported with its line and field, in French, without echoing the value.
 from __future__ import annotations
 
 import textwrap
-from datetime import date
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -16,8 +15,10 @@ from pydantic import BeforeValidator, Field, field_validator, model_validator
 
 from . import departements
 from .errors import InputError
+from .frdates import now_paris
 from .i18n import _
 from .validation import (
+    BirthDate,
     Lines,
     OptAgdref,
     OptDate,
@@ -45,7 +46,7 @@ class Demandeur(StrictModel):
     civilite: Civilite = None
     nom: Text
     prenom: Text
-    date_naissance: date
+    date_naissance: BirthDate
     lieu_naissance: Text
     nationalite: Text
     adresse: Annotated[Lines, Field(min_length=2)]
@@ -331,9 +332,42 @@ def _situation_warnings(profile: Profile) -> list[str]:
     return warnings
 
 
+MAX_PERMIT_YEARS = 10  # the longest residence permit (carte de résident) lasts ten years
+
+
+def _check_dates(profile: Profile, located: Located, path: Path) -> None:
+    """An expiry before the birth, or further ahead than any permit lasts, is a typo."""
+    expiry = profile.demande.titre_actuel_expire_le
+    if expiry is None:
+        return
+    line = located.line_of(("demande", "titre_actuel_expire_le"))
+    where = f"{path}, ligne {line}" if line else str(path)
+    where += ", champ « demande.titre_actuel_expire_le »"
+    hint = _("Corrigez {name} puis relancez.").format(name=path.name)
+    if expiry <= profile.demandeur.date_naissance:
+        raise InputError(
+            where
+            + _(
+                " : le titre expirerait avant la naissance de la personne (née le {birth} "
+                "d'après demandeur.date_naissance) ; vérifiez l'année."
+            ).format(birth=f"{profile.demandeur.date_naissance:%d/%m/%Y}"),
+            hint=hint,
+        )
+    if expiry.year > now_paris().year + MAX_PERMIT_YEARS:
+        raise InputError(
+            where
+            + _(
+                " : plus de {years} ans après aujourd'hui ; un titre de séjour dure {years} ans "
+                "au plus. Vérifiez l'année."
+            ).format(years=MAX_PERMIT_YEARS),
+            hint=hint,
+        )
+
+
 def validate(located: Located, path: Path) -> LoadedProfile:
     """Validate plain data against the schema, mapping errors to file lines."""
     profile = validate_located(Profile, located, path)
+    _check_dates(profile, located, path)
     warnings = _justificatifs(profile, located, path) + _situation_warnings(profile)
     warnings += _address_warnings("demandeur.adresse", profile.demandeur.adresse)
     warnings += _address_warnings(

@@ -21,7 +21,7 @@ import yaml
 from .errors import CaseError
 from .fsutil import replace_file
 from .i18n import _
-from .yamlload import parse_yaml
+from .yamlload import CONTROL_IN_FILE, parse_yaml
 
 Key = tuple[str, ...]  # ("situation",) or ("demandeur", "nom")
 Value = str | list[str] | None
@@ -76,6 +76,11 @@ def _reads_back(snippet: str, expected: object) -> bool:
         return False
 
 
+def _writable(candidate: str) -> bool:
+    """No raw invisible character: ``load_yaml`` refuses them, even quoted (U+2028…)."""
+    return bool(candidate) and not CONTROL_IN_FILE.search(candidate)
+
+
 def scalar(text: str) -> str:
     """``text`` as a YAML scalar that reads back identically: plain when it can be."""
     for candidate in (
@@ -83,14 +88,14 @@ def scalar(text: str) -> str:
         json.dumps(text, ensure_ascii=False),
         json.dumps(text, ensure_ascii=True),
     ):
-        if candidate and _reads_back(f"k: {candidate}", text):
+        if _writable(candidate) and _reads_back(f"k: {candidate}", text):
             return candidate
     raise ValueError("valeur impossible à écrire en YAML")  # pragma: no cover
 
 
 def _flow_item(text: str) -> str:
     for candidate in (text, json.dumps(text, ensure_ascii=False), json.dumps(text)):
-        if candidate and _reads_back(f"k: [{candidate}]", [text]):
+        if _writable(candidate) and _reads_back(f"k: [{candidate}]", [text]):
             return candidate
     raise ValueError("valeur impossible à écrire en YAML")  # pragma: no cover
 

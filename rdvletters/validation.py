@@ -19,7 +19,12 @@ from .errors import InputError
 from .i18n import N_, _
 from .yamlload import Loc, Located
 
-CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Invisible control characters (C0 but tab and line breaks, DEL, C1 but NEL): refused.
+# Line breaks (\n, \r, NEL, U+2028, U+2029) and tabs inside a one-line field become a space.
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
+SECTION_BRACKETS = ("[[", "]]")  # the document model's section markers, [[corps]]
+EARLIEST_DATE = date(1900, 1, 1)
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -28,12 +33,43 @@ def blank_to_none(value: Any) -> Any:
 
 
 def _clean_text(value: Any) -> Any:
+    """One line of text: no invisible control character, no section marker, one line.
+
+    The text ends up in documents built from ``[[section]]`` lines: a line break followed
+    by ``[[corps]]`` in a name would start a section of its own, so line breaks collapse to
+    a space and double brackets are refused.
+    """
     if isinstance(value, str):
         if CONTROL_CHARS.search(value):
             raise ValueError(
                 _("caractère de contrôle invisible (copié d'un PDF ?) : retapez le texte")
             )
-        return value.strip()
+        if any(marker in value for marker in SECTION_BRACKETS):
+            raise ValueError(
+                _("les doubles crochets [[ ]] sont réservés aux sections des modèles ; retirez-les")
+            )
+        return " ".join(value.split())
+    return value
+
+
+def _iso_date(value: Any) -> Any:
+    """Only ``AAAA-MM-JJ``: pydantic would read a bare number as a Unix time (1990 -> 1970)."""
+    if isinstance(value, str) and not _ISO_DATE.match(value.strip()):
+        raise ValueError(_(_DATE))
+    return value.strip() if isinstance(value, str) else value
+
+
+def _after_1900(value: date | None) -> date | None:
+    if value is not None and value < EARLIEST_DATE:
+        raise ValueError(_("date antérieure à 1900 : vérifiez l'année"))
+    return value
+
+
+def _not_future(value: date) -> date:
+    from .frdates import now_paris
+
+    if value > now_paris().date():
+        raise ValueError(_("date de naissance dans le futur : vérifiez l'année"))
     return value
 
 
@@ -129,7 +165,15 @@ Text = Annotated[str, BeforeValidator(_clean_text), Field(min_length=1)]
 OptText = _optional(str)
 OptEmail = _optional(Annotated[str, AfterValidator(check_email)])
 OptAgdref = _optional(Annotated[str, Field(pattern=r"^\d{10}$")])
-OptDate = Annotated[date | None, BeforeValidator(blank_to_none)]
+OptDate = Annotated[
+    date | None,
+    BeforeValidator(_iso_date),
+    BeforeValidator(blank_to_none),
+    AfterValidator(_after_1900),
+]
+BirthDate = Annotated[
+    date, BeforeValidator(_iso_date), AfterValidator(_after_1900), AfterValidator(_not_future)
+]
 OuiNon = Annotated[bool, BeforeValidator(_oui_non)]
 OptOuiNon = Annotated[bool | None, BeforeValidator(_oui_non), BeforeValidator(blank_to_none)]
 DEPARTEMENT = r"^(0[1-9]|[1-8][0-9]|9[0-5]|2A|2B|97[1-8]|98[4-9])$"
@@ -146,12 +190,14 @@ _MESSAGES = {
     "missing": N_("champ obligatoire manquant"),
     "extra_forbidden": N_("champ inconnu (faute de frappe ?)"),
     "date_from_datetime_parsing": _DATE,
+    "date_from_datetime_inexact": _DATE,
     "date_parsing": _DATE,
     "date_type": _DATE,
     "list_type": N_("une liste est attendue, par exemple [ligne 1, ligne 2]"),
     "dict_type": N_("une suite de champs est attendue (sous-clés indentées)"),
     "model_type": N_("une suite de champs est attendue (sous-clés indentées)"),
     "string_type": N_("un texte est attendu"),
+    "string_unicode": N_("caractère Unicode invalide (séquence \\ud800… coupée en deux ?)"),
     "int_parsing": N_("un nombre entier est attendu"),
     "float_parsing": N_("un nombre est attendu, par exemple 2 ou -3.5"),
 }
@@ -196,7 +242,8 @@ class Problem:
 
     @property
     def field(self) -> str:
-        return ".".join(str(p) for p in self.loc) or "(fichier)"
+        """The field's path; a key from the file is shown without invisible characters."""
+        return ".".join(printable(str(p)) for p in self.loc) or "(fichier)"
 
 
 class InvalidData(InputError):
@@ -205,6 +252,15 @@ class InvalidData(InputError):
     def __init__(self, message: str, problems: list[Problem], hint: str | None = None) -> None:
         super().__init__(message, hint=hint)
         self.problems = problems
+
+
+def printable(text: str, limit: int = 60) -> str:
+    """A key as it may be shown: invisible characters as ``?``, at most ``limit`` characters.
+
+    Field names come from the file; one holding a terminal escape must not reach the screen.
+    """
+    shown = "".join(c if c.isprintable() else "?" for c in text)
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
 
 
 def validate_located(model: type[M], located: Located, path: Path) -> M:

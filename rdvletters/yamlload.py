@@ -5,19 +5,34 @@ the last of two duplicate keys silently. Here every scalar stays the string the
 person typed; types come later from the pydantic model. Tags (``!!python/…``),
 tabs, duplicate keys, empty files and non-UTF-8 bytes are refused with the line
 where they occur.
+
+A profile travels between people, so the file is read defensively: only a regular
+file of at most 256 KB is read (``fsutil.read_small``: a FIFO or a device would block),
+invisible control characters are refused even in comments, and anchors and aliases
+(``&a`` / ``*a``, which make "billion laughs" bombs and self-referencing values) are
+refused, as is nesting deeper than ``MAX_DEPTH``: a profile needs none of them. Every
+refusal is an ``InputError`` with the line, in well under a second.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from .errors import InputError
+from .fsutil import SMALL_FILE, read_small
 
 Loc = tuple[str | int, ...]
 PLAIN_TAGS = {"tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+MAX_DEPTH = 12  # the profile nests 4 levels deep
+# C0 controls but tab and line feed, a carriage return not followed by a line feed, DEL, C1
+# controls, the Unicode line and paragraph separators, and the two non-characters.
+CONTROL_IN_FILE = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]|\r(?!\n)"
+)
 
 
 class Located:
@@ -42,6 +57,19 @@ def _error(path: Path, line: int | None, message: str) -> InputError:
     return InputError(f"{where} : {message}")
 
 
+def _refuse_controls(path: Path, text: str) -> None:
+    """Invisible control characters are refused wherever they are, even in a comment."""
+    found = CONTROL_IN_FILE.search(text)
+    if found:
+        line = text.count("\n", 0, found.start()) + 1
+        raise _error(
+            path,
+            line,
+            f"caractère de contrôle invisible U+{ord(found.group()[0]):04X} (copié d'un PDF "
+            "ou d'un terminal ?) ; supprimez-le ou retapez la ligne.",
+        )
+
+
 def _decode(path: Path, raw: bytes) -> str:
     try:
         text = raw.decode("utf-8-sig")
@@ -56,6 +84,7 @@ def _decode(path: Path, raw: bytes) -> str:
         not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
     ):
         raise _error(path, None, "le fichier est vide.")
+    _refuse_controls(path, text)
     for number, line in enumerate(text.splitlines(), start=1):
         indent = line[: len(line) - len(line.lstrip(" \t"))]
         if "\t" in indent:
@@ -98,20 +127,45 @@ def _build(path: Path, node: yaml.Node, loc: Loc, lines: dict[Loc, int]) -> Any:
     return result
 
 
-def load_yaml(path: Path) -> Located:
-    """Load ``path`` into plain strings/lists/dicts with line numbers."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path} : lecture impossible ({exc.strerror}).") from None
-    return parse_yaml(raw, path)
+class _Loader(yaml.BaseLoader):
+    """PyYAML's base loader, refusing anchors, aliases and deep nesting while composing.
+
+    Refusing them here, before ``_build`` walks the tree, is what keeps an alias bomb or a
+    recursive alias from taking exponential time or infinite recursion.
+    """
+
+    def __init__(self, text: str, path: Path) -> None:
+        super().__init__(text)
+        self.path = path
+        self.depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise _error(
+                self.path,
+                event.start_mark.line + 1,
+                "les ancres et alias YAML (& et *) ne sont pas acceptés ; écrivez chaque "
+                "valeur en entier.",
+            )
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise _error(
+                self.path,
+                event.start_mark.line + 1,
+                f"imbrication trop profonde (plus de {MAX_DEPTH} niveaux) ; un profil n'en a "
+                "que quelques-uns.",
+            )
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
-def parse_yaml(raw: bytes, path: Path) -> Located:
-    """Like ``load_yaml`` for bytes not yet written; ``path`` names them in messages."""
-    text = _decode(path, raw)
+def _compose(path: Path, text: str) -> yaml.Node | None:
+    loader = _Loader(text, path)
     try:
-        root = yaml.compose(text, Loader=yaml.BaseLoader)
+        return loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -121,10 +175,38 @@ def parse_yaml(raw: bytes, path: Path) -> Located:
             line,
             f"syntaxe YAML invalide ({problem}). Vérifiez l'indentation et les deux-points.",
         ) from None
+    except yaml.YAMLError:
+        raise _error(path, None, "syntaxe YAML invalide.") from None
+    finally:
+        loader.dispose()
+
+
+def parse_document(raw: bytes, path: Path) -> Located:
+    """YAML bytes (a mapping or a list at the top) with line numbers; ``path`` names them
+    in messages (the bytes may not be written yet: a form in the web app)."""
+    if len(raw) > SMALL_FILE:
+        raise _error(path, None, f"texte trop long ({len(raw) // 1024} Ko ; 256 Ko au plus).")
+    text = _decode(path, raw)
+    root = _compose(path, text)
     if root is None:
         raise _error(path, None, "le fichier est vide.")
     lines: dict[Loc, int] = {}
-    data = _build(path, root, (), lines)
-    if not isinstance(data, dict):
+    return Located(_build(path, root, (), lines), lines)
+
+
+def parse_yaml(raw: bytes, path: Path) -> Located:
+    """Like ``load_yaml`` for bytes not yet written; ``path`` names them in messages."""
+    located = parse_document(raw, path)
+    if not isinstance(located.data, dict):
         raise _error(path, 1, "le profil doit être une suite de champs « clé: valeur ».")
-    return Located(data, lines)
+    return located
+
+
+def load_document(path: Path) -> Located:
+    """Load ``path`` (a mapping or a list at the top) with line numbers."""
+    return parse_document(read_small(path), path)
+
+
+def load_yaml(path: Path) -> Located:
+    """Load ``path`` into plain strings/lists/dicts with line numbers; a mapping at the top."""
+    return parse_yaml(read_small(path), path)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pytest
 
 from rdvletters.profile import load_profile
 
-from .conftest import EXAMPLE
+from .conftest import EXAMPLE, run_installed
 
 GOOD = (EXAMPLE / "profil.yaml").read_text(encoding="utf-8")
 
@@ -80,6 +81,69 @@ BAD = {
         "champ inconnu",
     ),
     "yaml syntax": (GOOD.replace("adresse: [12 rue", "adresse: [[12 rue"), "ligne", "syntaxe"),
+    # issue 8: raw control characters anywhere, even in a comment
+    "control in a comment": (
+        GOOD.replace("situation: rdv", "# note \x1b[2J\nsituation: rdv"),
+        "ligne 4",
+        "U+001B",
+    ),
+    "DEL in a value": (GOOD.replace("Bamako", "Bam\x7fako"), "ligne 11", "U+007F"),
+    "C1 control": (GOOD.replace("Bamako", "Bam\x9bako"), "ligne 11", "U+009B"),
+    "line separator": (GOOD.replace("Bamako", "Bam\u2028ako"), "ligne 11", "U+2028"),
+    "lone carriage return": (GOOD.replace("Bamako", "Bam\rako"), "ligne 11", "U+000D"),
+    # anchors and aliases: bombs and self-references are refused before any expansion
+    "alias bomb": (
+        GOOD
+        + "".join(
+            f"x{i}: &x{i} [{', '.join([f'*x{i - 1}' if i else 'lol'] * 9)}]\n" for i in range(9)
+        ),
+        "ligne 51",
+        "ancres et alias",
+    ),
+    "recursive alias": (GOOD.replace("situation: rdv", "situation: &a [*a]"), "ligne 4", "alias"),
+    "deep nesting": (GOOD + "x: " + "[" * 5000 + "]" * 5000 + "\n", "ligne 51", "imbrication"),
+    "deep mapping": (
+        GOOD + "".join(" " * i + f"k{i}:\n" for i in range(40)),
+        "ligne 62",
+        "imbrication",
+    ),
+    # implausible dates
+    "birth in the future": (GOOD.replace("1990-04-12", "2090-04-12"), "ligne 10", "futur"),
+    "birth before 1900": (GOOD.replace("1990-04-12", "1890-04-12"), "ligne 10", "1900"),
+    "unix time": (GOOD.replace("1990-04-12", "639878400"), "ligne 10", "AAAA-MM-JJ"),
+    "bare year": (GOOD.replace("1990-04-12", "1990"), "ligne 10", "AAAA-MM-JJ"),
+    "expiry before birth": (
+        GOOD.replace("nature: premiere_demande", "nature: renouvellement").replace(
+            "titre_actuel_expire_le:", "titre_actuel_expire_le: 1989-01-01"
+        ),
+        "ligne 21",
+        "avant la naissance",
+    ),
+    "expiry decades ahead": (
+        GOOD.replace("nature: premiere_demande", "nature: renouvellement").replace(
+            "titre_actuel_expire_le:", "titre_actuel_expire_le: 2072-01-01"
+        ),
+        "ligne 21",
+        "10 ans au plus",
+    ),
+    # the document model's section markers
+    "section marker": (GOOD.replace("nom: DIALLO", 'nom: "[[corps]]"'), "ligne 8", "[[ ]]"),
+    "marker after an escaped line break": (
+        GOOD.replace("Bamako (Mali)", '"Bamako\\n[[corps]]"'),
+        "ligne 11",
+        "[[ ]]",
+    ),
+    "marker in an address line": (
+        GOOD.replace("[12 rue des Lilas,", "[12 rue des Lilas, '[[pied]]',"),
+        "ligne 13",
+        "[[ ]]",
+    ),
+    "escaped control": (GOOD.replace("Bamako (Mali)", '"Bam\\eako"'), "ligne 11", "contrôle"),
+    "escaped terminal escape in a key": (
+        GOOD.replace("  nom: DIALLO", '  nom: DIALLO\n  "\\e[2J": x'),
+        "ligne 9",
+        "champ « demandeur.?[2J »",
+    ),
 }
 
 
@@ -143,3 +207,52 @@ def test_missing_profile_says_how_to_start(tmp_path, run):
 def test_bom_is_accepted(tmp_path):
     profile = load_profile(write(tmp_path, "\ufeff" + textwrap.dedent(GOOD))).profile
     assert profile.demandeur.nom == "DIALLO"
+
+
+def test_line_breaks_inside_a_field_become_spaces(case, run):
+    write(
+        case,
+        GOOD.replace("Bamako (Mali)", '"Bamako\\n(Mali)\\u2028\\tsud"').replace(
+            "nationalite: malienne", "nationalite: |\n    malienne\n    du Mali"
+        ),
+    )
+    profile = load_profile(case / "profil.yaml").profile
+    assert profile.demandeur.lieu_naissance == "Bamako (Mali) sud"
+    assert profile.demandeur.nationalite == "malienne du Mali"
+    assert run("-C", case, "referral", "--format", "text").exit_code == 0
+    text = next((case / "documents").glob("*.txt")).read_text(encoding="utf-8")
+    assert "Bamako (Mali) sud" in " ".join(text.split())
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device", "folder", "huge"])
+def test_profile_that_is_not_a_small_file_is_refused_at_once(kind, case):
+    path = case / "profil.yaml"
+    path.unlink()
+    if kind == "fifo":
+        os.mkfifo(path)  # opening it for reading would wait forever for a writer
+    elif kind == "device":
+        path.symlink_to("/dev/zero")  # reading it would never end
+    elif kind == "folder":
+        path.mkdir()
+    else:
+        path.write_bytes(b"# " + b"x" * (64 << 20) + b"\n")
+    result = run_installed("-C", case, "check")
+    assert result.returncode == 2, result.stderr
+    expected = {"fifo": "fichier spécial", "device": "fichier spécial", "folder": "un dossier"}
+    assert "profil.yaml" in result.stderr
+    assert expected.get(kind, "trop gros") in result.stderr and "Traceback" not in result.stderr
+
+
+def test_unreadable_profile_is_refused(case, run, monkeypatch):
+    """Permission denied (simulated: the tests may run as root, who reads everything)."""
+    real_open = os.open
+
+    def denied(path, flags, *args, **kwargs):
+        if str(path).endswith("profil.yaml"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", denied)
+    result = run("-C", case, "check")
+    assert result.exit_code == 2
+    assert "profil.yaml : lecture impossible (Permission denied)" in result.stderr

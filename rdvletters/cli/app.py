@@ -13,6 +13,7 @@ import click
 from .. import __version__
 from ..case import Case
 from ..errors import RdvError
+from ..oserrors import from_os_error
 from .console import readable_console
 
 
@@ -53,12 +54,17 @@ class _Group(_FrenchHelpOption, click.Group):
     """Turns every expected failure into a French message and its exit code."""
 
     command_class = _Command
+    group_class = type  # subgroups (``templates``) are _Group too: French help
 
     def invoke(self, ctx: click.Context):  # type: ignore[override]
         try:
             return super().invoke(ctx)
         except RdvError as error:
             _fail(error)
+        except OSError as error:  # a full disk, a read-only folder, a permission: not a bug
+            case = ctx.find_object(Case)
+            root, journal = (case.root, case.journal.path) if case else (None, None)
+            _fail(from_os_error(error, root, journal))
 
 
 def warn(messages: list[str]) -> None:
@@ -73,7 +79,7 @@ def proof_option(help_text: str):
         "proofs",
         multiple=True,
         help=help_text,
-        type=click.Path(dir_okay=False, path_type=Path),
+        type=click.Path(path_type=Path),  # Case.check_proofs says what is wrong with it
     )
 
 
@@ -152,9 +158,10 @@ def main() -> None:
     """Entry point: French messages for usage errors; expected failures are handled in
     ``_Group``; anything else is a bug, reported without a traceback. Ctrl-C and
     SIGTERM end with « Interrompu. » (exit 130 and 143), never a traceback."""
-    readable_console()
-    terminated = _raise_on_sigterm()
-    try:
+    terminated: list[int] = []
+    try:  # everything inside: Ctrl-C at any moment ends the same way
+        terminated = _raise_on_sigterm()
+        readable_console()
         code = _run()
     except KeyboardInterrupt:
         code = 143 if terminated else 130

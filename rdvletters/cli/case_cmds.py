@@ -103,6 +103,7 @@ def record(
     """Noter une démarche. CANAL : web, email, counter, phone, letter, anef, ccc, pan,
     defenseur, reply, appointment, ar (avis de réception), attestation (de témoin)."""
     case.load()
+    case.check_proofs(list(proofs))
     from .proof_cmds import record_inputs  # dates read from the proof files
 
     when, message = record_inputs(
@@ -132,6 +133,7 @@ def sent(
     confirm_date: bool,
 ) -> None:
     """Noter que le document préparé n° N est parti."""
+    case.check_proofs(list(proofs))
     entry = case.record_sent(number, case.when(at, confirmed=confirm_date), tracking, list(proofs))
     if entry.data["document"] == "lettre" and not tracking:
         warn(["notez le numéro de suivi de la lettre (--tracking) : c'est votre preuve."])

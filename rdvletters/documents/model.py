@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from ..errors import InputError
+from ..errors import TemplateError
 
 SECTIONS = (
     "avertissement",  # a first page addressed to the person, not to the addressee
@@ -112,25 +112,75 @@ class Document:
         return blocks
 
 
+# Invisible characters a document never needs: C0 controls but tab and line feed, DEL,
+# C1 controls, and the Unicode line and paragraph separators.
+_INVISIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+_UNWRITABLE = re.compile(r"[\ud800-\udfff\ufffe\uffff]")  # no UTF-8 or XML for these
+
+
+_SUSPECT = re.compile(f"{_INVISIBLE.pattern}|{_UNWRITABLE.pattern}")
+
+
+def visible(text: str) -> str:
+    """``text`` without what no document can hold: invisible control characters become
+    spaces, lone surrogates and non-characters U+FFFD. Tabs stay."""
+    if not _SUSPECT.search(text):  # the usual case: one search, no copy
+        return text
+    return _UNWRITABLE.sub("\ufffd", _INVISIBLE.sub(" ", text))
+
+
+def produced_lines(rendered: str) -> list[str]:
+    """The lines of a rendered template, split on line feeds only.
+
+    ``str.splitlines`` also splits on form feeds, NEL and U+2028: a value holding one of
+    them could then open a section of its own. They (and every other invisible control
+    character) become spaces instead, so only the template's own line breaks count.
+    """
+    lines = rendered.replace("\r\n", "\n").split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [visible(line) for line in lines]
+
+
+def section_problems(rendered: str) -> list[tuple[int, str, str]]:
+    """Every (line of the produced text, that line, what is wrong) the model refuses."""
+    problems = []
+    started = False
+    for number, line in enumerate(produced_lines(rendered), start=1):
+        match = _MARKER.match(line)
+        if match and match[1] not in SECTIONS:
+            problems.append(
+                (
+                    number,
+                    line.strip(),
+                    f"section inconnue [[{match[1]}]] (ligne {number} du texte produit) ; "
+                    f"sections : {', '.join(SECTIONS)}.",
+                )
+            )
+        started = started or bool(match)
+        if not started and line.strip():
+            problems.append(
+                (
+                    number,
+                    line.strip(),
+                    f"du texte précède la première section [[…]] (ligne {number} du texte "
+                    "produit).",
+                )
+            )
+    return problems
+
+
 def parse_document(kind: str, rendered: str, template: str) -> Document:
     """Split a rendered template into sections, with French non-breaking spaces."""
+    problems = section_problems(rendered)
+    if problems:
+        raise TemplateError(template, None, problems[0][2])
     doc = Document(kind)
-    current: list[str] | None = None
-    for number, line in enumerate(rendered.splitlines(), start=1):
+    current: list[str] = []
+    for line in produced_lines(rendered):
         match = _MARKER.match(line)
         if match:
-            name = match[1]
-            if name not in SECTIONS:
-                raise InputError(
-                    f"modèle {template} : section inconnue [[{name}]] "
-                    f"(ligne {number} du texte produit) ; sections : {', '.join(SECTIONS)}."
-                )
-            current = doc.sections.setdefault(name, [])
-        elif current is not None:
+            current = doc.sections.setdefault(match[1], [])
+        else:
             current.append(typographic(line))
-        elif line.strip():
-            raise InputError(
-                f"modèle {template} : du texte précède la première section [[…]] "
-                f"(ligne {number} du texte produit)."
-            )
     return doc

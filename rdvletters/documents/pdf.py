@@ -224,7 +224,8 @@ def office_batch_to_pdf(documents: list[tuple[bytes, str]]) -> list[bytes]:
             str(folder),
             *map(str, sources),
         ]
-        process = _start(command, folder)
+        with _signals_held():  # Ctrl-C inside Popen would lose the group to stop
+            process = _start(command, folder)
         try:
             process.wait(timeout=TIMEOUT * len(documents))
         except subprocess.TimeoutExpired:

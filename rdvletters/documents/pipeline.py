@@ -17,7 +17,7 @@ from ..case import Case
 from ..errors import InputError
 from ..facts import Facts
 from ..frdates import now_paris
-from ..fsutil import write_unique
+from ..fsutil import deferred_interrupts, write_unique
 from ..journal import Entry
 from ..profile import Profile
 from .context import build_context
@@ -157,11 +157,21 @@ def prepare(
     now = now or now_paris()
     built = build_document(case, kind, now)
     data = renderer(fmt, built.profile, outline)(built.document)
-    path = write_unique(case.documents, _file_stem(kind, now, built.facts), SUFFIX[fmt], data)
     extra: dict[str, Any] = {}
     if kind == "courriel":
         extra = _email_facts(built.document, built.facts, built.warnings)
     elif kind == "lettre":
         extra = {"delai": built.context["delai"]}  # what the référé check will count from
-    entry = case.record_document(kind, fmt, path, now, **extra)
+    case.journal.check_appendable()  # before writing a document that would be orphaned
+    created: list[Path] = []
+    try:  # a full disk, Ctrl-C: no document without its journal entry, nor the reverse
+        path = write_unique(
+            case.documents, _file_stem(kind, now, built.facts), SUFFIX[fmt], data, created
+        )
+        with deferred_interrupts():
+            entry = case.record_document(kind, fmt, path, now, **extra)
+    except BaseException:
+        for made in created:
+            made.unlink(missing_ok=True)
+        raise
     return Prepared(built.document, path, entry, built.warnings, built.context)

@@ -12,15 +12,19 @@ and its line (exit 2), never a crash.
 from __future__ import annotations
 
 import os
+import posixpath
+import re
 import traceback
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.loaders import split_template_path
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from .. import frdates, wording
-from ..errors import InputError
+from ..errors import InputError, TemplateError
+from ..fsutil import read_small
 from ..resources import data_dir
 from .model import Document, parse_document
 
@@ -45,23 +49,70 @@ FILTERS = {
 }
 
 
+MAX_PRODUCT = 1_000_000  # items a template may build with * (a letter is ~10,000 characters)
+MAX_EXPONENT = 1_000
+
+
+LINK_REFUSED = (
+    "c'est un lien symbolique ; les modèles doivent être de vrais fichiers du dossier modeles/."
+)
+
+
 class _NoLinksLoader(jinja2.FileSystemLoader):
-    """A file loader that refuses templates reached through a symbolic link."""
+    """A file loader for templates that come from a case folder and may be anything.
+
+    The first folder holding the name wins, whatever it is: a symbolic link, a folder, a
+    FIFO or a file too big to be a template is refused there (never skipped silently in
+    favour of the bundled template), and the file is read without blocking.
+    """
 
     def get_source(self, environment: jinja2.Environment, template: str):
-        source, filename, uptodate = super().get_source(environment, template)
-        if filename and (os.path.islink(filename) or Path(filename).resolve() != Path(filename)):
-            raise InputError(
-                f"modèle {filename} : c'est un lien symbolique ; les modèles doivent être de "
-                "vrais fichiers du dossier modeles/."
-            )
-        return source, filename, uptodate
+        pieces = split_template_path(template)
+        for folder in self.searchpath:
+            filename = os.path.normpath(posixpath.join(folder, *pieces))
+            if os.path.lexists(filename):
+                break
+        else:
+            raise jinja2.TemplateNotFound(template)
+        if os.path.islink(filename) or Path(filename).resolve() != Path(filename):
+            raise TemplateError(filename, None, LINK_REFUSED)
+        try:
+            source = read_small(Path(filename)).decode("utf-8-sig")
+        except InputError as exc:
+            raise TemplateError(filename, None, str(exc).removeprefix(f"{filename} : ")) from None
+        except UnicodeDecodeError:
+            raise TemplateError(
+                filename, None, "le modèle n'est pas en UTF-8 ; enregistrez-le en « UTF-8 »."
+            ) from None
+        mtime = os.path.getmtime(filename)
+        return source, filename, lambda: os.path.getmtime(filename) == mtime
+
+
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """The immutable sandbox, plus bounds on ``*`` and ``**``: a template cannot make the
+    program build a string of a billion characters or a number of a million digits."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "*":
+            for seq, count in ((left, right), (right, left)):
+                sized = isinstance(seq, (str, list, tuple)) and isinstance(count, int)
+                if sized and len(seq) * count > MAX_PRODUCT:
+                    raise _TooLarge(f"« * » produirait plus de {MAX_PRODUCT} éléments")
+        if operator == "**" and isinstance(right, (int, float)) and abs(right) > MAX_EXPONENT:
+            raise _TooLarge(f"exposant supérieur à {MAX_EXPONENT}")
+        return super().call_binop(context, operator, left, right)
+
+
+class _TooLarge(Exception):
+    """A template asked for a result too large to build."""
 
 
 def environment(extra_dirs: tuple[Path, ...] = ()) -> jinja2.Environment:
     """The sandboxed Jinja environment: strict, no autoescape, tidy blank lines."""
     dirs = [d for d in extra_dirs if d.is_dir() and not d.is_symlink()] + [data_dir("templates")]
-    env = ImmutableSandboxedEnvironment(
+    env = _Sandbox(
         loader=_NoLinksLoader([str(d.resolve()) for d in dirs]),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
@@ -73,43 +124,75 @@ def environment(extra_dirs: tuple[Path, ...] = ()) -> jinja2.Environment:
     return env
 
 
-def _template_line(exc: BaseException) -> str:
+def _template_line(exc: BaseException, fallback: str) -> tuple[str, int | None]:
     """Where in a template an error happened (Jinja keeps template lines in the traceback)."""
     for frame in reversed(traceback.extract_tb(exc.__traceback__)):
         if frame.filename.endswith(".j2"):
-            return f"{frame.filename}, ligne {frame.lineno}"
-    return "modèle"
+            return frame.filename, frame.lineno
+    return fallback, None
+
+
+SANDBOX_HINT = "Retirez ce passage du modèle, ou supprimez le fichier du dossier modeles/."
+
+
+def _unknown(exc: jinja2.UndefinedError) -> str:
+    """Jinja's English « 'x' is undefined » said in French."""
+    message = exc.message or ""
+    if found := re.fullmatch(r"'(.+)' is undefined", message):
+        return f"« {found[1]} » n'existe pas"
+    if found := re.fullmatch(r"'(.+)' has no attribute '(.+)'", message):
+        owner = re.sub(r"^(?:[\w]+\.)*(\w+) object$", r"\1", found[1])
+        return f"« {found[2]} » n'existe pas dans {owner}"
+    return message
+
+
+def template_error(exc: Exception, name: str) -> TemplateError:
+    """The ``TemplateError`` for any exception raised while loading or running ``name``."""
+    if isinstance(exc, TemplateError):
+        return exc
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return TemplateError(
+            exc.filename or exc.name or name,
+            exc.lineno,
+            f"erreur de syntaxe dans le modèle ({exc.message}).",
+        )
+    if isinstance(exc, jinja2.TemplateNotFound):
+        where, line = _template_line(exc, name)
+        missing = exc.name if exc.name != name else name
+        return TemplateError(where, line, f"modèle {missing} introuvable.")
+    where, line = _template_line(exc, name)
+    if isinstance(exc, jinja2.UndefinedError):
+        return TemplateError(where, line, f"variable inconnue dans le modèle ({_unknown(exc)}).")
+    if isinstance(exc, SecurityError):
+        found = re.search(r"attribute '([^']+)'", str(exc))
+        what = f" ({found[1]})" if found else ""
+        return TemplateError(
+            where,
+            line,
+            f"le modèle tente d'accéder à l'intérieur du programme{what} ; c'est refusé (un "
+            "modèle ne peut que mettre en forme les données).",
+            hint=SANDBOX_HINT,
+        )
+    if isinstance(exc, _TooLarge):
+        return TemplateError(where, line, f"calcul refusé dans le modèle ({exc}).")
+    if isinstance(exc, OSError):
+        reason = exc.strerror or type(exc).__name__
+        return TemplateError(where, line, f"lecture du modèle impossible ({reason}).")
+    return TemplateError(where, line, f"erreur dans le modèle ({type(exc).__name__} : {exc}).")
 
 
 def render_text(kind: str, context: dict[str, Any], extra_dirs: tuple[Path, ...] = ()) -> str:
-    """The text a template produces, or an ``InputError`` naming the template and line."""
+    """The text a template produces, or a ``TemplateError`` naming the template and line."""
     name = f"{kind}.j2"
     env = environment(extra_dirs)
     try:
         return env.get_template(name).render(context)
-    except jinja2.TemplateSyntaxError as exc:
-        raise InputError(
-            f"{exc.filename or exc.name}, ligne {exc.lineno} : erreur de syntaxe dans le modèle "
-            f"({exc.message})."
+    except (RecursionError, MemoryError) as exc:  # a template that calls itself forever
+        raise TemplateError(
+            name, None, f"le modèle ne se termine pas ({type(exc).__name__})."
         ) from None
-    except jinja2.UndefinedError as exc:
-        raise InputError(
-            f"{_template_line(exc)} : variable inconnue dans le modèle ({exc.message})."
-        ) from None
-    except SecurityError as exc:
-        raise InputError(
-            f"{_template_line(exc)} : le modèle tente d'accéder à l'intérieur du "
-            "programme ; c'est refusé (un modèle ne peut que mettre en forme les données).",
-            hint="Retirez ce passage du modèle, ou supprimez le fichier du dossier modeles/.",
-        ) from None
-    except jinja2.TemplateNotFound:
-        raise InputError(f"modèle {name} introuvable.") from None
-    except InputError:
-        raise
     except Exception as exc:  # noqa: BLE001 - any failure inside a template is the template's
-        raise InputError(
-            f"{_template_line(exc)} : erreur dans le modèle ({type(exc).__name__} : {exc})."
-        ) from None
+        raise template_error(exc, name) from None
 
 
 def render(kind: str, context: dict[str, Any], extra_dirs: tuple[Path, ...] = ()) -> Document:

@@ -113,22 +113,13 @@ def load_steps(path: Path) -> list[Step]:
 
 
 def _load_list(path: Path) -> Located:
-    """``load_yaml`` wants a mapping; a steps file is a list: wrap it under ``etapes``."""
-    import yaml
+    """A steps file is a list at the top (``load_yaml`` wants a mapping)."""
+    from ..yamlload import load_document
 
-    from ..yamlload import _build, _decode
-
-    text = _decode(path, path.read_bytes())
-    try:
-        root = yaml.compose(text, Loader=yaml.BaseLoader)
-    except yaml.MarkedYAMLError as exc:
-        line = exc.problem_mark.line + 1 if exc.problem_mark else None
-        raise InputError(f"{path}, ligne {line} : syntaxe YAML invalide.") from None
-    lines: dict = {}
-    data = _build(path, root, (), lines)
-    if not isinstance(data, list):
+    located = load_document(path)
+    if not isinstance(located.data, list):
         raise InputError(f"{path} : une liste d'étapes est attendue (lignes « - cliquer: … »).")
-    return Located(data, lines)
+    return located
 
 
 # --- browser --------------------------------------------------------------------

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 
 from ..channels import CHANNELS
+from ..documents.model import visible
 from ..journal import Entry, Journal
 
 COLUMNS = ("n", "date", "heure", "type", "canal", "detail", "pieces", "sha256")
@@ -106,8 +107,9 @@ def rows(
             "heure": f"{when:%H:%M}",
             "type": entry.kind,
             "canal": CHANNELS.get(entry.channel or "", ""),
-            "detail": _detail(entry, marks.get(entry.n)),
-            "pieces": " ".join(p["fichier"] for p in entry.data.get("pieces", [])),
+            # no terminal escape from a hand-edited line
+            "detail": visible(_detail(entry, marks.get(entry.n))),
+            "pieces": visible(" ".join(p["fichier"] for p in entry.data.get("pieces", []))),
             "sha256": entry.data.get("sha256", ""),
         }
 

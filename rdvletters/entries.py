@@ -1,0 +1,301 @@
+"""What a journal entry must hold for every document, table and figure to use it.
+
+Only rdvletters writes the journal, but the file can be edited by hand, merged, or
+come from an older version. A line that parses as JSON but lacks a date, names an
+unknown channel or holds a number where a file name should be would otherwise
+crash whichever command reads it first. ``entry_problem`` says what is wrong with
+one entry (or None), so the reader can refuse the line with its number instead.
+
+Only shapes and types are checked, plus the bounds that keep computations finite
+(a year between 2015 and 2099: a week-by-week table of a year 0206 never ends).
+Text is not refused for its characters: outputs neutralise control characters, so
+a journal written by an older version stays readable.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from .channels import CHANNELS, DOCUMENT_CHANNEL
+from .errors import JournalError
+from .frdates import EARLIEST_YEAR
+from .journal import Entry, Journal, JournalState, Lines, Tail, parse_line
+
+MAX_N = 10**9
+_SURROGATE = re.compile("[\ud800-\udfff]")
+LATEST_YEAR = 2099
+STEP_TYPES = ("tentative", "evenement")
+
+Check = Callable[[Any], str | None]
+
+
+def _int(value: Any) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        return "nombre entier attendu"
+    return None if 1 <= value <= MAX_N else f"nombre hors des limites (1 à {MAX_N})"
+
+
+def _text(value: Any) -> str | None:
+    return None if isinstance(value, str) else "texte attendu"
+
+
+def _opt_text(value: Any) -> str | None:
+    return None if value is None or isinstance(value, str) else "texte attendu"
+
+
+def _case_path(value: Any) -> str | None:
+    """A file name: text without control characters (a NUL byte cannot even be opened).
+    Whether it stays inside the case folder is ``Case.file``'s to say, links included."""
+    if not isinstance(value, str) or not value.strip():
+        return "chemin de fichier attendu"
+    if any(ord(c) < 32 or c == "\x7f" for c in value):
+        return "caractère de contrôle dans le chemin"
+    return None
+
+
+def _strings(data: dict[str, Any]) -> Iterator[str]:
+    """The texts of an entry that a command may print or write: its own, its files', its
+    corrected values'. (Walking every nested value would cost more than parsing the line.)"""
+    for value in data.values():
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, list | dict):
+            for item in value if isinstance(value, list) else value.values():
+                if isinstance(item, str):
+                    yield item
+                elif isinstance(item, dict):
+                    yield from (v for v in item.values() if isinstance(v, str))
+
+
+def _unwritable(data: dict[str, Any]) -> str | None:
+    """A lone surrogate (``"\\ud800"`` in JSON): no file or screen can show it."""
+    if any(_SURROGATE.search(text) for text in _strings(data)):
+        return "caractère Unicode invalide (moitié de paire)"
+    return None
+
+
+def _date(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return "date attendue (texte AAAA-MM-JJTHH:MM:SS+01:00)"
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        return "date illisible"
+    if when.tzinfo is None or when.utcoffset() is None:
+        return "date sans fuseau horaire"
+    if not EARLIEST_YEAR <= when.year <= LATEST_YEAR:
+        return f"année {when.year} hors de {EARLIEST_YEAR}–{LATEST_YEAR}"
+    return None
+
+
+def _channel(value: Any) -> str | None:
+    return None if isinstance(value, str) and value in CHANNELS else "canal inconnu"
+
+
+def _document(value: Any) -> str | None:
+    return None if isinstance(value, str) and value.strip() else "nom de document attendu"
+
+
+def _sent_document(value: Any) -> str | None:
+    """What went out must be a document with a channel (the requête is filed, not sent)."""
+    return None if isinstance(value, str) and value in DOCUMENT_CHANNEL else "document inconnu"
+
+
+def _numbers(value: Any) -> str | None:
+    if not isinstance(value, list):
+        return "liste de numéros attendue"
+    return next((f"numéro {p}" for v in value if (p := _int(v))), None)
+
+
+def _pieces(value: Any) -> str | None:
+    if not isinstance(value, list):
+        return "liste de fichiers attendue"
+    for i, piece in enumerate(value, start=1):
+        if not isinstance(piece, dict):
+            return f"fichier {i} : description attendue (fichier, sha256)"
+        for key, check in (("fichier", _case_path), ("sha256", _text)):
+            if key not in piece:
+                return f"fichier {i} : « {key} » manquant"
+            if problem := check(piece[key]):
+                return f"fichier {i}, « {key} » : {problem}"
+        if problem := _opt_text(piece.get("original")):
+            return f"fichier {i}, « original » : {problem}"
+    return None
+
+
+# field -> check; a field in REQUIRED[type] must be there, the others are checked if present
+FIELDS: dict[str, Check] = {
+    "date": _date,
+    "enregistre_le": _date,
+    "precedent": _text,
+    "canal": _channel,
+    "description": _text,
+    "temoin": _opt_text,
+    "reference": _opt_text,
+    "pieces": _pieces,
+    "document": _document,
+    "document_n": _int,
+    "suivi": _opt_text,
+    "fichier": _case_path,
+    "sha256": _text,
+    "format": _text,
+    "objet": _opt_text,
+    "relance": lambda v: None if v == 0 else _int(v),
+    "tentatives": _numbers,
+    "entree": _int,
+    "heure_tsa": _date,
+    "autorite": _text,
+    "empreinte": _text,
+    "corrige": _int,
+}
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "tentative": ("date", "canal"),
+    "evenement": ("date", "canal"),
+    "envoi": ("date", "canal", "document", "document_n"),
+    "document": ("date", "document", "fichier"),
+    "horodatage": ("date", "entree", "heure_tsa", "autorite", "empreinte", "fichier"),
+    "correction": ("corrige",),
+}
+
+
+def _fields_problem(data: dict[str, Any], required: tuple[str, ...]) -> str | None:
+    for key in required:
+        if key not in data:
+            return f"champ « {key} » manquant"
+    for key, value in data.items():
+        check = FIELDS.get(key)
+        if check is not None and (problem := check(value)):
+            return f"champ « {key} » : {problem}"
+    return None
+
+
+def entry_problem(data: Any) -> str | None:
+    """What makes ``data`` (one parsed journal line) unusable, or None if it is usable."""
+    problem = shape_problem(data)
+    if problem is None:
+        problem = _unwritable(data)
+    return problem
+
+
+def shape_problem(data: Any) -> str | None:
+    """``entry_problem`` but for lone surrogates: fields, types, bounds."""
+    if not isinstance(data, dict):
+        return "une entrée est un objet JSON { … }"
+    for key in ("n", "type"):
+        if key not in data:
+            return f"champ « {key} » manquant"
+    if problem := _int(data["n"]):
+        return f"champ « n » : {problem}"
+    kind = data["type"]
+    if not isinstance(kind, str) or not kind:
+        return "champ « type » : texte attendu"
+    problem = _fields_problem(data, REQUIRED.get(kind, ("date",)))
+    if problem is None and kind == "envoi" and (problem := _sent_document(data["document"])):
+        problem = f"champ « document » : {problem}"
+    if problem is None and kind == "correction" and "valeurs" in data:
+        values = data["valeurs"]
+        if not isinstance(values, dict):
+            return "champ « valeurs » : objet attendu"
+        problem = _fields_problem(values, ())
+        problem = problem and f"valeurs corrigées, {problem}"
+    return problem
+
+
+def unusable_line(raw: bytes) -> tuple[int, str] | None:
+    """(line, problem) of the first complete line that is JSON but no usable entry, or too
+    deeply nested to be read at all. Lines that are not JSON are left to the reader and
+    to ``verify``, which name them themselves."""
+    for number, line in enumerate(raw.split(b"\n")[:-1], start=1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+        except RecursionError:
+            return number, "imbrication trop profonde"
+        except ValueError:
+            continue
+        if problem := entry_problem(data):
+            return number, problem
+    return None
+
+
+def _unusable(path: Path, line: int | None, problem: str) -> JournalError:
+    where = f"ligne {line}" if line else "dernière ligne"
+    return JournalError(
+        f"{path}, {where} : entrée illisible ({problem}).",
+        hint="Le journal a été modifié à la main : restaurez une sauvegarde, ou corrigez "
+        "cette ligne (rdvletters verify le signalera ensuite).",
+    )
+
+
+def check_file(path: Path) -> None:
+    """Refuse a journal holding a line no command can use; for ``verify``, before it reads."""
+    if path.is_file():
+        found = unusable_line(path.read_bytes())
+        if found:
+            raise _unusable(path, *found)
+
+
+# What ``journal.parse_line`` lets through: json.loads on 100,000 nested brackets, and
+# int() of ``Infinity``. ``check_file`` then finds the line and says what is wrong.
+UNCAUGHT = (RecursionError, OverflowError)
+
+
+class CheckedJournal(Journal):
+    """The journal, every entry checked when read: a bad line is refused with its number.
+
+    Stand-in until ``journal.parse_line`` calls ``entry_problem`` itself (then ``Case``
+    can use ``Journal`` again). A parsed state is checked once, not on every cached read.
+    """
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        self._checked: JournalState | None = None
+
+    def read(self) -> JournalState:
+        try:
+            state = super().read()
+        except UNCAUGHT:
+            check_file(self.path)
+            raise
+        if state is not self._checked:
+            for entry in state.entries:
+                if problem := entry_problem(entry.data):
+                    raise _unusable(self.path, entry.line, problem)
+            self._checked = state  # our own appends extend it: they are valid
+        return state
+
+    def entries(self, lines: Lines | None = None) -> Iterator[Entry]:
+        """Every entry, streamed and checked; a line holding no ``\\u`` escape cannot hold
+        a lone surrogate, which spares the walk through its texts (the usual case)."""
+        try:
+            for number, raw in lines if lines is not None else Lines(self.path):
+                if not raw.strip():
+                    continue
+                entry = parse_line(raw, number, self.path)
+                problem = shape_problem(entry.data)
+                if problem is None and b"\\u" in raw:
+                    problem = _unwritable(entry.data)
+                if problem:
+                    raise _unusable(self.path, number, problem)
+                yield entry
+        except UNCAUGHT:
+            check_file(self.path)
+            raise
+
+    def tail(self) -> Tail:
+        """The last entry, checked: an append numbers itself after it."""
+        try:
+            tail = super().tail()
+        except RecursionError:
+            raise _unusable(self.path, None, "imbrication trop profonde") from None
+        except OverflowError:
+            raise _unusable(self.path, None, "champ « n » : nombre entier attendu") from None
+        if tail.last is not None and (problem := entry_problem(tail.last.data)):
+            raise _unusable(self.path, None, problem)
+        return tail
