@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .channels import ATTEMPT_CHANNELS, CHANNELS, DOCUMENT_CHANNEL
-from .entries import CheckedJournal
 from .errors import CaseError, InputError
 from .facts import STEP_TYPES, effective_entries
 from .frdates import now_paris, past_or_now
@@ -31,7 +30,7 @@ from .fsutil import (
     write_new,
     write_unique,
 )
-from .journal import Entry
+from .journal import Entry, Journal
 from .resources import data_dir
 
 if TYPE_CHECKING:  # the profile needs pydantic: imported only by commands that read it
@@ -124,7 +123,7 @@ class Case:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.profile_path = root / PROFILE
-        self.journal = CheckedJournal(root / JOURNAL)
+        self.journal = Journal(root / JOURNAL)
         self.pieces = root / "pieces"
         self.documents = root / "documents"
         self._inside: dict[str, Path | None] = {}

@@ -3,8 +3,8 @@
 Only rdvletters writes the journal, but the file can be edited by hand, merged, or
 come from an older version. A line that parses as JSON but lacks a date, names an
 unknown channel or holds a number where a file name should be would otherwise
-crash whichever command reads it first. ``entry_problem`` says what is wrong with
-one entry (or None), so the reader can refuse the line with its number instead.
+crash whichever command reads it first. ``read_entry`` says what is wrong with one
+line, so the reader (``journal.parse_line``, ``verify``) refuses it with its number.
 
 Only shapes and types are checked, plus the bounds that keep computations finite
 (a year between 2015 and 2099: a week-by-week table of a year 0206 never ends).
@@ -24,7 +24,6 @@ from typing import Any
 from .channels import CHANNELS, DOCUMENT_CHANNEL
 from .errors import JournalError
 from .frdates import EARLIEST_YEAR
-from .journal import Entry, Journal, JournalState, Lines, Tail, parse_line
 
 MAX_N = 10**9
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -174,16 +173,9 @@ def _fields_problem(data: dict[str, Any], required: tuple[str, ...]) -> str | No
     return None
 
 
-def entry_problem(data: Any) -> str | None:
-    """What makes ``data`` (one parsed journal line) unusable, or None if it is usable."""
-    problem = shape_problem(data)
-    if problem is None:
-        problem = _unwritable(data)
-    return problem
-
-
 def shape_problem(data: Any) -> str | None:
-    """``entry_problem`` but for lone surrogates: fields, types, bounds."""
+    """What makes ``data`` (one parsed line) unusable, lone surrogates aside: fields,
+    types, bounds; None if it is usable."""
     if not isinstance(data, dict):
         return "une entrée est un objet JSON { … }"
     for key in ("n", "type"):
@@ -206,96 +198,28 @@ def shape_problem(data: Any) -> str | None:
     return problem
 
 
-def unusable_line(raw: bytes) -> tuple[int, str] | None:
-    """(line, problem) of the first complete line that is JSON but no usable entry, or too
-    deeply nested to be read at all. Lines that are not JSON are left to the reader and
-    to ``verify``, which name them themselves."""
-    for number, line in enumerate(raw.split(b"\n")[:-1], start=1):
-        if not line.strip():
-            continue
-        try:
-            data = json.loads(line)
-        except RecursionError:
-            return number, "imbrication trop profonde"
-        except ValueError:
-            continue
-        if problem := entry_problem(data):
-            return number, problem
-    return None
+def read_entry(raw: bytes) -> tuple[dict[str, Any] | None, str | None]:
+    """One complete journal line, parsed and checked: (data, None) or (None, the problem).
+
+    A lone surrogate can only come from a ``\\u`` escape (raw bytes are strict UTF-8), so
+    a line without one skips the walk through its texts: the usual case, at any scale."""
+    try:
+        data = json.loads(raw)
+    except RecursionError:
+        return None, "imbrication trop profonde"
+    except ValueError as exc:  # not JSON, or not UTF-8
+        return None, f"JSON invalide : {exc}"
+    problem = shape_problem(data)
+    if problem is None and b"\\u" in raw:
+        problem = _unwritable(data)
+    return (None, problem) if problem else (data, None)
 
 
-def _unusable(path: Path, line: int | None, problem: str) -> JournalError:
+def unusable(path: Path, line: int | None, problem: str) -> JournalError:
+    """The error for a line no command can use, with its number."""
     where = f"ligne {line}" if line else "dernière ligne"
     return JournalError(
         f"{path}, {where} : entrée illisible ({problem}).",
         hint="Le journal a été modifié à la main : restaurez une sauvegarde, ou corrigez "
         "cette ligne (rdvletters verify le signalera ensuite).",
     )
-
-
-def check_file(path: Path) -> None:
-    """Refuse a journal holding a line no command can use; for ``verify``, before it reads."""
-    if path.is_file():
-        found = unusable_line(path.read_bytes())
-        if found:
-            raise _unusable(path, *found)
-
-
-# What ``journal.parse_line`` lets through: json.loads on 100,000 nested brackets, and
-# int() of ``Infinity``. ``check_file`` then finds the line and says what is wrong.
-UNCAUGHT = (RecursionError, OverflowError)
-
-
-class CheckedJournal(Journal):
-    """The journal, every entry checked when read: a bad line is refused with its number.
-
-    Stand-in until ``journal.parse_line`` calls ``entry_problem`` itself (then ``Case``
-    can use ``Journal`` again). A parsed state is checked once, not on every cached read.
-    """
-
-    def __init__(self, path: Path) -> None:
-        super().__init__(path)
-        self._checked: JournalState | None = None
-
-    def read(self) -> JournalState:
-        try:
-            state = super().read()
-        except UNCAUGHT:
-            check_file(self.path)
-            raise
-        if state is not self._checked:
-            for entry in state.entries:
-                if problem := entry_problem(entry.data):
-                    raise _unusable(self.path, entry.line, problem)
-            self._checked = state  # our own appends extend it: they are valid
-        return state
-
-    def entries(self, lines: Lines | None = None) -> Iterator[Entry]:
-        """Every entry, streamed and checked; a line holding no ``\\u`` escape cannot hold
-        a lone surrogate, which spares the walk through its texts (the usual case)."""
-        try:
-            for number, raw in lines if lines is not None else Lines(self.path):
-                if not raw.strip():
-                    continue
-                entry = parse_line(raw, number, self.path)
-                problem = shape_problem(entry.data)
-                if problem is None and b"\\u" in raw:
-                    problem = _unwritable(entry.data)
-                if problem:
-                    raise _unusable(self.path, number, problem)
-                yield entry
-        except UNCAUGHT:
-            check_file(self.path)
-            raise
-
-    def tail(self) -> Tail:
-        """The last entry, checked: an append numbers itself after it."""
-        try:
-            tail = super().tail()
-        except RecursionError:
-            raise _unusable(self.path, None, "imbrication trop profonde") from None
-        except OverflowError:
-            raise _unusable(self.path, None, "champ « n » : nombre entier attendu") from None
-        if tail.last is not None and (problem := entry_problem(tail.last.data)):
-            raise _unusable(self.path, None, problem)
-        return tail

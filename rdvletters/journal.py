@@ -26,6 +26,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from .entries import read_entry, unusable
 from .errors import JournalError
 from .frdates import now_paris
 from .fsutil import BINARY, FILE_MODE, write_unique
@@ -112,18 +113,12 @@ def _line_hash(raw: bytes) -> str:
 
 
 def parse_line(raw: bytes, number: int | None, path: Path) -> Entry:
-    """One complete line as an entry, or a JournalError naming the line."""
-    try:
-        data = json.loads(raw)
-        if not isinstance(data, dict) or "n" not in data or "type" not in data:
-            raise ValueError("entrée sans numéro ou sans type")
-        int(data["n"])
-    except (ValueError, TypeError) as exc:
-        where = f"ligne {number}" if number else "dernière ligne"
-        raise JournalError(
-            f"{path}, {where} : entrée illisible ({exc}).",
-            hint="Le journal a été modifié à la main ; restaurez une sauvegarde.",
-        ) from None
+    """One complete line as a checked entry (``entries.read_entry``), or a JournalError
+    naming the line: a hand-edited line is refused where it is read, not deep in a
+    document."""
+    data, problem = read_entry(raw)
+    if data is None:
+        raise unusable(path, number, problem or "")
     return Entry(data, number, _line_hash(raw))
 
 
@@ -246,6 +241,8 @@ class Journal:
             return Tail(None, b"", None, 0, 0)
         fd = os.open(self.path, os.O_RDONLY | BINARY)
         try:
+            if fcntl is not None:  # a shared lock: never see a line another writer is writing
+                fcntl.flock(fd, fcntl.LOCK_SH)
             return _read_tail(fd, self.path)
         finally:
             os.close(fd)

@@ -465,3 +465,12 @@ def test_two_visits_with_one_witness_on_one_day_get_two_forms(tmp_path):
         "Attestation_temoin_a_completer_Jean_MARTIN_2026-10-19_09h00.docx",
         "Attestation_temoin_a_completer_Jean_MARTIN_2026-10-19_14h00.docx",
     ]
+
+
+def test_a_proof_copied_without_extension_keeps_a_name():
+    """Older versions could store a copy without an extension: the piece still gets one."""
+    from rdvletters.evidence.pieces import Piece
+
+    piece = Piece(3, "Capture", "Capture", None, ("pieces/2026-01-05_capture",), (4,), "preuve")
+    assert piece.file_name == "03_Capture.bin"
+    assert Piece(3, "C", "C", None, ("pieces/a.B.PNG",), (4,), "preuve").file_name == "03_C.png"

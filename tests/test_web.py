@@ -656,3 +656,23 @@ def test_documents_for_the_administration_stay_french_in_english(web, case):
     assert "This week's e-mail" in page.replace("&#39;", "'").replace("&#x27;", "'")
     assert "Madame, Monsieur," in page and "Je souhaite déposer" in page
     assert "Demande de rendez-vous" in page
+
+
+def test_a_full_disk_is_a_page_that_says_what_to_do(web, case, monkeypatch):
+    """The disk fills up as the journal line is written: a located message, not a 500."""
+    import errno
+
+    from rdvletters import journal
+
+    def full(fd, data):
+        raise OSError(errno.ENOSPC, "No space left on device", str(case / "journal.jsonl"))
+
+    monkeypatch.setattr(journal, "_write_all", full)
+    _, client = web
+    before = journal_lines(case)
+    data = {"date": "2026-11-26", "time": "08:00", "channel": "web", "message": "x"}
+    page = client.post("/c/cas/record", data={**data, "csrf": csrf(client, "/c/cas/record")})
+    text = page.get_data(True)
+    assert page.status_code == 400, text[:300]
+    assert "plus de place sur le disque" in text and "journal.jsonl" in text
+    assert journal_lines(case) == before

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
+from pathlib import PurePosixPath
 
 from ..case import ascii_slug
 from ..channels import label as channel_label
@@ -78,7 +79,9 @@ class Piece:
     def source_suffix(self) -> str:
         if self.data is not None:
             return ".txt"
-        return ("." + self.sources[0].rsplit(".", 1)[-1].lower()) if self.sources else ".docx"
+        if not self.sources:
+            return ".docx"
+        return PurePosixPath(self.sources[0]).suffix.lower() or ".bin"  # older copies: none
 
     @property
     def file_name(self) -> str:

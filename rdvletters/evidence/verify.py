@@ -23,13 +23,13 @@ timestamps, whose per-entry dates need every entry).
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..case import Case
+from ..entries import read_entry
 from ..errors import JournalError
 from ..fsutil import sha256_file
 from ..journal import GENESIS, JournalState, Lines
@@ -67,13 +67,13 @@ def _files(data: dict) -> list[tuple[str, str]]:
 
 
 class _Source:
-    """The journal's entries as (line, hash of the line, data or None when unreadable)."""
+    """The journal's entries as (line, hash of the line, data or what makes it unreadable)."""
 
     def __init__(self, path: Path, state: JournalState | None) -> None:
         self.state = state
         self.lines = Lines(path)
 
-    def __iter__(self) -> Iterator[tuple[int, str, dict[str, Any] | None]]:
+    def __iter__(self) -> Iterator[tuple[int, str, dict[str, Any] | str]]:
         if self.state is not None:
             for entry in self.state.entries:
                 yield entry.line or 0, entry.digest, entry.data
@@ -87,13 +87,10 @@ class _Source:
         return self.state.torn_line if self.state is not None else self.lines.torn_line
 
 
-def _data(raw: bytes) -> dict[str, Any] | None:
-    try:
-        data = json.loads(raw)
-        int(data["n"])
-    except (ValueError, KeyError, TypeError):
-        return None
-    return data if isinstance(data, dict) else None
+def _data(raw: bytes) -> dict[str, Any] | str:
+    """A line's entry, or what makes it unreadable (said with the line's number)."""
+    data, problem = read_entry(raw)
+    return data if data is not None else problem or "illisible"
 
 
 class _Chain:
@@ -113,9 +110,9 @@ class _Chain:
         self.breaks: list[tuple[int, int, str]] = []  # (line, n, precedent)
         self.stamps = 0
 
-    def see(self, number: int, digest: str, data: dict[str, Any] | None) -> None:
-        if data is None:
-            self._at(number, "entrée illisible (modifiée à la main ?)")
+    def see(self, number: int, digest: str, data: dict[str, Any] | str) -> None:
+        if isinstance(data, str):
+            self._at(number, f"entrée illisible, modifiée à la main ? ({data})")
             self.previous_hash = digest
             return
         n = int(data["n"])

@@ -10,7 +10,7 @@ from babel.dates import format_date, format_time
 from flask import Flask, current_app, g, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from .. import i18n
+from .. import i18n, oserrors
 from ..channels import label
 from ..errors import RdvError
 from ..frdates import PARIS
@@ -111,6 +111,11 @@ def _rdv_error(error: RdvError):
     return render_template("error.html", rdv_error=error), 400
 
 
+def _os_error(error: OSError):
+    """A full disk or a read-only folder: said as ``check`` would say it, not a 500."""
+    return _rdv_error(oserrors.from_os_error(error))
+
+
 def create_app(
     registry: Registry,
     *,
@@ -154,6 +159,7 @@ def create_app(
     app.teardown_request(_end_request)
     app.register_error_handler(HTTPException, _error_page)
     app.register_error_handler(RdvError, _rdv_error)
+    app.register_error_handler(OSError, _os_error)
 
     from . import documents, pages, profile_form, record  # noqa: F401 - routes
     from .common import bp
