@@ -23,7 +23,12 @@ EXAMPLE_ANEF = ROOT / "examples" / "kofi"  # route anef, renewal inside the R. 4
 def isolated_home(tmp_path_factory, monkeypatch):
     """No test reads or writes the real user's folders."""
     home = tmp_path_factory.mktemp("home")
-    for var, sub in (("HOME", ""), ("XDG_CONFIG_HOME", ".config"), ("XDG_DATA_HOME", ".local")):
+    for var, sub in (
+        ("HOME", ""),
+        ("XDG_CONFIG_HOME", ".config"),
+        ("XDG_DATA_HOME", ".local"),
+        ("XDG_CACHE_HOME", ".cache"),
+    ):
         monkeypatch.setenv(var, str(home / sub))
     return home
 

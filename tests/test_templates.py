@@ -206,3 +206,35 @@ def test_a_kind_the_examples_cannot_feed_is_said_unchecked(case, run, monkeypatc
     assert result.exit_code == 0, result.output
     assert "Note : attestation : non vérifié avec l'exemple rdv" in result.output
     assert "tout va bien" in result.output and "attestation avec" not in result.output
+
+
+def test_compiled_templates_are_kept_for_the_user_only_and_follow_edits(case, run, isolated_home):
+    """The second run loads the compiled templates; an edited template is compiled anew."""
+    import stat
+
+    assert run("-C", case, "email", "--format", "text").exit_code == 0
+    (cache,) = (isolated_home / ".cache" / "rdvletters").iterdir()
+    files = sorted(cache.iterdir())
+    assert len(files) >= 2  # the e-mail and the macros it imports
+    assert stat.S_IMODE(cache.stat().st_mode) == 0o700
+    assert all(stat.S_IMODE(f.stat().st_mode) == 0o600 for f in files)
+    stamps = {f: f.stat().st_mtime_ns for f in files}
+    assert run("-C", case, "email", "--format", "text").exit_code == 0
+    assert {f: f.stat().st_mtime_ns for f in cache.iterdir()} == stamps  # loaded, not written
+    own = case / "modeles"
+    own.mkdir()
+    source = (data_dir("templates") / "courriel.j2").read_text(encoding="utf-8")
+    (own / "courriel.j2").write_text(source.replace("Madame, Monsieur", "Mesdames"), "utf-8")
+    assert run("-C", case, "email", "--format", "text").exit_code == 0
+    newest = max((case / "documents").glob("*.txt"), key=lambda p: p.stat().st_mtime_ns)
+    assert "Mesdames" in newest.read_text(encoding="utf-8")
+
+
+def test_a_cache_folder_open_to_others_is_not_used(case, run, isolated_home):
+    from rdvletters import __version__
+
+    shared = isolated_home / ".cache" / "rdvletters" / f"modeles-compiles-{__version__}"
+    shared.mkdir(parents=True)
+    shared.chmod(0o777)
+    assert run("-C", case, "email", "--format", "text").exit_code == 0
+    assert list(shared.iterdir()) == []  # nothing written where others could write
