@@ -18,6 +18,7 @@ from ..errors import InputError
 from ..facts import Facts
 from ..frdates import now_paris
 from ..fsutil import deferred_interrupts, write_unique
+from ..i18n import _
 from ..journal import Entry
 from ..profile import Profile
 from .context import build_context
@@ -94,9 +95,11 @@ def build_document(case: Case, kind: str, now: datetime) -> Built:
     loaded = case.load()
     if loaded.profile.demandeur.civilite is None:
         raise InputError(
-            f"{case.profile_path} : indiquez demandeur.civilite (Madame ou Monsieur) ; les "
-            "documents accordent « né » ou « née », « soussigné » ou « soussignée » selon elle.",
-            hint="Complétez le profil, puis recommencez.",
+            _(
+                "{path} : indiquez demandeur.civilite (Madame ou Monsieur) ; les documents "
+                "accordent « né » ou « née », « soussigné » ou « soussignée » selon elle."
+            ).format(path=case.profile_path),
+            hint=_("Complétez le profil, puis recommencez."),
         )
     state = case.journal.read()
     facts = Facts.from_journal(state)
@@ -111,7 +114,9 @@ def build_document(case: Case, kind: str, now: datetime) -> Built:
     document.journal_anchor = (facts.head_n, facts.head) if facts.head_n else None
     if kind == "courriel":
         document.attachments = [
-            case.file(p, f"entrée n° {s.n}") for s in facts.new_since_last_email for p in s.pieces
+            case.file(p, _("entrée n° {n}").format(n=s.n))
+            for s in facts.new_since_last_email
+            for p in s.pieces
         ]
         applicant = loaded.profile.demandeur
         if applicant.courriel:
@@ -135,12 +140,19 @@ def _email_facts(document: Document, facts: Facts, warnings: list[str]) -> dict[
     new = facts.new_since_last_email
     if not new:
         last = facts.emails[-1].when if facts.emails else None
-        warnings.append(
-            "Aucune nouvelle démarche enregistrée depuis le dernier courriel"
-            + (f" ({last:%d/%m/%Y})" if last else "")
-            + " : un courriel hebdomadaire doit apporter des faits nouveaux. "
-            "Enregistrez vos tentatives avec « rdvletters record »."
-        )
+        if last:
+            message = _(
+                "Aucune nouvelle démarche enregistrée depuis le dernier courriel ({date}) : un "
+                "courriel hebdomadaire doit apporter des faits nouveaux. Enregistrez vos "
+                "tentatives avec « rdvletters record »."
+            )
+        else:
+            message = _(
+                "Aucune nouvelle démarche enregistrée depuis le dernier courriel : un courriel "
+                "hebdomadaire doit apporter des faits nouveaux. Enregistrez vos tentatives avec "
+                "« rdvletters record »."
+            )
+        warnings.append(message.format(date=f"{last:%d/%m/%Y}" if last else ""))
     return {
         "relance": len(facts.emails),
         "objet": document.text("objet"),
@@ -153,7 +165,11 @@ def prepare(
 ) -> Prepared:
     """Generate one document into ``documents/`` and journal it as prepared (not sent)."""
     if fmt not in FORMATS[kind]:
-        raise InputError(f"format « {fmt} » indisponible ; formats : {', '.join(FORMATS[kind])}.")
+        raise InputError(
+            _("format « {format} » indisponible ; formats : {formats}.").format(
+                format=fmt, formats=", ".join(FORMATS[kind])
+            )
+        )
     now = now or now_paris()
     built = build_document(case, kind, now)
     data = renderer(fmt, built.profile, outline)(built.document)
