@@ -198,7 +198,7 @@ class _Chain:
                     ).format(numbers=shown),
                 )
                 gone_at.add(number)
-        where = _lines_of({link for *_, link in self.breaks}, source) if self.breaks else {}
+        where = _lines_of({link for *__, link in self.breaks}, source) if self.breaks else {}
         for number, n, link in self.breaks:
             if link in where:
                 self._at(
