@@ -221,11 +221,12 @@ def log(case: Case, as_csv: bool, output: Path | None) -> None:
     from ..journal import Lines
 
     lines = Lines(case.journal.path)
-    table = logtable.rows(case.journal.entries(lines), logtable.corrections(case.journal))
-    if as_csv:
-        chunks = logtable.csv_chunks(table)
-    else:
-        chunks = logtable.table_chunks(table, case.journal.tail().last_n)
+    marks = logtable.corrections(case.journal)
+    if as_csv:  # a file for a spreadsheet, kept French like the journal it exports
+        chunks = logtable.csv_chunks(logtable.rows(case.journal.entries(lines), marks))
+    else:  # the table on screen: its words in the interface language
+        table = logtable.rows(case.journal.entries(lines), marks, say=_)
+        chunks = logtable.table_chunks(table, case.journal.tail().last_n, say=_)
     if output:
         write_new_chunks(output, chunks)
         click.echo(_("Écrit : {path}").format(path=output))

@@ -8,7 +8,7 @@ domain, whose language comes only from the environment. Bending the stdlib inste
 inherited by LibreOffice and Chromium, blind to ``--lang`` and to the per-request
 language of the web app, and would need a separate French catalog of click's words.
 So ``install`` rebinds those two names, in click's modules only and only where they
-still are the stdlib's functions, to ``gettext``/``ngettext`` below, which follow
+still are the stdlib's functions, to ``word``/``click_ngettext`` below, which follow
 ``i18n.current()`` like every other message of the interface.
 
 French is our source language: each English word of click is mapped here to its French
@@ -186,7 +186,7 @@ PLURALS: dict[tuple[str, str], Callable[[int], str]] = {
 }
 
 
-def gettext(message: str) -> str:
+def word(message: str) -> str:
     """click's ``message`` in the interface language (click's own English if unknown)."""
     french = WORDS.get(message)
     return i18n.gettext(french) if french is not None else message
@@ -206,6 +206,6 @@ def install() -> None:
         if not (name == "click" or name.startswith("click.")) or module is None:
             continue
         if getattr(module, "_", None) is _stdlib.gettext:
-            module._ = gettext  # type: ignore[attr-defined]
+            module._ = word  # type: ignore[attr-defined]
         if getattr(module, "ngettext", None) is _stdlib.ngettext:
             module.ngettext = click_ngettext  # type: ignore[attr-defined]

@@ -66,10 +66,10 @@ class PathType(click.Path):
     @property  # type: ignore[override]
     def name(self) -> str:
         if self.file_okay and not self.dir_okay:
-            return clickwords.gettext("file")
+            return clickwords.word("file")
         if self.dir_okay and not self.file_okay:
-            return clickwords.gettext("directory")
-        return clickwords.gettext("path")
+            return clickwords.word("directory")
+        return clickwords.word("path")
 
     @name.setter
     def name(self, value: str) -> None:
@@ -152,7 +152,7 @@ class _Translating:
     def get_help_option(self, ctx: click.Context) -> click.Option | None:
         option = super().get_help_option(ctx)  # type: ignore[misc]
         if option is not None:  # click makes it once and keeps it: said again each time
-            option.help = clickwords.gettext("Show this message and exit.")
+            option.help = clickwords.word("Show this message and exit.")
         return option
 
 
