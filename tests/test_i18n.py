@@ -199,3 +199,35 @@ def test_no_bare_french_text_is_shown_by_the_command_line():
             for bare in (c for item in shown for c in _bare_texts(item)):
                 found.append(f"{path.name}:{bare.lineno}: {bare.value!r}")
     assert not found, "wrap these in _() or N_():\n" + "\n".join(found)
+
+
+USER_ERRORS = {
+    "RdvError",
+    "InputError",
+    "CaseError",
+    "JournalError",
+    "OutputExistsError",
+    "SendError",
+    "TimestampError",
+    "CaptureError",
+    "ToolMissingError",
+    "TemplateError",
+    "TokenError",
+}
+
+
+def test_no_bare_french_text_in_the_errors_the_library_raises():
+    """Every error a person can meet (``RdvError`` and its kin, and their hints) is said
+    through ``_()``; a ``ValueError`` left bare is a bug's, never shown as such."""
+    found = []
+    for path in sorted((ROOT / "rdvletters").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+            shown = list(node.args) if name in USER_ERRORS else []
+            shown += [k for k in node.keywords if k.arg == "hint"]
+            for bare in (c for item in shown for c in _bare_texts(item)):
+                found.append(f"{path.relative_to(ROOT)}:{bare.lineno}: {bare.value!r}")
+    assert not found, "wrap these in _():\n" + "\n".join(found)
