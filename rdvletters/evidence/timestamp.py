@@ -44,7 +44,10 @@ from ..case import Case, ascii_slug
 from ..errors import InputError, RdvError, TimestampError
 from ..frdates import PARIS, date_courte, heure, now_paris
 from ..fsutil import FILE_MODE, private_dir, sha256_file, write_unique
+from ..i18n import _, ngettext
 from ..journal import Entry, JournalState
+from ..localdates import short
+from ..localdates import time as time_of
 from ..validation import OptText, StrictModel, validate_located
 from ..yamlload import load_yaml
 
@@ -396,23 +399,27 @@ def status_line(case: Case, state: JournalState) -> str | None:
         automatic = False
     if pending and (queue or stamps or automatic):
         since = _recorded_at(pending[0]).astimezone(PARIS)
-        line = (
-            f"journal non horodaté depuis le {date_courte(since.date())} à {heure(since)} "
-            f"({len(pending)} entrée(s) à couvrir)"
-        )
+        line = ngettext(
+            "journal non horodaté depuis le {date} à {time} ({n} entrée à couvrir)",
+            "journal non horodaté depuis le {date} à {time} ({n} entrées à couvrir)",
+            len(pending),
+        ).format(date=short(since.date()), time=time_of(since), n=len(pending))
         if queue and queue.get("depuis"):
             asked = datetime.fromisoformat(queue["depuis"]).astimezone(PARIS)
-            line += (
-                f" ; demande en attente depuis le {date_courte(asked.date())} à {heure(asked)}"
-                " (aucune autorité joignable)"
-            )
-        return line + " : rdvletters timestamp"
+            line += _(
+                " ; demande en attente depuis le {date} à {time} (aucune autorité joignable)"
+            ).format(date=short(asked.date()), time=time_of(asked))
+        return _("{line} : rdvletters timestamp").format(line=line)
     if stamps:
         last = stamps[-1]
         when = datetime.fromisoformat(last.data["heure_tsa"]).astimezone(PARIS)
-        return (
-            f"journal horodaté : dernier jeton du {date_courte(when.date())} à {heure(when)} "
-            f"({last.data['autorite']}), entrées 1 à {last.data['entree']}"
+        return _(
+            "journal horodaté : dernier jeton du {date} à {time} ({authority}), entrées 1 à {last}"
+        ).format(
+            date=short(when.date()),
+            time=time_of(when),
+            authority=last.data["autorite"],
+            last=last.data["entree"],
         )
     return None
 
