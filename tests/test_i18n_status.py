@@ -347,7 +347,9 @@ def test_web_status_page_in_english_and_in_french(any_case, fixed_now):
     assert html_en.count("Is it time to go to the judge?") == 1
     assert "Towards an urgent court application" not in html_en
     assert "These are not rules of law" in html_en
-    assert "the minimum required by the Conseil d'État" in html_en
+    assert (
+        "The minimum required by the Conseil d'État: steps with proof in different weeks" in html_en
+    )
     # French: the library's French sentences, unchanged
     with i18n.using("fr"):
         status_fr = _status(any_case, NOW)

@@ -19,7 +19,9 @@ from ..errors import InputError
 from ..facts import Facts
 from ..frdates import now_paris
 from ..fsutil import deferred_interrupts, write_unique
+from ..i18n import _
 from ..journal import Entry
+from ..localdates import short
 from ..profile import Profile
 from .context import build_context
 from .model import Document
@@ -95,9 +97,11 @@ def build_document(case: Case, kind: str, now: datetime) -> Built:
     loaded = case.load()
     if loaded.profile.demandeur.civilite is None:
         raise InputError(
-            f"{case.profile_path} : indiquez demandeur.civilite (Madame ou Monsieur) ; les "
-            "documents accordent « né » ou « née », « soussigné » ou « soussignée » selon elle.",
-            hint="Complétez le profil, puis recommencez.",
+            _(
+                "{path} : indiquez demandeur.civilite (Madame ou Monsieur) ; les documents "
+                "accordent « né » ou « née », « soussigné » ou « soussignée » selon elle."
+            ).format(path=case.profile_path),
+            hint=_("Complétez le profil, puis recommencez."),
         )
     state = case.journal.read()
     facts = Facts.from_journal(state)
@@ -138,10 +142,17 @@ def _email_facts(document: Document, facts: Facts, warnings: list[str]) -> dict[
     if not new:
         last = facts.emails[-1].when if facts.emails else None
         warnings.append(
-            "Aucune nouvelle démarche enregistrée depuis le dernier courriel"
-            + (f" ({last:%d/%m/%Y})" if last else "")
-            + " : un courriel hebdomadaire doit apporter des faits nouveaux. "
-            "Enregistrez vos tentatives avec « rdvletters record »."
+            _(
+                "Aucune nouvelle démarche enregistrée depuis le dernier courriel ({date}) : "
+                "un courriel hebdomadaire doit apporter des faits nouveaux. Enregistrez vos "
+                "tentatives avec « rdvletters record »."
+            ).format(date=short(last.date()))
+            if last
+            else _(
+                "Aucune nouvelle démarche enregistrée depuis le dernier courriel : un "
+                "courriel hebdomadaire doit apporter des faits nouveaux. Enregistrez vos "
+                "tentatives avec « rdvletters record »."
+            )
         )
     return {
         "relance": len(facts.emails),
@@ -155,7 +166,11 @@ def prepare(
 ) -> Prepared:
     """Generate one document into ``documents/`` and journal it as prepared (not sent)."""
     if fmt not in FORMATS[kind]:
-        raise InputError(f"format « {fmt} » indisponible ; formats : {', '.join(FORMATS[kind])}.")
+        raise InputError(
+            _("format « {fmt} » indisponible ; formats : {formats}.").format(
+                fmt=fmt, formats=", ".join(FORMATS[kind])
+            )
+        )
     now = now or now_paris()
     built = build_document(case, kind, now)
     data = renderer(fmt, built.profile, outline)(built.document)

@@ -413,7 +413,7 @@ def _missing(facts: Facts, profile: Profile, root, report: Report | None) -> lis
     if not profile.demande.dossier_complet:
         missing.append(_("pièces du dossier de demande (demande.dossier_complet : non)"))
     if report is not None:
-        missing += [p for p in report.problems if "fichier" in p]
+        missing += report.file_problems
     return missing
 
 

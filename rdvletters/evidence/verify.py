@@ -46,6 +46,9 @@ class Report:
     entries: int = 0
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # the problems that are a proof file missing or changed (also in ``problems``): what
+    # ``status`` lists as missing from the dossier, in whatever language they are said
+    file_problems: list[str] = field(default_factory=list)
     head: str = GENESIS
     files_checked: int = 0
     proven: list[str] = field(default_factory=list)  # per entry, from timestamps
@@ -100,6 +103,7 @@ class _Chain:
         self.root = root
         self.comparison = comparison
         self.problems: list[tuple[int, str]] = []
+        self.file_problems: list[str] = []
         self.previous_hash, self.previous_n = GENESIS, 0
         self.chained = False
         self.unchained = 0
@@ -150,9 +154,13 @@ class _Chain:
             path = self.root / relative
             self.files_checked += 1
             if not path.is_file():
-                self.problems.append((number, f"entrée n° {n} : fichier manquant {relative}"))
+                self._file(number, f"entrée n° {n} : fichier manquant {relative}")
             elif sha256_file(path) != expected:
-                self.problems.append((number, f"entrée n° {n} : fichier modifié {relative}"))
+                self._file(number, f"entrée n° {n} : fichier modifié {relative}")
+
+    def _file(self, line: int, text: str) -> None:
+        self.problems.append((line, text))
+        self.file_problems.append(text)
 
     def _at(self, line: int, text: str) -> None:
         self.problems.append((line, f"ligne {line} : {text}"))
@@ -220,6 +228,7 @@ def verify(case: Case) -> Report:
             "rdvletters repair la met de côté."
         )
     report.problems += problems
+    report.file_problems += chain.file_problems
     report.entries, report.files_checked = chain.entries, chain.files_checked
     report.head, report.last_n = chain.previous_hash, comparison.last_n
     if chain.unchained:
