@@ -39,35 +39,30 @@ WEEKDAYS = (
 )
 
 
-def _parts(d: date) -> dict[str, str]:
-    return {
-        "day": _("1er") if d.day == 1 else str(d.day),
-        "month": _(MONTHS[d.month - 1]),
-        "year": str(d.year),
-        "weekday": _(WEEKDAYS[d.weekday()]),
-        "dd": f"{d:%d}",
-        "mm": f"{d:%m}",
-    }
+def _day(d: date) -> str:
+    return _("1er") if d.day == 1 else str(d.day)
 
 
 def day(d: date) -> str:
     """« 1er décembre 2026 », « 1 December 2026 » (``frdates.jour`` in French)."""
-    return _("{day} {month} {year}").format(**_parts(d))
+    return _("{day} {month} {year}").format(day=_day(d), month=_(MONTHS[d.month - 1]), year=d.year)
 
 
 def weekday_day(d: date) -> str:
     """« mardi 1er décembre 2026 » (``frdates.jour_complet`` in French)."""
-    return _("{weekday} {day} {month} {year}").format(**_parts(d))
+    return _("{weekday} {day} {month} {year}").format(
+        weekday=_(WEEKDAYS[d.weekday()]), day=_day(d), month=_(MONTHS[d.month - 1]), year=d.year
+    )
 
 
 def short(d: date) -> str:
     """« 01/12/2026 » (``frdates.date_courte`` in French)."""
-    return _("{dd}/{mm}/{year}").format(**_parts(d))
+    return _("{dd}/{mm}/{year}").format(dd=f"{d.day:02d}", mm=f"{d.month:02d}", year=d.year)
 
 
 def day_month(d: date) -> str:
     """« 01/12 », a date in a list of dates of the same season."""
-    return _("{dd}/{mm}").format(**_parts(d))
+    return _("{dd}/{mm}").format(dd=f"{d.day:02d}", mm=f"{d.month:02d}")
 
 
 def time(moment: datetime) -> str:
