@@ -156,10 +156,15 @@ def test_status_json_sentences_in_english_facts_unchanged(any_case):
     assert [c["key"] for c in criteria] == [c["key"] for c in french["recours"]["criteres"]]
 
 
-def test_status_command_in_english_in_process(case, run):
-    """The real ``status`` command, with the language the CLI would activate."""
+def test_status_command_in_english_in_process(case, run, monkeypatch):
+    """The real ``status`` command in English: the language active in the process, and the
+    environment's (for a CLI that chooses it itself)."""
+    for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
     french_text = run("-C", case, "status").output
     french_json = run("-C", case, "status", "--json").output
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
     with i18n.using("en"):
         english_text = run("-C", case, "status").output
         english_json = run("-C", case, "status", "--json").output
