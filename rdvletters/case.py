@@ -30,6 +30,7 @@ from .fsutil import (
     write_new,
     write_unique,
 )
+from .i18n import N_, _
 from .journal import Entry, Journal
 from .resources import data_dir
 
@@ -56,8 +57,10 @@ def normalise_tracking(raw: str) -> str:
     compact = re.sub(r"[\s-]", "", raw).upper()
     if not TRACKING.match(compact):
         raise InputError(
-            f"--tracking « {raw} » : numéro de suivi non reconnu. Recopiez le numéro de la "
-            "preuve de dépôt : 13 caractères comme 1A 123 456 7890 1 (espaces permis)."
+            _(
+                "--tracking « {raw} » : numéro de suivi non reconnu. Recopiez le numéro de la "
+                "preuve de dépôt : 13 caractères comme 1A 123 456 7890 1 (espaces permis)."
+            ).format(raw=raw)
         )
     return compact
 
@@ -71,13 +74,17 @@ def clean_text(value: str, option: str) -> str:
     """
     if CONTROL.search(value):
         raise InputError(
-            f"{option} : caractère de contrôle invisible (copié d'un PDF ou d'un terminal ?) ; "
-            "retapez le texte."
+            _(
+                "{option} : caractère de contrôle invisible (copié d'un PDF ou d'un terminal ?) "
+                "; retapez le texte."
+            ).format(option=option)
         )
     text = " ".join(value.split())
     if len(text) > MAX_TEXT:
         raise InputError(
-            f"{option} : texte trop long ({len(text)} caractères, {MAX_TEXT} au plus)."
+            _("{option} : texte trop long ({length} caractères, {max} au plus).").format(
+                option=option, length=len(text), max=MAX_TEXT
+            )
         )
     return text
 
@@ -134,11 +141,15 @@ class Case:
         (``rdv``: an appointment that cannot be had; ``anef``: an ANEF renewal)."""
         if example is not None and example not in EXAMPLES:
             raise InputError(
-                f"--example « {example} » : exemples disponibles : {', '.join(EXAMPLES)}."
+                _("--example « {example} » : exemples disponibles : {examples}.").format(
+                    example=example, examples=", ".join(EXAMPLES)
+                )
             )
         for existing in (self.profile_path, self.journal.path if example else None):
             if existing is not None and existing.exists():
-                raise CaseError(f"{existing} existe déjà : init ne le remplace jamais.")
+                raise CaseError(
+                    _("{path} existe déjà : init ne le remplace jamais.").format(path=existing)
+                )
         private_dir(self.root)
         private_dir(self.pieces)
         private_dir(self.documents)
@@ -164,22 +175,32 @@ class Case:
         target = self._inside[relative]
         if target is None:
             raise InputError(
-                f"{what} : le chemin {relative} sort du dossier de la personne ; il est refusé.",
-                hint="Le journal a été modifié à la main : rdvletters verify dit où.",
+                _(
+                    "{what} : le chemin {path} sort du dossier de la personne ; il est refusé."
+                ).format(what=what, path=relative),
+                hint=_("Le journal a été modifié à la main : rdvletters verify dit où."),
             )
         if not target.is_file():
             raise InputError(
-                f"{what} : fichier {relative} introuvable (ou ce n'est pas un fichier).",
-                hint="Remettez le fichier à sa place (sauvegarde), puis recommencez ; "
-                "rdvletters verify liste les fichiers manquants.",
+                _("{what} : fichier {path} introuvable (ou ce n'est pas un fichier).").format(
+                    what=what, path=relative
+                ),
+                hint=_(
+                    "Remettez le fichier à sa place (sauvegarde), puis recommencez ; "
+                    "rdvletters verify liste les fichiers manquants."
+                ),
             )
         return target
 
     def load(self) -> LoadedProfile:
         if not self.profile_path.exists():
             raise CaseError(
-                f"Aucun profil dans {self.root} (fichier {PROFILE} absent).",
-                hint=f"Créez le dossier avec : rdvletters init {self.root}",
+                _("Aucun profil dans {folder} (fichier {profile} absent).").format(
+                    folder=self.root, profile=PROFILE
+                ),
+                hint=_("Créez le dossier avec : {command}").format(
+                    command=f"rdvletters init {self.root}"
+                ),
             )
         from .profile import load_profile
 
@@ -233,9 +254,13 @@ class Case:
     ) -> Entry:
         """Journal an attempt or event; proof files are copied, never moved."""
         if channel not in CHANNELS:
-            raise InputError(f"canal inconnu « {channel} » ; canaux : {', '.join(CHANNELS)}.")
+            raise InputError(
+                _("canal inconnu « {channel} » ; canaux : {channels}.").format(
+                    channel=channel, channels=", ".join(CHANNELS)
+                )
+            )
         if witness and channel != "counter":
-            raise InputError("--witness ne vaut que pour une présentation au guichet (counter).")
+            raise InputError(_("--witness ne vaut que pour une présentation au guichet (counter)."))
         entry: dict[str, Any] = {
             "type": "tentative" if channel in ATTEMPT_CHANNELS else "evenement",
             "canal": channel,
@@ -273,19 +298,23 @@ class Case:
         """A signed AR card cannot come back before its registered letter was posted."""
         sent = [
             datetime.fromisoformat(d["date"])
-            for _, d in effective_entries(self.journal.read())
+            for __, d in effective_entries(self.journal.read())
             if d["type"] == "envoi" and d.get("document") == "lettre"
         ]
         if not sent:
             raise InputError(
-                "aucune lettre recommandée n'est notée comme envoyée : l'avis de réception "
-                "se rapporte à une lettre envoyée.",
-                hint="Notez d'abord l'envoi : rdvletters sent N --tracking …",
+                _(
+                    "aucune lettre recommandée n'est notée comme envoyée : l'avis de réception "
+                    "se rapporte à une lettre envoyée."
+                ),
+                hint=_("Notez d'abord l'envoi : rdvletters sent N --tracking …"),
             )
         if when < min(sent):
             raise InputError(
-                f"--at : l'avis de réception serait daté du {when:%d/%m/%Y}, avant l'envoi de "
-                f"la lettre recommandée ({min(sent):%d/%m/%Y}). Vérifiez la date."
+                _(
+                    "--at : l'avis de réception serait daté du {date}, avant l'envoi de la "
+                    "lettre recommandée ({sent}). Vérifiez la date."
+                ).format(date=f"{when:%d/%m/%Y}", sent=f"{min(sent):%d/%m/%Y}")
             )
 
     def record_document(
@@ -317,17 +346,14 @@ class Case:
         target = state.by_number(number)
         if target is None or target.kind != "document":
             raise InputError(
-                f"l'entrée n° {number} n'est pas un document préparé.",
-                hint="La liste des entrées : rdvletters log",
+                _("l'entrée n° {n} n'est pas un document préparé.").format(n=number),
+                hint=_("La liste des entrées : rdvletters log"),
             )
         current = effective_entries(state)  # a sending withdrawn by ``correct`` no longer counts
-        if any(d["type"] == "envoi" and d.get("document_n") == number for _, d in current):
-            raise InputError(f"le document n° {number} est déjà noté comme envoyé.")
+        if any(d["type"] == "envoi" and d.get("document_n") == number for __, d in current):
+            raise InputError(_("le document n° {n} est déjà noté comme envoyé.").format(n=number))
         if when < target.when.replace(second=0):
-            raise InputError(
-                f"--at : le document n° {number} a été préparé le {target.when:%d/%m/%Y à %H:%M} ;"
-                " il ne peut pas être parti avant."
-            )
+            raise _sent_before_prepared(target)
         channel = DOCUMENT_CHANNEL[target.data["document"]]
         entry: dict[str, Any] = {
             "type": "envoi",
@@ -366,18 +392,20 @@ class Case:
         target = state.by_number(number)
         if target is None:
             raise InputError(
-                f"il n'y a pas d'entrée n° {number} au journal.",
-                hint="La liste des entrées : rdvletters log",
+                _("il n'y a pas d'entrée n° {n} au journal.").format(n=number),
+                hint=_("La liste des entrées : rdvletters log"),
             )
         if target.kind not in STEP_TYPES:
             raise InputError(
-                f"l'entrée n° {number} est {_NOT_CORRECTABLE.get(target.kind, 'une note')} ; "
-                "seules les démarches, les événements et les envois se corrigent.",
-                hint="La liste des entrées : rdvletters log",
+                _(
+                    "l'entrée n° {n} est {what} ; seules les démarches, les événements et les "
+                    "envois se corrigent."
+                ).format(n=number, what=_(_NOT_CORRECTABLE.get(target.kind, N_("une note")))),
+                hint=_("La liste des entrées : rdvletters log"),
             )
         current = dict(effective_entries(state)).get(number)
         if current is None:
-            raise InputError(f"l'entrée n° {number} a déjà été retirée du journal.")
+            raise InputError(_("l'entrée n° {n} a déjà été retirée du journal.").format(n=number))
         entry: dict[str, Any] = {
             "type": "correction",
             "corrige": number,
@@ -387,14 +415,18 @@ class Case:
         if withdraw:
             if any(value is not None for value in given):
                 raise InputError(
-                    "--withdraw retire l'entrée entière : il ne se combine pas avec --at, "
-                    "--message, --witness, --reference ni --tracking."
+                    _(
+                        "--withdraw retire l'entrée entière : il ne se combine pas avec --at, "
+                        "--message, --witness, --reference ni --tracking."
+                    )
                 )
             motive = clean_text(reason or "", "--reason")
             if not motive:
                 raise InputError(
-                    "--withdraw demande un motif, qui reste au journal : "
-                    '--reason "noté deux fois", par exemple.'
+                    _(
+                        "--withdraw demande un motif, qui reste au journal : "
+                        '--reason "noté deux fois", par exemple.'
+                    )
                 )
             entry.update(retire=True, motif=motive)
         else:
@@ -421,42 +453,54 @@ class Case:
             if sending:
                 prepared = self.journal.read().by_number(current["document_n"])
                 if prepared is not None and when < prepared.when.replace(second=0):
-                    raise InputError(
-                        f"--at : le document n° {prepared.n} a été préparé le "
-                        f"{prepared.when:%d/%m/%Y à %H:%M} ; il ne peut pas être parti avant."
-                    )
+                    raise _sent_before_prepared(prepared)
             elif current.get("canal") == "ar":
                 self._refuse_early_receipt(when)
             values["date"] = when.isoformat(timespec="seconds")
         if message is not None:
             if sending:
-                raise InputError(f"--message : l'entrée n° {n} est un envoi, sans message.")
+                raise InputError(
+                    _("--message : l'entrée n° {n} est un envoi, sans message.").format(n=n)
+                )
             values["description"] = clean_text(message, "--message")
         if witness is not None:
             if current.get("canal") != "counter":
-                raise InputError("--witness ne vaut que pour une présentation au guichet.")
+                raise InputError(_("--witness ne vaut que pour une présentation au guichet."))
             values["temoin"] = clean_text(witness, "--witness")
         if reference is not None:
             if sending:
-                raise InputError(f"--reference : l'entrée n° {n} est un envoi ; --tracking ?")
+                raise InputError(
+                    _("--reference : l'entrée n° {n} est un envoi ; --tracking ?").format(n=n)
+                )
             values["reference"] = clean_text(reference, "--reference")
         if tracking is not None:
             if not sending or current.get("document") != "lettre":
-                raise InputError("--tracking ne vaut que pour l'envoi d'une lettre recommandée.")
+                raise InputError(_("--tracking ne vaut que pour l'envoi d'une lettre recommandée."))
             values.update(suivi=normalise_tracking(tracking), suivi_saisi=tracking)
         if not values:
             raise InputError(
-                "rien à corriger : donnez --at, --message, --witness, --reference ou "
-                '--tracking, ou bien --withdraw --reason "…" pour retirer l\'entrée.'
+                _(
+                    "rien à corriger : donnez --at, --message, --witness, --reference ou "
+                    '--tracking, ou bien --withdraw --reason "…" pour retirer l\'entrée.'
+                )
             )
         changed = {k: v for k, v in values.items() if current.get(k, "") != v}
         if not changed or set(changed) == {"suivi_saisi"}:
-            raise InputError(f"l'entrée n° {n} a déjà ces valeurs : rien ne change.")
+            raise InputError(_("l'entrée n° {n} a déjà ces valeurs : rien ne change.").format(n=n))
         return changed
 
 
+def _sent_before_prepared(prepared: Entry) -> InputError:
+    return InputError(
+        _(
+            "--at : le document n° {n} a été préparé le {date} à {time} ; il ne peut pas être "
+            "parti avant."
+        ).format(n=prepared.n, date=f"{prepared.when:%d/%m/%Y}", time=f"{prepared.when:%H:%M}")
+    )
+
+
 _NOT_CORRECTABLE = {
-    "document": "un document préparé (préparez-en un nouveau s'il le faut)",
-    "correction": "déjà une correction (corrigez l'entrée qu'elle corrige)",
-    "horodatage": "un horodatage",
+    "document": N_("un document préparé (préparez-en un nouveau s'il le faut)"),
+    "correction": N_("déjà une correction (corrigez l'entrée qu'elle corrige)"),
+    "horodatage": N_("un horodatage"),
 }

@@ -24,6 +24,7 @@ from typing import Any
 from .channels import CHANNELS, DOCUMENT_CHANNEL
 from .errors import JournalError
 from .frdates import EARLIEST_YEAR
+from .i18n import _
 
 MAX_N = 10**9
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -35,25 +36,27 @@ Check = Callable[[Any], str | None]
 
 def _int(value: Any) -> str | None:
     if isinstance(value, bool) or not isinstance(value, int):
-        return "nombre entier attendu"
-    return None if 1 <= value <= MAX_N else f"nombre hors des limites (1 à {MAX_N})"
+        return _("nombre entier attendu")
+    if 1 <= value <= MAX_N:
+        return None
+    return _("nombre hors des limites (1 à {max})").format(max=MAX_N)
 
 
 def _text(value: Any) -> str | None:
-    return None if isinstance(value, str) else "texte attendu"
+    return None if isinstance(value, str) else _("texte attendu")
 
 
 def _opt_text(value: Any) -> str | None:
-    return None if value is None or isinstance(value, str) else "texte attendu"
+    return None if value is None or isinstance(value, str) else _("texte attendu")
 
 
 def _case_path(value: Any) -> str | None:
     """A file name: text without control characters (a NUL byte cannot even be opened).
     Whether it stays inside the case folder is ``Case.file``'s to say, links included."""
     if not isinstance(value, str) or not value.strip():
-        return "chemin de fichier attendu"
+        return _("chemin de fichier attendu")
     if any(ord(c) < 32 or c == "\x7f" for c in value):
-        return "caractère de contrôle dans le chemin"
+        return _("caractère de contrôle dans le chemin")
     return None
 
 
@@ -74,56 +77,60 @@ def _strings(data: dict[str, Any]) -> Iterator[str]:
 def _unwritable(data: dict[str, Any]) -> str | None:
     """A lone surrogate (``"\\ud800"`` in JSON): no file or screen can show it."""
     if any(_SURROGATE.search(text) for text in _strings(data)):
-        return "caractère Unicode invalide (moitié de paire)"
+        return _("caractère Unicode invalide (moitié de paire)")
     return None
 
 
 def _date(value: Any) -> str | None:
     if not isinstance(value, str):
-        return "date attendue (texte AAAA-MM-JJTHH:MM:SS+01:00)"
+        return _("date attendue (texte AAAA-MM-JJTHH:MM:SS+01:00)")
     try:
         when = datetime.fromisoformat(value)
     except ValueError:
-        return "date illisible"
+        return _("date illisible")
     if when.tzinfo is None or when.utcoffset() is None:
-        return "date sans fuseau horaire"
+        return _("date sans fuseau horaire")
     if not EARLIEST_YEAR <= when.year <= LATEST_YEAR:
-        return f"année {when.year} hors de {EARLIEST_YEAR}–{LATEST_YEAR}"
+        return _("année {year} hors de {first}–{last}").format(
+            year=when.year, first=EARLIEST_YEAR, last=LATEST_YEAR
+        )
     return None
 
 
 def _channel(value: Any) -> str | None:
-    return None if isinstance(value, str) and value in CHANNELS else "canal inconnu"
+    return None if isinstance(value, str) and value in CHANNELS else _("canal inconnu")
 
 
 def _document(value: Any) -> str | None:
-    return None if isinstance(value, str) and value.strip() else "nom de document attendu"
+    return None if isinstance(value, str) and value.strip() else _("nom de document attendu")
 
 
 def _sent_document(value: Any) -> str | None:
     """What went out must be a document with a channel (the requête is filed, not sent)."""
-    return None if isinstance(value, str) and value in DOCUMENT_CHANNEL else "document inconnu"
+    return None if isinstance(value, str) and value in DOCUMENT_CHANNEL else _("document inconnu")
 
 
 def _numbers(value: Any) -> str | None:
     if not isinstance(value, list):
-        return "liste de numéros attendue"
-    return next((f"numéro {p}" for v in value if (p := _int(v))), None)
+        return _("liste de numéros attendue")
+    return next((_("numéro : {problem}").format(problem=p) for v in value if (p := _int(v))), None)
 
 
 def _pieces(value: Any) -> str | None:
     if not isinstance(value, list):
-        return "liste de fichiers attendue"
+        return _("liste de fichiers attendue")
     for i, piece in enumerate(value, start=1):
         if not isinstance(piece, dict):
-            return f"fichier {i} : description attendue (fichier, sha256)"
+            return _("fichier {i} : description attendue (fichier, sha256)").format(i=i)
         for key, check in (("fichier", _case_path), ("sha256", _text)):
             if key not in piece:
-                return f"fichier {i} : « {key} » manquant"
+                return _("fichier {i} : « {key} » manquant").format(i=i, key=key)
             if problem := check(piece[key]):
-                return f"fichier {i}, « {key} » : {problem}"
+                return _("fichier {i}, « {key} » : {problem}").format(i=i, key=key, problem=problem)
         if problem := _opt_text(piece.get("original")):
-            return f"fichier {i}, « original » : {problem}"
+            return _("fichier {i}, « {key} » : {problem}").format(
+                i=i, key="original", problem=problem
+            )
     return None
 
 
@@ -165,11 +172,11 @@ REQUIRED: dict[str, tuple[str, ...]] = {
 def _fields_problem(data: dict[str, Any], required: tuple[str, ...]) -> str | None:
     for key in required:
         if key not in data:
-            return f"champ « {key} » manquant"
+            return _("champ « {key} » manquant").format(key=key)
     for key, value in data.items():
         check = FIELDS.get(key)
         if check is not None and (problem := check(value)):
-            return f"champ « {key} » : {problem}"
+            return _("champ « {key} » : {problem}").format(key=key, problem=problem)
     return None
 
 
@@ -177,24 +184,26 @@ def shape_problem(data: Any) -> str | None:
     """What makes ``data`` (one parsed line) unusable, lone surrogates aside: fields,
     types, bounds; None if it is usable."""
     if not isinstance(data, dict):
-        return "une entrée est un objet JSON { … }"
+        return _("une entrée est un objet JSON { … }")
     for key in ("n", "type"):
         if key not in data:
-            return f"champ « {key} » manquant"
+            return _("champ « {key} » manquant").format(key=key)
     if problem := _int(data["n"]):
-        return f"champ « n » : {problem}"
+        return _("champ « {key} » : {problem}").format(key="n", problem=problem)
     kind = data["type"]
     if not isinstance(kind, str) or not kind:
-        return "champ « type » : texte attendu"
+        return _("champ « {key} » : {problem}").format(key="type", problem=_("texte attendu"))
     problem = _fields_problem(data, REQUIRED.get(kind, ("date",)))
     if problem is None and kind == "envoi" and (problem := _sent_document(data["document"])):
-        problem = f"champ « document » : {problem}"
+        problem = _("champ « {key} » : {problem}").format(key="document", problem=problem)
     if problem is None and kind == "correction" and "valeurs" in data:
         values = data["valeurs"]
         if not isinstance(values, dict):
-            return "champ « valeurs » : objet attendu"
+            return _("champ « {key} » : {problem}").format(
+                key="valeurs", problem=_("objet attendu")
+            )
         problem = _fields_problem(values, ())
-        problem = problem and f"valeurs corrigées, {problem}"
+        problem = problem and _("valeurs corrigées, {problem}").format(problem=problem)
     return problem
 
 
@@ -206,9 +215,9 @@ def read_entry(raw: bytes) -> tuple[dict[str, Any] | None, str | None]:
     try:
         data = json.loads(raw)
     except RecursionError:
-        return None, "imbrication trop profonde"
-    except ValueError as exc:  # not JSON, or not UTF-8
-        return None, f"JSON invalide : {exc}"
+        return None, _("imbrication trop profonde")
+    except ValueError as exc:  # not JSON, or not UTF-8 (Python's words: English)
+        return None, _("JSON invalide : {detail}").format(detail=exc)
     problem = shape_problem(data)
     if problem is None and b"\\u" in raw:
         problem = _unwritable(data)
@@ -217,9 +226,14 @@ def read_entry(raw: bytes) -> tuple[dict[str, Any] | None, str | None]:
 
 def unusable(path: Path, line: int | None, problem: str) -> JournalError:
     """The error for a line no command can use, with its number."""
-    where = f"ligne {line}" if line else "dernière ligne"
+    if line:
+        message = _("{path}, ligne {line} : entrée illisible ({problem}).")
+    else:
+        message = _("{path}, dernière ligne : entrée illisible ({problem}).")
     return JournalError(
-        f"{path}, {where} : entrée illisible ({problem}).",
-        hint="Le journal a été modifié à la main : restaurez une sauvegarde, ou corrigez "
-        "cette ligne (rdvletters verify le signalera ensuite).",
+        message.format(path=path, line=line, problem=problem),
+        hint=_(
+            "Le journal a été modifié à la main : restaurez une sauvegarde, ou corrigez "
+            "cette ligne (rdvletters verify le signalera ensuite)."
+        ),
     )

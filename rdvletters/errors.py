@@ -1,10 +1,13 @@
 """One exception type per kind of failure, each with its own exit code.
 
-The CLI prints ``str(error)`` and exits with ``error.exit_code``; messages are in
-French, name the file, line or field at fault, and never echo personal data.
+The CLI prints ``str(error)`` and exits with ``error.exit_code``; messages are written
+in French, said in the interface language (``i18n``: translated where the error is
+raised), name the file, line or field at fault, and never echo personal data.
 """
 
 from __future__ import annotations
+
+from .i18n import _
 
 
 class RdvError(Exception):
@@ -75,8 +78,11 @@ class TemplateError(InputError):
     def __init__(
         self, template: str, line: int | None, detail: str, hint: str | None = None
     ) -> None:
-        where = f"{template}, ligne {line}" if line else f"modèle {template}"
-        super().__init__(f"{where} : {detail}", hint)
+        if line:
+            message = _("{template}, ligne {line} : {detail}")
+        else:
+            message = _("modèle {template} : {detail}")
+        super().__init__(message.format(template=template, line=line, detail=detail), hint)
         self.template = template
         self.line = line
         self.detail = detail

@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from .errors import InputError
+from .i18n import _
 
 PARIS = ZoneInfo("Europe/Paris")
 EARLIEST_YEAR = 2015  # no step of a case can be older: earlier years are typos
@@ -73,8 +74,10 @@ def parse_when(text: str, *, option: str = "--at") -> datetime:
     match = _WHEN.match(text)
     if not match or match["H"] is None:
         raise InputError(
-            f"{option} « {text} » : date et heure attendues, par exemple "
-            f'{option} "2026-11-20 09:15" ou {option} "20/11/2026 09:15".'
+            _(
+                "{option} « {text} » : date et heure attendues, par exemple {option} "
+                '"2026-11-20 09:15" ou {option} "20/11/2026 09:15".'
+            ).format(option=option, text=text)
         )
     y, m, d = (
         (match["y"], match["m"], match["d"])
@@ -84,10 +87,16 @@ def parse_when(text: str, *, option: str = "--at") -> datetime:
     try:
         when = datetime(int(y), int(m), int(d), int(match["H"]), int(match["M"]), tzinfo=PARIS)
     except ValueError as exc:
-        raise InputError(f"{option} « {text} » : cette date n'existe pas ({exc}).") from None
+        raise InputError(
+            _("{option} « {text} » : cette date n'existe pas ({detail}).").format(
+                option=option, text=text, detail=exc
+            )
+        ) from None
     if when.year < EARLIEST_YEAR:
         raise InputError(
-            f"{option} « {text} » : date antérieure à {EARLIEST_YEAR} ; vérifiez l'année."
+            _("{option} « {text} » : date antérieure à {year} ; vérifiez l'année.").format(
+                option=option, text=text, year=EARLIEST_YEAR
+            )
         )
     _refuse_gap(when, text, option)
     return when
@@ -98,8 +107,10 @@ def _refuse_gap(when: datetime, text: str, option: str) -> None:
     back = when.astimezone(timezone.utc).astimezone(PARIS)
     if back.replace(tzinfo=None) != when.replace(tzinfo=None):
         raise InputError(
-            f"{option} « {text} » : cette heure n'a pas existé à Paris (passage à l'heure "
-            f"d'été) ; écrivez {back:%H:%M} si c'est l'heure que montrait votre téléphone."
+            _(
+                "{option} « {text} » : cette heure n'a pas existé à Paris (passage à l'heure "
+                "d'été) ; écrivez {time} si c'est l'heure que montrait votre téléphone."
+            ).format(option=option, text=text, time=f"{back:%H:%M}")
         )
 
 
@@ -121,11 +132,17 @@ def past_or_now(
         return now.replace(second=0, microsecond=0)
     when = parse_when(text, option=option)
     if when > now + timedelta(minutes=5):
-        raise InputError(f"{option} « {text} » : cette date est dans le futur.")
+        raise InputError(
+            _("{option} « {text} » : cette date est dans le futur.").format(
+                option=option, text=text
+            )
+        )
     if first is not None and not confirmed and when < first - timedelta(days=365):
         raise InputError(
-            f"{option} « {text} » : plus d'un an avant la première démarche du dossier "
-            f"({first:%d/%m/%Y}). Faute de frappe dans l'année ?",
-            hint="Si la date est juste, ajoutez --confirm-date.",
+            _(
+                "{option} « {text} » : plus d'un an avant la première démarche du dossier "
+                "({first}). Faute de frappe dans l'année ?"
+            ).format(option=option, text=text, first=f"{first:%d/%m/%Y}"),
+            hint=_("Si la date est juste, ajoutez --confirm-date."),
         )
     return when

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from .errors import CaseError, InputError, OutputExistsError
+from .i18n import _
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
@@ -33,8 +34,10 @@ def private_dir(path: Path) -> Path:
     """Create ``path`` (and parents) readable by the owner only."""
     if path.exists() and not path.is_dir():
         raise CaseError(
-            f"{path} : c'est un fichier ; un dossier est attendu à cet endroit.",
-            hint="Renommez ou déplacez ce fichier, puis recommencez.",
+            _("{path} : c'est un fichier ; un dossier est attendu à cet endroit.").format(
+                path=path
+            ),
+            hint=_("Renommez ou déplacez ce fichier, puis recommencez."),
         )
     path.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
     os.chmod(path, DIR_MODE)  # mkdir's mode is masked by the umask
@@ -78,8 +81,8 @@ def write_new(path: Path, data: bytes | BinaryIO, created: list[Path] | None = N
                 created.append(path)
     except FileExistsError:
         raise OutputExistsError(
-            f"Le fichier {path} existe déjà : il n'est jamais écrasé.",
-            hint="Renommez ou déplacez le fichier existant, puis recommencez.",
+            _("Le fichier {path} existe déjà : il n'est jamais écrasé.").format(path=path),
+            hint=_("Renommez ou déplacez le fichier existant, puis recommencez."),
         ) from None
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -102,8 +105,8 @@ def write_new_chunks(path: Path, chunks: Iterable[bytes]) -> Path:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | BINARY, FILE_MODE)
     except FileExistsError:
         raise OutputExistsError(
-            f"Le fichier {path} existe déjà : il n'est jamais écrasé.",
-            hint="Renommez ou déplacez le fichier existant, puis recommencez.",
+            _("Le fichier {path} existe déjà : il n'est jamais écrasé.").format(path=path),
+            hint=_("Renommez ou déplacez le fichier existant, puis recommencez."),
         ) from None
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -170,7 +173,9 @@ def write_unique(
             return write_new(folder / name, data, created)
         except OutputExistsError:
             continue
-    raise OutputExistsError(f"Trop de fichiers nommés {stem}* dans {folder}.")
+    raise OutputExistsError(
+        _("Trop de fichiers nommés {stem}* dans {folder}.").format(stem=stem, folder=folder)
+    )
 
 
 def sha256_file(path: Path) -> str:
@@ -194,23 +199,20 @@ def open_regular(path: Path, label: str = "") -> BinaryIO:
     try:
         fd = os.open(path, os.O_RDONLY | O_NONBLOCK | BINARY)
     except FileNotFoundError:
-        raise InputError(f"{where} : fichier introuvable.") from None
+        raise InputError(_("{path} : fichier introuvable.").format(path=where)) from None
     except IsADirectoryError:
-        raise _not_a_file(where, "un dossier") from None
+        raise _not_a_file(where, directory=True) from None
     except OSError as exc:
         raise InputError(
-            f"{where} : lecture impossible ({exc.strerror or type(exc).__name__}).",
-            hint="Vérifiez que le fichier vous appartient et qu'il est lisible.",
+            _("{path} : lecture impossible ({reason}).").format(
+                path=where, reason=exc.strerror or type(exc).__name__
+            ),
+            hint=_("Vérifiez que le fichier vous appartient et qu'il est lisible."),
         ) from None
     info = os.fstat(fd)
     if not stat.S_ISREG(info.st_mode):
         os.close(fd)
-        kind = (
-            "un dossier"
-            if stat.S_ISDIR(info.st_mode)
-            else "un fichier spécial (tube, périphérique…)"
-        )
-        raise _not_a_file(where, kind)
+        raise _not_a_file(where, directory=stat.S_ISDIR(info.st_mode))
     if O_NONBLOCK:
         os.set_blocking(fd, True)
     return os.fdopen(fd, "rb")
@@ -226,15 +228,21 @@ def read_small(path: Path, limit: int = SMALL_FILE) -> bytes:
     return data
 
 
-def _not_a_file(where: str, what: str) -> InputError:
-    return InputError(
-        f"{where} : c'est {what}, pas un fichier ordinaire ; il n'est pas lu.",
-        hint="Indiquez le fichier lui-même.",
-    )
+def _not_a_file(where: str, directory: bool) -> InputError:
+    if directory:
+        message = _("{path} : c'est un dossier, pas un fichier ordinaire ; il n'est pas lu.")
+    else:
+        message = _(
+            "{path} : c'est un fichier spécial (tube, périphérique…), pas un fichier "
+            "ordinaire ; il n'est pas lu."
+        )
+    return InputError(message.format(path=where), hint=_("Indiquez le fichier lui-même."))
 
 
 def _too_big(path: Path, size: int, limit: int) -> InputError:
     return InputError(
-        f"{path} : fichier trop gros ({size // 1024} Ko ; {limit // 1024} Ko au plus pour un "
-        "profil, un modèle ou un fichier de réglages).",
+        _(
+            "{path} : fichier trop gros ({size} Ko ; {limit} Ko au plus pour un profil, un "
+            "modèle ou un fichier de réglages)."
+        ).format(path=path, size=size // 1024, limit=limit // 1024),
     )

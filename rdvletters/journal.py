@@ -30,6 +30,7 @@ from .entries import read_entry, unusable
 from .errors import JournalError
 from .frdates import now_paris
 from .fsutil import BINARY, FILE_MODE, write_unique
+from .i18n import _
 
 try:  # POSIX
     import fcntl
@@ -328,9 +329,11 @@ class Journal:
 def _refuse_torn(tail: Tail, path: Path) -> None:
     if tail.torn is not None:
         raise JournalError(
-            f"{path} : la dernière ligne est incomplète (écriture interrompue). "
-            "Rien n'a été ajouté.",
-            hint="Mettez-la de côté avec : rdvletters repair",
+            _(
+                "{path} : la dernière ligne est incomplète (écriture interrompue). "
+                "Rien n'a été ajouté."
+            ).format(path=path),
+            hint=_("Mettez-la de côté avec : rdvletters repair"),
         )
 
 

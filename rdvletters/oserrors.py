@@ -13,46 +13,53 @@ import errno
 from pathlib import Path
 
 from .errors import CaseError, InputError, JournalError, RdvError
+from .i18n import N_, _
 
-# errno -> (what happened, what to do)
+# errno -> (what happened, what to do), French msgids translated when the error is made
 REASONS: dict[int, tuple[str, str]] = {
     errno.ENOSPC: (
-        "plus de place sur le disque",
-        "Libérez de la place, puis relancez ; rdvletters verify dit si le journal est intact.",
+        N_("plus de place sur le disque"),
+        N_("Libérez de la place, puis relancez ; rdvletters verify dit si le journal est intact."),
     ),
     errno.EDQUOT: (
-        "quota de disque dépassé",
-        "Libérez de la place, puis relancez ; rdvletters verify dit si le journal est intact.",
+        N_("quota de disque dépassé"),
+        N_("Libérez de la place, puis relancez ; rdvletters verify dit si le journal est intact."),
     ),
     errno.EROFS: (
-        "le disque est en lecture seule",
-        "Copiez le dossier sur un disque où vous pouvez écrire (clé USB protégée ?).",
+        N_("le disque est en lecture seule"),
+        N_("Copiez le dossier sur un disque où vous pouvez écrire (clé USB protégée ?)."),
     ),
     errno.EACCES: (
-        "permission refusée",
-        "Vérifiez que ce fichier ou ce dossier vous appartient et n'est pas protégé en écriture.",
+        N_("permission refusée"),
+        N_(
+            "Vérifiez que ce fichier ou ce dossier vous appartient et n'est pas protégé en "
+            "écriture."
+        ),
     ),
     errno.EPERM: (
-        "opération non permise",
-        "Vérifiez que ce fichier ou ce dossier vous appartient et n'est pas protégé en écriture.",
+        N_("opération non permise"),
+        N_(
+            "Vérifiez que ce fichier ou ce dossier vous appartient et n'est pas protégé en "
+            "écriture."
+        ),
     ),
     errno.EISDIR: (
-        "c'est un dossier, pas un fichier",
-        "Un fichier est attendu à cet endroit : renommez ou déplacez ce dossier.",
+        N_("c'est un dossier, pas un fichier"),
+        N_("Un fichier est attendu à cet endroit : renommez ou déplacez ce dossier."),
     ),
     errno.ENOTDIR: (
-        "un élément du chemin est un fichier, pas un dossier",
-        "Renommez ou déplacez ce fichier, ou choisissez un autre chemin.",
+        N_("un élément du chemin est un fichier, pas un dossier"),
+        N_("Renommez ou déplacez ce fichier, ou choisissez un autre chemin."),
     ),
     errno.EEXIST: (
-        "existe déjà",
-        "Renommez ou déplacez ce qui occupe ce nom, puis recommencez.",
+        N_("existe déjà"),
+        N_("Renommez ou déplacez ce qui occupe ce nom, puis recommencez."),
     ),
-    errno.ENOENT: ("introuvable", "Vérifiez le chemin."),
-    errno.ENAMETOOLONG: ("nom de fichier trop long", "Choisissez un chemin plus court."),
+    errno.ENOENT: (N_("introuvable"), N_("Vérifiez le chemin.")),
+    errno.ENAMETOOLONG: (N_("nom de fichier trop long"), N_("Choisissez un chemin plus court.")),
     errno.EIO: (
-        "erreur de lecture ou d'écriture du disque",
-        "Le disque est peut-être abîmé ou débranché : copiez le dossier ailleurs.",
+        N_("erreur de lecture ou d'écriture du disque"),
+        N_("Le disque est peut-être abîmé ou débranché : copiez le dossier ailleurs."),
     ),
 }
 
@@ -74,15 +81,22 @@ def _inside(path: Path, folder: Path) -> bool:
 def from_os_error(exc: OSError, root: Path | None = None, journal: Path | None = None) -> RdvError:
     """The ``RdvError`` for ``exc``; ``root`` and ``journal`` are the case folder and its
     journal, to tell which part of the case the failure touched."""
-    what, todo = REASONS.get(exc.errno or 0, (exc.strerror or type(exc).__name__, ""))
+    reason = REASONS.get(exc.errno or 0)
+    if reason is not None:
+        what, todo = _(reason[0]), _(reason[1])
+    else:  # the system's own words (in the system's language)
+        what, todo = exc.strerror or type(exc).__name__, ""
     name = exc.filename if isinstance(exc.filename, str) else None
     if name is None and isinstance(exc.filename, bytes):
         name = exc.filename.decode("utf-8", "replace")
     if name is None:
-        where = f"dans {shown(str(root))}" if root is not None else "écriture ou lecture"
-        return CaseError(f"{where} : {what}.", hint=todo or None)
+        if root is not None:
+            message = _("dans {folder} : {what}.").format(folder=shown(str(root)), what=what)
+        else:
+            message = _("écriture ou lecture : {what}.").format(what=what)
+        return CaseError(message, hint=todo or None)
     path = Path(name)
-    message = f"{shown(name)} : {what}."
+    message = _("{path} : {what}.").format(path=shown(name), what=what)
     if journal is not None and path.absolute() == journal.absolute():
         return JournalError(message, hint=todo or None)
     if root is not None and _inside(path, root):

@@ -293,19 +293,23 @@ def _justificatifs(profile: Profile, located: Located, path: Path) -> list[str]:
         if not fact.justificatif:
             continue
         line = located.line_of(("demande", "urgence", i, "justificatif"))
-        where = f"{path}, ligne {line}" if line else str(path)
+        field = f"demande.urgence.{i}.justificatif"
         target = inside(path.parent, fact.justificatif)
         if target is None:
+            message = _(
+                "le fichier doit se trouver dans le dossier de la personne, par exemple "
+                "pieces/promesse.pdf."
+            )
             raise InputError(
-                f"{where}, champ « demande.urgence.{i}.justificatif » : le fichier doit se "
-                "trouver dans le dossier de la personne, par exemple pieces/promesse.pdf.",
-                hint="Copiez le justificatif dans le dossier pieces/ et indiquez ce chemin.",
+                _located(path, line, field, message),
+                hint=_("Copiez le justificatif dans le dossier pieces/ et indiquez ce chemin."),
             )
         if not target.is_file():
-            warnings.append(
-                f"{where} : justificatif introuvable ({fact.justificatif}) ; copiez-le dans le "
-                "dossier de la personne ou laissez le champ vide."
-            )
+            message = _(
+                "justificatif introuvable ({file}) ; copiez-le dans le dossier de la personne "
+                "ou laissez le champ vide."
+            ).format(file=fact.justificatif)
+            warnings.append(_located(path, line, field, message))
     return warnings
 
 
@@ -313,21 +317,28 @@ def _situation_warnings(profile: Profile) -> list[str]:
     warnings = []
     if profile.demande.oqtf:
         warnings.append(
-            "demande.oqtf : oui. Une obligation de quitter le territoire non exécutée compromet "
-            "l'urgence et le référé (CE, 9 juin 2022, n° 453391 ; article L. 521-3 du code de "
-            "justice administrative). Voyez dès maintenant un avocat ou une permanence juridique."
+            _(
+                "demande.oqtf : oui. Une obligation de quitter le territoire non exécutée "
+                "compromet l'urgence et le référé (CE, 9 juin 2022, n° 453391 ; article L. 521-3 "
+                "du code de justice administrative). Voyez dès maintenant un avocat ou une "
+                "permanence juridique."
+            )
         )
     home, given = profile.residence_departement, profile.prefecture.departement
     if home and given and home != given:
         warnings.append(
-            f"prefecture.departement : {given}, mais l'adresse de la personne est dans le {home}. "
-            "Le titre est délivré par le préfet du département de résidence (article R. 431-20 "
-            "du CESEDA) : vérifiez la préfecture indiquée."
+            _(
+                "prefecture.departement : {given}, mais l'adresse de la personne est dans le "
+                "{home}. Le titre est délivré par le préfet du département de résidence "
+                "(article R. 431-20 du CESEDA) : vérifiez la préfecture indiquée."
+            ).format(given=given, home=home)
         )
     if profile.departement is None:
         warnings.append(
-            "département introuvable : indiquez prefecture.departement (par exemple 93) pour que "
-            "la lettre nomme le préfet."
+            _(
+                "département introuvable : indiquez prefecture.departement (par exemple 93) "
+                "pour que la lettre nomme le préfet."
+            )
         )
     return warnings
 
@@ -341,27 +352,31 @@ def _check_dates(profile: Profile, located: Located, path: Path) -> None:
     if expiry is None:
         return
     line = located.line_of(("demande", "titre_actuel_expire_le"))
-    where = f"{path}, ligne {line}" if line else str(path)
-    where += ", champ « demande.titre_actuel_expire_le »"
+    field = "demande.titre_actuel_expire_le"
     hint = _("Corrigez {name} puis relancez.").format(name=path.name)
     if expiry <= profile.demandeur.date_naissance:
-        raise InputError(
-            where
-            + _(
-                " : le titre expirerait avant la naissance de la personne (née le {birth} "
-                "d'après demandeur.date_naissance) ; vérifiez l'année."
-            ).format(birth=f"{profile.demandeur.date_naissance:%d/%m/%Y}"),
-            hint=hint,
-        )
+        message = _(
+            "le titre expirerait avant la naissance de la personne (née le {birth} d'après "
+            "demandeur.date_naissance) ; vérifiez l'année."
+        ).format(birth=f"{profile.demandeur.date_naissance:%d/%m/%Y}")
+        raise InputError(_located(path, line, field, message), hint=hint)
     if expiry.year > now_paris().year + MAX_PERMIT_YEARS:
-        raise InputError(
-            where
-            + _(
-                " : plus de {years} ans après aujourd'hui ; un titre de séjour dure {years} ans "
-                "au plus. Vérifiez l'année."
-            ).format(years=MAX_PERMIT_YEARS),
-            hint=hint,
+        message = _(
+            "plus de {years} ans après aujourd'hui ; un titre de séjour dure {years} ans au "
+            "plus. Vérifiez l'année."
+        ).format(years=MAX_PERMIT_YEARS)
+        raise InputError(_located(path, line, field, message), hint=hint)
+
+
+def _located(path: Path, line: int | None, field: str, message: str) -> str:
+    """« profil.yaml, ligne 12, champ « x » : message », the same words as validation's."""
+    if line:
+        return _("{path}, ligne {line}, champ « {field} » : {message}").format(
+            path=path, line=line, field=field, message=message
         )
+    return _("{path}, champ « {field} » : {message}").format(
+        path=path, field=field, message=message
+    )
 
 
 def validate(located: Located, path: Path) -> LoadedProfile:

@@ -98,42 +98,42 @@ def _optional(inner: Any) -> Any:
 _ATEXT = frozenset(
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+/=?^_`{|}~-"
 )
-EMAIL_HINT = "attendu : nom@domaine.fr"
+EMAIL_HINT = N_("attendu : nom@domaine.fr")
 
 
 def _local_part_problem(local: str) -> str | None:
     if not local:
-        return "rien avant le @"
+        return _("rien avant le @")
     if len(local.encode("utf-8")) > 64:
-        return "la partie avant le @ dépasse 64 caractères"
+        return _("la partie avant le @ dépasse 64 caractères")
     if local.startswith(".") or local.endswith(".") or ".." in local:
-        return "point mal placé avant le @"
+        return _("point mal placé avant le @")
     for char in local.replace(".", ""):
         if char not in _ATEXT and not (ord(char) > 127 and char.isprintable()):
-            return "caractère non permis avant le @ (espace, virgule, guillemet, chevron…)"
+            return _("caractère non permis avant le @ (espace, virgule, guillemet, chevron…)")
     return None
 
 
 def _domain_problem(domain: str) -> str | None:
     labels = domain.split(".")
     if not domain:
-        return "rien après le @"
+        return _("rien après le @")
     if len(labels) < 2 or not labels[-1]:
-        return "le domaine après le @ doit avoir un point (domaine.fr)"
+        return _("le domaine après le @ doit avoir un point (domaine.fr)")
     for label in labels:
         if not label or len(label) > 63:
-            return "point mal placé ou partie trop longue dans le domaine"
+            return _("point mal placé ou partie trop longue dans le domaine")
         if label.startswith("-") or label.endswith("-"):
-            return "un tiret ne peut ni commencer ni finir une partie du domaine"
+            return _("un tiret ne peut ni commencer ni finir une partie du domaine")
         if not all(c == "-" or (c.isalnum() and c.isprintable()) for c in label):
-            return "caractère non permis dans le domaine (lettres, chiffres, tirets, points)"
+            return _("caractère non permis dans le domaine (lettres, chiffres, tirets, points)")
     if labels[-1].isdigit():
-        return "le domaine finit par un nombre"
+        return _("le domaine finit par un nombre")
     if not domain.isascii():
         try:
             domain.encode("idna")
         except UnicodeError:
-            return "nom de domaine international invalide"
+            return _("nom de domaine international invalide")
     return None
 
 
@@ -145,10 +145,10 @@ def email_problem(address: str) -> str | None:
     letters, digits and hyphens. Nothing that would need quoting in a header.
     """
     if address.count("@") != 1:
-        return "il faut exactement un @" if "@" in address else "il manque le @"
+        return _("il faut exactement un @") if "@" in address else _("il manque le @")
     if len(address.encode("utf-8")) > 254:
-        return "adresse trop longue (254 caractères au plus)"
-    local, _, domain = address.partition("@")
+        return _("adresse trop longue (254 caractères au plus)")
+    local, __, domain = address.partition("@")
     return _local_part_problem(local) or _domain_problem(domain)
 
 
@@ -157,7 +157,11 @@ def check_email(value: Any) -> Any:
     if isinstance(value, str):
         problem = email_problem(value)
         if problem:
-            raise ValueError(f"adresse électronique invalide : {problem} ({EMAIL_HINT})")
+            raise ValueError(
+                _("adresse électronique invalide : {problem} ({hint})").format(
+                    problem=problem, hint=_(EMAIL_HINT)
+                )
+            )
     return value
 
 

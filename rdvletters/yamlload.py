@@ -24,6 +24,7 @@ import yaml
 
 from .errors import InputError
 from .fsutil import SMALL_FILE, read_small
+from .i18n import _
 
 Loc = tuple[str | int, ...]
 PLAIN_TAGS = {"tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
@@ -53,8 +54,11 @@ class Located:
 
 
 def _error(path: Path, line: int | None, message: str) -> InputError:
-    where = f"{path}, ligne {line}" if line else str(path)
-    return InputError(f"{where} : {message}")
+    if line:
+        return InputError(
+            _("{path}, ligne {line} : {message}").format(path=path, line=line, message=message)
+        )
+    return InputError(_("{path} : {message}").format(path=path, message=message))
 
 
 def _refuse_controls(path: Path, text: str) -> None:
@@ -65,8 +69,10 @@ def _refuse_controls(path: Path, text: str) -> None:
         raise _error(
             path,
             line,
-            f"caractère de contrôle invisible U+{ord(found.group()[0]):04X} (copié d'un PDF "
-            "ou d'un terminal ?) ; supprimez-le ou retapez la ligne.",
+            _(
+                "caractère de contrôle invisible U+{code} (copié d'un PDF ou d'un terminal ?) ; "
+                "supprimez-le ou retapez la ligne."
+            ).format(code=f"{ord(found.group()[0]):04X}"),
         )
 
 
@@ -78,12 +84,12 @@ def _decode(path: Path, raw: bytes) -> str:
         raise _error(
             path,
             line,
-            "le fichier n'est pas en UTF-8. Enregistrez-le en « UTF-8 » depuis votre éditeur.",
+            _("le fichier n'est pas en UTF-8. Enregistrez-le en « UTF-8 » depuis votre éditeur."),
         ) from None
     if not text.strip() or all(
         not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
     ):
-        raise _error(path, None, "le fichier est vide.")
+        raise _error(path, None, _("le fichier est vide."))
     _refuse_controls(path, text)
     for number, line in enumerate(text.splitlines(), start=1):
         indent = line[: len(line) - len(line.lstrip(" \t"))]
@@ -91,7 +97,7 @@ def _decode(path: Path, raw: bytes) -> str:
             raise _error(
                 path,
                 number,
-                "une tabulation sert d'indentation ; utilisez des espaces.",
+                _("une tabulation sert d'indentation ; utilisez des espaces."),
             )
     return text
 
@@ -102,8 +108,9 @@ def _build(path: Path, node: yaml.Node, loc: Loc, lines: dict[Loc, int]) -> Any:
         raise _error(
             path,
             lines[loc],
-            f"l'étiquette YAML « {node.tag.replace('tag:yaml.org,2002:', '!!')} » "
-            "n'est pas acceptée ; écrivez la valeur simplement.",
+            _(
+                "l'étiquette YAML « {tag} » n'est pas acceptée ; écrivez la valeur simplement."
+            ).format(tag=node.tag.replace("tag:yaml.org,2002:", "!!")),
         )
     if isinstance(node, yaml.ScalarNode):
         return node.value
@@ -112,15 +119,17 @@ def _build(path: Path, node: yaml.Node, loc: Loc, lines: dict[Loc, int]) -> Any:
     result: dict[str, Any] = {}
     for key_node, value_node in node.value:
         if not isinstance(key_node, yaml.ScalarNode):
-            raise _error(path, key_node.start_mark.line + 1, "clé invalide.")
+            raise _error(path, key_node.start_mark.line + 1, _("clé invalide."))
         key = key_node.value
         if key in result:
             first = lines[(*loc, key)]
             raise _error(
                 path,
                 key_node.start_mark.line + 1,
-                f"la clé « {'.'.join(map(str, (*loc, key)))} » apparaît deux fois "
-                f"(déjà à la ligne {first}) ; gardez-en une seule.",
+                _(
+                    "la clé « {key} » apparaît deux fois (déjà à la ligne {first}) ; "
+                    "gardez-en une seule."
+                ).format(key=".".join(map(str, (*loc, key))), first=first),
             )
         lines[(*loc, key)] = key_node.start_mark.line + 1
         result[key] = _build(path, value_node, (*loc, key), lines)
@@ -145,16 +154,20 @@ class _Loader(yaml.BaseLoader):
             raise _error(
                 self.path,
                 event.start_mark.line + 1,
-                "les ancres et alias YAML (& et *) ne sont pas acceptés ; écrivez chaque "
-                "valeur en entier.",
+                _(
+                    "les ancres et alias YAML (& et *) ne sont pas acceptés ; écrivez chaque "
+                    "valeur en entier."
+                ),
             )
         self.depth += 1
         if self.depth > MAX_DEPTH:
             raise _error(
                 self.path,
                 event.start_mark.line + 1,
-                f"imbrication trop profonde (plus de {MAX_DEPTH} niveaux) ; un profil n'en a "
-                "que quelques-uns.",
+                _(
+                    "imbrication trop profonde (plus de {depth} niveaux) ; un profil n'en a "
+                    "que quelques-uns."
+                ).format(depth=MAX_DEPTH),
             )
         try:
             return super().compose_node(parent, index)
@@ -169,14 +182,16 @@ def _compose(path: Path, text: str) -> yaml.Node | None:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        problem = exc.problem or "syntaxe YAML invalide"
+        problem = exc.problem or _("syntaxe YAML invalide")  # PyYAML's own words: English
         raise _error(
             path,
             line,
-            f"syntaxe YAML invalide ({problem}). Vérifiez l'indentation et les deux-points.",
+            _(
+                "syntaxe YAML invalide ({problem}). Vérifiez l'indentation et les deux-points."
+            ).format(problem=problem),
         ) from None
     except yaml.YAMLError:
-        raise _error(path, None, "syntaxe YAML invalide.") from None
+        raise _error(path, None, _("syntaxe YAML invalide.")) from None
     finally:
         loader.dispose()
 
@@ -185,11 +200,15 @@ def parse_document(raw: bytes, path: Path) -> Located:
     """YAML bytes (a mapping or a list at the top) with line numbers; ``path`` names them
     in messages (the bytes may not be written yet: a form in the web app)."""
     if len(raw) > SMALL_FILE:
-        raise _error(path, None, f"texte trop long ({len(raw) // 1024} Ko ; 256 Ko au plus).")
+        raise _error(
+            path,
+            None,
+            _("texte trop long ({size} Ko ; 256 Ko au plus).").format(size=len(raw) // 1024),
+        )
     text = _decode(path, raw)
     root = _compose(path, text)
     if root is None:
-        raise _error(path, None, "le fichier est vide.")
+        raise _error(path, None, _("le fichier est vide."))
     lines: dict[Loc, int] = {}
     return Located(_build(path, root, (), lines), lines)
 
@@ -198,7 +217,7 @@ def parse_yaml(raw: bytes, path: Path) -> Located:
     """Like ``load_yaml`` for bytes not yet written; ``path`` names them in messages."""
     located = parse_document(raw, path)
     if not isinstance(located.data, dict):
-        raise _error(path, 1, "le profil doit être une suite de champs « clé: valeur ».")
+        raise _error(path, 1, _("le profil doit être une suite de champs « clé: valeur »."))
     return located
 
 

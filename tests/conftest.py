@@ -30,6 +30,10 @@ def isolated_home(tmp_path_factory, monkeypatch):
         ("XDG_CACHE_HOME", ".cache"),
     ):
         monkeypatch.setenv(var, str(home / sub))
+    # French, the source language, whatever the developer's or the CI's locale
+    for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
     return home
 
 
@@ -112,11 +116,15 @@ def installed_cli() -> list[str]:
     return [found]
 
 
-def run_installed(*args: str | os.PathLike, cwd: Path | None = None) -> subprocess.CompletedProcess:
+def run_installed(
+    *args: str | os.PathLike, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    """The installed command in a subprocess; ``env`` adds to the (isolated) environment."""
     return subprocess.run(
         installed_cli() + [str(a) for a in args],
         capture_output=True,
         text=True,
         cwd=cwd,
+        env={**os.environ, **(env or {})},
         timeout=120,
     )

@@ -3,6 +3,7 @@ complete and compiled."""
 
 from __future__ import annotations
 
+import ast
 import gettext
 import threading
 from pathlib import Path
@@ -115,3 +116,86 @@ def test_placeholders_survive_translation():
                     source
                 )
     assert english.gettext("Profil") == "Profile"
+
+
+# --- the command line ---------------------------------------------------------------
+def test_every_word_of_the_installed_click_has_its_french_msgid():
+    """click's messages, read from its own source as ``pybabel extract`` reads it: each
+    must have its line in ``clickwords`` (a newer click would bring English words)."""
+    import click
+    from babel.messages.extract import extract_from_file
+
+    from rdvletters.cli import clickwords
+
+    singular, plural = set(), set()
+    for source in Path(click.__file__).parent.glob("*.py"):
+        for _line, message, _comments, _context in extract_from_file("python", str(source)):
+            if isinstance(message, tuple):
+                plural.add(tuple(message[:2]))
+            elif message:
+                singular.add(message)
+    assert len(singular) > 50 and plural
+    assert not singular - set(clickwords.WORDS) - {"required"}
+    assert "required" in clickwords.WORDS  # click translates it from a variable
+    assert not plural - set(clickwords.PLURALS)
+
+
+def test_click_words_are_said_in_the_active_language():
+    from rdvletters.cli import clickwords
+
+    token = i18n.activate("en")
+    try:
+        assert clickwords.word("Usage:") == "Usage:"
+        assert clickwords.word("Show this message and exit.") == "Show this message and exit."
+        assert (
+            clickwords.click_ngettext(
+                "Got unexpected extra argument ({args})",
+                "Got unexpected extra arguments ({args})",
+                2,
+            )
+            == "Got unexpected extra arguments ({args})"
+        )
+    finally:
+        i18n.deactivate(token)
+    assert clickwords.word("Usage:") == "Utilisation :"
+    assert clickwords.word("default: {default}") == "par défaut : {default}"
+
+
+# Calls whose text reaches the person, and the keywords that hold help or hints.
+SHOWN = {"echo", "secho", "confirm", "prompt", "warn", "fail"}
+SHOWN_KEYWORDS = {"help", "metavar", "hint", "short_help"}
+TRANSLATORS = {"_", "N_", "ngettext", "gettext"}
+NEUTRAL = {"N", "URL", "[URL]", "PORT", "[rdv|anef]", "utf-8"}  # the same in every language
+
+
+def _bare_texts(node: ast.AST) -> list[ast.Constant]:
+    """String constants with letters in ``node`` that no translator call wraps."""
+    if isinstance(node, ast.Call):
+        func = node.func
+        name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+        if name in TRANSLATORS:
+            return []
+        parts = [func.value] if isinstance(func, ast.Attribute) else []
+        return [c for p in [*parts, *node.args] for c in _bare_texts(p)]
+    if isinstance(node, ast.Constant):
+        text = node.value
+        shown = isinstance(text, str) and any(ch.isalpha() for ch in text)
+        return [node] if shown and text not in NEUTRAL else []
+    if isinstance(node, ast.keyword):
+        return _bare_texts(node.value)
+    return [c for child in ast.iter_child_nodes(node) for c in _bare_texts(child)]
+
+
+def test_no_bare_french_text_is_shown_by_the_command_line():
+    found = []
+    for path in sorted((ROOT / "rdvletters" / "cli").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+            shown = list(node.args) if name in SHOWN or name.endswith("Error") else []
+            shown += [k for k in node.keywords if k.arg in SHOWN_KEYWORDS]
+            for bare in (c for item in shown for c in _bare_texts(item)):
+                found.append(f"{path.name}:{bare.lineno}: {bare.value!r}")
+    assert not found, "wrap these in _() or N_():\n" + "\n".join(found)

@@ -378,3 +378,16 @@ def test_web_cases_list_next_step_in_english(case, tmp_path, fixed_now):
         step = _status(Case(root / "DIALLO_Aminata"), NOW).next_step.text
     assert f'<td class="nextstep" data-label="Next step">{step}</td>' in html
     assert not FRENCH.findall(step)
+
+
+def test_installed_status_in_english(case):
+    """The installed command, its language from the environment (``LANG``)."""
+    from .conftest import run_installed
+
+    french = run_installed("-C", case, "status")
+    english = run_installed("-C", case, "status", env={"LANG": "en_US.UTF-8"})
+    assert english.returncode == 0 and "WHERE DO YOU STAND?" in english.stdout
+    assert "Appointment website, with screenshots" in english.stdout
+    assert not FRENCH.findall(without_notes(english.stdout, Case(case)))
+    assert numbers(english.stdout) == numbers(french.stdout)
+    assert "Site de rendez-vous, avec captures" in french.stdout

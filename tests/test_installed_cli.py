@@ -55,7 +55,7 @@ def test_text_email_does_not_import_python_docx(case):
 def test_help_is_in_french():
     result = run_installed("--help")
     assert result.returncode == 0
-    assert "Utilisation : rdvletters" in result.stdout and "Commandes:" in result.stdout
+    assert "Utilisation : rdvletters" in result.stdout and "Commandes :" in result.stdout
     assert "Afficher cette aide." in result.stdout
     record = run_installed("record", "--help").stdout
     assert "Noter une démarche" in record and "attestation" in record
@@ -64,7 +64,10 @@ def test_help_is_in_french():
 def test_usage_errors_in_french_with_exit_2():
     result = run_installed("record", "lettre")
     assert result.returncode == 2
-    assert "valeur invalide pour 'CANAL' ; valeurs possibles : web, email" in result.stderr
+    assert (
+        "Erreur : valeur invalide pour 'CANAL' : 'lettre' n'est pas l'une des valeurs "
+        "possibles : 'web', 'email'" in result.stderr
+    )
     assert "Aide : rdvletters record --help" in result.stderr
     unknown = run_installed("log", "--tableur")
-    assert unknown.returncode == 2 and "option inconnue : --tableur" in unknown.stderr
+    assert unknown.returncode == 2 and "option inconnue : '--tableur'" in unknown.stderr

@@ -144,7 +144,7 @@ def test_unrecognised_authority_is_kept_but_not_counted(case, run, pki):
     verified = run("-C", case, "verify")
     assert verified.exit_code == 0
     assert "autorité non reconnue" in verified.output and "non pris en compte" in verified.output
-    assert "pas encore couvert(e)" in verified.output
+    assert "pas encore couverte par un horodatage" in verified.output
 
 
 def test_tsa_down_queues_and_keeps_what_was_stored(case, run, pki):

@@ -1,4 +1,9 @@
-"""Command line: parse, call the library, print. No logic of its own."""
+"""Command line: parse, call the library, print. No logic of its own.
+
+Every word shown goes through the catalogs (``rdvletters.i18n``): ours with ``_`` at the
+moment it is printed, help with ``N_`` and the translating classes of ``translated``,
+click's own words through ``clickwords``. Documents and journal entries never do.
+"""
 
 from __future__ import annotations
 
@@ -6,55 +11,33 @@ import contextlib
 import os
 import signal
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
 
-from .. import __version__
+from .. import __version__, i18n
 from ..case import Case
 from ..errors import RdvError
+from ..i18n import N_, _
 from ..oserrors import from_os_error
+from . import clickwords
 from .console import readable_console
+from .translated import Group, Option, PathType, option
+
+clickwords.install()  # click's own words (Usage:, Error:…) through our catalogs
 
 
 def _fail(error: RdvError) -> None:
-    click.echo(f"Erreur : {error}", err=True)
+    click.echo(_("Erreur : {message}").format(message=error), err=True)
     if error.hint:
-        click.echo(f"Astuce : {error.hint}", err=True)
+        click.echo(_("Astuce : {hint}").format(hint=error.hint), err=True)
     sys.exit(error.exit_code)
 
 
-class _FrenchHelp(click.HelpFormatter):
-    """Help pages in French: click's own headings are English."""
-
-    HEADINGS = {"Options": "Options", "Commands": "Commandes"}
-
-    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
-        super().write_usage(prog, args, "Utilisation : ")
-
-    def write_heading(self, heading: str) -> None:
-        super().write_heading(self.HEADINGS.get(heading, heading))
-
-
-class _FrenchHelpOption:
-    """Mixin: the --help option described in French."""
-
-    def get_help_option(self, ctx: click.Context) -> click.Option | None:
-        option = super().get_help_option(ctx)  # type: ignore[misc]
-        if option is not None:
-            option.help = "Afficher cette aide."
-        return option
-
-
-class _Command(_FrenchHelpOption, click.Command):
-    pass
-
-
-class _Group(_FrenchHelpOption, click.Group):
-    """Turns every expected failure into a French message and its exit code."""
-
-    command_class = _Command
-    group_class = type  # subgroups (``templates``) are _Group too: French help
+class _Group(Group):
+    """Turns every expected failure into a message in the interface language and its
+    exit code; chooses that language before click reads a word of the command line."""
 
     def invoke(self, ctx: click.Context):  # type: ignore[override]
         try:
@@ -66,98 +49,131 @@ class _Group(_FrenchHelpOption, click.Group):
             root, journal = (case.root, case.journal.path) if case else (None, None)
             _fail(from_os_error(error, root, journal))
 
+    def main(self, args=None, prog_name=None, **extra):  # type: ignore[override]
+        """Speak the chosen language (``--lang``, the environment, French) for the whole
+        run, usage errors and ``--help`` included; the tests' CliRunner comes here too."""
+        args = list(sys.argv[1:] if args is None else args)
+        with speaking(args):
+            return super().main(args, prog_name, **extra)
+
+
+def language(args: list[str]) -> str:
+    """``--lang`` if given before the subcommand, else the environment, else French.
+
+    Read with click's own parser, forgiving (``resilient_parsing``): ``-C --lang`` names
+    a folder, and a mistake later in the line must still be reported in this language.
+    """
+    explicit = None
+    try:
+        with cli.make_context("rdvletters", list(args), resilient_parsing=True) as ctx:
+            explicit = ctx.params.get("lang")
+    except (click.ClickException, click.exceptions.Exit):
+        pass
+    return i18n.choose(explicit)
+
+
+@contextlib.contextmanager
+def speaking(args: list[str]) -> Iterator[str]:
+    """The interface language of this command line, active inside the block."""
+    token = i18n.activate(language(args))
+    try:
+        yield i18n.current()
+    finally:
+        i18n.deactivate(token)
+
 
 def warn(messages: list[str]) -> None:
     for message in messages:
-        click.echo(f"Attention : {message}", err=True)
+        click.echo(_("Attention : {message}").format(message=message), err=True)
 
 
 def proof_option(help_text: str):
-    """``--proof FILE``, repeatable: files copied into pieces/ and hashed."""
-    return click.option(
+    """``--proof FILE``, repeatable: files copied into pieces/ and hashed.
+    ``help_text`` is a French msgid (``N_``), translated when help is shown."""
+    return option(
         "--proof",
         "proofs",
         multiple=True,
+        metavar=N_("FICHIER"),
         help=help_text,
-        type=click.Path(path_type=Path),  # Case.check_proofs says what is wrong with it
+        type=PathType(path_type=Path),  # Case.check_proofs says what is wrong with it
     )
 
 
-confirm_date_option = click.option(
+confirm_date_option = option(
     "--confirm-date",
     is_flag=True,
-    help="Accepter une date de plus d'un an avant la première démarche du dossier.",
+    help=N_("Accepter une date de plus d'un an avant la première démarche du dossier."),
 )
 
 
-click.Context.formatter_class = _FrenchHelp
-
-
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option(
+@click.group(
+    cls=_Group,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    help=N_(
+        "Courriels, lettres recommandées et saisine du Défenseur des droits pour obtenir "
+        "un rendez-vous en préfecture, avec le journal daté de chaque démarche."
+    ),
+)
+@option(
     "-C",
     "folder",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=PathType(file_okay=False, path_type=Path),
     default=".",
-    show_default=True,
-    help="Dossier de la personne (par défaut : le dossier courant).",
+    metavar=N_("DOSSIER"),
+    help=N_("Dossier de la personne (par défaut : le dossier courant)."),
 )
-@click.version_option(__version__, message="rdvletters %(version)s", help="Afficher la version.")
+@option(
+    "--lang",
+    type=click.Choice(i18n.available()),
+    help=N_(
+        "Langue des messages (sinon : LANGUAGE, LC_ALL, LC_MESSAGES ou LANG ; par défaut : "
+        "français). Les documents restent en français."
+    ),
+)
+@click.version_option(
+    __version__, message="rdvletters %(version)s", cls=Option, help=N_("Afficher la version.")
+)
 @click.pass_context
-def cli(ctx: click.Context, folder: Path) -> None:
-    """Courriels, lettres recommandées et saisine du Défenseur des droits pour obtenir
-    un rendez-vous en préfecture, avec le journal daté de chaque démarche."""
+def cli(ctx: click.Context, folder: Path, lang: str | None) -> None:
+    """The group: the case folder for every command (the language is chosen in main)."""
     ctx.obj = Case(folder)
-
-
-def _usage_message(exc: click.UsageError) -> str:
-    """click's usage errors, said in French."""
-    hint = exc.param.get_error_hint(exc.ctx) if getattr(exc, "param", None) and exc.ctx else ""
-    if isinstance(exc, click.NoSuchOption):
-        return f"option inconnue : {exc.option_name}"
-    if isinstance(exc, click.MissingParameter):
-        return f"il manque {hint or 'un argument'}"
-    if isinstance(exc, click.BadParameter):
-        choices = getattr(getattr(exc.param, "type", None), "choices", None)
-        if choices:
-            return f"valeur invalide pour {hint} ; valeurs possibles : {', '.join(choices)}"
-        return f"valeur invalide pour {hint or 'une option'} ({exc.message})"
-    return exc.format_message()
 
 
 def _run() -> int:
     """Run the command line; the exit code of every expected outcome."""
-    try:
-        result = cli.main(prog_name="rdvletters", standalone_mode=False)
-    except click.UsageError as exc:
-        where = exc.ctx.command_path if exc.ctx else "rdvletters"
-        click.echo(f"Erreur : {_usage_message(exc)}\nAide : {where} --help", err=True)
-        return 2
-    except click.ClickException as exc:
-        click.echo(f"Erreur : {exc.format_message()}", err=True)
-        return exc.exit_code
-    except click.Abort as exc:
-        # click turns Ctrl-C into Abort (from the KeyboardInterrupt, or at a prompt)
-        if isinstance(exc.__cause__ or exc.__context__, KeyboardInterrupt):
-            raise KeyboardInterrupt from None
-        click.echo("Interrompu : rien n'a été fait.", err=True)
-        return 1
-    except Exception as exc:  # noqa: BLE001 - last resort, no traceback with personal data
-        if os.environ.get("RDVLETTERS_DEBUG"):
-            raise
-        click.echo(
-            f"Erreur inattendue ({type(exc).__name__}). Relancez avec RDVLETTERS_DEBUG=1 "
-            "pour le détail et signalez le problème.",
-            err=True,
-        )
-        return 70
+    args = sys.argv[1:]
+    with speaking(args):
+        try:
+            result = cli.main(args, prog_name="rdvletters", standalone_mode=False)
+        except click.ClickException as exc:  # usage errors: click's words, translated
+            exc.show()
+            return exc.exit_code
+        except click.Abort as exc:
+            # click turns Ctrl-C into Abort (from the KeyboardInterrupt, or at a prompt)
+            if isinstance(exc.__cause__ or exc.__context__, KeyboardInterrupt):
+                raise KeyboardInterrupt from None
+            click.echo(_("Interrompu : rien n'a été fait."), err=True)
+            return 1
+        except Exception as exc:  # noqa: BLE001 - last resort, no traceback with personal data
+            if os.environ.get("RDVLETTERS_DEBUG"):
+                raise
+            click.echo(
+                _(
+                    "Erreur inattendue ({kind}). Relancez avec RDVLETTERS_DEBUG=1 "
+                    "pour le détail et signalez le problème."
+                ).format(kind=type(exc).__name__),
+                err=True,
+            )
+            return 70
     return result if isinstance(result, int) else 0
 
 
 def main() -> None:
-    """Entry point: French messages for usage errors; expected failures are handled in
-    ``_Group``; anything else is a bug, reported without a traceback. Ctrl-C and
-    SIGTERM end with « Interrompu. » (exit 130 and 143), never a traceback."""
+    """Entry point: usage errors said with click's words in the chosen language; expected
+    failures are handled in ``_Group``; anything else is a bug, reported without a
+    traceback. Ctrl-C and SIGTERM end with « Interrompu. » (exit 130 and 143), never a
+    traceback."""
     terminated: list[int] = []
     try:  # everything inside: Ctrl-C at any moment ends the same way
         terminated = _raise_on_sigterm()
@@ -165,8 +181,8 @@ def main() -> None:
         code = _run()
     except KeyboardInterrupt:
         code = 143 if terminated else 130
-        with contextlib.suppress(Exception, KeyboardInterrupt):
-            click.echo("Interrompu.", err=True)
+        with contextlib.suppress(Exception, KeyboardInterrupt), speaking(sys.argv[1:]):
+            click.echo(_("Interrompu."), err=True)
     sys.exit(code)
 
 

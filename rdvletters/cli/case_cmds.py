@@ -9,39 +9,54 @@ import click
 from ..case import EXAMPLES, Case
 from ..channels import CHANNELS
 from ..frdates import now_paris
-from ..wording import nombre
+from ..i18n import N_, _, ngettext
 from .app import cli, confirm_date_option, proof_option, warn
+from .translated import INTEGER, PathType, argument, option
+
+# journal field -> its name in a message (the journal keeps the French keys)
+FIELDS = {
+    "date": N_("date"),
+    "description": N_("message"),
+    "temoin": N_("témoin"),
+    "reference": N_("référence"),
+    "suivi": N_("numéro de suivi"),
+}
 
 
-@cli.command()
-@click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
-@click.option(
+@cli.command(help=N_("Créer le dossier d'une personne avec un profil commenté à remplir."))
+@argument(
+    "folder",
+    required=False,
+    metavar=N_("[DOSSIER]"),
+    type=PathType(file_okay=False, path_type=Path),
+)
+@option(
     "--example",
     is_flag=False,
     flag_value="rdv",
     default=None,
     metavar="[rdv|anef]",
-    help="Remplir avec un cas fictif : rdv (par défaut) ou anef (renouvellement sur l'ANEF).",
+    help=N_("Remplir avec un cas fictif : rdv (par défaut) ou anef (renouvellement sur l'ANEF)."),
 )
 @click.pass_obj
 def init(case: Case, folder: Path | None, example: str | None) -> None:
-    """Créer le dossier d'une personne avec un profil commenté à remplir."""
     if example is not None and example not in EXAMPLES and folder is None:
         example, folder = "rdv", Path(example)  # « init --example DOSSIER »
     case = Case(folder) if folder else case
     created = case.init(example=example)
-    click.echo(f"Dossier prêt : {case.root}")
+    click.echo(_("Dossier prêt : {folder}").format(folder=case.root))
     for path in created[:3]:
         click.echo(f"  {path}")
     click.echo(
-        f"Étape suivante : remplissez {case.profile_path}, puis rdvletters -C {case.root} check"
+        _("Étape suivante : remplissez {profile}, puis rdvletters -C {folder} check").format(
+            profile=case.profile_path, folder=case.root
+        )
     )
 
 
-@cli.command()
+@cli.command(help=N_("Vérifier le profil : ce qui manque ou ne va pas."))
 @click.pass_obj
 def check(case: Case) -> None:
-    """Vérifier le profil : ce qui manque ou ne va pas."""
     from ..evidence.status import renewal_alerts
     from ..facts import Facts
     from ..renewal import case_renewal
@@ -50,13 +65,23 @@ def check(case: Case) -> None:
     warn(loaded.warnings)
     state = case.journal.read()
     if state.torn is not None:
-        warn([f"journal, ligne {state.torn_line} : ligne incomplète (rdvletters repair)."])
+        warn(
+            [
+                _("journal, ligne {line} : ligne incomplète (rdvletters repair).").format(
+                    line=state.torn_line
+                )
+            ]
+        )
     today = now_paris().date()
     warn(renewal_alerts(case_renewal(loaded.profile, Facts.from_journal(state), today)))
     d = loaded.profile.demandeur
+    count = len(state.entries)
     click.echo(
-        f"Profil valide : {d.nom_complet}, situation « {loaded.profile.situation} », "
-        f"{nombre(len(state.entries), 'entrée')} au journal."
+        ngettext(
+            "Profil valide : {name}, situation « {situation} », {count} entrée au journal.",
+            "Profil valide : {name}, situation « {situation} », {count} entrées au journal.",
+            count,
+        ).format(name=d.nom_complet, situation=loaded.profile.situation, count=count)
     )
     _check_smtp(case)
 
@@ -68,25 +93,41 @@ def _check_smtp(case: Case) -> None:
     path = find_config(case)
     if path is not None:
         warn(config_warnings(load_config(case)))
-        click.echo(f"Réglages d'envoi valides : {path}")
+        click.echo(_("Réglages d'envoi valides : {path}").format(path=path))
 
 
-@cli.command()
-@click.argument("channel", metavar="CANAL", type=click.Choice(list(CHANNELS)))
-@click.option(
+@cli.command(
+    help=N_(
+        "Noter une démarche. CANAL : web, email, counter, phone, letter, anef, ccc, pan, "
+        "defenseur, reply, appointment, ar (avis de réception), attestation (de témoin)."
+    )
+)
+@argument("channel", metavar=N_("CANAL"), type=click.Choice(list(CHANNELS)))
+@option(
     "--at",
     "at",
-    metavar="DATE",
-    help='Date et heure : "2026-11-20 09:15" ; "capture" : celle du justificatif '
-    "(par défaut : maintenant, ou la date du courriel .eml).",
+    metavar=N_("DATE"),
+    help=N_(
+        'Date et heure : "2026-11-20 09:15" ; "capture" : celle du justificatif '
+        "(par défaut : maintenant, ou la date du courriel .eml)."
+    ),
 )
-@click.option("--message", "-m", default="", help="Ce qui s'est passé, ou le message affiché.")
-@proof_option("Justificatif (capture d'écran, courriel…) ; copié dans pieces/.")
-@click.option("--witness", help="Nom du témoin (présentation au guichet).")
-@click.option(
+@option(
+    "--message",
+    "-m",
+    default="",
+    metavar=N_("TEXTE"),
+    help=N_("Ce qui s'est passé, ou le message affiché."),
+)
+@proof_option(N_("Justificatif (capture d'écran, courriel…) ; copié dans pieces/."))
+@option("--witness", metavar=N_("NOM"), help=N_("Nom du témoin (présentation au guichet)."))
+@option(
     "--reference",
-    help="Numéro de demande du centre de contact citoyens, identifiant ANEF ou code "
-    "d'erreur, référence d'une réponse.",
+    metavar=N_("RÉFÉRENCE"),
+    help=N_(
+        "Numéro de demande du centre de contact citoyens, identifiant ANEF ou code "
+        "d'erreur, référence d'une réponse."
+    ),
 )
 @confirm_date_option
 @click.pass_obj
@@ -100,8 +141,6 @@ def record(
     reference: str | None,
     confirm_date: bool,
 ) -> None:
-    """Noter une démarche. CANAL : web, email, counter, phone, letter, anef, ccc, pan,
-    defenseur, reply, appointment, ar (avis de réception), attestation (de témoin)."""
     case.load()
     case.check_proofs(list(proofs))
     from .proof_cmds import record_inputs  # dates read from the proof files
@@ -110,18 +149,38 @@ def record(
         channel, at, message, list(proofs), lambda text: case.when(text, confirm_date)
     )
     entry = case.record(channel, when, message, list(proofs), witness, reference)
-    copied = f", {nombre(len(proofs), 'justificatif copié', 'justificatifs copiés')}"
-    click.echo(
-        f"Entrée n° {entry.n} : {CHANNELS[channel]}, {entry.when:%d/%m/%Y %H:%M}"
-        f"{copied if proofs else ''}."
-    )
+    said = {
+        "n": entry.n,
+        "channel": _(CHANNELS[channel]),  # the label is in the catalog (web/app.py marks it)
+        "when": f"{entry.when:%d/%m/%Y %H:%M}",
+        "count": len(proofs),
+    }
+    if proofs:
+        click.echo(
+            ngettext(
+                "Entrée n° {n} : {channel}, {when}, {count} justificatif copié.",
+                "Entrée n° {n} : {channel}, {when}, {count} justificatifs copiés.",
+                len(proofs),
+            ).format(**said)
+        )
+    else:
+        click.echo(_("Entrée n° {n} : {channel}, {when}.").format(**said))
 
 
-@cli.command()
-@click.argument("number", metavar="N", type=int)
-@click.option("--at", "at", metavar="DATE", help="Date et heure de l'envoi (défaut : maintenant).")
-@click.option("--tracking", help="Numéro de la preuve de dépôt La Poste (1A 123 456 7890 1).")
-@proof_option("Preuve de dépôt, copie du courriel envoyé… ; copiée dans pieces/.")
+@cli.command(help=N_("Noter que le document préparé n° N est parti."))
+@argument("number", metavar="N", type=INTEGER)
+@option(
+    "--at",
+    "at",
+    metavar=N_("DATE"),
+    help=N_("Date et heure de l'envoi (défaut : maintenant)."),
+)
+@option(
+    "--tracking",
+    metavar=N_("NUMÉRO"),
+    help=N_("Numéro de la preuve de dépôt La Poste (1A 123 456 7890 1)."),
+)
+@proof_option(N_("Preuve de dépôt, copie du courriel envoyé… ; copiée dans pieces/."))
 @confirm_date_option
 @click.pass_obj
 def sent(
@@ -132,13 +191,14 @@ def sent(
     proofs: tuple[Path, ...],
     confirm_date: bool,
 ) -> None:
-    """Noter que le document préparé n° N est parti."""
     case.check_proofs(list(proofs))
     entry = case.record_sent(number, case.when(at, confirmed=confirm_date), tracking, list(proofs))
     if entry.data["document"] == "lettre" and not tracking:
-        warn(["notez le numéro de suivi de la lettre (--tracking) : c'est votre preuve."])
+        warn([_("notez le numéro de suivi de la lettre (--tracking) : c'est votre preuve.")])
     click.echo(
-        f"Entrée n° {entry.n} : document n° {number} envoyé le {entry.when:%d/%m/%Y à %H:%M}."
+        _("Entrée n° {n} : document n° {number} envoyé le {date} à {time}.").format(
+            n=entry.n, number=number, date=f"{entry.when:%d/%m/%Y}", time=f"{entry.when:%H:%M}"
+        )
     )
     from ..evidence.timestamp import after_step  # proof: automatic timestamp (horodatage: auto)
 
@@ -146,51 +206,71 @@ def sent(
         click.echo(note)
 
 
-@cli.command()
-@click.option("--csv", "as_csv", is_flag=True, help="Au format CSV (tableur).")
-@click.option(
+@cli.command(help=N_("Afficher le journal des démarches (--csv pour un tableur)."))
+@option("--csv", "as_csv", is_flag=True, help=N_("Au format CSV (tableur)."))
+@option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Écrire dans ce fichier (jamais écrasé).",
+    type=PathType(dir_okay=False, path_type=Path),
+    help=N_("Écrire dans ce fichier (jamais écrasé)."),
 )
 @click.pass_obj
 def log(case: Case, as_csv: bool, output: Path | None) -> None:
-    """Afficher le journal des démarches (--csv pour un tableur)."""
     from ..evidence import logtable
     from ..fsutil import write_new_chunks
     from ..journal import Lines
 
     lines = Lines(case.journal.path)
-    table = logtable.rows(case.journal.entries(lines), logtable.corrections(case.journal))
-    if as_csv:
-        chunks = logtable.csv_chunks(table)
-    else:
-        chunks = logtable.table_chunks(table, case.journal.tail().last_n)
+    marks = logtable.corrections(case.journal)
+    if as_csv:  # a file for a spreadsheet, kept French like the journal it exports
+        chunks = logtable.csv_chunks(logtable.rows(case.journal.entries(lines), marks))
+    else:  # the table on screen: its words in the interface language
+        table = logtable.rows(case.journal.entries(lines), marks, say=_)
+        chunks = logtable.table_chunks(table, case.journal.tail().last_n, say=_)
     if output:
         write_new_chunks(output, chunks)
-        click.echo(f"Écrit : {output}")
+        click.echo(_("Écrit : {path}").format(path=output))
     else:
         for chunk in chunks:  # the table as text: the console layer adapts it (Windows)
             click.echo(chunk if as_csv else chunk.decode("utf-8"), nl=False)
     if lines.torn_line is not None:
         warn(
             [
-                f"{case.journal.path}, ligne {lines.torn_line} : ligne incomplète, non affichée "
-                "(rdvletters repair la met de côté)."
+                _(
+                    "{path}, ligne {line} : ligne incomplète, non affichée "
+                    "(rdvletters repair la met de côté)."
+                ).format(path=case.journal.path, line=lines.torn_line)
             ]
         )
 
 
-@cli.command()
-@click.argument("number", metavar="N", type=int)
-@click.option("--at", "at", metavar="DATE", help='La bonne date et heure : "2026-11-20 09:15".')
-@click.option("--message", "-m", help="Le bon message (remplace celui de l'entrée).")
-@click.option("--witness", help="Le bon nom du témoin (présentation au guichet).")
-@click.option("--reference", help="La bonne référence (CCC, ANEF, réponse).")
-@click.option("--tracking", help="Le bon numéro de suivi de la lettre recommandée.")
-@click.option("--withdraw", is_flag=True, help="Retirer l'entrée (notée par erreur, en double…).")
-@click.option("--reason", help="Pourquoi : obligatoire avec --withdraw ; reste au journal.")
+@cli.command(
+    help=N_(
+        "Corriger l'entrée n° N (date, message, témoin…) ou la retirer, sans réécrire le "
+        "journal : la correction est ajoutée, et tous les documents en tiennent compte."
+    )
+)
+@argument("number", metavar="N", type=INTEGER)
+@option("--at", "at", metavar=N_("DATE"), help=N_('La bonne date et heure : "2026-11-20 09:15".'))
+@option(
+    "--message",
+    "-m",
+    metavar=N_("TEXTE"),
+    help=N_("Le bon message (remplace celui de l'entrée)."),
+)
+@option("--witness", metavar=N_("NOM"), help=N_("Le bon nom du témoin (présentation au guichet)."))
+@option("--reference", metavar=N_("RÉFÉRENCE"), help=N_("La bonne référence (CCC, ANEF, réponse)."))
+@option(
+    "--tracking",
+    metavar=N_("NUMÉRO"),
+    help=N_("Le bon numéro de suivi de la lettre recommandée."),
+)
+@option("--withdraw", is_flag=True, help=N_("Retirer l'entrée (notée par erreur, en double…)."))
+@option(
+    "--reason",
+    metavar=N_("TEXTE"),
+    help=N_("Pourquoi : obligatoire avec --withdraw ; reste au journal."),
+)
 @confirm_date_option
 @click.pass_obj
 def correct(
@@ -205,8 +285,6 @@ def correct(
     reason: str | None,
     confirm_date: bool,
 ) -> None:
-    """Corriger l'entrée n° N (date, message, témoin…) ou la retirer, sans réécrire le
-    journal : la correction est ajoutée, et tous les documents en tiennent compte."""
     when = case.when(at, confirmed=confirm_date) if at is not None else None
     entry = case.correct(
         number,
@@ -218,24 +296,26 @@ def correct(
         withdraw=withdraw,
         reason=reason,
     )
-    from ..evidence.logtable import CHANGED
-
     if withdraw:
-        done = f"retirée (motif : {entry.data['motif']})"
+        done = _("Entrée n° {n} : l'entrée n° {number} est retirée (motif : {reason}).")
     else:
-        done = f"corrigée ({', '.join(CHANGED[k] for k in entry.data['valeurs'] if k in CHANGED)})"
-    click.echo(f"Entrée n° {entry.n} : l'entrée n° {number} est {done}.")
-    click.echo("Le journal garde les deux ; rdvletters log les montre.")
+        done = _("Entrée n° {n} : l'entrée n° {number} est corrigée ({fields}).")
+    fields = ", ".join(_(FIELDS[k]) for k in entry.data.get("valeurs", {}) if k in FIELDS)
+    click.echo(done.format(n=entry.n, number=number, reason=entry.data.get("motif"), fields=fields))
+    click.echo(_("Le journal garde les deux ; rdvletters log les montre."))
 
 
-@cli.command()
+@cli.command(
+    help=N_("Mettre de côté une dernière ligne du journal incomplète (écriture interrompue).")
+)
 @click.pass_obj
 def repair(case: Case) -> None:
-    """Mettre de côté une dernière ligne du journal incomplète (écriture interrompue)."""
     side = case.journal.set_aside_torn_line()
     if side is None:
-        click.echo("Le journal est intact : rien à réparer.")
+        click.echo(_("Le journal est intact : rien à réparer."))
     else:
         click.echo(
-            f"Ligne incomplète mise de côté dans {side} ; les entrées complètes sont intactes."
+            _(
+                "Ligne incomplète mise de côté dans {path} ; les entrées complètes sont intactes."
+            ).format(path=side)
         )

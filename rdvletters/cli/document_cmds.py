@@ -9,7 +9,9 @@ import click
 
 from ..case import Case
 from ..frdates import now_paris
+from ..i18n import N_, _
 from .app import cli, warn
+from .translated import option
 
 if TYPE_CHECKING:  # the pipeline needs Jinja and pydantic: imported when a document is made
     from ..documents.pipeline import Prepared
@@ -22,41 +24,47 @@ def _generated(case: Case, kind: str, fmt: str, outline: bool = False) -> Prepar
     warn(prepared.warnings)
     if fmt == "text" and kind == "courriel":
         click.echo(prepared.path.read_text(encoding="utf-8"))
-    click.echo(f"Document préparé : {prepared.path} (entrée n° {prepared.entry.n}).")
+    click.echo(
+        _("Document préparé : {path} (entrée n° {n}).").format(
+            path=prepared.path, n=prepared.entry.n
+        )
+    )
     return prepared
 
 
 def _after(case: Case, prepared: Prepared) -> None:
     tracking = ' --tracking "1A …"' if prepared.entry.data["document"] == "lettre" else ""
     click.echo(
-        f"Une fois envoyé, notez-le : rdvletters -C {case.root} sent {prepared.entry.n}{tracking}"
+        _("Une fois envoyé, notez-le : {command}").format(
+            command=f"rdvletters -C {case.root} sent {prepared.entry.n}{tracking}"
+        )
     )
 
 
 LETTER_FORMATS = click.Choice(["docx", "text", "pdf"])
-OUTLINE_HELP = "Encadrer le bloc d'adresse, pour vérifier la position avec vos enveloppes."
+OUTLINE_HELP = N_("Encadrer le bloc d'adresse, pour vérifier la position avec vos enveloppes.")
+FORMAT_HELP = N_("docx : à modifier ; pdf : prêt à imprimer ; text : texte brut.")
 
 
-@cli.command()
-@click.option(
+@cli.command(help=N_("Préparer (ou envoyer) le courriel de la semaine au service des étrangers."))
+@option(
     "--format",
     "fmt",
     type=click.Choice(["text", "eml"]),
     default="text",
     show_default=True,
-    help="text : à copier ; eml : brouillon avec pièces jointes.",
+    help=N_("text : à copier ; eml : brouillon avec pièces jointes."),
 )
-@click.option(
+@option(
     "--send",
     "send_now",
     is_flag=True,
-    help="Envoyer par votre serveur SMTP (réglages dans smtp.yaml).",
+    help=N_("Envoyer par votre serveur SMTP (réglages dans smtp.yaml)."),
 )
-@click.option("--yes", "-y", is_flag=True, help="Avec --send : ne pas demander confirmation.")
-@click.option("--mailto", is_flag=True, help="Afficher un lien mailto: (sans pièces jointes).")
+@option("--yes", "-y", is_flag=True, help=N_("Avec --send : ne pas demander confirmation."))
+@option("--mailto", is_flag=True, help=N_("Afficher un lien mailto: (sans pièces jointes)."))
 @click.pass_obj
 def email(case: Case, fmt: str, send_now: bool, yes: bool, mailto: bool) -> None:
-    """Préparer (ou envoyer) le courriel de la semaine au service des étrangers."""
     if mailto:
         from ..delivery.eml import mailto_link
         from ..documents.pipeline import build_document
@@ -87,53 +95,69 @@ def _send_email(case: Case, yes: bool) -> None:
     built = outgoing(prepared.document, config, now, anchor=journal_head(case))
     message = built.message
     copy = f"{built.sender} ({built.copy_header})" if built.copy_header else "-"
-    click.echo(f"\nDe : {message['From']}\nÀ : {message['To']}\nCopie à : {copy}")
-    click.echo(f"Objet : {message['Subject']}\n\n{message.get_body().get_content()}")
+    click.echo("\n" + _("De : {sender}").format(sender=message["From"]))
+    click.echo(_("À : {recipient}").format(recipient=message["To"]))
+    click.echo(_("Copie à : {copy}").format(copy=copy))
+    click.echo(_("Objet : {subject}").format(subject=message["Subject"]))
+    click.echo(f"\n{message.get_body().get_content()}")  # the e-mail itself: French
     for part in message.iter_attachments():
-        click.echo(f"Pièce jointe : {part.get_filename()}")
-    if not yes and not click.confirm("Envoyer ce courriel maintenant ?", default=False):
-        click.echo("Rien n'a été envoyé ; le brouillon reste dans documents/.")
+        click.echo(_("Pièce jointe : {name}").format(name=part.get_filename()))
+    if not yes and not click.confirm(_("Envoyer ce courriel maintenant ?"), default=False):
+        click.echo(_("Rien n'a été envoyé ; le brouillon reste dans documents/."))
         return
     password = stored_password(config)
     if password is None and config.utilisateur:
-        password = click.prompt(f"Mot de passe de {config.utilisateur}", hide_input=True)
+        password = click.prompt(
+            _("Mot de passe de {user}").format(user=config.utilisateur), hide_input=True
+        )
     delivery = send(built, config, password)
-    click.echo(f"Envoyé : {delivery.reply} ; Message-ID {delivery.message_id}.")
+    click.echo(
+        _("Envoyé : {reply} ; Message-ID {message_id}.").format(
+            reply=delivery.reply, message_id=delivery.message_id
+        )
+    )
     if delivery.note:
-        click.echo(f"Note : {delivery.note} ; le message avait été accepté, il est bien parti.")
+        click.echo(
+            _("Note : {note} ; le message avait été accepté, il est bien parti.").format(
+                note=delivery.note
+            )
+        )
     entry = record_delivery(case, prepared.entry, delivery, now)
-    click.echo(f"Noté au journal (entrée n° {entry.n}) ; copie exacte : {entry.data['fichier']}.")
+    click.echo(
+        _("Noté au journal (entrée n° {n}) ; copie exacte : {path}.").format(
+            n=entry.n, path=entry.data["fichier"]
+        )
+    )
     from ..evidence.timestamp import after_step  # proof: automatic timestamp (horodatage: auto)
 
     if note := after_step(case):
         click.echo(note)
 
 
-@cli.command()
-@click.option("--format", "fmt", type=LETTER_FORMATS, default="docx", show_default=True)
-@click.option("--window-outline", is_flag=True, help=OUTLINE_HELP)
+@cli.command(help=N_("Préparer la lettre recommandée avec accusé de réception au préfet."))
+@option("--format", "fmt", type=LETTER_FORMATS, default="docx", show_default=True, help=FORMAT_HELP)
+@option("--window-outline", is_flag=True, help=OUTLINE_HELP)
 @click.pass_obj
 def letter(case: Case, fmt: str, window_outline: bool) -> None:
-    """Préparer la lettre recommandée avec accusé de réception au préfet."""
     _after(case, _generated(case, "lettre", fmt, window_outline))
 
 
-@cli.command()
-@click.option("--format", "fmt", type=LETTER_FORMATS, default="docx", show_default=True)
-@click.option("--window-outline", is_flag=True, help=OUTLINE_HELP)
+@cli.command(help=N_("Préparer la saisine du délégué du Défenseur des droits."))
+@option("--format", "fmt", type=LETTER_FORMATS, default="docx", show_default=True, help=FORMAT_HELP)
+@option("--window-outline", is_flag=True, help=OUTLINE_HELP)
 @click.pass_obj
 def referral(case: Case, fmt: str, window_outline: bool) -> None:
-    """Préparer la saisine du délégué du Défenseur des droits."""
     _after(case, _generated(case, "saisine", fmt, window_outline))
 
 
-@cli.command()
-@click.option("--check", "check_only", is_flag=True, help="Dire seulement si c'est le moment.")
-@click.option("--format", "fmt", type=LETTER_FORMATS, default="docx", show_default=True)
-@click.option("--json", "as_json", is_flag=True, help="Avec --check : les critères en JSON.")
+@cli.command(
+    help=N_("Le référé « mesures utiles » : est-ce le moment (--check), et le projet de requête.")
+)
+@option("--check", "check_only", is_flag=True, help=N_("Dire seulement si c'est le moment."))
+@option("--format", "fmt", type=LETTER_FORMATS, default="docx", show_default=True, help=FORMAT_HELP)
+@option("--json", "as_json", is_flag=True, help=N_("Avec --check : les critères en JSON."))
 @click.pass_obj
 def recours(case: Case, check_only: bool, fmt: str, as_json: bool) -> None:
-    """Le référé « mesures utiles » : est-ce le moment (--check), et le projet de requête."""
     from ..evidence import readiness
     from ..facts import Facts
 
@@ -149,24 +173,42 @@ def recours(case: Case, check_only: bool, fmt: str, as_json: bool) -> None:
     prepared = _generated(case, "requete", fmt)
     court = prepared.context.get("tribunal")
     click.echo(
-        "C'est un PROJET : relisez-le avec une permanence juridique ou un avocat ; retirez la "
-        "première page (elle s'adresse à vous) avant le dépôt."
+        _(
+            "C'est un PROJET : relisez-le avec une permanence juridique ou un avocat ; retirez "
+            "la première page (elle s'adresse à vous) avant le dépôt."
+        )
     )
     if court is None:
-        warn(["département introuvable : complétez le tribunal (prefecture.departement)."])
+        warn([_("département introuvable : complétez le tribunal (prefecture.departement).")])
     elif not court.address:
         warn(
             [
-                f"l'adresse du {court.name} n'est pas vérifiée : la requête laisse une ligne à "
-                "compléter ; recopiez-la depuis le site du tribunal avant un envoi postal."
+                _(
+                    "l'adresse du {court} n'est pas vérifiée : la requête laisse une ligne à "
+                    "compléter ; recopiez-la depuis le site du tribunal avant un envoi postal."
+                ).format(court=court.name)
             ]
         )
     elif court.to_confirm:
-        warn([f"confirmez l'adresse du {court.name} sur le site du tribunal (cedex)."])
+        warn(
+            [
+                _("confirmez l'adresse du {court} sur le site du tribunal (cedex).").format(
+                    court=court.name
+                )
+            ]
+        )
     if result.unmet:
-        warn([f"repère non réuni : {c.name} ({c.figure})" for c in result.unmet])
+        warn(
+            [
+                _("repère non réuni : {name} ({figure})").format(name=c.name, figure=c.figure)
+                for c in result.unmet
+            ]
+        )
     click.echo(
-        "Pour déposer : Télérecours citoyens (citoyens.telerecours.fr, procédure de référé, une "
-        "pièce par fichier : rdvletters bundle les prépare), ou par lettre recommandée avec "
-        "« Référé » sur l'enveloppe (requête signée + une copie, pièces + bordereau + une copie)."
+        _(
+            "Pour déposer : Télérecours citoyens (citoyens.telerecours.fr, procédure de référé, "
+            "une pièce par fichier : rdvletters bundle les prépare), ou par lettre recommandée "
+            "avec « Référé » sur l'enveloppe (requête signée + une copie, pièces + bordereau + "
+            "une copie)."
+        )
     )

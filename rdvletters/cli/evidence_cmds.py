@@ -10,14 +10,15 @@ import click
 
 from ..case import Case
 from ..frdates import now_paris
+from ..i18n import N_, _, ngettext
 from .app import cli, warn
+from .translated import PathType, option
 
 
-@cli.command()
-@click.option("--json", "as_json", is_flag=True, help="Les mêmes faits en JSON, pour un script.")
+@cli.command(help=N_("Où en êtes-vous ? Les semaines, les étapes, la prochaine chose à faire."))
+@option("--json", "as_json", is_flag=True, help=N_("Les mêmes faits en JSON, pour un script."))
 @click.pass_obj
 def status(case: Case, as_json: bool) -> None:
-    """Où en êtes-vous ? Les semaines, les étapes, la prochaine chose à faire."""
     from ..evidence.proofstatus import proof_status
     from ..evidence.status import compute_status
     from ..evidence.status_text import render_status
@@ -35,50 +36,66 @@ def status(case: Case, as_json: bool) -> None:
         click.echo(render_status(result, now.date()), nl=False)
 
 
-@cli.command(name="verify")
+@cli.command(
+    name="verify", help=N_("Vérifier que le journal et ses fichiers n'ont pas été modifiés.")
+)
 @click.pass_obj
 def verify_command(case: Case) -> None:
-    """Vérifier que le journal et ses fichiers n'ont pas été modifiés."""
     from ..evidence.verify import verify
 
     report = verify(case)
     for problem in report.problems:
-        click.echo(f"PROBLÈME : {problem}")
+        click.echo(_("PROBLÈME : {problem}").format(problem=problem))
     for note in report.notes:
-        click.echo(f"Note : {note}")
+        click.echo(_("Note : {note}").format(note=note))
     if report.proven:  # proof: what each entry provably dates from (timestamps)
-        click.echo("Dates prouvées par horodatage :")
+        click.echo(_("Dates prouvées par horodatage :"))
         click.echo("\n".join(f"  {line}" for line in report.proven))
-    verdict = "intact" if report.ok else "MODIFIÉ OU INCOMPLET"
-    click.echo(
-        f"Journal {verdict} : {report.entries} entrée(s), {report.files_checked} "
-        "fichier(s) vérifié(s)."
+    entries = ngettext("{count} entrée", "{count} entrées", report.entries).format(
+        count=report.entries
     )
+    files = ngettext(
+        "{count} fichier vérifié", "{count} fichiers vérifiés", report.files_checked
+    ).format(count=report.files_checked)
+    if report.ok:
+        verdict = _("Journal intact : {entries}, {files}.")
+    else:
+        verdict = _("Journal MODIFIÉ OU INCOMPLET : {entries}, {files}.")
+    click.echo(verdict.format(entries=entries, files=files))
     if not report.ok:
         sys.exit(1)
 
 
-@cli.command()
-@click.option(
+@cli.command(
+    help=N_(
+        "Préparer le dossier de pièces pour l'association ou le tribunal : une pièce PDF par "
+        "fichier, numérotée à partir de 1, prête pour Télérecours citoyens."
+    )
+)
+@option(
     "-o",
     "--output",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Dossier à créer (par défaut : dossier_AAAA-MM-JJ dans le dossier du cas).",
+    type=PathType(file_okay=False, path_type=Path),
+    help=N_("Dossier à créer (par défaut : dossier_AAAA-MM-JJ dans le dossier du cas)."),
 )
-@click.option("--pdf", is_flag=True, help="Ajouter l'inventaire et la fiche de synthèse en PDF.")
-@click.option(
+@option("--pdf", is_flag=True, help=N_("Ajouter l'inventaire et la fiche de synthèse en PDF."))
+@option(
     "--series",
     type=click.Choice(["week"]),
-    help="week : une pièce par semaine pour les captures d'écran (série homogène).",
+    help=N_("week : une pièce par semaine pour les captures d'écran (série homogène)."),
 )
 @click.pass_obj
 def bundle(case: Case, output: Path | None, pdf: bool, series: str | None) -> None:
-    """Préparer le dossier de pièces pour l'association ou le tribunal : une pièce PDF par
-    fichier, numérotée à partir de 1, prête pour Télérecours citoyens."""
     from ..evidence.bundle import write_bundle
 
     dossier = write_bundle(case, output, pdf=pdf, series=series == "week")
     warn(dossier.warnings)
-    click.echo(f"Dossier prêt : {dossier.folder} ({len(dossier.files)} fichiers).")
+    click.echo(
+        ngettext(
+            "Dossier prêt : {folder} ({count} fichier).",
+            "Dossier prêt : {folder} ({count} fichiers).",
+            len(dossier.files),
+        ).format(folder=dossier.folder, count=len(dossier.files))
+    )
     for path in dossier.files:
         click.echo(f"  {path.relative_to(dossier.folder)}")

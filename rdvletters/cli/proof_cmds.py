@@ -12,7 +12,9 @@ import click
 from ..case import Case
 from ..errors import InputError
 from ..frdates import now_paris
+from ..i18n import N_, _
 from .app import cli, warn
+from .translated import FloatRange, PathType, argument, option
 
 
 # --- record: dates read in the proof files ---------------------------------------
@@ -44,11 +46,20 @@ def record_inputs(
         offer = reading.offer
         when = now.replace(second=0, microsecond=0)
         if _interactive() and click.confirm(
-            f"{offer.file} date du {offer.said()}. Noter la démarche à cette date ?", default=True
+            _("{file} date du {when}. Noter la démarche à cette date ?").format(
+                file=offer.file, when=offer.said()
+            ),
+            default=True,
         ):
             when = offer.when.astimezone(now.tzinfo)
         elif far_from(when, offer):
-            warn([f"{offer.file} date du {offer.said()} ; pour noter cette date : --at capture"])
+            warn(
+                [
+                    _("{file} date du {when} ; pour noter cette date : --at capture").format(
+                        file=offer.file, when=offer.said()
+                    )
+                ]
+            )
     if when is None:
         when = parse(at)
     warn(reading.check(when))
@@ -56,37 +67,45 @@ def record_inputs(
 
 
 # --- timestamp ----------------------------------------------------------------------
-@cli.command()
-@click.option(
+@cli.command(help=N_("Faire horodater le journal par des autorités indépendantes (RFC 3161)."))
+@option(
     "--tsa",
     "tsa_url",
     metavar="URL",
-    help="Demander à cette autorité seulement (par défaut : celles de horodatage.yaml, "
-    "sinon FreeTSA, DigiCert et Sectigo).",
+    help=N_(
+        "Demander à cette autorité seulement (par défaut : celles de horodatage.yaml, "
+        "sinon FreeTSA, DigiCert et Sectigo)."
+    ),
 )
-@click.option(
+@option(
     "--tsa-cert",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Avec --tsa : certificat (PEM) de l'autorité, à qui faire confiance.",
+    type=PathType(dir_okay=False, path_type=Path),
+    help=N_("Avec --tsa : certificat (PEM) de l'autorité, à qui faire confiance."),
 )
-@click.option(
-    "--timeout", type=click.FloatRange(1, 120), help="Délai d'attente par autorité, en secondes."
+@option(
+    "--timeout",
+    type=FloatRange(1, 120),
+    metavar=N_("SECONDES"),
+    help=N_("Délai d'attente par autorité, en secondes."),
 )
 @click.pass_obj
 def timestamp(
     case: Case, tsa_url: str | None, tsa_cert: Path | None, timeout: float | None
 ) -> None:
-    """Faire horodater le journal par des autorités indépendantes (RFC 3161)."""
     from ..evidence import timestamp as ts
 
     if tsa_cert and not tsa_url:
-        raise InputError("--tsa-cert ne vaut qu'avec --tsa URL (l'autorité qu'il désigne).")
+        raise InputError(_("--tsa-cert ne vaut qu'avec --tsa URL (l'autorité qu'il désigne)."))
     if tsa_cert and not tsa_cert.is_file():
-        raise InputError(f"--tsa-cert {tsa_cert} : fichier introuvable.")
+        raise InputError(_("--tsa-cert {path} : fichier introuvable.").format(path=tsa_cert))
     authorities = None
     if tsa_url:
         if not tsa_url.startswith(("http://", "https://")):
-            raise InputError(f"--tsa « {tsa_url} » : une adresse http:// ou https:// est attendue.")
+            raise InputError(
+                _("--tsa « {url} » : une adresse http:// ou https:// est attendue.").format(
+                    url=tsa_url
+                )
+            )
         from urllib.parse import urlsplit
 
         authorities = (ts.Authority(tsa_url, urlsplit(tsa_url).hostname or tsa_url, tsa_cert),)
@@ -97,27 +116,43 @@ def timestamp(
         data = entry.data
         when = datetime.fromisoformat(data["heure_tsa"]).astimezone(now_paris().tzinfo)
         click.echo(
-            f"Entrée n° {entry.n} : journal (entrées 1 à {data['entree']}) horodaté par "
-            f"{data['autorite']} le {when:%d/%m/%Y à %H:%M:%S} ; jeton {data['fichier']}."
+            _(
+                "Entrée n° {n} : journal (entrées 1 à {last}) horodaté par {authority} le "
+                "{date} à {time} ; jeton {path}."
+            ).format(
+                n=entry.n,
+                last=data["entree"],
+                authority=data["autorite"],
+                date=f"{when:%d/%m/%Y}",
+                time=f"{when:%H:%M:%S}",
+                path=data["fichier"],
+            )
         )
 
 
 # --- capture ------------------------------------------------------------------------
-@cli.command()
-@click.argument("url", required=False)
-@click.option(
+@cli.command(
+    help=N_("Capturer, datée, la page de rendez-vous (un seul chargement, sans réserver).")
+)
+@argument("url", required=False, metavar="[URL]")
+@option(
     "--steps",
     "steps_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Étapes à faire sur la page (YAML : - cliquer: texte / - cocher: texte).",
+    type=PathType(dir_okay=False, path_type=Path),
+    help=N_("Étapes à faire sur la page (YAML : - cliquer: texte / - cocher: texte)."),
 )
-@click.option(
+@option(
     "--interactive",
     is_flag=True,
-    help="Fenêtre visible : vous passez le captcha, puis Entrée pour capturer.",
+    help=N_("Fenêtre visible : vous passez le captcha, puis Entrée pour capturer."),
 )
-@click.option("--message", "-m", help="Le message affiché, s'il n'est pas reconnu.")
-@click.option("--chromium", metavar="CHEMIN", help="Chemin du navigateur Chromium.")
+@option(
+    "--message",
+    "-m",
+    metavar=N_("TEXTE"),
+    help=N_("Le message affiché, s'il n'est pas reconnu."),
+)
+@option("--chromium", metavar=N_("CHEMIN"), help=N_("Chemin du navigateur Chromium."))
 @click.pass_obj
 def capture(
     case: Case,
@@ -127,7 +162,6 @@ def capture(
     message: str | None,
     chromium: str | None,
 ) -> None:
-    """Capturer, datée, la page de rendez-vous (un seul chargement, sans réserver)."""
     from ..evidence import capture as cap
     from ..evidence.timestamp import after_step
 
@@ -135,8 +169,10 @@ def capture(
     url = url or profile.prefecture.site_rdv
     if not url:
         raise InputError(
-            "aucune adresse : donnez-la (rdvletters capture https://…) ou remplissez "
-            "prefecture.site_rdv dans le profil."
+            _(
+                "aucune adresse : donnez-la (rdvletters capture https://…) ou remplissez "
+                "prefecture.site_rdv dans le profil."
+            )
         )
     steps = cap.load_steps(steps_file) if steps_file else []
     cap.find_chromium(chromium)
@@ -146,25 +182,36 @@ def capture(
 
     def wait(page) -> None:
         click.echo(
-            "Dans la fenêtre de Chromium, allez jusqu'à la page qui dit qu'il n'y a pas de "
-            "rendez-vous (sans rien réserver), puis revenez ici."
+            _(
+                "Dans la fenêtre de Chromium, allez jusqu'à la page qui dit qu'il n'y a pas de "
+                "rendez-vous (sans rien réserver), puis revenez ici."
+            )
         )
         click.prompt(
-            "Appuyez sur Entrée pour capturer la page affichée", default="", show_default=False
+            _("Appuyez sur Entrée pour capturer la page affichée"),
+            default="",
+            show_default=False,
         )
 
     shot = cap.take(url, steps, interactive=interactive, wait=wait, chromium=chromium)
     found = cap.no_slot_message(shot.text)
     text = message or found
     if not text:
-        click.echo(f"Page capturée : {shot.final_url} ({shot.title}).")
-        text = click.prompt("Quel message la page affiche-t-elle ?")
+        click.echo(
+            _("Page capturée : {url} ({title}).").format(url=shot.final_url, title=shot.title)
+        )
+        text = click.prompt(_("Quel message la page affiche-t-elle ?"))
     entry = cap.record(case, shot, text)
     click.echo(
-        f"Entrée n° {entry.n} : site de rendez-vous, {entry.when:%d/%m/%Y %H:%M}, "
-        f"« {entry.data['description']} »."
+        _("Entrée n° {n} : site de rendez-vous, {when}, « {message} ».").format(
+            n=entry.n, when=f"{entry.when:%d/%m/%Y %H:%M}", message=entry.data["description"]
+        )
     )
-    click.echo(f"Capture : {entry.data['pieces'][0]['fichier']} ; HTML SHA-256 {shot.html_sha256}.")
+    click.echo(
+        _("Capture : {path} ; HTML SHA-256 {sha256}.").format(
+            path=entry.data["pieces"][0]["fichier"], sha256=shot.html_sha256
+        )
+    )
     note = after_step(case)
     if note:
         click.echo(note)

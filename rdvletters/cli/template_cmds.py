@@ -8,36 +8,52 @@ import click
 
 from ..case import Case
 from ..errors import InputError
-from ..wording import nombre
+from ..i18n import N_, _, ngettext
 from .app import cli
+from .translated import PathType, argument
 
 
-@cli.group()
+@cli.group(help=N_("Modèles de documents d'une association (dossier modeles/)."))
 def templates() -> None:
-    """Modèles de documents d'une association (dossier modeles/)."""
+    pass
 
 
-@templates.command("check")
-@click.argument(
-    "folder", metavar="[DOSSIER_MODELES]", required=False, type=click.Path(path_type=Path)
+@templates.command(
+    "check",
+    help=N_(
+        "Essayer les modèles d'un dossier sur les cas d'exemple et dire ce qui ne va pas "
+        "(par défaut : le dossier modeles/ du dossier de la personne)."
+    ),
 )
+@argument("folder", metavar=N_("[DOSSIER_MODELES]"), required=False, type=PathType(path_type=Path))
 @click.pass_obj
 def check_templates_command(case: Case, folder: Path | None) -> None:
-    """Essayer les modèles d'un dossier sur les cas d'exemple et dire ce qui ne va pas
-    (par défaut : le dossier modeles/ du dossier de la personne)."""
     from ..documents.template_check import check_templates
 
     report = check_templates(folder or case.root / "modeles")
     for problem in report.problems:
-        click.echo(f"PROBLÈME : {problem}")
+        click.echo(_("PROBLÈME : {problem}").format(problem=problem))
     for note in report.notes:
-        click.echo(f"Note : {note}")
-    files = ", ".join(report.files) or "aucun fichier .j2"
-    tried = f"documents essayés : {report.summary()}"
+        click.echo(_("Note : {note}").format(note=note))
+    said = {
+        "folder": report.folder,
+        "files": ", ".join(report.files) or _("aucun fichier .j2"),
+        "tried": report.summary(),
+        "count": len(report.problems),
+    }
     if report.problems:
         raise InputError(
-            f"{nombre(len(report.problems), 'problème')} dans les modèles de {report.folder} "
-            f"({files}) ; {tried}.",
-            hint="Corrigez chaque ligne indiquée, puis relancez rdvletters templates check.",
+            ngettext(
+                "{count} problème dans les modèles de {folder} ({files}) ; documents essayés : "
+                "{tried}.",
+                "{count} problèmes dans les modèles de {folder} ({files}) ; documents essayés : "
+                "{tried}.",
+                len(report.problems),
+            ).format(**said),
+            hint=_("Corrigez chaque ligne indiquée, puis relancez rdvletters templates check."),
         )
-    click.echo(f"Modèles de {report.folder} : tout va bien ({files} ; {tried}).")
+    click.echo(
+        _("Modèles de {folder} : tout va bien ({files} ; documents essayés : {tried}).").format(
+            **said
+        )
+    )

@@ -14,38 +14,49 @@ import click
 from .. import i18n
 from ..case import Case
 from ..errors import InputError
-from ..i18n import _
+from ..i18n import N_, _
 from .app import cli
+from .translated import IntRange, PathType, option
 
 
-@cli.command()
-@click.option(
+@cli.command(help=N_("Ouvrir rdvletters dans le navigateur (sur cet ordinateur)."))
+@option(
     "--cases",
     "cases_dir",
-    type=click.Path(file_okay=False, exists=True, path_type=Path),
-    help=_("Dossier d'une permanence : un sous-dossier par personne."),
+    type=PathType(file_okay=False, exists=True, path_type=Path),
+    help=N_("Dossier d'une permanence : un sous-dossier par personne."),
 )
-@click.option(
+@option(
     "--host",
     default="127.0.0.1",
     show_default=True,
-    help=_("Adresse d'écoute ; autre que 127.0.0.1 : avec --allow-network seulement."),
+    metavar=N_("ADRESSE"),
+    help=N_("Adresse d'écoute ; autre que 127.0.0.1 : avec --allow-network seulement."),
 )
-@click.option("--port", type=click.IntRange(0, 65535), default=0, help=_("Port (0 : libre)."))
-@click.option(
+@option(
+    "--port",
+    type=IntRange(0, 65535),
+    default=0,
+    metavar="PORT",
+    help=N_("Port (0 : libre)."),
+)
+@option(
     "--allow-network",
     is_flag=True,
-    help=_("Accepter d'autres appareils du réseau (un téléphone sur le même Wi-Fi)."),
+    help=N_("Accepter d'autres appareils du réseau (un téléphone sur le même Wi-Fi)."),
 )
-@click.option(
+@option(
     "--lang",
     type=click.Choice(i18n.available()),
-    help=_("Langue de l'interface (sinon : LANG, puis la langue du navigateur)."),
+    help=N_(
+        "Langue de l'interface (sinon : celle de rdvletters --lang, LANG, puis la langue du "
+        "navigateur)."
+    ),
 )
-@click.option("--no-browser", is_flag=True, help=_("Ne pas ouvrir le navigateur."))
-@click.pass_obj
+@option("--no-browser", is_flag=True, help=N_("Ne pas ouvrir le navigateur."))
+@click.pass_context
 def web(
-    case: Case,
+    ctx: click.Context,
     cases_dir: Path | None,
     host: str,
     port: int,
@@ -53,7 +64,7 @@ def web(
     lang: str | None,
     no_browser: bool,
 ) -> None:
-    """Ouvrir rdvletters dans le navigateur (sur cet ordinateur)."""
+    case: Case = ctx.obj
     from ..web.cases import Registry
     from ..web.server import is_loopback, start
 
@@ -65,7 +76,8 @@ def web(
             hint=_("Si c'est voulu, ajoutez --allow-network."),
         )
     registry = Registry(cases_dir or case.root, many=cases_dir is not None)
-    running = start(registry, host, port, lang or i18n.from_environment())
+    lang = lang or ctx.find_root().params.get("lang") or i18n.from_environment()
+    running = start(registry, host, port, lang)
     if not is_loopback(host):
         click.echo(
             _(

@@ -32,6 +32,7 @@ from ..errors import InputError, RdvError
 from ..evidence.anchoring import HEADER as ANCHOR_HEADER
 from ..evidence.anchoring import header_value
 from ..frdates import now_paris
+from ..i18n import _
 from ..validation import email_problem
 
 
@@ -76,8 +77,12 @@ def mailbox(address: str, display_name: str = "", field: str = "adresse") -> Add
     """An ``Address`` built from parts; ``field`` names the setting in the error message."""
     problem = email_problem(address)
     if problem:
-        raise InputError(f"{field} : adresse électronique invalide ({problem}).")
-    local, _, domain = address.partition("@")
+        raise InputError(
+            _("{field} : adresse électronique invalide ({problem}).").format(
+                field=field, problem=problem
+            )
+        )
+    local, __, domain = address.partition("@")
     name = " ".join(display_name.split())  # no line break can reach a header
     return Address(display_name=name, username=local, domain=ascii_domain(domain))
 
@@ -91,7 +96,7 @@ def recipient(doc: Document) -> Address:
     """The préfecture's address, or an error saying which profile field to fill."""
     if not doc.email_to:
         raise InputError(
-            "prefecture.courriel est vide dans le profil : le courriel n'a pas de destinataire."
+            _("prefecture.courriel est vide dans le profil : le courriel n'a pas de destinataire.")
         )
     return mailbox(doc.email_to, field="prefecture.courriel")
 
@@ -185,8 +190,10 @@ def mailto(to: str, subject: str, body: str) -> str:
     the prepared text, and links to the same words)."""
     if not to or email_problem(to):
         raise InputError(
-            "prefecture.courriel est vide ou invalide dans le profil : "
-            "le courriel n'a pas de destinataire."
+            _(
+                "prefecture.courriel est vide ou invalide dans le profil : "
+                "le courriel n'a pas de destinataire."
+            )
         )
     link = (
         f"mailto:{quote(to, safe='@')}?subject={quote(subject, safe='')}"
@@ -194,8 +201,10 @@ def mailto(to: str, subject: str, body: str) -> str:
     )
     if len(link) > MAILTO_LIMIT:
         raise RdvError(
-            f"le lien mailto: ferait {len(link)} caractères (limite sûre : {MAILTO_LIMIT}) ; "
-            "beaucoup de messageries le couperaient.",
-            hint="Préparez plutôt un brouillon : rdvletters email --format eml",
+            _(
+                "le lien mailto: ferait {length} caractères (limite sûre : {limit}) ; beaucoup "
+                "de messageries le couperaient."
+            ).format(length=len(link), limit=MAILTO_LIMIT),
+            hint=_("Préparez plutôt un brouillon : rdvletters email --format eml"),
         )
     return link

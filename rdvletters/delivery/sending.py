@@ -28,6 +28,7 @@ from ..case import Case
 from ..documents.model import Document
 from ..errors import CaseError, InputError, JournalError, RdvError, SendError
 from ..fsutil import write_unique
+from ..i18n import _, ngettext
 from ..journal import Entry
 from ..validation import OptEmail, OptText, OuiNon, StrictModel, Text, validate_located
 from ..yamlload import load_yaml
@@ -70,21 +71,32 @@ def load_config(case: Case) -> SmtpConfig:
     """Read and validate ``smtp.yaml``; refuse a password that would travel in clear."""
     path = find_config(case)
     if path is None:
-        places = " ou ".join(str(p) for p in config_paths(case))
+        places = _(" ou ").join(str(p) for p in config_paths(case))
         raise CaseError(
-            f"aucun réglage d'envoi : créez {places}.",
-            hint="Exemple : serveur: smtp.example.org / port: 587 / securite: starttls / "
-            "utilisateur: moi@example.org (voir README, « Envoyer depuis rdvletters »).",
+            _("aucun réglage d'envoi : créez {places}.").format(places=places),
+            hint=_(
+                "Exemple : serveur: smtp.example.org / port: 587 / securite: starttls / "
+                "utilisateur: moi@example.org (voir README, « Envoyer depuis rdvletters »)."
+            ),
         )
     located = load_yaml(path)
     config = validate_located(SmtpConfig, located, path)
     if config.password_in_clear and not config.mot_de_passe_en_clair:
         line = located.line_of(("securite",))
         raise InputError(
-            f"{path}, ligne {line}, champ « securite » : « aucune » avec un utilisateur "
-            "enverrait le mot de passe en clair sur le réseau.",
-            hint="Mettez securite: starttls (port 587) ou ssl (port 465). Seulement pour un "
-            "serveur sur cette machine ou un réseau de confiance : mot_de_passe_en_clair: oui.",
+            _("{path}, ligne {line}, champ « {field} » : {message}").format(
+                path=path,
+                line=line,
+                field="securite",
+                message=_(
+                    "« aucune » avec un utilisateur enverrait le mot de passe en clair sur le "
+                    "réseau."
+                ),
+            ),
+            hint=_(
+                "Mettez securite: starttls (port 587) ou ssl (port 465). Seulement pour un "
+                "serveur sur cette machine ou un réseau de confiance : mot_de_passe_en_clair: oui."
+            ),
         )
     return config
 
@@ -93,8 +105,10 @@ def config_warnings(config: SmtpConfig) -> list[str]:
     """What the user must know before sending with these settings."""
     if config.password_in_clear:
         return [
-            f"{CONFIG_NAME} : securite: aucune et mot_de_passe_en_clair: oui ; le mot de passe "
-            f"de {config.utilisateur} passera en clair sur le réseau vers {config.serveur}."
+            _(
+                "{file} : securite: aucune et mot_de_passe_en_clair: oui ; le mot de passe de "
+                "{user} passera en clair sur le réseau vers {server}."
+            ).format(file=CONFIG_NAME, user=config.utilisateur, server=config.serveur)
         ]
     return []
 
@@ -125,8 +139,10 @@ def outgoing(
         sender = sender_of(doc)
     if sender is None:
         raise SendError(
-            "aucune adresse d'expéditeur : remplissez demandeur.courriel dans le profil "
-            "ou expediteur dans smtp.yaml."
+            _(
+                "aucune adresse d'expéditeur : remplissez demandeur.courriel dans le profil "
+                "ou expediteur dans smtp.yaml."
+            )
         )
     return build(doc, draft=False, now=now, sender=sender, copy=config.copie, anchor=anchor)
 
@@ -166,35 +182,45 @@ def _connect(config: SmtpConfig) -> smtplib.SMTP:
     return server
 
 
-def _french(exc: BaseException, config: SmtpConfig) -> str:
+def _said(exc: BaseException, config: SmtpConfig) -> str:
+    """What went wrong with the server, in the interface language (its replies as sent)."""
     where = f"{config.serveur}:{config.port}"
     if isinstance(exc, smtplib.SMTPAuthenticationError):
-        return f"le serveur {where} a refusé l'identifiant ou le mot de passe."
+        return _("le serveur {where} a refusé l'identifiant ou le mot de passe.").format(
+            where=where
+        )
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         refused = ", ".join(
             f"{a} ({c} {m.decode(errors='replace')})" for a, (c, m) in exc.recipients.items()
         )
-        return f"le serveur a refusé le destinataire : {refused}."
+        return _("le serveur a refusé le destinataire : {refused}.").format(refused=refused)
     if isinstance(exc, smtplib.SMTPSenderRefused):
-        return f"le serveur a refusé l'adresse d'expéditeur {exc.sender}."
+        return _("le serveur a refusé l'adresse d'expéditeur {sender}.").format(sender=exc.sender)
     if isinstance(exc, smtplib.SMTPNotSupportedError) and "AUTH" in str(exc):
-        return (
-            f"le serveur {where} ne propose pas d'identification ici ; vérifiez securite "
+        return _(
+            "le serveur {where} ne propose pas d'identification ici ; vérifiez securite "
             "(beaucoup ne la proposent qu'après starttls) ou retirez utilisateur."
-        )
+        ).format(where=where)
     if isinstance(exc, smtplib.SMTPNotSupportedError):
-        return f"le serveur {where} ne propose pas STARTTLS ; essayez securite: ssl."
+        return _("le serveur {where} ne propose pas STARTTLS ; essayez securite: ssl.").format(
+            where=where
+        )
+    reply = f"{getattr(exc, 'smtp_code', '')} {getattr(exc, 'smtp_error', '')!r}"
     if isinstance(exc, smtplib.SMTPDataError):
-        return f"le serveur a refusé le message ({exc.smtp_code} {exc.smtp_error!r})."
+        return _("le serveur a refusé le message ({reply}).").format(reply=reply)
     if isinstance(exc, (socket.timeout, TimeoutError)) or "timed out" in str(exc):
-        return f"le serveur {where} ne répond pas (délai dépassé)."
+        return _("le serveur {where} ne répond pas (délai dépassé).").format(where=where)
     if isinstance(exc, (smtplib.SMTPServerDisconnected, ConnectionResetError)):
-        return f"le serveur {where} a coupé la connexion."
+        return _("le serveur {where} a coupé la connexion.").format(where=where)
     if isinstance(exc, ssl.SSLError):
-        return f"échec du chiffrement TLS avec {where} ({exc.reason or exc})."
+        return _("échec du chiffrement TLS avec {where} ({reason}).").format(
+            where=where, reason=exc.reason or exc
+        )
     if isinstance(exc, smtplib.SMTPResponseException):
-        return f"le serveur a répondu {exc.smtp_code} {exc.smtp_error!r}."
-    return f"connexion impossible à {where} ({exc.__class__.__name__} : {exc})."
+        return _("le serveur a répondu {reply}.").format(reply=reply)
+    return _("connexion impossible à {where} ({kind} : {detail}).").format(
+        where=where, kind=exc.__class__.__name__, detail=exc
+    )
 
 
 class SmtpUtf8Refused(smtplib.SMTPException):
@@ -243,11 +269,15 @@ def _quit(server: smtplib.SMTP) -> str | None:
     try:
         code, text = server.docmd("QUIT")
     except (smtplib.SMTPException, OSError) as exc:
-        return f"le serveur a coupé la connexion à la fin ({exc.__class__.__name__})"
+        return _("le serveur a coupé la connexion à la fin ({kind})").format(
+            kind=exc.__class__.__name__
+        )
     finally:
         server.close()
     if code != 221:
-        return f"le serveur a mal répondu à la fin ({code} {text.decode(errors='replace')})"
+        return _("le serveur a mal répondu à la fin ({reply})").format(
+            reply=f"{code} {text.decode(errors='replace')}"
+        )
     return None
 
 
@@ -267,21 +297,23 @@ def send(built: Built, config: SmtpConfig, password: str | None) -> Delivery:
             server.close()
             raise
     except SmtpUtf8Refused as exc:
-        which = (
-            f"l'adresse {exc.addresses[0]} contient"
-            if len(exc.addresses) == 1
-            else f"les adresses {', '.join(exc.addresses)} contiennent"
-        )
         raise SendError(
-            f"courriel non envoyé : {which} des caractères accentués et le serveur "
-            f"{config.serveur}:{config.port} n'accepte pas ces adresses (pas de SMTPUTF8).",
-            hint="Utilisez une adresse sans accent (expediteur dans smtp.yaml, ou le profil) "
-            "ou un autre serveur ; rien n'est noté comme envoyé.",
+            ngettext(
+                "courriel non envoyé : l'adresse {addresses} contient des caractères accentués "
+                "et le serveur {where} n'accepte pas ces adresses (pas de SMTPUTF8).",
+                "courriel non envoyé : les adresses {addresses} contiennent des caractères "
+                "accentués et le serveur {where} n'accepte pas ces adresses (pas de SMTPUTF8).",
+                len(exc.addresses),
+            ).format(addresses=", ".join(exc.addresses), where=f"{config.serveur}:{config.port}"),
+            hint=_(
+                "Utilisez une adresse sans accent (expediteur dans smtp.yaml, ou le profil) "
+                "ou un autre serveur ; rien n'est noté comme envoyé."
+            ),
         ) from None
     except (smtplib.SMTPException, OSError) as exc:
         raise SendError(
-            f"courriel non envoyé : {_french(exc, config)}",
-            hint="Le brouillon reste dans documents/ ; rien n'est noté comme envoyé.",
+            _("courriel non envoyé : {reason}").format(reason=_said(exc, config)),
+            hint=_("Le brouillon reste dans documents/ ; rien n'est noté comme envoyé."),
         ) from None
     note = _quit(server)
     recipients = [a.addr_spec for a in built.recipients]
@@ -308,10 +340,14 @@ def record_delivery(case: Case, draft: Entry, delivery: Delivery, now: datetime)
             sha256=hashlib.sha256(delivery.data).hexdigest(),
         )
     except (RdvError, OSError) as exc:
-        kept = f" ; copie exacte : {saved}" if saved else ""
+        kept = _(" ; copie exacte : {path}").format(path=saved) if saved else ""
+        command = f"rdvletters -C {case.root} sent {draft.n}" + (
+            f' --proof "{saved}"' if saved else ""
+        )
         raise JournalError(
-            f"le courriel EST parti (le serveur a répondu {delivery.reply}), mais il n'a pas "
-            f"pu être noté au journal ({exc}){kept}.",
-            hint=f"Ne le renvoyez pas. Notez-le : rdvletters -C {case.root} sent {draft.n}"
-            + (f' --proof "{saved}"' if saved else ""),
+            _(
+                "le courriel EST parti (le serveur a répondu {reply}), mais il n'a pas pu être "
+                "noté au journal ({error}){kept}."
+            ).format(reply=delivery.reply, error=exc, kept=kept),
+            hint=_("Ne le renvoyez pas. Notez-le : {command}").format(command=command),
         ) from None

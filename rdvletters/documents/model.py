@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..errors import TemplateError
+from ..i18n import _
 
 SECTIONS = (
     "avertissement",  # a first page addressed to the person, not to the addressee
@@ -142,19 +143,25 @@ def produced_lines(rendered: str) -> list[str]:
     return [visible(line) for line in lines]
 
 
-def section_problems(rendered: str) -> list[tuple[int, str, str]]:
-    """Every (line of the produced text, that line, what is wrong) the model refuses."""
+def section_problems(rendered: str) -> list[tuple[int, str, str, str]]:
+    """Every (line of the produced text, that line, what is wrong said with that line's
+    number, the same without it) the model refuses: the second form is for a message that
+    names the template's own line instead."""
     problems = []
     started = False
     for number, line in enumerate(produced_lines(rendered), start=1):
         match = _MARKER.match(line)
         if match and match[1] not in SECTIONS:
+            said = {"name": match[1], "sections": ", ".join(SECTIONS), "line": number}
             problems.append(
                 (
                     number,
                     line.strip(),
-                    f"section inconnue [[{match[1]}]] (ligne {number} du texte produit) ; "
-                    f"sections : {', '.join(SECTIONS)}.",
+                    _(
+                        "section inconnue [[{name}]] (ligne {line} du texte produit) ; "
+                        "sections : {sections}."
+                    ).format(**said),
+                    _("section inconnue [[{name}]] ; sections : {sections}.").format(**said),
                 )
             )
         started = started or bool(match)
@@ -163,8 +170,11 @@ def section_problems(rendered: str) -> list[tuple[int, str, str]]:
                 (
                     number,
                     line.strip(),
-                    f"du texte précède la première section [[…]] (ligne {number} du texte "
-                    "produit).",
+                    _(
+                        "du texte précède la première section [[…]] (ligne {line} du texte "
+                        "produit)."
+                    ).format(line=number),
+                    _("du texte précède la première section [[…]]."),
                 )
             )
     return problems

@@ -30,6 +30,7 @@ from pathlib import Path
 
 from ..errors import RdvError, ToolMissingError
 from ..fsutil import DIR_MODE, write_new
+from ..i18n import _
 
 PDF_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"1"}}'
 TIMEOUT = 180
@@ -63,9 +64,13 @@ def find_soffice(platform: str | None = None, environ: Mapping[str, str] | None 
         path = Path(named).expanduser()
         if not _runnable(path):
             raise ToolMissingError(
-                f"{SOFFICE_ENV} désigne {path}, qui n'est pas un programme exécutable.",
-                hint="Indiquez le chemin complet de soffice (soffice.exe sous Windows), "
-                "ou retirez la variable pour chercher LibreOffice à sa place habituelle.",
+                _("{variable} désigne {path}, qui n'est pas un programme exécutable.").format(
+                    variable=SOFFICE_ENV, path=path
+                ),
+                hint=_(
+                    "Indiquez le chemin complet de soffice (soffice.exe sous Windows), ou "
+                    "retirez la variable pour chercher LibreOffice à sa place habituelle."
+                ),
             )
         return str(path)
     found = shutil.which("soffice") or shutil.which("libreoffice")
@@ -75,12 +80,13 @@ def find_soffice(platform: str | None = None, environ: Mapping[str, str] | None 
         if _runnable(path):
             return str(path)
     raise ToolMissingError(
-        "LibreOffice est nécessaire pour produire un PDF, et il n'est pas installé.",
-        hint="Debian/Ubuntu : sudo apt-get install --no-install-recommends "
-        "libreoffice-writer ; macOS : brew install --cask libreoffice ; Windows : "
-        "https://fr.libreoffice.org. Installé ailleurs ? Donnez son chemin dans la variable "
-        f"{SOFFICE_ENV}. Sinon, utilisez --format docx et « Enregistrer en PDF » dans "
-        "votre traitement de texte.",
+        _("LibreOffice est nécessaire pour produire un PDF, et il n'est pas installé."),
+        hint=_(
+            "Debian/Ubuntu : sudo apt-get install --no-install-recommends libreoffice-writer ; "
+            "macOS : brew install --cask libreoffice ; Windows : https://fr.libreoffice.org. "
+            "Installé ailleurs ? Donnez son chemin dans la variable {variable}. Sinon, utilisez "
+            "--format docx et « Enregistrer en PDF » dans votre traitement de texte."
+        ).format(variable=SOFFICE_ENV),
     )
 
 
@@ -155,7 +161,7 @@ def stop_group(process: subprocess.Popen) -> None:
     if os.name == "posix":
         # Grandchildren (soffice.bin) die asynchronously; a zombie no one reaps keeps
         # the group alive but can write nothing, so the wait is bounded.
-        for _ in range(STOP_WAIT * 20):
+        for _tick in range(STOP_WAIT * 20):
             if not _group_alive(process.pid) or _only_zombies(process.pid):
                 break
             time.sleep(0.05)
@@ -229,12 +235,16 @@ def office_batch_to_pdf(documents: list[tuple[bytes, str]]) -> list[bytes]:
         try:
             process.wait(timeout=TIMEOUT * len(documents))
         except subprocess.TimeoutExpired:
-            raise RdvError(f"LibreOffice n'a pas fini la conversion en {TIMEOUT} s.") from None
+            raise RdvError(
+                _("LibreOffice n'a pas fini la conversion en {seconds} s.").format(seconds=TIMEOUT)
+            ) from None
         targets = [source.with_suffix(".pdf") for source in sources]
         if process.returncode != 0 or not all(t.is_file() for t in targets):
             raise RdvError(
-                f"LibreOffice n'a pas produit de PDF (code {process.returncode}).",
-                hint="Essayez --format docx, puis « Enregistrer en PDF » dans LibreOffice.",
+                _("LibreOffice n'a pas produit de PDF (code {code}).").format(
+                    code=process.returncode
+                ),
+                hint=_("Essayez --format docx, puis « Enregistrer en PDF » dans LibreOffice."),
             )
         return [target.read_bytes() for target in targets]
     finally:

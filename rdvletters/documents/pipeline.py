@@ -21,7 +21,6 @@ from ..frdates import now_paris
 from ..fsutil import deferred_interrupts, write_unique
 from ..i18n import _
 from ..journal import Entry
-from ..localdates import short
 from ..profile import Profile
 from .context import build_context
 from .model import Document
@@ -117,7 +116,9 @@ def build_document(case: Case, kind: str, now: datetime) -> Built:
     document.journal_anchor = (facts.head_n, facts.head) if facts.head_n else None
     if kind == "courriel":
         document.attachments = [
-            case.file(p, f"entrée n° {s.n}") for s in facts.new_since_last_email for p in s.pieces
+            case.file(p, _("entrée n° {n}").format(n=s.n))
+            for s in facts.new_since_last_email
+            for p in s.pieces
         ]
         applicant = loaded.profile.demandeur
         if applicant.courriel:
@@ -141,19 +142,19 @@ def _email_facts(document: Document, facts: Facts, warnings: list[str]) -> dict[
     new = facts.new_since_last_email
     if not new:
         last = facts.emails[-1].when if facts.emails else None
-        warnings.append(
-            _(
-                "Aucune nouvelle démarche enregistrée depuis le dernier courriel ({date}) : "
-                "un courriel hebdomadaire doit apporter des faits nouveaux. Enregistrez vos "
-                "tentatives avec « rdvletters record »."
-            ).format(date=short(last.date()))
-            if last
-            else _(
-                "Aucune nouvelle démarche enregistrée depuis le dernier courriel : un "
+        if last:
+            message = _(
+                "Aucune nouvelle démarche enregistrée depuis le dernier courriel ({date}) : un "
                 "courriel hebdomadaire doit apporter des faits nouveaux. Enregistrez vos "
                 "tentatives avec « rdvletters record »."
             )
-        )
+        else:
+            message = _(
+                "Aucune nouvelle démarche enregistrée depuis le dernier courriel : un courriel "
+                "hebdomadaire doit apporter des faits nouveaux. Enregistrez vos tentatives avec "
+                "« rdvletters record »."
+            )
+        warnings.append(message.format(date=f"{last:%d/%m/%Y}" if last else ""))
     return {
         "relance": len(facts.emails),
         "objet": document.text("objet"),
@@ -167,8 +168,8 @@ def prepare(
     """Generate one document into ``documents/`` and journal it as prepared (not sent)."""
     if fmt not in FORMATS[kind]:
         raise InputError(
-            _("format « {fmt} » indisponible ; formats : {formats}.").format(
-                fmt=fmt, formats=", ".join(FORMATS[kind])
+            _("format « {format} » indisponible ; formats : {formats}.").format(
+                format=fmt, formats=", ".join(FORMATS[kind])
             )
         )
     now = now or now_paris()

@@ -27,6 +27,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from .. import frdates, wording
 from ..errors import InputError, TemplateError
 from ..fsutil import read_small
+from ..i18n import N_, _
 from ..resources import data_dir
 from .model import Document, parse_document
 
@@ -55,7 +56,7 @@ MAX_PRODUCT = 1_000_000  # items a template may build with * (a letter is ~10,00
 MAX_EXPONENT = 1_000
 
 
-LINK_REFUSED = (
+LINK_REFUSED = N_(
     "c'est un lien symbolique ; les modèles doivent être de vrais fichiers du dossier modeles/."
 )
 
@@ -77,14 +78,16 @@ class _NoLinksLoader(jinja2.FileSystemLoader):
         else:
             raise jinja2.TemplateNotFound(template)
         if os.path.islink(filename) or Path(filename).resolve() != Path(filename):
-            raise TemplateError(filename, None, LINK_REFUSED)
+            raise TemplateError(filename, None, _(LINK_REFUSED))
         try:
             source = read_small(Path(filename)).decode("utf-8-sig")
         except InputError as exc:
-            raise TemplateError(filename, None, str(exc).removeprefix(f"{filename} : ")) from None
+            said = str(exc)  # « {path} : {problem} », « {path}: {problem} » in English
+            detail = said[len(filename) :].lstrip(" :") if said.startswith(filename) else said
+            raise TemplateError(filename, None, detail) from None
         except UnicodeDecodeError:
             raise TemplateError(
-                filename, None, "le modèle n'est pas en UTF-8 ; enregistrez-le en « UTF-8 »."
+                filename, None, _("le modèle n'est pas en UTF-8 ; enregistrez-le en « UTF-8 ».")
             ) from None
         mtime = os.path.getmtime(filename)
         return source, filename, lambda: os.path.getmtime(filename) == mtime
@@ -101,9 +104,11 @@ class _Sandbox(ImmutableSandboxedEnvironment):
             for seq, count in ((left, right), (right, left)):
                 sized = isinstance(seq, (str, list, tuple)) and isinstance(count, int)
                 if sized and len(seq) * count > MAX_PRODUCT:
-                    raise _TooLarge(f"« * » produirait plus de {MAX_PRODUCT} éléments")
+                    raise _TooLarge(
+                        _("« * » produirait plus de {max} éléments").format(max=MAX_PRODUCT)
+                    )
         if operator == "**" and isinstance(right, (int, float)) and abs(right) > MAX_EXPONENT:
-            raise _TooLarge(f"exposant supérieur à {MAX_EXPONENT}")
+            raise _TooLarge(_("exposant supérieur à {max}").format(max=MAX_EXPONENT))
         return super().call_binop(context, operator, left, right)
 
 
@@ -164,17 +169,17 @@ def _template_line(exc: BaseException, fallback: str) -> tuple[str, int | None]:
     return fallback, None
 
 
-SANDBOX_HINT = "Retirez ce passage du modèle, ou supprimez le fichier du dossier modeles/."
+SANDBOX_HINT = N_("Retirez ce passage du modèle, ou supprimez le fichier du dossier modeles/.")
 
 
 def _unknown(exc: jinja2.UndefinedError) -> str:
-    """Jinja's English « 'x' is undefined » said in French."""
+    """Jinja's English « 'x' is undefined » said in the interface language."""
     message = exc.message or ""
     if found := re.fullmatch(r"'(.+)' is undefined", message):
-        return f"« {found[1]} » n'existe pas"
+        return _("« {name} » n'existe pas").format(name=found[1])
     if found := re.fullmatch(r"'(.+)' has no attribute '(.+)'", message):
         owner = re.sub(r"^(?:[\w]+\.)*(\w+) object$", r"\1", found[1])
-        return f"« {found[2]} » n'existe pas dans {owner}"
+        return _("« {name} » n'existe pas dans {owner}").format(name=found[2], owner=owner)
     return message
 
 
@@ -186,31 +191,45 @@ def template_error(exc: Exception, name: str) -> TemplateError:
         return TemplateError(
             exc.filename or exc.name or name,
             exc.lineno,
-            f"erreur de syntaxe dans le modèle ({exc.message}).",
+            _("erreur de syntaxe dans le modèle ({detail}).").format(detail=exc.message),
         )
     if isinstance(exc, jinja2.TemplateNotFound):
         where, line = _template_line(exc, name)
         missing = exc.name if exc.name != name else name
-        return TemplateError(where, line, f"modèle {missing} introuvable.")
+        return TemplateError(where, line, _("modèle {name} introuvable.").format(name=missing))
     where, line = _template_line(exc, name)
     if isinstance(exc, jinja2.UndefinedError):
-        return TemplateError(where, line, f"variable inconnue dans le modèle ({_unknown(exc)}).")
+        return TemplateError(
+            where,
+            line,
+            _("variable inconnue dans le modèle ({detail}).").format(detail=_unknown(exc)),
+        )
     if isinstance(exc, SecurityError):
         found = re.search(r"attribute '([^']+)'", str(exc))
         what = f" ({found[1]})" if found else ""
         return TemplateError(
             where,
             line,
-            f"le modèle tente d'accéder à l'intérieur du programme{what} ; c'est refusé (un "
-            "modèle ne peut que mettre en forme les données).",
-            hint=SANDBOX_HINT,
+            _(
+                "le modèle tente d'accéder à l'intérieur du programme{what} ; c'est refusé (un "
+                "modèle ne peut que mettre en forme les données)."
+            ).format(what=what),
+            hint=_(SANDBOX_HINT),
         )
     if isinstance(exc, _TooLarge):
-        return TemplateError(where, line, f"calcul refusé dans le modèle ({exc}).")
+        return TemplateError(
+            where, line, _("calcul refusé dans le modèle ({detail}).").format(detail=exc)
+        )
     if isinstance(exc, OSError):
         reason = exc.strerror or type(exc).__name__
-        return TemplateError(where, line, f"lecture du modèle impossible ({reason}).")
-    return TemplateError(where, line, f"erreur dans le modèle ({type(exc).__name__} : {exc}).")
+        return TemplateError(
+            where, line, _("lecture du modèle impossible ({reason}).").format(reason=reason)
+        )
+    return TemplateError(
+        where,
+        line,
+        _("erreur dans le modèle ({kind} : {detail}).").format(kind=type(exc).__name__, detail=exc),
+    )
 
 
 def render_text(kind: str, context: dict[str, Any], extra_dirs: tuple[Path, ...] = ()) -> str:
@@ -221,7 +240,7 @@ def render_text(kind: str, context: dict[str, Any], extra_dirs: tuple[Path, ...]
         return env.get_template(name).render(context)
     except (RecursionError, MemoryError) as exc:  # a template that calls itself forever
         raise TemplateError(
-            name, None, f"le modèle ne se termine pas ({type(exc).__name__})."
+            name, None, _("le modèle ne se termine pas ({kind}).").format(kind=type(exc).__name__)
         ) from None
     except Exception as exc:  # noqa: BLE001 - any failure inside a template is the template's
         raise template_error(exc, name) from None

@@ -27,6 +27,7 @@ from ..errors import InputError, TemplateError
 from ..facts import Facts
 from ..frdates import now_paris
 from ..fsutil import read_small
+from ..i18n import _, ngettext
 from ..resources import data_dir
 from .context import build_context
 from .model import section_problems
@@ -44,8 +45,11 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = f"{self.template}, ligne {self.line}" if self.line else self.template
-        return f"{where} : {self.message}"
+        if self.line:
+            said = _("{template}, ligne {line} : {message}")
+        else:
+            said = _("{template} : {message}")
+        return said.format(template=self.template, line=self.line, message=self.message)
 
 
 @dataclass
@@ -70,10 +74,14 @@ class Report:
             groups.setdefault(tuple(dict.fromkeys(examples)), []).append(kind)
         parts = []
         for examples, kinds in groups.items():
-            said = " et ".join(examples)
-            plural = "les exemples" if len(examples) > 1 else "l'exemple"
-            parts.append(f"{', '.join(kinds)} avec {plural} {said}")
-        return " ; ".join(parts) or "aucun document essayé"
+            parts.append(
+                ngettext(
+                    "{kinds} avec l'exemple {examples}",
+                    "{kinds} avec les exemples {examples}",
+                    len(examples),
+                ).format(kinds=", ".join(kinds), examples=_(" et ").join(examples))
+            )
+        return " ; ".join(parts) or _("aucun document essayé")
 
     def add(self, problem: Problem) -> None:
         if problem not in self.problems:  # the same error shows in both examples
@@ -109,7 +117,8 @@ EXTRA_CONTEXTS: dict[str, Contexts] = {
 def _shown(filename: str, folder: Path) -> str:
     """A template's name as the person knows it: relative to the folder checked."""
     path = Path(filename).parent.resolve() / Path(filename).name  # the link, not its target
-    for base, prefix in ((folder, f"{folder.name}/"), (data_dir("templates"), "(modèle fourni) ")):
+    bundled = _("(modèle fourni) ")
+    for base, prefix in ((folder, f"{folder.name}/"), (data_dir("templates"), bundled)):
         try:
             return prefix + path.relative_to(base.resolve()).as_posix()
         except ValueError:
@@ -130,24 +139,28 @@ def _check_files(folder: Path, kinds: list[str], report: Report) -> None:
         name = f"{folder.name}/{path.name}"
         report.files.append(path.name)
         if path.is_symlink():
-            report.add(Problem(name, None, LINK_REFUSED))
+            report.add(Problem(name, None, _(LINK_REFUSED)))
             continue
         if path.stem not in kinds and not path.name.startswith("_"):
             report.add(
                 Problem(
                     name,
                     None,
-                    f"aucun document ne s'appelle « {path.stem} » ; ce modèle ne servira jamais "
-                    f"(documents : {', '.join(kinds)} ; les morceaux communs commencent par _).",
+                    _(
+                        "aucun document ne s'appelle « {name} » ; ce modèle ne servira jamais "
+                        "(documents : {kinds} ; les morceaux communs commencent par _)."
+                    ).format(name=path.stem, kinds=", ".join(kinds)),
                 )
             )
         try:
             source = read_small(path).decode("utf-8-sig")
         except InputError as exc:
-            report.add(Problem(name, None, str(exc).removeprefix(f"{path} : ")))
+            said = str(exc)  # « {path} : {problem} » (« {path}: » in English)
+            detail = said[len(str(path)) :].lstrip(" :") if said.startswith(str(path)) else said
+            report.add(Problem(name, None, detail))
             continue
         except UnicodeDecodeError:
-            report.add(Problem(name, None, "le fichier n'est pas en UTF-8."))
+            report.add(Problem(name, None, _("le fichier n'est pas en UTF-8.")))
             continue
         found = _CONTROL.search(source)
         if found:
@@ -155,8 +168,9 @@ def _check_files(folder: Path, kinds: list[str], report: Report) -> None:
                 Problem(
                     name,
                     source.count("\n", 0, found.start()) + 1,
-                    f"caractère de contrôle invisible U+{ord(found.group()[0]):04X} ; "
-                    "supprimez-le.",
+                    _("caractère de contrôle invisible U+{code} ; supprimez-le.").format(
+                        code=f"{ord(found.group()[0]):04X}"
+                    ),
                 )
             )
         try:
@@ -189,7 +203,9 @@ def _render_kind(
         try:
             render_text(kind, context)  # the bundled template: does the example suffice?
         except TemplateError:
-            note = f"{kind} : non vérifié avec l'exemple {example} (il lui faut d'autres données)."
+            note = _(
+                "{kind} : non vérifié avec l'exemple {example} (il lui faut d'autres données)."
+            ).format(kind=kind, example=example)
             if note not in report.notes:
                 report.notes.append(note)
             return
@@ -199,10 +215,10 @@ def _render_kind(
         except TemplateError as error:
             report.add(_problem(error, folder))
             continue
-        for _number, text, detail in section_problems(rendered):
+        for _number, text, detail, unlocated in section_problems(rendered):
             located = _locate(folder, kind, text)
             if located:
-                report.add(Problem(located[0], located[1], detail.split(" (ligne")[0] + "."))
+                report.add(Problem(located[0], located[1], unlocated))
             else:
                 report.add(Problem(f"{kind}.j2", None, detail))
 
@@ -211,17 +227,22 @@ def check_templates(folder: Path) -> Report:
     """Render every document kind through ``folder`` against each bundled example."""
     if folder.is_symlink():
         raise InputError(
-            f"{folder} : lien symbolique ; un dossier de modèles relié ainsi n'est jamais "
-            "utilisé. Copiez le vrai dossier."
+            _(
+                "{folder} : lien symbolique ; un dossier de modèles relié ainsi n'est jamais "
+                "utilisé. Copiez le vrai dossier."
+            ).format(folder=folder)
         )
     if not folder.is_dir():
+        if folder.exists():
+            message = _("{folder} : ce n'est pas un dossier.")
+        else:
+            message = _("{folder} : dossier de modèles introuvable.")
         raise InputError(
-            f"{folder} : "
-            + (
-                "ce n'est pas un dossier." if folder.exists() else "dossier de modèles introuvable."
+            message.format(folder=folder),
+            hint=_(
+                "Indiquez le dossier qui contient vos fichiers .j2 : rdvletters templates check "
+                "CHEMIN (par défaut : modeles/ du dossier de la personne)."
             ),
-            hint="Indiquez le dossier qui contient vos fichiers .j2 : "
-            "rdvletters templates check CHEMIN (par défaut : modeles/ du dossier de la personne).",
         )
     kinds = template_kinds()
     report = Report(folder, kinds=kinds)

@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from ..i18n import _
+
 HEADER = "X-Rdvletters-Journal"
 _VALUE = re.compile(r"^\s*(\d{1,9})\s+([0-9a-f]{64})\s*$")
 INVENTORY_PREFIX = "Journal des démarches"
@@ -83,14 +85,14 @@ def _from_mail(path: Path, root: Path) -> list[Anchor]:
     for value in headers.get_all(HEADER) or []:
         match = _VALUE.match(str(value))
         if match:
-            source = f"le courriel {_relative(path, root)}"
+            source = _("le courriel {path}").format(path=_relative(path, root))
             anchors.append(Anchor(source, match[2], int(match[1]), when))
     return anchors
 
 
 def _from_inventory(path: Path, root: Path) -> list[Anchor]:
     text = path.read_text(encoding="utf-8", errors="replace")
-    source = f"l'inventaire du dossier {path.relative_to(root).parts[0]}"
+    source = _("l'inventaire du dossier {folder}").format(folder=path.relative_to(root).parts[0])
     return [Anchor(source, m[2], int(m[1])) for m in _INVENTORY.finditer(text)]
 
 
@@ -105,10 +107,14 @@ def _from_tokens(folder: Path, root: Path, notes: list[str]) -> list[Anchor]:
         try:
             token = tokens.read_token(path.read_bytes())
         except (OSError, tokens.TokenError) as exc:
-            notes.append(f"jeton {_relative(path, root)} illisible ({exc}) : ancre ignorée")
+            notes.append(
+                _("jeton {path} illisible ({error}) : ancre ignorée").format(
+                    path=_relative(path, root), error=exc
+                )
+            )
             continue
         if token.hash_name == "sha256":
-            source = f"le jeton d'horodatage {_relative(path, root)}"
+            source = _("le jeton d'horodatage {path}").format(path=_relative(path, root))
             anchors.append(Anchor(source, token.imprint.lower(), None, token.gen_time))
     return anchors
 
@@ -122,15 +128,21 @@ def find(root: Path) -> tuple[list[Anchor], list[str]]:
             try:
                 anchors += _from_mail(path, root)
             except (OSError, ValueError) as exc:
-                notes.append(f"{_relative(path, root)} illisible ({exc}) : ancre ignorée")
+                notes.append(_unreadable(path, root, exc))
     inventories = [*root.glob(f"*/{INVENTORY}"), *root.glob(f"*/*/{INVENTORY}")]
     for path in sorted(inventories):  # dossier_…/ or dossier_…/Ne_pas_deposer/
         try:
             anchors += _from_inventory(path, root)
         except OSError as exc:
-            notes.append(f"{_relative(path, root)} illisible ({exc}) : ancre ignorée")
+            notes.append(_unreadable(path, root, exc))
     anchors += _from_tokens(root / TOKEN_FOLDER, root, notes)
     return anchors, notes
+
+
+def _unreadable(path: Path, root: Path, exc: Exception) -> str:
+    return _("{path} illisible ({error}) : ancre ignorée").format(
+        path=_relative(path, root), error=exc
+    )
 
 
 class Comparison:
@@ -171,27 +183,34 @@ class Comparison:
         return anchor.n if anchor.n is not None else self.seen_digest.get(anchor.digest, 0)
 
     def _check(self, anchor: Anchor) -> str | None:
-        when = f" du {anchor.when:%d/%m/%Y %H:%M}" if anchor.when else ""
+        when = _(" du {date}").format(date=f"{anchor.when:%d/%m/%Y %H:%M}") if anchor.when else ""
+        said = {
+            "source": anchor.source,
+            "when": when,
+            "n": anchor.n,
+            "digest": anchor.digest[:16],
+            "last": self.last_n,
+        }
         if anchor.n is None:
             if anchor.digest in self.seen_digest:
                 return None
-            return (
-                f"{anchor.source}{when} couvre un état du journal qu'aucune de ses lignes "
-                f"n'a plus (empreinte {anchor.digest[:16]}…) : le journal a été coupé ou "
-                "réécrit après cet horodatage."
-            )
+            return _(
+                "{source}{when} couvre un état du journal qu'aucune de ses lignes n'a plus "
+                "(empreinte {digest}…) : le journal a été coupé ou réécrit après cet "
+                "horodatage."
+            ).format(**said)
         found = self.seen_n.get(anchor.n)
         if found == anchor.digest:
             return None
         if found is None and anchor.n > self.last_n:
-            return (
-                f"{anchor.source}{when} atteste l'entrée n° {anchor.n}, mais le journal "
-                f"s'arrête à l'entrée n° {self.last_n} : des entrées ont été retirées de la fin."
-            )
+            return _(
+                "{source}{when} atteste l'entrée n° {n}, mais le journal s'arrête à l'entrée "
+                "n° {last} : des entrées ont été retirées de la fin."
+            ).format(**said)
         if found is None:
-            return f"{anchor.source}{when} atteste l'entrée n° {anchor.n}, absente du journal."
-        return (
-            f"{anchor.source}{when} fixe l'entrée n° {anchor.n} avec l'empreinte "
-            f"{anchor.digest[:16]}…, le journal a maintenant {found[:16]}… : le journal a "
-            f"été modifié à l'entrée n° {anchor.n} ou avant, ou réécrit depuis."
-        )
+            return _("{source}{when} atteste l'entrée n° {n}, absente du journal.").format(**said)
+        return _(
+            "{source}{when} fixe l'entrée n° {n} avec l'empreinte {digest}…, le journal a "
+            "maintenant {found}… : le journal a été modifié à l'entrée n° {n} ou avant, ou "
+            "réécrit depuis."
+        ).format(found=found[:16], **said)

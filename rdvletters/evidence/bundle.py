@@ -35,6 +35,7 @@ from ..errors import InputError, OutputExistsError, ToolMissingError
 from ..facts import Facts, Step
 from ..frdates import date_courte, jour, now_paris
 from ..fsutil import DIR_MODE, private_dir, write_new
+from ..i18n import _
 from ..journal import JournalState
 from ..profile import Profile
 from ..wording import dont, nombre
@@ -372,8 +373,10 @@ class _Writer:
             pdf = data_to_pdf(docx, name, number, label) if number else docx_to_pdf(docx)
         except ToolMissingError:
             self.warnings.append(
-                f"{name} reste au format DOCX : LibreOffice n'est pas installé pour le "
-                "convertir en PDF (Télérecours accepte aussi le DOCX)."
+                _(
+                    "{name} reste au format DOCX : LibreOffice n'est pas installé pour le "
+                    "convertir en PDF (Télérecours accepte aussi le DOCX)."
+                ).format(name=name)
             )
             return None
         return self.put(name.rsplit(".", 1)[0] + ".pdf", pdf)
@@ -383,7 +386,7 @@ def _piece_file(case: Case, writer: _Writer, piece: Piece) -> str:
     """Write one piece (PDF with « Pièce n° N » on every page); returns its file name."""
     from .piece_pdf import piece_to_pdf, series_to_pdf
 
-    where = f"pièce n° {piece.number}"
+    where = _("pièce n° {n}").format(n=piece.number)  # for an error message
     if piece.kind == "liste" and piece.data is not None:
         from .piece_pdf import data_to_pdf
 
@@ -402,12 +405,14 @@ def _piece_file(case: Case, writer: _Writer, piece: Piece) -> str:
     try:
         pdf = piece_to_pdf(source, piece.number, piece.label)
     except ToolMissingError:
-        why = "LibreOffice n'est pas installé pour la convertir en PDF"
+        why = _("LibreOffice n'est pas installé pour la convertir en PDF")
     except InputError as error:  # a damaged or unusual file: the original still proves
-        why = f"conversion en PDF impossible ({error})"
+        why = _("conversion en PDF impossible ({error})").format(error=error)
     else:
         return writer.put(piece.filename(".pdf"), pdf)
-    writer.warnings.append(f"pièce n° {piece.number} gardée dans son format d'origine : {why}.")
+    writer.warnings.append(
+        _("pièce n° {n} gardée dans son format d'origine : {why}.").format(n=piece.number, why=why)
+    )
     return writer.put(piece.file_name, source.read_bytes())
 
 
@@ -466,8 +471,10 @@ def write_bundle(
     out = out or default_folder(case, now)
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise OutputExistsError(
-            f"le dossier {out} n'est pas vide : il n'est jamais complété ni écrasé.",
-            hint="Choisissez un autre dossier avec -o.",
+            _("le dossier {folder} n'est pas vide : il n'est jamais complété ni écrasé.").format(
+                folder=out
+            ),
+            hint=_("Choisissez un autre dossier avec -o."),
         )
     case.load()  # a bad profile is said before anything is created
     private_dir(out.parent)

@@ -37,6 +37,7 @@ from ..case import Case, ascii_slug
 from ..errors import CaptureError, InputError, ToolMissingError
 from ..frdates import PARIS, heure, jour_complet, now_paris
 from ..fsutil import FILE_MODE, private_dir, sha256_file, write_unique
+from ..i18n import _
 from ..journal import Entry
 from ..validation import StrictModel, validate_located
 from ..yamlload import Located
@@ -91,13 +92,14 @@ class Step:
     target: str
 
     def said(self) -> str:
+        """The step as the steps file writes it; kept in the journal (``etapes``): French."""
         return f"{self.action} « {self.target} »"
 
 
 def load_steps(path: Path) -> list[Step]:
     """A short YAML list: ``- cliquer: Accepter`` / ``- cocher: J'accepte…``."""
     if not path.is_file():
-        raise InputError(f"--steps {path} : fichier introuvable.")
+        raise InputError(_("--steps {path} : fichier introuvable.").format(path=path))
     located = _load_list(path)
     model = validate_located(StepsModel, located, path)  # type: ignore[arg-type]
     steps = []
@@ -105,8 +107,10 @@ def load_steps(path: Path) -> list[Step]:
         given = [(k, v) for k, v in (("cliquer", item.cliquer), ("cocher", item.cocher)) if v]
         if len(given) != 1:
             raise InputError(
-                f"{path}, étape {number} : une seule action par étape, « cliquer: texte » "
-                "ou « cocher: texte »."
+                _(
+                    "{path}, étape {number} : une seule action par étape, « cliquer: texte » "
+                    "ou « cocher: texte »."
+                ).format(path=path, number=number)
             )
         steps.append(Step(given[0][0], given[0][1].strip()))  # type: ignore[arg-type]
     return steps
@@ -118,30 +122,38 @@ def _load_list(path: Path) -> Located:
 
     located = load_document(path)
     if not isinstance(located.data, list):
-        raise InputError(f"{path} : une liste d'étapes est attendue (lignes « - cliquer: … »).")
+        raise InputError(
+            _("{path} : une liste d'étapes est attendue (lignes « - cliquer: … »).").format(
+                path=path
+            )
+        )
     return located
 
 
 # --- browser --------------------------------------------------------------------
 def find_chromium(explicit: str | None = None) -> str:
-    """Chromium's path, or a French message saying how to install it (exit 7)."""
+    """Chromium's path, or a message saying how to install it (exit 7)."""
     candidates = [explicit, os.environ.get(CHROMIUM_ENV)]
     for candidate in candidates:
         if candidate:
             if Path(candidate).is_file() and os.access(candidate, os.X_OK):
                 return candidate
             raise ToolMissingError(
-                f"Chromium introuvable à l'emplacement donné : {candidate}.",
-                hint=f"Indiquez le chemin du programme chromium (--chromium ou {CHROMIUM_ENV}).",
+                _("Chromium introuvable à l'emplacement donné : {path}.").format(path=candidate),
+                hint=_(
+                    "Indiquez le chemin du programme chromium (--chromium ou {variable})."
+                ).format(variable=CHROMIUM_ENV),
             )
     for name in CHROMIUM_NAMES:
         found = shutil.which(name)
         if found:
             return found
     raise ToolMissingError(
-        "Chromium n'est pas installé : il faut ce navigateur pour capturer la page.",
-        hint="Sous Debian ou Ubuntu : sudo apt-get install chromium ; ailleurs, installez "
-        f"Chromium ou Chrome et indiquez son chemin avec --chromium ou {CHROMIUM_ENV}.",
+        _("Chromium n'est pas installé : il faut ce navigateur pour capturer la page."),
+        hint=_(
+            "Sous Debian ou Ubuntu : sudo apt-get install chromium ; ailleurs, installez "
+            "Chromium ou Chrome et indiquez son chemin avec --chromium ou {variable}."
+        ).format(variable=CHROMIUM_ENV),
     )
 
 
@@ -150,8 +162,8 @@ def _sync_playwright():
         from playwright.sync_api import sync_playwright
     except ImportError:
         raise ToolMissingError(
-            "le module Playwright n'est pas installé.",
-            hint="Réinstallez rdvletters (pip install rdvletters) : il l'installe.",
+            _("le module Playwright n'est pas installé."),
+            hint=_("Réinstallez rdvletters (pip install rdvletters) : il l'installe."),
         ) from None
     return sync_playwright
 
@@ -208,9 +220,13 @@ def _do_step(page: Any, step: Step, number: int, timeout_ms: int) -> None:
         except PlaywrightError:
             continue
     raise CaptureError(
-        f"étape {number} ({step.said()}) : rien de tel sur la page {page.url}.",
-        hint="La page a peut-être changé ; corrigez le fichier --steps ou utilisez "
-        "--interactive. Rien n'a été enregistré.",
+        _("étape {number} ({step}) : rien de tel sur la page {url}.").format(
+            number=number, step=step.said(), url=page.url
+        ),
+        hint=_(
+            "La page a peut-être changé ; corrigez le fichier --steps ou utilisez "
+            "--interactive. Rien n'a été enregistré."
+        ),
     )
 
 
@@ -260,7 +276,7 @@ def take(
             finally:
                 browser.close()
     except PlaywrightError as exc:
-        raise CaptureError(_french(exc, url), hint="Rien n'a été enregistré.") from None
+        raise CaptureError(_said(exc, url), hint=_("Rien n'a été enregistré.")) from None
     lines = banner_lines(final, taken)
     png = add_banner(shot, lines, taken, final)
     mode = "interactive" if interactive else "automatique"
@@ -277,18 +293,23 @@ def _honest_agent(browser: Any) -> str:
     return f"{agent} rdvletters/{__version__}"
 
 
-def _french(exc: BaseException, url: str) -> str:
+def _said(exc: BaseException, url: str) -> str:
+    """Playwright's failure in the interface language (its own words are English)."""
     text = str(exc)
     if "Executable doesn't exist" in text or "spawn" in text:
-        return "Chromium n'a pas pu être lancé."
+        return _("Chromium n'a pas pu être lancé.")
     if "Missing X server" in text or "DISPLAY" in text:
-        return "aucun écran pour ouvrir la fenêtre de Chromium (--interactive)."
+        return _("aucun écran pour ouvrir la fenêtre de Chromium (--interactive).")
     net = re.search(r"net::(ERR_[A-Z_]+)", text)
     if net:
-        return f"la page {url} n'a pas pu être chargée ({net.group(1)})."
+        return _("la page {url} n'a pas pu être chargée ({code}).").format(
+            url=url, code=net.group(1)
+        )
     if "Timeout" in text:
-        return f"la page {url} n'a pas répondu à temps."
-    return f"la capture de {url} a échoué ({text.splitlines()[0][:120]})."
+        return _("la page {url} n'a pas répondu à temps.").format(url=url)
+    return _("la capture de {url} a échoué ({detail}).").format(
+        url=url, detail=text.splitlines()[0][:120]
+    )
 
 
 # --- banner ---------------------------------------------------------------------
@@ -388,7 +409,9 @@ def _loads(case: Case) -> list[dict[str, str]]:
 def site_of(url: str) -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise InputError(f"adresse « {url} » : une adresse http:// ou https:// est attendue.")
+        raise InputError(
+            _("adresse « {url} » : une adresse http:// ou https:// est attendue.").format(url=url)
+        )
     return parts.hostname
 
 
@@ -404,10 +427,14 @@ def check_rate(case: Case, url: str, now: datetime | None = None) -> None:
     if len(recent) >= MAX_PER_HOUR:
         again = (recent[0] + timedelta(hours=1)).astimezone(PARIS)
         raise InputError(
-            f"déjà {len(recent)} captures de {site} depuis une heure : rdvletters n'en fait "
-            f"pas plus de {MAX_PER_HOUR} par heure et par site.",
-            hint=f"Réessayez après {heure(again)}, à une autre heure de la journée : des "
-            "essais espacés sont aussi de meilleures preuves.",
+            _(
+                "déjà {count} captures de {site} depuis une heure : rdvletters n'en fait pas "
+                "plus de {max} par heure et par site."
+            ).format(count=len(recent), site=site, max=MAX_PER_HOUR),
+            hint=_(
+                "Réessayez après {time}, à une autre heure de la journée : des essais espacés "
+                "sont aussi de meilleures preuves."
+            ).format(time=heure(again)),
         )
 
 

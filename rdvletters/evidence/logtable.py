@@ -16,26 +16,45 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 
 from ..channels import CHANNELS
 from ..documents.model import visible
+from ..i18n import N_
 from ..journal import Entry, Journal
 
 COLUMNS = ("n", "date", "heure", "type", "canal", "detail", "pieces", "sha256")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-DOC_LABELS = {"courriel": "courriel", "lettre": "lettre recommandée", "saisine": "saisine DDD"}
 SHOWN = ("n", "date", "heure", "canal", "detail")
-HEADS = {"n": "n°", "date": "date", "heure": "heure", "canal": "canal", "detail": "détail"}
-FIXED = {"date": 10, "heure": 5, "canal": max(map(len, CHANNELS.values()))}
-CHANGED = {
-    "date": "date",
-    "description": "message",
-    "temoin": "témoin",
-    "reference": "référence",
-    "suivi": "suivi",
+# The words of the table are French msgids (``N_``): the CSV keeps them French, like the
+# journal it exports; the terminal table says them in the interface language (``say``).
+HEADS = {
+    "n": N_("n°"),
+    "date": N_("date"),
+    "heure": N_("heure"),
+    "canal": N_("canal"),
+    "detail": N_("détail"),
 }
+PREPARED = {
+    "courriel": N_("courriel préparé : {file}"),
+    "lettre": N_("lettre recommandée préparée : {file}"),
+    "saisine": N_("saisine DDD préparée : {file}"),
+}
+CHANGED = {
+    "date": N_("date"),
+    "description": N_("message"),
+    "temoin": N_("témoin"),
+    "reference": N_("référence"),
+    "suivi": N_("suivi"),
+}
+Say = Callable[[str], str]
+
+
+def _same(message: str) -> str:
+    return message
+
+
 BATCH = 500  # rows per write
 
 
@@ -65,50 +84,66 @@ def _value(key: str, value: object) -> str:
     return f"« {value} »" if key in ("description", "temoin") else str(value)
 
 
-def _correction_detail(data: dict) -> str:
-    target = data.get("corrige")
-    motive = f" (motif : {data['motif']})" if data.get("motif") else ""
+def _correction_detail(data: dict, say: Say) -> str:
+    said = {
+        "target": data.get("corrige"),
+        "motive": say(N_(" (motif : {reason})")).format(reason=data["motif"])
+        if data.get("motif")
+        else "",
+    }
     if data.get("retire"):
-        return f"retrait de l'entrée n° {target}{motive}"
+        return say(N_("retrait de l'entrée n° {target}{motive}")).format(**said)
     changes = ", ".join(
-        f"{CHANGED[k]} {_value(k, v)}" for k, v in data.get("valeurs", {}).items() if k in CHANGED
+        f"{say(CHANGED[k])} {_value(k, v)}"
+        for k, v in data.get("valeurs", {}).items()
+        if k in CHANGED
     )
-    return f"correction de l'entrée n° {target} : {changes}{motive}"
+    return say(N_("correction de l'entrée n° {target} : {changes}{motive}")).format(
+        changes=changes, **said
+    )
 
 
-def _detail(entry: Entry, marks: list[tuple[int, bool]] | None = None) -> str:
+def _detail(entry: Entry, marks: list[tuple[int, bool]] | None, say: Say) -> str:
     data = entry.data
     if entry.kind == "document":
-        label = DOC_LABELS.get(data["document"], data["document"])
-        text = f"{label} préparé{'e' if data['document'] != 'courriel' else ''} : {data['fichier']}"
+        prepared = PREPARED.get(data["document"], N_("{document} préparé : {file}"))
+        text = say(prepared).format(document=data["document"], file=data["fichier"])
     elif entry.kind == "envoi":
-        text = f"envoi du document n° {data['document_n']}"
-        text += f", suivi {data['suivi']}" if data.get("suivi") else ""
+        text = say(N_("envoi du document n° {n}")).format(n=data["document_n"])
+        if data.get("suivi"):
+            text += say(N_(", suivi {tracking}")).format(tracking=data["suivi"])
     elif entry.kind == "correction":
-        text = _correction_detail(data)
+        text = _correction_detail(data, say)
     else:
-        text = data.get("description", "")
+        text = data.get("description", "")  # the person's own words, as written
         if data.get("temoin"):
-            text += f" (témoin : {data['temoin']})"
-    flags = [f"[{'retirée' if gone else 'corrigée'} : voir n° {n}]" for n, gone in marks or []]
+            text += say(N_(" (témoin : {name})")).format(name=data["temoin"])
+    flags = [
+        say(N_("[retirée : voir n° {n}]") if gone else N_("[corrigée : voir n° {n}]")).format(n=n)
+        for n, gone in marks or []
+    ]
     return " ".join([*flags, text]) if flags else text  # first: the table cuts long details
 
 
 def rows(
-    entries: Iterable[Entry], marks: dict[int, list[tuple[int, bool]]] | None = None
+    entries: Iterable[Entry],
+    marks: dict[int, list[tuple[int, bool]]] | None = None,
+    say: Say = _same,
 ) -> Iterator[dict[str, str]]:
-    """One row per entry, in journal order."""
+    """One row per entry, in journal order; ``say`` translates the table's own words
+    (the CSV keeps them French, like the journal)."""
     marks = marks or {}
     for entry in entries:
         when = datetime.fromisoformat(entry.data["date"])
+        channel = CHANNELS.get(entry.channel or "", "")
         yield {
             "n": str(entry.n),
             "date": f"{when:%d/%m/%Y}",
             "heure": f"{when:%H:%M}",
             "type": entry.kind,
-            "canal": CHANNELS.get(entry.channel or "", ""),
+            "canal": say(channel) if channel else "",  # names in the catalog: web/app.py
             # no terminal escape from a hand-edited line
-            "detail": visible(_detail(entry, marks.get(entry.n))),
+            "detail": visible(_detail(entry, marks.get(entry.n), say)),
             "pieces": visible(" ".join(p["fichier"] for p in entry.data.get("pieces", []))),
             "sha256": entry.data.get("sha256", ""),
         }
@@ -132,11 +167,20 @@ def csv_chunks(table: Iterable[dict[str, str]]) -> Iterator[bytes]:
     yield _drain(buffer)
 
 
-def table_chunks(table: Iterable[dict[str, str]], last_n: int, width: int = 60) -> Iterator[bytes]:
+def table_chunks(
+    table: Iterable[dict[str, str]], last_n: int, width: int = 60, say: Say = _same
+) -> Iterator[bytes]:
     """A fixed-width table for the terminal; columns sized without reading ahead."""
-    widths = {**FIXED, "n": max(len(HEADS["n"]), len(str(last_n))), "detail": width}
+    heads = {k: say(v) for k, v in HEADS.items()}
+    widths = {
+        "date": max(10, len(heads["date"])),
+        "heure": max(5, len(heads["heure"])),
+        "canal": max(len(heads["canal"]), *(len(say(label)) for label in CHANNELS.values())),
+        "n": max(len(heads["n"]), len(str(last_n))),
+        "detail": width,
+    }
     buffer = io.StringIO()
-    buffer.write("  ".join(HEADS[k].ljust(widths[k]) for k in SHOWN).rstrip() + "\n")
+    buffer.write("  ".join(heads[k].ljust(widths[k]) for k in SHOWN).rstrip() + "\n")
     buffer.write("  ".join("-" * widths[k] for k in SHOWN) + "\n")
     for i, row in enumerate(table, start=1):
         detail = row["detail"]

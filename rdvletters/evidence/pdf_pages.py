@@ -33,6 +33,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from ..errors import InputError
+from ..i18n import _
 from .mailview import MailView
 
 rl_config.useA85 = 0  # binary streams: ASCII85 would make every image a quarter larger
@@ -236,8 +237,10 @@ def load_rasters(data: bytes, source: Path) -> list[Raster]:
         image.load()
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
         raise InputError(
-            f"{source} semble être une image, mais elle ne peut pas être lue ({exc}).",
-            hint="Ouvrez-la et enregistrez-la de nouveau en PNG ou en JPEG.",
+            _("{path} semble être une image, mais elle ne peut pas être lue ({error}).").format(
+                path=source, error=exc
+            ),
+            hint=_("Ouvrez-la et enregistrez-la de nouveau en PNG ou en JPEG."),
         ) from None
     orientation = image.getexif().get(0x0112, 1)
     orientation = orientation if orientation in _ORIENT else 1

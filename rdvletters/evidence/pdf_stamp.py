@@ -27,6 +27,7 @@ from pypdf.generic import (
 )
 
 from ..errors import InputError
+from ..i18n import _
 from .pdf_pages import header_overlay, reserved
 
 # pypdf reports the small defects it repairs (« incorrect startxref pointer ») on stderr:
@@ -50,18 +51,22 @@ def open_pdf(data: bytes, source: Path) -> PdfReader:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise InputError(
-                f"{source} est un PDF protégé par un mot de passe.",
-                hint="Ouvrez-le et enregistrez-en une copie sans mot de passe "
-                "(« Imprimer » puis « Enregistrer en PDF »).",
+                _("{path} est un PDF protégé par un mot de passe.").format(path=source),
+                hint=_(
+                    "Ouvrez-le et enregistrez-en une copie sans mot de passe "
+                    "(« Imprimer » puis « Enregistrer en PDF »)."
+                ),
             )
         count = len(reader.pages)
     except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError) as exc:
         raise InputError(
-            f"{source} semble être un PDF, mais il ne peut pas être lu ({exc}).",
-            hint="Ouvrez-le et enregistrez-le de nouveau en PDF.",
+            _("{path} semble être un PDF, mais il ne peut pas être lu ({error}).").format(
+                path=source, error=exc
+            ),
+            hint=_("Ouvrez-le et enregistrez-le de nouveau en PDF."),
         ) from None
     if count == 0:
-        raise InputError(f"{source} est un PDF sans aucune page.")
+        raise InputError(_("{path} est un PDF sans aucune page.").format(path=source))
     return reader
 
 

@@ -28,6 +28,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import InputError, RdvError, ToolMissingError
+from ..i18n import N_, _
 from .mailview import clean_text, html_to_text, looks_like_mail, read_mail
 
 # Conservative reading of « 32 Mo » (decimal): a larger file risks being refused.
@@ -43,7 +44,9 @@ IMAGE_MAGIC = (  # PNG, JPEG, GIF, TIFF (both byte orders), BMP
     b"BM",
 )
 HTML_NOTE = "(page web enregistrée : son texte seul, sans mise en forme ni images)"
-KINDS_FR = "une image (PNG, JPEG), un PDF, un courriel (.eml), un document (DOCX, ODT) ou un texte"
+KINDS_FR = N_(
+    "une image (PNG, JPEG), un PDF, un courriel (.eml), un document (DOCX, ODT) ou un texte"
+)
 
 
 def piece_to_pdf(source: Path, number: int, label: str) -> bytes:
@@ -74,7 +77,9 @@ def series_to_pdf(items: Sequence[tuple[Path, str]], number: int, label: str) ->
     under « Pièce n° ``number`` » and ``label``.
     """
     if not items:
-        raise InputError(f"la série de la pièce n° {number} ne contient aucun fichier.")
+        raise InputError(
+            _("la série de la pièce n° {n} ne contient aucun fichier.").format(n=number)
+        )
     from .pdf_pages import Raster, draw_images, load_rasters, new_canvas
     from .pdf_stamp import Part, assemble, open_pdf
 
@@ -101,9 +106,11 @@ def series_to_pdf(items: Sequence[tuple[Path, str]], number: int, label: str) ->
             parts.append(Part(data, True, [caption] * pages, source))
         else:
             raise InputError(
-                f"{source} ne peut pas entrer dans une série : une série ne réunit "
-                "que des images ou des PDF.",
-                hint="Versez ce fichier comme une pièce à part.",
+                _(
+                    "{path} ne peut pas entrer dans une série : une série ne réunit que des "
+                    "images ou des PDF."
+                ).format(path=source),
+                hint=_("Versez ce fichier comme une pièce à part."),
             )
     flush()
     return assemble(parts, number, label)
@@ -113,17 +120,25 @@ def _read(source: Path) -> bytes:
     """The bytes of a piece, or an error saying plainly why not."""
     if source.is_dir():
         raise InputError(
-            f"{source} est un dossier : une pièce est un seul fichier ({KINDS_FR}).",
-            hint="Indiquez le fichier lui-même, ou regroupez des captures avec une série.",
+            _("{path} est un dossier : une pièce est un seul fichier ({kinds}).").format(
+                path=source, kinds=_(KINDS_FR)
+            ),
+            hint=_("Indiquez le fichier lui-même, ou regroupez des captures avec une série."),
         )
     try:
         data = source.read_bytes()
     except FileNotFoundError:
-        raise InputError(f"{source} est introuvable.") from None
+        raise InputError(_("{path} est introuvable.").format(path=source)) from None
     except OSError as exc:
-        raise InputError(f"{source} ne peut pas être lu : {exc.strerror or exc}.") from None
+        raise InputError(
+            _("{path} ne peut pas être lu : {reason}.").format(
+                path=source, reason=exc.strerror or exc
+            )
+        ) from None
     if not data:
-        raise InputError(f"{source} est vide (0 octet) : il ne peut pas devenir une pièce.")
+        raise InputError(
+            _("{path} est vide (0 octet) : il ne peut pas devenir une pièce.").format(path=source)
+        )
     return data
 
 
@@ -136,8 +151,10 @@ def detect(source: Path, data: bytes) -> str:
         return "image"
     if data[4:12] in (b"ftypheic", b"ftypheix", b"ftypmif1", b"ftyphevc"):
         raise InputError(
-            f"{source} est une photo HEIC (iPhone), que le tribunal ne lit pas.",
-            hint="Réglez l'appareil sur « Le plus compatible » ou exportez la photo en JPEG.",
+            _("{path} est une photo HEIC (iPhone), que le tribunal ne lit pas.").format(
+                path=source
+            ),
+            hint=_("Réglez l'appareil sur « Le plus compatible » ou exportez la photo en JPEG."),
         )
     if data.startswith(b"PK\x03\x04") and _office_suffix(data):
         return "office"
@@ -152,13 +169,17 @@ def detect(source: Path, data: bytes) -> str:
         return "text"
     if suffix == ".msg":
         raise InputError(
-            f"{source} est un courriel Outlook (.msg), un format fermé.",
-            hint="Dans Outlook : Fichier > Enregistrer sous > « Format MIME (.eml) », "
-            "ou « Imprimer » en PDF avec les en-têtes.",
+            _("{path} est un courriel Outlook (.msg), un format fermé.").format(path=source),
+            hint=_(
+                "Dans Outlook : Fichier > Enregistrer sous > « Format MIME (.eml) », "
+                "ou « Imprimer » en PDF avec les en-têtes."
+            ),
         )
     raise InputError(
-        f"{source} n'est pas d'un type reconnu : une pièce doit être {KINDS_FR}.",
-        hint="Ouvrez-le et enregistrez-le en PDF, puis indiquez ce PDF.",
+        _("{path} n'est pas d'un type reconnu : une pièce doit être {kinds}.").format(
+            path=source, kinds=_(KINDS_FR)
+        ),
+        hint=_("Ouvrez-le et enregistrez-le en PDF, puis indiquez ce PDF."),
     )
 
 
@@ -236,6 +257,8 @@ def _converted(source: Path, data: bytes) -> bytes:
         raise
     except RdvError as exc:
         raise InputError(
-            f"{source} n'a pas pu être converti en PDF par LibreOffice ({exc}).",
-            hint="Ouvrez-le dans votre traitement de texte et enregistrez-le en PDF.",
+            _("{path} n'a pas pu être converti en PDF par LibreOffice ({error}).").format(
+                path=source, error=exc
+            ),
+            hint=_("Ouvrez-le dans votre traitement de texte et enregistrez-le en PDF."),
         ) from None

@@ -24,6 +24,7 @@ from typing import Any
 from ..errors import InputError
 from ..facts import effective_entries
 from ..frdates import PARIS, date_courte, heure
+from ..i18n import N_, _
 from ..journal import JournalState
 
 TOLERANCE = timedelta(days=1)
@@ -46,12 +47,15 @@ class ProofDate:
     """When a proof file says it was made, and how we know."""
 
     when: datetime
-    origin: str  # "exif", "png", "xmp", "nom du fichier", "en-tête Date"
+    origin: str  # "exif", "png", "xmp", "nom du fichier", "en-tête Date" (journal: French)
     file: str
 
     def said(self) -> str:
+        """« 20/11/2026 à 09 h 15 (exif) », for a message to the person."""
         local = self.when.astimezone(PARIS)
-        return f"{date_courte(local.date())} à {heure(local)} ({self.origin})"
+        return _("{date} à {time} ({origin})").format(
+            date=date_courte(local.date()), time=heure(local), origin=_(self.origin)
+        )
 
 
 @dataclass(frozen=True)
@@ -170,13 +174,13 @@ def proof_date(path: Path) -> ProofDate | None:
     suffix = path.suffix.lower()
     if suffix == ".eml":
         headers = mail_headers(path)
-        return ProofDate(headers.date, "en-tête Date", path.name) if headers.date else None
+        return ProofDate(headers.date, N_("en-tête Date"), path.name) if headers.date else None
     if suffix in IMAGE_SUFFIXES:
         found = image_date(path)
         if found:
             return ProofDate(found[0], found[1], path.name)
     when = name_date(path)
-    return ProofDate(when, "nom du fichier", path.name) if when else None
+    return ProofDate(when, N_("nom du fichier"), path.name) if when else None
 
 
 def piece_fields(path: Path) -> dict[str, Any]:
@@ -195,14 +199,14 @@ def far_from(when: datetime, found: ProofDate) -> str | None:
     """A warning when a proof's own date is more than a day from the step's date."""
     if abs(found.when - when) <= TOLERANCE:
         return None
-    return (
-        f"{found.file} date du {found.said()}, à plus d'un jour du {date_courte(when.date())} "
-        f"à {heure(when)} : vérifiez --at, ou le justificatif."
-    )
+    return _(
+        "{file} date du {found}, à plus d'un jour du {date} à {time} : vérifiez --at, ou le "
+        "justificatif."
+    ).format(file=found.file, found=found.said(), date=date_courte(when.date()), time=heure(when))
 
 
 def mail_message(channel: str, headers: MailHeaders) -> str:
-    """The journal's description of an e-mail sent or an answer received."""
+    """The journal's description of an e-mail sent or an answer received: French, always."""
     subject = f"« {headers.subject} »" if headers.subject else "(sans objet)"
     if channel == "reply":
         return f"Réponse reçue de {headers.sender or 'expéditeur inconnu'} : {subject}"
@@ -227,7 +231,7 @@ def matching_by_week(root: Path, state: JournalState) -> dict[str, int]:
     """Per week (Monday, ISO), the attempts with a proof whose own date matches theirs
     (as corrected; withdrawn attempts left out)."""
     counts: dict[str, int] = {}
-    for _, data in effective_entries(state):
+    for __, data in effective_entries(state):
         if data["type"] != "tentative":
             continue
         when = datetime.fromisoformat(data["date"])
@@ -273,16 +277,21 @@ def read_proofs(
         if found is None:
             continue
         if found.when > now + timedelta(minutes=5):
-            reading.warnings.append(f"{found.file} dit dater du {found.said()}, dans le futur : "
-                                    "date ignorée.")  # fmt: skip
+            reading.warnings.append(
+                _("{file} dit dater du {found}, dans le futur : date ignorée.").format(
+                    file=found.file, found=found.said()
+                )
+            )
         else:
             reading.dates.append(found)
     first = reading.dates[0] if reading.dates else None
     if at is not None and at.strip().lower() == "capture":
         if first is None:
             raise InputError(
-                "--at capture : aucun justificatif ne porte sa date (métadonnées ou nom de "
-                'fichier) ; donnez la date : --at "2026-11-20 09:15".'
+                _(
+                    "--at capture : aucun justificatif ne porte sa date (métadonnées ou nom de "
+                    'fichier) ; donnez la date : --at "2026-11-20 09:15".'
+                )
             )
         reading.when = first.when.astimezone(now.tzinfo).replace(microsecond=0)
     elif at is None and first is not None and first.origin == "en-tête Date":
@@ -290,5 +299,7 @@ def read_proofs(
     elif at is None and first is not None:
         reading.offer = first
     if reading.when is not None and first is not None:
-        reading.notices.append(f"Date prise dans {first.file} : {first.said()}.")
+        reading.notices.append(
+            _("Date prise dans {file} : {found}.").format(file=first.file, found=first.said())
+        )
     return reading

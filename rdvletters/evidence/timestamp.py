@@ -44,7 +44,7 @@ from ..case import Case, ascii_slug
 from ..errors import InputError, RdvError, TimestampError
 from ..frdates import PARIS, date_courte, heure, now_paris
 from ..fsutil import FILE_MODE, private_dir, sha256_file, write_unique
-from ..i18n import _, ngettext
+from ..i18n import N_, _, ngettext
 from ..journal import Entry, JournalState
 from ..localdates import short
 from ..localdates import time as time_of
@@ -55,6 +55,7 @@ CONFIG_NAME = "horodatage.yaml"
 FOLDER = "horodatage"
 QUEUE = "en_attente.json"
 KIND = "horodatage"
+ABSENT = N_("absent")  # a token's status when its file is gone (tokens.py has the others)
 CLOCK_SLACK = timedelta(minutes=5)
 
 
@@ -129,7 +130,13 @@ def _config_file(config: Path, name: str) -> Path:
     path = Path(name).expanduser()
     path = path if path.is_absolute() else config.parent / path
     if not path.is_file():
-        raise InputError(f"{config}, champ « certificat » : fichier {path} introuvable.")
+        raise InputError(
+            _("{path}, champ « {field} » : {message}").format(
+                path=config,
+                field="certificat",
+                message=_("fichier {file} introuvable.").format(file=path),
+            )
+        )
     return path
 
 
@@ -171,17 +178,23 @@ def _post(url: str, body: bytes, timeout: float) -> bytes:
 def _network_failure(exc: BaseException, authority: Authority, timeout: float) -> str:
     name = authority.name
     if isinstance(exc, urllib.error.HTTPError):
-        return f"{name} a répondu HTTP {exc.code} ({authority.url})"
+        return _("{name} a répondu HTTP {code} ({url})").format(
+            name=name, code=exc.code, url=authority.url
+        )
     reason = getattr(exc, "reason", exc)
     if isinstance(reason, (socket.timeout, TimeoutError)) or "timed out" in str(reason):
-        return f"{name} ne répond pas (délai de {timeout:g} s dépassé)"
-    return f"{name} injoignable ({authority.url} : {reason})"
+        return _("{name} ne répond pas (délai de {seconds} s dépassé)").format(
+            name=name, seconds=f"{timeout:g}"
+        )
+    return _("{name} injoignable ({url} : {reason})").format(
+        name=name, url=authority.url, reason=reason
+    )
 
 
 def ask(authority: Authority, line: bytes, timeout: float) -> Obtained:
     """One request to one authority for the SHA-256 of ``line`` (the journal's last line).
 
-    Raises TimestampError with a French reason.
+    Raises TimestampError with the reason, in the interface language.
     """
     from rfc3161_client import HashAlgorithm, TimestampRequestBuilder
 
@@ -197,20 +210,27 @@ def ask(authority: Authority, line: bytes, timeout: float) -> Obtained:
     try:
         token = tokens.read_token(der)
     except tokens.TokenError as exc:
-        raise TimestampError(f"{authority.name} : réponse qui n'est pas un jeton ({exc})") from None
-    if token.nonce is not None and query.nonce is not None and token.nonce != query.nonce:
-        raise TimestampError(f"{authority.name} : réponse à une autre demande (nonce différent)")
-    given = tokens.load_pem(authority.certificate) if authority.certificate else []
-    verdict = tokens.verify(der, imprint, given, f"certificat {authority.certificate}")
-    if verdict.status in (tokens.WRONG_IMPRINT, tokens.INVALID, tokens.UNREADABLE):
         raise TimestampError(
-            f"{authority.name} : jeton refusé, {verdict.status} ({verdict.detail})"
+            _("{name} : réponse qui n'est pas un jeton ({error})").format(
+                name=authority.name, error=exc
+            )
+        ) from None
+    if token.nonce is not None and query.nonce is not None and token.nonce != query.nonce:
+        raise TimestampError(
+            _("{name} : réponse à une autre demande (nonce différent)").format(name=authority.name)
         )
+    given = tokens.load_pem(authority.certificate) if authority.certificate else []
+    origin = _("certificat {path}").format(path=authority.certificate)
+    verdict = tokens.verify(der, imprint, given, origin)
+    said = {"name": authority.name, "status": _(verdict.status), "detail": verdict.detail}
+    if verdict.status in (tokens.WRONG_IMPRINT, tokens.INVALID, tokens.UNREADABLE):
+        raise TimestampError(_("{name} : jeton refusé, {status} ({detail})").format(**said))
     if authority.certificate and not verdict.valid:
         raise TimestampError(
-            f"{authority.name} : jeton refusé, il n'est pas signé par une autorité issue du "
-            f"certificat donné ({authority.certificate.name}) : {verdict.status} "
-            f"({verdict.detail})"
+            _(
+                "{name} : jeton refusé, il n'est pas signé par une autorité issue du "
+                "certificat donné ({certificate}) : {status} ({detail})"
+            ).format(certificate=authority.certificate.name, **said)
         )
     return Obtained(authority, der, token, verdict)
 
@@ -222,7 +242,7 @@ def head_of(case: Case) -> tuple[int, bytes]:
     Read from the end of the journal: the cost does not grow with the journal."""
     tail = case.journal.tail()
     if tail.last is None:
-        raise InputError("le journal est vide : il n'y a rien à horodater.")
+        raise InputError(_("le journal est vide : il n'y a rien à horodater."))
     return tail.last_n, tail.last_line
 
 
@@ -295,9 +315,16 @@ def request(
     for got in obtained:
         if not got.verdict.valid:
             outcome.warnings.append(
-                f"{got.authority.name} : jeton gardé, mais {got.verdict.status} sur cet "
-                f"ordinateur ({got.verdict.detail}) ; ajoutez le certificat de l'autorité "
-                f"dans {CONFIG_NAME} (champ certificat) pour qu'il soit vérifié."
+                _(
+                    "{name} : jeton gardé, mais {status} sur cet ordinateur ({detail}) ; "
+                    "ajoutez le certificat de l'autorité dans {file} (champ certificat) pour "
+                    "qu'il soit vérifié."
+                ).format(
+                    name=got.authority.name,
+                    status=_(got.verdict.status),
+                    detail=got.verdict.detail,
+                    file=CONFIG_NAME,
+                )
             )
         outcome.entries.append(_store(case, got, covered, imprint))
     if outcome.entries:
@@ -306,9 +333,13 @@ def request(
     _enqueue(case, covered, imprint, outcome.failures)
     outcome.queued = True
     raise TimestampError(
-        "aucune autorité d'horodatage n'a donné de jeton :\n  - " + "\n  - ".join(outcome.failures),
-        hint="La demande est mise en attente (rien n'est perdu) ; relancez "
-        "« rdvletters timestamp » quand le réseau revient.",
+        _("aucune autorité d'horodatage n'a donné de jeton :")
+        + "\n  - "
+        + "\n  - ".join(outcome.failures),
+        hint=_(
+            "La demande est mise en attente (rien n'est perdu) ; relancez "
+            "« rdvletters timestamp » quand le réseau revient."
+        ),
     )
 
 
@@ -366,20 +397,22 @@ def after_step(case: Case) -> str | None:
     try:
         settings = load_settings(case)
     except RdvError as exc:
-        return f"horodatage automatique impossible : {exc}"
+        return _("horodatage automatique impossible : {error}").format(error=exc)
     if not settings.automatic:
         return None
     try:
         outcome = request(case)
     except TimestampError:
-        return (
+        return _(
             "horodatage automatique : aucune autorité n'a répondu ; demande mise en "
             "attente (rdvletters timestamp la relance)."
         )
     except RdvError as exc:
-        return f"horodatage automatique impossible : {exc}"
+        return _("horodatage automatique impossible : {error}").format(error=exc)
     names = ", ".join(e.data["autorite"] for e in outcome.entries)
-    return f"journal horodaté (entrées 1 à {outcome.covered}) par {names}."
+    return _("journal horodaté (entrées 1 à {last}) par {names}.").format(
+        last=outcome.covered, names=names
+    )
 
 
 # --- status -------------------------------------------------------------------
@@ -455,13 +488,17 @@ def _check_one(case: Case, entry: Entry, hashes: dict[int, str]) -> TokenCheck:
     covered = int(data["entree"])
     path = case.root / data["fichier"]
     if not path.is_file():
-        return TokenCheck(entry, "absent", f"fichier {data['fichier']} manquant", None)
+        return TokenCheck(
+            entry, ABSENT, _("fichier {path} manquant").format(path=data["fichier"]), None
+        )
     if hashes.get(covered) != data["empreinte"]:
         return TokenCheck(
             entry,
             tokens.WRONG_IMPRINT,
-            f"l'entrée n° {covered} ne correspond plus à l'empreinte horodatée "
-            "(entrée modifiée après l'horodatage)",
+            _(
+                "l'entrée n° {n} ne correspond plus à l'empreinte horodatée "
+                "(entrée modifiée après l'horodatage)"
+            ).format(n=covered),
             None,
         )
     given: list = []
@@ -474,13 +511,16 @@ def _check_one(case: Case, entry: Entry, hashes: dict[int, str]) -> TokenCheck:
         path.read_bytes(),
         data["empreinte"],
         given,
-        "certificat gardé avec le jeton : comparez son empreinte avec celle que publie l'autorité",
+        _(
+            "certificat gardé avec le jeton : comparez son empreinte avec celle que publie "
+            "l'autorité"
+        ),
     )
     gen = datetime.fromisoformat(data["heure_tsa"]) if verdict.valid else None
     if verdict.valid:
         actual = tokens.read_token(path.read_bytes()).gen_time
         if abs((actual - gen).total_seconds()) > 1:
-            return TokenCheck(entry, tokens.INVALID, "heure du journal ≠ heure du jeton", None)
+            return TokenCheck(entry, tokens.INVALID, _("heure du journal ≠ heure du jeton"), None)
     return TokenCheck(entry, verdict.status, verdict.detail, gen)
 
 
@@ -497,16 +537,30 @@ def check_tokens(case: Case, state: JournalState | None = None) -> Checks:
     for entry in stamps:
         check = _check_one(case, entry, hashes)
         checks.tokens.append(check)
-        label = f"horodatage n° {entry.n} ({entry.data['autorite']})"
+        said = {
+            "n": entry.n,
+            "authority": entry.data["autorite"],
+            "last": entry.data["entree"],
+            "status": _(check.status),
+            "detail": check.detail,
+        }
         if check.status == tokens.VALID:
             checks.notes.append(
-                f"{label} : valide, entrées 1 à {entry.data['entree']} ; {check.detail}"
+                _("horodatage n° {n} ({authority}) : valide, entrées 1 à {last} ; {detail}").format(
+                    **said
+                )
             )
             _clock_notes(check, entries, checks)
         elif check.status in (tokens.UNRECOGNISED, tokens.UNCHECKED):
-            checks.notes.append(f"{label} : {check.status} ({check.detail}) ; non pris en compte")
+            checks.notes.append(
+                _(
+                    "horodatage n° {n} ({authority}) : {status} ({detail}) ; non pris en compte"
+                ).format(**said)
+            )
         else:
-            checks.problems.append(f"{label} : {check.status} ({check.detail})")
+            checks.problems.append(
+                _("horodatage n° {n} ({authority}) : {status} ({detail})").format(**said)
+            )
     checks.proven = _proven(state, checks)
     return checks
 
@@ -519,18 +573,25 @@ def _clock_notes(check: TokenCheck, entries: dict[int, Entry], checks: Checks) -
         return
     if covered.when - CLOCK_SLACK > gen:
         checks.problems.append(
-            f"entrée n° {covered.n} : datée du {covered.when:%d/%m/%Y %H:%M}, après "
-            f"l'horodatage qui la couvre ({gen.astimezone(PARIS):%d/%m/%Y %H:%M})"
+            _("entrée n° {n} : datée du {date}, après l'horodatage qui la couvre ({stamp})").format(
+                n=covered.n,
+                date=f"{covered.when:%d/%m/%Y %H:%M}",
+                stamp=f"{gen.astimezone(PARIS):%d/%m/%Y %H:%M}",
+            )
         )
     if _recorded_at(covered) - CLOCK_SLACK > gen:
         checks.notes.append(
-            f"entrée n° {covered.n} : écrite le {_recorded_at(covered):%d/%m/%Y %H:%M} selon "
-            "l'ordinateur, après l'heure de l'autorité : l'horloge de l'ordinateur avançait"
+            _(
+                "entrée n° {n} : écrite le {date} selon l'ordinateur, après l'heure de "
+                "l'autorité : l'horloge de l'ordinateur avançait"
+            ).format(n=covered.n, date=f"{_recorded_at(covered):%d/%m/%Y %H:%M}")
         )
     if _recorded_at(check.entry) + CLOCK_SLACK < gen:
         checks.notes.append(
-            f"horodatage n° {check.entry.n} : noté au journal avant l'heure de l'autorité : "
-            "l'horloge de l'ordinateur retardait"
+            _(
+                "horodatage n° {n} : noté au journal avant l'heure de l'autorité : "
+                "l'horloge de l'ordinateur retardait"
+            ).format(n=check.entry.n)
         )
 
 
@@ -547,26 +608,38 @@ def _proven(state: JournalState, checks: Checks) -> list[str]:
         first = next((c for c in valid if int(c.entry.data["entree"]) >= entry.n), None)
         what = _what(entry)
         if first is None:
-            lines.append(f"{what} : pas encore couvert(e) par un horodatage")
+            lines.append(_("{what} : pas encore couverte par un horodatage").format(what=what))
             continue
         at = first.gen_time.astimezone(PARIS)  # type: ignore[union-attr]
         lines.append(
-            f"{what} : existait au plus tard le {date_courte(at.date())} à {heure(at)}, "
-            f"horodatage {first.entry.data['autorite']}"
+            _("{what} : existait au plus tard le {date} à {time}, horodatage {authority}").format(
+                what=what,
+                date=date_courte(at.date()),
+                time=heure(at),
+                authority=first.entry.data["autorite"],
+            )
         )
     return lines
 
 
 def _what(entry: Entry) -> str:
+    """« entrée n° 4, démarche du 20/11/2026 à 09 h 15 »: said whole, for translators."""
     when = entry.when.astimezone(PARIS)
-    stamp = f"{date_courte(when.date())} à {heure(when)}"
+    said = {
+        "n": entry.n,
+        "date": date_courte(when.date()),
+        "time": heure(when),
+        "target": entry.data.get("corrige"),
+    }
     if entry.kind == "document":
-        return f"n° {entry.n}, document préparé le {stamp}"
+        return _("entrée n° {n}, document préparé le {date} à {time}").format(**said)
     if entry.kind == "envoi":
-        return f"n° {entry.n}, envoi du {stamp}"
+        return _("entrée n° {n}, envoi du {date} à {time}").format(**said)
     if entry.kind == "correction":
-        return f"n° {entry.n}, correction de l'entrée n° {entry.data.get('corrige')} du {stamp}"
-    return f"n° {entry.n}, démarche du {stamp}"
+        return _("entrée n° {n}, correction de l'entrée n° {target} du {date} à {time}").format(
+            **said
+        )
+    return _("entrée n° {n}, démarche du {date} à {time}").format(**said)
 
 
 def add_checks(case: Case, report: Any, state: JournalState | None = None) -> None:
@@ -585,5 +658,5 @@ def add_checks(case: Case, report: Any, state: JournalState | None = None) -> No
         report.proven += checks.proven
     else:
         report.notes.append(
-            "journal modifié : les dates prouvées par horodatage ne sont pas établies."
+            _("journal modifié : les dates prouvées par horodatage ne sont pas établies.")
         )

@@ -32,6 +32,8 @@ from pathlib import Path
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
+from ..i18n import N_, _
+
 ANCHOR_DIR = Path(__file__).with_name("anchors")
 SYSTEM_BUNDLES = (
     "/etc/ssl/certs/ca-certificates.crt",
@@ -39,12 +41,13 @@ SYSTEM_BUNDLES = (
     "/etc/ssl/cert.pem",
 )
 
-VALID = "valide"
-UNRECOGNISED = "autorité non reconnue"
-INVALID = "signature invalide"
-WRONG_IMPRINT = "empreinte différente"
-UNREADABLE = "jeton illisible"
-UNCHECKED = "non vérifiable ici"
+# A token's status: kept as written in the journal (« verification »), said with _(status).
+VALID = N_("valide")
+UNRECOGNISED = N_("autorité non reconnue")
+INVALID = N_("signature invalide")
+WRONG_IMPRINT = N_("empreinte différente")
+UNREADABLE = N_("jeton illisible")
+UNCHECKED = N_("non vérifiable ici")
 
 
 @dataclass
@@ -94,10 +97,14 @@ def read_token(der: bytes) -> Token:
         response = decode_timestamp_response(der)
     except ValueError as exc:
         if openssl() is None:
-            raise TokenError(f"format refusé par rfc3161-client ({_short(exc)})") from None
+            raise TokenError(
+                _("format refusé par rfc3161-client ({detail})").format(detail=_short(exc))
+            ) from None
         return _read_with_openssl(der)
     if PKIStatus(response.status) not in (PKIStatus.GRANTED, PKIStatus.GRANTED_WITH_MODS):
-        raise TokenError(f"l'autorité a refusé la demande (statut {response.status})")
+        raise TokenError(
+            _("l'autorité a refusé la demande (statut {status})").format(status=response.status)
+        )
     info = response.tst_info
     imprint = info.message_imprint
     certs = [x509.load_der_x509_certificate(c) for c in response.signed_data.certificates]
@@ -141,15 +148,15 @@ def _read_with_openssl(der: bytes) -> Token:
         path.write_bytes(der)
         text = _run_openssl("ts", "-reply", "-in", str(path), "-text")
         if text.returncode != 0 or "Time stamp:" not in text.stdout:
-            raise TokenError("ni rfc3161-client ni openssl ne lisent ce jeton")
+            raise TokenError(_("ni rfc3161-client ni openssl ne lisent ce jeton"))
         certs = _certificates_with_openssl(path, Path(tmp))
     out = text.stdout
     if "Status: Granted" not in out:
-        raise TokenError("l'autorité a refusé la demande")
+        raise TokenError(_("l'autorité a refusé la demande"))
     when = re.search(r"Time stamp: (\w{3}) +(\d+) (\d\d):(\d\d):(\d\d)(?:\.\d+)? (\d{4}) GMT", out)
     digest = re.search(r"Message data:\n((?:\s+[0-9a-f]{4} - .*\n)+)", out)
     if not when or not digest:
-        raise TokenError("jeton lu par openssl, mais sans date ou sans empreinte")
+        raise TokenError(_("jeton lu par openssl, mais sans date ou sans empreinte"))
     month = _MONTHS.index(when.group(1)) + 1
     gen = datetime(
         int(when.group(6)), month, int(when.group(2)), *map(int, when.group(3, 4, 5)),
@@ -211,7 +218,9 @@ def load_pem(path: Path) -> list[x509.Certificate]:
     try:
         return x509.load_pem_x509_certificates(path.read_bytes())
     except (OSError, ValueError) as exc:
-        raise TokenError(f"{path} : certificat PEM illisible ({_short(exc)})") from None
+        raise TokenError(
+            _("{path} : certificat PEM illisible ({detail})").format(path=path, detail=_short(exc))
+        ) from None
 
 
 def _issued_by(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
@@ -242,7 +251,7 @@ def find_root(token: Token, anchors: list[x509.Certificate]) -> x509.Certificate
     if current is None:
         return None
     der = {a.public_bytes(Encoding.DER) for a in anchors}
-    for _ in range(8):  # a real chain is 2 to 4 certificates long
+    for _step in range(8):  # a real chain is 2 to 4 certificates long
         if current.public_bytes(Encoding.DER) in der:
             return current
         issuer = next((a for a in anchors if _issued_by(current, a)), None)
@@ -271,12 +280,14 @@ def verify(
     except TokenError as exc:
         return Verdict(UNREADABLE, str(exc))
     if token.imprint != expected_imprint:
-        return Verdict(WRONG_IMPRINT, f"le jeton couvre {token.imprint[:16]}…")
+        return Verdict(
+            WRONG_IMPRINT, _("le jeton couvre {digest}…").format(digest=token.imprint[:16])
+        )
     root, origin = None, ""
     for anchors, where in (
-        (given, given_origin or "certificat donné"),
-        (bundled_anchors(), "racine fournie avec rdvletters"),
-        (list(system_anchors()), "magasin de certificats du système"),
+        (given, given_origin or _("certificat donné")),
+        (bundled_anchors(), _("racine fournie avec rdvletters")),
+        (list(system_anchors()), _("magasin de certificats du système")),
     ):
         root = find_root(token, anchors) if anchors else None
         if root is not None:
@@ -290,8 +301,8 @@ def verify(
         verdict = _verify_openssl(der, token, [root])
     if verdict.valid:
         verdict.root, verdict.origin = root, origin
-        verdict.detail = (
-            f"racine « {subject_name(root)} », {origin}, empreinte {fingerprint(root)[:16]}"
+        verdict.detail = _("racine « {name} », {origin}, empreinte {digest}").format(
+            name=subject_name(root), origin=origin, digest=fingerprint(root)[:16]
         )
     return verdict
 
@@ -310,7 +321,7 @@ def _verify_library(der: bytes, token: Token, root: x509.Certificate) -> Verdict
 
 def _verify_openssl(der: bytes, token: Token, trusted: list[x509.Certificate], partial=False):
     if openssl() is None:
-        return Verdict(UNCHECKED, "la commande openssl est absente")
+        return Verdict(UNCHECKED, _("la commande openssl est absente"))
     with tempfile.TemporaryDirectory() as tmp:
         tsr, ca = Path(tmp) / "jeton.tsr", Path(tmp) / "ca.pem"
         tsr.write_bytes(der)
@@ -325,13 +336,13 @@ def _verify_openssl(der: bytes, token: Token, trusted: list[x509.Certificate], p
     reason = re.search(r":([a-z ]+):\.\./", result.stderr) or re.search(
         r"error:[^:]*:[^:]*:([^:]+)", result.stderr
     )
-    return Verdict(INVALID, reason.group(1).strip() if reason else "openssl ts -verify a échoué")
+    return Verdict(INVALID, reason.group(1).strip() if reason else _("openssl ts -verify a échoué"))
 
 
 def _unrecognised(der: bytes, token: Token) -> Verdict:
     """No trusted root: is the token at least coherent with its own certificates?"""
     if not token.certificates:
-        return Verdict(UNRECOGNISED, "le jeton ne contient pas le certificat de l'autorité")
+        return Verdict(UNRECOGNISED, _("le jeton ne contient pas le certificat de l'autorité"))
     coherent = _verify_openssl(der, token, token.certificates, partial=True)
     if coherent.status == INVALID:
         return coherent

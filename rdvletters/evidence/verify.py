@@ -32,6 +32,7 @@ from ..case import Case
 from ..entries import read_entry
 from ..errors import JournalError
 from ..fsutil import sha256_file
+from ..i18n import _, ngettext
 from ..journal import GENESIS, JournalState, Lines
 from . import anchoring
 
@@ -46,12 +47,10 @@ class Report:
     entries: int = 0
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    # the problems that are a proof file missing or changed (also in ``problems``): what
-    # ``status`` lists as missing from the dossier, in whatever language they are said
-    file_problems: list[str] = field(default_factory=list)
     head: str = GENESIS
     files_checked: int = 0
     proven: list[str] = field(default_factory=list)  # per entry, from timestamps
+    file_problems: list[str] = field(default_factory=list)  # those of ``problems`` on files
     last_n: int = 0
     anchored: int = 0  # the last entry an anchor fixes (0: none)
     anchors: int = 0  # anchors that hold
@@ -116,7 +115,9 @@ class _Chain:
 
     def see(self, number: int, digest: str, data: dict[str, Any] | str) -> None:
         if isinstance(data, str):
-            self._at(number, f"entrée illisible, modifiée à la main ? ({data})")
+            self._at(
+                number, _("entrée illisible, modifiée à la main ? ({problem})").format(problem=data)
+            )
             self.previous_hash = digest
             return
         n = int(data["n"])
@@ -126,7 +127,7 @@ class _Chain:
             self.gaps.append((number, self.previous_n + 1, n - 1))
         if n <= self.previous_n:
             self.late.add(n)
-            self._at(number, f"entrée n° {n} hors de sa place")
+            self._at(number, _("entrée n° {n} hors de sa place").format(n=n))
         self._link(number, n, data)
         self._check_files(number, n, data)
         self.comparison.see(n, digest)
@@ -136,12 +137,17 @@ class _Chain:
         link = data.get("precedent")
         if link is None:
             if self.chained or "enregistre_le" in data:
-                why = (
-                    "les entrées précédentes sont chaînées"
-                    if self.chained
-                    else "rdvletters l'écrit dans chaque entrée"
-                )
-                self._at(number, f"entrée n° {n} sans lien « precedent » ({why}) : lien retiré")
+                if self.chained:
+                    why = _(
+                        "entrée n° {n} sans lien « precedent » (les entrées précédentes sont "
+                        "chaînées) : lien retiré"
+                    )
+                else:
+                    why = _(
+                        "entrée n° {n} sans lien « precedent » (rdvletters l'écrit dans chaque "
+                        "entrée) : lien retiré"
+                    )
+                self._at(number, why.format(n=n))
             else:
                 self.unchained += 1
             return
@@ -154,23 +160,28 @@ class _Chain:
             path = self.root / relative
             self.files_checked += 1
             if not path.is_file():
-                self._file(number, f"entrée n° {n} : fichier manquant {relative}")
+                said = _("entrée n° {n} : fichier manquant {path}")
             elif sha256_file(path) != expected:
-                self._file(number, f"entrée n° {n} : fichier modifié {relative}")
-
-    def _file(self, line: int, text: str) -> None:
-        self.problems.append((line, text))
-        self.file_problems.append(text)
+                said = _("entrée n° {n} : fichier modifié {path}")
+            else:
+                continue
+            self.problems.append((number, said.format(n=n, path=relative)))
+            self.file_problems.append(said.format(n=n, path=relative))
 
     def _at(self, line: int, text: str) -> None:
-        self.problems.append((line, f"ligne {line} : {text}"))
+        self.problems.append((line, _("ligne {line} : {problem}").format(line=line, problem=text)))
 
     def finish(self, source: _Source) -> list[str]:
         """Problems that needed the whole file (deleted, moved), with the others, in order."""
         gone_at: set[int] = set()
         for number, first, last in self.gaps:
             if last - first >= LISTED_GAP * 20:
-                self._at(number, f"entrées n° {first} à {last} absentes (supprimées ou modifiées)")
+                self._at(
+                    number,
+                    _("entrées n° {first} à {last} absentes (supprimées ou modifiées)").format(
+                        first=first, last=last
+                    ),
+                )
                 gone_at.add(number)
                 continue
             gone = [m for m in range(first, last + 1) if m not in self.late]
@@ -178,16 +189,31 @@ class _Chain:
                 shown = ", ".join(map(str, gone[:LISTED_GAP])) + (
                     "…" if len(gone) > LISTED_GAP else ""
                 )
-                self._at(number, f"entrée(s) n° {shown} supprimée(s)")
+                self._at(
+                    number,
+                    ngettext(
+                        "entrée n° {numbers} supprimée",
+                        "entrées n° {numbers} supprimées",
+                        len(gone),
+                    ).format(numbers=shown),
+                )
                 gone_at.add(number)
-        where = _lines_of({link for *_, link in self.breaks}, source) if self.breaks else {}
+        where = _lines_of({link for *__, link in self.breaks}, source) if self.breaks else {}
         for number, n, link in self.breaks:
             if link in where:
-                self._at(number, f"entrée n° {n} déplacée (elle suivait la ligne {where[link]})")
+                self._at(
+                    number,
+                    _("entrée n° {n} déplacée (elle suivait la ligne {line})").format(
+                        n=n, line=where[link]
+                    ),
+                )
             elif number not in gone_at:
-                self._at(number - 1, f"l'entrée qui précède l'entrée n° {n} a été modifiée")
+                self._at(
+                    number - 1,
+                    _("l'entrée qui précède l'entrée n° {n} a été modifiée").format(n=n),
+                )
         self.problems.sort(key=lambda item: item[0])
-        return [text for _, text in self.problems]
+        return [text for __, text in self.problems]
 
 
 def _lines_of(digests: set[str], source: _Source) -> dict[str, int]:
@@ -210,7 +236,7 @@ def verify(case: Case) -> Report:
     report = Report()
     path = case.journal.path
     if not path.exists():
-        report.notes.append("journal vide : rien à vérifier.")
+        report.notes.append(_("journal vide : rien à vérifier."))
         return report
     found, unreadable = anchoring.find(case.root)
     comparison = anchoring.Comparison(found)
@@ -224,8 +250,10 @@ def verify(case: Case) -> Report:
     problems = chain.finish(source)
     if source.torn_line is not None:
         problems.append(
-            f"ligne {source.torn_line} : dernière ligne incomplète (écriture interrompue) ; "
-            "rdvletters repair la met de côté."
+            _(
+                "ligne {line} : dernière ligne incomplète (écriture interrompue) ; "
+                "rdvletters repair la met de côté."
+            ).format(line=source.torn_line)
         )
     report.problems += problems
     report.file_problems += chain.file_problems
@@ -233,8 +261,13 @@ def verify(case: Case) -> Report:
     report.head, report.last_n = chain.previous_hash, comparison.last_n
     if chain.unchained:
         report.notes.append(
-            f"{chain.unchained} entrée(s) écrite(s) avant le chaînage : leur contenu et leurs "
-            "fichiers sont vérifiés, pas leur ordre ; le chaînage part de l'entrée suivante."
+            ngettext(
+                "{count} entrée écrite avant le chaînage : son contenu et ses fichiers sont "
+                "vérifiés, pas son ordre ; le chaînage part de l'entrée suivante.",
+                "{count} entrées écrites avant le chaînage : leur contenu et leurs fichiers sont "
+                "vérifiés, pas leur ordre ; le chaînage part de l'entrée suivante.",
+                chain.unchained,
+            ).format(count=chain.unchained)
         )
     _anchor_notes(report, comparison, unreadable)
     if chain.stamps:
@@ -255,27 +288,43 @@ def _anchor_notes(report: Report, comparison: anchoring.Comparison, unreadable: 
     report.notes += unreadable
     report.anchored, report.anchors = anchored, len(holding)
     last = report.last_n
-    report.notes.append(f"empreinte actuelle (entrée n° {last}) : {report.head}")
+    report.notes.append(
+        _("empreinte actuelle (entrée n° {n}) : {head}").format(n=last, head=report.head)
+    )
+    count = len(holding)
     if not comparison.anchors:
         report.notes.append(
-            "aucune ancre dans le dossier (courriel envoyé, dossier de pièces, horodatage) : "
-            "rien ne montrerait que des entrées ont été retirées de la fin du journal, ou la "
-            "dernière modifiée. Un courriel envoyé, rdvletters bundle ou rdvletters timestamp "
-            "en créent une."
+            _(
+                "aucune ancre dans le dossier (courriel envoyé, dossier de pièces, horodatage) : "
+                "rien ne montrerait que des entrées ont été retirées de la fin du journal, ou la "
+                "dernière modifiée. Un courriel envoyé, rdvletters bundle ou rdvletters "
+                "timestamp en créent une."
+            )
         )
     elif anchored >= last and holding:
         report.notes.append(
-            f"journal ancré jusqu'à sa dernière entrée (n° {last}) ; "
-            f"{len(holding)} ancre(s) concordante(s)."
+            ngettext(
+                "journal ancré jusqu'à sa dernière entrée (n° {last}) ; {count} ancre concordante.",
+                "journal ancré jusqu'à sa dernière entrée (n° {last}) ; {count} ancres "
+                "concordantes.",
+                count,
+            ).format(last=last, count=count)
+        )
+    elif anchored:
+        report.notes.append(
+            ngettext(
+                "journal ancré jusqu'à l'entrée n° {anchored} ({count} ancre concordante) ; à "
+                "partir de l'entrée n° {since}, il n'est pas ancré : un retrait ou une "
+                "modification de ces entrées ne se verrait pas.",
+                "journal ancré jusqu'à l'entrée n° {anchored} ({count} ancres concordantes) ; "
+                "à partir de l'entrée n° {since}, il n'est pas ancré : un retrait ou une "
+                "modification de ces entrées ne se verrait pas.",
+                count,
+            ).format(anchored=anchored, count=count, since=anchored + 1)
         )
     else:
-        since = anchored + 1
         report.notes.append(
-            f"journal ancré jusqu'à l'entrée n° {anchored} ({len(holding)} ancre(s) "
-            f"concordante(s)) ; à partir de l'entrée n° {since}, il n'est pas ancré : "
-            "un retrait ou une modification de ces entrées ne se verrait pas."
-            if anchored
-            else "aucune ancre ne concorde avec le journal : il n'est ancré nulle part."
+            _("aucune ancre ne concorde avec le journal : il n'est ancré nulle part.")
         )
 
 
@@ -284,6 +333,6 @@ def _timestamps(case: Case, report: Report, state: JournalState | None) -> None:
 
     state = state or _parsed(case)
     if state is None:
-        report.notes.append("horodatages non vérifiés : le journal a une ligne illisible.")
+        report.notes.append(_("horodatages non vérifiés : le journal a une ligne illisible."))
         return
     add_checks(case, report, state)
