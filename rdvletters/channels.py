@@ -10,24 +10,27 @@ first on ``anef``; booking-site screenshots first on ``rdv``).
 
 from __future__ import annotations
 
-# channel -> French label, the same on both routes unless ROUTE_LABELS says otherwise
+from .i18n import N_
+
+# channel -> French label, the same on both routes unless ROUTE_LABELS says otherwise; marked
+# for the catalogs: the interface shows them translated, documents and the journal in French
 CHANNELS: dict[str, str] = {
-    "web": "site de rendez-vous de la préfecture",
-    "email": "courriel à la préfecture",
-    "counter": "présentation au guichet",
-    "phone": "appel téléphonique",
-    "letter": "courrier postal",
-    "anef": "téléservice ANEF",
-    "ccc": "centre de contact citoyens (CCC)",
-    "pan": "point d'accueil numérique",
-    "defenseur": "Défenseur des droits",
-    "reply": "réponse reçue",
-    "appointment": "rendez-vous obtenu",
-    "ar": "avis de réception signé reçu",
-    "attestation": "attestation de témoin reçue",
+    "web": N_("site de rendez-vous de la préfecture"),
+    "email": N_("courriel à la préfecture"),
+    "counter": N_("présentation au guichet"),
+    "phone": N_("appel téléphonique"),
+    "letter": N_("courrier postal"),
+    "anef": N_("téléservice ANEF"),
+    "ccc": N_("centre de contact citoyens (CCC)"),
+    "pan": N_("point d'accueil numérique"),
+    "defenseur": N_("Défenseur des droits"),
+    "reply": N_("réponse reçue"),
+    "appointment": N_("rendez-vous obtenu"),
+    "ar": N_("avis de réception signé reçu"),
+    "attestation": N_("attestation de témoin reçue"),
 }
 ROUTE_LABELS: dict[str, dict[str, str]] = {
-    "anef": {"web": "site internet de la préfecture", "appointment": "convocation reçue"},
+    "anef": {"web": N_("site internet de la préfecture"), "appointment": N_("convocation reçue")},
 }
 
 # Steps towards the préfecture (as opposed to events: answers, receipts, the Défenseur).

@@ -7,7 +7,8 @@ beside it with ``pybabel compile``); adding one is all it takes to add a languag
 
 The active language lives in a context variable, so the CLI sets it once and the
 web app sets it for each request without threads seeing each other's choice.
-Documents sent to the administration never go through here: they stay French.
+Documents sent to the administration stay French: their content is built under
+``french()``, which speaks the source language whatever the interface speaks.
 
 Only the standard library is imported: the CLI's plain-text paths stay light.
 """
@@ -17,6 +18,8 @@ from __future__ import annotations
 import gettext as _gettext
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar, Token
 from functools import cache
 from pathlib import Path
@@ -123,6 +126,28 @@ def deactivate(token: Token[str]) -> None:
 
 def current() -> str:
     return _current.get()
+
+
+@contextmanager
+def using(lang: str) -> Iterator[None]:
+    """Speak ``lang`` inside the ``with`` block (or the decorated function), then go back
+    to the language that was active."""
+    token = activate(lang)
+    try:
+        yield
+    finally:
+        deactivate(token)
+
+
+def french():  # noqa: ANN201 - a context manager that is also a decorator
+    """Build a document's content in French whatever the interface speaks.
+
+    The sentences the library writes for the person (status, the référé check) also go
+    into the documents for the administration and the court, which are always French:
+    their builders run inside ``with i18n.french():`` (or under ``@i18n.french()``).
+    Only the content is built there: an error found before (the profile, the journal)
+    is said in the person's language."""
+    return using(SOURCE)
 
 
 def gettext(message: str) -> str:

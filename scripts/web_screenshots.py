@@ -22,6 +22,7 @@ from rdvletters.web.server import start
 PAGES = [
     ("cases", "/"),
     ("status", "/c/aminata/status"),
+    ("status-anef", "/c/kofi/status"),  # a renewal: the permit's deadline and its window
     ("record", "/c/aminata/record"),
     ("documents", "/c/aminata/documents"),
     ("profile", "/c/aminata/profile/demandeur"),

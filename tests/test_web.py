@@ -634,7 +634,7 @@ def test_language_from_browser_then_choice_then_fixed(case):
     english = client.get("/c/cas/status", headers={"Accept-Language": "en-GB,en;q=0.9,fr;q=0.5"})
     text = english.get_data(as_text=True)
     assert "Where do I stand?" in text and '<html lang="en">' in text
-    assert "From Sep 14, 2026 to Nov 25, 2026:" in text
+    assert "From 14 Sept 2026 to 25 Nov 2026:" in text
     assert "<dt>steps recorded</dt><dd>29</dd>" in text
     assert client.get("/langue/en?next=/c/cas/record").headers["Location"] == "/c/cas/record"
     assert "Record a step" in client.get("/c/cas/record").get_data(as_text=True)

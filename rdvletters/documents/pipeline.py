@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from .. import i18n
 from ..case import Case
 from ..errors import InputError
 from ..facts import Facts
@@ -103,11 +104,12 @@ def build_document(case: Case, kind: str, now: datetime) -> Built:
         )
     state = case.journal.read()
     facts = Facts.from_journal(state)
-    context = build_context(loaded.profile, facts, now, case.root)
-    if kind == "requete":
-        from .requete import requete_context
+    with i18n.french():  # the content is French whatever the interface speaks
+        context = build_context(loaded.profile, facts, now, case.root)
+        if kind == "requete":
+            from .requete import requete_context
 
-        context.update(requete_context(loaded.profile, facts, state, case.root, now))
+            context.update(requete_context(loaded.profile, facts, state, case.root, now))
     document = render(kind, context, (case.root / "modeles",))
     document.author = f"{loaded.profile.demandeur.prenom} {loaded.profile.demandeur.nom.upper()}"
     document.created = now

@@ -7,7 +7,9 @@ week), then one file per piece named ``NN_Libelle_sans_accents.ext`` (at most 80
 characters: Télérecours rules), a witness-statement form for each counter visit
 with a witness, and a checklist that ticks only what the dossier holds.
 
-It reads the journal and ``pieces/`` and never changes them. Everything is
+Its content is French whatever the interface speaks: the builders run under
+``i18n.french()``, while what is said to the person (warnings, errors) stays in
+the person's language. It reads the journal and ``pieces/`` and never changes them. Everything is
 built in a private temporary folder next to the target and renamed into place
 at the end, so an error or Ctrl-C never leaves half a dossier.
 """
@@ -22,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from .. import i18n
 from ..case import Case, ascii_slug
 from ..channels import QUOTED_CHANNELS, reference_text
 from ..channels import label as channel_label
@@ -68,6 +71,7 @@ def _chronology_rows(facts: Facts, pieces: list[Piece], route: str) -> list[list
     ]
 
 
+@i18n.french()
 def header(profile: Profile) -> list[str]:
     """Who, which administration, which application: the top of every dossier document."""
     d, p = profile.demandeur, profile.prefecture
@@ -86,6 +90,7 @@ def header(profile: Profile) -> list[str]:
     return lines
 
 
+@i18n.french()
 def figures(facts: Facts) -> str:
     """The counts, worded as in every other output."""
     return (
@@ -101,6 +106,7 @@ def _file_of(piece: Piece) -> str:
     return piece.filename(piece.source_suffix)
 
 
+@i18n.french()
 def inventory_text(
     head: list[str], pieces: list[Piece], names: dict[int, str], large: set[int], today: str
 ) -> str:
@@ -113,6 +119,7 @@ def inventory_text(
     return "\n".join(typographic(line) for line in lines) + "\n"
 
 
+@i18n.french()
 def _inventory_docx(
     head: list[str],
     pieces: list[Piece],
@@ -154,6 +161,7 @@ class Chronology:
     footer: str
 
 
+@i18n.french()
 def chronology(
     head: list[str], profile: Profile, facts: Facts, state: JournalState, pieces: list[Piece]
 ) -> Chronology:
@@ -192,6 +200,7 @@ def chronology_file(content: Chronology, piece: Piece) -> bytes:
     )
 
 
+@i18n.french()
 def synthesis_docx(
     profile: Profile, facts: Facts, root: Path, pieces: list[Piece], author: str, created: datetime
 ) -> bytes:
@@ -219,6 +228,7 @@ def _in_dossier(pieces: list[Piece], steps: list[Step]) -> int:
     return sum(1 for s in steps if s.n in shown)
 
 
+@i18n.french()
 def checklist(profile: Profile, facts: Facts, pieces: list[Piece]) -> str:
     """What the court will look for; [x] only when the dossier holds it."""
     screenshots = [s for s in facts.attempts if s.channel in ("web", "anef")]
@@ -302,7 +312,8 @@ def _witness_forms(
     """One form per counter visit with a witness (art. 202 of the code de procédure civile)."""
     from ..documents.docx_out import render_form_docx
 
-    context = build_context(profile, facts, now, case.root)
+    with i18n.french():
+        context = build_context(profile, facts, now, case.root)
     visits = [v for v in facts.by_channel("counter") if v.witness]
     days = Counter((v.witness, v.when.date()) for v in visits)
     forms = []

@@ -10,16 +10,16 @@ missing, and the draft repeats it on a first page addressed to the person.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from ..facts import Facts
-from ..frdates import jour
+from ..i18n import _, ngettext
+from ..localdates import day
 from ..profile import Profile, inside
 from ..renewal import Renewal, case_renewal, delay_asked
-from ..wording import dont, nombre
 
 LEGAL_FLOOR_WEEKS = 2  # CE 435594: attempts « n'ayant pas été effectuées la même semaine »
 FRESH_DAYS = 7  # a judge wants the difficulty to be current on the day of the référé
@@ -36,6 +36,17 @@ class Criterion:
     met: bool
     figure: str
     todo: str = ""
+    command: str = ""  # the CLI's way to do it; the web app has its own pages
+    todo_line: str = field(init=False)  # both, for the CLI and the requête's first page
+
+    def __post_init__(self) -> None:
+        # said now, in the language of the rest of the criterion (a document renders it
+        # later, maybe outside ``i18n.french()``)
+        self.todo_line = (
+            _("{label} : {value}").format(label=self.todo, value=self.command)
+            if self.command
+            else self.todo
+        )
 
 
 @dataclass
@@ -60,31 +71,62 @@ def _weeks(profile: Profile, facts: Facts) -> Criterion:
     seuils = profile.seuils
     needed = seuils.semaines_renouvellement if profile.renewal else seuils.semaines_premiere_demande
     proven = facts.weeks_with_proof
-    kind = "un renouvellement" if profile.renewal else "une première demande"
+    justified, total = len(facts.attempts_with_proof), len(facts.attempts)
+    parts = {
+        "weeks": ngettext(
+            "{n} semaine avec au moins un justificatif",
+            "{n} semaines avec au moins un justificatif",
+            proven,
+        ).format(n=proven),
+        "attempts": ngettext(
+            "{n} démarche justifiée sur {total}", "{n} démarches justifiées sur {total}", justified
+        ).format(n=justified, total=total),
+        "needed": ngettext("{n} semaine", "{n} semaines", needed).format(n=needed),
+    }
+    figure = (
+        _(
+            "{weeks} ({attempts}) ; repère de rdvletters pour un renouvellement : {needed} (le "
+            "Conseil d'État exige des tentatives faites au cours de semaines différentes, CE 10 "
+            "juin 2020, n° 435594)"
+        )
+        if profile.renewal
+        else _(
+            "{weeks} ({attempts}) ; repère de rdvletters pour une première demande : {needed} "
+            "(le Conseil d'État exige des tentatives faites au cours de semaines différentes, CE "
+            "10 juin 2020, n° 435594)"
+        )
+    )
     return Criterion(
         "semaines",
-        "Démarches justifiées sur plusieurs semaines différentes",
+        _("Démarches justifiées sur plusieurs semaines différentes"),
         proven >= max(needed, LEGAL_FLOOR_WEEKS),
-        f"{nombre(proven, 'semaine')} avec au moins un justificatif "
-        f"({nombre(len(facts.attempts_with_proof), 'démarche justifiée', 'démarches justifiées')}"
-        f" sur {len(facts.attempts)}) ; repère de rdvletters pour {kind} : "
-        f"{nombre(needed, 'semaine')} (le Conseil d'État exige des tentatives faites au cours "
-        "de semaines différentes, CE 10 juin 2020, n° 435594)",
-        "Continuez chaque semaine, avec une capture ou une copie de chaque démarche.",
+        figure.format(**parts),
+        _("Continuez chaque semaine, avec une capture ou une copie de chaque démarche."),
     )
 
 
 def _fresh(facts: Facts, today: date) -> Criterion:
     last = facts.last_attempt
     days = (today - last.when.date()).days if last else None
+    figure = (
+        ngettext(
+            "dernière démarche le {date} ({n} jour)",
+            "dernière démarche le {date} ({n} jours)",
+            days,
+        ).format(date=day(last.when.date()), n=days)
+        if last is not None and days is not None
+        else _("aucune démarche")
+    )
     return Criterion(
         "actualite",
-        "Difficulté actuelle (dernière démarche il y a 7 jours au plus)",
+        ngettext(
+            "Difficulté actuelle (dernière démarche il y a {n} jour au plus)",
+            "Difficulté actuelle (dernière démarche il y a {n} jours au plus)",
+            FRESH_DAYS,
+        ).format(n=FRESH_DAYS),
         days is not None and days <= FRESH_DAYS,
-        f"dernière démarche le {jour(last.when.date())} ({nombre(days, 'jour')})"
-        if last
-        else "aucune démarche",
-        "Refaites une démarche cette semaine, avec un justificatif.",
+        figure,
+        _("Refaites une démarche cette semaine, avec un justificatif."),
     )
 
 
@@ -100,34 +142,34 @@ def letter_deadline(facts: Facts, delay: int) -> tuple[date, date | None, date] 
 
 
 def _letter(facts: Facts, delay: int, today: date) -> Criterion:
+    name = _("Lettre recommandée envoyée, reçue, et son délai écoulé")
     found = letter_deadline(facts, delay)
     if found is None:
         return Criterion(
             "lettre",
-            "Lettre recommandée envoyée, reçue, et son délai écoulé",
+            name,
             False,
-            "pas encore envoyée",
-            "Envoyez la lettre recommandée : rdvletters letter, puis rdvletters sent N "
-            "--tracking …",
+            _("pas encore envoyée"),
+            _("Envoyez la lettre recommandée"),
+            _("rdvletters letter, puis rdvletters sent N --tracking …"),
         )
     posted, received, end = found
     waited = received is not None or today >= posted + timedelta(days=RECEIPT_WAIT_DAYS)
-    figure = f"envoyée le {jour(posted)}, " + (
-        f"avis de réception du {jour(received)}" if received else "avis de réception non noté"
-    )
-    figure += f" ; délai demandé écoulé le {jour(end)}"
-    todo = ""
+    if received:
+        figure = _(
+            "envoyée le {posted}, avis de réception du {received} ; délai demandé écoulé le {end}"
+        ).format(posted=day(posted), received=day(received), end=day(end))
+    else:
+        figure = _(
+            "envoyée le {posted}, avis de réception non noté ; délai demandé écoulé le {end}"
+        ).format(posted=day(posted), end=day(end))
+    todo = command = ""
     if not waited:
-        todo = "Notez l'avis de réception quand il revient : rdvletters record ar --proof carte.jpg"
+        todo = _("Notez l'avis de réception quand il revient")
+        command = _("rdvletters record ar --proof carte.jpg")
     elif today <= end:
-        todo = f"Attendez la fin du délai demandé ({jour(end)}) ou une réponse."
-    return Criterion(
-        "lettre",
-        "Lettre recommandée envoyée, reçue, et son délai écoulé",
-        waited and today > end,
-        figure,
-        todo,
-    )
+        todo = _("Attendez la fin du délai demandé ({date}) ou une réponse.").format(date=day(end))
+    return Criterion("lettre", name, waited and today > end, figure, todo, command)
 
 
 def _proven_facts(profile: Profile, root: Path) -> list:
@@ -137,103 +179,156 @@ def _proven_facts(profile: Profile, root: Path) -> list:
     ]  # fmt: skip
 
 
-def _urgency(profile: Profile, root: Path, renew: Renewal | None) -> Criterion:
-    name = "Urgence"
-    if profile.demande.oqtf:
+def _noted(profile: Profile, root: Path) -> str:
+    """« 2 faits notés, dont 1 avec son justificatif »."""
+    noted, proven = len(profile.demande.urgence), len(_proven_facts(profile, root))
+    if not noted:
+        return _("aucun fait noté, dont aucun avec son justificatif")
+    if not proven:
+        return ngettext(
+            "{n} fait noté, dont aucun avec son justificatif",
+            "{n} faits notés, dont aucun avec son justificatif",
+            noted,
+        ).format(n=noted)
+    return ngettext(
+        "{n} fait noté, dont {k} avec son justificatif",
+        "{n} faits notés, dont {k} avec son justificatif",
+        noted,
+    ).format(n=noted, k=proven)
+
+
+def _renewal_urgency(renew: Renewal, noted: str, proven: bool, todo: str) -> Criterion:
+    """A renewal close to expiry (or past it) is urgent in principle; earlier, facts count."""
+    if renew.expired:
+        when = _("titre expiré le {date}").format(date=day(renew.expiry))
+    else:
+        when = ngettext(
+            "titre expirant le {date} ({n} jour)",
+            "titre expirant le {date} ({n} jours)",
+            renew.days_until_expiry,
+        ).format(date=day(renew.expiry), n=renew.days_until_expiry)
+    if renew.expired or renew.days_until_expiry <= RENEWAL_URGENT_DAYS:
         return Criterion(
             "urgence",
-            name,
-            False,
-            "obligation de quitter le territoire déclarée : pas d'urgence reconnue "
-            "(CE, 9 juin 2022, n° 453391)",
-            "Voyez un avocat avant toute démarche au tribunal.",
-        )
-    facts_ = profile.demande.urgence
-    proven = _proven_facts(profile, root)
-    noted = (
-        f"{nombre(len(facts_), 'fait noté', 'faits notés', 'aucun fait noté')}, "
-        f"{dont(len(proven), 'avec son justificatif', feminine=False)}"
-    )
-    todo = (
-        "Joignez le justificatif de chaque fait d'urgence (profil : demande.urgence)."
-        if facts_
-        else "Notez les faits d'urgence (travail, santé, enfants…) et joignez leurs "
-        "justificatifs (profil : demande.urgence)."
-    )
-    if renew is not None:
-        close = renew.expired or renew.days_until_expiry <= RENEWAL_URGENT_DAYS
-        days = nombre(renew.days_until_expiry, "jour")
-        when = (
-            f"titre expiré le {jour(renew.expiry)}"
-            if renew.expired
-            else f"titre expirant le {jour(renew.expiry)} ({days})"
-        )
-        if close:
-            return Criterion(
-                "urgence",
-                name,
-                True,
-                f"renouvellement, {when} : l'urgence est en principe reconnue (CE, 9 juin "
-                "2022, n° 453391)",
-            )
-        return Criterion(
-            "urgence",
-            name,
-            bool(proven),
-            f"renouvellement, {when} : l'échéance est encore lointaine ; {noted}",
-            todo,
+            _("Urgence"),
+            True,
+            _(
+                "renouvellement, {when} : l'urgence est en principe reconnue (CE, 9 juin 2022, "
+                "n° 453391)"
+            ).format(when=when),
         )
     return Criterion(
         "urgence",
-        name,
-        bool(proven),
-        f"première demande : {noted} (le juge demande des circonstances particulières)",
+        _("Urgence"),
+        proven,
+        _("renouvellement, {when} : l'échéance est encore lointaine ; {noted}").format(
+            when=when, noted=noted
+        ),
+        todo,
+    )
+
+
+def _urgency(profile: Profile, root: Path, renew: Renewal | None) -> Criterion:
+    if profile.demande.oqtf:
+        return Criterion(
+            "urgence",
+            _("Urgence"),
+            False,
+            _(
+                "obligation de quitter le territoire déclarée : pas d'urgence reconnue "
+                "(CE, 9 juin 2022, n° 453391)"
+            ),
+            _("Voyez un avocat avant toute démarche au tribunal."),
+        )
+    noted = _noted(profile, root)
+    proven = bool(_proven_facts(profile, root))
+    todo = (
+        _("Joignez le justificatif de chaque fait d'urgence (profil : demande.urgence).")
+        if profile.demande.urgence
+        else _(
+            "Notez les faits d'urgence (travail, santé, enfants…) et joignez leurs "
+            "justificatifs (profil : demande.urgence)."
+        )
+    )
+    if renew is not None:
+        return _renewal_urgency(renew, noted, proven, todo)
+    return Criterion(
+        "urgence",
+        _("Urgence"),
+        proven,
+        _("première demande : {noted} (le juge demande des circonstances particulières)").format(
+            noted=noted
+        ),
         todo,
     )
 
 
 def _window(renew: Renewal) -> Criterion:
     """A renewal asked too early may be refused; asked too late, it costs and weakens."""
-    name = "Délai de renouvellement (article R. 431-5 du CESEDA)"
-    span = f"du {jour(renew.start)} au {jour(renew.end)}"
+    name = _("Délai de renouvellement (article R. 431-5 du CESEDA)")
+    span = _("du {start} au {end}").format(start=day(renew.start), end=day(renew.end))
     if renew.not_open_yet:
         return Criterion(
-            "delai", name, False, f"il ne s'ouvre que le {jour(renew.start)} ({span})",
-            "Attendez l'ouverture du délai : le juge pourrait estimer la requête prématurée.",
-        )  # fmt: skip
+            "delai",
+            name,
+            False,
+            _("il ne s'ouvre que le {date} ({span})").format(date=day(renew.start), span=span),
+            _("Attendez l'ouverture du délai : le juge pourrait estimer la requête prématurée."),
+        )
     if renew.window_missed:
         return Criterion(
-            "delai", name, False,
-            f"première démarche après le délai ({span}) : taxe de retard possible "
-            "(article L. 436-5)",
-            "Voyez une permanence juridique.",
-        )  # fmt: skip
-    first = f", première démarche le {jour(renew.first_in_window)}" if renew.first_in_window else ""
-    return Criterion("delai", name, True, f"{span}{first}")
+            "delai",
+            name,
+            False,
+            _(
+                "première démarche après le délai ({span}) : taxe de retard possible "
+                "(article L. 436-5)"
+            ).format(span=span),
+            _("Voyez une permanence juridique."),
+        )
+    if renew.first_in_window:
+        span = _("{span}, première démarche le {date}").format(
+            span=span, date=day(renew.first_in_window)
+        )
+    return Criterion("delai", name, True, span)
 
 
 def _complete(profile: Profile) -> Criterion:
-    listed = profile.demande.pieces_dossier
+    listed = len(profile.demande.pieces_dossier)
+    pieces = (
+        ngettext(
+            "{n} pièce listée dans le profil", "{n} pièces listées dans le profil", listed
+        ).format(n=listed)
+        if listed
+        else _("aucune liste de pièces dans le profil")
+    )
     return Criterion(
         "dossier",
-        "Dossier de demande complet",
+        _("Dossier de demande complet"),
         profile.demande.dossier_complet,
-        (f"{nombre(len(listed), 'pièce listée', 'pièces listées')} dans le profil"
-         if listed else "aucune liste de pièces dans le profil")
-        + (" ; dossier déclaré complet" if profile.demande.dossier_complet
-           else " ; dossier déclaré incomplet"),
-        "Réunissez les pièces demandées par la préfecture et listez-les (demande.pieces_dossier).",
-    )  # fmt: skip
+        (
+            _("{pieces} ; dossier déclaré complet")
+            if profile.demande.dossier_complet
+            else _("{pieces} ; dossier déclaré incomplet")
+        ).format(pieces=pieces),
+        _(
+            "Réunissez les pièces demandées par la préfecture et listez-les "
+            "(demande.pieces_dossier)."
+        ),
+    )
 
 
 def _defenseur(facts: Facts) -> Criterion:
     referral = facts.referral
     return Criterion(
         "defenseur",
-        "Défenseur des droits (facultatif)",
+        _("Défenseur des droits (facultatif)"),
         referral is not None,
-        (f"saisi le {jour(referral.when.date())}" if referral else "pas saisi")
-        + " ; la saisine ne suspend aucun délai et n'empêche pas le référé",
+        _("saisi le {date} ; la saisine ne suspend aucun délai et n'empêche pas le référé").format(
+            date=day(referral.when.date())
+        )
+        if referral
+        else _("pas saisi ; la saisine ne suspend aucun délai et n'empêche pas le référé"),
         "",
     )
 
@@ -264,25 +359,33 @@ def check(profile: Profile, facts: Facts, today: date, root: Path) -> Readiness:
 
 def render(readiness: Readiness) -> str:
     """The check as text, one line per criterion, then the verdict."""
-    out = ["EST-CE LE MOMENT DE SAISIR LE JUGE DES RÉFÉRÉS ?", ""]
+    out = [_("EST-CE LE MOMENT DE SAISIR LE JUGE DES RÉFÉRÉS ?"), ""]
     for c in readiness.criteria:
-        out.append(f"  [{'x' if c.met else ' '}] {c.name} : {c.figure}")
+        line = _("{label} : {value}").format(label=c.name, value=c.figure)
+        out.append(f"  [{'x' if c.met else ' '}] {line}")
         if not c.met and c.todo:
-            out.append(f"      → {c.todo}")
+            out.append(f"      → {c.todo_line}")
     out.append("")
     if readiness.blocking:
         out.append(
-            "Une obligation de quitter le territoire est déclarée : voyez un avocat avant tout."
+            _("Une obligation de quitter le territoire est déclarée : voyez un avocat avant tout.")
         )
     elif readiness.ready:
         out.append(
-            "Les repères sont réunis. Relisez le projet de requête avec une permanence juridique "
-            "ou un avocat : rdvletters recours"
+            _(
+                "Les repères sont réunis. Relisez le projet de requête avec une permanence "
+                "juridique ou un avocat : rdvletters recours"
+            )
         )
     else:
+        unmet = len(readiness.unmet)
         out.append(
-            f"{nombre(len(readiness.unmet), 'repère manque', 'repères manquent')} encore. Vous "
-            "pouvez préparer le projet de requête (rdvletters recours) : sa première page les "
-            "rappelle."
+            ngettext(
+                "{n} repère manque encore. Vous pouvez préparer le projet de requête (rdvletters "
+                "recours) : sa première page les rappelle.",
+                "{n} repères manquent encore. Vous pouvez préparer le projet de requête "
+                "(rdvletters recours) : sa première page les rappelle.",
+                unmet,
+            ).format(n=unmet)
         )
     return "\n".join(out) + "\n"

@@ -17,10 +17,10 @@ from typing import Any
 
 from ..channels import by_weight, label
 from ..facts import Facts, Step
-from ..frdates import date_courte, jour, jour_complet
+from ..i18n import _, ngettext
+from ..localdates import day, day_month, short, weekday_day
 from ..profile import Profile, inside
 from ..renewal import Renewal, case_renewal
-from ..wording import dont, nombre
 from . import readiness
 from .readiness import FRESH_DAYS, LEGAL_FLOOR_WEEKS
 from .verify import Report
@@ -35,7 +35,11 @@ class Todo:
     command: str = ""
 
     def __str__(self) -> str:
-        return f"{self.text} : {self.command}" if self.command else self.text
+        return (
+            _("{label} : {value}").format(label=self.text, value=self.command)
+            if self.command
+            else self.text
+        )
 
 
 @dataclass
@@ -102,128 +106,191 @@ class Status:
 
 
 def _dates(steps: list[Step]) -> str:
-    return ", ".join(f"{s.when:%d/%m}" for s in steps)
+    return ", ".join(day_month(s.when.date()) for s in steps)
 
 
-EMAIL = Todo("Envoyez le courriel de la semaine", "rdvletters email")
-LETTER = Todo(
-    "Envoyez la lettre recommandée", "rdvletters letter, puis rdvletters sent N --tracking …"
-)
+def _email() -> Todo:
+    return Todo(_("Envoyez le courriel de la semaine"), "rdvletters email")
+
+
+def _letter() -> Todo:
+    return Todo(
+        _("Envoyez la lettre recommandée"),
+        _("rdvletters letter, puis rdvletters sent N --tracking …"),
+    )
+
+
+def _email_rung(facts: Facts) -> Rung:
+    sent = len(facts.emails)
+    copies = sum(1 for s in facts.emails if s.has_header_copy)
+    if not sent:
+        detail = _("aucun, dont aucun avec copie .eml")
+    elif not copies:
+        detail = ngettext(
+            "{n} envoyé, dont aucun avec copie .eml",
+            "{n} envoyés, dont aucun avec copie .eml",
+            sent,
+        ).format(n=sent)
+    else:
+        detail = ngettext(
+            "{n} envoyé, dont {k} avec copie .eml", "{n} envoyés, dont {k} avec copie .eml", sent
+        ).format(n=sent, k=copies)
+    return Rung(_("Courriels au service des étrangers"), bool(sent), detail, _email())
+
+
+def _letter_rung(facts: Facts) -> Rung:
+    letters = facts.letters_sent
+    receipts = [r for r in (facts.receipt_of(x) for x in letters) if r is not None]
+    if not letters:
+        return Rung(
+            _("Lettre recommandée et avis de réception"),
+            False,
+            _("pas encore envoyée"),
+            _letter(),
+        )
+    posted = day(letters[-1].when.date())
+    detail = (
+        _("envoyée le {date}, avis de réception reçu")
+        if receipts
+        else _("envoyée le {date}, avis de réception non noté")
+    ).format(date=posted)
+    return Rung(
+        _("Lettre recommandée et avis de réception"),
+        bool(receipts),
+        detail,
+        Todo(
+            _("Quand l'avis de réception revient, notez-le"),
+            _("rdvletters record ar --proof carte.jpg"),
+        ),
+    )
+
+
+def _defenseur_rung(facts: Facts) -> Rung:
+    referral = facts.referral
+    return Rung(
+        _("Défenseur des droits"),
+        referral is not None,
+        _("saisi le {date}").format(date=day(referral.when.date()))
+        if referral
+        else _("pas encore saisi"),
+        Todo(_("Saisissez le Défenseur des droits"), "rdvletters referral"),
+    )
+
+
+def _tries(steps: list[Step]) -> str:
+    """« 12 essais, dont 10 avec capture »."""
+    n, k = len(steps), sum(s.has_proof for s in steps)
+    return ngettext(
+        "{n} essai, dont {k} avec capture", "{n} essais, dont {k} avec capture", n
+    ).format(n=n, k=k)
+
+
+def _anef_ladder(facts: Facts) -> list[Rung]:
+    anef = facts.by_channel("anef")
+    ccc = facts.by_channel("ccc")
+    pan = facts.by_channel("pan")
+    numbered = sum(bool(s.reference) for s in ccc)
+    return [
+        Rung(
+            _("Dépôt sur l'ANEF, avec captures de l'erreur"),
+            any(s.has_proof for s in anef),
+            _tries(anef),
+            Todo(
+                _("Essayez de déposer sur l'ANEF et notez l'erreur avec une capture"),
+                _('rdvletters record anef -m "message affiché" --proof capture.png'),
+            ),
+        ),
+        Rung(
+            _("Centre de contact citoyens, avec numéro de demande"),
+            bool(numbered),
+            ngettext(
+                "{n} contact, dont {k} avec numéro", "{n} contacts, dont {k} avec numéro", len(ccc)
+            ).format(n=len(ccc), k=numbered),
+            Todo(
+                _(
+                    "Écrivez au centre de contact citoyens (formulaire ou téléphone) et notez "
+                    "le numéro de demande"
+                ),
+                "rdvletters record ccc --reference 123456",
+            ),
+        ),
+        Rung(
+            _("Point d'accueil numérique"),
+            bool(pan),
+            ngettext("{n} passage", "{n} passages", len(pan)).format(n=len(pan))
+            if pan
+            else _("aucun passage"),
+            Todo(
+                _("Allez au point d'accueil numérique de la préfecture et notez-le"),
+                _("rdvletters record pan --proof justificatif.jpg"),
+            ),
+        ),
+    ]
+
+
+def _rdv_rungs(facts: Facts) -> tuple[Rung, Rung]:
+    """The booking site (first) and the counter with a witness (after the e-mails)."""
+    web = facts.by_channel("web")
+    counters = facts.by_channel("counter")
+    witnessed = sum(1 for s in counters if s.witness)
+    site = Rung(
+        _("Site de rendez-vous, avec captures"),
+        any(s.has_proof for s in web),
+        _tries(web),
+        Todo(
+            _("Essayez le site de rendez-vous et notez chaque essai avec sa capture"),
+            _("rdvletters record web --proof capture.png"),
+        ),
+    )
+    counter = Rung(
+        _("Guichet avec un témoin"),
+        bool(witnessed),
+        ngettext(
+            "{n} visite, dont {k} avec témoin", "{n} visites, dont {k} avec témoin", len(counters)
+        ).format(n=len(counters), k=witnessed),
+        Todo(
+            _("Présentez-vous au guichet accompagné d'un témoin, puis notez-le"),
+            _('rdvletters record counter --witness "Prénom NOM"'),
+        ),
+    )
+    return site, counter
 
 
 def _ladder(facts: Facts, route: str) -> list[Rung]:
     """The rungs of the route, each with its figures and the command that climbs it."""
-    emails = facts.emails
-    with_copy = [s for s in emails if s.has_header_copy]
-    letters = facts.letters_sent
-    receipts = [r for r in (facts.receipt_of(x) for x in letters) if r is not None]
-    referral = facts.referral
-    email_rung = Rung(
-        "Courriels au service des étrangers",
-        bool(emails),
-        f"{nombre(len(emails), 'envoyé', 'envoyés', 'aucun')}, "
-        f"{dont(len(with_copy), 'avec copie .eml', feminine=False)}",
-        EMAIL,
-    )
-    letter_rung = Rung(
-        "Lettre recommandée et avis de réception",
-        bool(letters and receipts),
-        (
-            f"envoyée le {jour(letters[-1].when.date())}"
-            + (", avis de réception reçu" if receipts else ", avis de réception non noté")
-        )
-        if letters
-        else "pas encore envoyée",
-        Todo(
-            "Quand l'avis de réception revient, notez-le", "rdvletters record ar --proof carte.jpg"
-        )
-        if letters
-        else LETTER,
-    )
-    defenseur_rung = Rung(
-        "Défenseur des droits",
-        referral is not None,
-        f"saisi le {jour(referral.when.date())}" if referral else "pas encore saisi",
-        Todo("Saisissez le Défenseur des droits", "rdvletters referral"),
-    )
     if route == "anef":
-        anef = facts.by_channel("anef")
-        ccc = facts.by_channel("ccc")
-        pan = facts.by_channel("pan")
         return [
-            Rung(
-                "Dépôt sur l'ANEF, avec captures de l'erreur",
-                any(s.has_proof for s in anef),
-                f"{nombre(len(anef), 'essai')}, dont {sum(s.has_proof for s in anef)} avec capture",
-                Todo(
-                    "Essayez de déposer sur l'ANEF et notez l'erreur avec une capture",
-                    'rdvletters record anef -m "message affiché" --proof capture.png',
-                ),
-            ),
-            Rung(
-                "Centre de contact citoyens, avec numéro de demande",
-                any(s.reference for s in ccc),
-                f"{nombre(len(ccc), 'contact')}, dont "
-                f"{sum(bool(s.reference) for s in ccc)} avec numéro",
-                Todo(
-                    "Écrivez au centre de contact citoyens (formulaire ou téléphone) et notez "
-                    "le numéro de demande",
-                    "rdvletters record ccc --reference 123456",
-                ),
-            ),
-            Rung(
-                "Point d'accueil numérique",
-                bool(pan),
-                nombre(len(pan), "passage", zero="aucun passage"),
-                Todo(
-                    "Allez au point d'accueil numérique de la préfecture et notez-le",
-                    "rdvletters record pan --proof justificatif.jpg",
-                ),
-            ),
-            email_rung,
-            letter_rung,
-            defenseur_rung,
+            *_anef_ladder(facts),
+            _email_rung(facts),
+            _letter_rung(facts),
+            _defenseur_rung(facts),
         ]
-    web = facts.by_channel("web")
-    counters = facts.by_channel("counter")
-    witnessed = [s for s in counters if s.witness]
-    return [
-        Rung(
-            "Site de rendez-vous, avec captures",
-            any(s.has_proof for s in web),
-            f"{nombre(len(web), 'essai')}, dont {sum(s.has_proof for s in web)} avec capture",
-            Todo(
-                "Essayez le site de rendez-vous et notez chaque essai avec sa capture",
-                "rdvletters record web --proof capture.png",
-            ),
-        ),
-        email_rung,
-        Rung(
-            "Guichet avec un témoin",
-            bool(witnessed),
-            f"{nombre(len(counters), 'visite')}, dont {len(witnessed)} avec témoin",
-            Todo(
-                "Présentez-vous au guichet accompagné d'un témoin, puis notez-le",
-                'rdvletters record counter --witness "Prénom NOM"',
-            ),
-        ),
-        letter_rung,
-        defenseur_rung,
-    ]
+    site, counter = _rdv_rungs(facts)
+    return [site, _email_rung(facts), counter, _letter_rung(facts), _defenseur_rung(facts)]
 
 
 def _this_week_todo(route: str, missing: int) -> Todo:
-    times = nombre(missing, "fois", "fois")
     if route == "anef":
         return Todo(
-            f"Cette semaine : essayez encore {times} de déposer sur l'ANEF, à des heures "
-            "différentes, avec une capture de l'erreur (date, heure, adresse), et relancez le "
-            "centre de contact citoyens ; notez chaque démarche",
+            ngettext(
+                "Cette semaine : essayez encore {n} fois de déposer sur l'ANEF, à des heures "
+                "différentes, avec une capture de l'erreur (date, heure, adresse), et relancez "
+                "le centre de contact citoyens ; notez chaque démarche",
+                "Cette semaine : essayez encore {n} fois de déposer sur l'ANEF, à des heures "
+                "différentes, avec une capture de l'erreur (date, heure, adresse), et relancez "
+                "le centre de contact citoyens ; notez chaque démarche",
+                missing,
+            ).format(n=missing),
             "rdvletters record anef …",
         )
     return Todo(
-        f"Cette semaine : essayez encore {times} le site de rendez-vous, à des heures "
-        "différentes, avec une capture d'écran (date, heure, adresse du site), puis notez-le",
+        ngettext(
+            "Cette semaine : essayez encore {n} fois le site de rendez-vous, à des heures "
+            "différentes, avec une capture d'écran (date, heure, adresse du site), puis notez-le",
+            "Cette semaine : essayez encore {n} fois le site de rendez-vous, à des heures "
+            "différentes, avec une capture d'écran (date, heure, adresse du site), puis notez-le",
+            missing,
+        ).format(n=missing),
         "rdvletters record web …",
     )
 
@@ -234,83 +301,119 @@ def _next_step(
     """The one thing to do now, most urgent first."""
     if profile.demande.oqtf:
         return Todo(
-            "Voyez dès maintenant un avocat ou une permanence juridique (La Cimade, Gisti, "
-            "ADDE, LDH…) : une obligation de quitter le territoire change tout."
+            _(
+                "Voyez dès maintenant un avocat ou une permanence juridique (La Cimade, Gisti, "
+                "ADDE, LDH…) : une obligation de quitter le territoire change tout."
+            )
         )
     if renew is not None and renew.window_missed:
         return Todo(
-            "Allez dès cette semaine voir une permanence juridique : le délai de renouvellement "
-            "est passé sans démarche enregistrée à temps."
+            _(
+                "Allez dès cette semaine voir une permanence juridique : le délai de "
+                "renouvellement est passé sans démarche enregistrée à temps."
+            )
         )
     if renew is not None and (renew.expires_soon or renew.expired) and not facts.letters_sent:
         return Todo(
-            "Envoyez d'abord la lettre recommandée, le titre arrive à échéance", LETTER.command
+            _("Envoyez d'abord la lettre recommandée, le titre arrive à échéance"),
+            _letter().command,
         )
     per_week = profile.seuils.tentatives_par_semaine
     this_week = len(facts.attempts_in_week(today))
     if this_week < per_week:
         return _this_week_todo(profile.situation, per_week - this_week)
     if not facts.emails or facts.new_since_last_email:
-        return EMAIL
+        return _email()
     for rung in ladder:
         if not rung.done:
             return rung.todo
     return Todo(
-        "Prenez contact avec une permanence juridique (La Cimade, Gisti, ADDE, LDH…) avec "
-        "votre dossier",
+        _(
+            "Prenez contact avec une permanence juridique (La Cimade, Gisti, ADDE, LDH…) avec "
+            "votre dossier"
+        ),
         "rdvletters bundle",
     )
 
 
-def _missing(facts: Facts, profile: Profile, root, report: Report | None) -> list[str]:
-    """What the court or the Défenseur will look for and the dossier does not hold."""
+def _missing_steps(facts: Facts) -> list[str]:
+    """Attempts and e-mails without their proof, CCC contacts without their number."""
     missing = []
     unproven = [s for s in facts.attempts if not s.has_proof]
     if unproven:
         missing.append(
-            f"{nombre(len(unproven), 'démarche')} sans justificatif (capture, copie) : "
-            f"{_dates(unproven)}"
+            ngettext(
+                "{n} démarche sans justificatif (capture, copie) : {dates}",
+                "{n} démarches sans justificatif (capture, copie) : {dates}",
+                len(unproven),
+            ).format(n=len(unproven), dates=_dates(unproven))
         )
     bare = [s for s in facts.emails if not s.has_header_copy]
     if bare:
         missing.append(
-            f"{nombre(len(bare), 'courriel')} sans copie .eml gardant ses en-têtes (enregistrez "
-            f"le message envoyé depuis votre messagerie) : {_dates(bare)}"
+            ngettext(
+                "{n} courriel sans copie .eml gardant ses en-têtes (enregistrez le message "
+                "envoyé depuis votre messagerie) : {dates}",
+                "{n} courriels sans copie .eml gardant ses en-têtes (enregistrez le message "
+                "envoyé depuis votre messagerie) : {dates}",
+                len(bare),
+            ).format(n=len(bare), dates=_dates(bare))
         )
     no_ticket = [s for s in facts.by_channel("ccc") if not s.reference]
     if no_ticket:
         missing.append(
-            f"numéro de demande du centre de contact citoyens ({_dates(no_ticket)}) : "
-            "rdvletters record ccc --reference …"
+            _(
+                "numéro de demande du centre de contact citoyens ({dates}) : "
+                "rdvletters record ccc --reference …"
+            ).format(dates=_dates(no_ticket))
         )
+    return missing
+
+
+def _missing_mail(facts: Facts) -> list[str]:
+    """Receipts and posting proofs of the registered letters, witness statements."""
+    missing = []
     for letter in facts.letters_sent:
+        posted = short(letter.when.date())
         if facts.receipt_of(letter) is None:
             missing.append(
-                f"avis de réception de la lettre recommandée du {date_courte(letter.when.date())}"
-                " : rdvletters record ar --proof carte.jpg"
+                _(
+                    "avis de réception de la lettre recommandée du {date} : "
+                    "rdvletters record ar --proof carte.jpg"
+                ).format(date=posted)
             )
         if not letter.has_proof:
             missing.append(
-                f"preuve de dépôt de la lettre recommandée du {date_courte(letter.when.date())}"
+                _("preuve de dépôt de la lettre recommandée du {date}").format(date=posted)
             )
     for visit in facts.visits_without_statement:
         missing.append(
-            f"attestation du témoin de la visite au guichet du {date_courte(visit.when.date())}"
-            + (
-                " (rdvletters bundle en prépare le modèle ; notez-la avec : rdvletters record "
-                "attestation)"
+            (
+                _(
+                    "attestation du témoin de la visite au guichet du {date} (rdvletters bundle "
+                    "en prépare le modèle ; notez-la avec : rdvletters record attestation)"
+                )
                 if visit.witness
-                else " (visite sans témoin noté)"
-            )
+                else _(
+                    "attestation du témoin de la visite au guichet du {date} (visite sans "
+                    "témoin noté)"
+                )
+            ).format(date=short(visit.when.date()))
         )
+    return missing
+
+
+def _missing(facts: Facts, profile: Profile, root, report: Report | None) -> list[str]:
+    """What the court or the Défenseur will look for and the dossier does not hold."""
+    missing = _missing_steps(facts) + _missing_mail(facts)
     for fact in profile.demande.urgence:
         target = inside(root, fact.justificatif) if fact.justificatif else None
         if target is None or not target.is_file():
-            missing.append(f"justificatif du fait d'urgence « {fact.fait} »")
+            missing.append(_("justificatif du fait d'urgence « {fact} »").format(fact=fact.fait))
     if not profile.demande.dossier_complet:
-        missing.append("pièces du dossier de demande (demande.dossier_complet : non)")
+        missing.append(_("pièces du dossier de demande (demande.dossier_complet : non)"))
     if report is not None:
-        missing += [p for p in report.problems if "fichier" in p]
+        missing += report.file_problems
     return missing
 
 
@@ -320,16 +423,21 @@ def renewal_alerts(renew: Renewal | None) -> list[str]:
         return []
     alerts = []
     if renew.expired:
+        ago = -renew.days_until_expiry
         alerts.append(
-            f"Échéance dépassée : votre titre a expiré le {jour(renew.expiry)} (il y a "
-            f"{nombre(-renew.days_until_expiry, 'jour')})."
+            ngettext(
+                "Échéance dépassée : votre titre a expiré le {date} (il y a {n} jour).",
+                "Échéance dépassée : votre titre a expiré le {date} (il y a {n} jours).",
+                ago,
+            ).format(date=day(renew.expiry), n=ago)
         )
     if renew.window_missed:
         alerts.append(
-            f"Le délai de renouvellement (du {jour(renew.start)} au {jour(renew.end)}, "
-            "article R. 431-5 du CESEDA) est passé sans démarche enregistrée à temps : une "
-            "taxe de retard (article L. 436-5) peut être réclamée. Allez voir une permanence "
-            "juridique."
+            _(
+                "Le délai de renouvellement (du {start} au {end}, article R. 431-5 du CESEDA) "
+                "est passé sans démarche enregistrée à temps : une taxe de retard (article "
+                "L. 436-5) peut être réclamée. Allez voir une permanence juridique."
+            ).format(start=day(renew.start), end=day(renew.end))
         )
     return alerts
 
@@ -341,15 +449,21 @@ def _alerts(
     last = facts.last_attempt
     if last is not None and days_since is not None and days_since > FRESH_DAYS:
         alerts.append(
-            f"Votre dernière démarche date du {jour_complet(last.when.date())} (il y a "
-            f"{nombre(days_since, 'jour')}). Le juge veut une difficulté actuelle : refaites "
-            "une démarche cette semaine."
+            ngettext(
+                "Votre dernière démarche date du {date} (il y a {n} jour). Le juge veut une "
+                "difficulté actuelle : refaites une démarche cette semaine.",
+                "Votre dernière démarche date du {date} (il y a {n} jours). Le juge veut une "
+                "difficulté actuelle : refaites une démarche cette semaine.",
+                days_since,
+            ).format(date=weekday_day(last.when.date()), n=days_since)
         )
     if profile.demande.oqtf:
         alerts.append(
-            "Vous avez indiqué une obligation de quitter le territoire non exécutée : l'urgence "
-            "et le référé sont compromis (CE, 9 juin 2022, n° 453391 ; article L. 521-3 du code "
-            "de justice administrative). Voyez un avocat maintenant."
+            _(
+                "Vous avez indiqué une obligation de quitter le territoire non exécutée : "
+                "l'urgence et le référé sont compromis (CE, 9 juin 2022, n° 453391 ; article "
+                "L. 521-3 du code de justice administrative). Voyez un avocat maintenant."
+            )
         )
     return alerts + renewal_alerts(renew)
 
@@ -358,9 +472,11 @@ def _notes(facts: Facts) -> list[str]:
     if facts.referral is None:
         return []
     return [
-        "La saisine du Défenseur des droits ne suspend aucun délai de recours : si l'urgence "
-        "le demande, n'attendez pas sa réponse pour saisir le juge.",
-        "L'aide juridictionnelle ne dépend pas de la régularité du séjour.",
+        _(
+            "La saisine du Défenseur des droits ne suspend aucun délai de recours : si "
+            "l'urgence le demande, n'attendez pas sa réponse pour saisir le juge."
+        ),
+        _("L'aide juridictionnelle ne dépend pas de la régularité du séjour."),
     ]
 
 
@@ -391,7 +507,7 @@ def compute_status(
         channels.append(
             {
                 "canal": channel,
-                "libelle": label(channel, route),
+                "libelle": _(label(channel, route)),
                 "demarches": len(steps),
                 "avec_justificatif": sum(s.has_proof for s in steps),
             }

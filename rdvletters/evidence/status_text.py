@@ -1,19 +1,29 @@
-"""``status`` as French text for a person who is not a lawyer.
+"""``status`` as text for a person who is not a lawyer, in the interface language.
 
 Alerts first, then the figures (attempts recorded and attempts with proof, never
-mixed), week by week with French dates, the ladder, the one thing to do this
-week, the référé guidance, the renewal deadlines, and what the dossier lacks.
+mixed), week by week with dates, the ladder, the one thing to do this week, the
+référé guidance, the renewal deadlines, and what the dossier lacks.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from ..frdates import jour, jour_complet
-from ..wording import dont, nombre
+from ..i18n import _, ngettext
+from ..localdates import day, weekday_day
 from .status import Status
 
 BAR = 12
+LABEL_WIDTH = 40
+
+
+def _pair(label: str, value: str) -> str:
+    """« label : value » (French spacing), « label: value » in English."""
+    return _("{label} : {value}").format(label=label, value=value)
+
+
+def _tick(done: bool) -> str:
+    return "[x]" if done else "[ ]"
 
 
 def _week_line(week: dict, per_week: int, dated: dict[str, int]) -> str:
@@ -21,35 +31,77 @@ def _week_line(week: dict, per_week: int, dated: dict[str, int]) -> str:
     bar = ("#" * min(proven, BAR) + "+" * min(made - proven, BAR - min(proven, BAR))).ljust(BAR)
     flag = ""
     if made == 0:
-        flag = "  ← aucune démarche"
+        flag = "  " + _("← aucune démarche")
     elif proven < per_week:
-        flag = f"  ← moins de {per_week} avec justificatif"
+        flag = "  " + _("← moins de {n} avec justificatif").format(n=per_week)
     matching = dated.get(week["lundi"].isoformat())
     if matching:
-        flag += f"  (justificatif à la date concordante : {matching})"
-    label = f"semaine du {jour_complet(week['lundi'])} :"
-    return f"  {label:<40} {bar} {made} ({proven} avec justificatif){flag}"
+        flag += "  " + _("(justificatif à la date concordante : {n})").format(n=matching)
+    label = _("semaine du {date} :").format(date=weekday_day(week["lundi"]))
+    count = _("{made} ({proven} avec justificatif)").format(made=made, proven=proven)
+    return f"  {label:<{LABEL_WIDTH}} {bar} {count}{flag}"
+
+
+def _attempts_line(status: Status) -> str:
+    n, k = status.attempts, status.attempts_with_proof
+    first, last = day(status.first_attempt), day(status.last_attempt)
+    if not k:
+        return ngettext(
+            "{n} démarche, dont aucune avec justificatif, du {first} au {last}.",
+            "{n} démarches, dont aucune avec justificatif, du {first} au {last}.",
+            n,
+        ).format(n=n, first=first, last=last)
+    return ngettext(
+        "{n} démarche, dont {k} avec justificatif, du {first} au {last}.",
+        "{n} démarches, dont {k} avec justificatif, du {first} au {last}.",
+        n,
+    ).format(n=n, k=k, first=first, last=last)
+
+
+def _weeks_line(status: Status) -> str:
+    covered, made, proven = (
+        status.weeks_covered,
+        status.weeks_with_attempts,
+        status.weeks_with_proof,
+    )
+    days = status.distinct_days
+    return _("{covered} ; {with_attempts}, {with_proof} ; {days}.").format(
+        covered=ngettext(
+            "{n} semaine du lundi au dimanche", "{n} semaines du lundi au dimanche", covered
+        ).format(n=covered),
+        with_attempts=ngettext(
+            "{n} semaine avec au moins une démarche",
+            "{n} semaines avec au moins une démarche",
+            made,
+        ).format(n=made),
+        with_proof=ngettext(
+            "{n} semaine avec au moins un justificatif",
+            "{n} semaines avec au moins un justificatif",
+            proven,
+        ).format(n=proven),
+        days=ngettext("{n} jour différent", "{n} jours différents", days).format(n=days),
+    )
+
+
+def _channels_line(status: Status) -> str:
+    each = [
+        _("{channel} {n} ({k} avec justificatif)").format(
+            channel=c["libelle"], n=c["demarches"], k=c["avec_justificatif"]
+        )
+        for c in status.channels
+    ]
+    return _("Par canal : {channels}.").format(channels=_(" ; ").join(each))
 
 
 def _figures(status: Status) -> list[str]:
     if not status.attempts:
-        return ["Aucune démarche enregistrée pour l'instant."]
+        return [_("Aucune démarche enregistrée pour l'instant.")]
     out = [
-        f"{nombre(status.attempts, 'démarche')}, "
-        f"{dont(status.attempts_with_proof, 'avec justificatif')}, "
-        f"du {jour(status.first_attempt)} au {jour(status.last_attempt)}.",
-        f"{nombre(status.weeks_covered, 'semaine')} du lundi au dimanche ; "
-        f"{nombre(status.weeks_with_attempts, 'semaine')} avec au moins une démarche, "
-        f"{nombre(status.weeks_with_proof, 'semaine')} avec au moins un justificatif ; "
-        f"{nombre(status.distinct_days, 'jour différent', 'jours différents')}.",
-        "Par canal : "
-        + " ; ".join(
-            f"{c['libelle']} {c['demarches']} ({c['avec_justificatif']} avec justificatif)"
-            for c in status.channels
-        )
-        + ".",
+        _attempts_line(status),
+        _weeks_line(status),
+        _channels_line(status),
         "",
-        "Semaine par semaine (# avec justificatif, + sans) :",
+        _("Semaine par semaine (# avec justificatif, + sans) :"),
     ]
     dated = status.proofs.get("semaines", {})
     out += [_week_line(w, status.per_week, dated) for w in status.weeks]
@@ -57,27 +109,44 @@ def _figures(status: Status) -> list[str]:
 
 
 def _referee(status: Status) -> list[str]:
-    tick = {True: "[x]", False: "[ ]"}
+    weeks, per, have = status.advice_weeks_needed, status.per_week, status.advice_weeks_met
     if status.renewal:
-        advice = (
-            f"repère de rdvletters pour un renouvellement : {status.advice_weeks_needed} "
-            "semaines (les associations conseillent une période plus courte que pour une "
-            "première demande, sans chiffre)"
+        advice = ngettext(
+            "repère de rdvletters pour un renouvellement : {weeks} semaine (les associations "
+            "conseillent une période plus courte que pour une première demande, sans chiffre) "
+            "avec au moins {per} démarches justifiées (vous en avez {have}).",
+            "repère de rdvletters pour un renouvellement : {weeks} semaines (les associations "
+            "conseillent une période plus courte que pour une première demande, sans chiffre) "
+            "avec au moins {per} démarches justifiées (vous en avez {have}).",
+            weeks,
         )
     else:
-        advice = (
+        advice = ngettext(
             "conseil des associations (note La Cimade / Gisti, 2019) pour une première "
             "demande : au moins deux à trois mois, deux à trois démarches par semaine ; repère "
-            f"de rdvletters : {status.advice_weeks_needed} semaines"
+            "de rdvletters : {weeks} semaine avec au moins {per} démarches justifiées (vous en "
+            "avez {have}).",
+            "conseil des associations (note La Cimade / Gisti, 2019) pour une première "
+            "demande : au moins deux à trois mois, deux à trois démarches par semaine ; repère "
+            "de rdvletters : {weeks} semaines avec au moins {per} démarches justifiées (vous en "
+            "avez {have}).",
+            weeks,
         )
+    floor = ngettext(
+        "démarches justifiées sur plusieurs semaines différentes (le minimum exigé par le "
+        "Conseil d'État, CE 10 juin 2020, n° 435594) : {n} semaine avec justificatif",
+        "démarches justifiées sur plusieurs semaines différentes (le minimum exigé par le "
+        "Conseil d'État, CE 10 juin 2020, n° 435594) : {n} semaines avec justificatif",
+        status.weeks_with_proof,
+    ).format(n=status.weeks_with_proof)
     return [
-        "VERS UN RÉFÉRÉ (repères)",
-        f"  {tick[status.legal_floor_met]} démarches justifiées sur plusieurs semaines "
-        f"différentes (le minimum exigé par le Conseil d'État, CE 10 juin 2020, n° 435594) : "
-        f"{nombre(status.weeks_with_proof, 'semaine')} avec justificatif",
-        f"  {tick[status.advice_met]} {advice} avec au moins {status.per_week} démarches "
-        f"justifiées (vous en avez {status.advice_weeks_met}). Ce n'est pas une règle de "
-        "droit ; une permanence juridique vous dira si c'est le moment.",
+        _("VERS UN RÉFÉRÉ (repères)"),
+        f"  {_tick(status.legal_floor_met)} {floor}",
+        f"  {_tick(status.advice_met)} {advice.format(weeks=weeks, per=per, have=have)} "
+        + _(
+            "Ce n'est pas une règle de droit ; une permanence juridique vous dira si c'est le "
+            "moment."
+        ),
     ]
 
 
@@ -87,10 +156,8 @@ def _readiness(status: Status) -> list[str]:
     check = status.recours
     if not check:
         return []
-    out = ["", "EST-CE LE MOMENT DE SAISIR LE JUGE ? (rdvletters recours --check)"]
-    out += [
-        f"  [{'x' if c['met'] else ' '}] {c['name']} : {c['figure']}" for c in check["criteres"]
-    ]
+    out = ["", _("EST-CE LE MOMENT DE SAISIR LE JUGE ? (rdvletters recours --check)")]
+    out += [f"  {_tick(c['met'])} {_pair(c['name'], c['figure'])}" for c in check["criteres"]]
     return out
 
 
@@ -98,48 +165,76 @@ def _deadline(status: Status, today: date) -> list[str]:
     if status.expiry is None:
         return []
     days = status.days_until_expiry
-    out = ["", "ÉCHÉANCE DU TITRE"]
+    expiry = day(status.expiry)
+    out = ["", _("ÉCHÉANCE DU TITRE")]
     if days is not None and days < 0:
-        out.append(f"  Échéance dépassée : votre titre a expiré le {jour(status.expiry)}.")
+        out.append(
+            "  " + _("Échéance dépassée : votre titre a expiré le {date}.").format(date=expiry)
+        )
     else:
-        out.append(f"  Votre titre expire le {jour(status.expiry)} (dans {nombre(days, 'jour')}).")
+        out.append(
+            "  "
+            + ngettext(
+                "Votre titre expire le {date} (dans {n} jour).",
+                "Votre titre expire le {date} (dans {n} jours).",
+                days,
+            ).format(date=expiry, n=days)
+        )
     window = status.window
     if window:
         out.append(
-            f"  Délai pour demander le renouvellement (article R. 431-5 du CESEDA) : du "
-            f"{jour(window['debut'])} au {jour(window['fin'])}."
+            "  "
+            + _(
+                "Délai pour demander le renouvellement (article R. 431-5 du CESEDA) : du {start} "
+                "au {end}."
+            ).format(start=day(window["debut"]), end=day(window["fin"]))
         )
         if window["etat"] == "dans_le_delai":
             out.append(
-                f"  Première démarche dans ce délai : le {jour(window['premiere_dans_le_delai'])}."
+                "  "
+                + _("Première démarche dans ce délai : le {date}.").format(
+                    date=day(window["premiere_dans_le_delai"])
+                )
             )
         elif window["etat"] == "avant_le_delai" and today < window["debut"]:
-            out.append(f"  Le délai s'ouvre le {jour(window['debut'])} : essayez dès ce jour-là.")
+            out.append(
+                "  "
+                + _("Le délai s'ouvre le {date} : essayez dès ce jour-là.").format(
+                    date=day(window["debut"])
+                )
+            )
+    return out
+
+
+def _lists(status: Status) -> list[str]:
+    """Urgency facts, what the dossier lacks, what to know."""
+    out = []
+    if status.urgency:
+        missing = " " + _("(justificatif manquant)")
+        out += ["", _("Faits d'urgence notés :")] + [
+            f"  - {u['fait']}{'' if u['justificatif'] else missing}" for u in status.urgency
+        ]
+    if status.missing:
+        out += ["", _("IL MANQUE AU DOSSIER")] + [f"  - {m}" for m in status.missing]
+    if status.notes:
+        out += ["", _("À SAVOIR")] + [f"  - {n}" for n in status.notes]
     return out
 
 
 def render_status(status: Status, today: date) -> str:
     """The whole status page as text."""
-    out = ["OÙ EN ÊTES-VOUS ?", ""]
+    out = [_("OÙ EN ÊTES-VOUS ?"), ""]
     if status.alerts:
-        out += ["ATTENTION"] + [f"  ! {a}" for a in status.alerts] + [""]
+        out += [_("ATTENTION")] + [f"  ! {a}" for a in status.alerts] + [""]
     out += _figures(status)
-    out += ["", "LES ÉTAPES"]
-    out += [f"  [{'x' if r.done else ' '}] {r.name} : {r.detail}" for r in status.ladder]
-    out += ["", "À FAIRE MAINTENANT", f"  {status.next_step}", ""]
+    out += ["", _("LES ÉTAPES")]
+    out += [f"  {_tick(r.done)} {_pair(r.name, r.detail)}" for r in status.ladder]
+    out += ["", _("À FAIRE MAINTENANT"), f"  {status.next_step}", ""]
     out += _referee(status)
     out += _readiness(status)
     out += _deadline(status, today)
-    if status.urgency:
-        out += ["", "Faits d'urgence notés :"] + [
-            f"  - {u['fait']}{'' if u['justificatif'] else ' (justificatif manquant)'}"
-            for u in status.urgency
-        ]
-    if status.missing:
-        out += ["", "IL MANQUE AU DOSSIER"] + [f"  - {m}" for m in status.missing]
-    if status.notes:
-        out += ["", "À SAVOIR"] + [f"  - {n}" for n in status.notes]
-    out += ["", f"Empreinte du journal : {status.journal_head[:16]}"]
+    out += _lists(status)
+    out += ["", _("Empreinte du journal : {head}").format(head=status.journal_head[:16])]
     if status.proofs.get("horodatage"):
-        out.append(f"Horodatage : {status.proofs['horodatage']}")
+        out.append(_pair(_("Horodatage"), status.proofs["horodatage"]))
     return "\n".join(out) + "\n"

@@ -46,6 +46,8 @@ from ..frdates import PARIS, date_courte, heure, now_paris
 from ..fsutil import FILE_MODE, private_dir, sha256_file, write_unique
 from ..i18n import N_, _, ngettext
 from ..journal import Entry, JournalState
+from ..localdates import short
+from ..localdates import time as time_of
 from ..validation import OptText, StrictModel, validate_located
 from ..yamlload import load_yaml
 
@@ -431,24 +433,24 @@ def status_line(case: Case, state: JournalState) -> str | None:
     if pending and (queue or stamps or automatic):
         since = _recorded_at(pending[0]).astimezone(PARIS)
         line = ngettext(
-            "journal non horodaté depuis le {date} à {time} ({count} entrée à couvrir)",
-            "journal non horodaté depuis le {date} à {time} ({count} entrées à couvrir)",
+            "journal non horodaté depuis le {date} à {time} ({n} entrée à couvrir)",
+            "journal non horodaté depuis le {date} à {time} ({n} entrées à couvrir)",
             len(pending),
-        ).format(date=date_courte(since.date()), time=heure(since), count=len(pending))
+        ).format(date=short(since.date()), time=time_of(since), n=len(pending))
         if queue and queue.get("depuis"):
             asked = datetime.fromisoformat(queue["depuis"]).astimezone(PARIS)
             line += _(
                 " ; demande en attente depuis le {date} à {time} (aucune autorité joignable)"
-            ).format(date=date_courte(asked.date()), time=heure(asked))
-        return line + " : rdvletters timestamp"
+            ).format(date=short(asked.date()), time=time_of(asked))
+        return _("{line} : rdvletters timestamp").format(line=line)
     if stamps:
         last = stamps[-1]
         when = datetime.fromisoformat(last.data["heure_tsa"]).astimezone(PARIS)
         return _(
             "journal horodaté : dernier jeton du {date} à {time} ({authority}), entrées 1 à {last}"
         ).format(
-            date=date_courte(when.date()),
-            time=heure(when),
+            date=short(when.date()),
+            time=time_of(when),
             authority=last.data["autorite"],
             last=last.data["entree"],
         )

@@ -21,26 +21,10 @@ from .uploads import MAX_FILE_BYTES, MAX_REQUEST_BYTES
 LANG_COOKIE = "rdvletters_lang"
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
+# Babel's locale for dates: English as in Britain (« 1 Dec 2026 »), day before month as
+# in the library's sentences (``localdates``) and in France.
+DATE_LOCALES = {"en": "en_GB"}
 
-# The channels' names the library gives (``channels.label``), marked here so that the
-# catalogs translate them; the journal keeps the codes, documents keep the French.
-CHANNEL_LABELS = (
-    i18n.N_("site de rendez-vous de la préfecture"),
-    i18n.N_("site internet de la préfecture"),
-    i18n.N_("courriel à la préfecture"),
-    i18n.N_("présentation au guichet"),
-    i18n.N_("appel téléphonique"),
-    i18n.N_("courrier postal"),
-    i18n.N_("téléservice ANEF"),
-    i18n.N_("centre de contact citoyens (CCC)"),
-    i18n.N_("point d'accueil numérique"),
-    i18n.N_("Défenseur des droits"),
-    i18n.N_("réponse reçue"),
-    i18n.N_("rendez-vous obtenu"),
-    i18n.N_("convocation reçue"),
-    i18n.N_("avis de réception signé reçu"),
-    i18n.N_("attestation de témoin reçue"),
-)
 DOCUMENT_LABELS = {
     "courriel": i18n.N_("courriel à la préfecture"),
     "lettre": i18n.N_("lettre recommandée avec avis de réception"),
@@ -70,6 +54,11 @@ def _end_request(_exc: BaseException | None) -> None:
         i18n.deactivate(token)
 
 
+def _date_locale() -> str:
+    lang = g.get("lang", i18n.SOURCE)
+    return DATE_LOCALES.get(lang, lang)
+
+
 def _day(value: date | datetime | str | None) -> str:
     """A date in the UI language (``12 avr. 2026``, ``Apr 12, 2026``)."""
     if value is None or value == "":
@@ -78,13 +67,13 @@ def _day(value: date | datetime | str | None) -> str:
         value = date.fromisoformat(value[:10])
     if isinstance(value, datetime):
         value = value.astimezone(PARIS).date()
-    return format_date(value, "medium", locale=g.get("lang", i18n.SOURCE))
+    return format_date(value, "medium", locale=_date_locale())
 
 
 def _moment(value: datetime) -> str:
     """A date and time (to the minute) in the UI language, Paris time."""
     local = value.astimezone(PARIS)
-    lang = g.get("lang", i18n.SOURCE)
+    lang = _date_locale()
     day = format_date(local.date(), "medium", locale=lang)
     return f"{day}, {format_time(local, 'short', tzinfo=PARIS, locale=lang)}"
 
@@ -145,9 +134,7 @@ def create_app(
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
         i18n.gettext, i18n.ngettext, newstyle=True
     )
-    app.jinja_env.filters.update(
-        day=_day, moment=_moment, channel=_channel, document=_document, lib=i18n.gettext
-    )
+    app.jinja_env.filters.update(day=_day, moment=_moment, channel=_channel, document=_document)
     app.jinja_env.tests["iso_date"] = lambda v: bool(ISO_DATE.match(str(v)))
     app.jinja_env.globals.update(
         languages=lambda: [(code, LANGUAGE_NAMES.get(code, code)) for code in i18n.available()],
