@@ -108,7 +108,9 @@ def _figures(status: Status) -> list[str]:
     return out
 
 
-def _referee(status: Status) -> list[str]:
+def _advice(status: Status) -> str:
+    """The associations' practice and rdvletters' benchmark, below the criteria (the legal
+    floor, CE 435594, is the first criterion itself)."""
     weeks, per, have = status.advice_weeks_needed, status.per_week, status.advice_weeks_met
     if status.renewal:
         advice = ngettext(
@@ -132,22 +134,9 @@ def _referee(status: Status) -> list[str]:
             "avez {have}).",
             weeks,
         )
-    floor = ngettext(
-        "démarches justifiées sur plusieurs semaines différentes (le minimum exigé par le "
-        "Conseil d'État, CE 10 juin 2020, n° 435594) : {n} semaine avec justificatif",
-        "démarches justifiées sur plusieurs semaines différentes (le minimum exigé par le "
-        "Conseil d'État, CE 10 juin 2020, n° 435594) : {n} semaines avec justificatif",
-        status.weeks_with_proof,
-    ).format(n=status.weeks_with_proof)
-    return [
-        _("VERS UN RÉFÉRÉ (repères)"),
-        f"  {_tick(status.legal_floor_met)} {floor}",
-        f"  {_tick(status.advice_met)} {advice.format(weeks=weeks, per=per, have=have)} "
-        + _(
-            "Ce n'est pas une règle de droit ; une permanence juridique vous dira si c'est le "
-            "moment."
-        ),
-    ]
+    return f"  {_tick(status.advice_met)} {advice.format(weeks=weeks, per=per, have=have)} " + _(
+        "Ce n'est pas une règle de droit ; une permanence juridique vous dira si c'est le moment."
+    )
 
 
 def _readiness(status: Status) -> list[str]:
@@ -156,9 +145,9 @@ def _readiness(status: Status) -> list[str]:
     check = status.recours
     if not check:
         return []
-    out = ["", _("EST-CE LE MOMENT DE SAISIR LE JUGE ? (rdvletters recours --check)")]
+    out = [_("EST-CE LE MOMENT DE SAISIR LE JUGE ? (rdvletters recours --check)")]
     out += [f"  {_tick(c['met'])} {_pair(c['name'], c['figure'])}" for c in check["criteres"]]
-    return out
+    return [*out, _advice(status)]
 
 
 def _deadline(status: Status, today: date) -> list[str]:
@@ -230,7 +219,6 @@ def render_status(status: Status, today: date) -> str:
     out += ["", _("LES ÉTAPES")]
     out += [f"  {_tick(r.done)} {_pair(r.name, r.detail)}" for r in status.ladder]
     out += ["", _("À FAIRE MAINTENANT"), f"  {status.next_step}", ""]
-    out += _referee(status)
     out += _readiness(status)
     out += _deadline(status, today)
     out += _lists(status)
