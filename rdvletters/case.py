@@ -207,14 +207,24 @@ class Case:
         return load_profile(self.profile_path)
 
     # --- recording --------------------------------------------------------
-    def when(self, text: str | None, confirmed: bool = False) -> datetime:
-        """The time of a step from ``--at``: not in the future, not absurdly old.
+    def when(
+        self,
+        text: str | None,
+        confirmed: bool = False,
+        *,
+        option: str = "--at",
+        confirm_hint: str | None = None,
+    ) -> datetime:
+        """The time of a step from ``--at`` (or the field ``option`` names): not in the
+        future, not absurdly old.
 
         « Old » is measured from the first step in the journal's order, read from the
         top of the file, so that ``record`` never reads the whole journal.
         """
         first = self.journal.first_step_date(STEP_TYPES)
-        return past_or_now(text, option="--at", first=first, confirmed=confirmed)
+        return past_or_now(
+            text, option=option, first=first, confirmed=confirmed, confirm_hint=confirm_hint
+        )
 
     @staticmethod
     def check_proofs(proofs: Sequence[Proof]) -> None:

@@ -120,12 +120,14 @@ def past_or_now(
     option: str = "--at",
     first: datetime | None = None,
     confirmed: bool = False,
+    confirm_hint: str | None = None,
 ) -> datetime:
     """A step's time: now when not given; never in the future (a step has happened).
 
     A date more than a year before the case's first step (``first``) is most often a
     typo (2016 for 2026) that would make every letter count hundreds of weeks: it is
-    refused unless ``confirmed``.
+    refused unless ``confirmed``; ``confirm_hint`` says how to confirm (the web form has
+    a box to tick, the CLI an option).
     """
     now = now_paris()
     if text is None:
@@ -143,6 +145,6 @@ def past_or_now(
                 "{option} « {text} » : plus d'un an avant la première démarche du dossier "
                 "({first}). Faute de frappe dans l'année ?"
             ).format(option=option, text=text, first=f"{first:%d/%m/%Y}"),
-            hint=_("Si la date est juste, ajoutez --confirm-date."),
+            hint=confirm_hint or _("Si la date est juste, ajoutez --confirm-date."),
         )
     return when

@@ -53,8 +53,10 @@ def _clean_text(value: Any) -> Any:
 
 
 def _iso_date(value: Any) -> Any:
-    """Only ``AAAA-MM-JJ``: pydantic would read a bare number as a Unix time (1990 -> 1970)."""
-    if isinstance(value, str) and not _ISO_DATE.match(value.strip()):
+    """Only ``AAAA-MM-JJ``: pydantic would read a bare number as a Unix time (1990 -> 1970).
+
+    A blank value goes on as it is, to be called an empty required field, not a bad date."""
+    if isinstance(value, str) and value.strip() and not _ISO_DATE.match(value.strip()):
         raise ValueError(_(_DATE))
     return value.strip() if isinstance(value, str) else value
 

@@ -71,7 +71,7 @@ def test_group_help_in_english_with_lang_option():
     assert out.startswith("Usage: rdvletters [OPTIONS] COMMAND [ARGS]...")
     assert "Options:" in out and "Commands:" in out
     assert "-h, --help      Show this message and exit." in out
-    assert "-C FOLDER" in out and "Record a step." in out
+    assert "-C FOLDER" in out and "Record an attempt." in out
     assert not _left(OUR_FRENCH, out), out
 
 

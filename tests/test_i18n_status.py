@@ -170,7 +170,7 @@ def test_status_command_in_english_in_process(case, run, monkeypatch):
         english_json = run("-C", case, "status", "--json").output
     assert "Site de rendez-vous, avec captures" in french_text
     assert "Appointment website, with screenshots" in english_text
-    assert "Steps with proof in several different weeks" in english_text
+    assert "Attempts with proof in several different weeks" in english_text
     assert not FRENCH.findall(without_notes(english_text, Case(case)))
     assert numbers(english_text) == numbers(french_text)
     data = json.loads(english_json)
@@ -263,7 +263,7 @@ def test_documents_are_the_same_bytes_whatever_the_language(any_case, tmp_path, 
         page = text.decode().replace("\u00a0", " ")
         assert "CE QUI N'EST PAS ENCORE RÉUNI" in page
         assert "Difficulté actuelle (dernière démarche il y a 7 jours au plus)" in page
-        assert "Current difficulty" not in page and "latest step" not in page
+        assert "Current difficulty" not in page and "latest attempt" not in page
 
 
 def test_requete_docx_is_the_same_bytes_whatever_the_language(case, tmp_path):
@@ -353,7 +353,8 @@ def test_web_status_page_in_english_and_in_french(any_case, fixed_now):
     assert "Towards an urgent court application" not in html_en
     assert "These are not rules of law" in html_en
     assert (
-        "The minimum required by the Conseil d'État: steps with proof in different weeks" in html_en
+        "The minimum required by the Conseil d'État: attempts with proof in different weeks"
+        in html_en
     )
     # French: the library's French sentences, unchanged
     with i18n.using("fr"):

@@ -635,9 +635,9 @@ def test_language_from_browser_then_choice_then_fixed(case):
     text = english.get_data(as_text=True)
     assert "Where do I stand?" in text and '<html lang="en">' in text
     assert "From 14 Sept 2026 to 25 Nov 2026:" in text
-    assert "<dt>steps recorded</dt><dd>29</dd>" in text
+    assert "<dt>attempts recorded</dt><dd>29</dd>" in text
     assert client.get("/langue/en?next=/c/cas/record").headers["Location"] == "/c/cas/record"
-    assert "Record a step" in client.get("/c/cas/record").get_data(as_text=True)
+    assert "Record an attempt" in client.get("/c/cas/record").get_data(as_text=True)
     assert client.get("/langue/en?next=//evil.example").headers["Location"] == "/"
     assert client.get("/langue/xx").status_code == 404
     _, fixed = make_client(case, lang="en")

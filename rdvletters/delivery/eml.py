@@ -202,8 +202,8 @@ def mailto(to: str, subject: str, body: str) -> str:
     if len(link) > MAILTO_LIMIT:
         raise RdvError(
             _(
-                "le lien mailto: ferait {length} caractères (limite sûre : {limit}) ; beaucoup "
-                "de messageries le couperaient."
+                "le texte est trop long pour un lien mailto: vers la messagerie ({length} "
+                "caractères ; au-delà de {limit}, beaucoup de messageries le coupent)."
             ).format(length=len(link), limit=MAILTO_LIMIT),
             hint=_("Préparez plutôt un brouillon : rdvletters email --format eml"),
         )

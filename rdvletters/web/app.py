@@ -90,6 +90,12 @@ def _document(kind: str) -> str:
     return i18n.gettext(DOCUMENT_LABELS.get(kind, kind))
 
 
+def _upfirst(text: str) -> str:
+    """The first letter in capitals, the rest untouched: Jinja's ``capitalize`` would
+    lower the rest (« Téléservice anef », « Citizens' contact centre (ccc) »)."""
+    return text[:1].upper() + text[1:]
+
+
 def _error_page(error: HTTPException):
     templates = {403: "forbidden.html"}
     template = templates.get(error.code or 500, "error.html")
@@ -134,7 +140,9 @@ def create_app(
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
         i18n.gettext, i18n.ngettext, newstyle=True
     )
-    app.jinja_env.filters.update(day=_day, moment=_moment, channel=_channel, document=_document)
+    app.jinja_env.filters.update(
+        day=_day, moment=_moment, channel=_channel, document=_document, upfirst=_upfirst
+    )
     app.jinja_env.tests["iso_date"] = lambda v: bool(ISO_DATE.match(str(v)))
     app.jinja_env.globals.update(
         languages=lambda: [(code, LANGUAGE_NAMES.get(code, code)) for code in i18n.available()],
