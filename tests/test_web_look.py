@@ -114,3 +114,16 @@ def test_an_empty_birth_date_is_an_empty_field_not_a_bad_date(tmp_path: Path):
     except RdvError as error:
         bad = {p.field: p.message for p in error.problems}
     assert bad["demandeur.date_naissance"].startswith("date invalide : écrivez AAAA-MM-JJ")
+
+
+def test_on_the_anef_route_the_form_starts_with_anef_not_an_appointment(tmp_path):
+    Case(tmp_path / "kofi").init(example="anef")
+    Case(tmp_path / "aminata").init(example="rdv")
+    _, client = make_client(tmp_path, many=True)
+    anef = html.unescape(client.get("/c/kofi/record").get_data(as_text=True))
+    assert "Tentatives de dépôt sur l'ANEF et demandes d'aide" in anef
+    assert "obtenir un rendez-vous" not in anef
+    assert '<option value="anef" selected>' in anef
+    rdv = html.unescape(client.get("/c/aminata/record").get_data(as_text=True))
+    assert "Tentatives pour obtenir un rendez-vous" in rdv
+    assert '<option value="web" selected>' in rdv

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import flash, redirect, request, url_for
 
-from ..channels import ATTEMPT_CHANNELS, CHANNELS
+from ..channels import ATTEMPT_CHANNELS, CHANNELS, by_weight
 from ..errors import RdvError
 from .common import bp, get_case, now_fields, page, when_from_form
 from .uploads import MAX_FILE_BYTES, MAX_FILES, save_uploads
@@ -24,7 +24,7 @@ def _form_page(
         case_id,
         route=route,
         form=form,
-        attempts=ATTEMPT_CHANNELS,
+        attempts=by_weight(ATTEMPT_CHANNELS, route),  # the route's own first: ANEF on « anef »
         others=others,
         error=error,
         max_files=MAX_FILES,
@@ -37,7 +37,7 @@ def record(case_id: str):
     case = get_case(case_id)
     route = case.load().profile.situation  # as the CLI: steps need a valid profile
     if request.method == "GET":
-        channel = request.args.get("canal", "web")
+        channel = request.args.get("canal", by_weight(ATTEMPT_CHANNELS, route)[0])
         return _form_page(case_id, route, {**now_fields(), "channel": channel})
     form = {k: request.form.get(k, "") for k in FIELDS}
     try:
