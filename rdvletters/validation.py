@@ -225,7 +225,7 @@ def _describe(err: dict[str, Any]) -> str:
             "le numéro d'étranger (AGDREF) compte 10 chiffres ; laissez vide si vous n'en avez pas"
         )
     if kind == "too_short" and loc[-1] == "adresse":
-        return _("au moins deux lignes sont attendues : [rue, code postal et ville]")
+        return _("au moins deux lignes sont attendues : la rue, puis le code postal et la ville")
     if kind in ("too_short", "string_too_short"):
         return _("champ obligatoire vide : à remplir")
     if kind in ("greater_than_equal", "less_than_equal"):
