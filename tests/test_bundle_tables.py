@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import io
 import shutil
 import subprocess
+import zipfile
 from datetime import datetime, timedelta
 
 import pytest
@@ -119,3 +121,57 @@ def test_several_documents_converted_in_one_libreoffice_run(case, tmp_path, monk
             ["pdftotext", str(target), "-"], capture_output=True, text=True
         ).stdout
         assert title in text  # each PDF is its own document, in order
+
+
+def _sent_letter(case_root) -> str:
+    """Prepare the registered letter (DOCX) and record it sent; returns its file name."""
+    from rdvletters.documents.pipeline import prepare
+
+    case = Case(case_root)
+    letter = prepare(case, "lettre", "docx")
+    case.record_sent(letter.entry.n, datetime.now(PARIS), "1A 123 456 7890 1")
+    return letter.path.name
+
+
+@needs_soffice
+def test_bundle_pdf_converts_letters_inventory_and_fiche_in_one_start(
+    case, run, tmp_path, monkeypatch
+):
+    from rdvletters.documents import pdf
+
+    _sent_letter(case)
+    starts = []
+    real_start = pdf._start
+    monkeypatch.setattr(
+        pdf, "_start", lambda command, folder: starts.append(command) or real_start(command, folder)
+    )
+    out = tmp_path / "d"
+    result = run("-C", case, "bundle", "--pdf", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    assert len(starts) == 1  # the sent letter, the inventory and the fiche together
+    (letter,) = out.glob("*_Lettre_recommandee_AR_*.pdf")
+    text = " ".join(subprocess.run(["pdftotext", str(letter), "-"], capture_output=True,
+                                   text=True, check=True).stdout.split())  # fmt: skip
+    number = int(letter.name.split("_", 1)[0])
+    assert f"Pièce n° {number}" in text and "Objet" in text  # stamped, the letter itself
+    assert (out / "00_Inventaire.pdf").is_file()
+    assert (out / "Ne_pas_deposer" / "Fiche_de_synthese.pdf").is_file()
+    inventory = (out / "Ne_pas_deposer" / "00_Inventaire.txt").read_text(encoding="utf-8")
+    assert letter.name in inventory
+
+
+@needs_soffice
+def test_a_letter_libreoffice_cannot_open_is_kept_and_the_inventory_names_it(case, run, tmp_path):
+    name = _sent_letter(case)
+    broken = io.BytesIO()
+    with zipfile.ZipFile(broken, "w") as archive:  # a DOCX by its parts, garbage inside
+        archive.writestr("word/document.xml", b"\x00\x01 not xml")
+    (case / "documents" / name).write_bytes(broken.getvalue())
+    out = tmp_path / "d"
+    result = run("-C", case, "bundle", "--pdf", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    (kept,) = out.glob("*_Lettre_recommandee_AR_*")
+    assert kept.suffix == ".docx" and "gardée dans son format d'origine" in result.stderr
+    inventory = (out / "Ne_pas_deposer" / "00_Inventaire.txt").read_text(encoding="utf-8")
+    assert kept.name in inventory and kept.with_suffix(".pdf").name not in inventory
+    assert (out / "00_Inventaire.pdf").is_file()  # made again, with the right name

@@ -31,7 +31,7 @@ from ..channels import label as channel_label
 from ..documents.context import build_context
 from ..documents.model import typographic
 from ..documents.render import render
-from ..errors import InputError, OutputExistsError, ToolMissingError
+from ..errors import InputError, OutputExistsError, RdvError, ToolMissingError
 from ..facts import Facts, Step
 from ..frdates import date_courte, jour, now_paris
 from ..fsutil import DIR_MODE, private_dir, write_new
@@ -363,23 +363,67 @@ class _Writer:
         write_new(self.staging / name, data)
         return name
 
-    def office_pdf(self, name: str, docx: bytes, number: int | None, label: str) -> str | None:
-        """The PDF of a generated DOCX (stamped when it is a piece), or None without
-        LibreOffice (the DOCX is kept and the person told)."""
-        from ..documents.pdf import docx_to_pdf
-        from .piece_pdf import data_to_pdf
-
-        try:
-            pdf = data_to_pdf(docx, name, number, label) if number else docx_to_pdf(docx)
-        except ToolMissingError:
+    def put_converted(self, name: str, result: bytes | str) -> str | None:
+        """The PDF beside a generated DOCX, or, when LibreOffice could not make it, the
+        reason said to the person (the DOCX stays: Télérecours accepts it)."""
+        if isinstance(result, str):
             self.warnings.append(
                 _(
-                    "{name} reste au format DOCX : LibreOffice n'est pas installé pour le "
-                    "convertir en PDF (Télérecours accepte aussi le DOCX)."
-                ).format(name=name)
+                    "{name} reste au format DOCX : {why} (Télérecours accepte aussi le DOCX)."
+                ).format(name=name, why=result)
             )
             return None
-        return self.put(name.rsplit(".", 1)[0] + ".pdf", pdf)
+        return self.put(name.rsplit(".", 1)[0] + ".pdf", result)
+
+
+def _convert(documents: list[tuple[bytes, str]]) -> list[bytes | str]:
+    """Each (bytes, suffix) as PDF, or the reason it could not be, with one LibreOffice
+    start for all (starting it costs seconds). When one document makes the shared run
+    fail, each is converted alone to tell which (rare: a damaged file the person added)."""
+    from ..documents.pdf import office_batch_to_pdf
+
+    if not documents:
+        return []
+    try:
+        return list(office_batch_to_pdf(documents))
+    except ToolMissingError:
+        return [_("LibreOffice n'est pas installé pour le convertir en PDF")] * len(documents)
+    except RdvError:
+        if len(documents) == 1:
+            return [_("LibreOffice n'a pas pu le convertir en PDF")]
+        return [result for document in documents for result in _convert([document])]
+
+
+def _office_sources(case: Case, pieces: list[Piece]) -> dict[int, tuple[Path, bytes, str]]:
+    """The pieces LibreOffice turns into PDF (sent letters in DOCX), by number."""
+    from .piece_pdf import office_document
+
+    found = {}
+    for piece in pieces:
+        if piece.data is None and piece.sources and piece.kind not in (*ORIGINAL_KINDS, "serie"):
+            source = case.file(piece.sources[0], _("pièce n° {n}").format(n=piece.number))
+            try:
+                document = office_document(source)
+            except InputError:  # unreadable or unusual: ``_piece_file`` says so and keeps it
+                continue
+            if document is not None:
+                found[piece.number] = (source, *document)
+    return found
+
+
+def _office_piece(writer: _Writer, piece: Piece, source: Path, data: bytes, result) -> str:
+    """Write a converted piece stamped « Pièce n° N », or its original with the reason."""
+    from .piece_pdf import converted_piece
+
+    if isinstance(result, bytes):
+        pdf = converted_piece(result, source, piece.number, piece.label)
+        return writer.put(piece.filename(".pdf"), pdf)
+    writer.warnings.append(
+        _("pièce n° {n} gardée dans son format d'origine : {why}.").format(
+            n=piece.number, why=result
+        )
+    )
+    return writer.put(piece.file_name, data)
 
 
 def _piece_file(case: Case, writer: _Writer, piece: Piece) -> str:
@@ -417,7 +461,11 @@ def _piece_file(case: Case, writer: _Writer, piece: Piece) -> str:
 
 
 def _write(case: Case, writer: _Writer, series: bool, pdf: bool) -> None:
-    """Every file of the dossier, pieces first (their names go into the inventory)."""
+    """Every file of the dossier, pieces first (their names go into the inventory).
+
+    Everything LibreOffice converts (sent letters; with ``pdf``, the inventory and the
+    fiche) goes in one start. The inventory is made before, naming those pieces as PDF;
+    if one could not be converted, it is made again so it names the file delivered."""
     profile = case.load().profile
     state = case.journal.read()
     facts = Facts.from_journal(state)
@@ -427,36 +475,54 @@ def _write(case: Case, writer: _Writer, series: bool, pdf: bool) -> None:
     author = author_of(profile)
     content = chronology(head, profile, facts, state, pieces)
     names = {1: writer.put(pieces[0].filename(".pdf"), chronology_file(content, pieces[0]))}
+    office = _office_sources(case, pieces[1:])
     for piece in pieces[1:]:
-        if piece.kind == "a_joindre":  # the person adds it under this name
+        if piece.kind == "a_joindre" or piece.number in office:  # named as PDF
             names[piece.number] = piece.filename(".pdf")
         else:
             names[piece.number] = _piece_file(case, writer, piece)
-    large = {
+    listed = [*head, *journal_anchor(facts)]  # an anchor: verify compares the journal with it
+
+    def inventory() -> bytes:
+        return _inventory_docx(listed, pieces, names, _large(writer, names), author, created)
+
+    first = inventory()
+    summary = synthesis_docx(profile, facts, case.root, pieces, author, created)
+    own = [(first, ".docx"), (summary, ".docx")] if pdf else []
+    results = _convert([(data, suffix) for _, data, suffix in office.values()] + own)
+    for (number, (source, data, _suffix)), result in zip(office.items(), results, strict=False):
+        names[number] = _office_piece(writer, pieces[number - 1], source, data, result)
+    final = inventory()
+    inventory_name = f"{0:0{pieces[0].digits}d}_Inventaire.docx"  # sorts first, as the pieces
+    writer.put(inventory_name, final)
+    if pdf:
+        inventory_pdf, summary_pdf = results[len(office) :]
+        if final != first:  # a piece kept in its own format: the inventory changed
+            (inventory_pdf,) = _convert([(final, ".docx")])
+        writer.put_converted(inventory_name, inventory_pdf)
+    # What helps the person and the association, but is not filed with the court.
+    private_dir(writer.staging / PRIVATE)
+    today = jour(created.date())
+    large = _large(writer, names)
+    text = inventory_text(listed, pieces, names, large, today).encode()
+    writer.put(f"{PRIVATE}/00_Inventaire.txt", text)
+    writer.put(f"{PRIVATE}/Fiche_de_synthese.docx", summary)
+    if pdf:
+        writer.put_converted(f"{PRIVATE}/Fiche_de_synthese.docx", summary_pdf)
+    for name, data in _witness_forms(case, profile, facts, created):
+        writer.put(f"{PRIVATE}/{name}", data)
+    list_text = checklist(profile, facts, pieces).encode("utf-8")
+    writer.put(f"{PRIVATE}/Liste_de_controle.txt", list_text)
+
+
+def _large(writer: _Writer, names: dict[int, str]) -> set[int]:
+    """Pieces over Télérecours' size limit, among those written so far."""
+    return {
         n
         for n, name in names.items()
         if (writer.staging / name).is_file()
         and (writer.staging / name).stat().st_size > MAX_PIECE_BYTES
     }
-    today = jour(created.date())
-    listed = [*head, *journal_anchor(facts)]  # an anchor: verify compares the journal with it
-    inventory = _inventory_docx(listed, pieces, names, large, author, created)
-    inventory_name = f"{0:0{pieces[0].digits}d}_Inventaire.docx"  # sorts first, as the pieces
-    writer.put(inventory_name, inventory)
-    if pdf:
-        writer.office_pdf(inventory_name, inventory, None, "")
-    # What helps the person and the association, but is not filed with the court.
-    private_dir(writer.staging / PRIVATE)
-    text = inventory_text(listed, pieces, names, large, today).encode()
-    writer.put(f"{PRIVATE}/00_Inventaire.txt", text)
-    summary = synthesis_docx(profile, facts, case.root, pieces, author, created)
-    writer.put(f"{PRIVATE}/Fiche_de_synthese.docx", summary)
-    if pdf:
-        writer.office_pdf(f"{PRIVATE}/Fiche_de_synthese.docx", summary, None, "")
-    for name, data in _witness_forms(case, profile, facts, created):
-        writer.put(f"{PRIVATE}/{name}", data)
-    list_text = checklist(profile, facts, pieces).encode("utf-8")
-    writer.put(f"{PRIVATE}/Liste_de_controle.txt", list_text)
 
 
 def write_bundle(

@@ -246,13 +246,33 @@ def _part(source: Path, data: bytes):
     return Part(buffer.getvalue(), False, captions, source)
 
 
+def _suffix_for_office(data: bytes) -> str:
+    """The suffix LibreOffice needs to pick its import filter."""
+    return _office_suffix(data) or (".rtf" if data.startswith(b"{\\rtf") else ".doc")
+
+
+def office_document(source: Path) -> tuple[bytes, str] | None:
+    """(bytes, suffix) of a word-processing piece (a sent letter in DOCX), which LibreOffice
+    converts; None for any other kind. The dossier converts them all in one start."""
+    data = _read(source)
+    if detect(source, data) != "office":
+        return None
+    return data, _suffix_for_office(data)
+
+
+def converted_piece(pdf: bytes, source: Path, number: int, label: str) -> bytes:
+    """A piece LibreOffice already converted (``office_document``), stamped « Pièce n° N »."""
+    from .pdf_stamp import Part, assemble
+
+    return assemble([Part(pdf, True, [], source)], number, label)
+
+
 def _converted(source: Path, data: bytes) -> bytes:
     """A text document through LibreOffice; a file it cannot open is the user's to fix."""
     from ..documents.pdf import office_to_pdf
 
-    suffix = _office_suffix(data) or (".rtf" if data.startswith(b"{\\rtf") else ".doc")
     try:
-        return office_to_pdf(data, suffix)
+        return office_to_pdf(data, _suffix_for_office(data))
     except ToolMissingError:
         raise
     except RdvError as exc:
