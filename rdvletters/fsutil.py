@@ -67,9 +67,12 @@ def deferred_interrupts() -> Iterator[None]:
             signal.raise_signal(held[0])  # delivered now, to the handler that was there
 
 
-def write_new(path: Path, data: bytes | BinaryIO, created: list[Path] | None = None) -> Path:
-    """Write ``data`` (bytes, or an open file copied in chunks) to a file that must not exist
-    yet (O_EXCL), mode 0600. If anything fails on the way, the new file is removed.
+def write_new(
+    path: Path, data: bytes | BinaryIO | Iterable[bytes], created: list[Path] | None = None
+) -> Path:
+    """Write ``data`` to a file that must not exist yet (O_EXCL), mode 0600: bytes, an open
+    file copied in chunks, or chunks made piece by piece (a long journal's export). If
+    anything fails on the way, producing the chunks included, the new file is removed.
 
     ``created`` receives the path the moment the file exists (Ctrl-C cannot fall in
     between), so that a caller undoing a larger step knows every file to remove.
@@ -88,33 +91,13 @@ def write_new(path: Path, data: bytes | BinaryIO, created: list[Path] | None = N
         with os.fdopen(fd, "wb") as handle:
             if isinstance(data, bytes):
                 handle.write(data)
-            else:
+            elif hasattr(data, "read"):
                 shutil.copyfileobj(data, handle, 1 << 20)
+            else:
+                handle.writelines(data)
             handle.flush()
             os.fsync(handle.fileno())
     except BaseException:  # a full disk, Ctrl-C: no half-written file is left behind
-        path.unlink(missing_ok=True)
-        raise
-    return path
-
-
-def write_new_chunks(path: Path, chunks: Iterable[bytes]) -> Path:
-    """``write_new`` for data made piece by piece (a long journal's export): the file is
-    created first (O_EXCL, 0600), and removed again if producing the rest fails."""
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | BINARY, FILE_MODE)
-    except FileExistsError:
-        raise OutputExistsError(
-            _("Le fichier {path} existe déjà : il n'est jamais écrasé.").format(path=path),
-            hint=_("Renommez ou déplacez le fichier existant, puis recommencez."),
-        ) from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            for chunk in chunks:
-                handle.write(chunk)
-            handle.flush()
-            os.fsync(handle.fileno())
-    except BaseException:
         path.unlink(missing_ok=True)
         raise
     return path

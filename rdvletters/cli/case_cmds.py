@@ -217,7 +217,7 @@ def sent(
 @click.pass_obj
 def log(case: Case, as_csv: bool, output: Path | None) -> None:
     from ..evidence import logtable
-    from ..fsutil import write_new_chunks
+    from ..fsutil import write_new
     from ..journal import Lines
 
     lines = Lines(case.journal.path)
@@ -228,7 +228,7 @@ def log(case: Case, as_csv: bool, output: Path | None) -> None:
         table = logtable.rows(case.journal.entries(lines), marks, say=_)
         chunks = logtable.table_chunks(table, case.journal.tail().last_n, say=_)
     if output:
-        write_new_chunks(output, chunks)
+        write_new(output, chunks)
         click.echo(_("Écrit : {path}").format(path=output))
     else:
         for chunk in chunks:  # the table as text: the console layer adapts it (Windows)
