@@ -43,7 +43,14 @@ def venv_python() -> Path:
 
 
 def ensure_venv() -> None:
-    """Make the benchmark's own environment once, then re-run this script inside it."""
+    """Make the benchmark's own environment once, then re-run this script inside it.
+
+    The anchors' modules were compiled to .pyc by pip at install; this checkout is
+    installed editable, so with PYTHONDONTWRITEBYTECODE set (as on some CI machines)
+    every run would compile rdvletters from source, which no installed copy does. The
+    warm-up run writes the .pyc files, as a person's first run would.
+    """
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     if Path(sys.prefix).resolve() == VENV.resolve():
         return
     if not venv_python().exists():
