@@ -53,10 +53,6 @@ def reference_text(channel: str, reference: str) -> str:
     return f"{REFERENCE_WORDS.get(channel, 'réf.')} {reference}"
 
 
-# Channels whose entry can carry a reference number (ticket, account, error code).
-REFERENCE_CHANNELS = ("anef", "ccc", "pan", "reply", "email", "phone", "appointment")
-
-
 def label(channel: str, route: str = "rdv") -> str:
     """The French name of ``channel`` on ``route``."""
     return ROUTE_LABELS.get(route, {}).get(channel, CHANNELS[channel])

@@ -121,26 +121,6 @@ def replace_file(path: Path, data: bytes) -> Path:
     return path
 
 
-def write_files(folder: Path, files: Iterable[tuple[str, bytes | Path]], workers: int = 8) -> None:
-    """``write_new`` for many files (a dossier: thousands of pieces), bytes or copies of a
-    source file. Each is still flushed to disk; several at once let the file system
-    commit them together instead of one by one. The first error is raised."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    def one(item: tuple[str, bytes | Path]) -> None:
-        name, data = item
-        write_new(folder / name, data.read_bytes() if isinstance(data, Path) else data)
-
-    pool = ThreadPoolExecutor(max_workers=workers)
-    try:
-        for _ in pool.map(one, files):
-            pass
-    except BaseException:  # an error or Ctrl-C: the files not started are not written
-        pool.shutdown(wait=True, cancel_futures=True)
-        raise
-    pool.shutdown(wait=True)
-
-
 def write_unique(
     folder: Path,
     stem: str,

@@ -112,7 +112,7 @@ def test_several_documents_converted_in_one_libreoffice_run(case, tmp_path, monk
         table_document(title, [], [("T", ["A"], [[title]], [40])], author="A B", created=made)
         for title in ("Premier document", "Second document")
     ]
-    converted = pdf.docx_batch_to_pdf(documents)
+    converted = pdf.office_batch_to_pdf([(data, ".docx") for data in documents])
     assert len(starts) == 1  # one LibreOffice for both
     for title, data in zip(("Premier document", "Second document"), converted, strict=True):
         target = tmp_path / "sortie.pdf"

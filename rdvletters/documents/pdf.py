@@ -197,11 +197,6 @@ def office_to_pdf(data: bytes, suffix: str) -> bytes:
     return office_batch_to_pdf([(data, suffix)])[0]
 
 
-def docx_batch_to_pdf(documents: list[bytes]) -> list[bytes]:
-    """Convert several DOCX documents to PDF in one LibreOffice run, in order."""
-    return office_batch_to_pdf([(data, ".docx") for data in documents])
-
-
 def office_batch_to_pdf(documents: list[tuple[bytes, str]]) -> list[bytes]:
     """Convert (bytes, suffix) documents to PDF bytes with one LibreOffice start.
 

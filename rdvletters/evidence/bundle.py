@@ -102,10 +102,6 @@ def figures(facts: Facts) -> str:
     )
 
 
-def _file_of(piece: Piece) -> str:
-    return piece.filename(piece.source_suffix)
-
-
 @i18n.french()
 def inventory_text(
     head: list[str], pieces: list[Piece], names: dict[int, str], large: set[int], today: str
