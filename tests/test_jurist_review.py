@@ -273,3 +273,15 @@ def test_status_does_not_say_an_expired_permit_is_about_to_expire(anef_case, run
     status = _flat(_ok(run("-C", anef_case, "status")))
     assert "Envoyez d'abord la lettre recommandée, le titre a expiré" in status
     assert "arrive à échéance" not in status
+
+
+def test_requete_signature_is_kept_with_the_conclusions(case, run):
+    # defect: « Fait à …, le … » and the signature fell alone on a page (seen in the PDF of an
+    # ANEF first application), away from the conclusions they sign: the last conclusion and
+    # « Fait à » are now kept with what follows
+    _ok(run("-C", case, "recours"))
+    paragraphs = open_docx(_latest(case, "*_projet-requete-refere.docx")).paragraphs
+    at = next(i for i, p in enumerate(paragraphs) if p.text.startswith("Fait à Bobigny"))
+    assert paragraphs[at - 1].text.startswith("d'enjoindre au préfet de la Seine-Saint-Denis")
+    assert paragraphs[at - 1].paragraph_format.keep_with_next
+    assert paragraphs[at].paragraph_format.keep_with_next

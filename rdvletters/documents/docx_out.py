@@ -355,8 +355,8 @@ def render_requete_docx(doc: Document) -> bytes:
         title.alignment = WD_ALIGN_PARAGRAPH.CENTER
         blocks = blocks[1:]
     body = add_blocks(docx, blocks)
-    if body:
-        body[-1].paragraph_format.keep_with_next = True  # « Fait à … » with the signature
+    for paragraph in body[-2:]:  # the last conclusion, « Fait à … » and the signature together
+        paragraph.paragraph_format.keep_with_next = True
     for i, line in enumerate(doc.lines("signature")):
         p = docx.add_paragraph(line)
         p.paragraph_format.left_indent = Mm(90)
