@@ -84,6 +84,11 @@ class Renewal:
         return months_after(self.expiry, 6)
 
     @property
+    def window_over(self) -> bool:
+        """The last day to ask in time is behind us (the letter then speaks in the past)."""
+        return self.today > self.end
+
+    @property
     def not_open_yet(self) -> bool:
         return self.today < self.start
 

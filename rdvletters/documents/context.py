@@ -128,6 +128,20 @@ def build_context(profile: Profile, facts: Facts, now: datetime, root: Path) -> 
         "avec_preuve": len(facts.attempts_with_proof),
         "etapes_avec_preuve": sum(s.has_proof for s in facts.steps),
         "courriels_avec_copie": sum(s.has_proof for s in facts.emails),
+        # the enclosure lines name each copy once: the e-mails (letter) or the registered
+        # letter and its receipt (referral) have a line of their own, so they are not counted
+        # again among « les justificatifs de mes démarches »
+        "justificatifs_hors_courriels": sum(
+            s.has_proof for s in facts.steps if s not in facts.emails
+        ),
+        "justificatifs_hors_lettres": sum(
+            s.has_proof for s in facts.steps if s not in facts.letters_sent and s.channel != "ar"
+        ),
+        "accuses_avec_copie": sum(s.has_proof for s in facts.by_channel("ar")),
+        "semaines_avec_justificatif": facts.weeks_with_proof,
+        "contacts_ccc": len(facts.by_channel("ccc")),
+        "passages_pan": len(facts.by_channel("pan")),
+        "erreurs_anef": len(facts.by_channel("anef")),
         "premiere": facts.first_attempt,
         "semaines_couvertes": facts.weeks_covered,
         "semaines_avec_demarche": facts.weeks_with_attempts,

@@ -276,9 +276,9 @@ def _body(docx, doc: Document, layout: Layout) -> None:
             p.runs[0].font.size = Pt(9.5)
 
 
-def add_footer(docx, text: str = "", section: int = 0, total: str = "NUMPAGES") -> None:
+def add_footer(docx, text: str = "", section: int = 0, total: str | None = "NUMPAGES") -> None:
     """Page numbers, after an optional small print (the journal's fingerprint); ``total``
-    is SECTIONPAGES when a section counts its own pages."""
+    None prints « page N » alone."""
     footer = docx.sections[section].footer
     footer.is_linked_to_previous = False
     paragraph = footer.paragraphs[0]
@@ -287,7 +287,8 @@ def add_footer(docx, text: str = "", section: int = 0, total: str = "NUMPAGES") 
         run = paragraph.add_run(text + "   ")
         run.font.size = Pt(7)
         run.font.color.rgb = RGBColor(0x60, 0x60, 0x60)
-    for label, field in (("page ", "PAGE"), (" / ", total)):
+    fields = (("page ", "PAGE"), (" / ", total)) if total else (("page ", "PAGE"),)
+    for label, field in fields:
         paragraph.add_run(label).font.size = Pt(8)
         simple = OxmlElement("w:fldSimple")
         simple.set(qn("w:instr"), field)
@@ -354,8 +355,8 @@ def render_requete_docx(doc: Document) -> bytes:
         title.alignment = WD_ALIGN_PARAGRAPH.CENTER
         blocks = blocks[1:]
     body = add_blocks(docx, blocks)
-    if body:
-        body[-1].paragraph_format.keep_with_next = True  # « Fait à … » with the signature
+    for paragraph in body[-2:]:  # the last conclusion, « Fait à … » and the signature together
+        paragraph.paragraph_format.keep_with_next = True
     for i, line in enumerate(doc.lines("signature")):
         p = docx.add_paragraph(line)
         p.paragraph_format.left_indent = Mm(90)
@@ -366,7 +367,9 @@ def render_requete_docx(doc: Document) -> bytes:
     if annex:
         docx.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
         add_blocks(docx, annex)
-    add_footer(docx, section=1, total="SECTIONPAGES")  # the first page carries no number
+    # the first page carries no number; no total either: LibreOffice (hence the PDF) prints
+    # SECTIONPAGES as « 1 », which gave « page 3 / 1 », and NUMPAGES counts the page removed
+    add_footer(docx, section=1, total=None)
     return to_bytes(docx)
 
 

@@ -287,7 +287,7 @@ def _window(renew: Renewal) -> Criterion:
             _("Voyez une permanence juridique."),
         )
     if renew.first_in_window:
-        span = _("{span}, première démarche le {date}").format(
+        span = _("{span}, première démarche dans ce délai le {date}").format(
             span=span, date=day(renew.first_in_window)
         )
     return Criterion("delai", name, True, span)

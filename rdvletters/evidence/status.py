@@ -315,7 +315,9 @@ def _next_step(
         )
     if renew is not None and (renew.expires_soon or renew.expired) and not facts.letters_sent:
         return Todo(
-            _("Envoyez d'abord la lettre recommandée, le titre arrive à échéance"),
+            _("Envoyez d'abord la lettre recommandée, le titre a expiré")
+            if renew.expired
+            else _("Envoyez d'abord la lettre recommandée, le titre arrive à échéance"),
             _letter().command,
         )
     per_week = profile.seuils.tentatives_par_semaine
