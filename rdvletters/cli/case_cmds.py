@@ -47,6 +47,13 @@ def init(case: Case, folder: Path | None, example: str | None) -> None:
     click.echo(_("Dossier prêt : {folder}").format(folder=case.root))
     for path in created[:3]:
         click.echo(f"  {path}")
+    if example is not None:  # a fictitious case is filled in already: look around it
+        click.echo(
+            _("Cas fictif, déjà rempli. Pour le voir : rdvletters -C {folder} status").format(
+                folder=case.root
+            )
+        )
+        return
     click.echo(
         _("Étape suivante : remplissez {profile}, puis rdvletters -C {folder} check").format(
             profile=case.profile_path, folder=case.root
