@@ -58,3 +58,13 @@ def test_init_example_does_not_ask_to_fill_a_filled_profile(tmp_path, run):
     assert f"rdvletters -C {tmp_path / 'kofi'} status" in result.stdout
     fresh = run("init", tmp_path / "vide")
     assert "Étape suivante : remplissez" in fresh.stdout
+
+
+def test_the_command_list_is_not_cut_in_an_80_column_terminal(run, monkeypatch):
+    """`rdvletters --help` cut half its lines (« …pour l'association ou le... »)."""
+    monkeypatch.setenv("COLUMNS", "80")
+    for lang in ("fr", "en"):
+        for args in (("--help",), ("templates", "--help")):
+            shown = run("--lang", lang, *args).stdout
+            listed = shown.split("Command")[-1].splitlines()[1:]
+            assert listed and not [line for line in listed if line.endswith("...")], shown
