@@ -379,11 +379,25 @@ def _located(path: Path, line: int | None, field: str, message: str) -> str:
     )
 
 
+def _civilite_warning(profile: Profile, located: Located, path: Path) -> list[str]:
+    """The schema lets civilité be blank (a form may leave it for later), but no document
+    can be prepared without it: ``check`` must say so before ``email`` refuses."""
+    if profile.demandeur.civilite is not None:
+        return []
+    line = located.line_of(("demandeur", "civilite"))
+    message = _(
+        "vide : indiquez Madame ou Monsieur ; sans elle, les courriers ne peuvent pas être "
+        "préparés (ils accordent « né » ou « née », « soussigné » ou « soussignée »)."
+    )
+    return [_located(path, line, "demandeur.civilite", message)]
+
+
 def validate(located: Located, path: Path) -> LoadedProfile:
     """Validate plain data against the schema, mapping errors to file lines."""
     profile = validate_located(Profile, located, path)
     _check_dates(profile, located, path)
     warnings = _justificatifs(profile, located, path) + _situation_warnings(profile)
+    warnings += _civilite_warning(profile, located, path)
     warnings += _address_warnings("demandeur.adresse", profile.demandeur.adresse)
     warnings += _address_warnings(
         _("prefecture (préfet, nom, service, adresse)"), profile.recipient

@@ -117,3 +117,15 @@ def test_wheel_carries_pages_static_files_and_compiled_catalogs(tmp_path):
         "rdvletters/_data/templates/profil.yaml",
     ):
         assert needed in names, needed
+
+
+def test_web_lang_option_speaks_the_terminal_lines_too(case):
+    """The README's `rdvletters web --lang en` gave English pages but French terminal lines."""
+    process, lines = _start("-C", case, "web", "--lang", "en", "--no-browser")
+    try:
+        assert any("keep it to yourself" in line.lower() for line in lines), lines
+        url = next(line.strip() for line in lines if "token=" in line)
+        assert _status(url) == 200  # serving: Ctrl-C now stops it the usual way
+    finally:
+        out, err = _stop(process)
+    assert "Stopped." in out and "Arrêté." not in out, out

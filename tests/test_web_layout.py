@@ -63,6 +63,7 @@ def test_no_page_scrolls_sideways_and_the_chart_reads(browser, served, cases, wi
         context = browser.new_context(locale=lang, viewport={"width": width, "height": 800})
         page = context.new_page()
         page.goto(url)
+        page.wait_for_url(f"{base}/")  # the token page's meta refresh, before going on
         page.goto(f"{base}/langue/{lang}?next=/")
         for path in PAGES:
             page.goto(base + path)
@@ -94,6 +95,7 @@ def test_the_keyboard_focus_shows_on_the_page_and_in_the_header(browser, served,
     context = browser.new_context(locale="fr", viewport={"width": 1280, "height": 800})
     page = context.new_page()
     page.goto(url)
+    page.wait_for_url(f"{base}/")  # the token page's meta refresh, before going on
     page.goto(base + "/c/aminata/status")
     seen = {"header": None, "main": None}
     for _ in range(30):

@@ -23,7 +23,10 @@ FIELDS = {
 }
 
 
-@cli.command(help=N_("Créer le dossier d'une personne avec un profil commenté à remplir."))
+@cli.command(
+    short_help=N_("Créer le dossier d'une personne (profil à remplir)."),
+    help=N_("Créer le dossier d'une personne avec un profil commenté à remplir."),
+)
 @argument(
     "folder",
     required=False,
@@ -47,6 +50,13 @@ def init(case: Case, folder: Path | None, example: str | None) -> None:
     click.echo(_("Dossier prêt : {folder}").format(folder=case.root))
     for path in created[:3]:
         click.echo(f"  {path}")
+    if example is not None:  # a fictitious case is filled in already: look around it
+        click.echo(
+            _("Cas fictif, déjà rempli. Pour le voir : rdvletters -C {folder} status").format(
+                folder=case.root
+            )
+        )
+        return
     click.echo(
         _("Étape suivante : remplissez {profile}, puis rdvletters -C {folder} check").format(
             profile=case.profile_path, folder=case.root
@@ -245,10 +255,11 @@ def log(case: Case, as_csv: bool, output: Path | None) -> None:
 
 
 @cli.command(
+    short_help=N_("Corriger ou retirer l'entrée n° N (par une entrée de plus)."),
     help=N_(
         "Corriger l'entrée n° N (date, message, témoin…) ou la retirer, sans réécrire le "
         "journal : la correction est ajoutée, et tous les documents en tiennent compte."
-    )
+    ),
 )
 @argument("number", metavar="N", type=INTEGER)
 @option("--at", "at", metavar=N_("DATE"), help=N_('La bonne date et heure : "2026-11-20 09:15".'))
@@ -306,7 +317,8 @@ def correct(
 
 
 @cli.command(
-    help=N_("Mettre de côté une dernière ligne du journal incomplète (écriture interrompue).")
+    short_help=N_("Mettre de côté une dernière ligne incomplète du journal."),
+    help=N_("Mettre de côté une dernière ligne du journal incomplète (écriture interrompue)."),
 )
 @click.pass_obj
 def repair(case: Case) -> None:

@@ -46,7 +46,10 @@ OUTLINE_HELP = N_("Encadrer le bloc d'adresse, pour vérifier la position avec v
 FORMAT_HELP = N_("docx : à modifier ; pdf : prêt à imprimer ; text : texte brut.")
 
 
-@cli.command(help=N_("Préparer (ou envoyer) le courriel de la semaine au service des étrangers."))
+@cli.command(
+    short_help=N_("Préparer (ou envoyer) le courriel de la semaine."),
+    help=N_("Préparer (ou envoyer) le courriel de la semaine au service des étrangers."),
+)
 @option(
     "--format",
     "fmt",
@@ -134,7 +137,10 @@ def _send_email(case: Case, yes: bool) -> None:
         click.echo(note)
 
 
-@cli.command(help=N_("Préparer la lettre recommandée avec accusé de réception au préfet."))
+@cli.command(
+    short_help=N_("Préparer la lettre recommandée au préfet."),
+    help=N_("Préparer la lettre recommandée avec accusé de réception au préfet."),
+)
 @option("--format", "fmt", type=LETTER_FORMATS, default="docx", show_default=True, help=FORMAT_HELP)
 @option("--window-outline", is_flag=True, help=OUTLINE_HELP)
 @click.pass_obj
@@ -142,7 +148,10 @@ def letter(case: Case, fmt: str, window_outline: bool) -> None:
     _after(case, _generated(case, "lettre", fmt, window_outline))
 
 
-@cli.command(help=N_("Préparer la saisine du délégué du Défenseur des droits."))
+@cli.command(
+    short_help=N_("Préparer la saisine du Défenseur des droits."),
+    help=N_("Préparer la saisine du délégué du Défenseur des droits."),
+)
 @option("--format", "fmt", type=LETTER_FORMATS, default="docx", show_default=True, help=FORMAT_HELP)
 @option("--window-outline", is_flag=True, help=OUTLINE_HELP)
 @click.pass_obj
@@ -151,7 +160,8 @@ def referral(case: Case, fmt: str, window_outline: bool) -> None:
 
 
 @cli.command(
-    help=N_("Le référé « mesures utiles » : est-ce le moment (--check), et le projet de requête.")
+    short_help=N_("Juge des référés : est-ce le moment ? Le projet de requête."),
+    help=N_("Le référé « mesures utiles » : est-ce le moment (--check), et le projet de requête."),
 )
 @option("--check", "check_only", is_flag=True, help=N_("Dire seulement si c'est le moment."))
 @option("--format", "fmt", type=LETTER_FORMATS, default="docx", show_default=True, help=FORMAT_HELP)

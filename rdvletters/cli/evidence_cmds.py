@@ -15,7 +15,10 @@ from .app import cli, warn
 from .translated import PathType, option
 
 
-@cli.command(help=N_("Où en êtes-vous ? Les semaines, les étapes, la prochaine chose à faire."))
+@cli.command(
+    short_help=N_("Où en êtes-vous ? Semaines, étapes, chose à faire."),
+    help=N_("Où en êtes-vous ? Les semaines, les étapes, la prochaine chose à faire."),
+)
 @option("--json", "as_json", is_flag=True, help=N_("Les mêmes faits en JSON, pour un script."))
 @click.pass_obj
 def status(case: Case, as_json: bool) -> None:
@@ -67,10 +70,11 @@ def verify_command(case: Case) -> None:
 
 
 @cli.command(
+    short_help=N_("Préparer le dossier de pièces (association, tribunal)."),
     help=N_(
         "Préparer le dossier de pièces pour l'association ou le tribunal : une pièce PDF par "
         "fichier, numérotée à partir de 1, prête pour Télérecours citoyens."
-    )
+    ),
 )
 @option(
     "-o",

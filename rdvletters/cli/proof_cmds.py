@@ -67,7 +67,10 @@ def record_inputs(
 
 
 # --- timestamp ----------------------------------------------------------------------
-@cli.command(help=N_("Faire horodater le journal par des autorités indépendantes (RFC 3161)."))
+@cli.command(
+    short_help=N_("Faire horodater le journal (RFC 3161)."),
+    help=N_("Faire horodater le journal par des autorités indépendantes (RFC 3161)."),
+)
 @option(
     "--tsa",
     "tsa_url",
@@ -132,7 +135,8 @@ def timestamp(
 
 # --- capture ------------------------------------------------------------------------
 @cli.command(
-    help=N_("Capturer, datée, la page de rendez-vous (un seul chargement, sans réserver).")
+    short_help=N_("Capturer, datée, la page de rendez-vous."),
+    help=N_("Capturer, datée, la page de rendez-vous (un seul chargement, sans réserver)."),
 )
 @argument("url", required=False, metavar="[URL]")
 @option(

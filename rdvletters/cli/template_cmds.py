@@ -20,6 +20,7 @@ def templates() -> None:
 
 @templates.command(
     "check",
+    short_help=N_("Essayer les modèles sur les cas d'exemple."),
     help=N_(
         "Essayer les modèles d'un dossier sur les cas d'exemple et dire ce qui ne va pas "
         "(par défaut : le dossier modeles/ du dossier de la personne)."

@@ -118,6 +118,8 @@ def _detail(entry: Entry, marks: list[tuple[int, bool]] | None, say: Say) -> str
         text = data.get("description", "")  # the person's own words, as written
         if data.get("temoin"):
             text += say(N_(" (témoin : {name})")).format(name=data["temoin"])
+        if data.get("reference"):  # the CCC ticket, the ANEF error code: what `correct` fixes
+            text += say(N_(" (réf. {reference})")).format(reference=data["reference"])
     flags = [
         say(N_("[retirée : voir n° {n}]") if gone else N_("[corrigée : voir n° {n}]")).format(n=n)
         for n, gone in marks or []
