@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .channels import ATTEMPT_CHANNELS, CHANNELS, DOCUMENT_CHANNEL
-from .errors import CaseError, InputError
+from .errors import CaseError, InputError, RdvError
 from .facts import STEP_TYPES, effective_entries
 from .frdates import now_paris, past_or_now
 from .fsutil import (
@@ -134,6 +134,18 @@ class Case:
         self.pieces = root / "pieces"
         self.documents = root / "documents"
         self._inside: dict[str, Path | None] = {}
+
+    def route(self) -> str:
+        """The route the profile names, read without validating it: ``log`` names the
+        channels for the route and stays light (no pydantic). An unreadable profile counts
+        as ``rdv`` here; ``check`` is where it is reported."""
+        from .yamlload import load_yaml
+
+        try:
+            situation = load_yaml(self.profile_path).data.get("situation")
+        except (RdvError, OSError):
+            return "rdv"
+        return situation if situation in ("rdv", "anef") else "rdv"
 
     # --- creation ---------------------------------------------------------
     def init(self, example: str | None = None) -> list[Path]:

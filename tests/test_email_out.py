@@ -114,7 +114,7 @@ def test_eml_draft_round_trips_with_headers_and_attachments(case, run):
 
 def test_mailto_link_short_and_too_long(case, run):
     long = run("-C", case, "email", "--mailto")
-    assert long.exit_code == 1
+    assert long.exit_code == 2
     assert "mailto" in long.stderr and "--format eml" in long.stderr
     (case / "modeles").mkdir()
     (case / "modeles" / "courriel.j2").write_text(

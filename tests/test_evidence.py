@@ -142,7 +142,7 @@ def test_status_cli_text_and_json(shaped, run):
     assert "CE 10 juin 2020" in text.output and "Ce n'est pas une règle de droit" in text.output
     # one référé section: the legal floor is said once, with the associations' advice below
     assert text.output.count("435594") == 1 and "EST-CE LE MOMENT" in text.output
-    assert "conseil des associations (note La Cimade / Gisti, 2019)" in text.output
+    assert "Conseil des associations (note La Cimade / Gisti, 2019)" in text.output
     data = json.loads(run("-C", shaped.root, "status", "--json").output)
     assert data["attempts"] == 14 and data["attempts_with_proof"] == 2
     assert data["weeks_with_attempts"] == 8

@@ -243,3 +243,15 @@ def test_window_state_from_the_attempts(anef_case):
     assert early.state == "avant_le_delai" and not early.window_missed
     late = renewal(date(2026, 12, 1), True, facts, date(2026, 11, 27))
     assert late.state == "hors_delai" and late.window_missed
+
+
+def test_log_and_record_name_the_site_for_the_route(anef_case, case, run, tmp_path):
+    recorded = _generate(run, anef_case, "record", "web", "-m", "aucune disponibilité")
+    assert "site internet de la préfecture" in recorded
+    table = _generate(run, anef_case, "log").splitlines()[-1]
+    assert "site internet de la préfecture" in table and "rendez-vous" not in table
+    _generate(run, anef_case, "log", "--csv", "-o", tmp_path / "journal.csv")
+    last = (tmp_path / "journal.csv").read_text(encoding="utf-8-sig").splitlines()[-1]
+    assert "site internet de la préfecture" in last and "rendez-vous" not in last
+    rdv_log = _generate(run, case, "log")  # the appointment route keeps its booking site
+    assert "site de rendez-vous de la préfecture" in rdv_log and "site internet" not in rdv_log

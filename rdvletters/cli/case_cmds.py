@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..case import EXAMPLES, Case
-from ..channels import CHANNELS
+from ..channels import CHANNELS, label
 from ..frdates import now_paris
 from ..i18n import N_, _, ngettext
 from .app import cli, confirm_date_option, proof_option, warn
@@ -151,7 +151,7 @@ def record(
     reference: str | None,
     confirm_date: bool,
 ) -> None:
-    case.load()
+    route = case.load().profile.situation
     case.check_proofs(list(proofs))
     from .proof_cmds import record_inputs  # dates read from the proof files
 
@@ -161,7 +161,7 @@ def record(
     entry = case.record(channel, when, message, list(proofs), witness, reference)
     said = {
         "n": entry.n,
-        "channel": _(CHANNELS[channel]),  # the label is in the catalog (web/app.py marks it)
+        "channel": _(label(channel, route)),  # the label is in the catalog
         "when": f"{entry.when:%d/%m/%Y %H:%M}",
         "count": len(proofs),
     }
@@ -233,9 +233,10 @@ def log(case: Case, as_csv: bool, output: Path | None) -> None:
     lines = Lines(case.journal.path)
     marks = logtable.corrections(case.journal)
     if as_csv:  # a file for a spreadsheet, kept French like the journal it exports
-        chunks = logtable.csv_chunks(logtable.rows(case.journal.entries(lines), marks))
+        rows = logtable.rows(case.journal.entries(lines), marks, route=case.route())
+        chunks = logtable.csv_chunks(rows)
     else:  # the table on screen: its words in the interface language
-        table = logtable.rows(case.journal.entries(lines), marks, say=_)
+        table = logtable.rows(case.journal.entries(lines), marks, say=_, route=case.route())
         chunks = logtable.table_chunks(table, case.journal.tail().last_n, say=_)
     if output:
         write_new(output, chunks)

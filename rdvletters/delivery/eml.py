@@ -28,7 +28,7 @@ from urllib.parse import quote
 from ..case import ascii_slug
 from ..documents.model import Document
 from ..documents.text_out import email_body
-from ..errors import InputError, RdvError
+from ..errors import InputError
 from ..evidence.anchoring import HEADER as ANCHOR_HEADER
 from ..evidence.anchoring import header_value
 from ..frdates import now_paris
@@ -200,9 +200,9 @@ def mailto(to: str, subject: str, body: str) -> str:
         f"&body={quote(body.replace(chr(10), chr(13) + chr(10)), safe='')}"
     )
     if len(link) > MAILTO_LIMIT:
-        raise RdvError(
+        raise InputError(
             _(
-                "le texte est trop long pour un lien mailto: vers la messagerie ({length} "
+                "--mailto : le texte est trop long pour un lien vers la messagerie ({length} "
                 "caractères ; au-delà de {limit}, beaucoup de messageries le coupent)."
             ).format(length=len(link), limit=MAILTO_LIMIT),
             hint=_("Préparez plutôt un brouillon : rdvletters email --format eml"),

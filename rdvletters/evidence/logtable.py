@@ -19,7 +19,7 @@ import io
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 
-from ..channels import CHANNELS
+from ..channels import CHANNELS, ROUTE_LABELS, label
 from ..documents.model import visible
 from ..i18n import N_
 from ..journal import Entry, Journal
@@ -131,13 +131,14 @@ def rows(
     entries: Iterable[Entry],
     marks: dict[int, list[tuple[int, bool]]] | None = None,
     say: Say = _same,
+    route: str = "rdv",
 ) -> Iterator[dict[str, str]]:
     """One row per entry, in journal order; ``say`` translates the table's own words
-    (the CSV keeps them French, like the journal)."""
+    (the CSV keeps them French, like the journal). Channels are named for ``route``."""
     marks = marks or {}
     for entry in entries:
         when = datetime.fromisoformat(entry.data["date"])
-        channel = CHANNELS.get(entry.channel or "", "")
+        channel = label(entry.channel, route) if entry.channel in CHANNELS else ""
         yield {
             "n": str(entry.n),
             "date": f"{when:%d/%m/%Y}",
@@ -177,7 +178,14 @@ def table_chunks(
     widths = {
         "date": max(10, len(heads["date"])),
         "heure": max(5, len(heads["heure"])),
-        "canal": max(len(heads["canal"]), *(len(say(label)) for label in CHANNELS.values())),
+        "canal": max(
+            len(heads["canal"]),
+            *(
+                len(say(name))
+                for names in (CHANNELS, *ROUTE_LABELS.values())
+                for name in names.values()
+            ),
+        ),
         "n": max(len(heads["n"]), len(str(last_n))),
         "detail": width,
     }

@@ -114,21 +114,21 @@ def _advice(status: Status) -> str:
     weeks, per, have = status.advice_weeks_needed, status.per_week, status.advice_weeks_met
     if status.renewal:
         advice = ngettext(
-            "repère de rdvletters pour un renouvellement : {weeks} semaine (les associations "
+            "Repère de rdvletters pour un renouvellement : {weeks} semaine (les associations "
             "conseillent une période plus courte que pour une première demande, sans chiffre) "
             "avec au moins {per} démarches justifiées (vous en avez {have}).",
-            "repère de rdvletters pour un renouvellement : {weeks} semaines (les associations "
+            "Repère de rdvletters pour un renouvellement : {weeks} semaines (les associations "
             "conseillent une période plus courte que pour une première demande, sans chiffre) "
             "avec au moins {per} démarches justifiées (vous en avez {have}).",
             weeks,
         )
     else:
         advice = ngettext(
-            "conseil des associations (note La Cimade / Gisti, 2019) pour une première "
+            "Conseil des associations (note La Cimade / Gisti, 2019) pour une première "
             "demande : au moins deux à trois mois, deux à trois démarches par semaine ; repère "
             "de rdvletters : {weeks} semaine avec au moins {per} démarches justifiées (vous en "
             "avez {have}).",
-            "conseil des associations (note La Cimade / Gisti, 2019) pour une première "
+            "Conseil des associations (note La Cimade / Gisti, 2019) pour une première "
             "demande : au moins deux à trois mois, deux à trois démarches par semaine ; repère "
             "de rdvletters : {weeks} semaines avec au moins {per} démarches justifiées (vous en "
             "avez {have}).",

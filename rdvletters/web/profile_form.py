@@ -103,12 +103,8 @@ SECTIONS = (
                 ("demandeur", "civilite"),
                 N_("Civilité"),
                 "radio",
-                choices=(
-                    ("Madame", N_("Madame")),
-                    ("Monsieur", N_("Monsieur")),
-                    ("", N_("Ne pas préciser")),
-                ),
-                optional=True,
+                choices=(("Madame", N_("Madame")), ("Monsieur", N_("Monsieur"))),
+                help=N_("les lettres accordent « né » ou « née », « soussigné » ou « soussignée »"),
             ),
             Field(
                 ("demandeur", "nom"),
