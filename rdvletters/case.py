@@ -256,7 +256,7 @@ class Case:
             handle.seek(0)
             stem = f"{when:%Y-%m-%d_%H%M}_{channel}_{ascii_slug(Path(name).stem)}"
             target = write_unique(self.pieces, stem, suffix, handle, created)  # in chunks
-        from .evidence.proofdates import piece_fields  # proof: its own date, e-mail headers
+        from .evidence.proofs.proofdates import piece_fields  # proof: its own date, e-mail headers
 
         return {
             "fichier": target.relative_to(self.root).as_posix(),

@@ -10,8 +10,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from rdvletters.evidence import capture as cap
-from rdvletters.evidence.proofdates import proof_date
+from rdvletters.evidence.proofs import capture as cap
+from rdvletters.evidence.proofs.proofdates import proof_date
 from rdvletters.frdates import PARIS, now_paris
 
 from .booking_site import NO_SLOT, STEPS_YAML, BookingSite

@@ -21,10 +21,10 @@ from rdvletters.case import Case
 from rdvletters.documents.pipeline import prepare
 from rdvletters.errors import RdvError
 from rdvletters.evidence import readiness
-from rdvletters.evidence.bundle import write_bundle
+from rdvletters.evidence.dossier.bundle import write_bundle
+from rdvletters.evidence.proofs.verify import verify
 from rdvletters.evidence.status import compute_status
 from rdvletters.evidence.status_text import render_status
-from rdvletters.evidence.verify import verify
 from rdvletters.facts import Facts
 from rdvletters.frdates import PARIS, date_courte, heure, jour, jour_complet
 from rdvletters.localdates import day, day_month, short, time, weekday_day

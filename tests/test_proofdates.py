@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 from PIL.PngImagePlugin import PngInfo
 
-from rdvletters.evidence.proofdates import name_date, proof_date
+from rdvletters.evidence.proofs.proofdates import name_date, proof_date
 from rdvletters.frdates import PARIS
 
 from .conftest import journal_lines

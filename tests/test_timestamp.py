@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from rdvletters.evidence import timestamp as ts
-from rdvletters.evidence import tokens
+from rdvletters.evidence.proofs import timestamp as ts
+from rdvletters.evidence.proofs import tokens
 
 from .conftest import chronology_of, journal_lines, run_installed
 from .tsa_server import LocalTSA, closed_port_url, make_pki

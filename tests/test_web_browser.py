@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from rdvletters.case import Case
-from rdvletters.evidence.verify import verify
+from rdvletters.evidence.proofs.verify import verify
 from rdvletters.web.cases import Registry
 from rdvletters.web.server import start
 

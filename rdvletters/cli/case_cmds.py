@@ -210,7 +210,9 @@ def sent(
             n=entry.n, number=number, date=f"{entry.when:%d/%m/%Y}", time=f"{entry.when:%H:%M}"
         )
     )
-    from ..evidence.timestamp import after_step  # proof: automatic timestamp (horodatage: auto)
+    from ..evidence.proofs.timestamp import (
+        after_step,  # proof: automatic timestamp (horodatage: auto)
+    )
 
     if note := after_step(case):
         click.echo(note)

@@ -22,10 +22,10 @@ from .translated import PathType, option
 @option("--json", "as_json", is_flag=True, help=N_("Les mêmes faits en JSON, pour un script."))
 @click.pass_obj
 def status(case: Case, as_json: bool) -> None:
-    from ..evidence.proofstatus import proof_status
+    from ..evidence.proofs.proofstatus import proof_status
+    from ..evidence.proofs.verify import verify
     from ..evidence.status import compute_status
     from ..evidence.status_text import render_status
-    from ..evidence.verify import verify
     from ..facts import Facts
 
     profile = case.load().profile
@@ -44,7 +44,7 @@ def status(case: Case, as_json: bool) -> None:
 )
 @click.pass_obj
 def verify_command(case: Case) -> None:
-    from ..evidence.verify import verify
+    from ..evidence.proofs.verify import verify
 
     report = verify(case)
     for problem in report.problems:
@@ -90,7 +90,7 @@ def verify_command(case: Case) -> None:
 )
 @click.pass_obj
 def bundle(case: Case, output: Path | None, pdf: bool, series: str | None) -> None:
-    from ..evidence.bundle import write_bundle
+    from ..evidence.dossier.bundle import write_bundle
 
     dossier = write_bundle(case, output, pdf=pdf, series=series == "week")
     warn(dossier.warnings)

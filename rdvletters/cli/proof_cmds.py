@@ -34,7 +34,7 @@ def record_inputs(
 ) -> tuple[datetime, str]:
     """The step's date and message, using what the proof files say about themselves; the
     only decision left here is asking the person about a capture's own date."""
-    from ..evidence.proofdates import far_from, read_proofs
+    from ..evidence.proofs.proofdates import far_from, read_proofs
 
     now = now_paris()
     reading = read_proofs(channel, at, message, proofs, now)
@@ -95,7 +95,7 @@ def record_inputs(
 def timestamp(
     case: Case, tsa_url: str | None, tsa_cert: Path | None, timeout: float | None
 ) -> None:
-    from ..evidence import timestamp as ts
+    from ..evidence.proofs import timestamp as ts
 
     if tsa_cert and not tsa_url:
         raise InputError(_("--tsa-cert ne vaut qu'avec --tsa URL (l'autorité qu'il désigne)."))
@@ -166,8 +166,8 @@ def capture(
     message: str | None,
     chromium: str | None,
 ) -> None:
-    from ..evidence import capture as cap
-    from ..evidence.timestamp import after_step
+    from ..evidence.proofs import capture as cap
+    from ..evidence.proofs.timestamp import after_step
 
     profile = case.load().profile
     url = url or profile.prefecture.site_rdv

@@ -29,8 +29,8 @@ from ..case import ascii_slug
 from ..documents.model import Document
 from ..documents.text_out import email_body
 from ..errors import InputError
-from ..evidence.anchoring import HEADER as ANCHOR_HEADER
-from ..evidence.anchoring import header_value
+from ..evidence.proofs.anchoring import HEADER as ANCHOR_HEADER
+from ..evidence.proofs.anchoring import header_value
 from ..frdates import now_paris
 from ..i18n import _
 from ..validation import email_problem

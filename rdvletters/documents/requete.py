@@ -60,7 +60,7 @@ def requete_context(
 ) -> dict[str, Any]:
     """Variables only the requête uses: court, pieces, readiness, conclusions."""
     from ..evidence import readiness
-    from ..evidence.pieces import numbers_by_step, plan
+    from ..evidence.dossier.pieces import numbers_by_step, plan
     from ..renewal import case_renewal, delay_asked
 
     pieces = plan(profile, facts, root, state)

@@ -22,8 +22,8 @@ from ..localdates import day, day_month, short, weekday_day
 from ..profile import Profile, inside
 from ..renewal import Renewal, case_renewal
 from . import readiness
+from .proofs.verify import Report
 from .readiness import FRESH_DAYS, LEGAL_FLOOR_WEEKS
-from .verify import Report
 
 
 @dataclass

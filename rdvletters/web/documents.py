@@ -101,7 +101,7 @@ def mark_sent(case_id: str, number: int):
 @bp.route("/c/<case_id>/bundle", methods=["POST"])
 def bundle(case_id: str):
     """``rdvletters bundle`` (the folder in the case, as the CLI makes it), sent as a ZIP."""
-    from ..evidence.bundle import write_bundle
+    from ..evidence.dossier.bundle import write_bundle
 
     case = get_case(case_id)
     dossier = write_bundle(case, pdf=request.form.get("pdf") == "1")

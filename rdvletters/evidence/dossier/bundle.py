@@ -24,21 +24,21 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from .. import i18n
-from ..case import Case, ascii_slug
-from ..channels import QUOTED_CHANNELS, reference_text
-from ..channels import label as channel_label
-from ..documents.context import build_context
-from ..documents.model import typographic
-from ..documents.render import render
-from ..errors import InputError, OutputExistsError, RdvError, ToolMissingError
-from ..facts import Facts, Step
-from ..frdates import date_courte, jour, now_paris
-from ..fsutil import DIR_MODE, private_dir, write_new
-from ..i18n import _
-from ..journal import JournalState
-from ..profile import Profile
-from ..wording import dont, nombre
+from ... import i18n
+from ...case import Case, ascii_slug
+from ...channels import QUOTED_CHANNELS, reference_text
+from ...channels import label as channel_label
+from ...documents.context import build_context
+from ...documents.model import typographic
+from ...documents.render import render
+from ...errors import InputError, OutputExistsError, RdvError, ToolMissingError
+from ...facts import Facts, Step
+from ...frdates import date_courte, jour, now_paris
+from ...fsutil import DIR_MODE, private_dir, write_new
+from ...i18n import _
+from ...journal import JournalState
+from ...profile import Profile
+from ...wording import dont, nombre
 from .piece_pdf import MAX_PIECE_BYTES
 from .pieces import SENT_LABELS, Piece, numbers_by_step, plan
 
@@ -124,7 +124,7 @@ def _inventory_docx(
     author: str,
     created: datetime,
 ) -> bytes:
-    from ..documents.docx_tables import table_document
+    from ...documents.docx_tables import table_document
 
     rows = [
         [
@@ -200,7 +200,7 @@ def chronology_file(content: Chronology, piece: Piece) -> bytes:
 def synthesis_docx(
     profile: Profile, facts: Facts, root: Path, pieces: list[Piece], author: str, created: datetime
 ) -> bytes:
-    from ..documents.docx_tables import table_document
+    from ...documents.docx_tables import table_document
     from .synthesis import synthesis_rows
 
     rows = synthesis_rows(profile, facts, root, created.date())
@@ -287,7 +287,7 @@ def checklist(profile: Profile, facts: Facts, pieces: list[Piece]) -> str:
 
 def journal_anchor(facts: Facts) -> list[str]:
     """The journal's head in full, as ``verify`` reads it back from the inventory."""
-    from .anchoring import inventory_line
+    from ..proofs.anchoring import inventory_line
 
     return [inventory_line(facts.entry_count, facts.head_n, facts.head)] if facts.head_n else []
 
@@ -306,7 +306,7 @@ def _witness_forms(
     case: Case, profile: Profile, facts: Facts, now: datetime
 ) -> list[tuple[str, bytes]]:
     """One form per counter visit with a witness (art. 202 of the code de procédure civile)."""
-    from ..documents.docx_out import render_form_docx
+    from ...documents.docx_out import render_form_docx
 
     with i18n.french():
         context = build_context(profile, facts, now, case.root)
@@ -376,7 +376,7 @@ def _convert(documents: list[tuple[bytes, str]]) -> list[bytes | str]:
     """Each (bytes, suffix) as PDF, or the reason it could not be, with one LibreOffice
     start for all (starting it costs seconds). When one document makes the shared run
     fail, each is converted alone to tell which (rare: a damaged file the person added)."""
-    from ..documents.pdf import office_batch_to_pdf
+    from ...documents.pdf import office_batch_to_pdf
 
     if not documents:
         return []

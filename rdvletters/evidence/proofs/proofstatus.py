@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..case import Case
-from ..journal import JournalState
+from ...case import Case
+from ...journal import JournalState
 from .proofdates import matching_by_week
 from .timestamp import status_line
 

@@ -32,7 +32,7 @@ from pathlib import Path
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from ..i18n import N_, _
+from ...i18n import N_, _
 
 ANCHOR_DIR = Path(__file__).with_name("anchors")
 SYSTEM_BUNDLES = (

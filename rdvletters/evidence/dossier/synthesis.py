@@ -11,12 +11,12 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from ..facts import Facts
-from ..frdates import jour
-from ..profile import Profile
-from ..renewal import Renewal, case_renewal
-from ..wording import dont, nombre
-from . import readiness
+from ...facts import Facts
+from ...frdates import jour
+from ...profile import Profile
+from ...renewal import Renewal, case_renewal
+from ...wording import dont, nombre
+from .. import readiness
 
 WINDOW_STATES = {
     "hors_delai": "première démarche après la fin du délai",

@@ -27,8 +27,8 @@ import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..errors import InputError, RdvError, ToolMissingError
-from ..i18n import N_, _
+from ...errors import InputError, RdvError, ToolMissingError
+from ...i18n import N_, _
 from .mailview import clean_text, html_to_text, looks_like_mail, read_mail
 
 # Conservative reading of « 32 Mo » (decimal): a larger file risks being refused.
@@ -269,7 +269,7 @@ def converted_piece(pdf: bytes, source: Path, number: int, label: str) -> bytes:
 
 def _converted(source: Path, data: bytes) -> bytes:
     """A text document through LibreOffice; a file it cannot open is the user's to fix."""
-    from ..documents.pdf import office_to_pdf
+    from ...documents.pdf import office_to_pdf
 
     try:
         return office_to_pdf(data, _suffix_for_office(data))

@@ -28,12 +28,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..case import Case
-from ..entries import read_entry
-from ..errors import JournalError
-from ..fsutil import sha256_file
-from ..i18n import _, ngettext
-from ..journal import GENESIS, JournalState, Lines
+from ...case import Case
+from ...entries import read_entry
+from ...errors import JournalError
+from ...fsutil import sha256_file
+from ...i18n import _, ngettext
+from ...journal import GENESIS, JournalState, Lines
 from . import anchoring
 
 TIMESTAMP_KIND = "horodatage"

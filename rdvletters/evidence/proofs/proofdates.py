@@ -21,11 +21,11 @@ from email.utils import getaddresses, parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError
-from ..facts import effective_entries
-from ..frdates import PARIS, date_courte, heure
-from ..i18n import N_, _
-from ..journal import JournalState
+from ...errors import InputError
+from ...facts import effective_entries
+from ...frdates import PARIS, date_courte, heure
+from ...i18n import N_, _
+from ...journal import JournalState
 
 TOLERANCE = timedelta(days=1)
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".tif", ".tiff"}

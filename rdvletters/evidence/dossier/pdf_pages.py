@@ -32,8 +32,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-from ..errors import InputError
-from ..i18n import _
+from ...errors import InputError
+from ...i18n import _
 from .mailview import MailView
 
 rl_config.useA85 = 0  # binary streams: ASCII85 would make every image a quarter larger

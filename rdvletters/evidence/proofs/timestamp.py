@@ -39,17 +39,17 @@ from urllib.parse import urlsplit
 from platformdirs import user_config_dir
 from pydantic import Field
 
-from .. import __version__
-from ..case import Case, ascii_slug
-from ..errors import InputError, RdvError, TimestampError
-from ..frdates import PARIS, date_courte, heure, now_paris
-from ..fsutil import FILE_MODE, private_dir, sha256_file, write_unique
-from ..i18n import N_, _, ngettext
-from ..journal import Entry, JournalState
-from ..localdates import short
-from ..localdates import time as time_of
-from ..validation import OptText, StrictModel, validate_located
-from ..yamlload import load_yaml
+from ... import __version__
+from ...case import Case, ascii_slug
+from ...errors import InputError, RdvError, TimestampError
+from ...frdates import PARIS, date_courte, heure, now_paris
+from ...fsutil import FILE_MODE, private_dir, sha256_file, write_unique
+from ...i18n import N_, _, ngettext
+from ...journal import Entry, JournalState
+from ...localdates import short
+from ...localdates import time as time_of
+from ...validation import OptText, StrictModel, validate_located
+from ...yamlload import load_yaml
 
 CONFIG_NAME = "horodatage.yaml"
 FOLDER = "horodatage"

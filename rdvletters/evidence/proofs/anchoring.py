@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from ..i18n import _
+from ...i18n import _
 
 HEADER = "X-Rdvletters-Journal"
 _VALUE = re.compile(r"^\s*(\d{1,9})\s+([0-9a-f]{64})\s*$")

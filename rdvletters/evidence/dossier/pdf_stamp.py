@@ -26,8 +26,8 @@ from pypdf.generic import (
     TextStringObject,
 )
 
-from ..errors import InputError
-from ..i18n import _
+from ...errors import InputError
+from ...i18n import _
 from .pdf_pages import header_overlay, reserved
 
 # pypdf reports the small defects it repairs (« incorrect startxref pointer ») on stderr:

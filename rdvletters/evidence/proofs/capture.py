@@ -32,15 +32,15 @@ from urllib.parse import urlsplit
 
 from pydantic import Field, RootModel
 
-from .. import __version__
-from ..case import Case, ascii_slug
-from ..errors import CaptureError, InputError, ToolMissingError
-from ..frdates import PARIS, heure, jour_complet, now_paris
-from ..fsutil import FILE_MODE, private_dir, sha256_file, write_unique
-from ..i18n import _
-from ..journal import Entry
-from ..validation import StrictModel, validate_located
-from ..yamlload import Located
+from ... import __version__
+from ...case import Case, ascii_slug
+from ...errors import CaptureError, InputError, ToolMissingError
+from ...frdates import PARIS, heure, jour_complet, now_paris
+from ...fsutil import FILE_MODE, private_dir, sha256_file, write_unique
+from ...i18n import _
+from ...journal import Entry
+from ...validation import StrictModel, validate_located
+from ...yamlload import Located
 
 MAX_PER_HOUR = 4
 MAX_STEPS = 8
@@ -118,7 +118,7 @@ def load_steps(path: Path) -> list[Step]:
 
 def _load_list(path: Path) -> Located:
     """A steps file is a list at the top (``load_yaml`` wants a mapping)."""
-    from ..yamlload import load_document
+    from ...yamlload import load_document
 
     located = load_document(path)
     if not isinstance(located.data, list):

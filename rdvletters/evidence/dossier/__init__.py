@@ -1,0 +1,1 @@
+"""The dossier: numbered pieces, each a stamped PDF, the chronology, the inventory."""

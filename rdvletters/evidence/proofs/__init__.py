@@ -1,0 +1,1 @@
+"""Proofs: the journal checked and timestamped, captures, the dates proof files carry."""
