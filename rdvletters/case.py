@@ -26,6 +26,7 @@ from .fsutil import (
     deferred_interrupts,
     open_regular,
     private_dir,
+    read_small,
     sha256_file,
     write_new,
     write_unique,
@@ -43,6 +44,9 @@ EXAMPLES = {"rdv": "aminata", "anef": "kofi"}  # example name -> folder in examp
 MAX_TEXT = 2000
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\u2028\u2029]")
 TRACKING = re.compile(r"^(\d[A-Z]\d{11}|[A-Z]{2}\d{11}|[A-Z]{2}\d{9}[A-Z]{2}|\d{14})$")
+
+
+_SITUATION = re.compile(r"^situation:[ \t]*([\"']?)(rdv|anef)\1[ \t]*(#.*)?$", re.M)
 
 
 def ascii_slug(text: str, limit: int = 40) -> str:
@@ -136,16 +140,16 @@ class Case:
         self._inside: dict[str, Path | None] = {}
 
     def route(self) -> str:
-        """The route the profile names, read without validating it: ``log`` names the
-        channels for the route and stays light (no pydantic). An unreadable profile counts
-        as ``rdv`` here; ``check`` is where it is reported."""
-        from .yamlload import load_yaml
-
+        """The route the profile names, for naming channels in ``log``. ``log`` must stay
+        lighter than importing YAML and pydantic, so this is a scan for the top-level
+        ``situation:`` line the commented profile has, not a parse; anything else counts as
+        ``rdv`` here (only two channel names differ), and ``check`` reports a bad profile."""
         try:
-            situation = load_yaml(self.profile_path).data.get("situation")
+            text = read_small(self.profile_path).decode("utf-8", "replace")
         except (RdvError, OSError):
             return "rdv"
-        return situation if situation in ("rdv", "anef") else "rdv"
+        found = _SITUATION.search(text)
+        return found.group(2) if found else "rdv"
 
     # --- creation ---------------------------------------------------------
     def init(self, example: str | None = None) -> list[Path]:

@@ -253,5 +253,7 @@ def test_log_and_record_name_the_site_for_the_route(anef_case, case, run, tmp_pa
     _generate(run, anef_case, "log", "--csv", "-o", tmp_path / "journal.csv")
     last = (tmp_path / "journal.csv").read_text(encoding="utf-8-sig").splitlines()[-1]
     assert "site internet de la préfecture" in last and "rendez-vous" not in last
+    edit_profile(anef_case, ("situation: anef", 'situation: "anef"  # le dépôt en ligne'))
+    assert "site internet de la préfecture" in _generate(run, anef_case, "log").splitlines()[-1]
     rdv_log = _generate(run, case, "log")  # the appointment route keeps its booking site
     assert "site de rendez-vous de la préfecture" in rdv_log and "site internet" not in rdv_log
