@@ -6,7 +6,6 @@ Flask and waitress are imported only when the command runs: the other commands
 
 from __future__ import annotations
 
-import webbrowser
 from pathlib import Path
 
 import click
@@ -93,6 +92,8 @@ def web(
     click.echo(f"  {running.url}")
     click.echo(_("Ctrl+C pour arrêter."))
     if not no_browser:
+        import webbrowser  # subprocess and more: only for this command
+
         webbrowser.open(running.url)
     try:
         running.serve()  # waitress returns on Ctrl+C
