@@ -282,7 +282,11 @@ def inside(root: Path, relative: str) -> Path | None:
     candidate = Path(relative)
     if candidate.is_absolute() or ".." in candidate.parts:
         return None
-    target = (root / candidate).resolve()
+    try:
+        target = (root / candidate).resolve()
+    except (RuntimeError, OSError):  # a symbolic link loop (RuntimeError before 3.13)
+        # nothing can be read through a loop: the caller says the file is not there
+        return root / candidate
     return target if target.is_relative_to(root.resolve()) else None
 
 
