@@ -676,3 +676,21 @@ def test_a_full_disk_is_a_page_that_says_what_to_do(web, case, monkeypatch):
     assert page.status_code == 400, text[:300]
     assert "plus de place sur le disque" in text and "journal.jsonl" in text
     assert journal_lines(case) == before
+
+
+def test_a_number_field_emptied_is_no_server_error(web, case):
+    """« Délai de convocation » filled, then emptied: the blank was saved and every page of
+    the profile answered HTTP 500 (pydantic's TypeError on a blank optional number)."""
+    app, client = web
+    app.config["TESTING"] = False  # an unhandled error is the 500 a person would see
+    for value in ("15", ""):
+        page = client.get("/c/cas/profile/lettre").get_data(as_text=True)
+        token = re.search(r'name="csrf" value="([0-9a-f]+)"', page).group(1)
+        answers = {**ANSWERS["lettre"], "delai_convocation_jours": value}
+        response = client.post(
+            "/c/cas/profile/lettre", data={"csrf": token, "version": _version(page), **answers}
+        )
+        assert response.status_code == 303, value
+        for url in ("/c/cas/profile/lettre", "/c/cas/profile/verifier", "/c/cas/status"):
+            assert client.get(url).status_code == 200, (value, url)
+    assert load_profile(case / "profil.yaml").profile.delai_convocation_jours is None
