@@ -404,6 +404,11 @@ def profile_variants() -> dict[str, Callable[[Path], None]]:
         ),
         "seuils-str": profile_bytes(lambda b: b + b"\nseuils:\n  semaines: beaucoup\n"),
         "mise-en-page-odd": profile_bytes(lambda b: b + b"\nmise_en_page:\n  marge: -1\n"),
+        "delai-blank": profile_bytes(lambda b: b + b'\ndelai_convocation_jours: ""\n'),
+        "delai-zero": profile_bytes(lambda b: b + b"\ndelai_convocation_jours: 0\n"),
+        "astreinte-blank": profile_bytes(
+            lambda b: b + b'\nrecours:\n  astreinte_euros_par_jour: ""\n'
+        ),
         "recours-odd": profile_bytes(lambda b: b + b"\nrecours: 1\n"),
         "colon-in-value": profile_replace("nom: DIALLO", "nom: DIA: LLO"),
         "unclosed-quote": profile_replace("nom: DIALLO", 'nom: "DIALLO'),
