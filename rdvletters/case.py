@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -67,6 +67,10 @@ def normalise_tracking(raw: str) -> str:
             ).format(raw=raw)
         )
     return compact
+
+
+# The CLI's options, as ``record`` names its fields in a message by default.
+RECORD_OPTIONS = {"message": "--message", "witness": "--witness", "reference": "--reference"}
 
 
 def clean_text(value: str, option: str) -> str:
@@ -277,8 +281,13 @@ class Case:
         proofs: Sequence[Proof] = (),
         witness: str | None = None,
         reference: str | None = None,
+        labels: Mapping[str, str] | None = None,
     ) -> Entry:
-        """Journal an attempt or event; proof files are copied, never moved."""
+        """Journal an attempt or event; proof files are copied, never moved.
+
+        ``labels`` names the fields in error messages (``message``, ``witness``,
+        ``reference``): the CLI's options by default, the form's labels in the web app."""
+        names = {**RECORD_OPTIONS, **(labels or {})}
         if channel not in CHANNELS:
             raise InputError(
                 _("canal inconnu « {channel} » ; canaux : {channels}.").format(
@@ -286,17 +295,21 @@ class Case:
                 )
             )
         if witness and channel != "counter":
-            raise InputError(_("--witness ne vaut que pour une présentation au guichet (counter)."))
+            raise InputError(
+                _("{option} ne vaut que pour une présentation au guichet (counter).").format(
+                    option=names["witness"]
+                )
+            )
         entry: dict[str, Any] = {
             "type": "tentative" if channel in ATTEMPT_CHANNELS else "evenement",
             "canal": channel,
             "date": when.isoformat(timespec="seconds"),
-            "description": clean_text(message, "--message"),
+            "description": clean_text(message, names["message"]),
         }
-        if witness and clean_text(witness, "--witness"):
-            entry["temoin"] = clean_text(witness, "--witness")
-        if reference and clean_text(reference, "--reference"):
-            entry["reference"] = clean_text(reference, "--reference")
+        if witness and clean_text(witness, names["witness"]):
+            entry["temoin"] = clean_text(witness, names["witness"])
+        if reference and clean_text(reference, names["reference"]):
+            entry["reference"] = clean_text(reference, names["reference"])
         if channel == "ar":
             self._refuse_early_receipt(when)
         self.journal.check_appendable()  # before copying proofs that would be orphaned

@@ -17,9 +17,11 @@ append made by this process extends it.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import os
+import stat as stat_module
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -29,7 +31,7 @@ from typing import Any
 from .entries import read_entry, unusable
 from .errors import JournalError
 from .frdates import now_paris
-from .fsutil import BINARY, FILE_MODE, write_unique
+from .fsutil import BINARY, FILE_MODE, O_NONBLOCK, write_unique
 from .i18n import _
 
 try:  # POSIX
@@ -141,7 +143,7 @@ class Lines:
     def __iter__(self) -> Iterator[tuple[int, bytes]]:
         if not self.path.exists():
             return
-        with open(self.path, "rb") as handle:
+        with os.fdopen(_open_journal(self.path, os.O_RDONLY), "rb") as handle:
             remaining = self.limit if self.limit is not None else -1
             rest, size = b"", FIRST_CHUNK  # small first: the first entry is often all we need
             while remaining != 0:
@@ -240,7 +242,7 @@ class Journal:
         """The last entry and any torn bytes, read from the end of the file."""
         if not self.path.exists():
             return Tail(None, b"", None, 0, 0)
-        fd = os.open(self.path, os.O_RDONLY | BINARY)
+        fd = _open_journal(self.path, os.O_RDONLY)
         try:
             if fcntl is not None:  # a shared lock: never see a line another writer is writing
                 fcntl.flock(fd, fcntl.LOCK_SH)
@@ -255,8 +257,7 @@ class Journal:
     # --- writing ------------------------------------------------------------
     @contextlib.contextmanager
     def _locked(self) -> Iterator[int]:
-        flags = os.O_RDWR | os.O_CREAT | os.O_APPEND | BINARY
-        fd = os.open(self.path, flags, FILE_MODE)
+        fd = _open_journal(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND)
         locked = False
         try:
             if fcntl is not None:
@@ -324,6 +325,33 @@ class Journal:
             os.fsync(fd)
             self._cache = None
             return side
+
+
+def _open_journal(path: Path, flags: int) -> int:
+    """A descriptor on the journal, if it is a regular file; else a ``JournalError``.
+
+    Opened without blocking and checked before anything is read or locked: a journal
+    replaced by a FIFO would make every command wait forever for a writer, and a device
+    would never end. A folder keeps the system's words (``oserrors``)."""
+    fd = os.open(path, flags | O_NONBLOCK | BINARY, FILE_MODE)
+    mode = os.fstat(fd).st_mode
+    if stat_module.S_ISREG(mode):
+        if O_NONBLOCK:
+            os.set_blocking(fd, True)
+        return fd
+    os.close(fd)
+    if stat_module.S_ISDIR(mode):
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+    raise JournalError(
+        _(
+            "{path} : c'est un fichier spécial (tube, périphérique…), pas un fichier "
+            "ordinaire ; le journal n'est pas lu."
+        ).format(path=path),
+        hint=_(
+            "Remettez le journal à sa place depuis une sauvegarde (un fichier journal.jsonl "
+            "ordinaire)."
+        ),
+    )
 
 
 def _refuse_torn(tail: Tail, path: Path) -> None:

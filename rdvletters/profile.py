@@ -159,10 +159,10 @@ class Recours(StrictModel):
     aide_juridictionnelle: OuiNon = False  # ask provisional legal aid in the requête itself
     # the delay asked of the judge; empty: as the letter's (8 days near expiry, else 15)
     delai_injonction_jours: Annotated[
-        int | None, BeforeValidator(blank_to_none), Field(ge=1, le=90)
+        Annotated[int, Field(ge=1, le=90)] | None, BeforeValidator(blank_to_none)
     ] = None
     astreinte_euros_par_jour: Annotated[
-        int | None, BeforeValidator(blank_to_none), Field(ge=1, le=1000)
+        Annotated[int, Field(ge=1, le=1000)] | None, BeforeValidator(blank_to_none)
     ] = None
 
 
@@ -174,7 +174,7 @@ class Profile(StrictModel):
     defenseur: Defenseur = Defenseur()
     lieu_signature: Text
     delai_convocation_jours: Annotated[
-        int | None, BeforeValidator(blank_to_none), Field(ge=1, le=90)
+        Annotated[int, Field(ge=1, le=90)] | None, BeforeValidator(blank_to_none)
     ] = None
     recours_en_cours: OuiNon = False
     recours: Recours = Recours()
@@ -282,7 +282,11 @@ def inside(root: Path, relative: str) -> Path | None:
     candidate = Path(relative)
     if candidate.is_absolute() or ".." in candidate.parts:
         return None
-    target = (root / candidate).resolve()
+    try:
+        target = (root / candidate).resolve()
+    except (RuntimeError, OSError):  # a symbolic link loop (RuntimeError before 3.13)
+        # nothing can be read through a loop: the caller says the file is not there
+        return root / candidate
     return target if target.is_relative_to(root.resolve()) else None
 
 

@@ -6,11 +6,13 @@ from __future__ import annotations
 import errno
 import os
 import shutil
+import stat
+import subprocess
 from pathlib import Path
 
 import pytest
 
-from .conftest import journal_lines, run_installed
+from .conftest import installed_cli, journal_lines, run_installed
 from .test_email_out import PASSWORD, configure, smtp_server  # noqa: F401 - fixture
 
 ATTACHED = "pieces/2026-11-25_1845_web_capture_29.png"  # entry 30: new since the last e-mail
@@ -243,3 +245,31 @@ def test_case_folder_that_is_a_file_through_the_installed_command(tmp_path):
     assert (
         "Erreur : valeur invalide pour '-C'" in result.stderr and "Traceback" not in result.stderr
     )
+
+
+@pytest.mark.parametrize("args", [["status"], ["verify"], ["record", "web", "-m", "x"]])
+def test_journal_replaced_by_a_fifo_is_refused_without_waiting(args, case, tmp_path):
+    """A FIFO in place of the journal made every command wait forever for a writer."""
+    (case / "journal.jsonl").unlink()
+    os.mkfifo(case / "journal.jsonl")
+    # in a subprocess: before the fix the command blocked on open() and hit the timeout
+    result = subprocess.run(
+        [*installed_cli(), "-C", str(case), *args], capture_output=True, text=True, timeout=30
+    )
+    assert result.returncode == 4, result.stderr
+    assert "journal.jsonl : c'est un fichier spécial (tube, périphérique…)" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert stat.S_ISFIFO((case / "journal.jsonl").lstat().st_mode)  # left as it was
+
+
+def test_proof_that_is_a_symlink_loop_is_a_missing_file(case, run, tmp_path):
+    """A proof in pieces/ replaced by a link to itself made ``bundle`` exit 70."""
+    piece = case / "pieces" / "2026-09-14_0905_web_capture_00.png"
+    piece.unlink()
+    piece.symlink_to(piece.name)
+    result = run("-C", case, "bundle", "-o", tmp_path / "dossier")
+    assert result.exit_code == 2, result.output
+    assert "fichier pieces/2026-09-14_0905_web_capture_00.png introuvable" in result.stderr
+    assert not (tmp_path / "dossier").exists()
+    verified = run("-C", case, "verify")
+    assert verified.exit_code == 1 and "2026-09-14_0905_web_capture_00.png" in verified.output

@@ -256,3 +256,36 @@ def test_unreadable_profile_is_refused(case, run, monkeypatch):
     result = run("-C", case, "check")
     assert result.exit_code == 2
     assert "profil.yaml : lecture impossible (Permission denied)" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        'delai_convocation_jours: ""',
+        "delai_convocation_jours: '  '",
+        'recours:\n  delai_injonction_jours: ""',
+        'recours:\n  astreinte_euros_par_jour: ""',
+    ],
+)
+def test_blank_optional_number_means_the_default(extra, case, run):
+    """A blank optional number (as the web form writes it) crashed validation with a
+    TypeError from pydantic: exit 70 for ``check`` and an HTTP 500 in the web app."""
+    path = case / "profil.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + extra + "\n", encoding="utf-8")
+    result = run("-C", case, "check")
+    assert result.exit_code == 0, result.output
+    loaded = load_profile(path).profile
+    assert loaded.delai_convocation_jours is None
+    assert loaded.recours.delai_injonction_jours is None
+    assert loaded.recours.astreinte_euros_par_jour is None
+
+
+@pytest.mark.parametrize("value", ["0", "91", "quinze"])
+def test_optional_number_out_of_bounds_is_located(value, case, run):
+    path = case / "profil.yaml"
+    text = path.read_text(encoding="utf-8") + f'delai_convocation_jours: "{value}"\n'
+    path.write_text(text, encoding="utf-8")
+    result = run("-C", case, "check")
+    assert result.exit_code == 2, result.output
+    line = text.count("\n")
+    assert f"profil.yaml, ligne {line}, champ « delai_convocation_jours »" in result.stderr

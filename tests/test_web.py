@@ -676,3 +676,48 @@ def test_a_full_disk_is_a_page_that_says_what_to_do(web, case, monkeypatch):
     assert page.status_code == 400, text[:300]
     assert "plus de place sur le disque" in text and "journal.jsonl" in text
     assert journal_lines(case) == before
+
+
+def test_a_number_field_emptied_is_no_server_error(web, case):
+    """« Délai de convocation » filled, then emptied: the blank was saved and every page of
+    the profile answered HTTP 500 (pydantic's TypeError on a blank optional number)."""
+    app, client = web
+    app.config["TESTING"] = False  # an unhandled error is the 500 a person would see
+    for value in ("15", ""):
+        page = client.get("/c/cas/profile/lettre").get_data(as_text=True)
+        token = re.search(r'name="csrf" value="([0-9a-f]+)"', page).group(1)
+        answers = {**ANSWERS["lettre"], "delai_convocation_jours": value}
+        response = client.post(
+            "/c/cas/profile/lettre", data={"csrf": token, "version": _version(page), **answers}
+        )
+        assert response.status_code == 303, value
+        for url in ("/c/cas/profile/lettre", "/c/cas/profile/verifier", "/c/cas/status"):
+            assert client.get(url).status_code == 200, (value, url)
+    assert load_profile(case / "profil.yaml").profile.delai_convocation_jours is None
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "named"),
+    [
+        (
+            "message",
+            "a\x01b",
+            "Ce qui s&#39;est passé, ou le message affiché : caractère de contrôle",
+        ),
+        ("message", "x" * 3000, "Ce qui s&#39;est passé, ou le message affiché : texte trop long"),
+        ("reference", "a\x7fb", "Numéro de référence : caractère de contrôle"),
+        ("witness", "Mme Témoin", "Témoin ne vaut que pour une présentation au guichet"),
+    ],
+)
+def test_record_form_errors_name_the_form_field_not_the_cli_option(field, value, named, web, case):
+    """The record page said « --message : … », an option a person in the browser never saw."""
+    _, client = web
+    token = csrf(client, "/c/cas/record")
+    before = (case / "journal.jsonl").read_bytes()
+    data = {"csrf": token, "date": "2026-11-27", "time": "10:00", "channel": "web"}
+    response = client.post("/c/cas/record", data={**data, "message": "x", field: value})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert named in page
+    assert "--message" not in page and "--witness" not in page and "--reference" not in page
+    assert (case / "journal.jsonl").read_bytes() == before

@@ -2,7 +2,7 @@
 
 The competent court and the defendant come from the département (CJA R. 312-1
 and R. 221-3; CESEDA R. 431-20: in Paris the préfet de police); the pieces and
-their numbers come from the same plan as the dossier (``evidence.pieces``), so
+their numbers come from the same plan as the dossier (``evidence.dossier.pieces``), so
 « pièce n° 7 » in the faits is file ``07_…`` of ``rdvletters bundle``; the
 readiness check says on the first page what is still missing.
 """

@@ -9,6 +9,7 @@ from flask import flash, redirect, request, url_for
 
 from ..channels import ATTEMPT_CHANNELS, CHANNELS, by_weight
 from ..errors import RdvError
+from ..i18n import _
 from .common import bp, get_case, now_fields, page, when_from_form
 from .uploads import MAX_FILE_BYTES, MAX_FILES, save_uploads
 
@@ -51,6 +52,11 @@ def record(case_id: str):
                 proofs,
                 form["witness"] or None,
                 form["reference"] or None,
+                labels={  # errors name the form's fields, not the CLI's options
+                    "message": _("Ce qui s'est passé, ou le message affiché"),
+                    "witness": _("Témoin"),
+                    "reference": _("Numéro de référence"),
+                },
             )
     except RdvError as error:
         return _form_page(case_id, route, form, error, 400)
