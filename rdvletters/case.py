@@ -214,17 +214,27 @@ class Case:
 
     def load(self) -> LoadedProfile:
         if not self.profile_path.exists():
-            raise CaseError(
-                _("Aucun profil dans {folder} (fichier {profile} absent).").format(
-                    folder=self.root, profile=PROFILE
-                ),
-                hint=_("Créez le dossier avec : {command}").format(
-                    command=f"rdvletters init {self.root}"
-                ),
-            )
+            raise self._no_profile()
         from .profile import load_profile
 
         return load_profile(self.profile_path)
+
+    def require(self) -> None:
+        """Refuse a folder that holds neither profile nor journal. ``log`` and ``verify``
+        read the journal alone; on a mistyped path they would report « Journal intact :
+        0 entrée », a reassurance about nothing."""
+        if not self.profile_path.exists() and not self.journal.path.exists():
+            raise self._no_profile()
+
+    def _no_profile(self) -> CaseError:
+        return CaseError(
+            _("Aucun profil dans {folder} (fichier {profile} absent).").format(
+                folder=self.root, profile=PROFILE
+            ),
+            hint=_("Créez le dossier avec : {command}").format(
+                command=f"rdvletters init {self.root}"
+            ),
+        )
 
     # --- recording --------------------------------------------------------
     def when(

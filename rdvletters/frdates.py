@@ -86,11 +86,12 @@ def parse_when(text: str, *, option: str = "--at") -> datetime:
     )
     try:
         when = datetime(int(y), int(m), int(d), int(match["H"]), int(match["M"]), tzinfo=PARIS)
-    except ValueError as exc:
+    except ValueError:  # Python's own words (« day is out of range ») are not shown
         raise InputError(
-            _("{option} « {text} » : cette date n'existe pas ({detail}).").format(
-                option=option, text=text, detail=exc
-            )
+            _(
+                "{option} « {text} » : ce jour ou cette heure n'existe pas (jour du mois, "
+                "mois de 1 à 12, heure de 0 à 23, minutes de 0 à 59)."
+            ).format(option=option, text=text)
         ) from None
     if when.year < EARLIEST_YEAR:
         raise InputError(

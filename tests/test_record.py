@@ -93,3 +93,27 @@ def test_sent_letter_with_tracking_number(case, run):
 def test_sent_refuses_an_attempt_number(case, run):
     result = run("-C", case, "sent", "1")
     assert result.exit_code == 2 and "document préparé" in result.stderr
+
+
+def test_impossible_dates_are_told_in_the_interface_language(case, run):
+    for text in ("2026-02-30 10:00", "2026-11-20 24:00", "31/04/2026 09:15"):
+        result = run("-C", case, "record", "web", "--at", text)
+        assert result.exit_code == 2
+        assert "n'existe pas" in result.stderr and text in result.stderr
+        assert "out of range" not in result.stderr and "must be" not in result.stderr
+    english = run("--lang", "en", "-C", case, "record", "web", "--at", "2026-02-30 10:00")
+    assert english.exit_code == 2 and "does not exist" in english.stderr
+
+
+def test_log_and_verify_refuse_a_folder_that_is_no_case(tmp_path, run):
+    missing = tmp_path / "faute-de-frappe"
+    for command in ("log", "verify"):
+        result = run("-C", missing, command)
+        assert result.exit_code == 3, command
+        assert "Aucun profil" in result.stderr and "intact" not in result.output
+
+
+def test_recours_json_goes_with_check(case, run):
+    result = run("-C", case, "recours", "--json")
+    assert result.exit_code == 2 and "--check" in result.stderr
+    assert not list((case / "documents").glob("*requete*"))  # nothing was prepared

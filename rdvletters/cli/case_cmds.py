@@ -232,6 +232,7 @@ def log(case: Case, as_csv: bool, output: Path | None) -> None:
     from ..fsutil import write_new
     from ..journal import Lines
 
+    case.require()
     lines = Lines(case.journal.path)
     marks = logtable.corrections(case.journal)
     if as_csv:  # a file for a spreadsheet, kept French like the journal it exports

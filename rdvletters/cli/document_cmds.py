@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ..case import Case
+from ..errors import InputError
 from ..frdates import now_paris
 from ..i18n import N_, _
 from .app import cli, warn
@@ -173,6 +174,8 @@ def recours(case: Case, check_only: bool, fmt: str, as_json: bool) -> None:
     from ..evidence import readiness
     from ..facts import Facts
 
+    if as_json and not check_only:
+        raise InputError(_("--json ne vaut qu'avec --check (rdvletters recours --check --json)."))
     profile = case.load().profile
     facts = Facts.from_journal(case.journal.read())
     result = readiness.check(profile, facts, now_paris().date(), case.root)

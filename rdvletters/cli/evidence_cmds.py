@@ -46,6 +46,7 @@ def status(case: Case, as_json: bool) -> None:
 def verify_command(case: Case) -> None:
     from ..evidence.proofs.verify import verify
 
+    case.require()
     report = verify(case)
     for problem in report.problems:
         click.echo(_("PROBLÈME : {problem}").format(problem=problem))
