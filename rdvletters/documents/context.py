@@ -106,6 +106,8 @@ def build_context(profile: Profile, facts: Facts, now: datetime, root: Path) -> 
     individual = [s for s in facts.steps if s.channel in INDIVIDUAL_CHANNELS]
     linked = {r.n for s in individual for r in facts.answers_to(s)}
     prefecture_replies = [r for r in facts.by_channel("reply") if r.n not in linked]
+    email_numbers = {s.n for s in emails}  # sets: a long journal is not scanned per step
+    letter_numbers = {s.n for s in facts.letters_sent}
     return {
         "situation": route,
         "anef": profile.anef,
@@ -132,10 +134,10 @@ def build_context(profile: Profile, facts: Facts, now: datetime, root: Path) -> 
         # letter and its receipt (referral) have a line of their own, so they are not counted
         # again among « les justificatifs de mes démarches »
         "justificatifs_hors_courriels": sum(
-            s.has_proof for s in facts.steps if s not in facts.emails
+            s.has_proof for s in facts.steps if s.n not in email_numbers
         ),
         "justificatifs_hors_lettres": sum(
-            s.has_proof for s in facts.steps if s not in facts.letters_sent and s.channel != "ar"
+            s.has_proof for s in facts.steps if s.n not in letter_numbers and s.channel != "ar"
         ),
         "accuses_avec_copie": sum(s.has_proof for s in facts.by_channel("ar")),
         "semaines_avec_justificatif": facts.weeks_with_proof,

@@ -88,6 +88,8 @@ class Fonts:
 
     def fit(self, text: str) -> str:
         """``text`` with any character the font lacks replaced by « ? » (never a blank)."""
+        if text.isascii() and text.isprintable():  # every face here draws these: most text
+            return text
         return "".join(c if c == " " or self.covers(c) else "?" for c in text)
 
 
