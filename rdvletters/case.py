@@ -46,7 +46,7 @@ CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\u2028\u2029
 TRACKING = re.compile(r"^(\d[A-Z]\d{11}|[A-Z]{2}\d{11}|[A-Z]{2}\d{9}[A-Z]{2}|\d{14})$")
 
 
-_SITUATION = re.compile(r"^situation:[ \t]*([\"']?)(rdv|anef)\1[ \t]*(#.*)?$", re.M)
+_SITUATION = re.compile(r"^situation:[ \t]*([\"']?)(rdv|anef)\1[ \t]*(#[^\r\n]*)?\r?$", re.M)
 
 
 def ascii_slug(text: str, limit: int = 40) -> str:

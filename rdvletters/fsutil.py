@@ -7,6 +7,7 @@ folders 0700, and a file that already exists is never replaced.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import shutil
@@ -150,21 +151,44 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def open_regular(path: Path, label: str = "") -> BinaryIO:
-    """``path`` opened for reading, if it is a regular file; else a located ``InputError``.
+class SpecialFileError(OSError):
+    """A FIFO, a device or a socket where a regular file was expected."""
 
-    The file is opened without blocking and checked with ``fstat`` before anything is read:
-    a FIFO would wait forever for a writer, a device (``/dev/zero``) would never end, and a
-    folder or an unreadable file deserve their own words. ``label`` (``--proof``) prefixes
-    the message when the path came from an option.
+
+def open_regular_fd(path: Path, flags: int = os.O_RDONLY, mode: int = FILE_MODE) -> int:
+    """A descriptor on ``path`` if it is a regular file; else ``IsADirectoryError`` or
+    ``SpecialFileError`` (both ``OSError``, so a caller that notes unreadable files and goes
+    on needs nothing more).
+
+    Opened without blocking and checked with ``fstat`` before anything is read: a FIFO
+    would wait forever for a writer, and a device (``/dev/zero``) would never end.
+    """
+    fd = os.open(path, flags | O_NONBLOCK | BINARY, mode)
+    file_mode = os.fstat(fd).st_mode
+    if stat.S_ISREG(file_mode):
+        if O_NONBLOCK:
+            os.set_blocking(fd, True)
+        return fd
+    os.close(fd)
+    if stat.S_ISDIR(file_mode):
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+    raise SpecialFileError(errno.EINVAL, _("pas un fichier ordinaire"), str(path))
+
+
+def open_regular(path: Path, label: str = "") -> BinaryIO:
+    """``path`` opened for reading, if it is a regular file; else a located ``InputError``
+    (a folder, a FIFO and an unreadable file each in their own words). ``label``
+    (``--proof``) prefixes the message when the path came from an option.
     """
     where = f"{label} {path}" if label else str(path)
     try:
-        fd = os.open(path, os.O_RDONLY | O_NONBLOCK | BINARY)
+        fd = open_regular_fd(path)
     except FileNotFoundError:
         raise InputError(_("{path} : fichier introuvable.").format(path=where)) from None
     except IsADirectoryError:
         raise _not_a_file(where, directory=True) from None
+    except SpecialFileError:
+        raise _not_a_file(where, directory=False) from None
     except OSError as exc:
         raise InputError(
             _("{path} : lecture impossible ({reason}).").format(
@@ -172,12 +196,6 @@ def open_regular(path: Path, label: str = "") -> BinaryIO:
             ),
             hint=_("Vérifiez que le fichier vous appartient et qu'il est lisible."),
         ) from None
-    info = os.fstat(fd)
-    if not stat.S_ISREG(info.st_mode):
-        os.close(fd)
-        raise _not_a_file(where, directory=stat.S_ISDIR(info.st_mode))
-    if O_NONBLOCK:
-        os.set_blocking(fd, True)
     return os.fdopen(fd, "rb")
 
 

@@ -17,11 +17,9 @@ append made by this process extends it.
 from __future__ import annotations
 
 import contextlib
-import errno
 import hashlib
 import json
 import os
-import stat as stat_module
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -31,7 +29,7 @@ from typing import Any
 from .entries import read_entry, unusable
 from .errors import JournalError
 from .frdates import now_paris
-from .fsutil import BINARY, FILE_MODE, O_NONBLOCK, write_unique
+from .fsutil import SpecialFileError, open_regular_fd, write_unique
 from .i18n import _
 
 try:  # POSIX
@@ -328,30 +326,22 @@ class Journal:
 
 
 def _open_journal(path: Path, flags: int) -> int:
-    """A descriptor on the journal, if it is a regular file; else a ``JournalError``.
-
-    Opened without blocking and checked before anything is read or locked: a journal
-    replaced by a FIFO would make every command wait forever for a writer, and a device
-    would never end. A folder keeps the system's words (``oserrors``)."""
-    fd = os.open(path, flags | O_NONBLOCK | BINARY, FILE_MODE)
-    mode = os.fstat(fd).st_mode
-    if stat_module.S_ISREG(mode):
-        if O_NONBLOCK:
-            os.set_blocking(fd, True)
-        return fd
-    os.close(fd)
-    if stat_module.S_ISDIR(mode):
-        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
-    raise JournalError(
-        _(
-            "{path} : c'est un fichier spécial (tube, périphérique…), pas un fichier "
-            "ordinaire ; le journal n'est pas lu."
-        ).format(path=path),
-        hint=_(
-            "Remettez le journal à sa place depuis une sauvegarde (un fichier journal.jsonl "
-            "ordinaire)."
-        ),
-    )
+    """A descriptor on the journal, if it is a regular file (``fsutil.open_regular_fd``:
+    a journal replaced by a FIFO would make every command wait forever); a folder keeps
+    the system's words (``oserrors``)."""
+    try:
+        return open_regular_fd(path, flags)
+    except SpecialFileError:
+        raise JournalError(
+            _(
+                "{path} : c'est un fichier spécial (tube, périphérique…), pas un fichier "
+                "ordinaire ; le journal n'est pas lu."
+            ).format(path=path),
+            hint=_(
+                "Remettez le journal à sa place depuis une sauvegarde (un fichier "
+                "journal.jsonl ordinaire)."
+            ),
+        ) from None
 
 
 def _refuse_torn(tail: Tail, path: Path) -> None:

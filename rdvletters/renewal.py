@@ -96,7 +96,7 @@ class Renewal:
     def window_missed(self) -> bool:
         """Nothing done in the window and the window is over: the person must get help."""
         return self.state == "hors_delai" or (
-            self.state in ("aucune_demarche", "avant_le_delai") and self.today > self.end
+            self.state in ("aucune_demarche", "avant_le_delai") and self.window_over
         )
 
 

@@ -273,3 +273,17 @@ def test_proof_that_is_a_symlink_loop_is_a_missing_file(case, run, tmp_path):
     assert not (tmp_path / "dossier").exists()
     verified = run("-C", case, "verify")
     assert verified.exit_code == 1 and "2026-09-14_0905_web_capture_00.png" in verified.output
+
+
+@pytest.mark.parametrize("where", ["pieces/x.eml", "dossier_x/00_Inventaire.txt"])
+def test_anchor_file_replaced_by_a_fifo_is_noted_without_waiting(where, case):
+    """``verify`` reads e-mails and inventories for anchors: a FIFO there made it wait
+    forever; it is now an anchor noted as unreadable."""
+    target = case / where
+    target.parent.mkdir(exist_ok=True)
+    os.mkfifo(target)
+    result = subprocess.run(
+        [*installed_cli(), "-C", str(case), "verify"], capture_output=True, text=True, timeout=30
+    )
+    assert result.returncode == 0, result.stderr
+    assert f"{where} illisible" in result.stdout and "ancre ignorée" in result.stdout

@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from .conftest import run_installed
 
 
@@ -71,3 +73,22 @@ def test_usage_errors_in_french_with_exit_2():
     assert "Aide : rdvletters record --help" in result.stderr
     unknown = run_installed("log", "--tableur")
     assert unknown.returncode == 2 and "option inconnue : '--tableur'" in unknown.stderr
+
+
+@pytest.mark.parametrize("args", [["--version"], ["log"], ["log", "--csv"], ["verify"]])
+def test_light_commands_import_nothing_heavy(case, args):
+    """``--version``, ``log`` and ``verify`` start faster than importing click + jinja2 +
+    yaml only if they import none of the heavy modules (measured in benchmarks/)."""
+    argv = ["rdvletters", *(args if args == ["--version"] else ["-C", str(case), *args])]
+    code = (
+        "import runpy, sys\n"
+        f"sys.argv = {argv!r}\n"
+        "try:\n"
+        "    runpy.run_module('rdvletters', run_name='__main__')\n"
+        "except SystemExit as done:\n"
+        "    assert not done.code, done.code\n"
+        "heavy = {'pydantic', 'yaml', 'jinja2', 'docx', 'reportlab', 'pypdf', 'flask'}\n"
+        "assert not heavy & set(sys.modules), sorted(heavy & set(sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr

@@ -255,5 +255,8 @@ def test_log_and_record_name_the_site_for_the_route(anef_case, case, run, tmp_pa
     assert "site internet de la préfecture" in last and "rendez-vous" not in last
     edit_profile(anef_case, ("situation: anef", 'situation: "anef"  # le dépôt en ligne'))
     assert "site internet de la préfecture" in _generate(run, anef_case, "log").splitlines()[-1]
+    profile = anef_case / "profil.yaml"  # saved by Windows Notepad: CRLF line ends
+    profile.write_bytes(profile.read_bytes().replace(b"\n", b"\r\n"))
+    assert "site internet de la préfecture" in _generate(run, anef_case, "log").splitlines()[-1]
     rdv_log = _generate(run, case, "log")  # the appointment route keeps its booking site
     assert "site de rendez-vous de la préfecture" in rdv_log and "site internet" not in rdv_log

@@ -721,3 +721,17 @@ def test_record_form_errors_name_the_form_field_not_the_cli_option(field, value,
     assert named in page
     assert "--message" not in page and "--witness" not in page and "--reference" not in page
     assert (case / "journal.jsonl").read_bytes() == before
+
+
+def test_a_long_email_says_why_there_is_no_mailto_button_in_the_page_words(web, case):
+    """The example's e-mail is too long for a mailto: link; the page says so without the
+    command line's option name."""
+    _, client = web
+    token = csrf(client, "/c/cas/documents")
+    client.post(
+        "/c/cas/documents/prepare", data={"csrf": token, "kind": "courriel", "format": "text"}
+    )
+    page = client.get("/c/cas/documents").get_data(as_text=True)
+    assert "Pas de bouton « Ouvrir dans ma messagerie » :" in page
+    assert "le texte est trop long pour un lien vers la messagerie" in page
+    assert "--mailto" not in page

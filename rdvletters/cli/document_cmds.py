@@ -74,7 +74,10 @@ def email(case: Case, fmt: str, send_now: bool, yes: bool, mailto: bool) -> None
         from ..documents.pipeline import build_document
 
         document = build_document(case, "courriel", now_paris()).document
-        click.echo(mailto_link(document))
+        try:
+            click.echo(mailto_link(document))
+        except InputError as error:  # the web page says it without the option's name
+            raise InputError(_("--mailto : {error}").format(error=error), hint=error.hint) from None
     elif send_now:
         _send_email(case, yes)
     else:

@@ -67,6 +67,8 @@ def web(
     from ..web.cases import Registry
     from ..web.server import is_loopback, start
 
+    if lang:  # `web --lang en`: the terminal's words too, not only the pages
+        i18n.activate(lang)
     if not is_loopback(host) and not allow_network:
         raise InputError(
             _("--host {host} ouvrirait l'application aux autres appareils du réseau.").format(
@@ -74,8 +76,6 @@ def web(
             ),
             hint=_("Si c'est voulu, ajoutez --allow-network."),
         )
-    if lang:  # `web --lang en`: the terminal's words too, not only the pages
-        i18n.activate(lang)
     registry = Registry(cases_dir or case.root, many=cases_dir is not None)
     lang = lang or ctx.find_root().params.get("lang") or i18n.from_environment()
     running = start(registry, host, port, lang)

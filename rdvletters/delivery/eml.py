@@ -202,7 +202,7 @@ def mailto(to: str, subject: str, body: str) -> str:
     if len(link) > MAILTO_LIMIT:
         raise InputError(
             _(
-                "--mailto : le texte est trop long pour un lien vers la messagerie ({length} "
+                "le texte est trop long pour un lien vers la messagerie ({length} "
                 "caractères ; au-delà de {limit}, beaucoup de messageries le coupent)."
             ).format(length=len(link), limit=MAILTO_LIMIT),
             hint=_("Préparez plutôt un brouillon : rdvletters email --format eml"),

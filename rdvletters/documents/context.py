@@ -128,7 +128,6 @@ def build_context(profile: Profile, facts: Facts, now: datetime, root: Path) -> 
         "etapes": facts.steps,
         "tentatives": attempts,
         "avec_preuve": len(facts.attempts_with_proof),
-        "etapes_avec_preuve": sum(s.has_proof for s in facts.steps),
         "courriels_avec_copie": sum(s.has_proof for s in facts.emails),
         # the enclosure lines name each copy once: the e-mails (letter) or the registered
         # letter and its receipt (referral) have a line of their own, so they are not counted

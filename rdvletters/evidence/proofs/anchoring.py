@@ -23,11 +23,13 @@ package when there are e-mails), and the token reader when there are tokens.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from ...fsutil import open_regular_fd
 from ...i18n import _
 
 HEADER = "X-Rdvletters-Journal"
@@ -74,7 +76,7 @@ def _from_mail(path: Path, root: Path) -> list[Anchor]:
     from email.policy import default as default_policy
     from email.utils import parsedate_to_datetime
 
-    with open(path, "rb") as handle:
+    with os.fdopen(open_regular_fd(path), "rb") as handle:  # a FIFO: noted, never waited on
         head = handle.read(HEADER_BYTES)
     headers = BytesHeaderParser(policy=default_policy).parsebytes(head)
     try:
@@ -91,7 +93,8 @@ def _from_mail(path: Path, root: Path) -> list[Anchor]:
 
 
 def _from_inventory(path: Path, root: Path) -> list[Anchor]:
-    text = path.read_text(encoding="utf-8", errors="replace")
+    with os.fdopen(open_regular_fd(path), "rb") as handle:
+        text = handle.read().decode("utf-8", errors="replace")
     source = _("l'inventaire du dossier {folder}").format(folder=path.relative_to(root).parts[0])
     return [Anchor(source, m[2], int(m[1])) for m in _INVENTORY.finditer(text)]
 
