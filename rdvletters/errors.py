@@ -68,6 +68,12 @@ class ToolMissingError(RdvError):
     exit_code = 7
 
 
+class DateToConfirm(InputError):
+    """A date more than a year before the case's first step: most often a typo in the
+    year, yet possibly true. Its own class so that a form can offer the box to confirm it
+    whatever the wording of the message."""
+
+
 class TemplateError(InputError):
     """A template cannot be used: which file, which line (when known), and why.
 

@@ -12,7 +12,7 @@ import re
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from .errors import InputError
+from .errors import DateToConfirm, InputError
 from .i18n import _
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -141,7 +141,7 @@ def past_or_now(
             )
         )
     if first is not None and not confirmed and when < first - timedelta(days=365):
-        raise InputError(
+        raise DateToConfirm(
             _(
                 "{option} « {text} » : plus d'un an avant la première démarche du dossier "
                 "({first}). Faute de frappe dans l'année ?"

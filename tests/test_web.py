@@ -735,3 +735,25 @@ def test_a_long_email_says_why_there_is_no_mailto_button_in_the_page_words(web, 
     assert "Pas de bouton « Ouvrir dans ma messagerie » :" in page
     assert "le texte est trop long pour un lien vers la messagerie" in page
     assert "--mailto" not in page
+
+
+def test_an_old_sent_date_asks_to_check_the_year_not_to_tick_a_box(web, case):
+    """The « sent » form has no box to confirm an old date: its message must not ask
+    for one (the record form, which has the box, is tested in test_web_look)."""
+    _, client = web
+    token = csrf(client, "/c/cas/documents")
+    client.post(
+        "/c/cas/documents/prepare", data={"csrf": token, "kind": "lettre", "format": "text"}
+    )
+    n = journal_lines(case)[-1]["n"]
+    before = journal_lines(case)
+    page = client.post(
+        f"/c/cas/documents/{n}/sent",
+        data={"csrf": token, "date": "2016-01-05", "time": "10:00"},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    page = page.replace("&#39;", "'").replace("&#x27;", "'")
+    assert "plus d'un an avant la première démarche" in page
+    assert "Vérifiez l'année de la date." in page and "cochez la case" not in page
+    assert journal_lines(case) == before

@@ -11,7 +11,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, send
 from ..case import Case
 from ..errors import RdvError
 from ..frdates import now_paris
-from ..i18n import N_, _
+from ..i18n import _
 from .cases import Registry
 
 bp = Blueprint("web", __name__)
@@ -53,23 +53,23 @@ def now_fields() -> dict[str, str]:
     return {"date": f"{now:%Y-%m-%d}", "time": f"{now:%H:%M}"}
 
 
-# The hint of a date a year before the first step, in the form (``record.html`` shows
-# the box to tick when the error carries this hint).
-CONFIRM_DATE_HINT = N_(
-    "Si la date est juste, cochez la case « Je confirme cette date » sous l'heure, "
-    "puis notez de nouveau."
-)
-
-
-def when_from_form(case: Case, day: str, time: str, confirmed: bool = False) -> datetime:
+def when_from_form(case: Case, day: str, time: str, confirmed: bool | None = None) -> datetime:
     """The date and time fields, read by the CLI's rule (``Case.when``, as ``--at``):
     never in the future, nor a year before the first step unless confirmed. Errors
-    name the form's fields, not the CLI's options."""
+    name the form's fields, not the CLI's options; ``confirmed`` is None for a form that
+    has no box to confirm an old date (``DateToConfirm`` then only asks to check it)."""
+    if confirmed is None:
+        hint = _("Vérifiez l'année de la date.")
+    else:
+        hint = _(
+            "Si la date est juste, cochez la case « Je confirme cette date » sous l'heure, "
+            "puis notez de nouveau."
+        )
     return case.when(
         f"{day.strip()} {time.strip()}",
-        confirmed=confirmed,
+        confirmed=bool(confirmed),
         option=_("Date et heure"),
-        confirm_hint=_(CONFIRM_DATE_HINT),
+        confirm_hint=hint,
     )
 
 

@@ -81,18 +81,13 @@ def mark_sent(case_id: str, number: int):
     """``rdvletters sent N --at … --tracking … --proof …``."""
     case = get_case(case_id)
     try:
-        when = when_from_form(
-            case,
-            request.form.get("date", ""),
-            request.form.get("time", ""),
-            request.form.get("confirm") == "1",
-        )
+        when = when_from_form(case, request.form.get("date", ""), request.form.get("time", ""))
         tracking = request.form.get("tracking", "").strip() or None
         with tempfile.TemporaryDirectory(prefix="rdvletters-envoi-") as tmp:
             proofs = save_uploads(request.files.getlist("proofs"), Path(tmp))
             entry = case.record_sent(number, when, tracking, proofs)
     except RdvError as error:
-        flash(("error", number, str(error)))
+        flash(("error", number, str(error), error.hint))  # the hint says what to do
         return redirect(url_for("web.documents", case_id=case_id, _anchor=f"doc-{number}"))
     flash(("sent", entry.n, number, entry.data["document"] == "lettre" and not tracking))
     return redirect(url_for("web.documents", case_id=case_id, _anchor=f"doc-{number}"))

@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import flash, redirect, request, url_for
 
 from ..channels import ATTEMPT_CHANNELS, CHANNELS, by_weight
-from ..errors import RdvError
+from ..errors import DateToConfirm, RdvError
 from ..i18n import _
 from .common import bp, get_case, now_fields, page, when_from_form
 from .uploads import MAX_FILE_BYTES, MAX_FILES, save_uploads
@@ -28,6 +28,7 @@ def _form_page(
         attempts=by_weight(ATTEMPT_CHANNELS, route),  # the route's own first: ANEF on « anef »
         others=others,
         error=error,
+        date_to_confirm=isinstance(error, DateToConfirm),  # the box is offered
         max_files=MAX_FILES,
         max_mb=MAX_FILE_BYTES // (1024 * 1024),
     ), code
