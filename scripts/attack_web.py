@@ -253,22 +253,15 @@ class Attack:
                 if token is not None:
                     body["csrf"] = token
                 self.request(f"csrf {label} {url}", "POST", url, data=body, expect_refused=True)
-            self.request(
-                f"csrf cross-origin {url}",
-                "POST",
-                url,
-                data={**data, "csrf": self.csrf},
-                headers={"Origin": "http://evil.example"},
-                expect_refused=True,
-            )
-            self.request(
-                f"csrf null-origin {url}",
-                "POST",
-                url,
-                data={**data, "csrf": self.csrf},
-                headers={"Origin": "null"},
-                expect_refused=True,
-            )
+            for label, origin in (("cross-origin", "http://evil.example"), ("null-origin", "null")):
+                self.request(
+                    f"csrf {label} {url}",
+                    "POST",
+                    url,
+                    data={**data, "csrf": self.csrf},
+                    headers={"Origin": origin},
+                    expect_refused=True,
+                )
 
     def paths(self) -> None:
         ids = [

@@ -128,3 +128,22 @@ def run_installed(
         env={**os.environ, **(env or {})},
         timeout=120,
     )
+
+
+def modules_after(*args: str | os.PathLike) -> tuple[set[str], str]:
+    """The modules a command imported (run in a fresh interpreter, as the installed
+    command would), and what it printed. The command must succeed."""
+    code = (
+        "import json, sys\n"
+        "from rdvletters.cli import main\n"
+        f"sys.argv = ['rdvletters', *{[str(a) for a in args]!r}]\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit as done:\n"
+        "    assert not done.code, done.code\n"
+        "sys.stderr.write('\\nMODULES=' + json.dumps(sorted(sys.modules)) + '\\n')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    listed = done.stderr.rsplit("MODULES=", 1)[1]
+    return set(json.loads(listed)), done.stdout

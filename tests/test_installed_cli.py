@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from .conftest import run_installed
+from .conftest import modules_after, run_installed
 
 
 def test_full_example_run_through_installed_command(tmp_path):
@@ -79,16 +79,6 @@ def test_usage_errors_in_french_with_exit_2():
 def test_light_commands_import_nothing_heavy(case, args):
     """``--version``, ``log`` and ``verify`` start faster than importing click + jinja2 +
     yaml only if they import none of the heavy modules (measured in benchmarks/)."""
-    argv = ["rdvletters", *(args if args == ["--version"] else ["-C", str(case), *args])]
-    code = (
-        "import runpy, sys\n"
-        f"sys.argv = {argv!r}\n"
-        "try:\n"
-        "    runpy.run_module('rdvletters', run_name='__main__')\n"
-        "except SystemExit as done:\n"
-        "    assert not done.code, done.code\n"
-        "heavy = {'pydantic', 'yaml', 'jinja2', 'docx', 'reportlab', 'pypdf', 'flask'}\n"
-        "assert not heavy & set(sys.modules), sorted(heavy & set(sys.modules))\n"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
+    modules, _ = modules_after(*(args if args == ["--version"] else ["-C", case, *args]))
+    heavy = {"pydantic", "yaml", "jinja2", "docx", "reportlab", "pypdf", "flask"}
+    assert not heavy & modules, sorted(heavy & modules)

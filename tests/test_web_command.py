@@ -11,7 +11,7 @@ import urllib.request
 import zipfile
 from pathlib import Path
 
-from .conftest import ROOT, installed_cli
+from .conftest import ROOT, installed_cli, modules_after
 
 
 def _start(*args: str | Path) -> tuple[subprocess.Popen, list[str]]:
@@ -80,22 +80,10 @@ def test_network_host_needs_the_explicit_flag_and_keeps_the_token(case):
 
 
 def test_text_email_does_not_import_the_web_stack(case):
-    code = (
-        "import sys\n"
-        "from rdvletters.cli import main\n"
-        f"sys.argv = ['rdvletters', '-C', {str(case)!r}, 'email', '--format', 'text']\n"
-        "try:\n"
-        "    main()\n"
-        "except SystemExit as exit:\n"
-        "    assert exit.code == 0, exit.code\n"
-        "heavy = sorted({m.split('.')[0] for m in sys.modules}\n"
-        "               & {'flask', 'werkzeug', 'waitress', 'docx', 'rdvletters.web'})\n"
-        "heavy += [m for m in sys.modules if m.startswith('rdvletters.web')]\n"
-        "assert not heavy, heavy\n"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    assert "Objet : Demande de rendez-vous" in result.stdout
+    modules, printed = modules_after("-C", case, "email", "--format", "text")
+    web = {"flask", "werkzeug", "waitress", "docx"} & {m.split(".")[0] for m in modules}
+    assert not web and not any(m.startswith("rdvletters.web") for m in modules), web
+    assert "Objet : Demande de rendez-vous" in printed
 
 
 def test_wheel_carries_pages_static_files_and_compiled_catalogs(tmp_path):
