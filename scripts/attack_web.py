@@ -56,6 +56,10 @@ ODD = {
 }
 
 
+# The date and time the forms below post.
+WHEN = {"date": "2026-11-27", "time": "10:00"}
+
+
 class Forms(HTMLParser):
     """Each <form>: its action, method, and the values the page fills in."""
 
@@ -236,7 +240,7 @@ class Attack:
                 {"date": "2026-11-20", "time": "10:00", "channel": "web", "message": "x"},
             ),
             ("/c/aminata/documents/prepare", {"kind": "lettre", "format": "text"}),
-            ("/c/aminata/documents/31/sent", {"date": "2026-11-27", "time": "10:00"}),
+            ("/c/aminata/documents/31/sent", WHEN),
             ("/c/aminata/bundle", {}),
             ("/c/aminata/profile/demandeur", {"demandeur.nom": "X"}),
             ("/c/aminata/init", {}),
@@ -340,7 +344,10 @@ class Attack:
                 f"sent POST number={number[:10]}",
                 "POST",
                 f"/c/aminata/documents/{number}/sent",
-                data={"csrf": self.csrf, "date": "2026-11-27", "time": "10:00"},
+                data={
+                    "csrf": self.csrf,
+                    **WHEN,
+                },
             )
 
     def uploads(self) -> None:
@@ -375,8 +382,7 @@ class Attack:
                     "/c/aminata/record",
                     data={
                         "csrf": self.csrf,
-                        "date": "2026-11-27",
-                        "time": "10:00",
+                        **WHEN,
                         "channel": "web",
                         "message": "essai",
                         "proofs": (io.BytesIO(content), name),
@@ -389,8 +395,7 @@ class Attack:
                 "/c/aminata/documents/31/sent",
                 data={
                     "csrf": self.csrf,
-                    "date": "2026-11-27",
-                    "time": "10:00",
+                    **WHEN,
                     "proofs": (io.BytesIO(content), "preuve.png"),
                 },
                 content_type="multipart/form-data",
@@ -401,8 +406,7 @@ class Attack:
             "/c/aminata/record",
             data={
                 "csrf": self.csrf,
-                "date": "2026-11-27",
-                "time": "10:00",
+                **WHEN,
                 "channel": "web",
                 "message": "x",
                 "proofs": [(io.BytesIO(png), f"p{i}.png") for i in range(11)],
@@ -469,7 +473,7 @@ class Attack:
             for url, data in (
                 (
                     "/c/aminata/record",
-                    {"date": "2026-11-27", "time": "10:00", "channel": "web", "message": "x"},
+                    {**WHEN, "channel": "web", "message": "x"},
                 ),
                 ("/c/aminata/documents/prepare", {"kind": "lettre", "format": "text"}),
                 ("/c/aminata/bundle", {}),

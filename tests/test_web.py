@@ -22,6 +22,8 @@ from .conftest import EXAMPLE, journal_lines
 
 TOKEN = "jeton-de-test"
 PNG = sorted((EXAMPLE / "pieces").glob("*.png"))[0].read_bytes()
+# An attempt on the booking site, as the record form posts it.
+ATTEMPT = {"date": "2026-11-26", "time": "08:00", "channel": "web"}
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 EML = (
@@ -107,7 +109,7 @@ def test_pages_and_assets_name_no_external_resource():
 def test_forms_without_the_csrf_token_are_refused(web, case):
     _, client = web
     before = journal_lines(case)
-    data = {"date": "2026-11-26", "time": "08:00", "channel": "web", "message": "x"}
+    data = {**ATTEMPT, "message": "x"}
     refused = client.post("/c/cas/record", data=data)
     assert refused.status_code == 403 and "rien n'a été enregistré" in refused.get_data(True)
     assert client.post("/c/cas/record", data={**data, "csrf": "0" * 64}).status_code == 403
@@ -146,10 +148,8 @@ def test_mistyped_upload_is_refused_and_nothing_recorded(web, case):
     response = client.post(
         "/c/cas/record",
         data={
+            **ATTEMPT,
             "csrf": token,
-            "date": "2026-11-26",
-            "time": "08:00",
-            "channel": "web",
             "message": "Aucun créneau",
             "proofs": [upload(PNG, "bonne.png"), upload(b"<html>hello</html>", "capture.png")],
         },
@@ -168,7 +168,7 @@ def test_oversized_upload_is_refused(web, case, monkeypatch):
     monkeypatch.setattr(uploads, "MAX_FILE_BYTES", 1000)
     before = journal_lines(case)
     token = csrf(client, "/c/cas/record")
-    base = {"csrf": token, "date": "2026-11-26", "time": "08:00", "channel": "web"}
+    base = {**ATTEMPT, "csrf": token}
     big = client.post(
         "/c/cas/record",
         data={**base, "proofs": [upload(PNG + b"\0" * 2000, "grande.png")]},
@@ -204,10 +204,8 @@ def test_each_accepted_type_is_stored_with_its_own_extension(web, case):
     response = client.post(
         "/c/cas/record",
         data={
+            **ATTEMPT,
             "csrf": token,
-            "date": "2026-11-26",
-            "time": "08:00",
-            "channel": "web",
             "proofs": files,
         },
         content_type="multipart/form-data",
@@ -229,10 +227,8 @@ def test_a_path_in_a_form_field_never_reaches_the_filesystem(web, case, tmp_path
     response = client.post(
         "/c/cas/record",
         data={
+            **ATTEMPT,
             "csrf": token,
-            "date": "2026-11-26",
-            "time": "08:00",
-            "channel": "web",
             "message": f"{outside}/x",
             "proofs": [upload(PNG, f"../../../{outside.name}/evil.png")],
         },
@@ -670,7 +666,7 @@ def test_a_full_disk_is_a_page_that_says_what_to_do(web, case, monkeypatch):
     monkeypatch.setattr(journal, "_write_all", full)
     _, client = web
     before = journal_lines(case)
-    data = {"date": "2026-11-26", "time": "08:00", "channel": "web", "message": "x"}
+    data = {**ATTEMPT, "message": "x"}
     page = client.post("/c/cas/record", data={**data, "csrf": csrf(client, "/c/cas/record")})
     text = page.get_data(True)
     assert page.status_code == 400, text[:300]
