@@ -8,8 +8,11 @@ would be taken as UTC.
 
 from __future__ import annotations
 
+import os
 import re
+import time
 from datetime import date, datetime, timedelta, timezone
+from functools import cache
 from zoneinfo import ZoneInfo
 
 from .errors import DateToConfirm, InputError
@@ -19,9 +22,39 @@ PARIS = ZoneInfo("Europe/Paris")
 EARLIEST_YEAR = 2015  # no step of a case can be older: earlier years are typos
 
 
+CLOCK_VAR = "RDVLETTERS_NOW"
+
+
 def now_paris() -> datetime:
-    """The current time in Paris, timezone-aware."""
-    return datetime.now(PARIS)
+    """The current time in Paris, timezone-aware.
+
+    ``RDVLETTERS_NOW`` (ISO 8601 with its offset, « 2026-11-30T10:00:00+01:00 ») starts the
+    clock at that instant instead, for this process and the ones it starts; the clock then
+    runs on from there. The test suite states its own « now » this way, so that no test
+    depends on the day it runs; a demonstration can replay a case at a given date.
+    """
+    stated = os.environ.get(CLOCK_VAR)
+    if not stated:
+        return datetime.now(PARIS)
+    start, since = _stated_clock(stated)
+    return start + timedelta(seconds=time.monotonic() - since)
+
+
+@cache
+def _stated_clock(stated: str) -> tuple[datetime, float]:
+    """The instant ``RDVLETTERS_NOW`` states, and the monotonic time it was first read."""
+    try:
+        start = datetime.fromisoformat(stated)
+    except ValueError:
+        start = None
+    if start is None or start.tzinfo is None:
+        raise InputError(
+            _(
+                "{var} « {value} » : date et heure ISO 8601 avec leur décalage attendues, "
+                "par exemple 2026-11-30T10:00:00+01:00."
+            ).format(var=CLOCK_VAR, value=stated[:40])
+        )
+    return start.astimezone(PARIS), time.monotonic()
 
 
 def _day(d: date) -> str:

@@ -17,11 +17,17 @@ from rdvletters.cli import cli
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "aminata"  # route rdv, first application
 EXAMPLE_ANEF = ROOT / "examples" / "kofi"  # route anef, renewal inside the R. 431-5 window
+# The suite's « now », for this process and every process a test starts (frdates.now_paris):
+# the bundled examples' last steps are a few days before it. A test that needs another
+# « now » sets RDVLETTERS_NOW itself. CI runs the suite again under faketime, a year on,
+# to catch a test that reads the real clock.
+NOW = "2026-11-30T10:00:00+01:00"
 
 
 @pytest.fixture(autouse=True)
 def isolated_home(tmp_path_factory, monkeypatch):
-    """No test reads or writes the real user's folders."""
+    """No test reads or writes the real user's folders, nor depends on today's date."""
+    monkeypatch.setenv("RDVLETTERS_NOW", NOW)
     home = tmp_path_factory.mktemp("home")
     for var, sub in (
         ("HOME", ""),

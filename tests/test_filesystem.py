@@ -163,7 +163,13 @@ def test_case_folder_that_cannot_be_written(code, case, run, tmp_path, monkeypat
     proof = tmp_path / "preuve.png"
     proof.write_bytes(b"\x89PNG")
     before = snapshot(case)
-    _fail_writes(monkeypatch, case, code)
+    with monkeypatch.context() as failing:
+        _fail_writes(failing, case, code)
+        _each_write_refused(case, run, proof, code)
+    assert snapshot(case) == before
+
+
+def _each_write_refused(case, run, proof, code):
     for args in (
         ["record", "web", "-m", "x", "--proof", proof],
         ["letter"],
@@ -177,8 +183,6 @@ def test_case_folder_that_cannot_be_written(code, case, run, tmp_path, monkeypat
         assert result.exit_code in (3, 4), (args, result.output)
         assert f"{case}" in result.stderr and WRITE_ERRORS[code] in result.stderr, result.stderr
         assert "Astuce : " in result.stderr
-    monkeypatch.undo()
-    assert snapshot(case) == before
 
 
 @pytest.mark.parametrize("command", [["record", "web", "-m", "x"], ["letter", "--format", "text"]])
@@ -193,9 +197,9 @@ def test_disk_full_while_appending_to_the_journal(command, case, run, tmp_path, 
     def full(fd, data):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(os, "write", full)  # the journal appends with os.write
-    result = run("-C", case, *command)
-    monkeypatch.undo()
+    with monkeypatch.context() as failing:
+        failing.setattr(os, "write", full)  # the journal appends with os.write
+        result = run("-C", case, *command)
     assert result.exit_code == 3, result.output
     assert f"dans {case} : plus de place sur le disque" in result.stderr
     assert snapshot(case) == before
@@ -207,9 +211,9 @@ def test_disk_full_in_the_middle_of_a_file_leaves_no_half_file(case, run, monkey
         raise OSError(errno.ENOSPC, "No space left on device")
 
     before = snapshot(case)
-    monkeypatch.setattr(os, "fsync", full)  # the document's bytes cannot reach the disk
-    result = run("-C", case, "letter")
-    monkeypatch.undo()
+    with monkeypatch.context() as failing:
+        failing.setattr(os, "fsync", full)  # the document's bytes cannot reach the disk
+        result = run("-C", case, "letter")
     assert result.exit_code == 3 and "plus de place" in result.stderr
     assert snapshot(case) == before
 

@@ -6,19 +6,34 @@ usage timeStamping, critical) with the ``openssl`` command; ``LocalTSA`` serves
 it misbehave on purpose: ``slow`` answers after a delay, ``tamper`` flips a
 byte of the signed content, ``garbage`` answers something that is not a token,
 ``other`` signs another imprint than the one asked.
+
+The authority keeps the suite's clock, not the machine's: with Debian's ``faketime``,
+``openssl`` signs at the « now » the code under test sees (``RDVLETTERS_NOW``), and the
+certificates start a year before it, so that the times compared in a test agree whatever
+day the suite runs. Without ``faketime`` it signs at the machine's time
+(``clock_follows_suite`` says which, for the tests that compare the two).
 """
 
 from __future__ import annotations
 
 import contextlib
 import http.server
+import os
+import shutil
 import socket
 import subprocess
 import tempfile
 import threading
 import time
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
+
+from rdvletters.frdates import now_paris
+
+from .conftest import NOW
+
+clock_follows_suite = shutil.which("faketime") is not None
 
 TSA_CONFIG = """
 [ tsa ]
@@ -42,8 +57,22 @@ ess_cert_id_alg = sha256
 """
 
 
+def _at_suite_time(command: list[str], back: timedelta = timedelta(0)) -> tuple[list, dict]:
+    """``command`` run at the suite's « now » minus ``back`` (when faketime is there)."""
+    if not clock_follows_suite:
+        return command, dict(os.environ)
+    # module-scoped fixtures run before the autouse fixture that states the clock
+    now = now_paris() if os.environ.get("RDVLETTERS_NOW") else datetime.fromisoformat(NOW)
+    stated = (now - back).astimezone(timezone.utc)
+    # a faketime around the suite (CI's second run) must not shift this one
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("FAKETIME", "LD_PRELOAD"))}
+    return ["faketime", f"{stated:%Y-%m-%d %H:%M:%S}", *command], {**env, "TZ": "UTC"}
+
+
 def _openssl(*args: str, cwd: Path) -> None:
-    subprocess.run(["openssl", *args], cwd=cwd, check=True, capture_output=True)
+    """Keys and certificates valid from a year before the suite's « now »."""
+    command, env = _at_suite_time(["openssl", *args], back=timedelta(days=365))
+    subprocess.run(command, cwd=cwd, env=env, check=True, capture_output=True)
 
 
 @dataclass
@@ -143,11 +172,11 @@ class LocalTSA:
         with self._lock, tempfile.TemporaryDirectory() as tmp:
             req, out = Path(tmp) / "q.tsq", Path(tmp) / "r.tsr"
             req.write_bytes(query)
-            subprocess.run(
+            command, env = _at_suite_time(
                 ["openssl", "ts", "-reply", "-config", str(self.config), "-queryfile", str(req),
-                 "-out", str(out)],
-                check=True, capture_output=True,
+                 "-out", str(out)]
             )  # fmt: skip
+            subprocess.run(command, env=env, check=True, capture_output=True)
             return out.read_bytes()
 
     def __enter__(self) -> LocalTSA:
