@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import secrets
 from datetime import date, datetime
+from typing import Any
 
 from babel.dates import format_date, format_time
 from flask import Flask, current_app, g, render_template, request
@@ -118,9 +119,14 @@ def create_app(
     lang: str | None = None,
     hosts: set[str] | None = None,
     cookie: str = "rdvletters_acces",
+    access: Any = None,
 ) -> Flask:
     """The app for ``registry``; ``token`` opens it, ``lang`` fixes the language
-    (else the browser's), ``hosts`` are the Host headers accepted (None: any)."""
+    (else the browser's), ``hosts`` are the Host headers accepted (None: any).
+
+    ``access`` is the access policy, an object with ``install(app)``: the local token
+    (``web.security``) by default; the association server passes its accounts
+    (``server.auth``), and the same pages serve both."""
     app = Flask(__name__)
     app.config.update(
         RDV_REGISTRY=registry,
@@ -150,7 +156,7 @@ def create_app(
         upload_max_mb=MAX_FILE_BYTES // (1024 * 1024),
     )
     app.before_request(_start_request)
-    security.install(app)
+    (access or security).install(app)
     app.teardown_request(_end_request)
     app.register_error_handler(HTTPException, _error_page)
     app.register_error_handler(RdvError, _rdv_error)
