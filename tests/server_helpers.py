@@ -144,3 +144,53 @@ def new_case(client, nom: str = "Diallo", prenom: str = "Aminata") -> str:
     answer = client.post("/nouveau", data={"csrf": csrf_of(page), "nom": nom, "prenom": prenom})
     assert answer.status_code == 303, answer.get_data(as_text=True)
     return re.search(r"/c/([0-9a-f]+)/", answer.headers["Location"]).group(1)
+
+
+def case_key(server: Server, case_id: str) -> bytes:
+    """The case key through the recovery key (tests only: the server never has it)."""
+    from rdvletters.server import caseindex, keys
+
+    private = keys.recovery_from_text(server.recovery)
+    return caseindex.key_for_recovery(server.store, case_id, private)
+
+
+def seed_example(server: Server, case_id: str, example: Path) -> None:
+    """Put a bundled example's profile, journal and pieces into a server case."""
+    import shutil
+
+    vault = server.app.extensions["rdv_server"].vault
+    key = case_key(server, case_id)
+    with vault.locked(case_id), vault.checkout(case_id, key) as root:
+        for path in example.rglob("*"):
+            if path.is_file():
+                target = root / path.relative_to(example)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(path, target)
+
+
+def plain_files(server: Server, case_id: str) -> dict[str, bytes]:
+    """The case's files in clear (through the recovery key)."""
+    vault = server.app.extensions["rdv_server"].vault
+    key = case_key(server, case_id)
+    with vault.locked(case_id), vault.checkout(case_id, key) as root:
+        return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*")
+                if p.is_file()}
+
+
+def make_link(client, case_id: str, days: int = 30) -> str:
+    """A new personal link's path (``/p/<token>/``)."""
+    page = client.get(f"/c/{case_id}/suivi").get_data(as_text=True)
+    answer = client.post(f"/c/{case_id}/lien", data={"csrf": csrf_of(page), "days": str(days)})
+    assert answer.status_code == 200
+    return re.search(r'value="https://rdv\.test(/p/[^"]+/)"', answer.get_data(as_text=True)).group(1)
+
+
+def record_by_link(client, link: str, files=(), accept_json: bool = True, **fields):
+    page = client.get(link).get_data(as_text=True)
+    data = {"csrf": csrf_of(page), "channel": "web", "date": "2026-11-30", "time": "09:30",
+            "message": "Aucune plage horaire libre pour le moment", **fields}
+    if files:
+        data["proofs"] = list(files)
+    headers = {"Accept": "application/json"} if accept_json else {}
+    return client.post(f"{link}essai", data=data, headers=headers,
+                       content_type="multipart/form-data")
