@@ -173,8 +173,9 @@ def plain_files(server: Server, case_id: str) -> dict[str, bytes]:
     vault = server.app.extensions["rdv_server"].vault
     key = case_key(server, case_id)
     with vault.locked(case_id), vault.checkout(case_id, key) as root:
-        return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*")
-                if p.is_file()}
+        return {
+            p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()
+        }
 
 
 def make_link(client, case_id: str, days: int = 30) -> str:
@@ -182,15 +183,24 @@ def make_link(client, case_id: str, days: int = 30) -> str:
     page = client.get(f"/c/{case_id}/suivi").get_data(as_text=True)
     answer = client.post(f"/c/{case_id}/lien", data={"csrf": csrf_of(page), "days": str(days)})
     assert answer.status_code == 200
-    return re.search(r'value="https://rdv\.test(/p/[^"]+/)"', answer.get_data(as_text=True)).group(1)
+    return re.search(r'value="https://rdv\.test(/p/[^"]+/)"', answer.get_data(as_text=True)).group(
+        1
+    )
 
 
 def record_by_link(client, link: str, files=(), accept_json: bool = True, **fields):
     page = client.get(link).get_data(as_text=True)
-    data = {"csrf": csrf_of(page), "channel": "web", "date": "2026-11-30", "time": "09:30",
-            "message": "Aucune plage horaire libre pour le moment", **fields}
+    data = {
+        "csrf": csrf_of(page),
+        "channel": "web",
+        "date": "2026-11-30",
+        "time": "09:30",
+        "message": "Aucune plage horaire libre pour le moment",
+        **fields,
+    }
     if files:
         data["proofs"] = list(files)
     headers = {"Accept": "application/json"} if accept_json else {}
-    return client.post(f"{link}essai", data=data, headers=headers,
-                       content_type="multipart/form-data")
+    return client.post(
+        f"{link}essai", data=data, headers=headers, content_type="multipart/form-data"
+    )

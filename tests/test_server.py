@@ -146,8 +146,9 @@ def test_session_cookie_is_secure_httponly_strict_and_rotated_at_each_stage(serv
     page = client.get("/connexion/code").get_data(as_text=True)
     from .server_helpers import totp_now
 
-    done = client.post("/connexion/code", data={"csrf": csrf_of(page),
-                                                 "code": totp_now(admin.totp_secret, 1)})
+    done = client.post(
+        "/connexion/code", data={"csrf": csrf_of(page), "code": totp_now(admin.totp_secret, 1)}
+    )
     assert done.status_code == 303
     full = done.headers["Set-Cookie"].split(";")[0].split("=", 1)[1]
     assert full != half
@@ -168,8 +169,10 @@ def test_password_change_keeps_every_case_open(server, admin):
     case_id = new_case(admin)
     page = admin.get("/compte").get_data(as_text=True)
     new = "une autre phrase de passe, plus longue"
-    answer = admin.post("/compte", data={"csrf": csrf_of(page), "current": PASSWORD,
-                                         "password": new, "password2": new})
+    answer = admin.post(
+        "/compte",
+        data={"csrf": csrf_of(page), "current": PASSWORD, "password": new, "password2": new},
+    )
     assert answer.status_code == 303
     fresh = server.client()
     assert login(fresh, "awa", PASSWORD, admin.totp_secret, 2).status_code == 401
@@ -204,8 +207,10 @@ def test_volunteer_sees_own_cases_then_all_when_allowed_and_hands_over(server, a
     users = caseindex  # noqa: F841 - readability
     with server.store.transaction() as tx:
         marie_id = tx.one("SELECT id FROM users WHERE login = 'marie'")["id"]
-    admin.post(f"/admin/utilisateur/{marie_id}",
-               data={"csrf": csrf_of(page), "all_cases": "1", "active": "1"})
+    admin.post(
+        f"/admin/utilisateur/{marie_id}",
+        data={"csrf": csrf_of(page), "all_cases": "1", "active": "1"},
+    )
     assert marie.get(f"/c/{mine}/profile/situation").status_code == 200
 
 
@@ -215,14 +220,22 @@ def test_everything_the_local_app_does_works_on_a_server_case(server, admin, see
     page = admin.get(f"/c/{case_id}/record").get_data(as_text=True)
     answer = admin.post(
         f"/c/{case_id}/record",
-        data={"csrf": csrf_of(page), "date": "2026-11-27", "time": "08:00", "channel": "web",
-              "message": "Aucune plage", "proofs": [(io.BytesIO(PNG), "capture.png")]},
+        data={
+            "csrf": csrf_of(page),
+            "date": "2026-11-27",
+            "time": "08:00",
+            "channel": "web",
+            "message": "Aucune plage",
+            "proofs": [(io.BytesIO(PNG), "capture.png")],
+        },
         content_type="multipart/form-data",
     )
     assert answer.status_code == 303
     page = admin.get(f"/c/{case_id}/documents").get_data(as_text=True)
-    answer = admin.post(f"/c/{case_id}/documents/prepare",
-                        data={"csrf": csrf_of(page), "kind": "courriel", "format": "text"})
+    answer = admin.post(
+        f"/c/{case_id}/documents/prepare",
+        data={"csrf": csrf_of(page), "kind": "courriel", "format": "text"},
+    )
     assert answer.status_code == 302
     page = admin.get(f"/c/{case_id}/documents").get_data(as_text=True)
     assert "pref-etrangers" in page or "@" in page
@@ -241,8 +254,15 @@ def test_export_gives_the_plain_case_folder_whose_chain_verifies(server, admin, 
     zipfile.ZipFile(io.BytesIO(answer.data)).extractall(tmp_path / "out")
     report = verify(Case(tmp_path / "out" / "dossier"))
     assert report.ok, report.problems
-    assert report.entries == len(json.loads("[" + ",".join(
-        (tmp_path / "out" / "dossier" / "journal.jsonl").read_text().split("\n")[:-1]) + "]"))
+    assert report.entries == len(
+        json.loads(
+            "["
+            + ",".join(
+                (tmp_path / "out" / "dossier" / "journal.jsonl").read_text().split("\n")[:-1]
+            )
+            + "]"
+        )
+    )
 
 
 # --- the person's link ------------------------------------------------------------------------
@@ -256,10 +276,14 @@ def test_link_records_an_attempt_with_its_screenshot_and_phone_times(server, see
     html = home.get_data(as_text=True)
     assert "J'ai essayé, pas de rendez-vous" in html
     assert 'accept="image/*"' in html and "manifest.webmanifest" in html
-    answer = record_by_link(phone, link, files=[(io.BytesIO(PNG), "Screenshot_2026.png")],
-                            client_id="0f0e0d0c-1111-2222-3333-444455556666",
-                            phone_time="2026-11-30T09:31:05+01:00",
-                            offline_since="2026-11-30T09:31:06+01:00")
+    answer = record_by_link(
+        phone,
+        link,
+        files=[(io.BytesIO(PNG), "Screenshot_2026.png")],
+        client_id="0f0e0d0c-1111-2222-3333-444455556666",
+        phone_time="2026-11-30T09:31:05+01:00",
+        offline_since="2026-11-30T09:31:06+01:00",
+    )
     assert answer.status_code == 200 and answer.json["ok"] and answer.json["pieces"] == 1
     entry = json.loads(plain_files(server, case_id)["journal.jsonl"].splitlines()[-1])
     assert entry["recu_par"] == "lien personnel"
@@ -268,8 +292,12 @@ def test_link_records_an_attempt_with_its_screenshot_and_phone_times(server, see
     assert entry["telephone"]["hors_ligne_depuis"] == "2026-11-30T09:31:06+01:00"
     assert entry["pieces"][0]["original"] == "Screenshot_2026.png"
     # a retry of the same attempt (its answer lost) is not recorded twice
-    again = record_by_link(phone, link, files=[(io.BytesIO(PNG), "Screenshot_2026.png")],
-                           client_id="0f0e0d0c-1111-2222-3333-444455556666")
+    again = record_by_link(
+        phone,
+        link,
+        files=[(io.BytesIO(PNG), "Screenshot_2026.png")],
+        client_id="0f0e0d0c-1111-2222-3333-444455556666",
+    )
     assert again.json["n"] == answer.json["n"]
     lines = plain_files(server, case_id)["journal.jsonl"].splitlines()
     assert sum(b"0f0e0d0c-1111" in line for line in lines) == 1
@@ -311,19 +339,35 @@ def test_a_copy_of_the_data_folder_reveals_no_name_no_journal_line_no_screenshot
     server, admin, seeded, tmp_path
 ):
     case_id, link = seeded
-    record_by_link(server.client(), link, files=[(io.BytesIO(PNG), "Screenshot.png")],
-                   message="autre", other="Message unique XYZZY du site")
+    record_by_link(
+        server.client(),
+        link,
+        files=[(io.BytesIO(PNG), "Screenshot.png")],
+        message="autre",
+        other="Message unique XYZZY du site",
+    )
     admin.get(f"/c/{case_id}/status")
     copy = tmp_path / "copie"
     shutil.copytree(server.config.data_dir, copy)  # the folder and the database, WAL included
     blob = b"".join(p.read_bytes() for p in copy.rglob("*") if p.is_file())
-    for secret in (b"Diallo", b"DIALLO", b"Aminata", b"Bamako", b"XYZZY",
-                   b"Aucune plage horaire", b"precedent", b"enregistre_le"):
+    for secret in (
+        b"Diallo",
+        b"DIALLO",
+        b"Aminata",
+        b"Bamako",
+        b"XYZZY",
+        b"Aucune plage horaire",
+        b"precedent",
+        b"enregistre_le",
+    ):
         assert secret not in blob, secret
     assert PNG[200:264] not in blob  # no screenshot bytes
     assert "Diallo".encode("utf-16-le") not in blob
-    workspaces = list(server.app.extensions["rdv_server"].vault.workspace_parent.glob(
-        server.app.extensions["rdv_server"].vault.prefix + "*"))
+    workspaces = list(
+        server.app.extensions["rdv_server"].vault.workspace_parent.glob(
+            server.app.extensions["rdv_server"].vault.prefix + "*"
+        )
+    )
     assert workspaces == []  # the clear workspace is gone after each request
 
 
@@ -350,17 +394,41 @@ def test_recovery_key_opens_a_case_through_the_installed_command(server, admin, 
     from .conftest import installed_cli
 
     done = subprocess.run(
-        installed_cli() + ["server", "recover", "--config", str(server.config.source),
-                           "--case", case_id, "-o", str(out)],
-        input=server.recovery + "\n", capture_output=True, text=True, timeout=60,
+        installed_cli()
+        + [
+            "server",
+            "recover",
+            "--config",
+            str(server.config.source),
+            "--case",
+            case_id,
+            "-o",
+            str(out),
+        ],
+        input=server.recovery + "\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert done.returncode == 0, done.stderr
     names = zipfile.ZipFile(out).namelist()
     assert "dossier/profil.yaml" in names and "dossier/journal.jsonl" in names
     wrong = subprocess.run(
-        installed_cli() + ["server", "recover", "--config", str(server.config.source),
-                           "--case", case_id, "-o", str(tmp_path / "x.zip")],
-        input="AAAA" * 13 + "\n", capture_output=True, text=True, timeout=60,
+        installed_cli()
+        + [
+            "server",
+            "recover",
+            "--config",
+            str(server.config.source),
+            "--case",
+            case_id,
+            "-o",
+            str(tmp_path / "x.zip"),
+        ],
+        input="AAAA" * 13 + "\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert wrong.returncode == 2 and "Traceback" not in wrong.stderr
 
@@ -399,8 +467,12 @@ def test_retention_flags_then_erases_after_the_notice(server, admin, seeded):
     ctx.config = ctx.config.__class__(**{**ctx.config.__dict__, "auto_erase": True})
     with server.store.transaction() as tx:
         old = (now_paris() - timedelta(days=400)).isoformat(timespec="seconds")
-        tx.run("UPDATE cases SET last_activity = :o, flagged_at = :f WHERE id = :c", o=old,
-               f=(now_paris() - timedelta(days=31)).isoformat(timespec="seconds"), c=case_id)
+        tx.run(
+            "UPDATE cases SET last_activity = :o, flagged_at = :f WHERE id = :c",
+            o=old,
+            f=(now_paris() - timedelta(days=31)).isoformat(timespec="seconds"),
+            c=case_id,
+        )
     done = retention.run(ctx)
     assert done.erased == [case_id]
     assert case_key(server, case_id) is None

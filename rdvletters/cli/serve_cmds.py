@@ -87,7 +87,7 @@ def setup_command(config_path: Path, admin_name: str) -> None:
     click.echo(f"  {done.recovery_text}")
     click.echo("")
     click.echo(_("Invitation du premier responsable (valable 7 jours) :"))
-    click.echo(f"  {config.public_url}/invitation/{done.invitation_token}")
+    click.echo(f"  {done.invitation_url(config.public_url)}")
 
 
 @server.command(

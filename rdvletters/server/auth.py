@@ -27,7 +27,7 @@ from datetime import timedelta
 from flask import Flask, Response, abort, current_app, g, redirect, request, url_for
 
 from ..web import security
-from . import accounts
+from . import accounts, keys
 from .config import ServerConfig
 from .store import Store
 
@@ -66,12 +66,12 @@ class ServerAccess:
         return hmac.new(self.secret, what.encode(), hashlib.sha256).hexdigest()
 
     def csrf_token(self) -> str:
+        link = g.get("rdv_link_hash")
+        if link is not None:  # the person's pages: bound to the link, whoever signed in
+            return self._mac(f"link:{link}")
         session = g.get("rdv_session")
         if session is not None:
             return self._mac(f"session:{session.sid_hash}")
-        link = g.get("rdv_link_hash")
-        if link is not None:
-            return self._mac(f"link:{link}")
         pre = request.cookies.get(PRE_COOKIE) or g.get("rdv_new_pre")
         if pre is None:
             pre = g.rdv_new_pre = secrets.token_urlsafe(24)
@@ -132,6 +132,9 @@ class ServerAccess:
         endpoint = request.endpoint or ""
         g.rdv_session = session = self._session()
         if endpoint in PUBLIC or endpoint.startswith("person."):
+            token = (request.view_args or {}).get("token")
+            if endpoint.startswith("person.") and isinstance(token, str):
+                g.rdv_link_hash = keys.token_hash(token)
             return self._check_csrf()
         if session is None:
             if request.method == "GET":

@@ -27,7 +27,7 @@ ACTIONS = {
     ("GET", "web.case_home"): N_("dossier ouvert"),
     ("GET", "web.status"): N_("situation consultée"),
     ("GET", "web.record"): N_("formulaire de démarche ouvert"),
-    ("POST", "web.record"): N_("démarche notée"),
+    ("POST", "web.record"): N_("démarche notée au journal"),
     ("GET", "web.documents"): N_("documents consultés"),
     ("POST", "web.prepare_document"): N_("document préparé"),
     ("GET", "web.document_file"): N_("document téléchargé"),

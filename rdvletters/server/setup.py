@@ -30,6 +30,9 @@ class SetUp:
     recovery_text: str
     invitation_token: str
 
+    def invitation_url(self, public_url: str) -> str:
+        return "/".join((public_url, "invitation", self.invitation_token))
+
 
 def load_secret(config: ServerConfig) -> bytes:
     """The server's own secret (Flask's signing key, CSRF tokens): never personal data."""
