@@ -110,8 +110,9 @@ def totp_setup():
     ctx = context()
     user = current_user()
     secret = session.get("totp_secret")
-    if request.method == "GET" or not secret:
+    if not secret:  # one secret for the whole enrolment: a second load shows the same
         secret = session["totp_secret"] = accounts.new_totp_secret()
+    if request.method == "GET":
         return _enrol_page(user, secret)
     if not accounts.allow(ctx.store, f"totp:{user.id}", ctx.config.login_attempts):
         return _enrol_page(user, secret, _("Trop d'essais : réessayez dans 15 minutes.")), 429
