@@ -483,3 +483,21 @@ def test_setup_refuses_an_existing_folder(tmp_path):
     set_up(config, "A")
     with pytest.raises(CaseError):
         set_up(config, "B")
+
+
+def test_the_deployment_examples_are_valid(tmp_path):
+    from .conftest import ROOT
+
+    for name in ("rdvletters.toml", "rdvletters-docker.toml"):
+        config = load_config(ROOT / "deploy" / name)
+        assert config.trusted_proxy and config.public_url.startswith("https://")
+    unit = (ROOT / "deploy" / "rdvletters.service").read_text()
+    for line in ("DynamicUser=yes", "ProtectSystem=strict", "NoNewPrivileges=yes", "UMask=0077"):
+        assert line in unit
+    if shutil.which("caddy"):
+        import subprocess
+
+        for name in ("Caddyfile", "Caddyfile.docker"):
+            done = subprocess.run(["caddy", "validate", "--config", str(ROOT / "deploy" / name),
+                                   "--adapter", "caddyfile"], capture_output=True, text=True)
+            assert done.returncode == 0, done.stderr
