@@ -17,7 +17,7 @@ from rdvletters.case import Case
 from rdvletters.errors import CaseError, InputError
 from rdvletters.evidence.proofs.verify import verify
 from rdvletters.frdates import now_paris
-from rdvletters.server import audit, caseindex, retention
+from rdvletters.server import audit, retention
 from rdvletters.server.config import load_config
 from rdvletters.server.setup import set_up
 
@@ -203,8 +203,6 @@ def test_volunteer_sees_own_cases_then_all_when_allowed_and_hands_over(server, a
     assert marie.get(f"/c/{hers}/profile/situation").status_code == 404
     # the admin lets Marie see every case: the team key is wrapped to her
     page = admin.get("/admin/").get_data(as_text=True)
-    marie_id = re.search(r'/admin/utilisateur/(\d+)".*?\n.*?\n.*?Marie', page, re.S)
-    users = caseindex  # noqa: F841 - readability
     with server.store.transaction() as tx:
         marie_id = tx.one("SELECT id FROM users WHERE login = 'marie'")["id"]
     admin.post(
@@ -498,6 +496,16 @@ def test_the_deployment_examples_are_valid(tmp_path):
         import subprocess
 
         for name in ("Caddyfile", "Caddyfile.docker"):
-            done = subprocess.run(["caddy", "validate", "--config", str(ROOT / "deploy" / name),
-                                   "--adapter", "caddyfile"], capture_output=True, text=True)
+            done = subprocess.run(
+                [
+                    "caddy",
+                    "validate",
+                    "--config",
+                    str(ROOT / "deploy" / name),
+                    "--adapter",
+                    "caddyfile",
+                ],
+                capture_output=True,
+                text=True,
+            )
             assert done.returncode == 0, done.stderr

@@ -79,6 +79,7 @@ def manage(case_id: str):
 
 
 def _manage_page(case_id, row, key, others, new_link: str | None = None, code: int = 200):
+    following = caseindex.follows(context().store, case_id, current_user().id)
     ctx = context()
     from ..web.common import page
 
@@ -95,6 +96,7 @@ def _manage_page(case_id, row, key, others, new_link: str | None = None, code: i
         link_max_days=ctx.config.link_max_days,
         erase_word=ERASE_WORD,
         inactive=now_paris() - row.last_activity > timedelta(days=ctx.config.inactive_days),
+        following=following,
     ), code
 
 
@@ -115,6 +117,16 @@ def hand_over(case_id: str):
     if request.form.get("keep") == "1" or user.all_cases:
         return redirect(url_for("cases.manage", case_id=case_id), code=303)
     return redirect(url_for("web.home"), code=303)
+
+
+@bp.route("/c/<case_id>/suivi/suivre", methods=["POST"])
+def follow(case_id: str):
+    """Follow a case seen through the team key: one's own wrapped copy, one's own list."""
+    ctx, user, row, key = _case_or_404(case_id)
+    with ctx.store.transaction() as tx:
+        caseindex.follow(tx, case_id, user, key)
+        audit.record(tx, user.display_name, case_id, N_("dossier suivi"))
+    return redirect(url_for("cases.manage", case_id=case_id), code=303)
 
 
 @bp.route("/c/<case_id>/suivi/archiver", methods=["POST"])
