@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
 
 from ..case import Case, ProofFile
 from ..channels import ATTEMPT_CHANNELS, by_weight
@@ -145,7 +144,3 @@ def documents_of(case: Case) -> list[tuple[int, str, str, datetime]]:
         for d in prepared_documents(case.journal.read())
         if d.fmt in ("pdf", "docx", "text")
     ]
-
-
-def proof_folder(root: Path) -> Path:
-    return root

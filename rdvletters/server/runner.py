@@ -62,11 +62,11 @@ def start(config: ServerConfig, port: int | None = None) -> Running:
     )
     stop = threading.Event()
 
-    def daily() -> None:
-        while not stop.wait(0 if not daily.started else DAY):  # type: ignore[attr-defined]
-            daily.started = True  # type: ignore[attr-defined]
+    def daily() -> None:  # at start, then every day, until close()
+        while True:
             jobs.retention_pass()
+            if stop.wait(DAY):
+                return
 
-    daily.started = False  # type: ignore[attr-defined]
     threading.Thread(target=daily, name="rdvletters-retention", daemon=True).start()
     return Running(server, app, jobs, server.effective_port, stop)
