@@ -78,7 +78,11 @@ class Caddy:
             if self.process.poll() is not None:
                 raise RuntimeError((self.folder / "caddy.log").read_text()[-2000:])
             if self.root_ca.exists():
-                context = ssl.create_default_context(cafile=str(self.root_ca))
+                # Only « does it answer? »: under faketime a year on, OpenSSL would find
+                # Caddy's fresh certificate not yet valid (faketime does not move Caddy, a Go program).
+                context = ssl.create_default_context()
+                context.check_hostname = False
+                context.verify_mode = ssl.CERT_NONE
                 try:
                     urllib.request.urlopen(f"{self.url}/sante", context=context, timeout=2)
                     return
