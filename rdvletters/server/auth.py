@@ -48,6 +48,11 @@ PUBLIC = {
 }
 PASSWORD_STAGE = {"auth.totp", "auth.logout", "static", "server_static", "web.language"}
 ENROL_STAGE = {"auth.totp_setup", "auth.logout", "static", "server_static", "web.language"}
+# The local app's pages the server serves: every page of one case (it goes through the
+# server's registry: access checked, case decrypted for the request), the language, and
+# the two views the server replaces. A local page about folders (no case in its
+# address) is not the server's: 404.
+LOCAL_PAGES = {"web.home", "web.new_case", "web.language"}
 PENDING_LIFETIME = timedelta(minutes=5)
 PRE_COOKIE = "rdvletters_pre"
 
@@ -146,6 +151,9 @@ class ServerAccess:
             return redirect(url_for(target))
         if endpoint.startswith("admin.") and not session.user.admin:
             abort(403)
+        local_folder_page = "case_id" not in (request.view_args or {})
+        if endpoint.startswith("web.") and local_folder_page and endpoint not in LOCAL_PAGES:
+            abort(404)
         return self._check_csrf()
 
     def _check_csrf(self) -> None:
