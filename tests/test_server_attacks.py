@@ -122,6 +122,18 @@ def test_totp_code_is_accepted_once_only(tmp_path):
     assert answer.status_code == 429
 
 
+def test_an_enrolled_second_factor_cannot_be_replaced_from_a_session(tmp_path):
+    server = make_server(tmp_path)
+    admin, secret = admin_client(server)
+    answer = admin.get("/connexion/second-facteur")
+    assert answer.status_code == 302 and answer.headers["Location"].endswith("/compte")
+    page = admin.get("/compte").get_data(as_text=True)
+    admin.post("/connexion/second-facteur", data={"csrf": csrf_of(page), "code": "123456"})
+    with server.store.transaction() as tx:
+        stored = tx.one("SELECT totp_secret FROM users WHERE login = 'awa'")["totp_secret"]
+    assert stored == secret
+
+
 def test_a_session_id_planted_before_login_is_never_used_after(tmp_path):
     server = make_server(tmp_path)
     admin_client(server)
@@ -264,3 +276,51 @@ def test_volunteer_cannot_reach_a_case_by_its_id_or_the_admin_pages(two):
     assert (
         paul.post("/admin/invitation", data={"csrf": csrf_of(page), "name": "x"}).status_code == 403
     )
+
+
+def test_forwarded_headers_count_only_from_the_configured_proxy(tmp_path):
+    """Through the real waitress: a client that sends its own X-Forwarded-For is not
+    believed (the proxy is another address), so it cannot dodge the per-address limit."""
+    import http.client
+    import threading
+
+    from rdvletters.server.config import load_config
+    from rdvletters.server.runner import start
+    from rdvletters.server.setup import set_up
+
+    from .caddy_proxy import free_port
+    from .server_helpers import write_config
+
+    port = free_port()
+    path = write_config(tmp_path, public_url=f"http://127.0.0.1:{port}", port=port, extra="")
+    path.write_text(path.read_text().replace("port = ", 'trusted_proxy = "10.9.9.9"\nport = ', 1))
+    config = load_config(path)
+    assert config.trusted_proxy == "10.9.9.9"
+    set_up(config, "Awa")
+    running = start(config)
+    threading.Thread(target=running.serve, daemon=True).start()
+    try:
+        statuses = []
+        for i in range(25):
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            connection.request("GET", "/connexion", headers={"X-Forwarded-For": f"203.0.113.{i}"})
+            page = connection.getresponse()
+            cookie = page.getheader("Set-Cookie").split(";")[0]
+            csrf = csrf_of(page.read().decode())
+            connection.close()
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            connection.request(
+                "POST",
+                "/connexion",
+                body=f"csrf={csrf}&login=inconnu{i}&password=x",
+                headers={
+                    "Content-Type": "application/x-www-form-urlencoded",
+                    "Cookie": cookie,
+                    "X-Forwarded-For": f"203.0.113.{i}",
+                },
+            )
+            statuses.append(connection.getresponse().status)
+            connection.close()
+    finally:
+        running.close()
+    assert statuses[:20] == [401] * 20 and set(statuses[20:]) == {429}

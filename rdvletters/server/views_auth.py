@@ -109,6 +109,8 @@ def totp_setup():
     """Enrol a second factor (required for admins, and for all when the admin says so)."""
     ctx = context()
     user = current_user()
+    if user.totp:  # enrolled already: a stolen session cannot swap the second factor
+        return redirect(url_for("auth.account"))
     secret = session.get("totp_secret")
     if not secret:  # one secret for the whole enrolment: a second load shows the same
         secret = session["totp_secret"] = accounts.new_totp_secret()
