@@ -237,6 +237,10 @@ def test_everything_the_local_app_does_works_on_a_server_case(server, admin, see
     assert answer.status_code == 302
     page = admin.get(f"/c/{case_id}/documents").get_data(as_text=True)
     assert "pref-etrangers" in page or "@" in page
+    bundle = admin.post(f"/c/{case_id}/bundle", data={"csrf": csrf_of(page)})
+    assert bundle.headers["Content-Type"] == "application/zip"
+    names = zipfile.ZipFile(io.BytesIO(bundle.data)).namelist()
+    assert any(name.endswith("01_Chronologie_des_demarches.pdf") for name in names)
     files = plain_files(server, case_id)
     lines = [json.loads(x) for x in files["journal.jsonl"].decode().splitlines() if x.strip()]
     assert lines[-2]["description"] == "Aucune plage" and lines[-1]["document"] == "courriel"

@@ -6,7 +6,6 @@ Flask, waitress, argon2 and the rest are imported only inside these commands.
 from __future__ import annotations
 
 import getpass
-import zipfile
 from pathlib import Path
 
 import click
@@ -116,7 +115,7 @@ def setup_command(config_path: Path, admin_name: str) -> None:
 def recover_command(config_path: Path, case_id: str, output: Path) -> None:
     from ..server import caseindex, keys
     from ..server.store import SqliteStore
-    from ..server.vault import Vault
+    from ..server.vault import Vault, zip_folder
 
     config = _config(config_path)
     if output.exists():
@@ -141,15 +140,8 @@ def recover_command(config_path: Path, case_id: str, output: Path) -> None:
             raise InputError(_("Cette clé de secours n'est pas celle de ce serveur.")) from None
         if key is None:
             raise CaseError(_("Le dossier {case} a été effacé.").format(case=case_id))
-        with (
-            vault.locked(case_id),
-            vault.checkout(case_id, key) as root,
-            zipfile.ZipFile(output, "x", zipfile.ZIP_DEFLATED) as archive,
-        ):
-            for path in sorted(root.rglob("*")):
-                if path.is_file():
-                    archive.write(path, f"dossier/{path.relative_to(root).as_posix()}")
-        output.chmod(0o600)
+        with vault.locked(case_id), vault.checkout(case_id, key) as root:
+            zip_folder(root, output)
     finally:
         store.close()
     click.echo(_("Dossier écrit en clair dans {path} : gardez-le en lieu sûr.").format(path=output))

@@ -26,6 +26,7 @@ import secrets
 import shutil
 import tempfile
 import threading
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -63,6 +64,31 @@ def _write_synced(path: Path, data: bytes) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def zip_folder(root: Path, target, prefix: str = "dossier") -> None:
+    """The plain case folder into a ZIP (``target``: a path or a binary file), each file
+    dated now (checked-out files carry the 1970 mark of ``checkout``)."""
+    from ..frdates import now_paris
+
+    stamp = now_paris().timetuple()[:6]
+    if isinstance(target, Path):  # a new file, owner-only from its creation
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            zip_folder(root, handle, prefix)
+        return
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and not path.is_symlink():
+                info = zipfile.ZipInfo(f"{prefix}/{path.relative_to(root).as_posix()}", stamp)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o600 << 16
+                archive.writestr(info, path.read_bytes())
+
+
+def _identity(path: Path) -> tuple[int, int, int]:
+    stat = path.stat()
+    return stat.st_ino, stat.st_size, stat.st_mtime_ns
 
 
 class Vault:
@@ -153,28 +179,42 @@ class Vault:
         try:
             root = workspace / "cas"
             root.mkdir(mode=0o700)
+            written: dict[str, tuple[int, int, int]] = {}
             for relative, entry in files.items():
                 target = root / relative
                 target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
                 fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
                 with os.fdopen(fd, "wb") as handle:
                     handle.write(self.read_file(case_id, key, entry["blob"]))
+                os.utime(target, ns=(0, 0))  # any later write moves it off 1970, at any clock
+                written[relative] = _identity(target)
             try:
                 yield root
             finally:
-                self._write_back(case_id, key, root, files)
+                self._write_back(case_id, key, root, files, written)
         finally:
             shutil.rmtree(workspace, ignore_errors=True)
 
     def _write_back(
-        self, case_id: str, key: bytes, root: Path, before: dict[str, dict[str, str]]
+        self,
+        case_id: str,
+        key: bytes,
+        root: Path,
+        before: dict[str, dict[str, str]],
+        written: dict[str, tuple[int, int, int]],
     ) -> None:
+        """Seal what changed. Checked-out files are dated 1970: one whose inode, size and
+        modification time are still those was not written (a write dates it now, whatever
+        the clock's granularity) and keeps its blob without being read again."""
         after: dict[str, dict[str, str]] = {}
         changed = False
         for path in sorted(root.rglob("*")):
             if not path.is_file() or path.is_symlink():
                 continue
             relative = path.relative_to(root).as_posix()
+            if relative in before and written.get(relative) == _identity(path):
+                after[relative] = before[relative]
+                continue
             data = path.read_bytes()
             digest = hashlib.sha256(data).hexdigest()
             old = before.get(relative)

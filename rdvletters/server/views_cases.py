@@ -8,7 +8,6 @@ Every other page of a case is the local app's own page (``web/``), served throug
 from __future__ import annotations
 
 import io
-import zipfile
 from datetime import timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
@@ -20,6 +19,7 @@ from . import accounts, audit, caseindex, retention
 from .auth import current_private, current_user
 from .qr import qr_svg
 from .registry import checkout, context
+from .vault import zip_folder
 
 bp = Blueprint("cases", __name__, template_folder="templates")
 ERASE_WORD = "EFFACER"
@@ -152,10 +152,7 @@ def export(case_id: str):
     case = registry().get(case_id)
     assert case is not None
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive_file:
-        for path in sorted(case.root.rglob("*")):
-            if path.is_file():
-                archive_file.write(path, f"dossier/{path.relative_to(case.root).as_posix()}")
+    zip_folder(case.root, buffer)
     caseindex.set_setting(ctx.store, f"exported:{case_id}", now_paris().isoformat())
     buffer.seek(0)
     return send_file(
