@@ -85,6 +85,13 @@ def test_serve_with_a_bad_config_exits_2_without_traceback(tmp_path):
     assert "links.default_days" in done.stderr and "Traceback" not in done.stderr
 
 
+def test_serve_before_setup_says_how_to_set_up(tmp_path):
+    path = write_config(tmp_path)
+    done = run_installed("serve", "--config", path)
+    assert done.returncode == 3 and "Traceback" not in done.stderr
+    assert "rdvletters server setup --config" in done.stderr
+
+
 def test_setup_prints_recovery_key_once_and_refuses_a_second_time(tmp_path):
     path = write_config(tmp_path)
     first = run_installed("server", "setup", "--config", path, "--admin", "Awa")

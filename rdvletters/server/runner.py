@@ -17,6 +17,7 @@ from waitress import create_server
 from .app import create_server_app
 from .config import ServerConfig
 from .jobs import Jobs
+from .setup import load_secret
 from .store import SqliteStore
 
 DAY = 24 * 3600
@@ -42,6 +43,7 @@ class Running:
 
 def start(config: ServerConfig, port: int | None = None) -> Running:
     """Bind and build; ``serve()`` answers until ``close()`` (or Ctrl+C)."""
+    load_secret(config)  # a folder never set up: said before anything is created in it
     store = SqliteStore(config.database)
     app = create_server_app(config, store)
     ctx = app.extensions["rdv_server"]
