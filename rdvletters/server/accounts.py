@@ -139,7 +139,7 @@ def invite(
 
 
 def find_invitation(store: Store, token: str) -> dict | None:
-    with store.transaction() as tx:
+    with store.transaction(write=False) as tx:
         row = tx.one("SELECT * FROM invitations WHERE token_hash = :h", h=keys.token_hash(token))
     if row is None or row["used_at"] or datetime.fromisoformat(row["expires_at"]) < _now():
         return None
@@ -190,7 +190,7 @@ def get_user(tx: Tx, user_id: int) -> User | None:
 
 
 def list_users(store: Store) -> list[User]:
-    with store.transaction() as tx:
+    with store.transaction(write=False) as tx:
         return [User.of(r) for r in tx.rows("SELECT * FROM users ORDER BY display_name")]
 
 

@@ -64,7 +64,7 @@ def log(store: Store, actor: str, case_id: str | None, action: str, detail: str 
 def events(store: Store, case_id: str | None = None, limit: int = 500) -> list[Event]:
     """The latest events, newest first; of one case when ``case_id`` is given."""
     where = "WHERE case_id = :c" if case_id else ""
-    with store.transaction() as tx:
+    with store.transaction(write=False) as tx:
         rows = tx.rows(
             f"SELECT * FROM audit {where} ORDER BY seq DESC LIMIT :n",  # noqa: S608 - fixed text
             c=case_id,
@@ -87,7 +87,7 @@ def verify_chain(store: Store) -> list[int]:
     """The sequence numbers whose row does not match the chain (empty: intact)."""
     broken = []
     prev = GENESIS
-    with store.transaction() as tx:
+    with store.transaction(write=False) as tx:
         rows = tx.rows("SELECT * FROM audit ORDER BY seq")
     for r in rows:
         expected = _digest(prev, r["at"], r["actor"], r["case_id"], r["action"], r["detail"])

@@ -74,13 +74,13 @@ def link_holder(token_hash: str) -> str:
 
 
 def recovery_public(store: Store) -> bytes | None:
-    with store.transaction() as tx:
+    with store.transaction(write=False) as tx:
         row = tx.one("SELECT value FROM settings WHERE name = 'recovery_public'")
     return bytes.fromhex(row["value"]) if row else None
 
 
 def setting(store: Store, name: str, default: str | None = None) -> str | None:
-    with store.transaction() as tx:
+    with store.transaction(write=False) as tx:
         row = tx.one("SELECT value FROM settings WHERE name = :n", n=name)
     return row["value"] if row else default
 
@@ -173,7 +173,7 @@ def team_private(tx: Tx, user_id: int, private: bytes) -> bytes | None:
 
 def key_for_user(store: Store, case_id: str, user_id: int, private: bytes) -> bytes | None:
     """The case key through the user's own wrapped copy, else through the team key."""
-    with store.transaction() as tx:
+    with store.transaction(write=False) as tx:
         key = _unwrap(tx, case_id, user_holder(user_id), private)
         if key is None and (team := team_private(tx, user_id, private)) is not None:
             key = _unwrap(tx, case_id, TEAM, team)
@@ -202,7 +202,7 @@ def open_team_from_invitation(blob: bytes, token: str) -> bytes:
 
 
 def key_for_recovery(store: Store, case_id: str, private: bytes) -> bytes | None:
-    with store.transaction() as tx:
+    with store.transaction(write=False) as tx:
         row = tx.one(
             "SELECT blob FROM case_keys WHERE case_id = :c AND holder = :h", c=case_id, h=RECOVERY
         )
@@ -229,14 +229,14 @@ def _case(tx: Tx, row: dict) -> CaseRow:
 
 
 def get_case(store: Store, case_id: str) -> CaseRow | None:
-    with store.transaction() as tx:
+    with store.transaction(write=False) as tx:
         row = tx.one("SELECT * FROM cases WHERE id = :i AND erased_at IS NULL", i=case_id)
         return _case(tx, row) if row else None
 
 
 def visible_cases(store: Store, user: User) -> list[CaseRow]:
     """The cases ``user`` may see: those they follow, or all with the admin's leave."""
-    with store.transaction() as tx:
+    with store.transaction(write=False) as tx:
         if user.all_cases:
             rows = tx.rows("SELECT * FROM cases WHERE erased_at IS NULL ORDER BY created_at")
         else:
@@ -249,13 +249,13 @@ def visible_cases(store: Store, user: User) -> list[CaseRow]:
 
 
 def all_cases(store: Store) -> list[CaseRow]:
-    with store.transaction() as tx:
+    with store.transaction(write=False) as tx:
         rows = tx.rows("SELECT * FROM cases WHERE erased_at IS NULL ORDER BY created_at")
         return [_case(tx, r) for r in rows]
 
 
 def follows(store: Store, case_id: str, user_id: int) -> bool:
-    with store.transaction() as tx:
+    with store.transaction(write=False) as tx:
         return bool(
             tx.one(
                 "SELECT 1 AS x FROM follows WHERE case_id = :c AND user_id = :u",
@@ -325,7 +325,7 @@ def create_link(store: Store, case_id: str, case_key: bytes, user: User, days: i
 
 
 def links_of(store: Store, case_id: str) -> list[Link]:
-    with store.transaction() as tx:
+    with store.transaction(write=False) as tx:
         rows = tx.rows("SELECT * FROM links WHERE case_id = :c ORDER BY created_at DESC", c=case_id)
     return [
         Link(
@@ -363,7 +363,7 @@ def open_link(store: Store, token: str) -> tuple[str, bytes] | None:
     expired one (the same answer for each: a guesser learns nothing)."""
     token_hash = keys.token_hash(token)
     holder = link_holder(token_hash)
-    with store.transaction() as tx:
+    with store.transaction(write=False) as tx:
         row = tx.one(
             "SELECT l.*, k.blob FROM links l JOIN case_keys k"
             " ON k.case_id = l.case_id AND k.holder = :holder"

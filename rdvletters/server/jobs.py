@@ -77,7 +77,7 @@ class Jobs:
         self._submit(lambda: self._stamp(case_id, key))
 
     def retry_pending(self, case_id: str, key: bytes) -> None:
-        with self.ctx.store.transaction() as tx:
+        with self.ctx.store.transaction(write=False) as tx:
             pending = tx.one("SELECT 1 AS x FROM stamp_pending WHERE case_id = :c", c=case_id)
         if pending:
             self.stamp_after_receipt(case_id, key)

@@ -120,9 +120,10 @@ class Tx(Protocol):
 
 
 class Store(Protocol):
-    """The server's database. ``transaction()`` commits on success, rolls back on error."""
+    """The server's database. ``transaction()`` commits on success, rolls back on error;
+    ``write=False`` promises only reads (they need not wait for writers)."""
 
-    def transaction(self) -> contextlib.AbstractContextManager[Tx]: ...
+    def transaction(self, write: bool = True) -> contextlib.AbstractContextManager[Tx]: ...
 
     def close(self) -> None: ...
 
@@ -179,9 +180,9 @@ class SqliteStore:
         return connection
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[_SqliteTx]:
+    def transaction(self, write: bool = True) -> Iterator[_SqliteTx]:
         connection = self._connection()
-        connection.execute("BEGIN IMMEDIATE")
+        connection.execute("BEGIN IMMEDIATE" if write else "BEGIN DEFERRED")
         try:
             yield _SqliteTx(connection)
         except BaseException:
