@@ -85,9 +85,12 @@ def close_request(response: Response) -> Response:
     stack = g.pop("rdv_stack", None)
     if stack is None:
         return response
-    if response.direct_passthrough:
+    if response.direct_passthrough:  # a file of the workspace: read it, close it
+        source = response.response
         response.direct_passthrough = False
-        response.get_data()
+        response.set_data(b"".join(source))
+        if hasattr(source, "close"):
+            source.close()
     stack.close()
     ctx = context()
     if request.method == "POST":
