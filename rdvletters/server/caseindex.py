@@ -320,7 +320,10 @@ def create_link(store: Store, case_id: str, case_key: bytes, user: User, days: i
             h=holder,
             b=keys.seal(keys.token_key(token, b"link"), case_key, _aad(case_id, holder)),
         )
-        audit.record(tx, user.display_name, case_id, N_("lien personnel créé"), f"{days} j")
+        expires = (now + timedelta(days=days)).date().isoformat()  # the detail: language-free
+        audit.record(
+            tx, user.display_name, case_id, N_("lien personnel créé, valable jusqu'au"), expires
+        )
     return token
 
 

@@ -139,8 +139,8 @@ def record(token: str):
             ctx.store,
             audit.LINK_ACTOR,
             case_id,
-            N_("démarche envoyée du téléphone"),
-            f"n° {done.n}",
+            N_("démarche envoyée du téléphone, entrée n°"),
+            str(done.n),
         )
         if ctx.jobs is not None:
             ctx.jobs.stamp_after_receipt(case_id, key)  # type: ignore[attr-defined]
