@@ -520,3 +520,23 @@ def test_the_deployment_examples_are_valid(tmp_path):
                 text=True,
             )
             assert done.returncode == 0, done.stderr
+
+
+def test_admin_resets_a_lost_second_factor(server, admin):
+    marie = server.client()
+    accept(marie, invite(admin, "Marie", role="admin"), "marie")
+    from .server_helpers import enrol_totp
+
+    enrol_totp(marie)
+    with server.store.transaction() as tx:
+        marie_id = tx.one("SELECT id FROM users WHERE login = 'marie'")["id"]
+    page = admin.get("/admin/").get_data(as_text=True)
+    assert "réinitialiser le second facteur" in page
+    admin.post(
+        f"/admin/utilisateur/{marie_id}",
+        data={"csrf": csrf_of(page), "active": "1", "all_cases": "1", "reset_totp": "1"},
+    )
+    assert marie.get("/").status_code == 302  # signed out everywhere
+    again = server.client()
+    answer = login(again, "marie")
+    assert answer.headers["Location"].endswith("/second-facteur")  # enrols a new one

@@ -240,6 +240,14 @@ def set_flags(store: Store, user_id: int, *, all_cases: bool, active: bool) -> N
 
 
 # --- second factor ---------------------------------------------------------------------
+def reset_totp(store: Store, user_id: int) -> None:
+    """Forget the second factor (a lost phone) and sign the account out everywhere: it
+    enrols a new one at its next sign-in if the rules require one."""
+    with store.transaction() as tx:
+        tx.run("UPDATE users SET totp_secret = NULL WHERE id = :i", i=user_id)
+        tx.run("DELETE FROM sessions WHERE user_id = :i", i=user_id)
+
+
 def new_totp_secret() -> str:
     return pyotp.random_base32()
 

@@ -74,6 +74,11 @@ def set_user(user_id: int):
         abort(400)
     team = _team_key() if all_cases and not user.all_cases else None
     accounts.set_flags(ctx.store, user_id, all_cases=all_cases or user.admin, active=active)
+    if request.form.get("reset_totp") == "1" and user.id != me.id:
+        accounts.reset_totp(ctx.store, user_id)  # a lost phone: enrol again at next sign-in
+        audit.log(
+            ctx.store, me.display_name, None, N_("second facteur réinitialisé"), user.display_name
+        )
     with ctx.store.transaction() as tx:
         if team is not None:
             caseindex.grant_team(tx, user, team)
