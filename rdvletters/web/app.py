@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import secrets
 from datetime import date, datetime
-from typing import Any
+from typing import Protocol
 
 from babel.dates import format_date, format_time
 from flask import Flask, current_app, g, render_template, request
@@ -25,6 +25,13 @@ LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
 # Babel's locale for dates: English as in Britain (« 1 Dec 2026 »), day before month as
 # in the library's sentences (``localdates``) and in France.
 DATE_LOCALES = {"en": "en_GB"}
+
+
+class AccessPolicy(Protocol):
+    """Who may use the app: ``install`` adds its checks, headers and ``csrf_token``."""
+
+    def install(self, app: Flask) -> None: ...
+
 
 DOCUMENT_LABELS = {
     "courriel": i18n.N_("courriel à la préfecture"),
@@ -119,7 +126,7 @@ def create_app(
     lang: str | None = None,
     hosts: set[str] | None = None,
     cookie: str = "rdvletters_acces",
-    access: Any = None,
+    access: AccessPolicy | None = None,
 ) -> Flask:
     """The app for ``registry``; ``token`` opens it, ``lang`` fixes the language
     (else the browser's), ``hosts`` are the Host headers accepted (None: any).
