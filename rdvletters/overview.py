@@ -15,7 +15,6 @@ from .case import Case
 from .errors import RdvError
 from .evidence.status import compute_status
 from .facts import Facts
-from .journal import Entry, JournalState
 from .validation import InvalidData
 
 
@@ -52,27 +51,3 @@ def summarize(case: Case, now: datetime) -> CaseSummary:
         next_step=status.next_step.text,
         days_until_expiry=status.days_until_expiry,
     )
-
-
-@dataclass(frozen=True)
-class PreparedDocument:
-    """A document the tool generated, and the journal entry that says it went out."""
-
-    n: int
-    kind: str  # courriel | lettre | saisine
-    fmt: str
-    when: datetime
-    file: str
-    sent: Entry | None
-
-
-def prepared_documents(state: JournalState) -> list[PreparedDocument]:
-    """Every generated document, newest first, with its sending if noted."""
-    sent = {e.data.get("document_n"): e for e in state.entries if e.kind == "envoi"}
-    return [
-        PreparedDocument(
-            e.n, e.data["document"], e.data["format"], e.when, e.data["fichier"], sent.get(e.n)
-        )
-        for e in reversed(state.entries)
-        if e.kind == "document"
-    ]

@@ -14,7 +14,7 @@ from rdvletters.profile import load_profile
 from rdvletters.validation import InvalidData
 
 from .conftest import journal_lines
-from .test_web import csrf, make_client, upload
+from .test_web import csrf, make_client, upload, when
 
 
 @pytest.fixture
@@ -25,7 +25,7 @@ def client(case):
 
 def test_a_date_a_year_back_asks_for_the_box_not_for_a_cli_option(client, case):
     before = journal_lines(case)
-    form = {"date": "2016-01-05", "time": "10:00", "channel": "web", "message": "Ancien essai"}
+    form = {**when("2016-01-05", "10:00"), "channel": "web", "message": "Ancien essai"}
     refused = client.post("/c/cas/record", data={**form, "csrf": csrf(client, "/c/cas/record")})
     page = html.unescape(refused.get_data(as_text=True))
     assert refused.status_code == 400
@@ -43,8 +43,7 @@ def test_a_date_a_year_back_asks_for_the_box_not_for_a_cli_option(client, case):
 def test_the_date_box_is_not_offered_for_another_error(client):
     data = {
         "csrf": csrf(client, "/c/cas/record"),
-        "date": "2026-11-26",
-        "time": "10:00",
+        **when("2026-11-26", "10:00"),
         "channel": "web",
         "proofs": [upload(b"pas une image", "notes.png")],
     }

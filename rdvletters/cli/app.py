@@ -103,7 +103,10 @@ def proof_option(help_text: str):
 confirm_date_option = option(
     "--confirm-date",
     is_flag=True,
-    help=N_("Accepter une date de plus d'un an avant la première démarche du dossier."),
+    help=N_(
+        "Accepter une date inhabituelle : plus d'un an avant la première démarche, ou, pour "
+        "la première, plus de trois mois en arrière ou avant l'ouverture du dossier."
+    ),
 )
 
 

@@ -16,6 +16,7 @@ from .translated import INTEGER, PathType, argument, option
 # journal field -> its name in a message (the journal keeps the French keys)
 FIELDS = {
     "date": N_("date"),
+    "canal": N_("canal"),
     "description": N_("message"),
     "temoin": N_("témoin"),
     "reference": N_("référence"),
@@ -175,6 +176,9 @@ def record(
         )
     else:
         click.echo(_("Entrée n° {n} : {channel}, {when}.").format(**said))
+    from ..recording import step_warnings
+
+    warn(step_warnings(case.journal.read(), entry))
 
 
 @cli.command(help=N_("Noter que le document préparé n° N est parti."))
@@ -268,6 +272,12 @@ def log(case: Case, as_csv: bool, output: Path | None) -> None:
 @argument("number", metavar="N", type=INTEGER)
 @option("--at", "at", metavar=N_("DATE"), help=N_('La bonne date et heure : "2026-11-20 09:15".'))
 @option(
+    "--channel",
+    metavar=N_("CANAL"),
+    type=click.Choice(list(CHANNELS)),
+    help=N_("Le bon canal (une démarche notée sous le mauvais canal)."),
+)
+@option(
     "--message",
     "-m",
     metavar=N_("TEXTE"),
@@ -292,6 +302,7 @@ def correct(
     case: Case,
     number: int,
     at: str | None,
+    channel: str | None,
     message: str | None,
     witness: str | None,
     reference: str | None,
@@ -310,6 +321,7 @@ def correct(
         tracking=tracking,
         withdraw=withdraw,
         reason=reason,
+        channel=channel,
     )
     if withdraw:
         done = _("Entrée n° {n} : l'entrée n° {number} est retirée (motif : {reason}).")

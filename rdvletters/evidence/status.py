@@ -314,7 +314,7 @@ def _next_step(
             )
         )
     if renew is not None and (renew.expires_soon or renew.expired) and not facts.letters_sent:
-        return Todo(
+        return _mark_sent(facts, "lettre") or Todo(
             _("Envoyez d'abord la lettre recommandée, le titre a expiré")
             if renew.expired
             else _("Envoyez d'abord la lettre recommandée, le titre arrive à échéance"),
@@ -325,9 +325,11 @@ def _next_step(
     if this_week < per_week:
         return _this_week_todo(profile.situation, per_week - this_week)
     if not facts.emails or facts.new_since_last_email:
-        return _email()
+        return _mark_sent(facts, "courriel") or _email()
     for rung in ladder:
         if not rung.done:
+            if rung.todo.command == _letter().command:
+                return _mark_sent(facts, "lettre") or rung.todo
             return rung.todo
     return Todo(
         _(
@@ -336,6 +338,25 @@ def _next_step(
         ),
         "rdvletters bundle",
     )
+
+
+def _mark_sent(facts: Facts, kind: str) -> Todo | None:
+    """While a prepared e-mail or letter waits, the step is to mark it sent once it has
+    gone, not to prepare another."""
+    n = facts.waiting(kind)
+    if n is None:
+        return None
+    if kind == "courriel":
+        text = _(
+            "Marquez le courriel n° {n} comme envoyé (il est préparé : envoyez-le d'abord si "
+            "ce n'est pas fait)"
+        )
+    else:
+        text = _(
+            "Marquez la lettre n° {n} comme envoyée, avec son numéro de suivi (elle est "
+            "préparée : envoyez-la d'abord si ce n'est pas fait)"
+        )
+    return Todo(text.format(n=n), f"rdvletters sent {n}")
 
 
 def _missing_steps(facts: Facts) -> list[str]:

@@ -16,6 +16,7 @@ from ..errors import RdvError
 from ..frdates import PARIS
 from . import security
 from .cases import Registry
+from .wording import plain
 from .uploads import MAX_FILE_BYTES, MAX_REQUEST_BYTES
 
 LANG_COOKIE = "rdvletters_lang"
@@ -96,6 +97,19 @@ def _upfirst(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def _plain(text: object):
+    """A library message in the page's words: no command, profile keys as linked
+    questions of the case's profile form (``wording.plain``)."""
+    case_id = (request.view_args or {}).get("case_id")
+
+    def link(key: str):
+        from .profile_form import field_link
+
+        return field_link(case_id, key) if case_id else None
+
+    return plain(text, link)
+
+
 def _error_page(error: HTTPException):
     templates = {403: "forbidden.html"}
     template = templates.get(error.code or 500, "error.html")
@@ -141,7 +155,12 @@ def create_app(
         i18n.gettext, i18n.ngettext, newstyle=True
     )
     app.jinja_env.filters.update(
-        day=_day, moment=_moment, channel=_channel, document=_document, upfirst=_upfirst
+        day=_day,
+        moment=_moment,
+        channel=_channel,
+        document=_document,
+        upfirst=_upfirst,
+        plain=_plain,
     )
     app.jinja_env.tests["iso_date"] = lambda v: bool(ISO_DATE.match(str(v)))
     app.jinja_env.globals.update(
