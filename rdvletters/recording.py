@@ -49,6 +49,40 @@ def check_first_step(
         )
 
 
+def doubts(state: JournalState) -> list[str]:
+    """Every pair the journal holds that may count one thing twice: a proof file attached
+    to two steps, two attempts at the same minute (said by ``status``; ``record`` does
+    not read the whole journal, whatever its length)."""
+    found: list[str] = []
+    seen_files: dict[str, int] = {}
+    seen_minutes: dict[datetime, int] = {}
+    for n, data in effective_entries(state):
+        if data["type"] not in STEP_TYPES:
+            continue
+        for piece in data.get("pieces", []):
+            digest = piece.get("sha256")
+            if digest and digest in seen_files and seen_files[digest] != n:
+                found.append(
+                    _("le même justificatif est joint aux entrées n° {a} et n° {b}.").format(
+                        a=seen_files[digest], b=n
+                    )
+                )
+            elif digest:
+                seen_files[digest] = n
+        if data.get("canal") in ATTEMPT_CHANNELS:
+            minute = datetime.fromisoformat(data["date"]).replace(second=0, microsecond=0)
+            if minute in seen_minutes:
+                found.append(
+                    _(
+                        "les entrées n° {a} et n° {b} sont deux démarches à la même minute : "
+                        "notées deux fois ?"
+                    ).format(a=seen_minutes[minute], b=n)
+                )
+            else:
+                seen_minutes[minute] = n
+    return found
+
+
 def step_warnings(state: JournalState, entry: Entry) -> list[str]:
     """Warnings about ``entry`` (just journaled) against the rest of the journal: a proof
     file already attached to another step, another attempt at the same minute."""

@@ -632,7 +632,8 @@ def test_profile_changed_meanwhile_is_not_overwritten(tmp_path):
     )
     assert response.status_code == 400
     assert "modifié ailleurs" in response.get_data(as_text=True)
-    assert "situation: rdv" in profile.read_text(encoding="utf-8")
+    assert "situation: anef" not in profile.read_text(encoding="utf-8")
+    assert profile.read_text(encoding="utf-8").endswith("# note à la main\n")
 
 
 def test_a_broken_profile_is_shown_not_overwritten(web, case):

@@ -76,11 +76,11 @@ def test_an_incomplete_profile_leads_to_the_profile_check(tmp_path):
         response = client.get(f"/c/nouveau/{page}")
         text = html.unescape(response.get_data(as_text=True))
         assert response.status_code == 400
-        assert "Le profil n'est pas complet : 10 points à revoir." in text
+        assert "Le profil n'est pas complet : 13 points à revoir." in text
         assert 'href="/c/nouveau/profile/verifier"' in text  # the way out
         assert 'aria-label="Dossier"' in text  # the case's tabs stay
     english = client.get("/c/nouveau/status", headers={"Accept-Language": "en"})
-    assert "The profile is not complete: 10 points to check." in html.unescape(
+    assert "The profile is not complete: 13 points to check." in html.unescape(
         english.get_data(True)
     )
 

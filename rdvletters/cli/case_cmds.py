@@ -176,9 +176,6 @@ def record(
         )
     else:
         click.echo(_("Entrée n° {n} : {channel}, {when}.").format(**said))
-    from ..recording import step_warnings
-
-    warn(step_warnings(case.journal.read(), entry))
 
 
 @cli.command(help=N_("Noter que le document préparé n° N est parti."))

@@ -17,6 +17,8 @@ from typing import Any
 
 from ..channels import by_weight, label
 from ..facts import Facts, Step
+from ..journal import JournalState
+from ..recording import doubts
 from ..i18n import _, ngettext
 from ..localdates import day, day_month, short, weekday_day
 from ..profile import Profile, inside
@@ -84,6 +86,7 @@ class Status:
     urgency: list[dict[str, Any]]
     missing: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    doubts: list[str] = field(default_factory=list)  # what may be counted twice
     journal_head: str = ""
     proofs: dict[str, Any] = field(default_factory=dict)
     recours: dict[str, Any] = field(
@@ -510,8 +513,10 @@ def compute_status(
     root,
     report: Report | None = None,
     proofs: dict[str, Any] | None = None,
+    state: JournalState | None = None,
 ) -> Status:
-    """All figures of ``status``."""
+    """All figures of ``status``; with the journal's ``state``, what may be counted twice
+    (``recording.doubts``: the proofs' hashes are in the journal, not in ``facts``)."""
     today = now.date()
     seuils = profile.seuils
     route = profile.situation
@@ -587,6 +592,7 @@ def compute_status(
         ],
         missing=_missing(facts, profile, root, report),
         notes=_notes(facts),
+        doubts=doubts(state) if state is not None else [],
         journal_head=facts.head,
         proofs=proofs or {},
         recours=readiness.check(profile, facts, today, root).to_dict(),

@@ -103,10 +103,11 @@ def status(case_id: str):
     case = get_case(case_id)
     loaded = case.load()
     profile = loaded.profile
-    facts = Facts.from_journal(case.journal.read())
+    state = case.journal.read()
+    facts = Facts.from_journal(state)
     report = verify(case)
     now = now_paris()
-    result = compute_status(profile, facts, now, case.root, report)
+    result = compute_status(profile, facts, now, case.root, report, state=state)
     return page(
         "status.html",
         case_id,

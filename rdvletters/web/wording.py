@@ -28,7 +28,7 @@ _KEY = re.compile(
 
 
 def _tidy(text: str) -> str:
-    text = re.sub(r"\s+([.,])", r"\1", text)
+    text = re.sub(r"\s+([.,])(?=\s|$)", r"\1", text)
     text = re.sub(r"[:;,]\s*(?=[.)]|$)", "", text)
     return re.sub(r"\s{2,}", " ", text).strip()
 
