@@ -70,8 +70,15 @@ def normalise_tracking(raw: str, option: str = "--tracking") -> str:
     return compact
 
 
-# The CLI's options, as ``record`` names its fields in a message by default.
+# The CLI's options, as ``record`` and ``correct`` name their fields in a message by default.
 RECORD_OPTIONS = {"message": "--message", "witness": "--witness", "reference": "--reference"}
+CORRECT_OPTIONS = {
+    **RECORD_OPTIONS,
+    "at": "--at",
+    "channel": "--channel",
+    "tracking": "--tracking",
+    "reason": "--reason",
+}
 
 
 def clean_text(value: str, option: str) -> str:
@@ -461,8 +468,11 @@ class Case:
         withdraw: bool = False,
         reason: str | None = None,
         channel: str | None = None,
+        labels: Mapping[str, str] | None = None,
     ) -> Entry:
         """Journal a correction of step ``number``: new values, or its withdrawal.
+        ``labels`` names the fields in messages (``at``, ``channel``, ``message``,
+        ``witness``, ``reference``, ``tracking``, ``reason``): the CLI's options by default.
 
         Entry ``number`` itself is never rewritten (``verify`` would call that
         tampering): a ``correction`` entry supersedes it for every document and
@@ -492,6 +502,7 @@ class Case:
             "date": now_paris().isoformat(timespec="seconds"),
         }
         given = [when, message, witness, reference, tracking, channel]
+        names = {**CORRECT_OPTIONS, **(labels or {})}
         if withdraw:
             if any(value is not None for value in given):
                 raise InputError(
@@ -500,7 +511,7 @@ class Case:
                         "--channel, --message, --witness, --reference ni --tracking."
                     )
                 )
-            motive = clean_text(reason or "", "--reason")
+            motive = clean_text(reason or "", names["reason"])
             if not motive:
                 raise InputError(
                     _(
@@ -510,9 +521,9 @@ class Case:
                 )
             entry.update(retire=True, motif=motive)
         else:
-            entry["valeurs"] = self._corrected_values(target, current, *given)
-            if reason and clean_text(reason, "--reason"):
-                entry["motif"] = clean_text(reason, "--reason")
+            entry["valeurs"] = self._corrected_values(target, current, *given, names=names)
+            if reason and clean_text(reason, names["reason"]):
+                entry["motif"] = clean_text(reason, names["reason"])
         self.journal.check_appendable()
         return self.journal.append(entry)
 
@@ -526,17 +537,19 @@ class Case:
         reference: str | None,
         tracking: str | None,
         channel: str | None = None,
+        *,
+        names: Mapping[str, str] = CORRECT_OPTIONS,
     ) -> dict[str, str]:
         """The fields that change, checked as ``record`` and ``sent`` check them."""
         n, sending = target.n, target.kind == "envoi"
         values: dict[str, str] = {}
         if channel is not None:
-            values.update(self._corrected_channel(n, sending, current, channel, witness))
+            values.update(self._corrected_channel(n, sending, current, channel, witness, names))
         if when is not None:
             if sending:
                 prepared = self.journal.read().by_number(current["document_n"])
                 if prepared is not None and when < prepared.when.replace(second=0):
-                    raise _sent_before_prepared(prepared)
+                    raise _sent_before_prepared(prepared, names["at"])
             elif current.get("canal") == "ar":
                 self._refuse_early_receipt(when)
             values["date"] = when.isoformat(timespec="seconds")
@@ -545,21 +558,23 @@ class Case:
                 raise InputError(
                     _("--message : l'entrée n° {n} est un envoi, sans message.").format(n=n)
                 )
-            values["description"] = clean_text(message, "--message")
+            values["description"] = clean_text(message, names["message"])
         if witness is not None:
             if values.get("canal", current.get("canal")) != "counter":
                 raise InputError(_("--witness ne vaut que pour une présentation au guichet."))
-            values["temoin"] = clean_text(witness, "--witness")
+            values["temoin"] = clean_text(witness, names["witness"])
         if reference is not None:
             if sending:
                 raise InputError(
                     _("--reference : l'entrée n° {n} est un envoi ; --tracking ?").format(n=n)
                 )
-            values["reference"] = clean_text(reference, "--reference")
+            values["reference"] = clean_text(reference, names["reference"])
         if tracking is not None:
             if not sending or current.get("document") != "lettre":
                 raise InputError(_("--tracking ne vaut que pour l'envoi d'une lettre recommandée."))
-            values.update(suivi=normalise_tracking(tracking), suivi_saisi=tracking)
+            values.update(
+                suivi=normalise_tracking(tracking, names["tracking"]), suivi_saisi=tracking
+            )
         if not values:
             raise InputError(
                 _(
@@ -575,14 +590,19 @@ class Case:
 
     @staticmethod
     def _corrected_channel(
-        n: int, sending: bool, current: dict[str, Any], channel: str, witness: str | None
+        n: int,
+        sending: bool,
+        current: dict[str, Any],
+        channel: str,
+        witness: str | None,
+        names: Mapping[str, str],
     ) -> dict[str, str]:
         """A step recorded under the wrong channel: its channel, and with it whether it is an
         attempt or an event. A sending keeps the channel of its document."""
         if sending:
             raise InputError(
-                _("--channel : l'entrée n° {n} est un envoi ; son canal suit le document.").format(
-                    n=n
+                _("{option} : l'entrée n° {n} est un envoi ; son canal suit le document.").format(
+                    option=names["channel"], n=n
                 )
             )
         if channel not in CHANNELS:
@@ -594,9 +614,9 @@ class Case:
         if current.get("temoin") and channel != "counter" and witness in (None, ""):
             raise InputError(
                 _(
-                    "--channel : l'entrée n° {n} a un témoin, qui ne vaut que pour une "
+                    "{option} : l'entrée n° {n} a un témoin, qui ne vaut que pour une "
                     "présentation au guichet ; retirez l'entrée et notez-la de nouveau."
-                ).format(n=n)
+                ).format(option=names["channel"], n=n)
             )
         kind = "tentative" if channel in ATTEMPT_CHANNELS else "evenement"
         return {"canal": channel, "type": kind}

@@ -163,6 +163,9 @@ def create_app(
         plain=_plain,
     )
     app.jinja_env.tests["iso_date"] = lambda v: bool(ISO_DATE.match(str(v)))
+    app.jinja_env.filters["combine"] = lambda d, **more: {
+        k: v for k, v in {**d, **more}.items() if v is not None
+    }
     app.jinja_env.globals.update(
         languages=lambda: [(code, LANGUAGE_NAMES.get(code, code)) for code in i18n.available()],
         many=registry.many,
@@ -175,7 +178,7 @@ def create_app(
     app.register_error_handler(RdvError, _rdv_error)
     app.register_error_handler(OSError, _os_error)
 
-    from . import documents, pages, profile_form, record  # noqa: F401 - routes
+    from . import documents, manage, pages, profile_form, record  # noqa: F401 - routes
     from .common import bp
 
     app.register_blueprint(bp)
