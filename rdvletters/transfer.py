@@ -152,7 +152,7 @@ def import_zip(source: Path, folder: Path) -> Case:
         private_dir(folder.parent)
         temp = Path(tempfile.mkdtemp(prefix=f".{folder.name}-import-", dir=folder.parent))
         try:
-            for info, name in zip(infos, inner):
+            for info, name in zip(infos, inner, strict=True):
                 if name == PurePosixPath(README):
                     continue
                 target = temp.joinpath(*name.parts)

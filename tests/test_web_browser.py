@@ -98,7 +98,7 @@ def test_a_person_fills_records_sees_downloads_and_sends(browser, served, tmp_pa
         assert page.url.startswith(f"{base}/c/cas/profile/{section}")
         for action, label, *value in actions:
             if action == "date":  # day, month, year: three fields, never the browser's widget
-                for part, typed in zip(("day", "month", "year"), value):
+                for part, typed in zip(("day", "month", "year"), value, strict=True):
                     page.locator(f'[id="{label}-{part}"]').fill(typed)
                 continue
             field = page.get_by_label(label, exact=False).first

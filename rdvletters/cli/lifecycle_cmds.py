@@ -36,6 +36,7 @@ def export(case: Case, output: Path) -> None:
 
 @cli.command(
     name="import",
+    short_help=N_("Reprendre un dossier exporté (ZIP)."),
     help=N_("Reprendre un dossier exporté (ZIP) dans un nouveau dossier, puis le vérifier."),
 )
 @argument(
@@ -57,7 +58,10 @@ def import_command(source: Path, folder: Path) -> None:
         click.echo(_("Le dossier a été repris, mais il a changé : rdvletters verify le détaille."))
 
 
-@cli.command(help=N_("Archiver le dossier (il sort de la liste des dossiers, tout est gardé)."))
+@cli.command(
+    short_help=N_("Archiver le dossier (tout est gardé)."),
+    help=N_("Archiver le dossier (il sort de la liste des dossiers, tout est gardé)."),
+)
 @option("--undo", is_flag=True, help=N_("Le remettre dans la liste."))
 @click.pass_obj
 def archive(case: Case, undo: bool) -> None:
@@ -71,7 +75,10 @@ def archive(case: Case, undo: bool) -> None:
         click.echo(_("Dossier archivé (tout est gardé) : {folder}").format(folder=case.root))
 
 
-@cli.command(help=N_("Effacer tout le dossier, à la demande de la personne (définitif)."))
+@cli.command(
+    short_help=N_("Effacer le dossier, à la demande de la personne."),
+    help=N_("Effacer tout le dossier, à la demande de la personne (définitif)."),
+)
 @option(
     "--confirm",
     "confirmed",

@@ -17,11 +17,11 @@ from typing import Any
 
 from ..channels import by_weight, label
 from ..facts import Facts, Step
-from ..journal import JournalState
-from ..recording import doubts
 from ..i18n import _, ngettext
+from ..journal import JournalState
 from ..localdates import day, day_month, short, weekday_day
 from ..profile import Profile, inside
+from ..recording import doubts
 from ..renewal import Renewal, case_renewal
 from . import readiness
 from .proofs.verify import Report

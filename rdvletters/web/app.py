@@ -16,8 +16,8 @@ from ..errors import RdvError
 from ..frdates import PARIS
 from . import security
 from .cases import Registry
-from .wording import plain
 from .uploads import MAX_FILE_BYTES, MAX_REQUEST_BYTES
+from .wording import plain
 
 LANG_COOKIE = "rdvletters_lang"
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

@@ -111,7 +111,8 @@ def read_date(parts: dict[str, str], field: str, label: str, required: bool = Tr
                 FieldError(
                     f"{field}-day",
                     _(
-                        "{label} : ce jour n'existe pas (jour de 1 à 31 selon le mois, mois de 1 à 12)."
+                        "{label} : ce jour n'existe pas (jour de 1 à 31 selon le mois, mois "
+                        "de 1 à 12)."
                     ).format(label=label),
                 )
             ]

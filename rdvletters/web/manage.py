@@ -139,7 +139,8 @@ def withdraw(case_id: str, number: int):
         error = FieldError(
             "c-withdraw-reason",
             _(
-                "Motif du retrait : indiquez pourquoi (il reste au journal), par exemple « notée deux fois »."
+                "Motif du retrait : indiquez pourquoi (il reste au journal), par exemple "
+                "« notée deux fois »."
             ),
         )
         form = _form_of(data) | {"withdraw_reason": reason}

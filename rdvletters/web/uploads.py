@@ -12,11 +12,9 @@ from __future__ import annotations
 import re
 from email.parser import BytesHeaderParser
 from email.policy import default as default_policy
-from pathlib import Path
 
 from werkzeug.datastructures import FileStorage
 
-from ..case import ProofFile
 from ..errors import InputError
 from ..i18n import _
 
