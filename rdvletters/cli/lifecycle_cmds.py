@@ -15,7 +15,8 @@ from .translated import PathType, argument, option
 
 
 @cli.command(
-    help=N_("Exporter tout le dossier dans un fichier ZIP (avec la description du format).")
+    short_help=N_("Exporter tout le dossier dans un fichier ZIP."),
+    help=N_("Exporter tout le dossier dans un fichier ZIP (avec la description du format)."),
 )
 @option(
     "-o",
