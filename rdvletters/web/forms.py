@@ -83,7 +83,7 @@ def read_date(parts: dict[str, str], field: str, label: str, required: bool = Tr
                     )
                 ]
             )
-        if not parts[part].isdigit():
+        if not re.fullmatch(r"[0-9]{1,4}", parts[part]):
             raise FormErrors(
                 [
                     FieldError(
@@ -105,7 +105,7 @@ def read_date(parts: dict[str, str], field: str, label: str, required: bool = Tr
         )
     try:
         return date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
-    except ValueError:
+    except (ValueError, OverflowError):
         raise FormErrors(
             [
                 FieldError(

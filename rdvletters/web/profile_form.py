@@ -12,6 +12,7 @@ refused before anything is written, and shown again as typed.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import abort, redirect, request, session, url_for
@@ -100,8 +101,8 @@ def _posted_facts(case, old: list[dict[str, str]]) -> tuple[list[Any], list[Fiel
     """The facts of the form: each text, its file kept, or a new file stored in
     ``pieces/`` (where the README tells a person to put it) under a name of ours."""
     facts, errors = [], []
-    rows = int(request.form.get("urgence-rows", "0") or 0)
-    for i in range(min(rows, 50)):
+    rows = request.form.get("urgence-rows", "")
+    for i in range(min(int(rows), 50)):
         text = request.form.get(f"urgence-{i}-fait", "").strip()
         upload = request.files.get(f"urgence-{i}-file")
         fact = dict(old[i]) if i < len(old) else {}
@@ -155,6 +156,8 @@ def _changes(case, section: Section, data) -> tuple[dict[Key, Value], list[Field
     answers = {**current, **posted}
     for field in section.fields:
         if field.kind == "facts":
+            if not re.fullmatch(r"[0-9]{1,2}", request.form.get("urgence-rows", "")):
+                continue  # not in the form that was posted: left as it is
             old = _facts(data)
             new, problems = _posted_facts(case, old)
             errors += problems
