@@ -24,6 +24,7 @@ AREA = ".rdvletters-attente"
 LIFETIME = 3600  # seconds a kept file waits for the form to come back
 _REF = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 _INDEX = "liste.json"
+_TIME = "ecrit_le.json"
 
 
 def _folder(root: Path, ref: str) -> Path | None:
@@ -43,8 +44,17 @@ def purge(root: Path, now: float | None = None) -> None:
         return
     now = time.time() if now is None else now
     for folder in area.iterdir():
-        if folder.is_dir() and now - folder.stat().st_mtime > LIFETIME:
+        if folder.is_dir() and now - _written(folder) > LIFETIME:
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def _written(folder: Path) -> float:
+    """When the files of ``folder`` were last kept, by this program's clock (noted in its
+    list: the file system's times may follow another clock)."""
+    try:
+        return float(json.loads((folder / _TIME).read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError):
+        return 0.0
 
 
 def kept(root: Path, ref: str) -> list[ProofFile]:
@@ -81,15 +91,15 @@ def keep(root: Path, ref: str, files: list[tuple[str, str, bytes]], keep_only=No
     listed = [{"fichier": f.path.name, "nom": f.name} for f in old]
     used = {f.path.name for f in old}
     for path in folder.iterdir():
-        if path.name != _INDEX and path.name not in used:
+        if path.name not in (_INDEX, _TIME) and path.name not in used:
             path.unlink()
     start = max([int(re.sub(r"\D", "", n) or 0) for n in used] + [0]) + 1
     for i, (suffix, name, data) in enumerate(files, start=start):
         write_new(folder / f"piece-{i}{suffix}", data)
         listed.append({"fichier": f"piece-{i}{suffix}", "nom": name})
-    index = folder / _INDEX
-    index.unlink(missing_ok=True)
-    write_new(index, json.dumps(listed, ensure_ascii=False).encode("utf-8"))
+    for name, data in ((_INDEX, listed), (_TIME, time.time())):
+        (folder / name).unlink(missing_ok=True)
+        write_new(folder / name, json.dumps(data, ensure_ascii=False).encode("utf-8"))
     return ref
 
 
