@@ -135,7 +135,9 @@ def test_the_new_case_form_keeps_the_name_typed(tmp_path):
     root = tmp_path / "permanence"
     root.mkdir()
     _, client = make_client(root, many=True)
-    response = client.post("/nouveau", data={"csrf": csrf(client, "/"), "nom": "Koné", "prenom": ""})
+    response = client.post(
+        "/nouveau", data={"csrf": csrf(client, "/"), "nom": "Koné", "prenom": ""}
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 400 and "<title>Erreur : Dossiers" in page
     assert 'value="Koné"' in page and 'href="#prenom"' in page
@@ -187,7 +189,10 @@ def test_no_command_line_word_nor_profile_key_in_any_page(tmp_path, run, lang):
     _, client = make_client(tmp_path, many=True)
     client.get(f"/langue/{lang}")
     _prepare_in = csrf(client, "/c/aminata/documents")
-    client.post("/c/aminata/documents/prepare", data={"csrf": _prepare_in, "kind": "courriel", "format": "text"})
+    client.post(
+        "/c/aminata/documents/prepare",
+        data={"csrf": _prepare_in, "kind": "courriel", "format": "text"},
+    )
     pages = [
         "/",
         "/c/aminata/status",
@@ -273,9 +278,7 @@ def test_an_urgency_fact_with_its_file_from_the_form(tmp_path, run):
     new = sum(1 for k, v in data.items() if k.endswith("-fait") and v)
     data[f"urgence-{new}-fait"] = "Certificat médical du 2 novembre 2026"
     data[f"urgence-{new}-file"] = upload(b"%PDF-1.4\n%%EOF\n", "certificat.pdf")
-    response = client.post(
-        "/c/cas/profile/demande", data=data, content_type="multipart/form-data"
-    )
+    response = client.post("/c/cas/profile/demande", data=data, content_type="multipart/form-data")
     assert response.status_code == 303
     text = (folder / "profil.yaml").read_text(encoding="utf-8")
     assert "- fait: Certificat médical du 2 novembre 2026" in text
