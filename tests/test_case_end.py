@@ -28,6 +28,7 @@ def test_correcting_from_the_status_page_writes_what_correct_writes(case, tmp_pa
 
     cli_case = tmp_path / "par_la_cli"
     shutil.copytree(case, cli_case)
+    shutil.copytree(case, tmp_path / "original")
     done = run(
         "-C",
         cli_case,
@@ -63,8 +64,12 @@ def test_correcting_from_the_status_page_writes_what_correct_writes(case, tmp_pa
     assert "corrigée : voir n° 31" in log and "canal phone" in log
     import json
 
-    channels = json.loads(run("-C", case, "status", "--json").stdout)["channels"]
-    assert any(c["canal"] == "phone" and c["demarches"] == 1 for c in channels)
+    def counts(folder):
+        channels = json.loads(run("-C", folder, "status", "--json").stdout)["channels"]
+        return {c["canal"]: c["demarches"] for c in channels}
+
+    after, original = counts(case), counts(tmp_path / "original")
+    assert after["phone"] == original["phone"] + 1 and after["web"] == original["web"] - 1
 
 
 def test_a_refused_correction_names_the_field_and_keeps_the_values(case):
