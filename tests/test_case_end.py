@@ -172,7 +172,10 @@ def test_web_import_of_an_exported_case(tmp_path, run):
     token = csrf(client, "/")
     done = client.post(
         "/import",
-        data={"csrf": token, "archive": (open(tmp_path / "aminata.zip", "rb"), "aminata.zip")},
+        data={
+            "csrf": token,
+            "archive": (io.BytesIO((tmp_path / "aminata.zip").read_bytes()), "aminata.zip"),
+        },
         content_type="multipart/form-data",
     )
     assert done.status_code == 303
