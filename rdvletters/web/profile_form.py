@@ -53,7 +53,7 @@ def field_id(field: Field) -> str:
     if field.kind == "date":
         return f"f-{field.name}-day"
     if field.kind == "facts":
-        return f"f-{field.name}-0"
+        return "f-urgence-0-fait"
     return f"f-{field.name}"
 
 
