@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import datetime
 
 from rdvletters.case import Case
 from rdvletters.documents.pipeline import prepare
@@ -76,6 +77,7 @@ def test_the_documents_page_shows_both_forms_once(case):
             "/c/cas/documents/prepare", data={"csrf": token, "kind": "courriel", "format": fmt}
         )
     n = journal_lines(case)[-2]["n"]
+    at = datetime.fromisoformat(journal_lines(case)[-1]["date"])  # sent after both forms
     page = client.get("/c/cas/documents").get_data(as_text=True)
     doc = re.search(rf'<li class="doc card" id="doc-{n}">.*?</li>', page, re.S).group(0)
     assert "Un seul document, sous 2 formes" in html.unescape(doc)
@@ -83,7 +85,7 @@ def test_the_documents_page_shows_both_forms_once(case):
     assert f'id="doc-{n + 1}"' not in page  # not a second card
     sent = client.post(
         f"/c/cas/documents/{n}/sent",
-        data={"csrf": token, **when("2026-11-30", "10:00", f"sd-{n}")},
+        data={"csrf": token, **when(f"{at:%Y-%m-%d}", f"{at:%H:%M}", f"sd-{n}")},
         content_type="multipart/form-data",
     )
     assert sent.status_code == 302

@@ -8,6 +8,7 @@ import html
 import re
 import stat
 import time
+from datetime import datetime
 from html.parser import HTMLParser
 
 import pytest
@@ -152,10 +153,15 @@ def _prepare(client, kind="lettre", fmt="text"):
 
 def test_a_bad_tracking_number_keeps_the_sent_form_open_with_the_number(client, case):
     token = _prepare(client)
-    n = journal_lines(case)[-1]["n"]
+    prepared = journal_lines(case)[-1]
+    n, at = prepared["n"], datetime.fromisoformat(prepared["date"])  # never before it
     response = client.post(
         f"/c/cas/documents/{n}/sent",
-        data={"csrf": token, **when("2026-11-30", "10:00", f"sd-{n}"), "tracking": "1A 12"},
+        data={
+            "csrf": token,
+            **when(f"{at:%Y-%m-%d}", f"{at:%H:%M}", f"sd-{n}"),
+            "tracking": "1A 12",
+        },
         content_type="multipart/form-data",
     )
     page = html.unescape(response.get_data(as_text=True))

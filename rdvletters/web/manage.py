@@ -5,7 +5,9 @@ same library call as its command."""
 
 from __future__ import annotations
 
+import io
 import tempfile
+from datetime import datetime
 from pathlib import Path
 
 from flask import abort, flash, redirect, request, send_file, url_for
@@ -14,14 +16,25 @@ from .. import lifecycle
 from ..channels import ATTEMPT_CHANNELS, CHANNELS, by_weight
 from ..errors import DateToConfirm, RdvError
 from ..facts import STEP_TYPES, effective_entries
-from ..frdates import now_paris
+from ..frdates import PARIS, now_paris
 from ..i18n import _
 from ..transfer import export_zip, import_zip
 from .common import bp, case_name, get_case, page, registry, when_from_form
 from .forms import FieldError, FormErrors, date_parts, error_of, read_date, read_time, split_date
 
+# The library's name of each field (``Case.correct``'s ``labels``) -> the input's id.
+FIELD_IDS = {
+    "at": "c-date-day",
+    "channel": "c-channel",
+    "message": "c-message",
+    "witness": "c-witness",
+    "reference": "c-reference",
+    "tracking": "c-tracking",
+    "reason": "c-reason",
+}
 
-def _labels(n: int) -> dict[str, str]:
+
+def _labels() -> dict[str, str]:
     """Field id -> the label the library names in its messages."""
     return {
         "c-date-day": _("Date et heure"),
@@ -43,9 +56,8 @@ def _current(case, number: int) -> dict:
 
 
 def _form_of(data: dict) -> dict:
-    from datetime import datetime
-
-    when = datetime.fromisoformat(data["date"]).astimezone(now_paris().tzinfo)
+    """The correction form filled with the entry's current values."""
+    when = datetime.fromisoformat(data["date"]).astimezone(PARIS)
     return {
         "date": split_date(when.date().isoformat()),
         "time": f"{when:%H:%M}",
@@ -85,7 +97,7 @@ def correct(case_id: str, number: int):
         return _correct_page(case_id, case, number, data, old)
     form = {k: request.form.get(k, "").strip() for k in old if k != "date"}
     form["date"] = date_parts(request.form, "c-date")
-    labels = _labels(number)
+    labels = _labels()
     try:
         day = read_date(form["date"], "c-date", _("Date"))
         hour = read_time(form["time"], "c-time", _("Heure"))
@@ -118,8 +130,7 @@ def correct(case_id: str, number: int):
             reference=changed.get("reference"),
             tracking=changed.get("tracking"),
             reason=form["reason"] or None,
-            labels={k[2:]: v for k, v in labels.items() if k != "c-date-day"}
-            | {"at": labels["c-date-day"]},
+            labels={name: labels[field] for name, field in FIELD_IDS.items()},
         )
     except RdvError as error:
         found = [error_of(error, labels, "c-date-day")]
@@ -176,8 +187,6 @@ def export(case_id: str):
         target = Path(tmp) / f"{case.root.name}_{now:%Y-%m-%d}.zip"
         export_zip(case, target, now)
         data = target.read_bytes()
-    import io
-
     return send_file(
         io.BytesIO(data),
         mimetype="application/zip",
