@@ -180,7 +180,7 @@ def plain_files(server: Server, case_id: str) -> dict[str, bytes]:
 
 def make_link(client, case_id: str, days: int = 30) -> str:
     """A new personal link's path (``/p/<token>/``)."""
-    page = client.get(f"/c/{case_id}/suivi").get_data(as_text=True)
+    page = client.get(f"/c/{case_id}/dossier").get_data(as_text=True)
     answer = client.post(f"/c/{case_id}/lien", data={"csrf": csrf_of(page), "days": str(days)})
     assert answer.status_code == 200
     return re.search(r'value="https?://[^/"]+(/p/[^"]+/)"', answer.get_data(as_text=True)).group(1)

@@ -203,7 +203,7 @@ def test_volunteer_sees_own_cases_then_all_when_allowed_and_hands_over(server, a
     paul = server.client()
     accept(paul, invite(admin, "Paul"), "paul")
     assert paul.get(f"/c/{hers}/profile/situation").status_code == 404
-    page = marie.get(f"/c/{hers}/suivi").get_data(as_text=True)
+    page = marie.get(f"/c/{hers}/dossier").get_data(as_text=True)
     paul_id = re.search(r'<option value="(\d+)">Paul<', page).group(1)
     marie.post(f"/c/{hers}/suivi/confier", data={"csrf": csrf_of(page), "volunteer": paul_id})
     assert paul.get(f"/c/{hers}/profile/situation").status_code == 200
@@ -227,7 +227,9 @@ def test_everything_the_local_app_does_works_on_a_server_case(server, admin, see
         f"/c/{case_id}/record",
         data={
             "csrf": csrf_of(page),
-            "date": "2026-11-27",
+            "f-date-day": "27",
+            "f-date-month": "11",
+            "f-date-year": "2026",
             "time": "08:00",
             "channel": "web",
             "message": "Aucune plage",
@@ -257,21 +259,16 @@ def test_everything_the_local_app_does_works_on_a_server_case(server, admin, see
 def test_export_gives_the_plain_case_folder_whose_chain_verifies(server, admin, seeded, tmp_path):
     case_id, link = seeded
     record_by_link(server.client(), link, files=[(io.BytesIO(PNG), "Screenshot.png")])
-    page = admin.get(f"/c/{case_id}/suivi").get_data(as_text=True)
+    page = admin.get(f"/c/{case_id}/dossier").get_data(as_text=True)
     answer = admin.post(f"/c/{case_id}/export", data={"csrf": csrf_of(page)})
     assert answer.headers["Content-Type"] == "application/zip"
     zipfile.ZipFile(io.BytesIO(answer.data)).extractall(tmp_path / "out")
-    report = verify(Case(tmp_path / "out" / "dossier"))
+    (folder,) = (p.parent for p in (tmp_path / "out").rglob("journal.jsonl"))
+    report = verify(Case(folder))
     assert report.ok, report.problems
-    assert report.entries == len(
-        json.loads(
-            "["
-            + ",".join(
-                (tmp_path / "out" / "dossier" / "journal.jsonl").read_text().split("\n")[:-1]
-            )
-            + "]"
-        )
-    )
+    lines = (folder / "journal.jsonl").read_text().splitlines()
+    assert report.entries == len(lines) and "lien personnel" in lines[-1]
+    assert "Screenshot" in " ".join(p.name for p in (folder / "pieces").iterdir())
 
 
 # --- the person's link ------------------------------------------------------------------------
@@ -382,7 +379,7 @@ def test_a_copy_of_the_data_folder_reveals_no_name_no_journal_line_no_screenshot
 
 def test_erasure_destroys_keys_and_files(server, admin, seeded):
     case_id, link = seeded
-    page = admin.get(f"/c/{case_id}/suivi").get_data(as_text=True)
+    page = admin.get(f"/c/{case_id}/dossier").get_data(as_text=True)
     refused = admin.post(f"/c/{case_id}/effacer", data={"csrf": csrf_of(page), "confirm": "oui"})
     assert refused.status_code == 303 and case_key(server, case_id) is not None
     admin.post(f"/c/{case_id}/effacer", data={"csrf": csrf_of(page), "confirm": "EFFACER"})
@@ -421,7 +418,8 @@ def test_recovery_key_opens_a_case_through_the_installed_command(server, admin, 
     )
     assert done.returncode == 0, done.stderr
     names = zipfile.ZipFile(out).namelist()
-    assert "dossier/profil.yaml" in names and "dossier/journal.jsonl" in names
+    assert "cas/profil.yaml" in names and "cas/journal.jsonl" in names
+    assert oct(out.stat().st_mode & 0o777) == "0o600"
     wrong = subprocess.run(
         installed_cli()
         + [

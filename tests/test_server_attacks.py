@@ -59,7 +59,7 @@ def test_link_of_case_a_opens_nothing_of_case_b(two):
     assert b_doc.status_code == 200 and b"Mensah" in b_doc.data.replace(b"MENSAH", b"Mensah")
     a_doc = phone.get(f"{link_a}document/{doc_n}")
     assert a_doc.status_code == 404 or b"Mensah" not in a_doc.data.replace(b"MENSAH", b"Mensah")
-    for url in (f"/c/{b}/status", f"/c/{b}/piece/1/0", f"/c/{b}/suivi", "/", "/admin/"):
+    for url in (f"/c/{b}/status", f"/c/{b}/piece/1/0", f"/c/{b}/dossier", "/", "/admin/"):
         answer = phone.get(url)  # no session: the link is no account
         assert answer.status_code == 302 and "/connexion" in answer.headers["Location"], url
     html = phone.get(link_a).get_data(as_text=True)
@@ -74,7 +74,7 @@ def test_guessed_revoked_and_expired_links_get_the_same_404_and_guessing_is_slow
     phone = server.client()
     assert phone.get("/p/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/").status_code == 404
     assert phone.get(link_a[:-2] + "x/").status_code == 404
-    page = admin.get(f"/c/{a}/suivi").get_data(as_text=True)
+    page = admin.get(f"/c/{a}/dossier").get_data(as_text=True)
     import re
 
     token_hash = re.search(r"/lien/([0-9a-f]{64})/revoquer", page).group(1)
@@ -182,11 +182,13 @@ def test_text_from_every_field_is_shown_escaped(two):
     )
     assert answer.status_code == 200
     page = admin.get(f"/c/{a}/record").get_data(as_text=True)
-    admin.post(
+    recorded = admin.post(
         f"/c/{a}/record",
         data={
             "csrf": csrf_of(page),
-            "date": "2026-11-29",
+            "f-date-day": "29",
+            "f-date-month": "11",
+            "f-date-year": "2026",
             "time": "10:00",
             "channel": "counter",
             "message": XSS,
@@ -194,6 +196,7 @@ def test_text_from_every_field_is_shown_escaped(two):
             "reference": XSS,
         },
     )
+    assert recorded.status_code == 303  # the text really went into the journal
     token = invite(admin, XSS)
     marie = server.client()
     accept(marie, token, "marie")
@@ -203,7 +206,7 @@ def test_text_from_every_field_is_shown_escaped(two):
         (admin, f"/c/{a}/recu"),
         (admin, "/admin/"),
         (admin, "/admin/journal"),
-        (admin, f"/c/{a}/suivi"),
+        (admin, f"/c/{a}/dossier"),
     ):
         html = client.get(url).get_data(as_text=True)
         assert "<script>alert" not in html and "<img src=x" not in html, url
@@ -257,7 +260,7 @@ def test_volunteer_cannot_reach_a_case_by_its_id_or_the_admin_pages(two):
     accept(paul, invite(admin, "Paul"), "paul")
     for url in (
         f"/c/{a}/status",
-        f"/c/{a}/suivi",
+        f"/c/{a}/dossier",
         f"/c/{a}/recu",
         f"/c/{a}/documents",
         f"/c/{a}/profile/situation",

@@ -112,6 +112,10 @@ def _fill_profile(page, check, base, case_id):
         page.wait_for_url(re.compile(rf".*/c/{case_id}/profile/{section}.*"))
         check(page)
         for action, label, *value in actions:
+            if action == "date":  # day, month, year (as test_web_browser fills them)
+                for part, typed in zip(("day", "month", "year"), value, strict=True):
+                    page.locator(f'[id="{label}-{part}"]').fill(typed)
+                continue
             field = page.get_by_label(label, exact=False).first
             field.check() if action == "check" else field.fill(value[0])
         page.get_by_role("button", name="Enregistrer et continuer").click()
@@ -160,7 +164,7 @@ def test_the_whole_story_through_caddy(story, browser, tmp_path):
     case_id = re.search(r"/c/([0-9a-f]+)/", marie.url).group(1)
     _fill_profile(marie, check, base, case_id)
     check(marie)
-    marie.get_by_role("link", name="Suivi et lien").click()
+    marie.get_by_role("link", name="Le dossier").click()
     check(marie)
     marie.get_by_role("button", name="Créer un lien et son code QR").click()
     assert marie.locator(".new-link svg.qr").is_visible()

@@ -113,9 +113,12 @@ def setup_command(config_path: Path, admin_name: str) -> None:
     help=N_("Le fichier ZIP à écrire."),
 )
 def recover_command(config_path: Path, case_id: str, output: Path) -> None:
+    from ..case import Case
+    from ..frdates import now_paris
     from ..server import caseindex, keys
     from ..server.store import SqliteStore
-    from ..server.vault import Vault, zip_folder
+    from ..server.vault import Vault
+    from ..transfer import export_zip
 
     config = _config(config_path)
     if output.exists():
@@ -141,7 +144,7 @@ def recover_command(config_path: Path, case_id: str, output: Path) -> None:
         if key is None:
             raise CaseError(_("Le dossier {case} a été effacé.").format(case=case_id))
         with vault.locked(case_id), vault.checkout(case_id, key) as root:
-            zip_folder(root, output)
+            export_zip(Case(root), output.resolve(), now_paris())
     finally:
         store.close()
     click.echo(_("Dossier écrit en clair dans {path} : gardez-le en lieu sûr.").format(path=output))

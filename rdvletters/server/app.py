@@ -57,6 +57,9 @@ def create_server_app(config: ServerConfig, store: Store | None = None, jobs=Non
         app.register_blueprint(blueprint)
     app.view_functions["web.home"] = views_cases.home
     app.view_functions["web.new_case"] = views_cases.new_case
+    app.view_functions["web.manage"] = views_cases.manage
+    app.view_functions["web.archive"] = views_cases.archive
+    app.view_functions["web.erase"] = views_cases.erase_page
     app.add_url_rule(
         "/s/<path:filename>",
         "server_static",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from ..case import Case, ProofFile
 from ..channels import ATTEMPT_CHANNELS, by_weight
@@ -59,6 +60,23 @@ def _phone_time(value: str) -> datetime | None:
     if moment.tzinfo is None or abs(moment - now_paris()) > MAX_CLOCK_SKEW:
         return None
     return moment.astimezone(PARIS)
+
+
+def proofs_from(files: list, folder: Path) -> list[ProofFile]:
+    """The uploaded screenshots, checked by content (``web.uploads``), written into
+    ``folder`` (private, temporary); one refused file refuses the attempt: nothing is
+    recorded that the person did not see go."""
+    from ..web.uploads import check_uploads
+
+    checked, problems = check_uploads(files)
+    if problems:
+        raise InputError(" ".join(problems))
+    proofs = []
+    for i, (extension, name, data) in enumerate(checked, start=1):
+        path = folder / f"piece-{i}{extension}"
+        path.write_bytes(data)
+        proofs.append(ProofFile(path, name))
+    return proofs
 
 
 def already_recorded(case: Case, client_id: str) -> Entry | None:
@@ -136,11 +154,13 @@ def plain_status(case: Case) -> PlainStatus:
 
 
 def documents_of(case: Case) -> list[tuple[int, str, str, datetime]]:
-    """(entry, kind, format, date) of each prepared document the person may download."""
-    from ..overview import prepared_documents
+    """(entry, kind, format, date) of each prepared document the person may download:
+    every form of it, newest document first."""
+    from ..prepared import document_groups
 
     return [
-        (d.n, d.kind, d.fmt, d.when)
-        for d in prepared_documents(case.journal.read())
-        if d.fmt in ("pdf", "docx", "text")
+        (form.n, group.kind, form.fmt, form.when)
+        for group in reversed(document_groups(case.journal.read()))
+        for form in group.forms
+        if form.fmt in ("pdf", "docx", "text")
     ]

@@ -36,9 +36,12 @@ ACTIONS = {
     ("POST", "web.bundle"): N_("dossier de pièces téléchargé"),
     ("GET", "web.profile"): N_("profil consulté"),
     ("POST", "web.profile"): N_("profil modifié"),
-    ("GET", "cases.manage"): N_("suivi du dossier consulté"),
+    ("GET", "web.manage"): N_("suivi du dossier consulté"),
     ("GET", "cases.receipts"): N_("réceptions consultées"),
-    ("POST", "cases.export"): N_("dossier exporté"),
+    ("POST", "web.export"): N_("dossier exporté"),
+    ("GET", "web.correct"): N_("correction ouverte"),
+    ("POST", "web.correct"): N_("entrée corrigée"),
+    ("POST", "web.withdraw"): N_("entrée retirée"),
 }
 OTHER_READ = N_("dossier consulté")
 OTHER_CHANGE = N_("dossier modifié")

@@ -26,7 +26,6 @@ import secrets
 import shutil
 import tempfile
 import threading
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -39,6 +38,10 @@ except ImportError:  # pragma: no cover - Windows: the server runs on Linux
     fcntl = None  # type: ignore[assignment]
 
 MANIFEST = "manifest.bin"
+# The date of every checked-out file (1980-01-03, ZIP's earliest year, in nanoseconds):
+# any write by the library dates a file now, which the write-back sees at any clock
+# granularity.
+CHECKED_OUT = 315_705_600 * 10**9
 BLOBS = "blobs"
 SHM = Path("/dev/shm")
 
@@ -64,26 +67,6 @@ def _write_synced(path: Path, data: bytes) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-
-
-def zip_folder(root: Path, target, prefix: str = "dossier") -> None:
-    """The plain case folder into a ZIP (``target``: a path or a binary file), each file
-    dated now (checked-out files carry the 1970 mark of ``checkout``)."""
-    from ..frdates import now_paris
-
-    stamp = now_paris().timetuple()[:6]
-    if isinstance(target, Path):  # a new file, owner-only from its creation
-        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            zip_folder(root, handle, prefix)
-        return
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path in sorted(root.rglob("*")):
-            if path.is_file() and not path.is_symlink():
-                info = zipfile.ZipInfo(f"{prefix}/{path.relative_to(root).as_posix()}", stamp)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.external_attr = 0o600 << 16
-                archive.writestr(info, path.read_bytes())
 
 
 def _identity(path: Path) -> tuple[int, int, int]:
@@ -186,7 +169,7 @@ class Vault:
                 fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
                 with os.fdopen(fd, "wb") as handle:
                     handle.write(self.read_file(case_id, key, entry["blob"]))
-                os.utime(target, ns=(0, 0))  # any later write moves it off 1970, at any clock
+                os.utime(target, ns=(CHECKED_OUT, CHECKED_OUT))  # a write dates it now
                 written[relative] = _identity(target)
             try:
                 yield root
@@ -203,7 +186,7 @@ class Vault:
         before: dict[str, dict[str, str]],
         written: dict[str, tuple[int, int, int]],
     ) -> None:
-        """Seal what changed. Checked-out files are dated 1970: one whose inode, size and
+        """Seal what changed. Checked-out files are dated 1980: one whose inode, size and
         modification time are still those was not written (a write dates it now, whatever
         the clock's granularity) and keeps its blob without being read again."""
         after: dict[str, dict[str, str]] = {}

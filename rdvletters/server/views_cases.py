@@ -7,10 +7,9 @@ Every other page of a case is the local app's own page (``web/``), served throug
 
 from __future__ import annotations
 
-import io
 from datetime import timedelta
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from ..frdates import now_paris
 from ..i18n import N_, _
@@ -19,7 +18,6 @@ from . import accounts, audit, caseindex, retention
 from .auth import current_private, current_user
 from .qr import qr_svg
 from .registry import checkout, context
-from .vault import zip_folder
 
 bp = Blueprint("cases", __name__, template_folder="templates")
 ERASE_WORD = "EFFACER"
@@ -57,6 +55,12 @@ def new_case():
     return redirect(url_for("web.profile", case_id=case_id, section="situation"), code=303)
 
 
+def erase_page(case_id: str):
+    """The local « erase » page removes a folder; here erasure destroys keys: it is asked
+    on the case's page (``manage``)."""
+    return redirect(url_for("web.manage", case_id=case_id, _anchor="keep-title"), code=303)
+
+
 def _case_or_404(case_id: str):
     """The case row and key for the signed-in volunteer, the case checked out; or 404."""
     ctx = context()
@@ -68,8 +72,9 @@ def _case_or_404(case_id: str):
     return ctx, user, row, key
 
 
-@bp.route("/c/<case_id>/suivi")
 def manage(case_id: str):
+    """The case itself (the local app's « Le dossier », ``web.manage``): the person's link,
+    who follows it, hand-over, export, archive, erasure, who opened it."""
     ctx, user, row, key = _case_or_404(case_id)
     from ..web.common import registry
 
@@ -115,7 +120,7 @@ def hand_over(case_id: str):
         audit.record(tx, user.display_name, case_id, N_("dossier confié"), target.display_name)
     flash(("handed", target.display_name))
     if request.form.get("keep") == "1" or user.all_cases:
-        return redirect(url_for("cases.manage", case_id=case_id), code=303)
+        return redirect(url_for("web.manage", case_id=case_id), code=303)
     return redirect(url_for("web.home"), code=303)
 
 
@@ -126,13 +131,14 @@ def follow(case_id: str):
     with ctx.store.transaction() as tx:
         caseindex.follow(tx, case_id, user, key)
         audit.record(tx, user.display_name, case_id, N_("dossier suivi"))
-    return redirect(url_for("cases.manage", case_id=case_id), code=303)
+    return redirect(url_for("web.manage", case_id=case_id), code=303)
 
 
 @bp.route("/c/<case_id>/suivi/archiver", methods=["POST"])
 def archive(case_id: str):
     ctx, user, row, key = _case_or_404(case_id)
-    archived = request.form.get("archive") == "1"
+    default = "0" if request.form.get("undo") == "1" else "1"  # the local form says ``undo``
+    archived = request.form.get("archive", default) == "1"
     caseindex.set_archived(ctx.store, case_id, archived)
     audit.log(
         ctx.store,
@@ -140,28 +146,7 @@ def archive(case_id: str):
         case_id,
         N_("dossier archivé") if archived else N_("dossier sorti des archives"),
     )
-    return redirect(url_for("cases.manage", case_id=case_id), code=303)
-
-
-@bp.route("/c/<case_id>/export", methods=["POST"])
-def export(case_id: str):
-    """The plain case folder, as a ZIP: the evidence as the CLI knows it."""
-    ctx, user, row, key = _case_or_404(case_id)
-    from ..web.common import registry
-
-    case = registry().get(case_id)
-    assert case is not None
-    buffer = io.BytesIO()
-    zip_folder(case.root, buffer)
-    caseindex.set_setting(ctx.store, f"exported:{case_id}", now_paris().isoformat())
-    buffer.seek(0)
-    return send_file(
-        buffer,
-        mimetype="application/zip",
-        as_attachment=True,
-        download_name=f"dossier_{case_id[:8]}.zip",
-        max_age=0,
-    )
+    return redirect(url_for("web.manage", case_id=case_id), code=303)
 
 
 @bp.route("/c/<case_id>/effacer", methods=["POST"])
@@ -172,7 +157,7 @@ def erase(case_id: str):
         flash(
             ("error", 0, _("Pour effacer, recopiez le mot {word}.").format(word=ERASE_WORD), None)
         )
-        return redirect(url_for("cases.manage", case_id=case_id), code=303)
+        return redirect(url_for("web.manage", case_id=case_id), code=303)
     retention.erase_case(ctx, case_id, user.display_name)
     flash(("erased",))
     return redirect(url_for("web.home"), code=303)
@@ -192,7 +177,7 @@ def new_link(case_id: str):
                 None,
             )
         )
-        return redirect(url_for("cases.manage", case_id=case_id), code=303)
+        return redirect(url_for("web.manage", case_id=case_id), code=303)
     token = caseindex.create_link(ctx.store, case_id, key, user, days)
     from ..web.common import registry
 
@@ -206,7 +191,7 @@ def new_link(case_id: str):
 def revoke(case_id: str, token_hash: str):
     ctx, user, row, key = _case_or_404(case_id)
     caseindex.revoke_link(ctx.store, case_id, token_hash, user.display_name)
-    return redirect(url_for("cases.manage", case_id=case_id), code=303)
+    return redirect(url_for("web.manage", case_id=case_id), code=303)
 
 
 @bp.route("/c/<case_id>/recu")

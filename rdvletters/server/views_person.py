@@ -32,7 +32,7 @@ from ..case import Case
 from ..errors import RdvError
 from ..i18n import N_, _
 from ..web.common import case_file, now_fields, send_case_file, when_from_form
-from ..web.uploads import MAX_FILES, save_uploads
+from ..web.uploads import MAX_FILES
 from . import accounts, audit, caseindex, keys
 from .person import (
     USUAL_MESSAGES,
@@ -41,6 +41,7 @@ from .person import (
     channels_for,
     documents_of,
     plain_status,
+    proofs_from,
     record_from_phone,
 )
 from .registry import checkout, context
@@ -120,7 +121,7 @@ def record(token: str):
         try:
             when = when_from_form(case, form.get("date", ""), form.get("time", ""))
             with tempfile.TemporaryDirectory(prefix="rdvletters-recu-") as tmp:
-                proofs = save_uploads(request.files.getlist("proofs"), Path(tmp))
+                proofs = proofs_from(request.files.getlist("proofs"), Path(tmp))
                 sent = Sent(
                     form.get("channel", ""),
                     when,
