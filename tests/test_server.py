@@ -269,6 +269,10 @@ def test_export_gives_the_plain_case_folder_whose_chain_verifies(server, admin, 
     lines = (folder / "journal.jsonl").read_text().splitlines()
     assert report.entries == len(lines) and "lien personnel" in lines[-1]
     assert "Screenshot" in " ".join(p.name for p in (folder / "pieces").iterdir())
+    (tmp_path / "export.zip").write_bytes(answer.data)
+    imported = run_installed("import", tmp_path / "export.zip", tmp_path / "ordinateur")
+    assert imported.returncode == 0, imported.stderr  # back on a computer, as the CLI's own
+    assert run_installed("-C", tmp_path / "ordinateur", "verify").returncode == 0
 
 
 # --- the person's link ------------------------------------------------------------------------

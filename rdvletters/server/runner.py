@@ -33,7 +33,11 @@ class Running:
     stop_event: threading.Event
 
     def serve(self) -> None:
-        self.server.run()
+        try:
+            self.server.run()
+        except OSError:  # the loop's sockets closed under it by ``close()``: stopped
+            if not self.stop_event.is_set():
+                raise
 
     def close(self) -> None:
         self.stop_event.set()
