@@ -85,6 +85,7 @@ class Status:
     missing: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     journal_head: str = ""
+    dating: dict[str, int] = field(default_factory=dict)  # facts.proofs_by_dating()
     proofs: dict[str, Any] = field(default_factory=dict)
     recours: dict[str, Any] = field(
         default_factory=dict
@@ -529,7 +530,12 @@ def compute_status(
         distinct_days=len(facts.attempt_days),
         channels=channels,
         weeks=[
-            {"lundi": w.monday, "demarches": w.attempts, "avec_justificatif": w.with_proof}
+            {
+                "lundi": w.monday,
+                "demarches": w.attempts,
+                "avec_justificatif": w.with_proof,
+                "datees_par_un_tiers": w.third_party,
+            }
             for w in weeks
         ],
         ladder=ladder,
@@ -567,6 +573,7 @@ def compute_status(
         missing=_missing(facts, profile, root, report),
         notes=_notes(facts),
         journal_head=facts.head,
+        dating=facts.proofs_by_dating(),
         proofs=proofs or {},
         recours=readiness.check(profile, facts, today, root).to_dict(),
     )
