@@ -92,9 +92,10 @@ def test_token_over_chain_head_is_stored_journaled_and_verified(case, run, pki, 
     assert token.parser == ("openssl" if with_ca else "rfc3161-client")
     assert token.imprint == head
     assert token.gen_time == datetime.fromisoformat(entry["heure_tsa"])
-    assert entry["racine_sha256"] == hashlib.sha256(
-        ssl.PEM_cert_to_DER_cert(pki.ca.read_text())
-    ).hexdigest()
+    assert (
+        entry["racine_sha256"]
+        == hashlib.sha256(ssl.PEM_cert_to_DER_cert(pki.ca.read_text())).hexdigest()
+    )
     verified = run("-C", case, "verify")
     assert verified.exit_code == 0, verified.output
     assert ": valide, entrées 1 à" in verified.output
@@ -135,7 +136,9 @@ def test_token_over_another_imprint_is_refused(case, run, pki, store):
     assert (case / "journal.jsonl").read_bytes() == before
 
 
-def test_authority_under_an_untrusted_ca_is_refused(case, run, pki, other_pki, tmp_path, monkeypatch):
+def test_authority_under_an_untrusted_ca_is_refused(
+    case, run, pki, other_pki, tmp_path, monkeypatch
+):
     monkeypatch.setenv(tsa_settings.TRUST_STORE_ENV, str(trust_store(tmp_path / "s", pki)))
     with LocalTSA(other_pki) as tsa:
         result = _stamp(run, case, tsa)
@@ -197,7 +200,9 @@ def test_entry_edited_after_its_timestamp_is_reported(case, run, pki, store):
     assert "ne correspond plus à l'empreinte horodatée" in result.output
 
 
-def test_root_no_longer_trusted_is_neither_a_date_nor_an_anchor(case, run, pki, store, tmp_path, monkeypatch):
+def test_root_no_longer_trusted_is_neither_a_date_nor_an_anchor(
+    case, run, pki, store, tmp_path, monkeypatch
+):
     """The root kept beside the token in the case folder is never trusted for being there."""
     with LocalTSA(pki) as tsa:
         assert _stamp(run, case, tsa).exit_code == 0
@@ -211,7 +216,9 @@ def test_root_no_longer_trusted_is_neither_a_date_nor_an_anchor(case, run, pki, 
     assert "racine gardée avec le jeton, empreinte" in verified.output
     assert "il ne compte pas comme ancre" in verified.output
     assert "pas encore couverte par un horodatage" in verified.output
-    assert "aucune ancre ne concorde" in verified.output or "n'est ancré nulle part" in verified.output
+    assert (
+        "aucune ancre ne concorde" in verified.output or "n'est ancré nulle part" in verified.output
+    )
 
 
 def test_tsa_down_queues_and_keeps_what_was_stored(case, run, pki, store):
@@ -261,7 +268,10 @@ def test_every_entry_is_dated_by_two_independent_authorities(case, run, pki, oth
     assert len({s["racine_sha256"] for s in stamps}) == 2
     assert "journal horodaté : dernier jeton du" in again.output
     step = next(s for s in Facts.from_journal(Case(case).journal.read()).steps if s.n == 31)
-    assert [who for who, _ in step.stamps] in (["Autorite A", "Autorite B"], ["Autorite B", "Autorite A"])
+    assert [who for who, _ in step.stamps] in (
+        ["Autorite A", "Autorite B"],
+        ["Autorite B", "Autorite A"],
+    )
     assert step.dating is None  # no proof file: nothing to date
     verified = run("-C", case, "verify")
     assert verified.exit_code == 0
@@ -273,8 +283,12 @@ def test_a_proof_recorded_now_is_dated_by_a_third_party(case, run, pki, other_pk
     png = sorted((case / "pieces").glob("*.png"))[0]
     with LocalTSA(pki) as a, LocalTSA(other_pki) as b:
         _auto(case, a, b)
-        assert run("-C", case, "record", "web", "-m", "Aucun créneau", "--proof", png).exit_code == 0
-        old = run("-C", case, "record", "web", "--at", "2026-11-27 09:00", "-m", "x", "--proof", png)
+        assert (
+            run("-C", case, "record", "web", "-m", "Aucun créneau", "--proof", png).exit_code == 0
+        )
+        old = run(
+            "-C", case, "record", "web", "--at", "2026-11-27 09:00", "-m", "x", "--proof", png
+        )
         assert old.exit_code == 0
     facts = Facts.from_journal(Case(case).journal.read())
     new, late = (next(s for s in facts.steps if s.n == n) for n in (31, 34))
