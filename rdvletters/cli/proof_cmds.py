@@ -160,6 +160,7 @@ def capture(
     chromium: str | None,
 ) -> None:
     from ..evidence.proofs import capture as cap
+    from ..evidence.proofs.capture_rate import check_rate, note_load
 
     profile = case.load().profile
     url = url or profile.prefecture.site_rdv
@@ -173,8 +174,8 @@ def capture(
     steps = cap.load_steps(steps_file) if steps_file else []
     cap.find_chromium(chromium)
     case.journal.check_appendable()
-    cap.check_rate(case, url)
-    cap.note_load(case, url)
+    check_rate(case, url)
+    note_load(case, url)
 
     def wait(page) -> None:
         click.echo(

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 from flask import flash, redirect, request, url_for
 
+from ..case import ProofFile
 from ..channels import ATTEMPT_CHANNELS, CHANNELS, by_weight
 from ..errors import DateToConfirm, RdvError
+from ..frdates import now_paris
 from ..i18n import _
 from .common import bp, get_case, now_fields, page, when_from_form
 from .uploads import MAX_FILE_BYTES, MAX_FILES, save_uploads
@@ -34,6 +37,24 @@ def _form_page(
     ), code
 
 
+def received(proof: ProofFile) -> ProofFile:
+    """The file with how it arrived (proof: the « Conditions de réception » sheet)."""
+    from ..evidence.proofs.provenance import upload_conditions
+
+    client = request.remote_addr or ""
+    route = "web" if client in ("127.0.0.1", "::1", "") else "telephone"
+    conditions = upload_conditions(
+        route,
+        now_paris(),
+        name=proof.name,
+        size=proof.path.stat().st_size,
+        kind=proof.path.suffix.lstrip("."),
+        client=client or None,
+        user_agent=request.user_agent.string or None,
+    )
+    return replace(proof, conditions=conditions)
+
+
 @bp.route("/c/<case_id>/record", methods=["GET", "POST"])
 def record(case_id: str):
     case = get_case(case_id)
@@ -45,7 +66,7 @@ def record(case_id: str):
     try:
         when = when_from_form(case, form["date"], form["time"], form["confirm"] == "1")
         with tempfile.TemporaryDirectory(prefix="rdvletters-envoi-") as tmp:
-            proofs = save_uploads(request.files.getlist("proofs"), Path(tmp))
+            proofs = [received(p) for p in save_uploads(request.files.getlist("proofs"), Path(tmp))]
             entry = case.record(
                 form["channel"],
                 when,

@@ -162,7 +162,7 @@ def chronology(
     head: list[str], profile: Profile, facts: Facts, state: JournalState, pieces: list[Piece]
 ) -> Chronology:
     """Piece n° 1's content, in French typography (the weeks as in every other output)."""
-    from .timestamp_dossier import chronology_table
+    from .timestamp_dossier import chronology_table, dating_table
 
     weeks = [(f"sem. du {date_courte(w.monday)}", w.attempts, w.with_proof) for w in facts.weeks]
     columns = ["Date", "Heure", "Canal", "Ce qui s'est passé", "Justificatif"]
@@ -170,6 +170,7 @@ def chronology(
     tables = [
         ("Tableau daté", columns, rows, [22, 14, 34, 79, 21]),
         *chronology_table(state, pieces),
+        *dating_table(facts, pieces),
     ]
     return Chronology(
         [typographic(line) for line in [*head, figures(facts)]],
@@ -443,7 +444,7 @@ def _piece_file(case: Case, writer: _Writer, piece: Piece) -> str:
         return writer.put(piece.filename(".pdf"), series_to_pdf(items, piece.number, piece.label))
     source = case.file(piece.sources[0], where)
     try:
-        pdf = piece_to_pdf(source, piece.number, piece.label)
+        pdf = piece_to_pdf(source, piece.number, piece.label, piece.sheet)
     except ToolMissingError:
         why = _("LibreOffice n'est pas installé pour la convertir en PDF")
     except InputError as error:  # a damaged or unusual file: the original still proves

@@ -8,7 +8,7 @@ from typing import Any
 
 from ...case import Case
 from ...errors import RdvError
-from ...facts import SELF_DATED, THIRD_PARTY, THIRD_PARTY_LATER, TRUSTED
+from ...facts import TRUSTED
 from ...frdates import PARIS
 from ...i18n import _, ngettext
 from ...journal import JournalState
@@ -88,20 +88,3 @@ def _since(queue: dict[str, Any] | None) -> datetime | None:
         return datetime.fromisoformat(queue["depuis"]).astimezone(PARIS)
     except ValueError:
         return None
-
-
-def dating_text(counts: dict[str, int]) -> str | None:
-    """Who dates the proofs of the attempts (``Facts.proofs_by_dating``), in one line;
-    None without any proof."""
-    total = sum(counts.values())
-    if not total:
-        return None
-    return _(
-        "Justificatifs datés par un tiers dans l'heure (horodatage) : {third} sur {total} ; "
-        "par un tiers plus tard : {later} ; seulement par vous ou par le fichier : {own}."
-    ).format(
-        total=total,
-        third=counts.get(THIRD_PARTY, 0),
-        later=counts.get(THIRD_PARTY_LATER, 0),
-        own=counts.get(SELF_DATED, 0),
-    )
