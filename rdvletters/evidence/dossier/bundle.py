@@ -279,6 +279,11 @@ def checklist(profile: Profile, facts: Facts, pieces: list[Piece]) -> str:
         "La preuve que le dossier de demande est complet (liste des pièces demandées par la "
         "préfecture)"
     )
+    yours.append(
+        "Si une date est contestée : le rapport de vérification "
+        "(Ne_pas_deposer/Rapport_de_verification.pdf, l'état du journal, ses empreintes et "
+        "ses horodatages) peut être versé comme pièce supplémentaire, sous le numéro suivant"
+    )
     lines = ["LISTE DE CONTRÔLE – ce que le tribunal demandera aussi", ""]
     lines += [typographic(f"{'[x]' if done else '[ ]'} {text}") for done, text in rows]
     lines += ["", "À joindre vous-même (le journal ne les contient pas) :"]
@@ -468,6 +473,7 @@ def _write(case: Case, writer: _Writer, series: bool, pdf: bool) -> None:
     facts = Facts.from_journal(state)
     pieces = plan(profile, facts, case.root, state, series=series)
     created = stable_time(facts, state.entries)
+    report = verification_report(case, created)  # before this dossier's inventory exists
     head = header(profile)
     author = author_of(profile)
     content = chronology(head, profile, facts, state, pieces)
@@ -510,6 +516,19 @@ def _write(case: Case, writer: _Writer, series: bool, pdf: bool) -> None:
         writer.put(f"{PRIVATE}/{name}", data)
     list_text = checklist(profile, facts, pieces).encode("utf-8")
     writer.put(f"{PRIVATE}/Liste_de_controle.txt", list_text)
+    writer.put(f"{PRIVATE}/{REPORT}", report)
+
+
+REPORT = "Rapport_de_verification.pdf"
+
+
+def verification_report(case: Case, created: datetime) -> bytes:
+    """``verify --report`` for the dossier (proof: ``proofs/report.py``), dated like the
+    dossier's other documents so that the same journal gives the same bytes."""
+    from ..proofs.report import TITLE, build
+    from .report_pdf import report_pdf
+
+    return report_pdf(build(case, when=created), TITLE)
 
 
 def _large(writer: _Writer, names: dict[int, str]) -> set[int]:

@@ -12,11 +12,13 @@ LABEL_COLUMN = 48 * MM
 UNDER_INDENT = 8 * MM  # a long label: its value on the lines below, nearly full width
 
 
-def _row(pages: TextPages, label: str, value: str) -> None:
-    """« Label : » in bold, the value wrapped in its column (under the label if it is long:
-    a certificate's fingerprint, a long address)."""
+def row(pages: TextPages, label: str, value: str) -> None:
+    """« Label : » in bold, the value wrapped in its column; under the label, nearly full
+    width, when the label is long or a word of the value would not fit (a fingerprint)."""
     said = f"{label} :"
-    fits = width(said, pages.fonts.bold, BODY_SIZE) < LABEL_COLUMN - 2 * MM
+    room = pages.right - pages.left - LABEL_COLUMN
+    longest = max((width(w, pages.fonts.regular, BODY_SIZE) for w in value.split()), default=0)
+    fits = width(said, pages.fonts.bold, BODY_SIZE) < LABEL_COLUMN - 2 * MM and longest <= room
     column = LABEL_COLUMN if fits else UNDER_INDENT
     room = pages.right - pages.left - column
     lines = wrap(pages.fonts.fit(value), pages.fonts.regular, BODY_SIZE, room)
@@ -33,7 +35,7 @@ def sheet_part(title: str, rows: list[tuple[str, str]], note: str) -> Part:
     canvas = new_canvas(buffer)
     pages = TextPages(canvas)  # the title is the band's caption, on every page
     for label, value in rows:
-        _row(pages, label, value)
+        row(pages, label, value)
     pages.rule()
     pages.paragraph(note, grey=True)
     count = pages.finish()

@@ -16,6 +16,7 @@ from ...facts import Facts
 from ...frdates import PARIS, date_courte, date_heure, heure
 from ...journal import Entry, JournalState
 from ..proofs.dating import piece_times, times_row
+from ..proofs.stampcheck import verify_command
 from ..proofs.tsa_queue import KIND
 
 LABELS = {
@@ -98,12 +99,13 @@ def explanation(state: JournalState, pieces: list) -> tuple[str, str, bytes] | N
         )
         if tsr is None:
             continue
-        command = f"openssl ts -verify -in {tsr.file_name} -digest {data['empreinte']}"
-        if root is not None:
-            command += f" -CAfile {root.file_name}"
-        if chain is not None:
-            command += f" -untrusted {chain.file_name}"
-        command += f" -attime {int(when.timestamp())}"
+        command = verify_command(
+            tsr.file_name,
+            data["empreinte"],
+            when,
+            root.file_name if root is not None else None,
+            chain.file_name if chain is not None else None,
+        )
         out += ["  Vérification (réponse attendue : « Verification: OK ») :", f"    {command}"]
         if journal is not None:
             line = lines_of.get(int(data["entree"]))

@@ -62,6 +62,18 @@ def read_token_file(path: Path) -> bytes:
         return handle.read(MAX_TOKEN)
 
 
+def verify_command(
+    tsr: str, digest: str, when: datetime, root: str | None, chain: str | None
+) -> str:
+    """The ``openssl ts -verify`` line that checks a token without rdvletters."""
+    command = f"openssl ts -verify -in {tsr} -digest {digest}"
+    if root:
+        command += f" -CAfile {root}"
+    if chain:
+        command += f" -untrusted {chain}"
+    return command + f" -attime {int(when.timestamp())}"
+
+
 def recorded_at(entry: Entry) -> datetime:
     return datetime.fromisoformat(entry.data.get("enregistre_le") or entry.data["date"])
 
@@ -210,11 +222,12 @@ def _clock_notes(check: TokenCheck, entries: dict[int, Entry], checks: Checks) -
         )
 
 
-def _proven(state: JournalState, checks: Checks) -> list[str]:
-    """For each step, the earliest trusted token that covers it (one pass from the end)."""
+def earliest_by_entry(state: JournalState, checks: Checks) -> dict[int, TokenCheck]:
+    """Entry -> the trusted token with the earliest time among those covering it (one pass
+    from the end of the journal)."""
     valid = [c for c in checks.tokens if c.gen_time is not None]
     valid.sort(key=lambda c: int(c.entry.data["entree"]), reverse=True)
-    lines: list[str] = []
+    out: dict[int, TokenCheck] = {}
     best: TokenCheck | None = None
     i = 0
     for entry in reversed(state.entries):
@@ -222,9 +235,20 @@ def _proven(state: JournalState, checks: Checks) -> list[str]:
             if best is None or valid[i].gen_time < best.gen_time:  # type: ignore[operator]
                 best = valid[i]
             i += 1
+        if best is not None:
+            out[entry.n] = best
+    return out
+
+
+def _proven(state: JournalState, checks: Checks) -> list[str]:
+    """For each step, the earliest trusted token that covers it."""
+    earliest = earliest_by_entry(state, checks)
+    lines: list[str] = []
+    for entry in state.entries:
         if entry.kind == KIND:
             continue
         what = _what(entry)
+        best = earliest.get(entry.n)
         if best is None:
             lines.append(_("{what} : pas encore couverte par un horodatage").format(what=what))
             continue
@@ -237,7 +261,6 @@ def _proven(state: JournalState, checks: Checks) -> list[str]:
                 authority=best.entry.data["autorite"],
             )
         )
-    lines.reverse()
     return lines
 
 
