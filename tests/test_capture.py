@@ -193,6 +193,18 @@ def test_interactive_mode_captures_the_page_the_person_reached():
         shot = cap.take(site.url, interactive=True, headless=True, wait=person)
     assert shot.final_url == site.url + "creneaux" and shot.mode == "interactive"
     assert cap.no_slot_message(shot.text) == NO_SLOT
+    path = shot.conditions["parcours"]  # the sheet says which pages the person reached
+    assert not path[0].get("a_la_main")
+    assert [urlsplit(s["url"]).path for s in path if s.get("a_la_main")] == [
+        "/demande",
+        "/creneaux",
+    ]
+    assert shot.conditions["a_la_main"]["debut"] <= shot.conditions["a_la_main"]["fin"]
+    from rdvletters.evidence.proofs.provenance import capture_rows
+
+    rows = dict(capture_rows(shot.conditions, {}))
+    assert "par la personne, dans la fenêtre du navigateur" in rows["Étapes faites à la main"]
+    assert "atteinte à la main par la personne" in rows["Étape 3"]
     from PIL import Image
 
     assert Image.open(io.BytesIO(shot.png)).height > 100
@@ -275,29 +287,6 @@ def test_a_page_that_changes_keeps_the_version_loaded(case, run, site_cert):
                     if e["request"]["url"].endswith("/etat"))  # fmt: skip
         assert f"chargement n° {n}" in body.get("text", "")
         assert entry["pieces"][0]["conditions"]["empreintes"]["html"] == entry["sha256"]
-
-
-def test_interactive_capture_says_which_steps_were_by_hand():
-    def person(page) -> None:
-        page.get_by_text("Accepter les cookies").click()
-        page.get_by_text("Prendre rendez-vous").click()
-        page.get_by_label("Veuillez cocher la case").check()
-        page.get_by_role("button", name="Effectuer une demande de rendez-vous").click()
-
-    with BookingSite() as site:
-        shot = cap.take(site.url, interactive=True, headless=True, wait=person)
-    path = shot.conditions["parcours"]
-    assert not path[0].get("a_la_main")
-    assert [urlsplit(s["url"]).path for s in path if s.get("a_la_main")] == [
-        "/demande",
-        "/creneaux",
-    ]
-    assert shot.conditions["a_la_main"]["debut"] <= shot.conditions["a_la_main"]["fin"]
-    from rdvletters.evidence.proofs.provenance import capture_rows
-
-    rows = dict(capture_rows(shot.conditions, {}))
-    assert "par la personne, dans la fenêtre du navigateur" in rows["Étapes faites à la main"]
-    assert "atteinte à la main par la personne" in rows["Étape 3"]
 
 
 @pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils absent")

@@ -82,14 +82,21 @@ class PKI:
     tsa: Path  # TSA certificate (PEM)
 
 
+TSA_EXTENSIONS = (
+    "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\n"
+    "extendedKeyUsage=critical,timeStamping\n"
+)
+
+
+def _tsa_extensions(folder: Path) -> None:
+    """What a TSA certificate must say: not a CA, signing only, for timestamps only."""
+    (folder / "tsa.ext").write_text(TSA_EXTENSIONS)
+
+
 def make_pki(folder: Path, name: str = "Test") -> PKI:
     """A self-signed root CA and a TSA certificate it issued."""
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "tsa.ext").write_text(
-        "basicConstraints=CA:FALSE\n"
-        "keyUsage=critical,digitalSignature\n"
-        "extendedKeyUsage=critical,timeStamping\n"
-    )
+    _tsa_extensions(folder)
     _openssl(
         "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem",
         "-days", "3650", "-subj", f"/CN={name} Root CA/O=rdvletters tests",
@@ -112,11 +119,7 @@ def make_pki(folder: Path, name: str = "Test") -> PKI:
 def make_self_signed(folder: Path, name: str = "Lone") -> PKI:
     """A TSA whose certificate is its own root: no trust store holds it (FreeTSA's shape)."""
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "tsa.ext").write_text(
-        "basicConstraints=CA:FALSE\n"
-        "keyUsage=critical,digitalSignature\n"
-        "extendedKeyUsage=critical,timeStamping\n"
-    )
+    _tsa_extensions(folder)
     _openssl(
         "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "tsa.key", "-out",
         "tsa.pem", "-days", "3650", "-subj", f"/CN={name} TSA/O=rdvletters tests",
@@ -129,11 +132,7 @@ def make_self_signed(folder: Path, name: str = "Lone") -> PKI:
 
 def _self_signed_config(folder: Path) -> Path:
     path = folder / "req.cnf"
-    path.write_text(
-        "[ req ]\ndistinguished_name = dn\n[ dn ]\n[ v3_tsa ]\n"
-        "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\n"
-        "extendedKeyUsage=critical,timeStamping\n"
-    )
+    path.write_text("[ req ]\ndistinguished_name = dn\n[ dn ]\n[ v3_tsa ]\n" + TSA_EXTENSIONS)
     return path
 
 

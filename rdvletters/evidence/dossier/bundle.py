@@ -41,6 +41,7 @@ from ...profile import Profile
 from ...wording import dont, nombre
 from .piece_pdf import MAX_PIECE_BYTES
 from .pieces import SENT_LABELS, Piece, numbers_by_step, plan
+from .report_pdf import REPORT_NAME, dossier_report
 
 
 def step_text(step: Step) -> str:
@@ -473,7 +474,7 @@ def _write(case: Case, writer: _Writer, series: bool, pdf: bool) -> None:
     facts = Facts.from_journal(state)
     pieces = plan(profile, facts, case.root, state, series=series)
     created = stable_time(facts, state.entries)
-    report = verification_report(case, created)  # before this dossier's inventory exists
+    report = dossier_report(case, created)  # before this dossier's inventory exists
     head = header(profile)
     author = author_of(profile)
     content = chronology(head, profile, facts, state, pieces)
@@ -516,19 +517,7 @@ def _write(case: Case, writer: _Writer, series: bool, pdf: bool) -> None:
         writer.put(f"{PRIVATE}/{name}", data)
     list_text = checklist(profile, facts, pieces).encode("utf-8")
     writer.put(f"{PRIVATE}/Liste_de_controle.txt", list_text)
-    writer.put(f"{PRIVATE}/{REPORT}", report)
-
-
-REPORT = "Rapport_de_verification.pdf"
-
-
-def verification_report(case: Case, created: datetime) -> bytes:
-    """``verify --report`` for the dossier (proof: ``proofs/report.py``), dated like the
-    dossier's other documents so that the same journal gives the same bytes."""
-    from ..proofs.report import TITLE, build
-    from .report_pdf import report_pdf
-
-    return report_pdf(build(case, when=created), TITLE)
+    writer.put(f"{PRIVATE}/{REPORT_NAME}", report)
 
 
 def _large(writer: _Writer, names: dict[int, str]) -> set[int]:

@@ -10,6 +10,16 @@ from pypdf import PdfReader, PdfWriter
 from .pdf_pages import BODY_LEADING, MM, TextPages, new_canvas
 from .sheet_pdf import row
 
+REPORT_NAME = "Rapport_de_verification.pdf"  # in the dossier's Ne_pas_deposer/
+
+
+def dossier_report(case, created) -> bytes:  # noqa: ANN001 - Case, datetime
+    """``verify --report`` for the dossier (proof: ``proofs/report.py``), dated like the
+    dossier's other documents so that the same journal gives the same bytes."""
+    from ..proofs.report import TITLE, build
+
+    return report_pdf(build(case, when=created), TITLE)
+
 
 def report_pdf(sections: list, title: str) -> bytes:
     """``sections``: ``proofs.report.Section`` objects, in order."""
