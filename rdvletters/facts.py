@@ -128,6 +128,12 @@ def _own_date(piece: dict[str, Any]) -> datetime | None:
         return None
 
 
+def _recorded(data: dict[str, Any]) -> datetime | None:
+    """When the step's date was written: the entry's, or its correction's."""
+    stamp = data.get("_date_enregistree") or data.get("enregistre_le")
+    return datetime.fromisoformat(stamp) if stamp else None
+
+
 def _step(
     data: dict[str, Any],
     n: int,
@@ -141,9 +147,7 @@ def _step(
         "channel": data["canal"],
         "pieces": tuple(p["fichier"] for p in pieces),
         "corrected": bool(data.get("_corrige")),
-        "recorded": (
-            datetime.fromisoformat(data["enregistre_le"]) if data.get("enregistre_le") else None
-        ),
+        "recorded": _recorded(data),
         "piece_sha256": tuple(p["sha256"] for p in pieces),
         "piece_dates": tuple(_own_date(p) for p in pieces),
         "stamps": stamps,
@@ -184,6 +188,7 @@ def effective_entries(state: JournalState) -> list[tuple[int, dict[str, Any]]]:
             current[target] = {**current[target], **changes, "_corrige": entry.n}
             if "date" in changes:  # the date now rests on the correction, not the entry
                 current[target]["_date_n"] = entry.n
+                current[target]["_date_enregistree"] = entry.data.get("enregistre_le")
     return list(current.items())
 
 

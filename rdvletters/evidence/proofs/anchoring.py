@@ -152,8 +152,7 @@ def find(root: Path) -> tuple[list[Anchor], list[str]]:
             try:
                 anchors += mail_anchors(_read(path, HEADER_BYTES), source, relative)
             except (OSError, ValueError) as exc:
-                if folder != "pieces":  # a proof someone else sent is not ours to vouch for
-                    notes.append(_unreadable(path, root, exc))
+                notes.append(_unreadable(path, root, exc))
     inventories = [*root.glob(f"*/{INVENTORY}"), *root.glob(f"*/*/{INVENTORY}")]
     for path in sorted(inventories):  # dossier_…/ or dossier_…/Ne_pas_deposer/
         try:

@@ -57,9 +57,8 @@ def criterion(facts: Facts) -> dict[str, object]:
         "figure": _("{counts} Pourquoi cela compte : {why}.").format(counts=said, why=_(WHY)),
         "todo": _(
             "Gardez l'horodatage automatique (horodatage: auto) et notez chaque démarche le "
-            "jour même, avec sa capture"
+            "jour même, avec sa capture faite par rdvletters"
         ),
-        "command": "rdvletters capture",
     }
 
 
