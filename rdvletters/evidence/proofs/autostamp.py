@@ -14,7 +14,7 @@ from platformdirs import user_config_dir
 from ...case import Case
 
 CONFIG_NAME = "horodatage.yaml"
-BUDGET = 1.0  # seconds a command or a page may spend on automatic timestamps
+BUDGET = 0.8  # seconds a command or a page waits for authorities (imports come on top)
 
 
 def config_paths(case: Case) -> list[Path]:
