@@ -39,6 +39,9 @@ def pkis(tmp_path_factory):
 def stamped(case, run, pkis, tmp_path, monkeypatch):
     """The example case with automatic timestamps by two local authorities, and one capture
     recorded now (its proof dated by them within the hour)."""
+    from rdvletters.evidence.proofs import autostamp
+
+    monkeypatch.setattr(autostamp, "BUDGET", 20.0)  # the local authorities are slow to start
     monkeypatch.setenv(tsa_settings.TRUST_STORE_ENV, str(trust_store(tmp_path / "s", *pkis)))
     png = sorted((case / "pieces").glob("*.png"))[0]
     with LocalTSA(pkis[0]) as a, LocalTSA(pkis[1]) as b:

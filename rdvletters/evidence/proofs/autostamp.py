@@ -26,10 +26,11 @@ def settings_exist(case: Case) -> bool:
     return any(path.exists() for path in config_paths(case))
 
 
-def after_command(case: Case, budget: float = BUDGET) -> str | None:
-    """Timestamp what waits, if timestamps are automatic: one line to show, or None."""
+def after_command(case: Case, budget: float | None = None) -> str | None:
+    """Timestamp what waits, if timestamps are automatic: one line to show, or None.
+    ``budget``: seconds to wait for the authorities (``BUDGET`` when not given)."""
     if not case.journal.path.exists() or not settings_exist(case):
         return None
     from .timestamp import drain_said
 
-    return drain_said(case, budget)
+    return drain_said(case, BUDGET if budget is None else budget)

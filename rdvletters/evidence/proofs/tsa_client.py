@@ -29,6 +29,7 @@ from ...i18n import _
 from .tsa_settings import Authority
 
 MAX_REPLY = 1 << 20  # a token is a few kilobytes
+LATE_MARGIN = 0.5  # seconds a request may outlive its round's budget (its answer unused)
 
 
 @dataclass
@@ -78,7 +79,7 @@ def _network_failure(exc: BaseException, authority: Authority, timeout: float) -
     reason = getattr(exc, "reason", exc)
     if isinstance(reason, (socket.timeout, TimeoutError)) or "timed out" in str(reason):
         return _("{name} ne répond pas (délai de {seconds} s dépassé)").format(
-            name=name, seconds=f"{timeout:g}"
+            name=name, seconds=f"{round(timeout, 1):g}"
         )
     return _("{name} injoignable ({url} : {reason})").format(
         name=name, url=authority.url, reason=reason
@@ -161,7 +162,8 @@ def ask_many(
     seen = set(roots or ())
 
     def start(authority: Authority) -> None:
-        wait = max(0.1, min(timeout or budget, deadline - time.monotonic()))
+        # past the budget by a margin: within a budget, the budget's end speaks first
+        wait = max(0.1, min(timeout or budget, deadline - time.monotonic() + LATE_MARGIN))
 
         def work() -> None:
             try:
