@@ -199,6 +199,8 @@ def drain_queue(case: Case, budget_seconds: float = BUDGET) -> Outcome:
     coverage = tsa_queue.coverage(case)
     if not coverage.last_step:
         return Outcome()
+    if coverage.head_is_token and tsa_queue.read_queue(case) is None:
+        return Outcome()  # the last round got every token it asked for: nothing waits
     settings = load_settings(case)
     if not settings.automatic:
         return Outcome()
