@@ -239,38 +239,16 @@ def plan(
 
 def conditions_sheets(state: JournalState, facts: Facts) -> dict[str, tuple]:
     """Proof file -> (title, rows) of its sheet, for the files that carry conditions."""
-    from ..proofs.provenance import (
-        CAPTURE_TITLE,
-        UPLOAD_TITLE,
-        capture_rows,
-        stamp_rows,
-        upload_rows,
-    )
+    from ..proofs.provenance import sheet
 
     steps = {s.n: s for s in facts.steps}
     sheets: dict[str, tuple] = {}
     for entry in state.entries:
-        pieces = entry.data.get("pieces", [])
-        if not any(isinstance(p.get("conditions"), dict) for p in pieces):
-            continue
         step = steps.get(entry.n)
-        stamps = step.stamps if step is not None else ()
-        files = {"html": entry.data.get("fichier", "")}
-        for p in pieces:
-            kind = {".png": "png", ".txt": "texte", ".har": "har"}.get(PurePosixPath(
-                p["fichier"]).suffix.lower())  # fmt: skip
-            if kind:
-                files[kind] = PurePosixPath(p["fichier"]).name
-        files["html"] = PurePosixPath(files["html"]).name
-        for p in pieces:
-            found = p.get("conditions")
-            if not isinstance(found, dict):
-                continue
-            if found.get("reception") == "televersement":
-                rows, title = upload_rows(found, p["sha256"]), UPLOAD_TITLE
-            else:
-                rows, title = capture_rows(found, files), CAPTURE_TITLE
-            sheets[p["fichier"]] = (title, tuple(rows + stamp_rows(stamps)))
+        for piece in entry.data.get("pieces", []):
+            if isinstance(piece.get("conditions"), dict):
+                stamps = step.stamps if step is not None else ()
+                sheets[piece["fichier"]] = sheet(entry.data, piece, stamps)
     return sheets
 
 

@@ -15,6 +15,7 @@ The sheets are French: they go to the court. Each is made of (label, value) rows
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import PurePosixPath
 from typing import Any
 
 from ... import __version__
@@ -75,9 +76,16 @@ def _offset(seconds: int) -> str:
     return f"horloge de l'ordinateur {way} celle du serveur de {abs(seconds)} s"
 
 
+def _dict(value: Any) -> dict[str, Any]:
+    """A journal is a file anyone can edit: what should be a mapping may not be one."""
+    return value if isinstance(value, dict) else {}
+
+
 def _path_rows(conditions: dict[str, Any]) -> list[tuple[str, str]]:
     rows = []
-    for number, step in enumerate(conditions.get("parcours", []), start=1):
+    path = conditions.get("parcours")
+    steps = [_dict(s) for s in path] if isinstance(path, list) else []
+    for number, step in enumerate(steps, start=1):
         where = f", adresse contactée {step['adresse']}" if step.get("adresse") else ""
         hand = ", atteinte à la main par la personne" if step.get("a_la_main") else ""
         rows.append(
@@ -88,15 +96,20 @@ def _path_rows(conditions: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def _network_rows(conditions: dict[str, Any]) -> list[tuple[str, str]]:
-    dns = conditions.get("dns") or {}
-    addresses = ", ".join(dns.get("adresses", [])) or f"aucune réponse ({dns.get('erreur', '')})"
+    dns = _dict(conditions.get("dns"))
+    found = dns.get("adresses")
+    addresses = (
+        ", ".join(map(str, found))
+        if isinstance(found, list) and found
+        else (f"aucune réponse ({dns.get('erreur', '')})")
+    )
     rows = [("Résolution DNS", f"{dns.get('hote', '')} → {addresses} (résolveur de l'ordinateur)")]
     proxy = conditions.get("mandataire")
     rows.append(
         ("Mandataire (proxy)", f"{proxy} (celui de l'environnement)" if proxy else
          "aucun : navigateur lancé sans mandataire (--no-proxy-server)")
     )  # fmt: skip
-    tls = conditions.get("tls")
+    tls = _dict(conditions.get("tls"))
     if tls:
         rows.append(("Connexion chiffrée", tls.get("protocole", "TLS")))
         rows.append(("Certificat, sujet", tls.get("sujet", "non disponible")))
@@ -107,11 +120,12 @@ def _network_rows(conditions: dict[str, Any]) -> list[tuple[str, str]]:
                  f"{_moment(tls.get('valide_au', ''))}")
             )  # fmt: skip
         rows.append(("Certificat, SHA-256", tls.get("certificat_sha256", "non disponible")))
-        if tls.get("chaine"):
-            rows.append(("Chaîne acceptée", " ← ".join(tls["chaine"])))
-    server = conditions.get("date_serveur") or {}
+        if isinstance(tls.get("chaine"), list):
+            rows.append(("Chaîne acceptée", " ← ".join(map(str, tls["chaine"]))))
+    server = _dict(conditions.get("date_serveur"))
     if server.get("entete"):
         offset = server.get("ecart_secondes")
+        offset = offset if isinstance(offset, int) else None
         rows.append(
             ("Heure du serveur", f"en-tête Date « {server['entete']} » ; horloge de "
              f"l'ordinateur {_moment(server.get('horloge_locale'))}"
@@ -133,9 +147,10 @@ def capture_rows(conditions: dict[str, Any], files: dict[str, str]) -> list[tupl
     ]  # fmt: skip
     rows += _network_rows(conditions)
     rows += _path_rows(conditions)
-    steps = conditions.get("etapes") or []
+    steps = conditions.get("etapes")
+    steps = [str(s) for s in steps] if isinstance(steps, list) else []
     rows.append(("Étapes automatiques", " ; ".join(steps) if steps else "aucune"))
-    by_hand = conditions.get("a_la_main")
+    by_hand = _dict(conditions.get("a_la_main"))
     if by_hand:
         rows.append(
             ("Étapes faites à la main", f"par la personne, dans la fenêtre du navigateur, du "
@@ -144,7 +159,7 @@ def capture_rows(conditions: dict[str, Any], files: dict[str, str]) -> list[tupl
         )  # fmt: skip
     names = {"png": "capture (PNG)", "html": "page (HTML)", "texte": "texte de la page",
              "har": "archive des échanges (HAR)"}  # fmt: skip
-    for key, digest in (conditions.get("empreintes") or {}).items():
+    for key, digest in _dict(conditions.get("empreintes")).items():
         rows.append((f"SHA-256 {names.get(key, key)}", digest))
         if key in files:
             rows.append((f"Fichier {names.get(key, key)}", files[key]))
@@ -172,6 +187,28 @@ def upload_rows(conditions: dict[str, Any], sha256: str) -> list[tuple[str, str]
         ("Logiciel", str(conditions.get("logiciel", ""))),
     ]
     return rows
+
+
+KEPT = {".png": "png", ".txt": "texte", ".har": "har", ".html": "html"}
+
+
+def sheet(
+    entry: dict[str, Any], piece: dict[str, Any], stamps: tuple[tuple[str, datetime], ...]
+) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """(title, rows) of the sheet of ``piece``, a proof of journal ``entry`` carrying
+    ``conditions``: a capture's, or an upload's."""
+    conditions = _dict(piece.get("conditions"))
+    if conditions.get("reception") == "televersement":
+        rows, title = upload_rows(conditions, str(piece.get("sha256", ""))), UPLOAD_TITLE
+    else:
+        names = [entry.get("fichier", "")] + [p.get("fichier", "") for p in entry["pieces"]]
+        files = {
+            KEPT[PurePosixPath(str(n)).suffix.lower()]: PurePosixPath(str(n)).name
+            for n in names
+            if PurePosixPath(str(n)).suffix.lower() in KEPT
+        }
+        rows, title = capture_rows(conditions, files), CAPTURE_TITLE
+    return title, tuple(rows + stamp_rows(stamps))
 
 
 def stamp_rows(stamps: tuple[tuple[str, datetime], ...]) -> list[tuple[str, str]]:
