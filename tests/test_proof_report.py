@@ -69,7 +69,7 @@ def test_report_names_every_item_and_how_to_check_it(stamped, run):
     )
     assert "Constat : intact" in text
     assert "Le journal est ancré jusqu'à sa dernière entrée." not in text  # tokens come after
-    assert "Non ancré : les entrées n° 32 à 33" in text
+    assert "les entrées n° 32 à 33 sont ses horodatages, dont le retrait se verrait" in text
     tokens = [e for e in journal_lines(stamped) if e["type"] == "horodatage"]
     for token in tokens:
         assert f"Horodatage, entrée n° {token['n']} ({token['autorite']})" in text

@@ -287,7 +287,10 @@ def test_every_entry_is_dated_by_two_independent_authorities(
     verified = run("-C", case, "verify")
     assert verified.exit_code == 0
     assert "journal ancré jusqu'à sa dernière entrée" not in verified.output  # tokens after 31
-    assert "journal ancré jusqu'à l'entrée n° 31 (2 ancres concordantes)" in verified.output
+    assert (
+        "journal ancré jusqu'à l'entrée n° 31 (2 ancres concordantes) ; les entrées n° 32 à 33 "
+        "sont ses horodatages" in verified.output
+    )
 
 
 def test_a_proof_recorded_now_is_dated_by_a_third_party(case, run, pki, other_pki, store, patient):

@@ -218,6 +218,7 @@ class Comparison:
     def __init__(self, anchors: list[Anchor]) -> None:
         self.anchors = anchors
         self.last_n = 0
+        self.last_step_n = 0  # the last entry that is not a timestamp token
         self.wanted_n = {a.n for a in anchors if a.n is not None}
         self.wanted_digest = {a.digest for a in anchors if a.n is None}
         self.wanted_files = {a.file for a in anchors if a.file}
@@ -228,6 +229,8 @@ class Comparison:
     def see(self, n: int, digest: str, data: dict[str, Any] | None = None) -> None:
         """One entry of the journal, in file order."""
         self.last_n = max(self.last_n, n)
+        if data is not None and data.get("type") != "horodatage":
+            self.last_step_n = max(self.last_step_n, n)
         if n in self.wanted_n:
             self.seen_n.setdefault(n, digest)
         if digest in self.wanted_digest:

@@ -119,6 +119,12 @@ def _anchors_section(report: Report) -> Section:
         )  # fmt: skip
     if not report.holding:
         section.paragraphs.append("Aucune ancre ne concorde avec le journal.")
+    elif report.anchored < report.last_n and report.anchored >= report.last_step:
+        section.paragraphs.append(
+            f"Le journal est ancré jusqu'à l'entrée n° {report.anchored} ; les entrées n° "
+            f"{report.anchored + 1} à {report.last_n} sont ses horodatages, dont le retrait "
+            "se verrait (jeton sans entrée)."
+        )
     elif report.anchored < report.last_n:
         section.paragraphs.append(
             f"Non ancré : les entrées n° {report.anchored + 1} à {report.last_n}. Leur retrait "

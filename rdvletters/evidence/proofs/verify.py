@@ -55,6 +55,7 @@ class Report:
     file_problems: list[str] = field(default_factory=list)  # those of ``problems`` on files
     last_n: int = 0
     anchored: int = 0  # the last entry an anchor fixes (0: none)
+    last_step: int = 0  # the last entry that is not a timestamp token
     anchors: int = 0  # anchors that hold
     holding: list = field(default_factory=list)  # anchoring.Anchor that hold
     anchor_numbers: dict = field(default_factory=dict)  # Anchor -> entry it fixes
@@ -301,6 +302,7 @@ def _anchor_notes(
     report.problems += outcome.problems
     report.notes += unreadable + outcome.notes
     report.anchored, report.anchors, report.holding = anchored, len(holding), holding
+    report.last_step = comparison.last_step_n
     report.anchor_numbers = {a: comparison.number_of(a) for a in holding}
     last = report.last_n
     report.notes.append(
@@ -324,6 +326,18 @@ def _anchor_notes(
                 "concordantes.",
                 count,
             ).format(last=last, count=count)
+        )
+    elif anchored and anchored >= comparison.last_step_n:
+        report.notes.append(
+            ngettext(
+                "journal ancré jusqu'à l'entrée n° {anchored} ({count} ancre concordante) ; "
+                "les entrées n° {since} à {last} sont ses horodatages, dont le retrait se "
+                "verrait (jeton sans entrée).",
+                "journal ancré jusqu'à l'entrée n° {anchored} ({count} ancres concordantes) ; "
+                "les entrées n° {since} à {last} sont ses horodatages, dont le retrait se "
+                "verrait (jeton sans entrée).",
+                count,
+            ).format(anchored=anchored, count=count, since=anchored + 1, last=last)
         )
     elif anchored:
         report.notes.append(
