@@ -70,7 +70,7 @@ def test_capture_goes_through_the_flow_once_and_records_a_dated_attempt(case, ru
     assert hashlib.sha256(html.read_bytes()).hexdigest() == entry["sha256"]
     assert entry["capture"]["sha256_html"] == entry["sha256"]
     assert NO_SLOT in html.read_text(encoding="utf-8")
-    png, text, _har = (case / p["fichier"] for p in entry["pieces"])
+    png, text, _har, _warc = (case / p["fichier"] for p in entry["pieces"])
     assert NO_SLOT in text.read_text(encoding="utf-8")
     assert png.stat().st_mode & 0o777 == 0o600
     taken = datetime.fromisoformat(entry["date"])
@@ -237,7 +237,7 @@ def test_https_capture_records_its_conditions(case, run, steps, site_cert):
         result = run("-C", case, "capture", site.url + "ancien", "--steps", steps)
     assert result.exit_code == 0, result.output
     entry = journal_lines(case)[-1]
-    png, text, har = (p for p in entry["pieces"])
+    png, text, har, warc = (p for p in entry["pieces"])
     sheet = png["conditions"]
     statuses = [(urlsplit(s["url"]).path, s["statut"]) for s in sheet["parcours"]]
     assert statuses == [("/ancien", 301), ("/rdv", 302), ("/", 200), ("/demande", 200),
@@ -255,7 +255,7 @@ def test_https_capture_records_its_conditions(case, run, steps, site_cert):
     assert server["entete"] and 2 <= server["ecart_secondes"] <= 5  # the computer is ahead
     assert sheet["navigateur"].startswith("Chromium ") and sheet["agent"].endswith("0.1.0")
     hashes = sheet["empreintes"]
-    for piece, key in ((png, "png"), (text, "texte"), (har, "har")):
+    for piece, key in ((png, "png"), (text, "texte"), (har, "har"), (warc, "warc")):
         assert hashlib.sha256((case / piece["fichier"]).read_bytes()).hexdigest() == hashes[key]
         assert piece["sha256"] == hashes[key]
     assert hashes["html"] == entry["sha256"]
@@ -263,6 +263,14 @@ def test_https_capture_records_its_conditions(case, run, steps, site_cert):
     exchanges = [(urlsplit(e["request"]["url"]).path, e["response"]["status"])
                  for e in archive["log"]["entries"]]  # fmt: skip
     assert ("/ancien", 301) in exchanges and ("/creneaux", 200) in exchanges
+    from warcio.archiveiterator import ArchiveIterator
+
+    with (case / warc["fichier"]).open("rb") as stream:
+        records = [(r.rec_headers.get_header("WARC-Target-URI"), r.http_headers.get_statuscode(),
+                    r.content_stream().read()) for r in ArchiveIterator(stream)
+                   if r.rec_type == "response"]  # fmt: skip
+    assert [(urlsplit(u).path, int(c)) for u, c, _ in records] == exchanges
+    assert NO_SLOT.encode() in records[-1][2]  # the page as served, in the archive
     assert datetime.fromisoformat(sheet["debut_commande"]) <= datetime.fromisoformat(entry["date"])
     assert datetime.fromisoformat(entry["date"]) <= datetime.fromisoformat(sheet["fin"])
     assert run("-C", case, "verify").exit_code == 0

@@ -129,7 +129,7 @@ def _sent_pieces(step: Step) -> list[Piece]:
     return out
 
 
-ARCHIVES = (".har", ".warc", ".wacz")  # a capture's archive: kept, listed by verify, not a piece
+ARCHIVES = (".har", ".warc", ".warc.gz", ".wacz")  # a capture's archives: kept, not pieces
 
 
 def _proof_pieces(

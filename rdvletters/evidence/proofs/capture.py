@@ -5,7 +5,8 @@ One page load in Chromium (Debian's ``chromium``, driven by Playwright with
 the consent box, press the button), up to the page that says there is no slot.
 Saves a full-page PNG with a banner burnt in (address, date and time in Paris,
 « capture réalisée par rdvletters », :mod:`.capture_banner`), the page text, the
-HTML as the browser holds it and an archive of every exchange (HAR), and
+HTML as the browser holds it and an archive of every exchange (HAR, and the same
+as WARC records, :mod:`.capture_archive`), and
 journals a ``web`` attempt with them as proof, with the conditions of the
 capture (:mod:`.capture_watch`: fresh profile, proxy, path with HTTP statuses,
 DNS answer and address contacted, TLS certificate, server clock, browser), which
@@ -174,6 +175,7 @@ class Capture:
     mode: str
     steps: list[str] = field(default_factory=list)
     har: bytes = b""  # every exchange of the load, bodies included (HAR 1.2)
+    warc: bytes = b""  # the same exchanges as WARC records (capture_archive)
     conditions: dict[str, Any] = field(default_factory=dict)  # capture_watch + the browser
 
     @property
@@ -185,6 +187,8 @@ class Capture:
         digest = {"png": self.png, "html": self.html, "texte": self.text.encode("utf-8")}
         if self.har:
             digest["har"] = self.har
+        if self.warc:
+            digest["warc"] = self.warc
         return {name: hashlib.sha256(data).hexdigest() for name, data in digest.items()}
 
 
@@ -268,6 +272,10 @@ def take(
         except PlaywrightError as exc:
             raise CaptureError(_said(exc, url), hint=_("Rien n'a été enregistré.")) from None
         shot.har = har_path.read_bytes() if har_path.is_file() else b""
+    if shot.har:
+        from .capture_archive import warc_from_har
+
+        shot.warc = warc_from_har(shot.har, iso(started))
     shot.png = add_banner(shot.png, banner_lines(shot.final_url, shot.taken_at), shot.taken_at,
                           shot.final_url)  # fmt: skip
     shot.conditions.update(
@@ -377,7 +385,8 @@ def no_slot_message(text: str) -> str | None:
 
 
 # --- journal --------------------------------------------------------------------
-ARCHIVE_LABEL = "archive HAR de la page"  # the label ``pieces.py`` leaves out of the dossier
+ARCHIVE_LABEL = "archive HAR de la page"  # archives stay in the case, out of the dossier
+WARC_LABEL = "archive WARC de la page"
 
 
 def record(case: Case, capture: Capture, message: str) -> Entry:
@@ -411,6 +420,9 @@ def record(case: Case, capture: Capture, message: str) -> Entry:
         if capture.har:
             har = write_unique(folder, stem + "_archive", ".har", capture.har, created)
             pieces.append(piece(har, ARCHIVE_LABEL))
+        if capture.warc:
+            warc = write_unique(folder, stem + "_archive", ".warc.gz", capture.warc, created)
+            pieces.append(piece(warc, WARC_LABEL))
         with deferred_interrupts():
             return case.journal.append(
                 {

@@ -157,8 +157,7 @@ def capture_rows(conditions: dict[str, Any], files: dict[str, str]) -> list[tupl
              f"{_moment(by_hand.get('debut'))} au {_moment(by_hand.get('fin'))} (captcha, "
              "connexion ou file d'attente) ; les pages atteintes sont marquées ci-dessus")
         )  # fmt: skip
-    names = {"png": "capture (PNG)", "html": "page (HTML)", "texte": "texte de la page",
-             "har": "archive des échanges (HAR)"}  # fmt: skip
+    names = KEPT_NAMES
     for key, digest in _dict(conditions.get("empreintes")).items():
         rows.append((f"SHA-256 {names.get(key, key)}", digest))
         if key in files:
@@ -189,7 +188,14 @@ def upload_rows(conditions: dict[str, Any], sha256: str) -> list[tuple[str, str]
     return rows
 
 
-KEPT = {".png": "png", ".txt": "texte", ".har": "har", ".html": "html"}
+KEPT = {".png": "png", ".txt": "texte", ".har": "har", ".html": "html", ".warc.gz": "warc"}
+KEPT_NAMES = {
+    "png": "capture (PNG)",
+    "html": "page (HTML)",
+    "texte": "texte de la page",
+    "har": "archive des échanges (HAR)",
+    "warc": "archive des échanges (WARC)",
+}
 
 
 def sheet(
@@ -203,9 +209,10 @@ def sheet(
     else:
         names = [entry.get("fichier", "")] + [p.get("fichier", "") for p in entry["pieces"]]
         files = {
-            KEPT[PurePosixPath(str(n)).suffix.lower()]: PurePosixPath(str(n)).name
+            kind: PurePosixPath(str(n)).name
             for n in names
-            if PurePosixPath(str(n)).suffix.lower() in KEPT
+            for suffix, kind in KEPT.items()
+            if str(n).lower().endswith(suffix)
         }
         rows, title = capture_rows(conditions, files), CAPTURE_TITLE
     return title, tuple(rows + stamp_rows(stamps))
