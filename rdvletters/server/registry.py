@@ -95,6 +95,7 @@ def close_request(response: Response) -> Response:
         if hasattr(source, "close"):
             source.close()
     stack.close()
+    g.pop("rdv_case", None)  # the local app's timestamp after the page: the jobs do it here
     ctx = context()
     if request.method == "POST":
         for case_id in g.get("rdv_opened", {}):
@@ -102,7 +103,10 @@ def close_request(response: Response) -> Response:
     jobs = ctx.jobs
     if jobs is not None:
         for case_id, key in g.get("rdv_keys", {}).items():
-            jobs.retry_pending(case_id, key)  # type: ignore[attr-defined]
+            if request.method == "POST":  # a step may have been journaled: date it
+                jobs.stamp_after_receipt(case_id, key)  # type: ignore[attr-defined]
+            else:
+                jobs.retry_pending(case_id, key)  # type: ignore[attr-defined]
     return response
 
 
