@@ -301,6 +301,9 @@ def test_link_records_an_attempt_with_its_screenshot_and_phone_times(server, see
     assert entry["telephone"]["heure"] == "2026-11-30T09:31:05+01:00"
     assert entry["telephone"]["hors_ligne_depuis"] == "2026-11-30T09:31:06+01:00"
     assert entry["pieces"][0]["original"] == "Screenshot_2026.png"
+    arrived = entry["pieces"][0]["conditions"]  # the « conditions de réception » sheet
+    assert arrived["voie"] == "serveur" and arrived["serveur"] == "https://rdv.test"
+    assert arrived["type_lu"] == "png" and arrived["taille"] == len(PNG)
     # a retry of the same attempt (its answer lost) is not recorded twice
     again = record_by_link(
         phone,

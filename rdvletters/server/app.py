@@ -47,6 +47,8 @@ def create_server_app(config: ServerConfig, store: Store | None = None, jobs=Non
         SESSION_COOKIE_NAME="__Host-rdvletters_flash" if config.secure_cookies else "rdv_flash",
         SESSION_COOKIE_SECURE=config.secure_cookies,
         PREFERRED_URL_SCHEME=urlsplit(config.public_url).scheme,
+        RDV_UPLOAD_ROUTE="serveur",  # how a file arrived, in its « conditions de réception »
+        RDV_SERVER_NAME=config.public_url,
     )
     ctx = registry.ServerContext(config, store, vault, jobs)
     registry.install(app, ctx)

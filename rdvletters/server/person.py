@@ -66,6 +66,7 @@ def proofs_from(files: list, folder: Path) -> list[ProofFile]:
     """The uploaded screenshots, checked by content (``web.uploads``), written into
     ``folder`` (private, temporary); one refused file refuses the attempt: nothing is
     recorded that the person did not see go."""
+    from ..web.record import received
     from ..web.uploads import check_uploads
 
     checked, problems = check_uploads(files)
@@ -75,7 +76,7 @@ def proofs_from(files: list, folder: Path) -> list[ProofFile]:
     for i, (extension, name, data) in enumerate(checked, start=1):
         path = folder / f"piece-{i}{extension}"
         path.write_bytes(data)
-        proofs.append(ProofFile(path, name))
+        proofs.append(received(ProofFile(path, name)))  # with how it arrived
     return proofs
 
 
