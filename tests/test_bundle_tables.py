@@ -34,8 +34,8 @@ def test_chronology_of_many_steps_reads_back_whole(tmp_path):
     """Piece 1 drawn as PDF: every step once, text escaped nowhere, header on every page."""
     from pypdf import PdfReader
 
-    from rdvletters.evidence.dossier.bundle import chronology_file
-    from rdvletters.evidence.dossier.pieces import plan
+    from rdvletters.court.dossier.bundle import chronology_file
+    from rdvletters.court.pieces import plan
     from rdvletters.facts import Facts
 
     case = _long_case(tmp_path / "cas", 400)

@@ -16,9 +16,9 @@ import pytest
 from docx import Document as open_docx
 
 from rdvletters.case import Case
+from rdvletters.court.status import compute_status
+from rdvletters.court.status_text import render_status
 from rdvletters.evidence.proofs.verify import verify
-from rdvletters.evidence.status import compute_status
-from rdvletters.evidence.status_text import render_status
 from rdvletters.facts import Facts
 from rdvletters.frdates import PARIS
 
@@ -433,7 +433,7 @@ def test_bundle_refuses_a_journal_path_outside_the_case(shaped, run, tmp_path):
 
 def test_piece_names_sort_in_order_beyond_99_pieces(tmp_path):
     """With 100 pieces or more, every number has as many digits, the inventory's too."""
-    from rdvletters.evidence.dossier.bundle import write_bundle
+    from rdvletters.court.dossier.bundle import write_bundle
 
     root = tmp_path / "cas"
     root.mkdir()
@@ -453,7 +453,7 @@ def test_piece_names_sort_in_order_beyond_99_pieces(tmp_path):
 
 
 def test_two_visits_with_one_witness_on_one_day_get_two_forms(tmp_path):
-    from rdvletters.evidence.dossier.bundle import write_bundle
+    from rdvletters.court.dossier.bundle import write_bundle
 
     root = tmp_path / "cas"
     root.mkdir()
@@ -472,7 +472,7 @@ def test_two_visits_with_one_witness_on_one_day_get_two_forms(tmp_path):
 
 def test_a_proof_copied_without_extension_keeps_a_name():
     """Older versions could store a copy without an extension: the piece still gets one."""
-    from rdvletters.evidence.dossier.pieces import Piece
+    from rdvletters.court.pieces import Piece
 
     piece = Piece(3, "Capture", "Capture", None, ("pieces/2026-01-05_capture",), (4,), "preuve")
     assert piece.file_name == "03_Capture.bin"

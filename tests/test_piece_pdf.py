@@ -18,10 +18,10 @@ from pypdf import PdfReader, PdfWriter
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
+from rdvletters.court.dossier import pdf_pages
+from rdvletters.court.dossier.mailview import html_to_text, looks_like_mail, read_mail
+from rdvletters.court.dossier.piece_pdf import piece_to_pdf, series_to_pdf
 from rdvletters.errors import InputError
-from rdvletters.evidence.dossier import pdf_pages
-from rdvletters.evidence.dossier.mailview import html_to_text, looks_like_mail, read_mail
-from rdvletters.evidence.dossier.piece_pdf import piece_to_pdf, series_to_pdf
 
 PT_TO_MM = 25.4 / 72
 LABEL = "Capture d'écran du site de rendez-vous, lundi 5 octobre 2026 à 9 h 12"
@@ -573,7 +573,7 @@ def test_what_cannot_be_a_piece_is_refused_by_name(tmp_path, name, content, mess
 
 def test_importing_the_module_loads_no_pdf_library():
     code = (
-        "import sys, rdvletters.evidence.dossier.piece_pdf;"
+        "import sys, rdvletters.court.dossier.piece_pdf;"
         "heavy = [m for m in ('reportlab', 'pypdf', 'PIL') if m in sys.modules];"
         "print(heavy); sys.exit(1 if heavy else 0)"
     )

@@ -10,9 +10,9 @@ import pytest
 from docx import Document as open_docx
 
 from rdvletters.case import Case
+from rdvletters.court import readiness
+from rdvletters.court.requete import court
 from rdvletters.departements import find, from_postcode
-from rdvletters.documents.requete import court
-from rdvletters.evidence import readiness
 from rdvletters.facts import Facts
 from rdvletters.frdates import PARIS, now_paris
 from rdvletters.profile import load_profile

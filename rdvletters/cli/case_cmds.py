@@ -67,7 +67,7 @@ def init(case: Case, folder: Path | None, example: str | None) -> None:
 @cli.command(help=N_("Vérifier le profil : ce qui manque ou ne va pas."))
 @click.pass_obj
 def check(case: Case) -> None:
-    from ..evidence.status import renewal_alerts
+    from ..court.status import renewal_alerts
     from ..facts import Facts
     from ..renewal import case_renewal
 

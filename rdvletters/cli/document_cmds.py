@@ -21,7 +21,16 @@ if TYPE_CHECKING:  # the pipeline needs Jinja and pydantic: imported when a docu
 def _generated(case: Case, kind: str, fmt: str, outline: bool = False) -> Prepared:
     from ..documents.pipeline import prepare
 
-    prepared = prepare(case, kind, fmt, outline=outline)
+    if kind == "requete":
+        from ..court.requete import prepare_requete
+
+        prepared = prepare_requete(case, fmt)
+    elif fmt == "eml":
+        from ..delivery.eml import render_eml
+
+        prepared = prepare(case, kind, fmt, render=render_eml)
+    else:
+        prepared = prepare(case, kind, fmt, outline=outline)
     warn(prepared.warnings)
     if fmt == "text" and kind == "courriel":
         click.echo(prepared.path.read_text(encoding="utf-8"))
@@ -174,7 +183,7 @@ def referral(case: Case, fmt: str, window_outline: bool) -> None:
 @option("--json", "as_json", is_flag=True, help=N_("Avec --check : les critères en JSON."))
 @click.pass_obj
 def recours(case: Case, check_only: bool, fmt: str, as_json: bool) -> None:
-    from ..evidence import readiness
+    from ..court import readiness
     from ..facts import Facts
 
     if as_json and not check_only:

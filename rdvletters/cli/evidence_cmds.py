@@ -22,10 +22,10 @@ from .translated import PathType, option
 @option("--json", "as_json", is_flag=True, help=N_("Les mêmes faits en JSON, pour un script."))
 @click.pass_obj
 def status(case: Case, as_json: bool) -> None:
+    from ..court.status import compute_status
+    from ..court.status_text import render_status
     from ..evidence.proofs.proofstatus import proof_status
     from ..evidence.proofs.verify import verify
-    from ..evidence.status import compute_status
-    from ..evidence.status_text import render_status
     from ..facts import Facts
 
     profile = case.load().profile
@@ -91,7 +91,7 @@ def verify_command(case: Case) -> None:
 )
 @click.pass_obj
 def bundle(case: Case, output: Path | None, pdf: bool, series: str | None) -> None:
-    from ..evidence.dossier.bundle import write_bundle
+    from ..court.dossier.bundle import write_bundle
 
     dossier = write_bundle(case, output, pdf=pdf, series=series == "week")
     warn(dossier.warnings)

@@ -2,7 +2,7 @@
 
 They share the letters' page setup (A4, French, Arial) from ``docx_out`` and add
 tables with a header row repeated on each page. (The chronology, which can be the
-longest, is drawn straight to PDF by ``evidence.dossier.chronology_pdf``.)
+longest, is drawn straight to PDF by ``court.dossier.chronology_pdf``.)
 
 A journal can hold tens of thousands of steps. python-docx re-scans the whole
 table for each row it adds (quadratic), and an XML tree of 250,000 cells takes

@@ -20,9 +20,9 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 
 from ..channels import CHANNELS, ROUTE_LABELS, label
-from ..documents.model import visible
 from ..i18n import N_
 from ..journal import Entry, Journal
+from ..textsafe import visible
 
 COLUMNS = ("n", "date", "heure", "type", "canal", "detail", "pieces", "sha256")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

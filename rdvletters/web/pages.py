@@ -7,9 +7,9 @@ import re
 from flask import abort, make_response, redirect, request, url_for
 
 from .. import i18n
+from ..court.status import compute_status
 from ..errors import RdvError
 from ..evidence.proofs.verify import verify
-from ..evidence.status import compute_status
 from ..facts import Facts
 from ..frdates import now_paris
 from ..i18n import _

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from ...evidence.proofs.timestamp import KIND
 from ...frdates import PARIS, date_courte, date_heure, heure
 from ...journal import Entry, JournalState
-from ..proofs.timestamp import KIND
 
 LABELS = {
     "jeton": ("Jeton d'horodatage RFC 3161", "Jeton_horodatage"),

@@ -14,13 +14,13 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import PurePosixPath
 
-from ...case import ascii_slug
-from ...channels import label as channel_label
-from ...channels import reference_text
-from ...facts import Facts, Step
-from ...frdates import date_heure, jour, jour_complet
-from ...journal import JournalState
-from ...profile import Profile, inside
+from ..case import ascii_slug
+from ..channels import label as channel_label
+from ..channels import reference_text
+from ..facts import Facts, Step
+from ..frdates import date_heure, jour, jour_complet
+from ..journal import JournalState
+from ..profile import Profile, inside
 
 MAX_NAME = 80  # Télérecours: at most 80 characters, no accents
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
@@ -184,7 +184,7 @@ def plan(
     profile: Profile, facts: Facts, root, state: JournalState, *, series: bool = False
 ) -> list[Piece]:
     """Every piece of the dossier, numbered from 1, in a stable order."""
-    from .timestamp_dossier import candidates, explanation
+    from .dossier.timestamp_dossier import candidates, explanation
 
     route = profile.situation
     found = [

@@ -16,13 +16,13 @@ from datetime import date, datetime
 from typing import Any
 
 from ..channels import by_weight, label
+from ..evidence.proofs.verify import Report
 from ..facts import Facts, Step
 from ..i18n import _, ngettext
 from ..localdates import day, day_month, short, weekday_day
 from ..profile import Profile, inside
 from ..renewal import Renewal, case_renewal
 from . import readiness
-from .proofs.verify import Report
 from .readiness import FRESH_DAYS, LEGAL_FLOOR_WEEKS
 
 

@@ -39,8 +39,8 @@ from ...i18n import _
 from ...journal import JournalState
 from ...profile import Profile
 from ...wording import dont, nombre
+from ..pieces import SENT_LABELS, Piece, numbers_by_step, plan
 from .piece_pdf import MAX_PIECE_BYTES
-from .pieces import SENT_LABELS, Piece, numbers_by_step, plan
 
 
 def step_text(step: Step) -> str:
@@ -287,7 +287,7 @@ def checklist(profile: Profile, facts: Facts, pieces: list[Piece]) -> str:
 
 def journal_anchor(facts: Facts) -> list[str]:
     """The journal's head in full, as ``verify`` reads it back from the inventory."""
-    from ..proofs.anchoring import inventory_line
+    from ...evidence.proofs.anchoring import inventory_line
 
     return [inventory_line(facts.entry_count, facts.head_n, facts.head)] if facts.head_n else []
 

@@ -2,7 +2,7 @@
 
 The competent court and the defendant come from the département (CJA R. 312-1
 and R. 221-3; CESEDA R. 431-20: in Paris the préfet de police); the pieces and
-their numbers come from the same plan as the dossier (``evidence.dossier.pieces``), so
+their numbers come from the same plan as the dossier (``court.pieces``), so
 « pièce n° 7 » in the faits is file ``07_…`` of ``rdvletters bundle``; the
 readiness check says on the first page what is still missing.
 """
@@ -14,6 +14,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from ..case import Case
+from ..documents.pipeline import Prepared, prepare
 from ..facts import Facts, Step, Week
 from ..journal import JournalState
 from ..profile import Profile
@@ -59,9 +61,9 @@ def requete_context(
     profile: Profile, facts: Facts, state: JournalState, root: Path, now: datetime
 ) -> dict[str, Any]:
     """Variables only the requête uses: court, pieces, readiness, conclusions."""
-    from ..evidence import readiness
-    from ..evidence.dossier.pieces import numbers_by_step, plan
     from ..renewal import case_renewal, delay_asked
+    from . import readiness
+    from .pieces import numbers_by_step, plan
 
     pieces = plan(profile, facts, root, state)
     numbers = numbers_by_step(pieces)
@@ -103,3 +105,20 @@ def requete_context(
         "attestations": facts.by_channel("attestation"),
         "accuses": [facts.receipt_of(x) for x in facts.letters_sent],
     }
+
+
+def prepare_requete(case: Case, fmt: str, now: datetime | None = None) -> Prepared:
+    """The draft requête in ``documents/``, journaled as prepared."""
+    return prepare(case, "requete", fmt, now, extra=requete_context)
+
+
+def _requete_contexts(case: Case, facts: Facts) -> list[dict[str, Any]]:
+    """The requête's own variables for an example case, as ``recours`` builds them."""
+    from ..frdates import now_paris
+
+    profile = case.load().profile
+    return [requete_context(profile, facts, case.journal.read(), case.root, now_paris())]
+
+
+# kind -> its variables beyond the common ones, for ``templates check`` (documents layer)
+TEMPLATE_CONTEXTS = {"requete": _requete_contexts}
