@@ -398,6 +398,10 @@ class Case:
                 _("l'entrée n° {n} n'est pas un document préparé.").format(n=number),
                 hint=_("La liste des entrées : rdvletters log"),
             )
+        if target.data["document"] not in DOCUMENT_CHANNEL:  # the requête is filed, not sent
+            raise InputError(
+                _("l'entrée n° {n} ne s'envoie pas : elle se dépose au tribunal.").format(n=number)
+            )
         current = effective_entries(state)  # a sending withdrawn by ``correct`` no longer counts
         if any(d["type"] == "envoi" and d.get("document_n") == number for __, d in current):
             raise InputError(_("le document n° {n} est déjà noté comme envoyé.").format(n=number))

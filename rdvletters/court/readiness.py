@@ -3,9 +3,16 @@
 The criteria come from what judges have asked for (CE, 10 juin 2020, n° 435594:
 attempts in several different weeks; CE, 9 juin 2022, n° 453391: urgency
 presumed for a renewal, not for a first application, none under an unexecuted
-obligation to leave France) and from the associations' practice (the profile's
-``seuils``). The check never blocks drafting the requête: it says what is
-missing, and the draft repeats it on a first page addressed to the person.
+obligation to leave France; on ANEF, the diligences of R. 431-2: the centre de
+contact citoyens, a point d'accueil numérique) and from the associations' practice
+(the profile's ``seuils``, the benchmark of justified weeks). The check never blocks
+drafting the requête: it says what is missing, and the notes the person reads before
+filing repeat it.
+
+This is the one source of « is it time »: ``status`` shows these criteria and this
+benchmark, never figures of its own, so the two cannot disagree. A dated urgency (or a
+legal basis that ends) that waiting for the benchmark would let pass says « don't
+wait »; the dates themselves come from ``deadlines``.
 """
 
 from __future__ import annotations
@@ -19,12 +26,14 @@ from ..facts import Facts
 from ..i18n import _, ngettext
 from ..localdates import day
 from ..profile import Profile, inside
-from ..renewal import Renewal, case_renewal, delay_asked
+from ..renewal import Renewal, case_renewal
+from . import deadlines
+from .deadlines import Milestone
 
 LEGAL_FLOOR_WEEKS = 2  # CE 435594: attempts « n'ayant pas été effectuées la même semaine »
 FRESH_DAYS = 7  # a judge wants the difficulty to be current on the day of the référé
-RECEIPT_WAIT_DAYS = 15  # without the signed card, the letter is taken as received after this
 RENEWAL_URGENT_DAYS = 120  # a renewal this close to expiry (or past it) is urgent in practice
+NOT_CRITERIA = ("defenseur",)  # said with the check, never what makes it « not yet »
 
 
 @dataclass
@@ -37,7 +46,7 @@ class Criterion:
     figure: str
     todo: str = ""
     command: str = ""  # the CLI's way to do it; the web app has its own pages
-    todo_line: str = field(init=False)  # both, for the CLI and the requête's first page
+    todo_line: str = field(init=False)  # both, for the CLI and the notes before filing
 
     def __post_init__(self) -> None:
         # said now, in the language of the rest of the criterion (a document renders it
@@ -49,59 +58,134 @@ class Criterion:
         )
 
 
+@dataclass(frozen=True)
+class Benchmark:
+    """The weeks of justified attempts: the legal floor (several different weeks) and
+    rdvletters' benchmark (``needed`` weeks with at least ``per_week`` justified
+    attempts; the associations' advice, not a rule of law)."""
+
+    needed: int
+    per_week: int
+    good_weeks: int  # weeks with at least ``per_week`` justified attempts
+    weeks_justified: int  # weeks with at least one justified attempt
+    justified: int
+    attempts: int
+
+    @property
+    def floor_met(self) -> bool:
+        return self.weeks_justified >= LEGAL_FLOOR_WEEKS
+
+    @property
+    def advice_met(self) -> bool:
+        return self.good_weeks >= self.needed
+
+    @property
+    def met(self) -> bool:
+        return self.floor_met and self.advice_met
+
+    def reached_on(self, today: date) -> date:
+        """When the benchmark is met if every week from now on is a good one."""
+        return today + timedelta(weeks=max(0, self.needed - self.good_weeks))
+
+
 @dataclass
 class Readiness:
     criteria: list[Criterion]
     blocking: bool  # an obligation to leave France: see a lawyer before anything else
+    benchmark: Benchmark
+    warnings: list[str] = field(default_factory=list)  # said before the verdict
+    dont_wait: list[Milestone] = field(default_factory=list)  # dates the benchmark would pass
+    file_by: date | None = None  # prudence after the letter: file before this day
+    silence_passed: bool = False  # two months of silence on the letter have passed
 
     @property
     def ready(self) -> bool:
-        return not self.blocking and all(c.met for c in self.criteria if c.key != "defenseur")
+        return not self.blocking and not self.unmet
 
     @property
     def unmet(self) -> list[Criterion]:
-        return [c for c in self.criteria if not c.met and c.key != "defenseur"]
+        return [c for c in self.criteria if not c.met and c.key not in NOT_CRITERIA]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"pret": self.ready, "bloquant": self.blocking,
-                "criteres": [asdict(c) for c in self.criteria]}  # fmt: skip
+        return {
+            "pret": self.ready,
+            "bloquant": self.blocking,
+            "criteres": [asdict(c) for c in self.criteria],
+            "repere": {**asdict(self.benchmark), "plancher_atteint": self.benchmark.floor_met,
+                       "repere_atteint": self.benchmark.advice_met},
+            "avertissements": self.warnings,
+            "n_attendez_pas": [m.key for m in self.dont_wait],
+            "deposer_avant": self.file_by.isoformat() if self.file_by else None,
+            "silence_de_deux_mois": self.silence_passed,
+        }  # fmt: skip
 
 
-def _weeks(profile: Profile, facts: Facts) -> Criterion:
+def benchmark(profile: Profile, facts: Facts) -> Benchmark:
     seuils = profile.seuils
     needed = seuils.semaines_renouvellement if profile.renewal else seuils.semaines_premiere_demande
-    proven = facts.weeks_with_proof
-    justified, total = len(facts.attempts_with_proof), len(facts.attempts)
+    per_week = seuils.tentatives_par_semaine
+    return Benchmark(
+        needed,
+        per_week,
+        sum(1 for w in facts.weeks if w.with_proof >= per_week),
+        facts.weeks_with_proof,
+        len(facts.attempts_with_proof),
+        len(facts.attempts),
+    )
+
+
+def dont_wait_todo(dated: list[Milestone]) -> str:
+    """« N'attendez pas : voyez une permanence cette semaine (… le …). »"""
+    first = dated[0]
+    return _(
+        "N'attendez pas : voyez une permanence cette semaine ({what}, le {date}, tomberait "
+        "avant le repère)."
+    ).format(what=first.heading(), date=day(first.date))
+
+
+def _weeks(bench: Benchmark, renewal: bool, dated: list[Milestone]) -> Criterion:
     parts = {
         "weeks": ngettext(
-            "{n} semaine avec au moins un justificatif",
-            "{n} semaines avec au moins un justificatif",
-            proven,
-        ).format(n=proven),
+            "{n} semaine avec au moins une démarche justifiée",
+            "{n} semaines avec au moins une démarche justifiée",
+            bench.weeks_justified,
+        ).format(n=bench.weeks_justified),
         "attempts": ngettext(
-            "{n} démarche justifiée sur {total}", "{n} démarches justifiées sur {total}", justified
-        ).format(n=justified, total=total),
-        "needed": ngettext("{n} semaine", "{n} semaines", needed).format(n=needed),
+            "{n} démarche justifiée sur {total}",
+            "{n} démarches justifiées sur {total}",
+            bench.justified,
+        ).format(n=bench.justified, total=bench.attempts),
+        "needed": ngettext(
+            "{n} semaine avec au moins {per} démarches justifiées",
+            "{n} semaines avec au moins {per} démarches justifiées",
+            bench.needed,
+        ).format(n=bench.needed, per=bench.per_week),
+        "have": bench.good_weeks,
     }
     figure = (
         _(
-            "{weeks} ({attempts}) ; repère de rdvletters pour un renouvellement : {needed} (le "
-            "Conseil d'État exige des tentatives faites au cours de semaines différentes, CE 10 "
-            "juin 2020, n° 435594)"
+            "{weeks} ({attempts}) ; repère de rdvletters pour un renouvellement : {needed} "
+            "(vous en avez {have}) ; le Conseil d'État exige des tentatives faites au cours de "
+            "semaines différentes (CE, 10 juin 2020, n° 435594)"
         )
-        if profile.renewal
+        if renewal
         else _(
             "{weeks} ({attempts}) ; repère de rdvletters pour une première demande : {needed} "
-            "(le Conseil d'État exige des tentatives faites au cours de semaines différentes, CE "
-            "10 juin 2020, n° 435594)"
+            "(vous en avez {have}) ; le Conseil d'État exige des tentatives faites au cours de "
+            "semaines différentes (CE, 10 juin 2020, n° 435594)"
         )
+    )
+    todo = (
+        dont_wait_todo(dated)
+        if dated
+        else _("Continuez chaque semaine, avec une capture ou une copie de chaque démarche.")
     )
     return Criterion(
         "semaines",
         _("Démarches justifiées sur plusieurs semaines différentes"),
-        proven >= max(needed, LEGAL_FLOOR_WEEKS),
+        bench.met,
         figure.format(**parts),
-        _("Continuez chaque semaine, avec une capture ou une copie de chaque démarche."),
+        todo,
     )
 
 
@@ -130,21 +214,9 @@ def _fresh(facts: Facts, today: date) -> Criterion:
     )
 
 
-def letter_deadline(facts: Facts, delay: int) -> tuple[date, date | None, date] | None:
-    """(posted, receipt, end of the delay asked) of the last registered letter, or None."""
-    if not facts.letters_sent:
-        return None
-    letter = facts.letters_sent[-1]
-    receipt = facts.receipt_of(letter)
-    posted = letter.when.date()
-    received = receipt.when.date() if receipt else posted + timedelta(days=RECEIPT_WAIT_DAYS)
-    return posted, receipt.when.date() if receipt else None, received + timedelta(days=delay)
-
-
-def _letter(facts: Facts, delay: int, today: date) -> Criterion:
+def _letter(dates: deadlines.LetterDates | None, today: date) -> Criterion:
     name = _("Lettre recommandée envoyée, reçue, et son délai écoulé")
-    found = letter_deadline(facts, delay)
-    if found is None:
+    if dates is None:
         return Criterion(
             "lettre",
             name,
@@ -153,26 +225,29 @@ def _letter(facts: Facts, delay: int, today: date) -> Criterion:
             _("Envoyez la lettre recommandée"),
             _("rdvletters letter, puis rdvletters sent N --tracking …"),
         )
-    posted, received, end = found
-    waited = received is not None or today >= posted + timedelta(days=RECEIPT_WAIT_DAYS)
-    if received:
+    waited = dates.received is not None or today >= dates.counted_from
+    if dates.received:
         figure = _(
-            "envoyée le {posted}, avis de réception du {received} ; délai demandé écoulé le {end}"
-        ).format(posted=day(posted), received=day(received), end=day(end))
+            "envoyée le {posted}, avis de réception signé le {received} ; délai demandé "
+            "écoulé le {end}"
+        ).format(posted=day(dates.posted), received=day(dates.received), end=day(dates.end))
     else:
         figure = _(
             "envoyée le {posted}, avis de réception non noté ; délai demandé écoulé le {end}"
-        ).format(posted=day(posted), end=day(end))
+        ).format(posted=day(dates.posted), end=day(dates.end))
     todo = command = ""
     if not waited:
-        todo = _("Notez l'avis de réception quand il revient")
-        command = _("rdvletters record ar --proof carte.jpg")
-    elif today <= end:
-        todo = _("Attendez la fin du délai demandé ({date}) ou une réponse.").format(date=day(end))
-    return Criterion("lettre", name, waited and today > end, figure, todo, command)
+        todo = _("Notez l'avis de réception quand il revient, à la date signée sur l'avis")
+        command = _("rdvletters record ar --at AAAA-MM-JJ --proof avis.jpg")
+    elif today <= dates.end:
+        todo = _("Attendez la fin du délai demandé ({date}) ou une réponse.").format(
+            date=day(dates.end)
+        )
+    return Criterion("lettre", name, waited and today > dates.end, figure, todo, command)
 
 
-def _proven_facts(profile: Profile, root: Path) -> list:
+def proven_facts(profile: Profile, root: Path) -> list:
+    """The urgency facts whose file is really in the case folder."""
     return [
         u for u in profile.demande.urgence
         if u.justificatif and (t := inside(root, u.justificatif)) is not None and t.is_file()
@@ -181,17 +256,17 @@ def _proven_facts(profile: Profile, root: Path) -> list:
 
 def _noted(profile: Profile, root: Path) -> str:
     """« 2 faits notés, dont 1 avec son justificatif »."""
-    noted, proven = len(profile.demande.urgence), len(_proven_facts(profile, root))
+    noted, proven = len(profile.demande.urgence), len(proven_facts(profile, root))
     if not noted:
-        return _("aucun fait noté, dont aucun avec son justificatif")
+        return _("aucun fait noté")
     if not proven:
         return ngettext(
-            "{n} fait noté, dont aucun avec son justificatif",
+            "{n} fait noté, sans son justificatif",
             "{n} faits notés, dont aucun avec son justificatif",
             noted,
         ).format(n=noted)
     return ngettext(
-        "{n} fait noté, dont {k} avec son justificatif",
+        "{n} fait noté, avec son justificatif",
         "{n} faits notés, dont {k} avec son justificatif",
         noted,
     ).format(n=noted, k=proven)
@@ -214,8 +289,8 @@ def _renewal_urgency(renew: Renewal, noted: str, proven: bool, todo: str) -> Cri
             True,
             _(
                 "renouvellement, {when} : l'urgence est en principe reconnue (CE, 9 juin 2022, "
-                "n° 453391)"
-            ).format(when=when),
+                "n° 453391) ; le juge regarde aussi l'effet concret sur votre situation ({noted})"
+            ).format(when=when, noted=noted),
         )
     return Criterion(
         "urgence",
@@ -241,13 +316,16 @@ def _urgency(profile: Profile, root: Path, renew: Renewal | None) -> Criterion:
             _("Voyez un avocat avant toute démarche au tribunal."),
         )
     noted = _noted(profile, root)
-    proven = bool(_proven_facts(profile, root))
+    proven = bool(proven_facts(profile, root))
     todo = (
-        _("Joignez le justificatif de chaque fait d'urgence (profil : demande.urgence).")
+        _(
+            "Joignez le justificatif de chaque fait d'urgence et dites ce qu'il change pour "
+            "vous (profil : demande.urgence, justificatif et consequence)."
+        )
         if profile.demande.urgence
         else _(
-            "Notez les faits d'urgence (travail, santé, enfants…) et joignez leurs "
-            "justificatifs (profil : demande.urgence)."
+            "Notez les faits d'urgence (travail, santé, enfants…), ce qu'ils changent pour vous, "
+            "et joignez leurs justificatifs (profil : demande.urgence)."
         )
     )
     if renew is not None:
@@ -294,98 +372,187 @@ def _window(renew: Renewal) -> Criterion:
 
 
 def _complete(profile: Profile) -> Criterion:
-    listed = len(profile.demande.pieces_dossier)
-    pieces = (
+    demande = profile.demande
+    listed = len(demande.pieces_dossier)
+    parts = [
         ngettext(
             "{n} pièce listée dans le profil", "{n} pièces listées dans le profil", listed
         ).format(n=listed)
         if listed
         else _("aucune liste de pièces dans le profil")
+    ]
+    said = {
+        None: _("question sans réponse (demande.dossier_complet)"),
+        True: _("dossier déclaré complet"),
+        False: _("dossier déclaré incomplet"),
+    }
+    parts.append(said[demande.dossier_complet])
+    todo = _(
+        "Réunissez les pièces demandées par la préfecture et listez-les (demande.pieces_dossier), "
+        "puis répondez à demande.dossier_complet."
     )
+    if demande.langue_civisme == "non":
+        parts.append(_("certificat de langue et examen civique manquants"))
+        todo = _(
+            "Une première carte pluriannuelle ou une carte de résident demande, depuis le 1er "
+            "janvier 2026, le certificat de langue et l'examen civique : voyez une permanence."
+        )
     return Criterion(
         "dossier",
         _("Dossier de demande complet"),
-        profile.demande.dossier_complet,
-        (
-            _("{pieces} ; dossier déclaré complet")
-            if profile.demande.dossier_complet
-            else _("{pieces} ; dossier déclaré incomplet")
-        ).format(pieces=pieces),
-        _(
-            "Réunissez les pièces demandées par la préfecture et listez-les "
-            "(demande.pieces_dossier)."
-        ),
+        demande.complete,
+        _(" ; ").join(parts),
+        todo,
+    )
+
+
+def _diligences(facts: Facts) -> Criterion:
+    """R. 431-2: the substitute filing is for whoever has done what falls to them, notably
+    called on the accompaniment: the CCC (its written answer kept) and a point d'accueil
+    numérique (a visit, or a request for one)."""
+    contacts = facts.by_channel("ccc")
+    answered = [s for s in contacts if any(r.has_proof for r in facts.answers_to(s))]
+    pan = facts.by_channel("pan")
+    figure = _("{ccc} ; {pan}").format(
+        ccc=ngettext(
+            "{n} contact avec le centre de contact citoyens, dont {k} avec sa réponse écrite "
+            "gardée",
+            "{n} contacts avec le centre de contact citoyens, dont {k} avec sa réponse écrite "
+            "gardée",
+            len(contacts),
+        ).format(n=len(contacts), k=len(answered)),
+        pan=ngettext(
+            "{n} passage ou demande au point d'accueil numérique",
+            "{n} passages ou demandes au point d'accueil numérique",
+            len(pan),
+        ).format(n=len(pan)),
+    )
+    if not answered:
+        todo, command = (
+            _(
+                "Écrivez au centre de contact citoyens, gardez sa réponse écrite et notez-la "
+                "sous le même numéro"
+            ),
+            _("rdvletters record reply --reference N° --proof reponse.pdf"),
+        )
+    else:
+        todo, command = (
+            _("Allez au point d'accueil numérique de la préfecture (ou demandez-y un rendez-vous)"),
+            _("rdvletters record pan --proof justificatif.jpg"),
+        )
+    return Criterion(
+        "diligences",
+        _("Diligences de l'article R. 431-2 du CESEDA (accompagnement)"),
+        bool(answered) and bool(pan),
+        figure,
+        todo,
+        command,
     )
 
 
 def _defenseur(facts: Facts) -> Criterion:
+    """Not a criterion: the Défenseur des droits does not take up what a court is seized of."""
     referral = facts.referral
+    if referral:
+        figure = _(
+            "saisi le {date} ; il ne traite pas un litige porté devant un tribunal : le référé "
+            "conduira probablement à clore la saisine, qui ne suspend aucun délai"
+        ).format(date=day(referral.when.date()))
+    else:
+        figure = _(
+            "pas saisi ; saisissez-le avant de déposer le référé : il ne prend pas en charge un "
+            "litige déjà porté devant un tribunal (n'attendez pas sa réponse si l'urgence le "
+            "demande)"
+        )
     return Criterion(
         "defenseur",
-        _("Défenseur des droits (facultatif)"),
+        _("Défenseur des droits (avant le juge)"),
         referral is not None,
-        _("saisi le {date} ; la saisine ne suspend aucun délai et n'empêche pas le référé").format(
-            date=day(referral.when.date())
-        )
-        if referral
-        else _("pas saisi ; la saisine ne suspend aucun délai et n'empêche pas le référé"),
-        "",
+        figure,
+        "" if referral else _("Saisissez le Défenseur des droits avant le référé"),
+        "" if referral else "rdvletters referral",
     )
 
 
-def letter_delay(profile: Profile, facts: Facts, today: date) -> int:
-    """The delay the last registered letter gave (kept in the journal), else the one it would."""
-    sent = facts.letters_sent
-    if sent and sent[-1].delay:
-        return sent[-1].delay
-    return delay_asked(profile.delai_convocation_jours, case_renewal(profile, facts, today))
+def _warnings(found: list[Milestone], today: date) -> list[str]:
+    """The open risk after the letter: from seven weeks after its receipt, the latest of
+    the two milestones passed, said as it stands."""
+    passed = [
+        m
+        for m in found
+        if m.kind in ("lettre_sept_semaines", "lettre_deux_mois") and m.passed(today)
+    ]
+    return [passed[-1].meaning(today)] if passed else []
 
 
 def check(profile: Profile, facts: Facts, today: date, root: Path) -> Readiness:
     """Every criterion for a référé « mesures utiles », with its figure."""
     renew = case_renewal(profile, facts, today)
-    delay = letter_delay(profile, facts, today)
+    found = deadlines.milestones(profile, facts, today)
+    bench = benchmark(profile, facts)
+    dated = [] if bench.met else deadlines.dated_before(found, today, bench.reached_on(today))
     criteria = [
-        _weeks(profile, facts),
+        _weeks(bench, profile.renewal, dated),
         _fresh(facts, today),
-        _letter(facts, delay, today),
+        _letter(deadlines.letter_dates(profile, facts, today), today),
         _urgency(profile, root, renew),
         *([_window(renew)] if renew is not None else []),
         _complete(profile),
+        *([_diligences(facts)] if profile.anef else []),
         _defenseur(facts),
     ]
-    return Readiness(criteria, blocking=bool(profile.demande.oqtf))
+    passed = {m.kind for m in found if m.passed(today)}
+    two_months = next((m.date for m in found if m.kind == "lettre_deux_mois"), None)
+    prudence = "lettre_sept_semaines" in passed and "lettre_deux_mois" not in passed
+    return Readiness(
+        criteria,
+        bool(profile.demande.oqtf),
+        bench,
+        _warnings(found, today),
+        dated,
+        two_months if prudence else None,
+        "lettre_deux_mois" in passed,
+    )
+
+
+def tick(met: bool, key: str) -> str:
+    """« [x] » met, « [ ] » missing; « [i] » for what is said, not counted (the Défenseur)."""
+    if key in NOT_CRITERIA:
+        return "[i]"
+    return "[x]" if met else "[ ]"
 
 
 def render(readiness: Readiness) -> str:
-    """The check as text, one line per criterion, then the verdict."""
+    """The check as text, one line per criterion, then what to know, then the verdict."""
     out = [_("EST-CE LE MOMENT DE SAISIR LE JUGE DES RÉFÉRÉS ?"), ""]
     for c in readiness.criteria:
         line = _("{label} : {value}").format(label=c.name, value=c.figure)
-        out.append(f"  [{'x' if c.met else ' '}] {line}")
+        out.append(f"  {tick(c.met, c.key)} {line}")
         if not c.met and c.todo:
             out.append(f"      → {c.todo_line}")
-    out.append("")
-    if readiness.blocking:
-        out.append(
-            _("Une obligation de quitter le territoire est déclarée : voyez un avocat avant tout.")
-        )
-    elif readiness.ready:
-        out.append(
-            _(
-                "Les repères sont réunis. Relisez le projet de requête avec une permanence "
-                "juridique ou un avocat : rdvletters recours"
-            )
-        )
-    else:
-        unmet = len(readiness.unmet)
-        out.append(
-            ngettext(
-                "{n} repère manque encore. Vous pouvez préparer le projet de requête (rdvletters "
-                "recours) : sa première page les rappelle.",
-                "{n} repères manquent encore. Vous pouvez préparer le projet de requête "
-                "(rdvletters recours) : sa première page les rappelle.",
-                unmet,
-            ).format(n=unmet)
-        )
+    out += [""] + [f"  ! {w}" for w in readiness.warnings] + ([""] if readiness.warnings else [])
+    out.append(verdict(readiness))
     return "\n".join(out) + "\n"
+
+
+def verdict(readiness: Readiness) -> str:
+    """The check in one sentence, the same in ``recours --check`` and ``status``."""
+    if readiness.blocking:
+        return _(
+            "Une obligation de quitter le territoire est déclarée : voyez un avocat avant tout."
+        )
+    if readiness.ready:
+        return _(
+            "Les repères sont réunis. Relisez le projet de requête avec une permanence "
+            "juridique ou un avocat : rdvletters recours"
+        )
+    if readiness.dont_wait:
+        return dont_wait_todo(readiness.dont_wait)
+    unmet = len(readiness.unmet)
+    return ngettext(
+        "{n} repère manque encore. Vous pouvez préparer le projet de requête (rdvletters "
+        "recours) : le fichier à lire avant le dépôt les rappelle.",
+        "{n} repères manquent encore. Vous pouvez préparer le projet de requête "
+        "(rdvletters recours) : le fichier à lire avant le dépôt les rappelle.",
+        unmet,
+    ).format(n=unmet)

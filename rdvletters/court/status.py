@@ -1,12 +1,12 @@
 """Where do I stand, and what do I do this week.
 
-Figures from the journal (attempts recorded and attempts with a proof, weeks,
+Figures from the journal (attempts recorded and attempts justified, weeks,
 days since the last attempt), the ladder of steps for the route with each rung
-done or not, one next step, the renewal deadlines, and what the dossier still
-lacks. Alerts come first: a stale journal, an obligation to leave France, a
-missed renewal window. The legal floor (attempts in several different weeks)
-comes from CE, 10 juin 2020, n° 435594; the other thresholds are the profile's
-``seuils`` (associations' advice, not law).
+done or not, one next step, every dated milestone (``deadlines``), and what the
+dossier still lacks. Alerts come first: a stale journal, an obligation to leave
+France, a missed renewal window, the risk after the letter. Whether it is time
+for the judge is ``readiness``'s to say (criteria, benchmark, verdict): status
+shows it and never counts on its own, so the two cannot disagree.
 """
 
 from __future__ import annotations
@@ -18,12 +18,12 @@ from typing import Any
 from ..channels import by_weight, label
 from ..evidence.proofs.verify import Report
 from ..facts import Facts, Step
-from ..i18n import _, ngettext
+from ..i18n import N_, _, ngettext
 from ..localdates import day, day_month, short, weekday_day
 from ..profile import Profile, inside
 from ..renewal import Renewal, case_renewal
-from . import readiness
-from .readiness import FRESH_DAYS, LEGAL_FLOOR_WEEKS
+from . import deadlines, readiness
+from .readiness import FRESH_DAYS, Readiness
 
 
 @dataclass
@@ -85,10 +85,10 @@ class Status:
     missing: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     journal_head: str = ""
-    proofs: dict[str, Any] = field(default_factory=dict)
-    recours: dict[str, Any] = field(
-        default_factory=dict
-    )  # readiness for a référé  # proof_status(): dated proofs, tokens
+    proofs: dict[str, Any] = field(default_factory=dict)  # proof_status(): dated proofs, tokens
+    recours: dict[str, Any] = field(default_factory=dict)  # readiness for a référé
+    verdict: str = ""  # readiness in one sentence, as ``recours --check`` ends
+    deadlines: list[dict[str, Any]] = field(default_factory=list)  # nearest first
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data with ISO dates, for JSON."""
@@ -138,6 +138,9 @@ def _email_rung(facts: Facts) -> Rung:
     return Rung(_("Courriels au service des étrangers"), bool(sent), detail, _email())
 
 
+RECEIPT_COMMAND = N_("rdvletters record ar --at AAAA-MM-JJ --proof avis.jpg")
+
+
 def _letter_rung(facts: Facts) -> Rung:
     letters = facts.letters_sent
     receipts = [r for r in (facts.receipt_of(x) for x in letters) if r is not None]
@@ -159,8 +162,8 @@ def _letter_rung(facts: Facts) -> Rung:
         bool(receipts),
         detail,
         Todo(
-            _("Quand l'avis de réception revient, notez-le"),
-            _("rdvletters record ar --proof carte.jpg"),
+            _("Quand l'avis de réception revient, notez-le à la date signée sur l'avis"),
+            _(RECEIPT_COMMAND),
         ),
     )
 
@@ -189,7 +192,7 @@ def _anef_ladder(facts: Facts) -> list[Rung]:
     anef = facts.by_channel("anef")
     ccc = facts.by_channel("ccc")
     pan = facts.by_channel("pan")
-    numbered = sum(bool(s.reference) for s in ccc)
+    answered = sum(1 for s in ccc if any(r.has_proof for r in facts.answers_to(s)))
     return [
         Rung(
             _("Dépôt sur l'ANEF, avec captures de l'erreur"),
@@ -201,23 +204,27 @@ def _anef_ladder(facts: Facts) -> list[Rung]:
             ),
         ),
         Rung(
-            _("Centre de contact citoyens, avec numéro de demande"),
-            bool(numbered),
+            _("Centre de contact citoyens, réponse écrite gardée"),
+            bool(answered),
             ngettext(
-                "{n} contact, dont {k} avec numéro", "{n} contacts, dont {k} avec numéro", len(ccc)
-            ).format(n=len(ccc), k=numbered),
+                "{n} contact, dont {k} avec sa réponse écrite",
+                "{n} contacts, dont {k} avec leur réponse écrite",
+                len(ccc),
+            ).format(n=len(ccc), k=answered),
             Todo(
                 _(
-                    "Écrivez au centre de contact citoyens (formulaire ou téléphone) et notez "
-                    "le numéro de demande"
+                    "Écrivez au centre de contact citoyens (formulaire ou téléphone), notez le "
+                    "numéro de demande, puis sa réponse écrite sous ce numéro"
                 ),
                 "rdvletters record ccc --reference 123456",
             ),
         ),
         Rung(
-            _("Point d'accueil numérique"),
+            _("Point d'accueil numérique (passage ou demande)"),
             bool(pan),
-            ngettext("{n} passage", "{n} passages", len(pan)).format(n=len(pan))
+            ngettext("{n} passage ou demande", "{n} passages ou demandes", len(pan)).format(
+                n=len(pan)
+            )
             if pan
             else _("aucun passage"),
             Todo(
@@ -296,9 +303,14 @@ def _this_week_todo(route: str, missing: int) -> Todo:
 
 
 def _next_step(
-    facts: Facts, profile: Profile, ladder: list[Rung], renew: Renewal | None, today: date
+    facts: Facts,
+    profile: Profile,
+    ladder: list[Rung],
+    renew: Renewal | None,
+    today: date,
+    check: Readiness,
 ) -> Todo:
-    """The one thing to do now, most urgent first."""
+    """The one thing to do now, most urgent first; what the référé check says last."""
     if profile.demande.oqtf:
         return Todo(
             _(
@@ -311,6 +323,23 @@ def _next_step(
             _(
                 "Allez dès cette semaine voir une permanence juridique : le délai de "
                 "renouvellement est passé sans démarche enregistrée à temps."
+            )
+        )
+    if check.dont_wait:
+        return Todo(readiness.dont_wait_todo(check.dont_wait))
+    if check.file_by is not None:
+        return Todo(
+            _(
+                "Voyez une permanence juridique cette semaine : par prudence, déposez la "
+                "requête avant le {date}, deux mois après la réception de votre lettre"
+            ).format(date=day(check.file_by)),
+            "rdvletters recours",
+        )
+    if check.silence_passed:
+        return Todo(
+            _(
+                "Voyez une permanence juridique ou un avocat avant de déposer la requête : deux "
+                "mois sont passés depuis la réception de votre lettre"
             )
         )
     if renew is not None and (renew.expires_soon or renew.expired) and not facts.letters_sent:
@@ -329,19 +358,22 @@ def _next_step(
     for rung in ladder:
         if not rung.done:
             return rung.todo
-    return Todo(
-        _(
-            "Prenez contact avec une permanence juridique (La Cimade, Gisti, ADDE, LDH…) avec "
-            "votre dossier"
-        ),
-        "rdvletters bundle",
-    )
+    if check.ready:
+        return Todo(
+            _(
+                "Les repères sont réunis : prenez contact avec une permanence juridique (La "
+                "Cimade, Gisti, ADDE, LDH…) avec votre dossier"
+            ),
+            "rdvletters bundle",
+        )
+    unmet = check.unmet[0]
+    return Todo(unmet.todo or unmet.name, unmet.command)
 
 
 def _missing_steps(facts: Facts) -> list[str]:
     """Attempts and e-mails without their proof, CCC contacts without their number."""
     missing = []
-    unproven = [s for s in facts.attempts if not s.has_proof]
+    unproven = [s for s in facts.attempts if not facts.justified(s)]
     if unproven:
         missing.append(
             ngettext(
@@ -379,10 +411,9 @@ def _missing_mail(facts: Facts) -> list[str]:
         posted = short(letter.when.date())
         if facts.receipt_of(letter) is None:
             missing.append(
-                _(
-                    "avis de réception de la lettre recommandée du {date} : "
-                    "rdvletters record ar --proof carte.jpg"
-                ).format(date=posted)
+                _("avis de réception de la lettre recommandée du {date} : {command}").format(
+                    date=posted, command=_(RECEIPT_COMMAND)
+                )
             )
         if not letter.has_proof:
             missing.append(
@@ -412,8 +443,12 @@ def _missing(facts: Facts, profile: Profile, root, report: Report | None) -> lis
         target = inside(root, fact.justificatif) if fact.justificatif else None
         if target is None or not target.is_file():
             missing.append(_("justificatif du fait d'urgence « {fact} »").format(fact=fact.fait))
-    if not profile.demande.dossier_complet:
+    if profile.demande.dossier_complet is None:
+        missing.append(_("réponse à la question demande.dossier_complet (oui ou non)"))
+    elif not profile.demande.dossier_complet:
         missing.append(_("pièces du dossier de demande (demande.dossier_complet : non)"))
+    if profile.demande.langue_civisme == "non":
+        missing.append(_("certificat de langue et examen civique (demande.langue_civisme : non)"))
     if report is not None:
         missing += report.file_problems
     return missing
@@ -470,10 +505,35 @@ def _alerts(
     return alerts + renewal_alerts(renew)
 
 
-def _notes(facts: Facts) -> list[str]:
-    if facts.referral is None:
-        return []
+def deadline_rows(found: list[deadlines.Milestone], today: date) -> list[dict[str, Any]]:
+    """The milestones as data, nearest first: what ``status`` and the web page show."""
     return [
+        {
+            "type": m.kind,
+            "cle": m.key,
+            "date": m.date,
+            "titre": m.heading(),
+            "sens": m.meaning(today),
+            "passee": m.passed(today),
+            "attention": m.attention(today),
+            "jours": m.days_left(today),
+        }
+        for m in deadlines.nearest_first(found, today)
+    ]
+
+
+def _notes(facts: Facts) -> list[str]:
+    notes = []
+    if facts.by_channel("appointment") and deadlines.registration(facts) is None:
+        notes.append(
+            _(
+                "Le jour où votre demande est enregistrée, notez-le (rdvletters record "
+                "registration) : quatre mois après, le silence du préfet vaut refus implicite."
+            )
+        )
+    if facts.referral is None:
+        return notes
+    return notes + [
         _(
             "La saisine du Défenseur des droits ne suspend aucun délai de recours : si "
             "l'urgence le demande, n'attendez pas sa réponse pour saisir le juge."
@@ -492,15 +552,13 @@ def compute_status(
 ) -> Status:
     """All figures of ``status``."""
     today = now.date()
-    seuils = profile.seuils
     route = profile.situation
     expiry = profile.demande.titre_actuel_expire_le
     renew = case_renewal(profile, facts, today)
     ladder = _ladder(facts, route)
-    needed = seuils.semaines_renouvellement if profile.renewal else seuils.semaines_premiere_demande
-    per_week = seuils.tentatives_par_semaine
+    check = readiness.check(profile, facts, today, root)
+    bench = check.benchmark
     weeks = facts.weeks
-    good_weeks = sum(1 for w in weeks if w.with_proof >= per_week)
     last = facts.last_attempt
     days_since = (today - last.when.date()).days if last else None
     channels = []
@@ -511,7 +569,7 @@ def compute_status(
                 "canal": channel,
                 "libelle": _(label(channel, route)),
                 "demarches": len(steps),
-                "avec_justificatif": sum(s.has_proof for s in steps),
+                "avec_justificatif": sum(facts.justified(s) for s in steps),
             }
         )
     first = facts.first_attempt
@@ -533,13 +591,13 @@ def compute_status(
             for w in weeks
         ],
         ladder=ladder,
-        next_step=_next_step(facts, profile, ladder, renew, today),
-        alerts=_alerts(facts, profile, renew, days_since),
-        legal_floor_met=facts.weeks_with_proof >= LEGAL_FLOOR_WEEKS,
-        advice_weeks_needed=needed,
-        advice_weeks_met=good_weeks,
-        advice_met=good_weeks >= needed,
-        per_week=per_week,
+        next_step=_next_step(facts, profile, ladder, renew, today, check),
+        alerts=_alerts(facts, profile, renew, days_since) + check.warnings,
+        legal_floor_met=bench.floor_met,
+        advice_weeks_needed=bench.needed,
+        advice_weeks_met=bench.good_weeks,
+        advice_met=bench.advice_met,
+        per_week=bench.per_week,
         expiry=expiry if profile.renewal else None,
         days_until_expiry=renew.days_until_expiry if renew else None,
         window=(
@@ -568,5 +626,7 @@ def compute_status(
         notes=_notes(facts),
         journal_head=facts.head,
         proofs=proofs or {},
-        recours=readiness.check(profile, facts, today, root).to_dict(),
+        recours=check.to_dict(),
+        verdict=readiness.verdict(check),
+        deadlines=deadline_rows(deadlines.milestones(profile, facts, today), today),
     )

@@ -40,6 +40,8 @@ PREPARED = {
     "courriel": N_("courriel préparé : {file}"),
     "lettre": N_("lettre recommandée préparée : {file}"),
     "saisine": N_("saisine DDD préparée : {file}"),
+    "requete": N_("requête préparée : {file}"),
+    "requete_a_lire": N_("notes à lire avant le dépôt préparées : {file}"),
 }
 CHANGED = {
     "date": N_("date"),

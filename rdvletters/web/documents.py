@@ -60,7 +60,7 @@ def prepare_document(case_id: str):
     if kind not in FORMATS or fmt not in FORMATS[kind]:
         abort(400)
     if kind == "requete":
-        prepared = prepare_requete(case, fmt)
+        prepared, _notes = prepare_requete(case, fmt)  # the notes are listed too
     elif fmt == "eml":
         prepared = prepare(case, kind, fmt, render=render_eml)
     else:

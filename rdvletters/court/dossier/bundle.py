@@ -33,21 +33,28 @@ from ...documents.model import typographic
 from ...documents.render import render
 from ...errors import InputError, OutputExistsError, RdvError, ToolMissingError
 from ...facts import Facts, Step
-from ...frdates import date_courte, jour, now_paris
+from ...frdates import date_courte, heure, jour, now_paris
 from ...fsutil import DIR_MODE, private_dir, write_new
 from ...i18n import _
 from ...journal import JournalState
 from ...profile import Profile
 from ...wording import dont, nombre
-from ..pieces import SENT_LABELS, Piece, numbers_by_step, plan
+from ..pieces import SENT_LABELS, Piece, justifying, numbers_by_step, plan
 from .piece_pdf import MAX_PIECE_BYTES
 
 
-def step_text(step: Step) -> str:
+def step_text(step: Step, facts: Facts) -> str:
     """What happened, in a table cell."""
     if step.sent_document:
         label = SENT_LABELS[step.sent_document][0]
         return label + (f", n° {step.tracking}" if step.tracking else "")
+    if step.channel == "ar":
+        return f"Avis de réception signé le {jour(step.when.date())}" + (
+            f" : {step.description}" if step.description else ""
+        )
+    if step.channel == "attestation" and (visit := facts.visit_of(step)) is not None:
+        said = f"Attestation de {visit.witness} (présentation au guichet du "
+        return said + f"{jour(visit.when.date())})"
     text = step.description
     if text and step.channel in QUOTED_CHANNELS:
         text = f"« {text} »"
@@ -58,17 +65,23 @@ def step_text(step: Step) -> str:
 
 
 def _chronology_rows(facts: Facts, pieces: list[Piece], route: str) -> list[list[str]]:
-    numbers = numbers_by_step(pieces)
-    return [
-        [
-            date_courte(step.when.date()),
-            f"{step.when:%H:%M}",
-            channel_label(step.channel, route),
-            step_text(step),
-            ", ".join(f"n° {n}" for n in numbers.get(step.n, [])) or "aucun",
-        ]
-        for step in facts.steps
-    ]
+    """One row per step; « Justificatif » names the pieces that justify it (for a
+    witnessed visit, the statement; for a numbered request, its written answer)."""
+    justified = justifying(facts, pieces)
+    shown = numbers_by_step(pieces, proving=True)
+    rows = []
+    for step in facts.steps:
+        numbers = justified[step.n] if step.is_attempt else shown.get(step.n, [])
+        rows.append(
+            [
+                date_courte(step.when.date()),
+                "" if step.channel == "ar" else heure(step.when),
+                channel_label(step.channel, route),
+                step_text(step, facts),
+                ", ".join(f"n° {n}" for n in numbers) or "aucun",
+            ]
+        )
+    return rows
 
 
 @i18n.french()
@@ -178,7 +191,7 @@ def chronology(
             (typographic(title), cols, [[typographic(c) for c in row] for row in body], widths)
             for title, cols, body, widths in tables
         ],
-        f"Journal : {facts.entry_count} entrées, empreinte {facts.head}",
+        numbering_note(facts),
     )
 
 
@@ -224,28 +237,52 @@ def _in_dossier(pieces: list[Piece], steps: list[Step]) -> int:
     return sum(1 for s in steps if s.n in shown)
 
 
+def _out_of(done: int, total: int, what: str, plural: str) -> str:
+    """« 1 démarche sur 3 », « 12 démarches sur 14 »: the word agrees with the first figure."""
+    return f"{done} {what if done <= 1 else plural} sur {total}"
+
+
 @i18n.french()
 def checklist(profile: Profile, facts: Facts, pieces: list[Piece]) -> str:
-    """What the court will look for; [x] only when the dossier holds it."""
+    """What the court will look for; [x] only when the dossier holds it. A line about
+    steps that were never made (no e-mail, no screenshot) is left out, not « 0 sur 0 »."""
     screenshots = [s for s in facts.attempts if s.channel in ("web", "anef")]
     emails = facts.emails
     letters = facts.letters_sent
     receipts = facts.by_channel("ar")
     witnessed = [s for s in facts.by_channel("counter") if s.witness]
     referral = [s for s in facts.steps if s.channel == "defenseur"]
-    urgency_in = {p.label for p in pieces if p.kind == "urgence"}
+    urgency_in = {p.fact for p in pieces if p.kind == "urgence"}
     proven_letters = [s for s in letters if s.pieces]
+    justified = len(facts.attempts_with_proof)
     rows = [
         (True, "Chronologie datée des démarches (pièce n° 1)"),
         (
-            _in_dossier(pieces, screenshots) > 0,
-            f"Captures d'écran datées : {_in_dossier(pieces, screenshots)} démarches sur "
-            f"{len(screenshots)} en ont une dans le dossier",
+            justified > 0,
+            "Démarches justifiées : "
+            + _out_of(justified, len(facts.attempts), "démarche", "démarches"),
         ),
-        (
-            bool(emails) and _in_dossier(pieces, emails) == len(emails),
-            f"Copies des courriels envoyés : {_in_dossier(pieces, emails)} sur {len(emails)}",
-        ),
+    ]
+    if screenshots:
+        shown = _in_dossier(pieces, screenshots)
+        rows.append(
+            (
+                shown > 0,
+                "Captures d'écran datées : "
+                + _out_of(shown, len(screenshots), "démarche", "démarches")
+                + " en ont une dans le dossier",
+            )
+        )
+    if emails:
+        copied = _in_dossier(pieces, emails)
+        rows.append(
+            (
+                copied == len(emails),
+                "Copies des courriels envoyés : "
+                + _out_of(copied, len(emails), "courriel", "courriels"),
+            )
+        )
+    rows += [
         (
             bool(proven_letters),
             "Lettre recommandée et sa preuve de dépôt"
@@ -257,16 +294,18 @@ def checklist(profile: Profile, facts: Facts, pieces: list[Piece]) -> str:
         ),
     ]
     if witnessed:
+        noted = [v for v in witnessed if v.n in facts.statements]
         rows.append(
             (
-                _in_dossier(pieces, facts.by_channel("attestation")) > 0,
-                "Attestation du témoin de la visite au guichet (modèle joint à faire "
-                "recopier et signer)",
+                len(noted) == len(witnessed),
+                "Attestation du témoin de chaque visite au guichet : "
+                + _out_of(len(noted), len(witnessed), "notée", "notées")
+                + " (modèle joint, à faire recopier et signer par le témoin)",
             )
         )
     rows.append((_in_dossier(pieces, referral) > 0, "Saisine du Défenseur des droits"))
-    for fact in profile.demande.urgence:
-        rows.append((fact.enclosure in urgency_in, f"Justificatif de l'urgence : {fact.fait}"))
+    for index, fact in enumerate(profile.demande.urgence):
+        rows.append((index in urgency_in, f"Justificatif de l'urgence : {fact.fait}"))
     listed = any(p.kind == "liste" for p in pieces)
     rows.append((listed, "Liste des pièces du dossier de demande (demande.pieces_dossier)"))
     yours = [
@@ -283,6 +322,11 @@ def checklist(profile: Profile, facts: Facts, pieces: list[Piece]) -> str:
     lines += ["", "À joindre vous-même (le journal ne les contient pas) :"]
     lines += [typographic(f"[ ] {text}") for text in yours]
     return "\n".join(lines) + "\n"
+
+
+def numbering_note(facts: Facts) -> str:
+    """The journal state the pieces are numbered from, said as the requête says it."""
+    return f"Pièces numérotées d'après le journal des démarches arrêté à {facts.evidence_state}."
 
 
 def journal_anchor(facts: Facts) -> list[str]:
@@ -477,7 +521,7 @@ def _write(case: Case, writer: _Writer, series: bool, pdf: bool) -> None:
             names[piece.number] = piece.filename(".pdf")
         else:
             names[piece.number] = _piece_file(case, writer, piece)
-    listed = [*head, *journal_anchor(facts)]  # an anchor: verify compares the journal with it
+    listed = [*head, numbering_note(facts), *journal_anchor(facts)]  # verify reads the anchor
 
     def inventory() -> bytes:
         return _inventory_docx(listed, pieces, names, _large(writer, names), author, created)
