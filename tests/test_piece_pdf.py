@@ -371,7 +371,7 @@ def test_the_projects_own_email_draft_becomes_a_readable_piece(case, run, tmp_pa
     flat = " ".join(" ".join(pages_text(piece_to_pdf(source, 2, "Courriel"))).split())
     assert "titre de séjour – NGUYỄN Éloïse – née le 12/04/1990" in flat.replace("\u00a0", " ")
     assert "De : Éloïse NGUYỄN" in flat and "À : pref-etrangers@example.gouv.fr" in flat
-    assert "mardi 24 novembre 2026 à 09 h 10" in flat
+    assert "mardi 24 novembre 2026 à 9 h 10" in flat
     assert "2026_11_24_0910_web_capture_28.png" in flat
 
 

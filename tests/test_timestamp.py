@@ -64,7 +64,7 @@ def test_token_over_chain_head_is_stored_journaled_and_verified(case, run, pki, 
     verified = run("-C", case, "verify")
     assert verified.exit_code == 0, verified.output
     assert "horodatage n° " in verified.output and ": valide, entrées 1 à" in verified.output
-    assert "n° 1, démarche du 14/09/2026 à 09 h 05 : existait au plus tard le" in verified.output
+    assert "n° 1, démarche du 14/09/2026 à 9 h 05 : existait au plus tard le" in verified.output
 
 
 def test_tampered_token_is_refused_at_request_and_nothing_is_stored(case, run, pki):

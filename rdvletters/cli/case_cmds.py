@@ -219,7 +219,12 @@ def _receipt_date(at: str | None) -> str:
         at = click.prompt(
             _("Date de signature inscrite sur l'avis de réception (AAAA-MM-JJ ou JJ/MM/AAAA)")
         )
-    return f"{at.strip()} {RECEIPT_NOON}" if _DAY_ONLY.match(at) else at
+    if not _DAY_ONLY.match(at):
+        return at
+    now = now_paris()
+    noon = f"{at.strip()} {RECEIPT_NOON}"
+    signed_today = at.strip() in (f"{now:%Y-%m-%d}", f"{now:%d/%m/%Y}")
+    return f"{at.strip()} {now:%H:%M}" if signed_today and now.hour < 12 else noon
 
 
 @cli.command(help=N_("Noter que le document préparé n° N est parti."))

@@ -320,7 +320,7 @@ def _urgency(profile: Profile, root: Path, renew: Renewal | None) -> Criterion:
     todo = (
         _(
             "Joignez le justificatif de chaque fait d'urgence et dites ce qu'il change pour "
-            "vous (profil : demande.urgence, justificatif et consequence)."
+            "vous (profil : demande.urgence)."
         )
         if profile.demande.urgence
         else _(
