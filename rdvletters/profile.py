@@ -36,6 +36,7 @@ from .validation import (
 from .yamlload import Located, load_yaml
 
 MAX_ADDRESS_LINE = 38
+ANEF_SITE = "administration-etrangers-en-france"  # the ANEF téléservice's address
 MAX_ADDRESS_LINES = 6
 
 
@@ -229,6 +230,18 @@ class Profile(StrictModel):
     @property
     def renewal(self) -> bool:
         return self.demande.nature == "renouvellement"
+
+    @property
+    def site_label(self) -> str:
+        """What ``prefecture.site_rdv`` is, in French: the booking site on the rdv route;
+        on the ANEF route, the préfecture's site, unless it is the ANEF téléservice itself
+        (never called the préfecture's)."""
+        site = (self.prefecture.site_rdv or "").lower()
+        if ANEF_SITE in site:
+            return "Téléservice ANEF"
+        if self.anef:
+            return "Site internet de la préfecture"
+        return "Site de prise de rendez-vous de la préfecture"
 
     @property
     def residence_departement(self) -> str | None:

@@ -193,7 +193,8 @@ def _proof_pieces(
     """One piece per proof file of a step (files in ``skip`` go into a series)."""
     if step.sent_document:
         return _sent_pieces(step)
-    stamp = f"{step.when:%Y-%m-%d_%Hh%M}"
+    # a receipt card carries the day it was signed, not an hour: its name neither
+    stamp = f"{step.when:%Y-%m-%d}" if step.channel == "ar" else f"{step.when:%Y-%m-%d_%Hh%M}"
     out = []
     for p in step.pieces:
         if p in skip:

@@ -13,14 +13,14 @@ from datetime import date, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from ..channels import QUOTED_CHANNELS, by_weight, label, reference_text
+from ..channels import NUMBERED_REQUESTS, QUOTED_CHANNELS, by_weight, label, reference_text
 from ..facts import Facts, Step
 from ..profile import Profile, inside, wrap_address_line
 from ..renewal import case_renewal, delay_asked
 
 NATIONAL_DEFENSEUR = ["Défenseur des droits", "Libre réponse 71120", "75342 PARIS CEDEX 07"]
 INDIVIDUAL_CHANNELS = ("anef", "ccc", "pan")  # listed one by one, never folded into a count
-EMAIL_LISTED = 8  # the weekly e-mail lists this many new steps one by one, the rest in a line
+EMAIL_LISTED = 6  # the weekly e-mail lists this many new steps one by one, the rest in a line
 EARLY_DAYS = 7  # « dès le … » only for a first step this close to the window's opening
 
 
@@ -56,17 +56,22 @@ def channel_summary(attempts: list[Step], route: str, facts: Facts) -> list[Chan
 
 
 def defenseur_address(profile: Profile) -> list[str]:
-    """The delegate's address from the profile, or the national free-post address."""
+    """The delegate's address from the profile, or the national free-post address. Each
+    thing is said once: a delegate line that already names the Défenseur des droits is not
+    preceded by the same words, nor a delegate already in the address repeated."""
     d = profile.defenseur
     if not d.adresse:
         return list(NATIONAL_DEFENSEUR)
+    named = [d.delegue] if d.delegue and d.delegue not in d.adresse else []
+    says_it = any("défenseur des droits" in line.lower() for line in [*named, *d.adresse])
     title = {"Madame": "Madame la Déléguée", "Monsieur": "Monsieur le Délégué"}.get(
-        d.civilite or "", "Délégué territorial"
+        d.civilite or ""
     )
-    head = wrap_address_line(f"{title} du Défenseur des droits")
-    if d.delegue and d.delegue not in d.adresse:
-        head.append(d.delegue)
-    return head + list(d.adresse)
+    if says_it:
+        head = [title] if title else []
+    else:
+        head = wrap_address_line(f"{title or 'Délégué territorial'} du Défenseur des droits")
+    return head + named + list(d.adresse)
 
 
 def defenseur_salutation(profile: Profile) -> str:
@@ -124,6 +129,7 @@ def build_context(profile: Profile, facts: Facts, now: datetime, root: Path) -> 
         "demandeur": profile.demandeur,
         "demande": profile.demande,
         "prefecture": profile.prefecture,
+        "site_prefecture": profile.site_label,
         "destinataire": profile.recipient,
         "salutation": profile.salutation,
         "lieu_signature": profile.lieu_signature,
@@ -163,6 +169,18 @@ def build_context(profile: Profile, facts: Facts, now: datetime, root: Path) -> 
         "demandes_ds": [(s, facts.answers_to(s)) for s in facts.by_channel("ds")],
         "repondu": facts.answered,
         "reponses_a": facts.answers_to,
+        # a reply under a request's number is said with that number (« demande n° … »)
+        "demande_de": lambda step: next(
+            (
+                s
+                for s in facts.steps
+                if step.channel == "reply"
+                and step.reference
+                and s.channel in NUMBERED_REQUESTS
+                and s.reference == step.reference
+            ),
+            None,
+        ),
         # a step whose justification has a file: its copy goes with the letter
         "joint": lambda step: any(j.has_proof for j in facts.justification(step)),
         "guichet": facts.by_channel("counter"),

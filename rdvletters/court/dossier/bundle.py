@@ -38,7 +38,7 @@ from ...fsutil import DIR_MODE, private_dir, write_new
 from ...i18n import _
 from ...journal import JournalState
 from ...profile import Profile
-from ...wording import dont, nombre
+from ...wording import dont, fragment, nombre
 from ..pieces import SENT_LABELS, Piece, justifying, numbers_by_step, plan
 from .piece_pdf import MAX_PIECE_BYTES
 
@@ -50,7 +50,7 @@ def step_text(step: Step, facts: Facts) -> str:
         return label + (f", n° {step.tracking}" if step.tracking else "")
     if step.channel == "ar":
         return f"Avis de réception signé le {jour(step.when.date())}" + (
-            f" : {step.description}" if step.description else ""
+            f" : {fragment(step.description)}" if step.description else ""
         )
     if step.channel == "attestation" and (visit := facts.visit_of(step)) is not None:
         said = f"Attestation de {visit.witness} (présentation au guichet du "
@@ -98,8 +98,7 @@ def header(profile: Profile) -> list[str]:
         else "Voie de dépôt : en personne à la préfecture (article R. 431-3 du CESEDA)",
     ]
     if p.site_rdv:
-        site = "Site internet de la préfecture" if profile.anef else "Site de prise de rendez-vous"
-        lines.append(f"{site} : {p.site_rdv}")
+        lines.append(f"{profile.site_label} : {p.site_rdv}")
     return lines
 
 
