@@ -18,38 +18,14 @@ from typing import Any
 from ..channels import by_weight, label
 from ..evidence.proofs.verify import Report
 from ..facts import Facts, Step
-from ..i18n import N_, _, ngettext
+from ..i18n import _, ngettext
 from ..localdates import day, day_month, short, weekday_day
 from ..profile import Profile, inside
 from ..renewal import Renewal, case_renewal
 from . import deadlines, readiness
+from .ladder import RECEIPT_COMMAND, Rung, Todo, email_todo, letter_todo, this_week_todo
+from .ladder import ladder as route_ladder
 from .readiness import FRESH_DAYS, Readiness
-
-
-@dataclass
-class Todo:
-    """Something to do: said in words, and the command that does it (the CLI shows the
-    command, the web app a button to the page that does it)."""
-
-    text: str
-    command: str = ""
-
-    def __str__(self) -> str:
-        return (
-            _("{label} : {value}").format(label=self.text, value=self.command)
-            if self.command
-            else self.text
-        )
-
-
-@dataclass
-class Rung:
-    """One step of the ladder: done or not, and what to do to climb it."""
-
-    name: str
-    done: bool
-    detail: str
-    todo: Todo
 
 
 @dataclass
@@ -109,199 +85,6 @@ def _dates(steps: list[Step]) -> str:
     return ", ".join(day_month(s.when.date()) for s in steps)
 
 
-def _email() -> Todo:
-    return Todo(_("Envoyez le courriel de la semaine"), "rdvletters email")
-
-
-def _letter() -> Todo:
-    return Todo(
-        _("Envoyez la lettre recommandée"),
-        _("rdvletters letter, puis rdvletters sent N --tracking …"),
-    )
-
-
-def _email_rung(facts: Facts) -> Rung:
-    sent = len(facts.emails)
-    copies = sum(1 for s in facts.emails if s.has_header_copy)
-    if not sent:
-        detail = _("aucun, dont aucun avec copie .eml")
-    elif not copies:
-        detail = ngettext(
-            "{n} envoyé, dont aucun avec copie .eml",
-            "{n} envoyés, dont aucun avec copie .eml",
-            sent,
-        ).format(n=sent)
-    else:
-        detail = ngettext(
-            "{n} envoyé, dont {k} avec copie .eml", "{n} envoyés, dont {k} avec copie .eml", sent
-        ).format(n=sent, k=copies)
-    return Rung(_("Courriels au service des étrangers"), bool(sent), detail, _email())
-
-
-RECEIPT_COMMAND = N_("rdvletters record ar --at AAAA-MM-JJ --proof avis.jpg")
-
-
-def _letter_rung(facts: Facts) -> Rung:
-    letters = facts.letters_sent
-    receipts = [r for r in (facts.receipt_of(x) for x in letters) if r is not None]
-    if not letters:
-        return Rung(
-            _("Lettre recommandée et avis de réception"),
-            False,
-            _("pas encore envoyée"),
-            _letter(),
-        )
-    posted = day(letters[-1].when.date())
-    detail = (
-        _("envoyée le {date}, avis de réception reçu")
-        if receipts
-        else _("envoyée le {date}, avis de réception non noté")
-    ).format(date=posted)
-    return Rung(
-        _("Lettre recommandée et avis de réception"),
-        bool(receipts),
-        detail,
-        Todo(
-            _("Quand l'avis de réception revient, notez-le à la date signée sur l'avis"),
-            _(RECEIPT_COMMAND),
-        ),
-    )
-
-
-def _defenseur_rung(facts: Facts) -> Rung:
-    referral = facts.referral
-    return Rung(
-        _("Défenseur des droits"),
-        referral is not None,
-        _("saisi le {date}").format(date=day(referral.when.date()))
-        if referral
-        else _("pas encore saisi"),
-        Todo(_("Saisissez le Défenseur des droits"), "rdvletters referral"),
-    )
-
-
-def _tries(steps: list[Step]) -> str:
-    """« 12 essais, dont 10 avec capture »."""
-    n, k = len(steps), sum(s.has_proof for s in steps)
-    return ngettext(
-        "{n} essai, dont {k} avec capture", "{n} essais, dont {k} avec capture", n
-    ).format(n=n, k=k)
-
-
-def _anef_ladder(facts: Facts) -> list[Rung]:
-    anef = facts.by_channel("anef")
-    ccc = facts.by_channel("ccc")
-    pan = facts.by_channel("pan")
-    answered = sum(1 for s in ccc if any(r.has_proof for r in facts.answers_to(s)))
-    return [
-        Rung(
-            _("Dépôt sur l'ANEF, avec captures de l'erreur"),
-            any(s.has_proof for s in anef),
-            _tries(anef),
-            Todo(
-                _("Essayez de déposer sur l'ANEF et notez l'erreur avec une capture"),
-                _('rdvletters record anef -m "message affiché" --proof capture.png'),
-            ),
-        ),
-        Rung(
-            _("Centre de contact citoyens, réponse écrite gardée"),
-            bool(answered),
-            ngettext(
-                "{n} contact, dont {k} avec sa réponse écrite",
-                "{n} contacts, dont {k} avec leur réponse écrite",
-                len(ccc),
-            ).format(n=len(ccc), k=answered),
-            Todo(
-                _(
-                    "Écrivez au centre de contact citoyens (formulaire ou téléphone), notez le "
-                    "numéro de demande, puis sa réponse écrite sous ce numéro"
-                ),
-                "rdvletters record ccc --reference 123456",
-            ),
-        ),
-        Rung(
-            _("Point d'accueil numérique (passage ou demande)"),
-            bool(pan),
-            ngettext("{n} passage ou demande", "{n} passages ou demandes", len(pan)).format(
-                n=len(pan)
-            )
-            if pan
-            else _("aucun passage"),
-            Todo(
-                _("Allez au point d'accueil numérique de la préfecture et notez-le"),
-                _("rdvletters record pan --proof justificatif.jpg"),
-            ),
-        ),
-    ]
-
-
-def _rdv_rungs(facts: Facts) -> tuple[Rung, Rung]:
-    """The booking site (first) and the counter with a witness (after the e-mails)."""
-    web = facts.by_channel("web")
-    counters = facts.by_channel("counter")
-    witnessed = sum(1 for s in counters if s.witness)
-    site = Rung(
-        _("Site de rendez-vous, avec captures"),
-        any(s.has_proof for s in web),
-        _tries(web),
-        Todo(
-            _("Essayez le site de rendez-vous et notez chaque essai avec sa capture"),
-            _("rdvletters record web --proof capture.png"),
-        ),
-    )
-    counter = Rung(
-        _("Guichet avec un témoin"),
-        bool(witnessed),
-        ngettext(
-            "{n} visite, dont {k} avec témoin", "{n} visites, dont {k} avec témoin", len(counters)
-        ).format(n=len(counters), k=witnessed),
-        Todo(
-            _("Présentez-vous au guichet accompagné d'un témoin, puis notez-le"),
-            _('rdvletters record counter --witness "Prénom NOM"'),
-        ),
-    )
-    return site, counter
-
-
-def _ladder(facts: Facts, route: str) -> list[Rung]:
-    """The rungs of the route, each with its figures and the command that climbs it."""
-    if route == "anef":
-        return [
-            *_anef_ladder(facts),
-            _email_rung(facts),
-            _letter_rung(facts),
-            _defenseur_rung(facts),
-        ]
-    site, counter = _rdv_rungs(facts)
-    return [site, _email_rung(facts), counter, _letter_rung(facts), _defenseur_rung(facts)]
-
-
-def _this_week_todo(route: str, missing: int) -> Todo:
-    if route == "anef":
-        return Todo(
-            ngettext(
-                "Cette semaine : essayez encore {n} fois de déposer sur l'ANEF, à des heures "
-                "différentes, avec une capture de l'erreur (date, heure, adresse), et relancez "
-                "le centre de contact citoyens ; notez chaque démarche",
-                "Cette semaine : essayez encore {n} fois de déposer sur l'ANEF, à des heures "
-                "différentes, avec une capture de l'erreur (date, heure, adresse), et relancez "
-                "le centre de contact citoyens ; notez chaque démarche",
-                missing,
-            ).format(n=missing),
-            "rdvletters record anef …",
-        )
-    return Todo(
-        ngettext(
-            "Cette semaine : essayez encore {n} fois le site de rendez-vous, à des heures "
-            "différentes, avec une capture d'écran (date, heure, adresse du site), puis notez-le",
-            "Cette semaine : essayez encore {n} fois le site de rendez-vous, à des heures "
-            "différentes, avec une capture d'écran (date, heure, adresse du site), puis notez-le",
-            missing,
-        ).format(n=missing),
-        "rdvletters record web …",
-    )
-
-
 def _next_step(
     facts: Facts,
     profile: Profile,
@@ -327,9 +110,7 @@ def _next_step(
         )
     registered = deadlines.registration(facts)
     if registered is not None:
-        silence = deadlines.months_after(
-            registered.when.date(), deadlines.IMPLICIT_REFUSAL_MONTHS
-        )
+        silence = deadlines.months_after(registered.when.date(), deadlines.IMPLICIT_REFUSAL_MONTHS)
         return Todo(
             _(
                 "Votre demande est enregistrée : gardez le récépissé ou l'attestation ; sans "
@@ -358,14 +139,14 @@ def _next_step(
             _("Envoyez d'abord la lettre recommandée, le titre a expiré")
             if renew.expired
             else _("Envoyez d'abord la lettre recommandée, le titre arrive à échéance"),
-            _letter().command,
+            letter_todo().command,
         )
     per_week = profile.seuils.tentatives_par_semaine
     this_week = len(facts.attempts_in_week(today))
     if this_week < per_week:
-        return _this_week_todo(profile.situation, per_week - this_week)
+        return this_week_todo(profile.situation, per_week - this_week)
     if not facts.emails or facts.new_since_last_email:
-        return _email()
+        return email_todo()
     for rung in ladder:
         if not rung.done:
             return rung.todo
@@ -566,7 +347,7 @@ def compute_status(
     route = profile.situation
     expiry = profile.demande.titre_actuel_expire_le
     renew = case_renewal(profile, facts, today)
-    ladder = _ladder(facts, route)
+    ladder = route_ladder(facts, route)
     check = readiness.check(profile, facts, today, root)
     bench = check.benchmark
     weeks = facts.weeks
