@@ -135,5 +135,5 @@ def synthesis_rows(profile: Profile, facts: Facts, root: Path, today: date) -> l
     found = deadlines.nearest_first(deadlines.milestones(profile, facts, today), today)
     for m in found:
         flag = "ATTENTION – " if m.attention(today) else ""
-        rows.append([f"Échéance : {jour(m.date)}", f"{flag}{m.heading()} : {m.meaning(today)}"])
+        rows.append([f"Échéance : {jour(m.date)}", f"{flag}{m.heading()}. {m.meaning(today)}"])
     return rows
