@@ -56,7 +56,7 @@ def test_email_lists_attempts_since_last_email_and_counts_relances(case, run):
         "justificatif, chaque semaine pendant 11 semaines." in flat
     )
     assert "https://rdv.example.gouv.fr/seine-saint-denis/titre-sejour" in text
-    assert "Téléphone : 06 12 34 56 78" in flat  # typed 0612345678 in the profile
+    assert "Aminata DIALLO 06 12 34 56 78" in flat  # typed 0612345678 in the profile
     assert "me convoquer" in text
     assert "2026-11-24_0910_web_capture_28.png" in text  # this week's proof, attached
     assert text in result.output  # printed for the user too

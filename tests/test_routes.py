@@ -172,7 +172,7 @@ def test_expired_permit_is_written_in_the_past(anef_case, run):
     assert "qui a expiré le 1er novembre 2026" in email
     # to the préfecture, prudently; to the judge, plainly
     assert (
-        "faute d'enregistrement de ma demande, je ne dispose d'aucun document justifiant de la "
+        "Faute d'enregistrement de ma demande, je ne dispose d'aucun document justifiant de la "
         "régularité de mon séjour" in email
     )
     _generate(run, anef_case, "recours", "--format", "text")
