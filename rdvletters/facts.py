@@ -299,6 +299,14 @@ class Facts:
             and (since is None or s.when > since)
         ]
 
+    def waiting(self, kind: str) -> int | None:
+        """The number of a document of ``kind`` prepared after the last step and not sent
+        since (a sending is a step): a draft waiting to go out, whose next step is to be
+        marked sent rather than prepared again."""
+        last_step = max((s.n for s in self.steps), default=0)
+        drafts = [n for n, d in self.documents.items() if d["document"] == kind and n > last_step]
+        return min(drafts) if drafts else None
+
     # --- registered letters and their receipts ---------------------------------
     @property
     def letters_sent(self) -> list[Step]:

@@ -119,8 +119,7 @@ class Demande(StrictModel):
     titre_actuel_expire_le: OptDate = None
     identifiant_anef: OptText = None
     fondement: Annotated[Fondement | None, BeforeValidator(_word)] = None
-    # no default: the letters say « Mon dossier est complet » only if the person said so
-    dossier_complet: OptOuiNon = None
+    dossier_complet: OuiNon  # asked, never assumed: « oui » becomes a claim in the letters
     langue_civisme: Annotated[LangueCivisme | None, BeforeValidator(_word)] = None
     pieces_dossier: Lines = []
     urgence: Annotated[
@@ -466,14 +465,7 @@ def validate(located: Located, path: Path) -> LoadedProfile:
 def _completeness_warnings(demande: Demande) -> list[str]:
     """The completeness questions unanswered or answered no: said before any letter."""
     warnings = []
-    if demande.dossier_complet is None:
-        warnings.append(
-            _(
-                "demande.dossier_complet est sans réponse : indiquez oui ou non. Les courriers "
-                "ne disent que le dossier est complet que si vous répondez oui."
-            )
-        )
-    elif not demande.dossier_complet:
+    if not demande.dossier_complet:
         warnings.append(
             _(
                 "demande.dossier_complet : non. Réunissez les pièces : la préfecture peut "

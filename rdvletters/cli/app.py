@@ -82,6 +82,21 @@ def speaking(args: list[str]) -> Iterator[str]:
         i18n.deactivate(token)
 
 
+def command_name() -> str:
+    """How to call rdvletters again in a command the CLI prints: « rdvletters » when that
+    is the command on the PATH, else the path the person typed (``.venv/bin/rdvletters``
+    in the README's first command, before any venv is activated)."""
+    import shutil
+
+    typed = sys.argv[0] if sys.argv else ""
+    if not Path(typed).name.startswith("rdvletters") or os.sep not in typed:
+        return "rdvletters"
+    found = shutil.which("rdvletters")
+    if found and Path(found).resolve() == Path(typed).resolve():
+        return "rdvletters"
+    return typed
+
+
 def warn(messages: list[str]) -> None:
     for message in messages:
         click.echo(_("Attention : {message}").format(message=message), err=True)
@@ -103,7 +118,10 @@ def proof_option(help_text: str):
 confirm_date_option = option(
     "--confirm-date",
     is_flag=True,
-    help=N_("Accepter une date de plus d'un an avant la première démarche du dossier."),
+    help=N_(
+        "Accepter une date inhabituelle : plus d'un an avant la première démarche, ou, pour "
+        "la première, plus de trois mois en arrière ou avant l'ouverture du dossier."
+    ),
 )
 
 

@@ -12,12 +12,13 @@ from ..channels import CHANNELS, label
 from ..errors import InputError
 from ..frdates import now_paris
 from ..i18n import N_, _, ngettext
-from .app import cli, confirm_date_option, proof_option, warn
+from .app import cli, command_name, confirm_date_option, proof_option, warn
 from .translated import INTEGER, PathType, argument, option
 
 # journal field -> its name in a message (the journal keeps the French keys)
 FIELDS = {
     "date": N_("date"),
+    "canal": N_("canal"),
     "description": N_("message"),
     "temoin": N_("témoin"),
     "reference": N_("référence"),
@@ -52,16 +53,25 @@ def init(case: Case, folder: Path | None, example: str | None) -> None:
     click.echo(_("Dossier prêt : {folder}").format(folder=case.root))
     for path in created[:3]:
         click.echo(f"  {path}")
+    me = command_name()
     if example is not None:  # a fictitious case is filled in already: look around it
+        pieces = sum(1 for p in created if p.parent == case.pieces)
         click.echo(
-            _("Cas fictif, déjà rempli. Pour le voir : rdvletters -C {folder} status").format(
-                folder=case.root
+            ngettext(
+                "Profil, journal et {count} pièce copiés.",
+                "Profil, journal et {count} pièces copiés.",
+                pieces,
+            ).format(count=pieces)
+        )
+        click.echo(
+            _("Cas fictif, déjà rempli. Pour le voir : {command} -C {folder} status").format(
+                command=me, folder=case.root
             )
         )
         return
     click.echo(
-        _("Étape suivante : remplissez {profile}, puis rdvletters -C {folder} check").format(
-            profile=case.profile_path, folder=case.root
+        _("Étape suivante : remplissez {profile}, puis {command} -C {folder} check").format(
+            profile=case.profile_path, command=me, folder=case.root
         )
     )
 
@@ -318,6 +328,12 @@ def log(case: Case, as_csv: bool, output: Path | None) -> None:
 @argument("number", metavar="N", type=INTEGER)
 @option("--at", "at", metavar=N_("DATE"), help=N_('La bonne date et heure : "2026-11-20 09:15".'))
 @option(
+    "--channel",
+    metavar=N_("CANAL"),
+    type=click.Choice(list(CHANNELS)),
+    help=N_("Le bon canal (une démarche notée sous le mauvais canal)."),
+)
+@option(
     "--message",
     "-m",
     metavar=N_("TEXTE"),
@@ -342,6 +358,7 @@ def correct(
     case: Case,
     number: int,
     at: str | None,
+    channel: str | None,
     message: str | None,
     witness: str | None,
     reference: str | None,
@@ -360,6 +377,7 @@ def correct(
         tracking=tracking,
         withdraw=withdraw,
         reason=reason,
+        channel=channel,
     )
     if withdraw:
         done = _("Entrée n° {n} : l'entrée n° {number} est retirée (motif : {reason}).")

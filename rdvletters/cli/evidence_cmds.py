@@ -32,7 +32,9 @@ def status(case: Case, as_json: bool) -> None:
     state = case.journal.read()
     facts = Facts.from_journal(state)
     now = now_paris()
-    result = compute_status(profile, facts, now, case.root, verify(case), proof_status(case, state))
+    result = compute_status(
+        profile, facts, now, case.root, verify(case), proof_status(case, state), state
+    )
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:

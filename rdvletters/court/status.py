@@ -19,8 +19,10 @@ from ..channels import by_weight, label
 from ..evidence.proofs.verify import Report
 from ..facts import Facts, Step
 from ..i18n import _, ngettext
+from ..journal import JournalState
 from ..localdates import day, day_month, short, weekday_day
 from ..profile import Profile, inside
+from ..recording import doubts
 from ..renewal import Renewal, case_renewal
 from . import deadlines, readiness
 from .ladder import RECEIPT_COMMAND, Rung, Todo, email_todo, letter_todo, this_week_todo
@@ -60,6 +62,7 @@ class Status:
     urgency: list[dict[str, Any]]
     missing: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    doubts: list[str] = field(default_factory=list)  # what may be counted twice
     journal_head: str = ""
     proofs: dict[str, Any] = field(default_factory=dict)  # proof_status(): dated proofs, tokens
     recours: dict[str, Any] = field(default_factory=dict)  # readiness for a référé
@@ -135,7 +138,7 @@ def _next_step(
             )
         )
     if renew is not None and (renew.expires_soon or renew.expired) and not facts.letters_sent:
-        return Todo(
+        return _mark_sent(facts, "lettre") or Todo(
             _("Envoyez d'abord la lettre recommandée, le titre a expiré")
             if renew.expired
             else _("Envoyez d'abord la lettre recommandée, le titre arrive à échéance"),
@@ -146,9 +149,11 @@ def _next_step(
     if this_week < per_week:
         return this_week_todo(profile.situation, per_week - this_week)
     if not facts.emails or facts.new_since_last_email:
-        return email_todo()
+        return _mark_sent(facts, "courriel") or email_todo()
     for rung in ladder:
         if not rung.done:
+            if rung.todo.command == letter_todo().command:
+                return _mark_sent(facts, "lettre") or rung.todo
             return rung.todo
     if check.ready:
         return Todo(
@@ -160,6 +165,25 @@ def _next_step(
         )
     unmet = check.unmet[0]
     return Todo(unmet.todo or unmet.name, unmet.command)
+
+
+def _mark_sent(facts: Facts, kind: str) -> Todo | None:
+    """While a prepared e-mail or letter waits, the step is to mark it sent once it has
+    gone, not to prepare another."""
+    n = facts.waiting(kind)
+    if n is None:
+        return None
+    if kind == "courriel":
+        text = _(
+            "Marquez le courriel n° {n} comme envoyé (il est préparé : envoyez-le d'abord si "
+            "ce n'est pas fait)"
+        )
+    else:
+        text = _(
+            "Marquez la lettre n° {n} comme envoyée, avec son numéro de suivi (elle est "
+            "préparée : envoyez-la d'abord si ce n'est pas fait)"
+        )
+    return Todo(text.format(n=n), f"rdvletters sent {n}")
 
 
 def _missing_steps(facts: Facts) -> list[str]:
@@ -341,8 +365,10 @@ def compute_status(
     root,
     report: Report | None = None,
     proofs: dict[str, Any] | None = None,
+    state: JournalState | None = None,
 ) -> Status:
-    """All figures of ``status``."""
+    """All figures of ``status``; with the journal's ``state``, what may be counted twice
+    (``recording.doubts``: the proofs' hashes are in the journal, not in ``facts``)."""
     today = now.date()
     route = profile.situation
     expiry = profile.demande.titre_actuel_expire_le
@@ -416,6 +442,7 @@ def compute_status(
         ],
         missing=_missing(facts, profile, root, report),
         notes=_notes(facts),
+        doubts=doubts(state) if state is not None else [],
         journal_head=facts.head,
         proofs=proofs or {},
         recours=check.to_dict(),

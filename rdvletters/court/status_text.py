@@ -189,6 +189,8 @@ def _lists(status: Status) -> list[str]:
         ]
     if status.missing:
         out += ["", _("IL MANQUE AU DOSSIER")] + [f"  - {m}" for m in status.missing]
+    if status.doubts:
+        out += ["", _("À VÉRIFIER (compté deux fois ?)")] + [f"  - {d}" for d in status.doubts]
     if status.notes:
         out += ["", _("À SAVOIR")] + [f"  - {n}" for n in status.notes]
     return out

@@ -17,6 +17,7 @@ from ..frdates import PARIS
 from . import security
 from .cases import Registry
 from .uploads import MAX_FILE_BYTES, MAX_REQUEST_BYTES
+from .wording import plain
 
 LANG_COOKIE = "rdvletters_lang"
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -97,6 +98,19 @@ def _upfirst(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def _plain(text: object):
+    """A library message in the page's words: no command, profile keys as linked
+    questions of the case's profile form (``wording.plain``)."""
+    case_id = (request.view_args or {}).get("case_id")
+
+    def link(key: str):
+        from .profile_form import field_link
+
+        return field_link(case_id, key) if case_id else None
+
+    return plain(text, link)
+
+
 def _error_page(error: HTTPException):
     templates = {403: "forbidden.html"}
     template = templates.get(error.code or 500, "error.html")
@@ -142,9 +156,17 @@ def create_app(
         i18n.gettext, i18n.ngettext, newstyle=True
     )
     app.jinja_env.filters.update(
-        day=_day, moment=_moment, channel=_channel, document=_document, upfirst=_upfirst
+        day=_day,
+        moment=_moment,
+        channel=_channel,
+        document=_document,
+        upfirst=_upfirst,
+        plain=_plain,
     )
     app.jinja_env.tests["iso_date"] = lambda v: bool(ISO_DATE.match(str(v)))
+    app.jinja_env.filters["combine"] = lambda d, **more: {
+        k: v for k, v in {**d, **more}.items() if v is not None
+    }
     app.jinja_env.globals.update(
         languages=lambda: [(code, LANGUAGE_NAMES.get(code, code)) for code in i18n.available()],
         many=registry.many,
@@ -157,7 +179,7 @@ def create_app(
     app.register_error_handler(RdvError, _rdv_error)
     app.register_error_handler(OSError, _os_error)
 
-    from . import documents, pages, profile_form, record  # noqa: F401 - routes
+    from . import documents, manage, pages, profile_form, record  # noqa: F401 - routes
     from .common import bp
 
     app.register_blueprint(bp)

@@ -326,6 +326,15 @@ def _anchor_notes(report: Report, comparison: anchoring.Comparison, unreadable: 
         report.notes.append(
             _("aucune ancre ne concorde avec le journal : il n'est ancré nulle part.")
         )
+    if comparison.anchors and not (anchored >= last and holding):
+        report.notes.append(
+            _(
+                "« ancré » veut dire qu'une copie de l'état du journal est gardée hors de votre "
+                "contrôle ; pour ancrer les dernières entrées, envoyez le courriel de la "
+                "semaine, préparez le dossier de pièces (rdvletters bundle) ou faites-le "
+                "horodater (rdvletters timestamp)."
+            )
+        )
 
 
 def _timestamps(case: Case, report: Report, state: JournalState | None) -> None:
