@@ -525,9 +525,12 @@ def test_status_fiche_and_web_show_the_deadlines(expire, run, tmp_path):
 
 
 def test_no_claim_the_person_did_not_make(case, run):
-    edit_profile(case, ("dossier_complet: oui", "dossier_complet:"), ("  oqtf: non", "  oqtf:"))
-    warned = run("-C", case, "check")
-    assert "demande.dossier_complet est sans réponse" in warned.stderr
+    # nothing pre-answered: the completeness question must be answered (a blank is refused
+    # with its line), and « non » or an unanswered OQTF question are never turned into a claim
+    edit_profile(case, ("dossier_complet: oui", "dossier_complet:"))
+    refused = run("-C", case, "check")
+    assert refused.exit_code == 2 and "demande.dossier_complet" in refused.stderr
+    edit_profile(case, ("dossier_complet:", "dossier_complet: non"), ("  oqtf: non", "  oqtf:"))
     for command, pattern in (
         ("email", "*_courriel_*.txt"),
         ("letter", "*_lettre-recommandee.txt"),
@@ -542,8 +545,8 @@ def test_no_claim_the_person_did_not_make(case, run):
         assert "aucune obligation de quitter" not in text, command
     check = _flat(_ok(run("-C", case, "recours", "--check")))
     assert (
-        "[ ] Dossier de demande complet : 6 pièces listées dans le profil ; question sans réponse"
-        in check
+        "[ ] Dossier de demande complet : 6 pièces listées dans le profil ; dossier déclaré "
+        "incomplet" in check
     )
 
 

@@ -339,12 +339,9 @@ def complete(profile: Profile) -> Criterion:
         if listed
         else _("aucune liste de pièces dans le profil")
     ]
-    said = {
-        None: _("question sans réponse (demande.dossier_complet)"),
-        True: _("dossier déclaré complet"),
-        False: _("dossier déclaré incomplet"),
-    }
-    parts.append(said[demande.dossier_complet])
+    parts.append(
+        _("dossier déclaré complet") if demande.dossier_complet else _("dossier déclaré incomplet")
+    )
     todo = _(
         "Réunissez les pièces demandées par la préfecture et listez-les (demande.pieces_dossier), "
         "puis répondez à demande.dossier_complet."

@@ -259,9 +259,7 @@ def _missing(facts: Facts, profile: Profile, root, report: Report | None) -> lis
         target = inside(root, fact.justificatif) if fact.justificatif else None
         if target is None or not target.is_file():
             missing.append(_("justificatif du fait d'urgence « {fact} »").format(fact=fact.fait))
-    if profile.demande.dossier_complet is None:
-        missing.append(_("réponse à la question demande.dossier_complet (oui ou non)"))
-    elif not profile.demande.dossier_complet:
+    if not profile.demande.dossier_complet:
         missing.append(_("pièces du dossier de demande (demande.dossier_complet : non)"))
     if profile.demande.langue_civisme == "non":
         missing.append(_("certificat de langue et examen civique (demande.langue_civisme : non)"))

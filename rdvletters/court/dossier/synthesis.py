@@ -25,7 +25,7 @@ WINDOW_STATES = {
     "aucune_demarche": "aucune démarche",
 }
 OQTF = {True: "OUI : voir un avocat", False: "non", None: "question sans réponse"}
-COMPLETE = {True: "oui", False: "non", None: "question sans réponse"}
+COMPLETE = {True: "oui", False: "non"}
 LANGUAGE = {
     "oui": "certificat de langue et examen civique réunis",
     "non": "NON : certificat de langue ou examen civique manquant",
