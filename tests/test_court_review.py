@@ -175,7 +175,8 @@ def test_rdv_renewal_keeps_the_recepisse_and_tells_the_four_months(expire, run):
         "n° 499904)" in notes
     )
     assert (
-        "le récépissé vous permet de justifier de la régularité de votre séjour ; il "
+        "le récépissé (article R. 431-12 du CESEDA) vous permet de justifier de la régularité de "
+        "votre séjour ; il "
         "n'empêche pas le délai de quatre mois de courir" in notes
     )
 
