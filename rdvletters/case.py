@@ -116,6 +116,7 @@ class ProofFile:
 
     path: Path
     name: str
+    conditions: dict[str, Any] | None = None  # how it arrived (provenance.upload_conditions)
 
 
 Proof = Path | ProofFile
@@ -289,6 +290,7 @@ class Case:
         self, proof: Proof, when: datetime, channel: str, created: list[Path]
     ) -> dict[str, str]:
         source, name = (proof.path, proof.name) if isinstance(proof, ProofFile) else (proof, None)
+        conditions = proof.conditions if isinstance(proof, ProofFile) else None
         name = name or source.name
         private_dir(self.pieces)
         with open_regular(source, "--proof") as handle:
@@ -303,6 +305,7 @@ class Case:
             "original": name,
             "sha256": sha256_file(target),
             **piece_fields(source),
+            **({"conditions": conditions} if conditions else {}),
         }
 
     def record(

@@ -361,7 +361,10 @@ def test_record_form_writes_what_the_cli_writes(web, case, run, tmp_path):
         content_type="multipart/form-data",
     )
     assert response.status_code == 303
-    _same_entries(journal_lines(case)[-1], journal_lines(cli_case)[-1])
+    web_entry = journal_lines(case)[-1]
+    arrived = web_entry["pieces"][0].pop("conditions")  # only the web knows how it came
+    assert arrived["voie"] == "web" and arrived["nom_donne"] == "Capture écran (1).png"
+    _same_entries(web_entry, journal_lines(cli_case)[-1])
     stored = journal_lines(case)[-1]["pieces"][0]["fichier"]
     assert (case / stored).read_bytes() == (cli_case / stored).read_bytes()
 

@@ -140,12 +140,6 @@ def _send_email(case: Case, yes: bool) -> None:
             n=entry.n, path=entry.data["fichier"]
         )
     )
-    from ..evidence.proofs.timestamp import (
-        after_step,  # proof: automatic timestamp (horodatage: auto)
-    )
-
-    if note := after_step(case):
-        click.echo(note)
 
 
 @cli.command(

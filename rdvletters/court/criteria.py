@@ -23,7 +23,7 @@ from .deadlines import Milestone
 LEGAL_FLOOR_WEEKS = 2  # CE 435594: attempts « n'ayant pas été effectuées la même semaine »
 FRESH_DAYS = 7  # a judge wants the difficulty to be current on the day of the référé
 RENEWAL_URGENT_DAYS = 120  # a renewal this close to expiry (or past it) is urgent in practice
-NOT_CRITERIA = ("defenseur",)  # said with the check, never what makes it « not yet »
+NOT_CRITERIA = ("defenseur", "dates")  # said with the check, never what makes it « not yet »
 
 
 @dataclass
@@ -427,3 +427,10 @@ def defenseur(facts: Facts) -> Criterion:
         "" if referral else _("Saisissez le Défenseur des droits avant le référé"),
         "" if referral else "rdvletters referral",
     )
+
+
+def dates(facts: Facts) -> Criterion:
+    """Who dates the proofs (proof: ``evidence/proofs/dating.py``): advisory."""
+    from ..evidence.proofs.dating import criterion
+
+    return Criterion(**criterion(facts))  # type: ignore[arg-type]

@@ -101,6 +101,8 @@ class Piece:
     captions: tuple[str, ...] = ()  # one per source, for a series of screenshots
     digits: int = 2  # of the highest number, so that names sort in order (007 before 100)
     fact: int | None = None  # the urgency fact (its index in the profile) it justifies
+    # pages added after the file: (title, (label, value) rows), « Conditions de la capture »
+    sheet: tuple[str, tuple[tuple[str, str], ...]] | None = None
 
     def filename(self, suffix: str) -> str:
         """``NN_Libelle_sans_accents.ext``, at most 80 characters."""
@@ -187,24 +189,35 @@ def _dated(step: Step) -> str:
     return date_heure(step.when)
 
 
+ARCHIVES = (".har", ".warc", ".warc.gz", ".wacz")  # a capture's archives: kept, not pieces
+
+
 def _proof_pieces(
-    step: Step, route: str, facts: Facts, skip: frozenset[str] | set[str] = frozenset()
+    step: Step,
+    route: str,
+    facts: Facts,
+    skip: frozenset[str] | set[str] = frozenset(),
+    sheets: dict | None = None,
 ) -> list[Piece]:
-    """One piece per proof file of a step (files in ``skip`` go into a series)."""
+    """One piece per proof file of a step (files in ``skip`` go into a series); a capture
+    or an upload gets its sheet of conditions as a second page."""
     if step.sent_document:
         return _sent_pieces(step)
     # a receipt card carries the day it was signed, not an hour: its name neither
     stamp = f"{step.when:%Y-%m-%d}" if step.channel == "ar" else f"{step.when:%Y-%m-%d_%Hh%M}"
     out = []
     for p in step.pieces:
-        if p in skip:
+        if p in skip or p.lower().endswith(ARCHIVES):
             continue
         if step.channel == "web" and p.endswith(".txt"):  # the text saved by ``capture``
             page = f"Texte de la page capturée, {date_heure(step.when)}"
             out.append(_piece(page, f"Texte_page_{stamp}", step.when, [p], [step.n], "preuve"))
             continue
         label, slug = _label(step, route, facts, p)
-        out.append(_piece(label, f"{slug}_{stamp}", step.when, [p], [step.n], "preuve"))
+        sheet = (sheets or {}).get(p)
+        out.append(
+            _piece(label, f"{slug}_{stamp}", step.when, [p], [step.n], "preuve", sheet=sheet)
+        )
     return out
 
 
@@ -277,8 +290,9 @@ def plan(
     ]
     grouped = _series(facts.steps, route) if series else []
     in_series = {p for piece in grouped for p in piece.sources}
+    sheets = conditions_sheets(state, facts)
     for step in facts.steps:
-        found += _proof_pieces(step, route, facts, in_series)
+        found += _proof_pieces(step, route, facts, in_series, sheets)
     found += grouped
     found += _statements_to_add(facts)
     found.sort(key=lambda piece: piece.order)
@@ -303,6 +317,21 @@ def plan(
         pieces.append(Piece(len(pieces) + 1, label, slug, None, (), (), "a_joindre"))
     digits = max(2, len(str(len(pieces))))
     return [replace(p, digits=digits) for p in pieces]
+
+
+def conditions_sheets(state: JournalState, facts: Facts) -> dict[str, tuple]:
+    """Proof file -> (title, rows) of its sheet, for the files that carry conditions."""
+    from ..evidence.proofs.provenance import sheet
+
+    steps = {s.n: s for s in facts.steps}
+    sheets: dict[str, tuple] = {}
+    for entry in state.entries:
+        step = steps.get(entry.n)
+        for piece in entry.data.get("pieces", []):
+            if isinstance(piece.get("conditions"), dict):
+                stamps = step.stamps if step is not None else ()
+                sheets[piece["fichier"]] = sheet(entry.data, piece, stamps)
+    return sheets
 
 
 def _statements_to_add(facts: Facts) -> list[Piece]:

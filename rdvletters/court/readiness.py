@@ -35,6 +35,7 @@ from .criteria import (
     Criterion,
     benchmark,
     complete,
+    dates,
     defenseur,
     diligences,
     dont_wait_todo,
@@ -106,6 +107,7 @@ def check(profile: Profile, facts: Facts, today: date, root: Path) -> Readiness:
         *([window(renew)] if renew is not None else []),
         complete(profile),
         *([diligences(facts)] if profile.anef else []),
+        dates(facts),
         defenseur(facts),
     ]
     passed = {m.kind for m in found if m.passed(today)}

@@ -64,6 +64,7 @@ class Status:
     notes: list[str] = field(default_factory=list)
     doubts: list[str] = field(default_factory=list)  # what may be counted twice
     journal_head: str = ""
+    dating: dict[str, int] = field(default_factory=dict)  # facts.proofs_by_dating()
     proofs: dict[str, Any] = field(default_factory=dict)  # proof_status(): dated proofs, tokens
     recours: dict[str, Any] = field(default_factory=dict)  # readiness for a référé
     verdict: str = ""  # readiness in one sentence, as ``recours --check`` ends
@@ -403,7 +404,12 @@ def compute_status(
         distinct_days=len(facts.attempt_days),
         channels=channels,
         weeks=[
-            {"lundi": w.monday, "demarches": w.attempts, "avec_justificatif": w.with_proof}
+            {
+                "lundi": w.monday,
+                "demarches": w.attempts,
+                "avec_justificatif": w.with_proof,
+                "datees_par_un_tiers": w.third_party,
+            }
             for w in weeks
         ],
         ladder=ladder,
@@ -442,6 +448,7 @@ def compute_status(
         notes=_notes(facts),
         doubts=doubts(state) if state is not None else [],
         journal_head=facts.head,
+        dating=facts.proofs_by_dating(),
         proofs=proofs or {},
         recours=check.to_dict(),
         verdict=readiness.verdict(check),

@@ -38,6 +38,10 @@ def _week_line(week: dict, per_week: int, dated: dict[str, int]) -> str:
     matching = dated.get(week["lundi"].isoformat())
     if matching:
         flag += "  " + _("(justificatif à la date concordante : {n})").format(n=matching)
+    if week.get("datees_par_un_tiers"):
+        flag += "  " + _("(daté par un tiers dans l'heure : {n})").format(
+            n=week["datees_par_un_tiers"]
+        )
     label = _("semaine du {date} :").format(date=weekday_day(week["lundi"]))
     count = _("{made} ({proven} avec justificatif)").format(made=made, proven=proven)
     return f"  {label:<{LABEL_WIDTH}} {bar} {count}{flag}"
@@ -94,6 +98,13 @@ def _channels_line(status: Status) -> str:
     return _("Par canal : {channels}.").format(channels=_(" ; ").join(each))
 
 
+def _dating_line(status: Status) -> str | None:
+    """Who dates the proofs (``facts.proofs_by_dating``), said as everywhere else."""
+    from .proofs.dating import dating_text
+
+    return dating_text(status.dating)
+
+
 def _figures(status: Status) -> list[str]:
     if not status.attempts:
         return [_("Aucune démarche enregistrée pour l'instant.")]
@@ -101,6 +112,7 @@ def _figures(status: Status) -> list[str]:
         _attempts_line(status),
         _weeks_line(status),
         _channels_line(status),
+        *([dating] if (dating := _dating_line(status)) else []),
         "",
         _("Semaine par semaine (# avec justificatif, + sans) :"),
     ]

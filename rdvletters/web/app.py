@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import secrets
 from datetime import date, datetime
@@ -54,6 +55,21 @@ def _end_request(_exc: BaseException | None) -> None:
     token = g.pop("i18n_token", None)
     if token is not None:
         i18n.deactivate(token)
+
+
+def _timestamp_later(response):
+    """Timestamp what waits for the case of this page, once the page is sent: the person
+    never waits for an authority (``horodatage: auto`` only)."""
+    case = g.pop("rdv_case", None)
+    if case is not None:
+        from ..evidence.proofs.autostamp import after_command
+
+        def drain() -> None:
+            with contextlib.suppress(Exception):  # the page is sent: status says what waits
+                after_command(case)
+
+        response.call_on_close(drain)
+    return response
 
 
 def _date_locale() -> str:
@@ -174,6 +190,7 @@ def create_app(
     )
     app.before_request(_start_request)
     security.install(app)
+    app.after_request(_timestamp_later)
     app.teardown_request(_end_request)
     app.register_error_handler(HTTPException, _error_page)
     app.register_error_handler(RdvError, _rdv_error)

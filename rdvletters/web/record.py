@@ -7,8 +7,11 @@ fields and the time a short text field (``forms``).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import flash, redirect, request, url_for
 
+from ..case import ProofFile
 from ..channels import ATTEMPT_CHANNELS, CHANNELS, by_weight
 from ..errors import DateToConfirm, RdvError
 from ..frdates import now_paris
@@ -61,6 +64,24 @@ def _now_form(channel: str) -> dict:
     }
 
 
+def received(proof: ProofFile) -> ProofFile:
+    """The file with how it arrived (proof: the « Conditions de réception » sheet)."""
+    from ..evidence.proofs.provenance import upload_conditions
+
+    client = request.remote_addr or ""
+    route = "web" if client in ("127.0.0.1", "::1", "") else "telephone"
+    conditions = upload_conditions(
+        route,
+        now_paris(),
+        name=proof.name,
+        size=proof.path.stat().st_size,
+        kind=proof.path.suffix.lstrip("."),
+        client=client or None,
+        user_agent=request.user_agent.string or None,
+    )
+    return replace(proof, conditions=conditions)
+
+
 @bp.route("/c/<case_id>/record", methods=["GET", "POST"])
 def record(case_id: str):
     case = get_case(case_id)
@@ -91,7 +112,7 @@ def record(case_id: str):
                 form["channel"],
                 when,
                 form["message"],
-                proofs,
+                [received(p) for p in proofs],
                 form["witness"] or None,
                 form["reference"] or None,
                 labels={k[2:]: v for k, v in labels().items()},  # the form's words, not --options

@@ -100,6 +100,11 @@ def checklist(profile: Profile, facts: Facts, pieces: list[Piece]) -> str:
         "La preuve que le dossier de demande est complet (liste des pièces demandées par la "
         "préfecture)"
     )
+    yours.append(
+        "Si une date est contestée : le rapport de vérification "
+        "(Ne_pas_deposer/Rapport_de_verification.pdf, l'état du journal, ses empreintes et "
+        "ses horodatages) peut être versé comme pièce supplémentaire, sous le numéro suivant"
+    )
     lines = ["LISTE DE CONTRÔLE – ce que le tribunal demandera aussi", ""]
     lines += [typographic(f"{'[x]' if done else '[ ]'} {text}") for done, text in rows]
     lines += ["", "À joindre vous-même (le journal ne les contient pas) :"]

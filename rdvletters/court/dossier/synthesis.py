@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from ...evidence.proofs.dating import dating_text
 from ...facts import Facts
 from ...frdates import jour
 from ...profile import Profile
@@ -103,6 +104,7 @@ def synthesis_rows(profile: Profile, facts: Facts, root: Path, today: date) -> l
             f"{nombre(facts.weeks_covered, 'semaine')} : {facts.weeks_with_attempts} avec une "
             f"démarche, {facts.weeks_with_proof} avec une démarche justifiée",
         ],
+        ["Dates des justificatifs", dating_text(facts.proofs_by_dating()) or "aucun justificatif"],
         *_letters(facts),
     ]  # fmt: skip
     renew = case_renewal(profile, facts, today)
