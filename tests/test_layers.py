@@ -84,6 +84,22 @@ def test_layers_import_only_downwards():
     assert _violations() == []
 
 
+def test_every_module_imported_exists():
+    # a module moved to another layer leaves imports pointing at its old place; a lazy
+    # one (inside a function) would only fail when that function runs
+    missing = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        name = _module_name(path)
+        package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level:
+                anchor = package.split(".")[: len(package.split(".")) - (node.level - 1)]
+                target = ".".join([*anchor, node.module] if node.module else anchor)
+                if not _is_module(target):
+                    missing.append(f"{path.relative_to(PACKAGE.parent)}:{node.lineno} {target}")
+    assert missing == []
+
+
 def test_the_check_sees_lazy_and_relative_imports(tmp_path, monkeypatch):
     # the rule must fail on what it forbids: a lazy, relative import of evidence from
     # documents, and a module of documents imported by delivery

@@ -92,7 +92,7 @@ def verify_command(case: Case, copies: tuple[Path, ...], report_path: Path | Non
         verdict = _("Journal MODIFIÉ OU INCOMPLET : {entries}, {files}.")
     click.echo(verdict.format(entries=entries, files=files))
     if report_path is not None:  # proof: the report for a commissaire de justice or a judge
-        from ..evidence.proofs.report import write_report
+        from ..court.dossier.report_pdf import write_report
 
         click.echo(_("Rapport écrit : {path}").format(path=write_report(case, report_path, copies)))
     if not report.ok:

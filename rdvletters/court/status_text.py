@@ -100,7 +100,7 @@ def _channels_line(status: Status) -> str:
 
 def _dating_line(status: Status) -> str | None:
     """Who dates the proofs (``facts.proofs_by_dating``), said as everywhere else."""
-    from .proofs.dating import dating_text
+    from ..evidence.proofs.dating import dating_text
 
     return dating_text(status.dating)
 
