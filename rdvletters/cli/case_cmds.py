@@ -255,8 +255,6 @@ def _receipt_date(at: str | None) -> str:
     """The day signed on the avis de réception, as ``--at`` gives it or as the person
     types it when asked: that day, not the day it is noted, is when the letter was
     received (the delay asked of the préfet runs from it)."""
-    from .proof_cmds import _interactive
-
     if at is not None and at.strip().lower() == "capture":
         raise InputError(
             _(
@@ -265,7 +263,7 @@ def _receipt_date(at: str | None) -> str:
             )
         )
     if at is None:
-        if not _interactive():
+        if not interactive():
             raise InputError(
                 _(
                     "indiquez la date de signature inscrite sur l'avis de réception, par exemple "
