@@ -102,7 +102,8 @@ def expire(tmp_path, run, monkeypatch) -> Path:
         text[:start]
         + (
             "  urgence:\n"
-            '    - fait: "Mon employeur a suspendu mon contrat de travail le 2 novembre 2026"\n'
+            '    - fait: "Mon employeur a suspendu mon contrat de travail le 2 novembre 2026, faute '
+        'de titre de séjour en cours de validité"\n'
             '      consequence: "Je ne perçois plus de salaire depuis cette date."\n'
         )
         + text[end:]
