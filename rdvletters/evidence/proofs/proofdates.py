@@ -107,15 +107,26 @@ def _text_date(text: str) -> datetime | None:
 
 
 def image_date(path: Path) -> tuple[datetime, str] | None:
-    """EXIF DateTimeOriginal/DateTime, PNG text chunks or XMP; None when absent."""
+    """EXIF DateTimeOriginal/DateTime, PNG text chunks or XMP; None when absent.
+
+    A PNG's chunks are read without decoding its pixels (``pngmeta``): Pillow's
+    ``getexif()`` would inflate them all to reach the chunks after the image data."""
     try:
         from PIL import Image, UnidentifiedImageError
     except ImportError:  # pragma: no cover - Pillow is a dependency
         return None
+    from .pngmeta import png_metadata
+
     try:
-        with Image.open(path) as image:
-            exif = image.getexif()
-            info = dict(image.info)
+        png = png_metadata(path)
+        if png is not None:
+            info, exif = png.info, Image.Exif()
+            if (data := png.exif) is not None:
+                exif.load(data)
+        else:
+            with Image.open(path) as image:
+                exif = image.getexif()
+                info = dict(image.info)
     except (OSError, UnidentifiedImageError, ValueError):
         return None
     sub = exif.get_ifd(0x8769) if exif else {}
