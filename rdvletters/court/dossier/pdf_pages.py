@@ -1,15 +1,9 @@
-"""Pages drawn with reportlab: images, text, e-mails, and the « Pièce n° N » header band.
+"""Pages drawn with reportlab: text, e-mails, and the « Pièce n° N » header band.
 
-Imported only when a piece is turned into PDF (reportlab and Pillow are heavy).
-Every page leaves its top ``reserved(caption)`` points free for the header band
-that :mod:`.pdf_stamp` lays over it afterwards, so the band never hides content.
-
-Images are never recompressed with loss: a JPEG is embedded as its own bytes
-(DCT stream copied), a PNG (or any other raster Pillow reads) is embedded as its
-decoded pixels, Flate-compressed. A very tall image (a long scrolled capture) is
-shown in slices over several pages rather than shrunk until unreadable: the
-fewest slices that keep it at least half the usable width; each slice shows the
-same image object through a clip, so no pixel is resampled or duplicated.
+Imported only when a piece is turned into PDF (reportlab is heavy). Every page
+leaves its top ``reserved(caption)`` points free for the header band that
+:mod:`.pdf_stamp` lays over it afterwards, so the band never hides content.
+Images have their own module (:mod:`.pdf_images`), with the same layout constants.
 
 Output is deterministic (``invariant``: no date, fixed document ID).
 """
@@ -17,23 +11,18 @@ Output is deterministic (``invariant``: no date, fixed document ID).
 from __future__ import annotations
 
 import io
-import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from PIL import Image, UnidentifiedImageError
 from reportlab import rl_config
-from reportlab.lib.pagesizes import A4, landscape
-from reportlab.lib.utils import ImageReader
+from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-from ...errors import InputError
-from ...i18n import _
 from .mailview import MailView
 
 rl_config.useA85 = 0  # binary streams: ASCII85 would make every image a quarter larger
@@ -199,122 +188,6 @@ def new_canvas(buffer: io.BytesIO) -> Canvas:
     canvas.setCreator("rdvletters")
     canvas.setProducer("rdvletters")
     return canvas
-
-
-# --- images ------------------------------------------------------------------------------
-
-# EXIF orientation -> matrix placing the stored image (w, h) upright, in PDF (y-up) units.
-_ORIENT = {
-    1: lambda w, h: (1, 0, 0, 1, 0, 0),
-    2: lambda w, h: (-1, 0, 0, 1, w, 0),
-    3: lambda w, h: (-1, 0, 0, -1, w, h),
-    4: lambda w, h: (1, 0, 0, -1, 0, h),
-    5: lambda w, h: (0, -1, -1, 0, h, w),
-    6: lambda w, h: (0, -1, 1, 0, 0, w),
-    7: lambda w, h: (0, 1, 1, 0, 0, 0),
-    8: lambda w, h: (0, 1, -1, 0, h, 0),
-}
-
-
-@dataclass(frozen=True)
-class Raster:
-    """One image ready to draw: the reader reportlab embeds, its stored size, its orientation."""
-
-    reader: ImageReader
-    width: int  # stored pixels
-    height: int
-    orientation: int
-
-    @property
-    def upright(self) -> tuple[int, int]:
-        """Width and height as a person sees the image (EXIF rotation applied)."""
-        swap = self.orientation in (5, 6, 7, 8)
-        return (self.height, self.width) if swap else (self.width, self.height)
-
-
-def load_rasters(data: bytes, source: Path) -> list[Raster]:
-    """The image(s) in ``data``: one, or one per page of a multi-page TIFF scan."""
-    try:
-        image = Image.open(io.BytesIO(data))
-        image.load()
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
-        raise InputError(
-            _("{path} semble être une image, mais elle ne peut pas être lue ({error}).").format(
-                path=source, error=exc
-            ),
-            hint=_("Ouvrez-la et enregistrez-la de nouveau en PNG ou en JPEG."),
-        ) from None
-    orientation = image.getexif().get(0x0112, 1)
-    orientation = orientation if orientation in _ORIENT else 1
-    if image.format == "JPEG" or (image.format == "PNG" and image.mode in PNG_MODES):
-        # JPEG: reportlab copies the file's own DCT stream; PNG: pixels, Flate (lossless).
-        return [Raster(ImageReader(io.BytesIO(data)), *image.size, orientation)]
-    frames = []
-    for index in range(getattr(image, "n_frames", 1) if image.format == "TIFF" else 1):
-        image.seek(index)
-        frames.append(Raster(ImageReader(_drawable(image)), *image.size, orientation))
-    return frames
-
-
-def _drawable(image: Image.Image) -> Image.Image:
-    """A copy in a mode reportlab embeds as is (8-bit grey, RGB, CMYK, or with alpha)."""
-    if image.mode in ("L", "RGB", "CMYK", "RGBA", "LA"):
-        return image.copy()
-    if image.mode.startswith(("I", "F")):
-        return image.convert("I").point(lambda v: v / 256).convert("L")
-    return image.convert("RGBA")
-
-
-def draw_images(canvas: Canvas, items: list[tuple[Raster, str | None]]) -> list[str | None]:
-    """Draw each image on its own page(s); returns the caption of every page drawn."""
-    captions: list[str | None] = []
-    for raster, caption in items:
-        captions += _draw_one(canvas, raster, caption)
-    return captions
-
-
-def _slices(upright: tuple[int, int], box: tuple[float, float]) -> tuple[int, float]:
-    """(number of slices, points per pixel) for an image in a box.
-
-    One slice when the whole image fits at a readable width; otherwise the fewest
-    slices that keep it at least ``READABLE`` of the box width.
-    """
-    (w, h), (bw, bh) = upright, box
-    count = max(1, math.ceil(READABLE * bw * h / (bh * w) - 1e-9))
-    return count, min(bw / w, count * bh / h, MAX_SCALE)
-
-
-def _draw_one(canvas: Canvas, raster: Raster, caption: str | None) -> list[str | None]:
-    w, h = raster.upright
-    page = landscape(A4) if w > h else A4
-    with_caption = bool(caption)
-    top = page[1] - reserved(True) - GAP  # the shorter box, so slices do not depend on caption
-    box = (page[0] - 2 * MARGIN, top - BOTTOM)
-    count, scale = _slices((w, h), box)
-    shown_w = w * scale
-    x = (page[0] - shown_w) / 2
-    captions = []
-    for k in range(count):
-        canvas.setPageSize(page)
-        first, last = h * k / count, h * (k + 1) / count
-        top = page[1] - reserved(with_caption or count > 1) - GAP
-        shown_h = (last - first) * scale
-        canvas.saveState()
-        clip = canvas.beginPath()
-        clip.rect(x, top - shown_h, shown_w, shown_h)
-        canvas.clipPath(clip, stroke=0, fill=0)
-        canvas.translate(x, top - (h - first) * scale)
-        canvas.scale(scale, scale)
-        canvas.transform(*_ORIENT[raster.orientation](raster.width, raster.height))
-        canvas.drawImage(raster.reader, 0, 0, raster.width, raster.height, mask="auto")
-        canvas.restoreState()
-        canvas.setStrokeColorRGB(0.75, 0.75, 0.75)
-        canvas.setLineWidth(0.5)
-        canvas.rect(x, top - shown_h, shown_w, shown_h, stroke=1, fill=0)
-        canvas.showPage()
-        part = f"image en {count} parties : partie {k + 1}/{count}" if count > 1 else ""
-        captions.append(" – ".join(t for t in (caption or "", part) if t) or None)
-    return captions
 
 
 # --- text and e-mails --------------------------------------------------------------------

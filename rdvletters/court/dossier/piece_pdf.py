@@ -5,7 +5,7 @@ Télérecours citoyens takes one file per piece, PDF preferred, at most 32 Mo
 What each kind of file becomes:
 
 - an image (PNG, JPEG; GIF, WebP, BMP, TIFF too): on an A4 page turned to match
-  it, as large as fits, never recompressed with loss (see :mod:`.pdf_pages`);
+  it, as large as fits, never recompressed with loss (see :mod:`.pdf_images`);
   a very tall capture runs over several pages, « partie 1/3 »…;
 - a PDF: its own pages, not re-rendered, shrunk by about 5 % to make room for
   the band (see :mod:`.pdf_stamp`);
@@ -58,7 +58,7 @@ def piece_to_pdf(source: Path, number: int, label: str, sheet: tuple | None = No
     """
     from .pdf_stamp import assemble
 
-    parts = [_part(source, _read(source))]
+    parts = _parts(source, _read(source))
     if sheet is not None:
         from ...evidence.proofs.provenance import SHEET_NOTE
         from .sheet_pdf import sheet_part
@@ -72,7 +72,7 @@ def data_to_pdf(data: bytes, name: str, number: int, label: str) -> bytes:
     ``name`` gives its kind by suffix, as a file name would."""
     from .pdf_stamp import assemble
 
-    return assemble([_part(Path(name), data)], number, label)
+    return assemble(_parts(Path(name), data), number, label)
 
 
 def series_to_pdf(items: Sequence[tuple[Path, str]], number: int, label: str) -> bytes:
@@ -87,20 +87,15 @@ def series_to_pdf(items: Sequence[tuple[Path, str]], number: int, label: str) ->
         raise InputError(
             _("la série de la pièce n° {n} ne contient aucun fichier.").format(n=number)
         )
-    from .pdf_pages import Raster, draw_images, load_rasters, new_canvas
+    from .pdf_images import Raster, image_parts, load_rasters
     from .pdf_stamp import Part, assemble, open_pdf
 
     parts: list[Part] = []
     pending: list[tuple[Raster, str | None]] = []
 
     def flush() -> None:
-        if pending:
-            buffer = io.BytesIO()
-            canvas = new_canvas(buffer)
-            captions = draw_images(canvas, pending)
-            canvas.save()
-            parts.append(Part(buffer.getvalue(), False, captions))
-            pending.clear()
+        parts.extend(image_parts(pending))
+        pending.clear()
 
     for source, caption in items:
         data = _read(source)
@@ -225,32 +220,31 @@ def _as_text(data: bytes) -> str | None:
     return None
 
 
-def _part(source: Path, data: bytes):
-    """The pages of one file, as a :class:`.pdf_stamp.Part`."""
-    from .pdf_pages import draw_images, draw_mail, draw_text, load_rasters, new_canvas
+def _parts(source: Path, data: bytes) -> list:
+    """The pages of one file, as :class:`.pdf_stamp.Part` (s)."""
+    from .pdf_pages import draw_mail, draw_text, new_canvas
     from .pdf_stamp import Part, open_pdf
 
     kind = detect(source, data)
     if kind == "pdf":
         open_pdf(data, source)  # refuse a damaged or locked file with its name
-        return Part(data, True, [], source)
+        return [Part(data, True, [], source)]
     if kind == "office":
-        return Part(_converted(source, data), True, [], source)
+        return [Part(_converted(source, data), True, [], source)]
+    if kind == "image":
+        from .pdf_images import image_parts, load_rasters
+
+        return image_parts([(r, None) for r in load_rasters(data, source)], source)
     buffer = io.BytesIO()
     canvas = new_canvas(buffer)
-    if kind == "image":
-        captions = draw_images(canvas, [(r, None) for r in load_rasters(data, source)])
-    elif kind == "mail":
+    if kind == "mail":
         draw_mail(canvas, read_mail(data))
-        captions = []
     elif source.suffix.lower() in (".html", ".htm"):
         draw_text(canvas, clean_text(html_to_text(_as_text(data) or "")), note=HTML_NOTE)
-        captions = []
     else:
         draw_text(canvas, clean_text(_as_text(data) or ""))
-        captions = []
     canvas.save()
-    return Part(buffer.getvalue(), False, captions, source)
+    return [Part(buffer.getvalue(), False, [], source)]
 
 
 def _suffix_for_office(data: bytes) -> str:

@@ -18,7 +18,7 @@ import struct
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _PIXELS = {b"IDAT", b"fdAT"}
@@ -87,38 +87,44 @@ def _text(kind: bytes, body: bytes, info: dict[str, Any]) -> None:
         info[key.decode("latin-1")] = text.decode("utf-8")
 
 
-def png_metadata(path: Path) -> PngMetadata | None:
-    """The text and EXIF chunks of the PNG at ``path``; None if it is not a PNG,
-    ``ValueError`` if it is one cut short or damaged."""
+def png_metadata(source: Path | BinaryIO) -> PngMetadata | None:
+    """The text and EXIF chunks of the PNG at ``source`` (a path or an open binary file);
+    None if it is not a PNG, ``ValueError`` if it is one cut short or damaged."""
+    if isinstance(source, Path):
+        with open(source, "rb") as handle:
+            return _read(handle)
+    return _read(source)
+
+
+def _read(handle: BinaryIO) -> PngMetadata | None:
     meta = PngMetadata()
     used = 0
-    with open(path, "rb") as handle:
-        if handle.read(8) != SIGNATURE:
-            return None
-        size = handle.seek(0, 2)
-        position = handle.seek(8)
-        seen_pixels = False
-        while True:
-            head = handle.read(8)
-            if len(head) < 8:
-                raise ValueError("PNG cut short")
-            length, kind = struct.unpack(">I4s", head)
-            end = position + 8 + length + 4
-            if end > size:
-                raise ValueError("PNG cut short")
-            if kind in _PIXELS:
-                if not seen_pixels and "exif" in meta.info:
-                    return meta  # Pillow's getexif() reads no further in that case
-                seen_pixels = True
-            elif kind == b"IEND":
-                return meta
-            elif kind in _TEXT and length <= _MAX_CHUNK:
-                body = handle.read(length)
-                (crc,) = struct.unpack(">I", handle.read(4))
-                if zlib.crc32(kind + body) != crc:
-                    raise ValueError("PNG chunk damaged")
-                _text(kind, body, meta.info)
-                used += length
-                if used > _MAX_TEXT:
-                    raise ValueError("PNG text too large")
-            position = handle.seek(end)
+    if handle.read(8) != SIGNATURE:
+        return None
+    size = handle.seek(0, 2)
+    position = handle.seek(8)
+    seen_pixels = False
+    while True:
+        head = handle.read(8)
+        if len(head) < 8:
+            raise ValueError("PNG cut short")
+        length, kind = struct.unpack(">I4s", head)
+        end = position + 8 + length + 4
+        if end > size:
+            raise ValueError("PNG cut short")
+        if kind in _PIXELS:
+            if not seen_pixels and "exif" in meta.info:
+                return meta  # Pillow's getexif() reads no further in that case
+            seen_pixels = True
+        elif kind == b"IEND":
+            return meta
+        elif kind in _TEXT and length <= _MAX_CHUNK:
+            body = handle.read(length)
+            (crc,) = struct.unpack(">I", handle.read(4))
+            if zlib.crc32(kind + body) != crc:
+                raise ValueError("PNG chunk damaged")
+            _text(kind, body, meta.info)
+            used += length
+            if used > _MAX_TEXT:
+                raise ValueError("PNG text too large")
+        position = handle.seek(end)
