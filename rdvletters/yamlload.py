@@ -102,8 +102,18 @@ def _decode(path: Path, raw: bytes) -> str:
     return text
 
 
-def _build(path: Path, node: yaml.Node, loc: Loc, lines: dict[Loc, int]) -> Any:
-    lines.setdefault(loc, node.start_mark.line + 1)  # a key's own line wins over its value's
+class _Node:
+    """A node of the document as the parser's events give it: its kind, its tag, its
+    line, and its text (a scalar), items (a sequence) or (key, value) pairs (a mapping)."""
+
+    __slots__ = ("kind", "tag", "line", "value")
+
+    def __init__(self, kind: str, tag: str, line: int, value: Any) -> None:
+        self.kind, self.tag, self.line, self.value = kind, tag, line, value
+
+
+def _build(path: Path, node: _Node, loc: Loc, lines: dict[Loc, int]) -> Any:
+    lines.setdefault(loc, node.line)  # a key's own line wins over its value's
     if node.tag not in PLAIN_TAGS:
         raise _error(
             path,
@@ -112,73 +122,115 @@ def _build(path: Path, node: yaml.Node, loc: Loc, lines: dict[Loc, int]) -> Any:
                 "l'étiquette YAML « {tag} » n'est pas acceptée ; écrivez la valeur simplement."
             ).format(tag=node.tag.replace("tag:yaml.org,2002:", "!!")),
         )
-    if isinstance(node, yaml.ScalarNode):
+    if node.kind == "scalar":
         return node.value
-    if isinstance(node, yaml.SequenceNode):
+    if node.kind == "seq":
         return [_build(path, item, (*loc, i), lines) for i, item in enumerate(node.value)]
     result: dict[str, Any] = {}
     for key_node, value_node in node.value:
-        if not isinstance(key_node, yaml.ScalarNode):
-            raise _error(path, key_node.start_mark.line + 1, _("clé invalide."))
+        if key_node.kind != "scalar":
+            raise _error(path, key_node.line, _("clé invalide."))
         key = key_node.value
         if key in result:
             first = lines[(*loc, key)]
             raise _error(
                 path,
-                key_node.start_mark.line + 1,
+                key_node.line,
                 _(
                     "la clé « {key} » apparaît deux fois (déjà à la ligne {first}) ; "
                     "gardez-en une seule."
                 ).format(key=".".join(map(str, (*loc, key))), first=first),
             )
-        lines[(*loc, key)] = key_node.start_mark.line + 1
+        lines[(*loc, key)] = key_node.line
         result[key] = _build(path, value_node, (*loc, key), lines)
     return result
 
 
-class _Loader(yaml.BaseLoader):
-    """PyYAML's base loader, refusing anchors, aliases and deep nesting while composing.
+# libyaml's parser where PyYAML was built with it (a profile in about a tenth of the
+# time); PyYAML's own when it is not, and to say what is wrong with a file libyaml
+# refused: the message is then PyYAML's, word for word, as it always was. A text with
+# a tag (« ! »), a complex key (« ? ») or a tab goes to PyYAML too: libyaml reads a few
+# such texts PyYAML refuses (« [a?] », a tab inside a line, « >#x »), and a profile
+# needs none
+# (comment lines, which both parsers skip, may say « ! » and « ? »).
+_FAST = getattr(yaml, "CBaseLoader", None)
+_PYYAML_ONLY = re.compile(r"^(?![ ]*#)(?:(?! #)[^\n])*(?:[!?\t]|[|>][-+0-9]*#)", re.MULTILINE)
+_TAGS = {
+    "scalar": "tag:yaml.org,2002:str",
+    "seq": "tag:yaml.org,2002:seq",
+    "map": "tag:yaml.org,2002:map",
+}
+_KINDS = {yaml.ScalarEvent: "scalar", yaml.SequenceStartEvent: "seq", yaml.MappingStartEvent: "map"}
 
-    Refusing them here, before ``_build`` walks the tree, is what keeps an alias bomb or a
-    recursive alias from taking exponential time or infinite recursion.
-    """
 
-    def __init__(self, text: str, path: Path) -> None:
-        super().__init__(text)
-        self.path = path
-        self.depth = 0
+def _refuse_while_parsing(path: Path, event: yaml.Event, depth: int) -> None:
+    """Anchors, aliases and deep nesting, refused as they come: before anything is built
+    from them, an alias bomb takes no time and a recursive alias no recursion."""
+    if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+        raise _error(
+            path,
+            event.start_mark.line + 1,
+            _(
+                "les ancres et alias YAML (& et *) ne sont pas acceptés ; écrivez chaque "
+                "valeur en entier."
+            ),
+        )
+    if depth > MAX_DEPTH:
+        raise _error(
+            path,
+            event.start_mark.line + 1,
+            _(
+                "imbrication trop profonde (plus de {depth} niveaux) ; un profil n'en a "
+                "que quelques-uns."
+            ).format(depth=MAX_DEPTH),
+        )
 
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        event = self.peek_event()
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            raise _error(
-                self.path,
-                event.start_mark.line + 1,
-                _(
-                    "les ancres et alias YAML (& et *) ne sont pas acceptés ; écrivez chaque "
-                    "valeur en entier."
-                ),
-            )
-        self.depth += 1
-        if self.depth > MAX_DEPTH:
-            raise _error(
-                self.path,
-                event.start_mark.line + 1,
-                _(
-                    "imbrication trop profonde (plus de {depth} niveaux) ; un profil n'en a "
-                    "que quelques-uns."
-                ).format(depth=MAX_DEPTH),
-            )
+
+def _nodes(path: Path, text: str, parser: type) -> _Node | None:
+    """The single document of ``text`` as nodes, from the parser's events."""
+    root: _Node | None = None
+    reading: list[_Node] = []  # the collections being read, innermost last
+    documents = 0
+    for event in yaml.parse(text, Loader=parser):
+        if isinstance(event, yaml.DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                raise yaml.composer.ComposerError(
+                    "expected a single document in the stream",
+                    None,
+                    "but found another document",
+                    event.start_mark,
+                )
+            continue
+        if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            done = reading.pop()
+            if done.kind == "map":
+                items = done.value
+                done.value = list(zip(items[::2], items[1::2], strict=True))
+            continue
+        kind = _KINDS.get(type(event))
+        if kind is None and not isinstance(event, yaml.AliasEvent):
+            continue  # the stream's and the document's ends
+        _refuse_while_parsing(path, event, len(reading) + 1)
+        tag = event.tag if event.tag not in (None, "!") else _TAGS[kind]
+        node = _Node(kind, tag, event.start_mark.line + 1, [] if kind != "scalar" else event.value)
+        if reading:
+            reading[-1].value.append(node)
+        else:
+            root = node
+        if kind != "scalar":
+            reading.append(node)
+    return root
+
+
+def _compose(path: Path, text: str) -> _Node | None:
+    if _FAST is not None and not _PYYAML_ONLY.search(text):
         try:
-            return super().compose_node(parent, index)
-        finally:
-            self.depth -= 1
-
-
-def _compose(path: Path, text: str) -> yaml.Node | None:
-    loader = _Loader(text, path)
+            return _nodes(path, text, _FAST)
+        except yaml.YAMLError:
+            pass  # said below in PyYAML's words
     try:
-        return loader.get_single_node()
+        return _nodes(path, text, yaml.BaseLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -192,8 +244,6 @@ def _compose(path: Path, text: str) -> yaml.Node | None:
         ) from None
     except yaml.YAMLError:
         raise _error(path, None, _("syntaxe YAML invalide.")) from None
-    finally:
-        loader.dispose()
 
 
 def parse_document(raw: bytes, path: Path) -> Located:
