@@ -4,11 +4,17 @@ Summarising a case reads its profile and journal and computes its status (a few
 milliseconds); for a permanence of 1,000 cases that is seconds on every page. Each
 summary is kept in one JSON file in the user's cache folder (``platformdirs``), keyed
 by the case's fingerprint: the size, modification time and inode of its profile and
-journal, the day (« 3 days ago » changes at midnight), the interface language (the
-next step is a sentence) and the version of rdvletters. A case changed by the CLI, the
-web app or a text editor gets a new fingerprint and is summarised again; nothing else
-is. The cache holds no more than the list shows and is private (0600); deleting it only
-costs time. No database to run.
+journal, the interface language (the next step is a sentence) and the version of
+rdvletters. A case changed by the CLI, the web app or a text editor gets a new
+fingerprint and is summarised again; nothing else is.
+
+The row changes with the date too (« 3 days ago », the next step when a time limit
+passes). So a case is summarised for today and for each of the next ``AHEAD - 1``
+days at once, while its profile and journal are read (``overview.summarize_days``):
+each day's figures are computed for that day, and kept as what differs from the
+first. The first page of a new day is then read from the cache; a case untouched
+for ``AHEAD`` days is summarised again. The cache holds no more than the list shows
+and is private (0600); deleting it only costs time. No database to run.
 """
 
 from __future__ import annotations
@@ -25,9 +31,10 @@ from . import __version__
 from .case import JOURNAL, PROFILE, Case
 from .fsutil import private_dir, replace_file
 from .lifecycle import MARK, is_archived
-from .overview import CaseSummary, summarize
+from .overview import CaseSummary, summarize_days
 
-SCHEMA = 1
+SCHEMA = 2
+AHEAD = 7  # days summarised at once: today and the next six
 _DATES = {"first_attempt", "birth_date"}
 
 
@@ -39,9 +46,9 @@ def cache_file(root: Path) -> Path:
     return Path(user_cache_dir("rdvletters")) / "caseload" / f"{key}.json"
 
 
-def fingerprint(folder: Path, day: date, lang: str) -> str:
-    """What the summary depends on, as a short string."""
-    parts = [f"{SCHEMA}/{__version__}/{day.isoformat()}/{lang}"]
+def fingerprint(folder: Path, lang: str) -> str:
+    """What the summary depends on, but the date, as a short string."""
+    parts = [f"{SCHEMA}/{__version__}/{lang}"]
     for name in (PROFILE, JOURNAL, MARK):
         try:
             info = os.stat(folder / name)
@@ -76,6 +83,27 @@ def _read(path: Path) -> dict:
     return data if isinstance(data, dict) and data.get("schema") == SCHEMA else {}
 
 
+def _cached(entry: dict | None, mark: str, today: date) -> CaseSummary | None:
+    """Today's row from a cache entry of the same fingerprint that covers today."""
+    if not entry or entry.get("fp") != mark or not isinstance(entry.get("days"), list):
+        return None
+    try:
+        offset = (today - date.fromisoformat(entry["from"])).days
+    except (KeyError, TypeError, ValueError):
+        return None
+    if not 0 <= offset < len(entry["days"]):
+        return None
+    first = entry["days"][0]
+    return _summary(first if offset == 0 else {**first, **entry["days"][offset]})
+
+
+def _entry(mark: str, today: date, rows: list[CaseSummary]) -> dict:
+    """The cache entry of one case: the first day's row, then what differs on each next."""
+    first = _plain(rows[0])
+    later = [{k: v for k, v in _plain(r).items() if first[k] != v} for r in rows[1:]]
+    return {"fp": mark, "from": today.isoformat(), "days": [first, *later]}
+
+
 def summaries(
     root: Path, cases: dict[str, Case], now: datetime, lang: str
 ) -> list[tuple[str, CaseSummary, bool]]:
@@ -83,13 +111,14 @@ def summaries(
     path = cache_file(root)
     cached = _read(path).get("cases", {})
     rows, fresh, changed = [], {}, False
+    today = now.date()
     for case_id, case in cases.items():
-        mark = fingerprint(case.root, now.date(), lang)
+        mark = fingerprint(case.root, lang)
         entry = cached.get(case_id)
-        summary = _summary(entry["summary"]) if entry and entry.get("fp") == mark else None
+        summary = _cached(entry, mark, today)
         if summary is None:
-            summary = summarize(case, now)
-            entry, changed = {"fp": mark, "summary": _plain(summary)}, True
+            days = summarize_days(case, now, AHEAD)
+            summary, entry, changed = days[0], _entry(mark, today, days), True
         fresh[case_id] = entry
         rows.append((case_id, summary, is_archived(case.root)))
     if changed or set(fresh) != set(cached):

@@ -9,7 +9,7 @@ figure of the CLI.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from .case import Case
 from .court.status import compute_status
@@ -38,26 +38,42 @@ class CaseSummary:
 
 def summarize(case: Case, now: datetime) -> CaseSummary:
     """The case's row: the same figures as ``status`` (files are not re-hashed here)."""
+    return summarize_days(case, now, 1)[0]
+
+
+def summarize_days(case: Case, now: datetime, days: int) -> list[CaseSummary]:
+    """The case's row now and at the same hour on each of the next ``days - 1`` days, the
+    profile and journal read once: a caseload keeps them, so that the first page of a new
+    day does not read every case again (the next step and the day counts change with the
+    date; each is computed by ``compute_status`` for its own day, as ``status`` would)."""
     try:
         profile = case.load().profile
         facts = Facts.from_journal(case.journal.read())
     except RdvError as error:
         count = len(error.problems) if isinstance(error, InvalidData) else 0
         first = str(error).splitlines()[0]
-        return CaseSummary(None, None, None, 0, None, None, None, first, count, next_kind="profile")
-    status = compute_status(profile, facts, now, case.root)
-    return CaseSummary(
-        name=profile.demandeur.nom_complet,
-        route=profile.situation,
-        first_attempt=status.first_attempt,
-        weeks_with_proof=status.weeks_with_proof,
-        days_since_last_attempt=status.days_since_last,
-        next_step=status.next_step.text,
-        days_until_expiry=status.days_until_expiry,
-        birth_date=profile.demandeur.date_naissance,
-        prefecture=profile.prefecture.nom,
-        next_kind=next_kind(status.next_step.command),
-    )
+        broken = CaseSummary(
+            None, None, None, 0, None, None, None, first, count, next_kind="profile"
+        )
+        return [broken] * days
+    rows = []
+    for day in range(days):
+        status = compute_status(profile, facts, now + timedelta(days=day), case.root)
+        rows.append(
+            CaseSummary(
+                name=profile.demandeur.nom_complet,
+                route=profile.situation,
+                first_attempt=status.first_attempt,
+                weeks_with_proof=status.weeks_with_proof,
+                days_since_last_attempt=status.days_since_last,
+                next_step=status.next_step.text,
+                days_until_expiry=status.days_until_expiry,
+                birth_date=profile.demandeur.date_naissance,
+                prefecture=profile.prefecture.nom,
+                next_kind=next_kind(status.next_step.command),
+            )
+        )
+    return rows
 
 
 # The command of the next step -> the kind a volunteer filters on (first match wins).

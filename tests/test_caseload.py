@@ -97,13 +97,13 @@ def test_paging(tmp_path, monkeypatch):
 
 def test_the_summary_cache_is_reused_until_the_case_changes(permanence, monkeypatch, run):
     calls = []
-    real = caseload.summarize
+    real = caseload.summarize_days
 
-    def counting(case, now):
+    def counting(case, now, days):
         calls.append(case.root.name)
-        return real(case, now)
+        return real(case, now, days)
 
-    monkeypatch.setattr(caseload, "summarize", counting)
+    monkeypatch.setattr(caseload, "summarize_days", counting)
     _, client = make_client(permanence, many=True)
     client.get("/")
     assert sorted(calls) == ["DIALLO_Aminata", "DIALLO_Aminata_2", "KOFI"]
@@ -150,3 +150,36 @@ def test_web_cases_creates_the_folder_and_says_so(tmp_path):
 def test_the_readme_association_example_is_what_the_command_accepts():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "rdvletters web --cases permanence/" in readme
+
+
+def test_a_new_day_is_read_from_the_cache_with_that_days_figures(permanence, monkeypatch):
+    from datetime import timedelta
+
+    from rdvletters.frdates import now_paris
+    from rdvletters.overview import summarize
+
+    cases = {p.name: Case(p) for p in permanence.iterdir()}
+    now = now_paris()
+    calls = []
+    real = caseload.summarize_days
+
+    def counting(case, when, days):
+        calls.append(case.root.name)
+        return real(case, when, days)
+
+    monkeypatch.setattr(caseload, "summarize_days", counting)
+    caseload.summaries(permanence, cases, now, "fr")
+    assert sorted(calls) == sorted(cases)
+    seen = set()
+    for day in range(1, caseload.AHEAD):
+        calls.clear()
+        later = now + timedelta(days=day)
+        rows = caseload.summaries(permanence, cases, later, "fr")
+        assert calls == []  # the first page of a new day reads no case again
+        for case_id, summary, _archived in rows:
+            assert summary == summarize(cases[case_id], later)  # the figures of that day
+            seen.add(summary.days_since_last_attempt)
+    assert len(seen) > 1  # the day counts did move from one day to the next
+    calls.clear()
+    caseload.summaries(permanence, cases, now + timedelta(days=caseload.AHEAD), "fr")
+    assert sorted(calls) == sorted(cases)  # a week later, each case is read again
