@@ -15,16 +15,8 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from pypdf import PageObject, PdfReader, PdfWriter, Transformation
+from pypdf import PdfReader, Transformation
 from pypdf.errors import PdfReadError, PyPdfError
-from pypdf.generic import (
-    ArrayObject,
-    ContentStream,
-    FloatObject,
-    NameObject,
-    RectangleObject,
-    TextStringObject,
-)
 
 from ...errors import InputError
 from ...i18n import _
@@ -70,16 +62,17 @@ def open_pdf(data: bytes, source: Path) -> PdfReader:
     return reader
 
 
-def make_room(page: PageObject, band: float) -> tuple[float, float]:
+def make_room(page, band: float) -> tuple[float, float]:
     """Fold rotation, shrink the content under a band of ``band`` points; returns (w, h).
 
-    The content is clipped to its former visible box, so nothing that was hidden
-    (outside the crop box) appears in the margins it now has.
+    ``page`` is a :class:`pikepdf.Page`. The content is clipped to its former visible box,
+    so nothing that was hidden (outside the crop box) appears in the margins it now has.
     """
-    box = page.cropbox
-    left, bottom = float(box.left), float(box.bottom)
-    box_w, box_h = float(box.width), float(box.height)
-    turn = page.rotation % 360
+    import pikepdf
+
+    left, bottom, right, top = (float(v) for v in page.cropbox)
+    box_w, box_h = right - left, top - bottom
+    turn = int(page.obj.get("/Rotate", 0)) % 360
     w, h = (box_h, box_w) if turn in (90, 270) else (box_w, box_h)
     scale = (h - band) / h
     ctm = (
@@ -90,61 +83,92 @@ def make_room(page: PageObject, band: float) -> tuple[float, float]:
         .scale(scale, scale)
         .translate(w * (1 - scale) / 2, 0)
     )
-    content = page.get_contents()
-    if content is not None:
-        stream = ContentStream(content, page.pdf)
-        stream.operations[:0] = [
-            ([FloatObject(v) for v in ctm.ctm], b"cm"),
-            ([FloatObject(v) for v in (left, bottom, box_w, box_h)], b"re"),
-            ([], b"W"),
-            ([], b"n"),
-        ]
-        stream.isolate_graphics_state()
-        page.replace_contents(stream)
-    for annotation in page.get("/Annots", None) or []:
-        annotation = annotation.get_object()
+    if "/Contents" in page.obj:
+        numbers = " ".join(f"{v:.6f}".rstrip("0").rstrip(".") for v in ctm.ctm)
+        clip = " ".join(f"{v:.6f}".rstrip("0").rstrip(".") for v in (left, bottom, box_w, box_h))
+        page.contents_add(f"q\n{numbers} cm\n{clip} re\nW\nn\n".encode(), prepend=True)
+        page.contents_add(b"\nQ\n")
+    for annotation in page.obj.get("/Annots", None) or []:
         if "/Rect" in annotation:
-            annotation[NameObject("/Rect")] = _moved(annotation["/Rect"], ctm)
-    page.rotation = 0
-    page.mediabox = RectangleObject((0, 0, w, h))
-    page.cropbox = RectangleObject((0, 0, w, h))
+            annotation.Rect = pikepdf.Array(_moved(annotation.Rect, ctm))
+    page.obj.Rotate = 0
+    page.obj.MediaBox = pikepdf.Array([0, 0, w, h])
+    page.obj.CropBox = pikepdf.Array([0, 0, w, h])
     for name in ("/TrimBox", "/BleedBox", "/ArtBox"):
-        if name in page:
-            del page[name]
+        if name in page.obj:
+            del page.obj[name]
     return w, h
 
 
-def _moved(rect: ArrayObject, ctm: Transformation) -> RectangleObject:
+def _moved(rect, ctm: Transformation) -> list[float]:
     x0, y0, x1, y1 = (float(v) for v in rect)
     corners = [ctm.apply_on((x, y)) for x in (x0, x1) for y in (y0, y1)]
     xs, ys = [c[0] for c in corners], [c[1] for c in corners]
-    return RectangleObject((min(xs), min(ys), max(xs), max(ys)))
+    return [min(xs), min(ys), max(xs), max(ys)]
 
 
 def assemble(parts: list[Part], number: int, label: str) -> bytes:
-    """One PDF: every part's pages in order, each under the band « Pièce n° N »."""
-    writer = PdfWriter()
+    """One PDF: every part's pages in order, each under the band « Pièce n° N ».
+
+    pikepdf (qpdf, in C++) copies the pages and lays the band over each as a form; the
+    pages made elsewhere were opened by :func:`open_pdf` first, to be refused by name."""
+    import pikepdf
+
+    out_pdf = pikepdf.new()
     sizes: list[tuple[float, float, str | None]] = []
+    sources = []
     for part in parts:
-        reader = open_pdf(part.pdf, part.source or Path("document"))
-        for index, page in enumerate(reader.pages):
+        try:
+            source = pikepdf.open(io.BytesIO(part.pdf))
+        except pikepdf.PdfError:
+            open_pdf(part.pdf, part.source or Path("document"))  # says why, by name
+            raise
+        sources.append(source)
+        for index, page in enumerate(source.pages):
             caption = part.captions[index] if index < len(part.captions) else None
-            added = writer.add_page(page)
+            out_pdf.pages.append(page)
+            added = out_pdf.pages[-1]
             if part.foreign:
                 w, h = make_room(added, reserved(bool(caption)))
             else:
-                w, h = float(added.mediabox.width), float(added.mediabox.height)
+                _x0, _y0, w, h = (float(v) for v in added.mediabox)
             sizes.append((w, h, caption))
-    overlay = PdfReader(io.BytesIO(header_overlay(sizes, number, label)))
-    for page, band in zip(writer.pages, overlay.pages, strict=True):
-        page.merge_page(band)
-        page.compress_content_streams()
-    writer.add_metadata(
-        {
-            "/Title": TextStringObject(f"Pièce n° {number} – {label}"),
-            "/Producer": TextStringObject("rdvletters"),
-        }
+    overlay = pikepdf.open(io.BytesIO(header_overlay(sizes, number, label)))
+    for page, band in zip(out_pdf.pages, overlay.pages, strict=True):
+        _lay_band(out_pdf, page, band)
+    out_pdf.docinfo = out_pdf.make_indirect(
+        pikepdf.Dictionary(Title=f"Pièce n° {number} – {label}", Producer="rdvletters")
     )
     out = io.BytesIO()
-    writer.write(out)
+    out_pdf.save(out, static_id=True, compress_streams=True)
     return out.getvalue()
+
+
+def _lay_band(pdf, page, band) -> None:
+    """Draw ``band``'s content over ``page``, in the page's own content stream, its
+    resources (fonts) added under names of their own: the page keeps one image object
+    per picture and no form, as a reader of the PDF (and Télérecours) expects."""
+    import pikepdf
+
+    resources = page.obj.get("/Resources")
+    if resources is None:
+        resources = page.obj.Resources = pikepdf.Dictionary()
+    renamed: dict[str, pikepdf.Name] = {}
+    for kind, entries in band.obj.Resources.items():
+        if not isinstance(entries, pikepdf.Dictionary):
+            continue  # /ProcSet
+        mine = resources.get(kind)
+        if mine is None:
+            mine = resources[kind] = pikepdf.Dictionary()
+        for name, value in entries.items():
+            new = pikepdf.Name(f"/Band{len(renamed)}")
+            while new in mine:
+                new = pikepdf.Name(f"{new}x")
+            mine[new] = pdf.copy_foreign(value)
+            renamed[name] = new
+    operations = [
+        ([renamed.get(str(o), o) if isinstance(o, pikepdf.Name) else o for o in operands], op)
+        for operands, op in pikepdf.parse_content_stream(band)
+    ]
+    page.contents_add(b"q\n", prepend=True)
+    page.contents_add(b"\nQ\nq\n" + pikepdf.unparse_content_stream(operations) + b"\nQ\n")
