@@ -140,3 +140,19 @@ def test_a_jpeg_named_png_is_still_read_by_pillow(tmp_path):
     Image.new("RGB", (10, 10)).save(path, "JPEG", exif=_exif("2026:11:20 09:15:02"))
     found = image_date(path)
     assert found is not None and found[1] == "exif"
+
+
+def test_a_png_without_exif_is_read_without_loading_pillow(tmp_path):
+    import subprocess
+    import sys
+
+    path = tmp_path / "capture.png"
+    path.write_bytes(CASES["tEXt Creation Time"])
+    code = (
+        "import sys\nfrom pathlib import Path\n"
+        "from rdvletters.evidence.proofs.proofdates import image_date\n"
+        f"found = image_date(Path({str(path)!r}))\n"
+        "print(found[1], 'PIL' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["png", "False"]

@@ -110,25 +110,36 @@ def image_date(path: Path) -> tuple[datetime, str] | None:
     """EXIF DateTimeOriginal/DateTime, PNG text chunks or XMP; None when absent.
 
     A PNG's chunks are read without decoding its pixels (``pngmeta``): Pillow's
-    ``getexif()`` would inflate them all to reach the chunks after the image data."""
-    try:
-        from PIL import Image, UnidentifiedImageError
-    except ImportError:  # pragma: no cover - Pillow is a dependency
-        return None
+    ``getexif()`` would inflate them all to reach the chunks after the image data. Pillow
+    is loaded only for an EXIF block or another kind of image."""
     from .pngmeta import png_metadata
 
     try:
         png = png_metadata(path)
+        block = png.exif if png is not None else None
+    except (OSError, ValueError):
+        return None
+    if png is not None and block is None:
+        return _date_in(None, png.info)
+    try:
+        from PIL import Image, UnidentifiedImageError
+    except ImportError:  # pragma: no cover - Pillow is a dependency
+        return None
+    try:
         if png is not None:
             info, exif = png.info, Image.Exif()
-            if (data := png.exif) is not None:
-                exif.load(data)
+            exif.load(block)
         else:
             with Image.open(path) as image:
                 exif = image.getexif()
                 info = dict(image.info)
     except (OSError, UnidentifiedImageError, ValueError):
         return None
+    return _date_in(exif, info)
+
+
+def _date_in(exif: Any, info: dict[str, Any]) -> tuple[datetime, str] | None:
+    """The date in an image's EXIF block (Pillow's ``Exif``, or None) or its text fields."""
     sub = exif.get_ifd(0x8769) if exif else {}
     for tag, offset_tag, source in ((36867, 36881, sub), (306, 36880, exif)):
         value = source.get(tag) if source else None
