@@ -42,8 +42,8 @@ def venv_python() -> Path:
     return VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
 
 
-def ensure_venv() -> None:
-    """Make the benchmark's own environment once, then re-run this script inside it.
+def ensure_venv(script: str = __file__) -> None:
+    """Make the benchmark's own environment once, then re-run ``script`` inside it.
 
     The anchors' modules were compiled to .pyc by pip at install; this checkout is
     installed editable, so with PYTHONDONTWRITEBYTECODE set (as on some CI machines)
@@ -59,7 +59,7 @@ def ensure_venv() -> None:
             [str(venv_python()), "-m", "pip", "install", "-q", "-e", str(ROOT), *ANCHORS],
             check=True,
         )
-    os.execv(str(venv_python()), [str(venv_python()), __file__, *sys.argv[1:]])
+    os.execv(str(venv_python()), [str(venv_python()), script, *sys.argv[1:]])
 
 
 def fresh_case(root: Path) -> Path:
