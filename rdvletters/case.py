@@ -34,6 +34,7 @@ from .fsutil import (
 from .i18n import N_, _
 from .journal import Entry, Journal
 from .resources import data_dir
+from .textrules import text_problem
 
 if TYPE_CHECKING:  # the profile needs pydantic: imported only by commands that read it
     from .profile import LoadedProfile
@@ -42,7 +43,6 @@ PROFILE = "profil.yaml"
 JOURNAL = "journal.jsonl"
 EXAMPLES = {"rdv": "aminata", "anef": "kofi"}  # example name -> folder in examples/
 MAX_TEXT = 2000
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\u2028\u2029]")
 TRACKING = re.compile(r"^(\d[A-Z]\d{11}|[A-Z]{2}\d{11}|[A-Z]{2}\d{9}[A-Z]{2}|\d{14})$")
 
 
@@ -77,16 +77,13 @@ def clean_text(value: str, option: str) -> str:
     """One line of plain text from the command line or a form.
 
     Line breaks become spaces (a line of its own could be read as a section marker of the
-    document model); other invisible control characters are refused, so that nothing
-    stored can break a document later.
+    document model); what ``textrules`` refuses in any text field (control characters,
+    bidi overrides, encoded words) is refused, so that nothing stored can break a
+    document later.
     """
-    if CONTROL.search(value):
-        raise InputError(
-            _(
-                "{option} : caractère de contrôle invisible (copié d'un PDF ou d'un terminal ?) "
-                "; retapez le texte."
-            ).format(option=option)
-        )
+    problem = text_problem(value)
+    if problem:
+        raise InputError(_("{option} : {problem}.").format(option=option, problem=problem))
     text = " ".join(value.split())
     if len(text) > MAX_TEXT:
         raise InputError(
