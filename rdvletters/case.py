@@ -133,7 +133,9 @@ class Case:
     """Operations on one case folder."""
 
     def __init__(self, root: Path) -> None:
-        self.root = root
+        # A link the person typed (-C) is followed once, here: below the root, nothing
+        # is written or read through a link (fsutil.private_dir, the journal).
+        self.root = root.resolve() if root.is_symlink() else root
         self.profile_path = root / PROFILE
         self.journal = Journal(root / JOURNAL)
         self.pieces = root / "pieces"

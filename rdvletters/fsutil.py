@@ -2,6 +2,14 @@
 
 Everything the tool creates holds personal data, so files are created 0600 and
 folders 0700, and a file that already exists is never replaced.
+
+A case folder travels (a USB key, an e-mail to a volunteer): anything in it may have
+been put there to turn a write elsewhere. No write follows a symbolic link: new files
+are created with ``O_EXCL | O_NOFOLLOW`` (a link in the way is a name already taken),
+temporary files get a fresh name of their own (``mkstemp``) and are renamed over the
+target (a rename replaces a link, never writes through it), and the folders written
+into are real folders (``private_dir`` refuses a link). Links the person typed
+(``-C``, ``-o``) are followed: only what is found inside a case is distrusted.
 """
 
 from __future__ import annotations
@@ -28,11 +36,18 @@ DIR_MODE = 0o700
 # "\n" as "\r\n": proof copies and the journal's hashed lines must stay byte for byte.
 BINARY = getattr(os, "O_BINARY", 0)
 O_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # POSIX: opening a FIFO does not wait
+O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # POSIX: a link as the last component fails (ELOOP)
 SMALL_FILE = 256 * 1024  # profiles, settings, templates: the commented profile is ~6 KB
 
 
-def private_dir(path: Path) -> Path:
-    """Create ``path`` (and parents) readable by the owner only."""
+def private_dir(path: Path, *, follow: bool = False) -> Path:
+    """Create ``path`` (and parents) readable by the owner only.
+
+    ``path`` itself must be a real folder, not a link to one (a case's ``pieces/``
+    pointing at ``~/.ssh`` would be written into and chmod'ed); ``follow`` accepts a
+    link for a folder the person named (``bundle -o``)."""
+    if not follow and path.is_symlink():
+        raise _link_refused(path)
     if path.exists() and not path.is_dir():
         raise CaseError(
             _("{path} : c'est un fichier ; un dossier est attendu à cet endroit.").format(
@@ -41,8 +56,23 @@ def private_dir(path: Path) -> Path:
             hint=_("Renommez ou déplacez ce fichier, puis recommencez."),
         )
     path.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+    if not follow and path.is_symlink():  # put there between the check and mkdir
+        raise _link_refused(path)
     os.chmod(path, DIR_MODE)  # mkdir's mode is masked by the umask
     return path
+
+
+def _link_refused(path: Path) -> CaseError:
+    return CaseError(
+        _(
+            "{path} est un lien symbolique : rdvletters n'écrit ni ne lit à travers un lien "
+            "dans le dossier de la personne."
+        ).format(path=path),
+        hint=_(
+            "Remplacez le lien par un vrai dossier ou fichier (un dossier reçu d'un tiers "
+            "peut en contenir pour faire écrire ailleurs)."
+        ),
+    )
 
 
 @contextlib.contextmanager
@@ -80,7 +110,8 @@ def write_new(
     """
     try:
         with deferred_interrupts():
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | BINARY, FILE_MODE)
+            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | O_NOFOLLOW | BINARY
+            fd = os.open(path, flags, FILE_MODE)
             if created is not None:
                 created.append(path)
     except FileExistsError:
@@ -106,7 +137,13 @@ def write_new(
 
 def replace_file(path: Path, data: bytes) -> Path:
     """Replace ``path`` with ``data`` atomically, mode 0600: a crash leaves the old file
-    or the new one, never half of each. For files the person edits (the profile)."""
+    or the new one, never half of each. For files the person edits (the profile) and
+    the small state files rewritten in place (the timestamp queue).
+
+    The temporary file has a fresh name (``mkstemp``: ``O_EXCL``, never a link someone
+    left under a predictable ``.tmp`` name) and the rename replaces ``path`` itself,
+    a link included, never the file a link points to. The caller has checked the
+    folder (``private_dir``)."""
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -155,15 +192,26 @@ class SpecialFileError(OSError):
     """A FIFO, a device or a socket where a regular file was expected."""
 
 
-def open_regular_fd(path: Path, flags: int = os.O_RDONLY, mode: int = FILE_MODE) -> int:
-    """A descriptor on ``path`` if it is a regular file; else ``IsADirectoryError`` or
-    ``SpecialFileError`` (both ``OSError``, so a caller that notes unreadable files and goes
-    on needs nothing more).
+class LinkError(SpecialFileError):
+    """A symbolic link where a case's own file was expected."""
+
+
+def open_regular_fd(
+    path: Path, flags: int = os.O_RDONLY, mode: int = FILE_MODE, *, follow: bool = True
+) -> int:
+    """A descriptor on ``path`` if it is a regular file; else ``IsADirectoryError``,
+    ``SpecialFileError`` or, with ``follow=False`` and a link there, ``LinkError`` (all
+    ``OSError``, so a caller that notes unreadable files and goes on needs nothing more).
 
     Opened without blocking and checked with ``fstat`` before anything is read: a FIFO
     would wait forever for a writer, and a device (``/dev/zero``) would never end.
     """
-    fd = os.open(path, flags | O_NONBLOCK | BINARY, mode)
+    try:
+        fd = os.open(path, flags | O_NONBLOCK | BINARY | (0 if follow else O_NOFOLLOW), mode)
+    except OSError as exc:
+        if not follow and exc.errno in (errno.ELOOP, errno.EMLINK) and path.is_symlink():
+            raise LinkError(errno.ELOOP, _("lien symbolique"), str(path)) from None
+        raise
     file_mode = os.fstat(fd).st_mode
     if stat.S_ISREG(file_mode):
         if O_NONBLOCK:

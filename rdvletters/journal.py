@@ -29,7 +29,7 @@ from typing import Any
 from .entries import read_entry, unusable
 from .errors import JournalError
 from .frdates import now_paris
-from .fsutil import SpecialFileError, open_regular_fd, write_unique
+from .fsutil import LinkError, SpecialFileError, open_regular_fd, write_unique
 from .i18n import _
 
 try:  # POSIX
@@ -327,10 +327,22 @@ class Journal:
 
 def _open_journal(path: Path, flags: int) -> int:
     """A descriptor on the journal, if it is a regular file (``fsutil.open_regular_fd``:
-    a journal replaced by a FIFO would make every command wait forever); a folder keeps
-    the system's words (``oserrors``)."""
+    a journal replaced by a FIFO would make every command wait forever), not a link (an
+    append would land in whatever file it points to); a folder keeps the system's words
+    (``oserrors``)."""
     try:
-        return open_regular_fd(path, flags)
+        return open_regular_fd(path, flags, follow=False)
+    except LinkError:
+        raise JournalError(
+            _(
+                "{path} est un lien symbolique : le journal n'est ni lu ni complété à travers "
+                "un lien."
+            ).format(path=path),
+            hint=_(
+                "Remettez à sa place le vrai fichier journal.jsonl (un dossier reçu d'un tiers "
+                "peut contenir un lien pour faire écrire ailleurs)."
+            ),
+        ) from None
     except SpecialFileError:
         raise JournalError(
             _(

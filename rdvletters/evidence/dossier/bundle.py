@@ -539,7 +539,7 @@ def write_bundle(
             hint=_("Choisissez un autre dossier avec -o."),
         )
     case.load()  # a bad profile is said before anything is created
-    private_dir(out.parent)
+    private_dir(out.parent, follow=True)  # the case folder, or the folder -o names
     staging = Path(tempfile.mkdtemp(prefix=".dossier-en-cours-", dir=out.parent))
     try:
         writer = _Writer(staging)

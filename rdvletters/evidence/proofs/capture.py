@@ -36,7 +36,7 @@ from ... import __version__
 from ...case import Case, ascii_slug
 from ...errors import CaptureError, InputError, ToolMissingError
 from ...frdates import PARIS, heure, jour_complet, now_paris
-from ...fsutil import FILE_MODE, private_dir, sha256_file, write_unique
+from ...fsutil import private_dir, replace_file, sha256_file, write_unique
 from ...i18n import _
 from ...journal import Entry
 from ...validation import StrictModel, validate_located
@@ -445,11 +445,8 @@ def note_load(case: Case, url: str, now: datetime | None = None) -> None:
     keep.append({"site": site_of(url), "date": now.isoformat(timespec="seconds")})
     path = _state_path(case)
     private_dir(path.parent)
-    tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump({"chargements": keep}, handle, ensure_ascii=False, indent=1)
-    os.replace(tmp, path)
+    data = json.dumps({"chargements": keep}, ensure_ascii=False, indent=1).encode("utf-8")
+    replace_file(path, data)  # a fresh temporary name: no link left in the way is followed
 
 
 # --- journal --------------------------------------------------------------------

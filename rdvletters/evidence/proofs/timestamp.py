@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import socket
 import urllib.error
 import urllib.request
@@ -43,7 +42,7 @@ from ... import __version__
 from ...case import Case, ascii_slug
 from ...errors import InputError, RdvError, TimestampError
 from ...frdates import PARIS, date_courte, heure, now_paris
-from ...fsutil import FILE_MODE, private_dir, sha256_file, write_unique
+from ...fsutil import private_dir, replace_file, sha256_file, write_unique
 from ...i18n import N_, _, ngettext
 from ...journal import Entry, JournalState
 from ...localdates import short
@@ -361,13 +360,7 @@ def read_queue(case: Case) -> dict[str, Any] | None:
 
 def _write_atomic(path: Path, data: bytes) -> None:
     private_dir(path.parent)
-    tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
+    replace_file(path, data)  # a fresh temporary name: no link left in the way is followed
 
 
 def _enqueue(case: Case, covered: int, imprint: str, reasons: list[str]) -> None:
