@@ -27,6 +27,9 @@ from .frdates import EARLIEST_YEAR
 from .i18n import _
 
 MAX_N = 10**9
+SET_ASIDE = "mise_de_cote"  # repair's entry: lines the reader refuses, named by their hash
+SET_ASIDE_MARK = b'"mise_de_cote"'  # a cheap filter before parsing a line
+_DIGEST = re.compile(r"^[0-9a-f]{64}$")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 LATEST_YEAR = 2099
 STEP_TYPES = ("tentative", "evenement")
@@ -134,6 +137,18 @@ def _pieces(value: Any) -> str | None:
     return None
 
 
+def _set_aside_lines(value: Any) -> str | None:
+    """``mise_de_cote``: each line set aside, by its number and the SHA-256 of its bytes."""
+    if not isinstance(value, list) or not value:
+        return _("liste de lignes attendue")
+    for item in value:
+        if not isinstance(item, dict) or _int(item.get("ligne")):
+            return _("numéro de ligne attendu")
+        if not isinstance(item.get("sha256"), str) or not _DIGEST.match(item["sha256"]):
+            return _("empreinte SHA-256 attendue")
+    return None
+
+
 # field -> check; a field in REQUIRED[type] must be there, the others are checked if present
 FIELDS: dict[str, Check] = {
     "date": _date,
@@ -158,6 +173,7 @@ FIELDS: dict[str, Check] = {
     "autorite": _text,
     "empreinte": _text,
     "corrige": _int,
+    "lignes": _set_aside_lines,
 }
 REQUIRED: dict[str, tuple[str, ...]] = {
     "tentative": ("date", "canal"),
@@ -166,6 +182,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "document": ("date", "document", "fichier"),
     "horodatage": ("date", "entree", "heure_tsa", "autorite", "empreinte", "fichier"),
     "correction": ("corrige",),
+    SET_ASIDE: ("date", "lignes", "fichier", "sha256"),
 }
 
 
@@ -224,6 +241,17 @@ def read_entry(raw: bytes) -> tuple[dict[str, Any] | None, str | None]:
     return (None, problem) if problem else (data, None)
 
 
+def loose_number(raw: bytes) -> int:
+    """The entry number a line claims, even when the line is refused; 0 if it names none.
+    (``repair`` numbers its entry after every line, usable or not.)"""
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError):
+        return 0
+    n = data.get("n") if isinstance(data, dict) else None
+    return n if isinstance(n, int) and not isinstance(n, bool) and 0 < n <= MAX_N else 0
+
+
 def unusable(path: Path, line: int | None, problem: str) -> JournalError:
     """The error for a line no command can use, with its number."""
     if line:
@@ -233,7 +261,7 @@ def unusable(path: Path, line: int | None, problem: str) -> JournalError:
     return JournalError(
         message.format(path=path, line=line, problem=problem),
         hint=_(
-            "Le journal a été modifié à la main : restaurez une sauvegarde, ou corrigez "
-            "cette ligne (rdvletters verify le signalera ensuite)."
+            "Mettez-la de côté avec rdvletters repair (elle est gardée, copiée à part), ou "
+            "restaurez une sauvegarde."
         ),
     )

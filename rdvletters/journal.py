@@ -7,6 +7,12 @@ A torn last line is reported (never dropped silently) and blocks further
 appends until ``repair`` sets it aside. Each entry carries the SHA-256 of the
 previous line (``precedent``), so later edits can be detected.
 
+Writer and reader share one rule (``entries.read_entry``): an entry the reader would
+refuse is never written. A line the reader refuses (edited by hand, or written by an
+older version) stops every command until ``repair`` sets it aside: the line stays in
+the file and in the chain, a copy goes to a side file, and a ``mise_de_cote`` entry
+names it by its hash, so that readers pass over it and ``verify`` reports it.
+
 Appending reads only the end of the file (the last line gives the next number
 and the hash to chain to), so it costs the same at 50 entries or 50,000.
 Reading the whole journal streams it line by line, and one command parses it
@@ -26,8 +32,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .entries import read_entry, unusable
-from .errors import JournalError
+from .entries import SET_ASIDE, SET_ASIDE_MARK, loose_number, read_entry, unusable
+from .errors import InputError, JournalError
 from .frdates import now_paris
 from .fsutil import LinkError, SpecialFileError, open_regular_fd, write_unique
 from .i18n import _
@@ -85,6 +91,8 @@ class JournalState:
     torn_line: int | None = None
     last_hash: str = GENESIS
     lines: int = 0  # complete lines, blank ones included
+    # lines ``repair`` set aside, passed over: (line number, SHA-256, number it claims)
+    set_aside: list[tuple[int, str, int]] = field(default_factory=list)
 
     def by_number(self, n: int) -> Entry | None:
         return next((e for e in self.entries if e.n == n), None)
@@ -160,27 +168,6 @@ class Lines:
             self.torn, self.torn_line = rest, self.count + 1
 
 
-def parse(raw: bytes, path: Path) -> JournalState:
-    """Parse journal bytes. A bad complete line is an error; a torn last line is kept aside."""
-    lines = raw.split(b"\n")
-    tail = lines.pop()
-    state = _collect(enumerate(lines, start=1), path)
-    if tail.strip():
-        state.torn, state.torn_line = tail.decode("utf-8", "replace"), len(lines) + 1
-    return state
-
-
-def _collect(numbered: Iterator[tuple[int, bytes]], path: Path) -> JournalState:
-    state = JournalState()
-    for number, line in numbered:
-        state.lines = number
-        if line.strip():
-            entry = parse_line(line, number, path)
-            state.entries.append(entry)
-            state.last_hash = entry.digest
-    return state
-
-
 def _signature(stat: os.stat_result) -> tuple[int, ...]:
     return (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
 
@@ -191,6 +178,47 @@ class Journal:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._cache: tuple[tuple[int, ...], JournalState] | None = None
+        self._aside: tuple[tuple[int, ...], set[str]] | None = None
+
+    def usable(self, raw: bytes, number: int | None) -> Entry | None:
+        """One complete line as a checked entry; None when ``repair`` set it aside; else a
+        JournalError naming the line (``entries.read_entry`` says what is wrong)."""
+        data, problem = read_entry(raw)
+        digest = _line_hash(raw)
+        if data is not None:
+            return Entry(data, number, digest)
+        if digest in self.set_aside():
+            return None
+        raise unusable(self.path, number, problem or "")
+
+    def set_aside(self) -> set[str]:
+        """Hashes of the lines ``mise_de_cote`` entries list. Read only after a line was
+        refused (one more pass over the file), kept while the file is unchanged."""
+        signature = _signature(self.path.stat())
+        if self._aside is not None and self._aside[0] == signature:
+            return self._aside[1]
+        found: set[str] = set()
+        for __, raw in Lines(self.path):
+            if SET_ASIDE_MARK in raw:
+                data, __ = read_entry(raw)
+                if data is not None and data["type"] == SET_ASIDE:
+                    found.update(item["sha256"] for item in data["lignes"])
+        self._aside = (signature, found)
+        return found
+
+    def _collect(self, numbered: Iterator[tuple[int, bytes]]) -> JournalState:
+        state = JournalState()
+        for number, line in numbered:
+            state.lines = number
+            if line.strip():
+                entry = self.usable(line, number)
+                if entry is None:
+                    state.last_hash = _line_hash(line)
+                    state.set_aside.append((number, state.last_hash, loose_number(line)))
+                    continue
+                state.entries.append(entry)
+                state.last_hash = entry.digest
+        return state
 
     # --- reading ------------------------------------------------------------
     def read(self) -> JournalState:
@@ -207,7 +235,7 @@ class Journal:
         if self._cache is not None and self._cache[0] == signature:
             return self._cache[1]
         lines = Lines(self.path, limit=stat.st_size)
-        state = _collect(iter(lines), self.path)
+        state = self._collect(iter(lines))
         if lines.torn is not None:
             state.torn = lines.torn.decode("utf-8", "replace")
             state.torn_line = lines.torn_line
@@ -229,8 +257,8 @@ class Journal:
 
         Pass ``lines`` to learn, once they are read, whether the last line is torn."""
         for number, line in lines if lines is not None else Lines(self.path):
-            if line.strip():
-                yield parse_line(line, number, self.path)
+            if line.strip() and (entry := self.usable(line, number)) is not None:
+                yield entry
 
     def first_step_date(self, kinds: tuple[str, ...]) -> datetime | None:
         """The date of the first entry of one of ``kinds``, read from the top (usually line 1)."""
@@ -276,18 +304,73 @@ class Journal:
         with self._locked() as fd:
             tail = _read_tail(fd, self.path)
             _refuse_torn(tail, self.path)
-            entry = {
-                "n": tail.last_n + 1,
-                **data,
-                "enregistre_le": now_paris().isoformat(timespec="seconds"),
-                "precedent": tail.last_hash,
-            }
-            line = json.dumps(entry, ensure_ascii=False, separators=(", ", ": ")).encode("utf-8")
-            _write_all(fd, line + b"\n")
-            os.fsync(fd)
-            appended = Entry(entry, None, _line_hash(line))
+            appended = self._write_entry(fd, tail.last_n + 1, tail.last_hash, data)
             self._extend_cache(tail, appended, os.fstat(fd))
             return appended
+
+    def _write_entry(self, fd: int, n: int, previous: str, data: dict[str, Any]) -> Entry:
+        """Write entry ``n`` chained to ``previous``, if the reader will accept it: one rule
+        for both (``entries.read_entry``), so that nothing written can brick the journal."""
+        entry = {
+            "n": n,
+            **data,
+            "enregistre_le": now_paris().isoformat(timespec="seconds"),
+            "precedent": previous,
+        }
+        line = json.dumps(entry, ensure_ascii=False, separators=(", ", ": ")).encode("utf-8")
+        __, problem = read_entry(line)
+        if problem is not None:
+            raise InputError(
+                _("rien n'est noté : le journal refuserait cette entrée ({problem}).").format(
+                    problem=problem
+                ),
+                hint=_("Vérifiez la date (--at) et les justificatifs, puis recommencez."),
+            )
+        _write_all(fd, line + b"\n")
+        os.fsync(fd)
+        return Entry(entry, None, _line_hash(line))
+
+    def set_aside_unusable(self, stamp: str) -> tuple[Path, list[int]] | None:
+        """Set aside every line the reader refuses and ``repair`` has not set aside yet:
+        a copy of each goes to a side file, and a ``mise_de_cote`` entry names them by
+        line number and hash. The lines stay where they are, byte for byte (the chain
+        runs through them); readers pass over them from then on. None: nothing to do."""
+        if not self.path.exists():
+            return None
+        with self._locked() as fd:
+            tail = _read_tail(fd, self.path, check_last=False)
+            _refuse_torn(tail, self.path)
+            known, refused, last_n = self.set_aside(), [], 0
+            for number, raw in Lines(self.path, limit=tail.complete_end):
+                if not raw.strip():
+                    continue
+                data, __ = read_entry(raw)
+                last_n = max(last_n, loose_number(raw))
+                if data is None and _line_hash(raw) not in known:
+                    refused.append((number, raw))
+            if not refused:
+                return None
+            copy = b"".join(raw + b"\n" for __, raw in refused)
+            side = write_unique(
+                self.path.parent, f"journal-lignes-mises-de-cote-{stamp}", ".txt", copy
+            )
+            numbers = [number for number, __ in refused]
+            self._write_entry(
+                fd,
+                last_n + 1,
+                tail.last_hash,
+                {
+                    "type": SET_ASIDE,
+                    "date": now_paris().isoformat(timespec="seconds"),
+                    "description": "Lignes illisibles mises de côté par rdvletters repair : "
+                    + ", ".join(map(str, numbers)),
+                    "lignes": [{"ligne": n, "sha256": _line_hash(raw)} for n, raw in refused],
+                    "fichier": side.name,
+                    "sha256": hashlib.sha256(copy).hexdigest(),
+                },
+            )
+            self._cache = None
+            return side, numbers
 
     def _extend_cache(self, tail: Tail, appended: Entry, stat: os.stat_result) -> None:
         """Keep the parsed state current after our own append (no re-reading)."""

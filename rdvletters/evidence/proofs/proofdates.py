@@ -21,13 +21,15 @@ from email.utils import getaddresses, parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
+from ...entries import LATEST_YEAR
 from ...errors import InputError
 from ...facts import effective_entries
-from ...frdates import PARIS, date_courte, heure
+from ...frdates import EARLIEST_YEAR, PARIS, date_courte, heure
 from ...i18n import N_, _
 from ...journal import JournalState
 
 TOLERANCE = timedelta(days=1)
+_WRITTEN_YEAR = re.compile(r"[A-Za-z]{3}\s+(\d+)\s")  # « 03 Mar 2014 10:00 »: the year
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".tif", ".tiff"}
 
 # 2026-11-20 09.15.02, 20261120-091502, 20261120_091502123, 2026-11-20-09-15-02, 2026-11-20 à 09.15
@@ -106,6 +108,19 @@ def _text_date(text: str) -> datetime | None:
         return None
 
 
+def _mail_date(text: str) -> datetime | None:
+    """An e-mail's ``Date:``, or None when unreadable. The parser reads a year written
+    « 0001 » as 2001 (RFC 2822's two-digit years): a year it changed is no date at all."""
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    written = _WRITTEN_YEAR.search(text)
+    if written and len(written[1]) > 2 and int(written[1]) != when.year:
+        return None
+    return when if when.tzinfo is not None else when.replace(tzinfo=PARIS)
+
+
 def image_date(path: Path) -> tuple[datetime, str] | None:
     """EXIF DateTimeOriginal/DateTime, PNG text chunks or XMP; None when absent."""
     try:
@@ -154,12 +169,8 @@ def mail_headers(path: Path) -> MailHeaders:
     def addresses(name: str) -> str:
         return ", ".join(a for _, a in getaddresses([str(v) for v in message.get_all(name, [])]))
 
-    try:
-        when = parsedate_to_datetime(str(message["Date"])) if message["Date"] else None
-    except (TypeError, ValueError, IndexError):
-        when = None
-    if when is not None and when.tzinfo is None:
-        when = when.replace(tzinfo=PARIS)
+    written = next((str(v) for k, v in message.raw_items() if k.lower() == "date"), None)
+    when = _mail_date(written) if written else None  # as written: the policy rewrites it
     return MailHeaders(
         when,
         addresses("From"),
@@ -285,6 +296,15 @@ def read_proofs(
         else:
             reading.dates.append(found)
     first = reading.dates[0] if reading.dates else None
+    taken = at is None or at.strip().lower() == "capture"
+    if taken and first is not None and not EARLIEST_YEAR <= first.when.year <= LATEST_YEAR:
+        raise InputError(  # the journal holds no step outside these years
+            _(
+                "{file} est daté du {found}, hors des années {first}–{last} d'un dossier : "
+                "donnez la date de la démarche avec --at."
+            ).format(file=first.file, found=first.said(), first=EARLIEST_YEAR, last=LATEST_YEAR),
+            hint=_("Un courriel ancien ne prouve pas une démarche d'aujourd'hui."),
+        )
     if at is not None and at.strip().lower() == "capture":
         if first is None:
             raise InputError(

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from ...case import Case
-from ...entries import read_entry
+from ...entries import SET_ASIDE, loose_number, read_entry
 from ...errors import JournalError
 from ...fsutil import sha256_file
 from ...i18n import _, ngettext
@@ -68,21 +68,28 @@ def _files(data: dict) -> list[tuple[str, str]]:
     return files
 
 
+Seen = tuple[int, str, "dict[str, Any] | str", int]
+
+
 class _Source:
-    """The journal's entries as (line, hash of the line, data or what makes it unreadable)."""
+    """The journal's lines as (line, hash of the line, data or what makes it unreadable,
+    the number an unreadable line claims)."""
 
     def __init__(self, path: Path, state: JournalState | None) -> None:
         self.state = state
         self.lines = Lines(path)
 
-    def __iter__(self) -> Iterator[tuple[int, str, dict[str, Any] | str]]:
-        if self.state is not None:
-            for entry in self.state.entries:
-                yield entry.line or 0, entry.digest, entry.data
+    def __iter__(self) -> Iterator[Seen]:
+        if self.state is not None:  # a parsed journal: the lines repair set aside apart
+            seen: list[Seen] = [(e.line or 0, e.digest, e.data, 0) for e in self.state.entries]
+            seen += [(line, digest, "", n) for line, digest, n in self.state.set_aside]
+            yield from sorted(seen, key=lambda item: item[0])
             return
         for number, raw in self.lines:
             if raw.strip():
-                yield number, hashlib.sha256(raw).hexdigest(), _data(raw)
+                data = _data(raw)
+                claimed = loose_number(raw) if isinstance(data, str) else 0
+                yield number, hashlib.sha256(raw).hexdigest(), data, claimed
 
     @property
     def torn_line(self) -> int | None:
@@ -102,6 +109,7 @@ class _Chain:
         self.root = root
         self.comparison = comparison
         self.problems: list[tuple[int, str]] = []
+        self.notes: list[str] = []
         self.file_problems: list[str] = []
         self.previous_hash, self.previous_n = GENESIS, 0
         self.chained = False
@@ -112,13 +120,13 @@ class _Chain:
         self.late: set[int] = set()  # numbers met after a higher one
         self.breaks: list[tuple[int, int, str]] = []  # (line, n, precedent)
         self.stamps = 0
+        self.unreadable: list[tuple[int, str, str]] = []  # (line, hash, problem)
+        self.set_aside: dict[str, int] = {}  # hash of a line set aside -> repair's entry
 
-    def see(self, number: int, digest: str, data: dict[str, Any] | str) -> None:
-        if isinstance(data, str):
-            self._at(
-                number, _("entrée illisible, modifiée à la main ? ({problem})").format(problem=data)
-            )
-            self.previous_hash = digest
+    def see(self, number: int, digest: str, data: dict[str, Any] | str, claimed: int) -> None:
+        if isinstance(data, str):  # a problem, unless a later repair entry set it aside
+            self.unreadable.append((number, digest, data))
+            self.previous_hash, self.previous_n = digest, max(self.previous_n, claimed)
             return
         n = int(data["n"])
         self.entries += 1
@@ -130,6 +138,8 @@ class _Chain:
             self._at(number, _("entrée n° {n} hors de sa place").format(n=n))
         self._link(number, n, data)
         self._check_files(number, n, data)
+        if data.get("type") == SET_ASIDE:
+            self.set_aside.update({item["sha256"]: n for item in data["lignes"]})
         self.comparison.see(n, digest)
         self.previous_hash, self.previous_n = digest, max(self.previous_n, n)
 
@@ -173,6 +183,19 @@ class _Chain:
 
     def finish(self, source: _Source) -> list[str]:
         """Problems that needed the whole file (deleted, moved), with the others, in order."""
+        for number, digest, problem in self.unreadable:
+            if digest in self.set_aside:
+                self.notes.append(
+                    _(
+                        "ligne {line} : entrée illisible mise de côté par rdvletters repair "
+                        "(entrée n° {n}) ; elle reste dans le journal et n'est plus lue."
+                    ).format(line=number, n=self.set_aside[digest])
+                )
+            else:
+                self._at(
+                    number,
+                    _("entrée illisible, modifiée à la main ? ({problem})").format(problem=problem),
+                )
         gone_at: set[int] = set()
         for number, first, last in self.gaps:
             if last - first >= LISTED_GAP * 20:
@@ -245,9 +268,10 @@ def verify(case: Case) -> Report:
         state = _parsed(case)  # timestamps: their dates per entry need every entry
     source = _Source(path, state)
     chain = _Chain(case.root, comparison)
-    for number, digest, data in source:
-        chain.see(number, digest, data)
+    for seen in source:
+        chain.see(*seen)
     problems = chain.finish(source)
+    report.notes += chain.notes
     if source.torn_line is not None:
         problems.append(
             _(
