@@ -663,7 +663,7 @@ def test_a_full_disk_is_a_page_that_says_what_to_do(web, case, monkeypatch):
     def full(fd, data):
         raise OSError(errno.ENOSPC, "No space left on device", str(case / "journal.jsonl"))
 
-    monkeypatch.setattr(journal, "_write_all", full)
+    monkeypatch.setattr(journal, "write_all", full)
     _, client = web
     before = journal_lines(case)
     data = {**ATTEMPT, "message": "x"}

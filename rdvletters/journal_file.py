@@ -1,0 +1,253 @@
+"""The journal file's bytes: lines streamed, the tail read backwards, whole lines appended.
+
+``journal.Journal`` builds on these: what an entry means, the parsed state, the cache,
+``repair``. Nothing here knows more of an entry than its line and its hash.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from .entries import read_entry, unusable
+from .errors import JournalError
+from .fsutil import LinkError, SpecialFileError, open_regular_fd
+from .i18n import _
+
+try:  # POSIX
+    import fcntl
+
+    msvcrt = None
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
+    import msvcrt  # type: ignore[no-redef]
+
+GENESIS = "0" * 64
+CHUNK = 1 << 20  # streaming reads
+FIRST_CHUNK = 1 << 13
+TAIL_BLOCK = 1 << 13  # backward reads: one block holds the last line of any normal journal
+# Windows locks are mandatory: a locked byte cannot be read by another process. The lock
+# is taken on one byte far past the end of any journal (LockFile allows it), so that a
+# `log` or `verify` running while another command appends never meets a locked byte.
+# The offset fits in 32 bits for C runtimes that seek with a 32-bit ``long``.
+WINDOWS_LOCK_OFFSET = 2**31 - 2
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One journal line, parsed."""
+
+    data: dict[str, Any]
+    line: int | None  # line number in the file (None: just appended, not counted)
+    digest: str = ""  # SHA-256 of the line: what the next entry's ``precedent`` holds
+
+    @property
+    def n(self) -> int:
+        return int(self.data["n"])
+
+    @property
+    def kind(self) -> str:
+        return str(self.data["type"])
+
+    @property
+    def when(self) -> datetime:
+        return datetime.fromisoformat(self.data["date"])
+
+    @property
+    def channel(self) -> str | None:
+        return self.data.get("canal")
+
+
+@dataclass(frozen=True)
+class Tail:
+    """The end of the journal, read backwards: all an append needs."""
+
+    last: Entry | None  # the last complete entry; None for an empty journal
+    last_line: bytes  # its exact bytes (what a timestamp or an anchor hashes)
+    torn: bytes | None  # non-blank bytes after the last newline: an interrupted write
+    complete_end: int  # offset just after the last newline
+    size: int
+
+    @property
+    def last_hash(self) -> str:
+        return self.last.digest if self.last else GENESIS
+
+    @property
+    def last_n(self) -> int:
+        return self.last.n if self.last else 0
+
+
+def line_hash(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
+
+
+def parse_line(raw: bytes, number: int | None, path: Path) -> Entry:
+    """One complete line as a checked entry (``entries.read_entry``), or a JournalError
+    naming the line: a hand-edited line is refused where it is read, not deep in a
+    document."""
+    data, problem = read_entry(raw)
+    if data is None:
+        raise unusable(path, number, problem or "")
+    return Entry(data, number, line_hash(raw))
+
+
+class Lines:
+    """The journal's complete lines, streamed with their numbers (blank ones included).
+
+    Once iterated, ``torn`` holds the non-blank bytes after the last newline (an
+    interrupted write) and ``torn_line`` its line number. ``limit`` stops at a size
+    taken beforehand, so what is read matches a ``stat`` of the file.
+    """
+
+    def __init__(self, path: Path, limit: int | None = None) -> None:
+        self.path = path
+        self.limit = limit
+        self.torn: bytes | None = None
+        self.torn_line: int | None = None
+        self.count = 0
+
+    def __iter__(self) -> Iterator[tuple[int, bytes]]:
+        if not self.path.exists():
+            return
+        with os.fdopen(open_journal(self.path, os.O_RDONLY), "rb") as handle:
+            remaining = self.limit if self.limit is not None else -1
+            rest, size = b"", FIRST_CHUNK  # small first: the first entry is often all we need
+            while remaining != 0:
+                chunk = handle.read(size if remaining < 0 else min(size, remaining))
+                size = min(size * 4, CHUNK)
+                if not chunk:
+                    break
+                if remaining > 0:
+                    remaining -= len(chunk)
+                parts = (rest + chunk).split(b"\n")
+                rest = parts.pop()
+                for raw in parts:
+                    self.count += 1
+                    yield self.count, raw
+        if rest.strip():
+            self.torn, self.torn_line = rest, self.count + 1
+
+
+@contextlib.contextmanager
+def locked(path: Path) -> Iterator[int]:
+    """The journal opened for appending, under an exclusive lock (created if absent)."""
+    fd = open_journal(path, os.O_RDWR | os.O_CREAT | os.O_APPEND)
+    locked = False
+    try:
+        if fcntl is not None:
+            fcntl.flock(fd, fcntl.LOCK_EX)  # released when fd is closed
+        else:  # Windows: LK_LOCK retries for 10 s, then fails
+            os.lseek(fd, WINDOWS_LOCK_OFFSET, os.SEEK_SET)
+            msvcrt.locking(fd, msvcrt.LK_LOCK, 1)
+        locked = True
+        yield fd
+    finally:
+        if msvcrt is not None and locked:
+            os.lseek(fd, WINDOWS_LOCK_OFFSET, os.SEEK_SET)
+            msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+        os.close(fd)
+
+
+def open_journal(path: Path, flags: int) -> int:
+    """A descriptor on the journal, if it is a regular file (``fsutil.open_regular_fd``:
+    a journal replaced by a FIFO would make every command wait forever), not a link (an
+    append would land in whatever file it points to); a folder keeps the system's words
+    (``oserrors``)."""
+    try:
+        return open_regular_fd(path, flags, follow=False)
+    except LinkError:
+        raise JournalError(
+            _(
+                "{path} est un lien symbolique : le journal n'est ni lu ni complété à travers "
+                "un lien."
+            ).format(path=path),
+            hint=_(
+                "Remettez à sa place le vrai fichier journal.jsonl (un dossier reçu d'un tiers "
+                "peut contenir un lien pour faire écrire ailleurs)."
+            ),
+        ) from None
+    except SpecialFileError:
+        raise JournalError(
+            _(
+                "{path} : c'est un fichier spécial (tube, périphérique…), pas un fichier "
+                "ordinaire ; le journal n'est pas lu."
+            ).format(path=path),
+            hint=_(
+                "Remettez le journal à sa place depuis une sauvegarde (un fichier "
+                "journal.jsonl ordinaire)."
+            ),
+        ) from None
+
+
+def tail_of(path: Path) -> Tail:
+    """The last entry and any torn bytes, read from the end of the file under a shared lock
+    (never a line another writer is writing)."""
+    if not path.exists():
+        return Tail(None, b"", None, 0, 0)
+    fd = open_journal(path, os.O_RDONLY)
+    try:
+        if fcntl is not None:
+            fcntl.flock(fd, fcntl.LOCK_SH)
+        return read_tail(fd, path)
+    finally:
+        os.close(fd)
+
+
+def refuse_torn(tail: Tail, path: Path) -> None:
+    if tail.torn is not None:
+        raise JournalError(
+            _(
+                "{path} : la dernière ligne est incomplète (écriture interrompue). "
+                "Rien n'a été ajouté."
+            ).format(path=path),
+            hint=_("Mettez-la de côté avec : rdvletters repair"),
+        )
+
+
+def _read_at(fd: int, offset: int, size: int) -> bytes:
+    """``size`` bytes at ``offset`` (no ``os.pread``: Windows has none)."""
+    os.lseek(fd, offset, os.SEEK_SET)
+    chunks = []
+    while size > 0 and (chunk := os.read(fd, size)):
+        chunks.append(chunk)
+        size -= len(chunk)
+    return b"".join(chunks)
+
+
+def read_tail(fd: int, path: Path, check_last: bool = True) -> Tail:
+    """Read backwards from the end until the last complete non-blank line is whole."""
+    size = os.fstat(fd).st_size
+    start, buf, block = size, b"", TAIL_BLOCK
+    while True:
+        parts = buf.split(b"\n")
+        whole = parts[:-1] if start == 0 else parts[1:-1]  # parts[0] may be cut at ``start``
+        found = [p for p in whole if p.strip()]
+        if found or start == 0:
+            break
+        step = min(block, start)
+        start -= step
+        buf = _read_at(fd, start, step) + buf
+        block *= 2  # a very long line costs a few reads, not one per block
+    after = parts[-1]
+    torn = after if after.strip() else None
+    if not found:
+        return Tail(None, b"", torn, size - len(after), size)
+    last_line = found[-1]
+    if check_last:
+        last = parse_line(last_line, None, path)
+    else:
+        last = Entry({}, None, line_hash(last_line))
+    return Tail(last, last_line, torn, size - len(after), size)
+
+
+def write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
