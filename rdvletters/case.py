@@ -18,19 +18,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .casepaths import open_regular, read_small, sha256_file
 from .channels import ATTEMPT_CHANNELS, CHANNELS, DOCUMENT_CHANNEL
 from .errors import CaseError, InputError, RdvError
 from .facts import STEP_TYPES, effective_entries
 from .frdates import now_paris, past_or_now
-from .fsutil import (
-    deferred_interrupts,
-    open_regular,
-    private_dir,
-    read_small,
-    sha256_file,
-    write_new,
-    write_unique,
-)
+from .fsutil import deferred_interrupts, private_dir, write_new, write_unique
 from .i18n import N_, _
 from .journal import Entry, Journal
 from .resources import data_dir
@@ -148,7 +141,7 @@ class Case:
         ``situation:`` line the commented profile has, not a parse; anything else counts as
         ``rdv`` here (only two channel names differ), and ``check`` reports a bad profile."""
         try:
-            text = read_small(self.profile_path).decode("utf-8", "replace")
+            text = read_small(self.profile_path, follow=False).decode("utf-8", "replace")
         except (RdvError, OSError):
             return "rdv"
         found = _SITUATION.search(text)
@@ -195,9 +188,13 @@ class Case:
         if target is None:
             raise InputError(
                 _(
-                    "{what} : le chemin {path} sort du dossier de la personne ; il est refusé."
+                    "{what} : le chemin {path} sort du dossier de la personne ou passe par un "
+                    "lien symbolique ; il est refusé."
                 ).format(what=what, path=relative),
-                hint=_("Le journal a été modifié à la main : rdvletters verify dit où."),
+                hint=_(
+                    "Le journal a été modifié à la main, ou un lien a pris la place d'un "
+                    "fichier : rdvletters verify dit où."
+                ),
             )
         if not target.is_file():
             raise InputError(

@@ -15,29 +15,33 @@ into are real folders (``private_dir`` refuses a link). Links the person typed
 from __future__ import annotations
 
 import contextlib
-import errno
-import hashlib
 import os
 import shutil
 import signal
-import stat
 import tempfile
 import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from .errors import CaseError, InputError, OutputExistsError
+from .casepaths import (  # noqa: F401 - the readers, once here, re-exported for callers
+    BINARY,
+    O_NOFOLLOW,
+    O_NONBLOCK,
+    SMALL_FILE,
+    LinkError,
+    SpecialFileError,
+    link_refused,
+    open_regular,
+    open_regular_fd,
+    read_small,
+    sha256_file,
+)
+from .errors import CaseError, OutputExistsError
 from .i18n import _
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
-# Windows opens with os.open in text mode unless told otherwise, and would write every
-# "\n" as "\r\n": proof copies and the journal's hashed lines must stay byte for byte.
-BINARY = getattr(os, "O_BINARY", 0)
-O_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # POSIX: opening a FIFO does not wait
-O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # POSIX: a link as the last component fails (ELOOP)
-SMALL_FILE = 256 * 1024  # profiles, settings, templates: the commented profile is ~6 KB
 
 
 def private_dir(path: Path, *, follow: bool = False) -> Path:
@@ -63,16 +67,8 @@ def private_dir(path: Path, *, follow: bool = False) -> Path:
 
 
 def _link_refused(path: Path) -> CaseError:
-    return CaseError(
-        _(
-            "{path} est un lien symbolique : rdvletters n'écrit ni ne lit à travers un lien "
-            "dans le dossier de la personne."
-        ).format(path=path),
-        hint=_(
-            "Remplacez le lien par un vrai dossier ou fichier (un dossier reçu d'un tiers "
-            "peut en contenir pour faire écrire ailleurs)."
-        ),
-    )
+    message, hint = link_refused(str(path))
+    return CaseError(message, hint=hint)
 
 
 @contextlib.contextmanager
@@ -176,102 +172,4 @@ def write_unique(
             continue
     raise OutputExistsError(
         _("Trop de fichiers nommés {stem}* dans {folder}.").format(stem=stem, folder=folder)
-    )
-
-
-def sha256_file(path: Path) -> str:
-    """SHA-256 of a file, read in chunks so large scans do not fill memory."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 16), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-class SpecialFileError(OSError):
-    """A FIFO, a device or a socket where a regular file was expected."""
-
-
-class LinkError(SpecialFileError):
-    """A symbolic link where a case's own file was expected."""
-
-
-def open_regular_fd(
-    path: Path, flags: int = os.O_RDONLY, mode: int = FILE_MODE, *, follow: bool = True
-) -> int:
-    """A descriptor on ``path`` if it is a regular file; else ``IsADirectoryError``,
-    ``SpecialFileError`` or, with ``follow=False`` and a link there, ``LinkError`` (all
-    ``OSError``, so a caller that notes unreadable files and goes on needs nothing more).
-
-    Opened without blocking and checked with ``fstat`` before anything is read: a FIFO
-    would wait forever for a writer, and a device (``/dev/zero``) would never end.
-    """
-    try:
-        fd = os.open(path, flags | O_NONBLOCK | BINARY | (0 if follow else O_NOFOLLOW), mode)
-    except OSError as exc:
-        if not follow and exc.errno in (errno.ELOOP, errno.EMLINK) and path.is_symlink():
-            raise LinkError(errno.ELOOP, _("lien symbolique"), str(path)) from None
-        raise
-    file_mode = os.fstat(fd).st_mode
-    if stat.S_ISREG(file_mode):
-        if O_NONBLOCK:
-            os.set_blocking(fd, True)
-        return fd
-    os.close(fd)
-    if stat.S_ISDIR(file_mode):
-        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
-    raise SpecialFileError(errno.EINVAL, _("pas un fichier ordinaire"), str(path))
-
-
-def open_regular(path: Path, label: str = "") -> BinaryIO:
-    """``path`` opened for reading, if it is a regular file; else a located ``InputError``
-    (a folder, a FIFO and an unreadable file each in their own words). ``label``
-    (``--proof``) prefixes the message when the path came from an option.
-    """
-    where = f"{label} {path}" if label else str(path)
-    try:
-        fd = open_regular_fd(path)
-    except FileNotFoundError:
-        raise InputError(_("{path} : fichier introuvable.").format(path=where)) from None
-    except IsADirectoryError:
-        raise _not_a_file(where, directory=True) from None
-    except SpecialFileError:
-        raise _not_a_file(where, directory=False) from None
-    except OSError as exc:
-        raise InputError(
-            _("{path} : lecture impossible ({reason}).").format(
-                path=where, reason=exc.strerror or type(exc).__name__
-            ),
-            hint=_("Vérifiez que le fichier vous appartient et qu'il est lisible."),
-        ) from None
-    return os.fdopen(fd, "rb")
-
-
-def read_small(path: Path, limit: int = SMALL_FILE) -> bytes:
-    """The bytes of a regular file of at most ``limit`` bytes, else a located ``InputError``."""
-    with open_regular(path) as handle:
-        size = os.fstat(handle.fileno()).st_size
-        data = handle.read(limit + 1) if size <= limit else b""
-    if size > limit or len(data) > limit:  # too big, or grew while being read
-        raise _too_big(path, max(size, len(data)), limit)
-    return data
-
-
-def _not_a_file(where: str, directory: bool) -> InputError:
-    if directory:
-        message = _("{path} : c'est un dossier, pas un fichier ordinaire ; il n'est pas lu.")
-    else:
-        message = _(
-            "{path} : c'est un fichier spécial (tube, périphérique…), pas un fichier "
-            "ordinaire ; il n'est pas lu."
-        )
-    return InputError(message.format(path=where), hint=_("Indiquez le fichier lui-même."))
-
-
-def _too_big(path: Path, size: int, limit: int) -> InputError:
-    return InputError(
-        _(
-            "{path} : fichier trop gros ({size} Ko ; {limit} Ko au plus pour un profil, un "
-            "modèle ou un fichier de réglages)."
-        ).format(path=path, size=size // 1024, limit=limit // 1024),
     )

@@ -15,9 +15,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from .casepaths import LinkError, SpecialFileError, open_regular_fd
 from .entries import read_entry, unusable
 from .errors import JournalError
-from .fsutil import LinkError, SpecialFileError, open_regular_fd
 from .i18n import _
 
 try:  # POSIX

@@ -4,12 +4,15 @@ read) of rdvletters into one elsewhere. Real links, through the installed comman
 from __future__ import annotations
 
 import os
+import re
+import resource
 import shutil
 import stat
+import subprocess
 
 import pytest
 
-from .conftest import edit_profile, run_installed
+from .conftest import edit_profile, installed_cli, run_installed
 
 UNREACHABLE = ["timestamp", "--tsa", "http://127.0.0.1:1/", "--timeout", "1"]
 
@@ -100,3 +103,108 @@ def test_a_case_reached_through_a_link_the_person_typed_still_works(case, tmp_pa
     done = run_installed("-C", link, "record", "web", "-m", "essai")
     assert done.returncode == 0, done.stderr
     assert os.path.islink(link)
+
+
+# --- reads: confined to the case, regular files, bounded sizes (holes 5 and 8) -----------
+def _run(*args, limit_memory: bool = False) -> subprocess.CompletedProcess:
+    """The installed command with a short time limit (a FIFO read would wait forever) and,
+    if asked, 1 GB of address space (a 3 GB file read whole would fail)."""
+
+    def limit() -> None:
+        size = 1024**3
+        resource.setrlimit(resource.RLIMIT_AS, (size, size))
+
+    return subprocess.run(
+        installed_cli() + [str(a) for a in args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        preexec_fn=limit if limit_memory else None,
+    )
+
+
+@pytest.mark.parametrize("name", ["profil.yaml", "smtp.yaml"])
+def test_a_linked_profile_or_smtp_settings_is_not_read(case, tmp_path, name):
+    if name == "smtp.yaml":
+        (case / name).write_text("serveur: 127.0.0.1\nport: 2525\nsecurite: aucune\n")
+    elsewhere = tmp_path / f"autre-{name}"
+    shutil.move(case / name, elsewhere)
+    (case / name).symlink_to(elsewhere)
+    done = _run("-C", case, "check")
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert f"{name} est un lien symbolique" in done.stderr and "Traceback" not in done.stderr
+
+
+def _append_piece(case, relative: str, digest: str) -> None:
+    """A journal entry naming ``relative`` as its proof, chained like any other (a hostile
+    case can hold such a line: the chain is public arithmetic)."""
+    from rdvletters.case import Case
+
+    Case(case).journal.append(
+        {
+            "type": "tentative",
+            "canal": "web",
+            "date": "2026-11-29T10:00:00+01:00",
+            "description": "x",
+            "pieces": [{"fichier": relative, "original": "x", "sha256": digest}],
+        }
+    )
+
+
+def _sha(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
+
+
+@pytest.mark.parametrize("how", ["absolute", "dotdot", "linked-file", "linked-folder"])
+def test_verify_is_no_oracle_over_the_user_s_files(case, tmp_path, how):
+    secret = tmp_path / "secret.txt"
+    secret.write_bytes(b"mot de passe\n")
+    relative = {
+        "absolute": str(secret),
+        "dotdot": "pieces/../../secret.txt",
+        "linked-file": "pieces/lien.txt",
+        "linked-folder": "autres/secret.txt",
+    }[how]
+    if how == "linked-file":
+        (case / "pieces" / "lien.txt").symlink_to(secret)
+    if how == "linked-folder":
+        (case / "autres").symlink_to(tmp_path)
+    baseline = re.search(r"(\d+) fichiers vérifiés", _run("-C", case, "verify").stdout)[0]
+    outputs = []
+    for digest in (_sha(b"mot de passe\n"), _sha(b"autre chose\n")):
+        copy = tmp_path / f"copie-{digest[:6]}"
+        shutil.copytree(case, copy, symlinks=True)
+        _append_piece(copy, relative, digest)
+        done = _run("-C", copy, "verify")
+        assert done.returncode == 1, done.stdout + done.stderr
+        assert f"chemin {relative} hors du dossier ou à travers un lien" in done.stdout
+        outputs.append(done.stdout.replace(str(copy), "CASE").split("Note : empreinte")[0])
+        status = _run("-C", copy, "status")
+        assert status.returncode == 0, status.stderr
+    assert outputs[0] == outputs[1]  # the right hash and a wrong one read the same
+    assert baseline in done.stdout  # the file outside was not counted as checked
+
+
+def test_fifos_in_horodatage_are_never_waited_on(case):
+    folder = case / "horodatage"
+    folder.mkdir()
+    os.mkfifo(folder / "en_attente.json")
+    os.mkfifo(folder / "jeton.tsr")
+    for command in (["status"], ["verify"], ["timestamp", "--tsa", "http://127.0.0.1:1/"]):
+        done = _run("-C", case, *command)
+        assert done.returncode in (0, 6), (command, done.stdout + done.stderr)
+        assert "Traceback" not in done.stderr
+    verified = _run("-C", case, "verify")
+    assert "horodatage/jeton.tsr illisible" in verified.stdout
+
+
+def test_a_3_gb_token_is_refused_by_its_size_not_read(case):
+    folder = case / "horodatage"
+    folder.mkdir()
+    with open(folder / "enorme.tsr", "wb") as handle:
+        handle.truncate(3 * 1024**3)  # sparse: no disk used
+    done = _run("-C", case, "verify", limit_memory=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "horodatage/enorme.tsr illisible" in done.stdout and "trop gros" in done.stdout

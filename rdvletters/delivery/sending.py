@@ -79,7 +79,7 @@ def load_config(case: Case) -> SmtpConfig:
                 "utilisateur: moi@example.org (voir README, « Envoyer depuis rdvletters »)."
             ),
         )
-    located = load_yaml(path)
+    located = load_yaml(path, follow=path != config_paths(case)[0])  # the case's: no link
     config = validate_located(SmtpConfig, located, path)
     if config.password_in_clear and not config.mot_de_passe_en_clair:
         line = located.line_of(("securite",))

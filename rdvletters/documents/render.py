@@ -25,8 +25,8 @@ from jinja2.loaders import split_template_path
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from .. import frdates, wording
+from ..casepaths import read_small
 from ..errors import InputError, TemplateError
-from ..fsutil import read_small
 from ..i18n import N_, _
 from ..resources import data_dir
 from . import confined

@@ -23,10 +23,10 @@ from typing import Any
 import jinja2
 
 from ..case import EXAMPLES, Case
+from ..casepaths import read_small
 from ..errors import InputError, TemplateError
 from ..facts import Facts
 from ..frdates import now_paris
-from ..fsutil import read_small
 from ..i18n import _, ngettext
 from ..resources import data_dir
 from .context import build_context

@@ -25,11 +25,14 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from ...fsutil import open_regular_fd
+from ...casepaths import INVENTORY as INVENTORY_BYTES
+from ...casepaths import TOKEN as TOKEN_BYTES
+from ...casepaths import inside, open_regular_fd, read_bounded
 from ...i18n import _
 
 HEADER = "X-Rdvletters-Journal"
@@ -76,7 +79,7 @@ def _from_mail(path: Path, root: Path) -> list[Anchor]:
     from email.policy import default as default_policy
     from email.utils import parsedate_to_datetime
 
-    with os.fdopen(open_regular_fd(path), "rb") as handle:  # a FIFO: noted, never waited on
+    with os.fdopen(open_regular_fd(path, follow=False), "rb") as handle:  # a FIFO: noted
         head = handle.read(HEADER_BYTES)
     headers = BytesHeaderParser(policy=default_policy).parsebytes(head)
     try:
@@ -93,14 +96,13 @@ def _from_mail(path: Path, root: Path) -> list[Anchor]:
 
 
 def _from_inventory(path: Path, root: Path) -> list[Anchor]:
-    with os.fdopen(open_regular_fd(path), "rb") as handle:
-        text = handle.read().decode("utf-8", errors="replace")
+    text = read_bounded(path, INVENTORY_BYTES).decode("utf-8", errors="replace")
     source = _("l'inventaire du dossier {folder}").format(folder=path.relative_to(root).parts[0])
     return [Anchor(source, m[2], int(m[1])) for m in _INVENTORY.finditer(text)]
 
 
 def _from_tokens(folder: Path, root: Path, notes: list[str]) -> list[Anchor]:
-    files = sorted(folder.glob("*.tsr")) if folder.is_dir() else []
+    files = sorted(_confined(root, folder.glob("*.tsr"))) if folder.is_dir() else []
     if not files:
         return []
     from . import tokens  # cryptography: only when there are tokens
@@ -108,7 +110,7 @@ def _from_tokens(folder: Path, root: Path, notes: list[str]) -> list[Anchor]:
     anchors = []
     for path in files:
         try:
-            token = tokens.read_token(path.read_bytes())
+            token = tokens.read_token(read_bounded(path, TOKEN_BYTES))  # a FIFO, 3 GB: noted
         except (OSError, tokens.TokenError) as exc:
             notes.append(
                 _("jeton {path} illisible ({error}) : ancre ignorée").format(
@@ -127,12 +129,12 @@ def find(root: Path) -> tuple[list[Anchor], list[str]]:
     anchors: list[Anchor] = []
     notes: list[str] = []
     for folder in MAIL_FOLDERS:
-        for path in sorted((root / folder).glob("*.eml")):
+        for path in sorted(_confined(root, (root / folder).glob("*.eml"))):
             try:
                 anchors += _from_mail(path, root)
             except (OSError, ValueError) as exc:
                 notes.append(_unreadable(path, root, exc))
-    inventories = [*root.glob(f"*/{INVENTORY}"), *root.glob(f"*/*/{INVENTORY}")]
+    inventories = _confined(root, [*root.glob(f"*/{INVENTORY}"), *root.glob(f"*/*/{INVENTORY}")])
     for path in sorted(inventories):  # dossier_…/ or dossier_…/Ne_pas_deposer/
         try:
             anchors += _from_inventory(path, root)
@@ -140,6 +142,12 @@ def find(root: Path) -> tuple[list[Anchor], list[str]]:
             notes.append(_unreadable(path, root, exc))
     anchors += _from_tokens(root / TOKEN_FOLDER, root, notes)
     return anchors, notes
+
+
+def _confined(root: Path, found: Iterable[Path]) -> list[Path]:
+    """The files found that lie inside the case without a link on the way (a ``pieces/``
+    linked elsewhere holds no anchor of this case)."""
+    return [p for p in found if inside(root, p.relative_to(root).as_posix()) is not None]
 
 
 def _unreadable(path: Path, root: Path, exc: Exception) -> str:

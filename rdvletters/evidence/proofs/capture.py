@@ -34,9 +34,10 @@ from pydantic import Field, RootModel
 
 from ... import __version__
 from ...case import Case, ascii_slug
+from ...casepaths import STATE, read_bounded, sha256_file
 from ...errors import CaptureError, InputError, ToolMissingError
 from ...frdates import PARIS, heure, jour_complet, now_paris
-from ...fsutil import private_dir, replace_file, sha256_file, write_unique
+from ...fsutil import private_dir, replace_file, write_unique
 from ...i18n import _
 from ...journal import Entry
 from ...validation import StrictModel, validate_located
@@ -399,7 +400,7 @@ def _state_path(case: Case) -> Path:
 def _loads(case: Case) -> list[dict[str, str]]:
     path = _state_path(case)
     try:
-        data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+        data = json.loads(read_bounded(path, STATE)) if path.exists() else {}
     except (OSError, ValueError):
         data = {}
     loads = data.get("chargements", []) if isinstance(data, dict) else []

@@ -12,6 +12,7 @@ matches. A time without zone is taken as Paris time (the phone's clock).
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -21,6 +22,7 @@ from email.utils import getaddresses, parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
+from ...casepaths import inside, open_regular_fd
 from ...entries import LATEST_YEAR
 from ...errors import InputError
 from ...facts import effective_entries
@@ -29,6 +31,8 @@ from ...i18n import N_, _
 from ...journal import JournalState
 
 TOLERANCE = timedelta(days=1)
+HEADER_BYTES = 1 << 16  # an e-mail's headers are read, never its body
+HEADER_CHARS = 500  # what the journal keeps of a header
 _WRITTEN_YEAR = re.compile(r"[A-Za-z]{3}\s+(\d+)\s")  # « 03 Mar 2014 10:00 »: the year
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".tif", ".tiff"}
 
@@ -127,11 +131,11 @@ def image_date(path: Path) -> tuple[datetime, str] | None:
         from PIL import Image, UnidentifiedImageError
     except ImportError:  # pragma: no cover - Pillow is a dependency
         return None
-    try:
-        with Image.open(path) as image:
+    try:  # opened without blocking (a FIFO), then only the metadata is read
+        with os.fdopen(open_regular_fd(path), "rb") as handle, Image.open(handle) as image:
             exif = image.getexif()
             info = dict(image.info)
-    except (OSError, UnidentifiedImageError, ValueError):
+    except (OSError, UnidentifiedImageError, ValueError, Image.DecompressionBombError):
         return None
     sub = exif.get_ifd(0x8769) if exif else {}
     for tag, offset_tag, source in ((36867, 36881, sub), (306, 36880, exif)):
@@ -163,8 +167,9 @@ def _exif_time(value: str, offset: Any) -> datetime | None:
 
 def mail_headers(path: Path) -> MailHeaders:
     """The headers of an ``.eml`` file (a message saved from a mail program)."""
-    with open(path, "rb") as handle:
-        message = BytesParser(policy=policy.default).parse(handle, headersonly=True)
+    with os.fdopen(open_regular_fd(path), "rb") as handle:  # a FIFO: refused, not waited on
+        head = handle.read(HEADER_BYTES)  # the headers, never a 1 GB body
+    message = BytesParser(policy=policy.default).parsebytes(head, headersonly=True)
 
     def addresses(name: str) -> str:
         return ", ".join(a for _, a in getaddresses([str(v) for v in message.get_all(name, [])]))
@@ -173,11 +178,18 @@ def mail_headers(path: Path) -> MailHeaders:
     when = _mail_date(written) if written else None  # as written: the policy rewrites it
     return MailHeaders(
         when,
-        addresses("From"),
-        addresses("To"),
-        str(message["Subject"] or "").strip(),
-        str(message["Message-ID"] or "").strip(),
+        _bounded(addresses("From")),
+        _bounded(addresses("To")),
+        _bounded(str(message["Subject"] or "").strip()),
+        _bounded(str(message["Message-ID"] or "").strip()),
     )
+
+
+def _bounded(text: str) -> str:
+    """A header as the journal keeps it: one line, at most ``HEADER_CHARS`` characters (a
+    Subject of a megabyte would make every later command slow)."""
+    text = " ".join(text.split())
+    return text if len(text) <= HEADER_CHARS else text[: HEADER_CHARS - 1] + "…"
 
 
 def proof_date(path: Path) -> ProofDate | None:
@@ -230,11 +242,16 @@ def _piece_date(root: Path, piece: dict[str, Any]) -> datetime | None:
     original name (never the copy's name, which ``record`` made from the step's date)."""
     if piece.get("date_propre"):
         return datetime.fromisoformat(piece["date_propre"])
-    path = root / piece["fichier"]
-    if path.suffix.lower() in IMAGE_SUFFIXES and path.is_file() and (found := image_date(path)):
+    path = inside(root, piece["fichier"])  # never a file outside the case, nor a link
+    if path is None or not path.is_file():
+        return name_date(Path(piece.get("original", "")))
+    if path.suffix.lower() in IMAGE_SUFFIXES and (found := image_date(path)):
         return found[0]
-    if path.suffix.lower() == ".eml" and path.is_file():
-        return mail_headers(path).date
+    if path.suffix.lower() == ".eml":
+        try:
+            return mail_headers(path).date
+        except OSError:
+            return None
     return name_date(Path(piece.get("original", "")))
 
 

@@ -40,9 +40,10 @@ from pydantic import Field
 
 from ... import __version__
 from ...case import Case, ascii_slug
+from ...casepaths import STATE, TOKEN, inside, read_bounded, sha256_file
 from ...errors import InputError, RdvError, TimestampError
 from ...frdates import PARIS, date_courte, heure, now_paris
-from ...fsutil import private_dir, replace_file, sha256_file, write_unique
+from ...fsutil import private_dir, replace_file, write_unique
 from ...i18n import N_, _, ngettext
 from ...journal import Entry, JournalState
 from ...localdates import short
@@ -107,7 +108,8 @@ def load_settings(case: Case) -> Settings:
     """The case's settings, else the user's, else the defaults (manual, public TSAs)."""
     for path in config_paths(case):
         if path.exists():
-            config = validate_located(TimestampConfig, load_yaml(path), path)
+            located = load_yaml(path, follow=path != case.root / CONFIG_NAME)  # the case's: no link
+            config = validate_located(TimestampConfig, located, path)
             authorities = tuple(
                 Authority(
                     a.url,
@@ -352,7 +354,7 @@ def read_queue(case: Case) -> dict[str, Any] | None:
     if not path.exists():
         return None
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_bounded(path, STATE))  # a FIFO, a huge file: unreadable
     except (OSError, ValueError):
         return {"depuis": None, "entree": None}
     return data if isinstance(data, dict) else None
@@ -479,8 +481,8 @@ def _check_one(case: Case, entry: Entry, hashes: dict[int, str]) -> TokenCheck:
 
     data = entry.data
     covered = int(data["entree"])
-    path = case.root / data["fichier"]
-    if not path.is_file():
+    path = inside(case.root, data["fichier"])
+    if path is None or not path.is_file():
         return TokenCheck(
             entry, ABSENT, _("fichier {path} manquant").format(path=data["fichier"]), None
         )
@@ -496,12 +498,20 @@ def _check_one(case: Case, entry: Entry, hashes: dict[int, str]) -> TokenCheck:
         )
     given: list = []
     for piece in data.get("pieces", []):
-        piece_path = case.root / piece["fichier"]
-        root = piece["original"] == "certificat racine" and piece_path.is_file()
-        if root and sha256_file(piece_path) == piece["sha256"]:
+        piece_path = inside(case.root, piece["fichier"])
+        root = piece["original"] == "certificat racine" and piece_path and piece_path.is_file()
+        try:
+            kept = root and sha256_file(piece_path, TOKEN, follow=False) == piece["sha256"]
+        except OSError:  # a FIFO, a huge file: not the root that was kept
+            kept = False
+        if kept:
             given += tokens.load_pem(piece_path)
+    try:
+        der = read_bounded(path, TOKEN)  # a FIFO would wait, a 3 GB file fill the memory
+    except OSError as exc:
+        return TokenCheck(entry, tokens.INVALID, exc.strerror or type(exc).__name__, None)
     verdict = tokens.verify(
-        path.read_bytes(),
+        der,
         data["empreinte"],
         given,
         _(
@@ -511,7 +521,7 @@ def _check_one(case: Case, entry: Entry, hashes: dict[int, str]) -> TokenCheck:
     )
     gen = datetime.fromisoformat(data["heure_tsa"]) if verdict.valid else None
     if verdict.valid:
-        actual = tokens.read_token(path.read_bytes()).gen_time
+        actual = tokens.read_token(der).gen_time
         if abs((actual - gen).total_seconds()) > 1:
             return TokenCheck(entry, tokens.INVALID, _("heure du journal ≠ heure du jeton"), None)
     return TokenCheck(entry, verdict.status, verdict.detail, gen)

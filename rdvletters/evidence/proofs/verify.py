@@ -29,9 +29,9 @@ from pathlib import Path
 from typing import Any
 
 from ...case import Case
+from ...casepaths import inside, sha256_file
 from ...entries import SET_ASIDE, loose_number, read_entry
 from ...errors import JournalError
-from ...fsutil import sha256_file
 from ...i18n import _, ngettext
 from ...journal import GENESIS, JournalState, Lines
 from . import anchoring
@@ -167,16 +167,33 @@ class _Chain:
 
     def _check_files(self, number: int, n: int, data: dict[str, Any]) -> None:
         for relative, expected in _files(data):
-            path = self.root / relative
-            self.files_checked += 1
-            if not path.is_file():
-                said = _("entrée n° {n} : fichier manquant {path}")
-            elif sha256_file(path) != expected:
-                said = _("entrée n° {n} : fichier modifié {path}")
-            else:
-                continue
-            self.problems.append((number, said.format(n=n, path=relative)))
-            self.file_problems.append(said.format(n=n, path=relative))
+            said = self._file_problem(n, relative, expected)
+            if said:
+                self.problems.append((number, said))
+                self.file_problems.append(said)
+
+    def _file_problem(self, n: int, relative: str, expected: str) -> str | None:
+        """What is wrong with one file entry ``n`` vouches for, or None. A path that leaves
+        the case or goes through a link is never opened nor counted as checked: ``verify``
+        is no oracle over the user's other files."""
+        path = inside(self.root, relative)
+        if path is None:
+            return _(
+                "entrée n° {n} : chemin {path} hors du dossier ou à travers un lien "
+                "symbolique ; fichier non vérifié"
+            ).format(n=n, path=relative)
+        self.files_checked += 1
+        if not path.is_file():
+            return _("entrée n° {n} : fichier manquant {path}").format(n=n, path=relative)
+        try:
+            same = sha256_file(path, follow=False) == expected
+        except OSError as exc:  # a FIFO, a file too big: opened without waiting, refused
+            return _("entrée n° {n} : fichier {path} illisible ({reason})").format(
+                n=n, path=relative, reason=exc.strerror or type(exc).__name__
+            )
+        return (
+            None if same else _("entrée n° {n} : fichier modifié {path}").format(n=n, path=relative)
+        )
 
     def _at(self, line: int, text: str) -> None:
         self.problems.append((line, _("ligne {line} : {problem}").format(line=line, problem=text)))
