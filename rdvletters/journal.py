@@ -41,13 +41,13 @@ from .journal_file import (
     Entry,
     Lines,
     Tail,
+    append_line,
     line_hash,
     locked,
     parse_line,
     read_tail,
     refuse_torn,
     tail_of,
-    write_all,
 )
 
 __all__ = ["GENESIS", "Entry", "Journal", "JournalState", "Lines", "Tail", "parse_line"]
@@ -201,8 +201,7 @@ class Journal:
                 ),
                 hint=_("Vérifiez la date (--at) et les justificatifs, puis recommencez."),
             )
-        write_all(fd, line + b"\n")
-        os.fsync(fd)
+        append_line(fd, line + b"\n", self.path)
         return Entry(entry, None, line_hash(line))
 
     def set_aside_unusable(self, stamp: str) -> tuple[Path, list[int]] | None:

@@ -246,6 +246,24 @@ def read_tail(fd: int, path: Path, check_last: bool = True) -> Tail:
     return Tail(last, last_line, torn, size - len(after), size)
 
 
+def append_line(fd: int, line: bytes, path: Path) -> None:
+    """Write ``line`` at the end of the journal ``path`` and flush it to disk, whole or not
+    at all: if anything fails on the way (a disk that fills up after half the line, a
+    file-size limit, Ctrl-C), the file is cut back to the size it had, so no torn line is
+    left. A failure names the journal (``oserrors`` says which part of the case)."""
+    start = os.fstat(fd).st_size  # the end, under the exclusive lock
+    try:
+        write_all(fd, line)
+        os.fsync(fd)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            os.ftruncate(fd, start)
+            os.fsync(fd)
+        if isinstance(exc, OSError) and exc.filename is None:
+            raise OSError(exc.errno, exc.strerror, str(path)) from None
+        raise
+
+
 def write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
