@@ -200,8 +200,8 @@ def test_disk_full_while_appending_to_the_journal(command, case, run, tmp_path, 
     with monkeypatch.context() as failing:
         failing.setattr(os, "write", full)  # the journal appends with os.write
         result = run("-C", case, *command)
-    assert result.exit_code == 3, result.output
-    assert f"dans {case} : plus de place sur le disque" in result.stderr
+    assert result.exit_code == 4, result.output  # the journal's failure, named as such
+    assert f"{case / 'journal.jsonl'} : plus de place sur le disque" in result.stderr
     assert snapshot(case) == before
     assert run("-C", case, "verify").exit_code == 0
 
