@@ -111,6 +111,12 @@ SIGNATURES = (
 )
 
 
+def readable_name(name: str) -> str:
+    """A file name as the journal can keep it: bytes that were not UTF-8 (a name made on
+    a Latin-1 system arrives as lone surrogates) become U+FFFD, the rest is kept."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def proof_suffix(source: Path, head: bytes) -> str:
     """The stored copy's extension: the original's in plain lower-case letters, or, for a
     name without one, read from the first bytes (the dossier names pieces by extension)."""
@@ -263,7 +269,7 @@ class Case:
         self, proof: Proof, when: datetime, channel: str, created: list[Path]
     ) -> dict[str, str]:
         source, name = (proof.path, proof.name) if isinstance(proof, ProofFile) else (proof, None)
-        name = name or source.name
+        name = readable_name(name or source.name)
         private_dir(self.pieces)
         with open_regular(source, "--proof") as handle:
             suffix = proof_suffix(source, handle.read(16))  # a web upload's is its content's

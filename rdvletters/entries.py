@@ -130,10 +130,22 @@ def _pieces(value: Any) -> str | None:
                 return _("fichier {i} : « {key} » manquant").format(i=i, key=key)
             if problem := check(piece[key]):
                 return _("fichier {i}, « {key} » : {problem}").format(i=i, key=key, problem=problem)
-        if problem := _opt_text(piece.get("original")):
-            return _("fichier {i}, « {key} » : {problem}").format(
-                i=i, key="original", problem=problem
-            )
+        for key, check in (("original", _opt_text), ("date_propre", _own_date)):
+            if problem := check(piece.get(key)):
+                return _("fichier {i}, « {key} » : {problem}").format(i=i, key=key, problem=problem)
+    return None
+
+
+def _own_date(value: Any) -> str | None:
+    """A proof's own date (its metadata's): any year, but a readable date with its zone."""
+    if value is None:
+        return None
+    try:
+        when = datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        when = None
+    if when is None or when.utcoffset() is None:
+        return _("date illisible")
     return None
 
 
@@ -171,6 +183,7 @@ FIELDS: dict[str, Check] = {
     "entree": _int,
     "heure_tsa": _date,
     "autorite": _text,
+    "tsa": _text,
     "empreinte": _text,
     "corrige": _int,
     "lignes": _set_aside_lines,
@@ -180,7 +193,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "evenement": ("date", "canal"),
     "envoi": ("date", "canal", "document", "document_n"),
     "document": ("date", "document", "fichier"),
-    "horodatage": ("date", "entree", "heure_tsa", "autorite", "empreinte", "fichier"),
+    "horodatage": ("date", "entree", "heure_tsa", "autorite", "tsa", "empreinte", "fichier"),
     "correction": ("corrige",),
     SET_ASIDE: ("date", "lignes", "fichier", "sha256"),
 }

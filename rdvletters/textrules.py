@@ -10,8 +10,8 @@ Refused, because none of them is ever typed on purpose and each can do harm late
   name or a file name read backwards on screen and in the letters;
 - an RFC 2047 encoded word (``=?utf-8?q?…?=``): an e-mail program decodes it, and what
   it decodes to (a line break, « Bcc: ») would become a header of its own;
-- Unicode noncharacters (U+FFFE, U+FFFF, U+FDD0–U+FDEF) and lone surrogates: no
-  file format can carry them.
+- Unicode noncharacters (U+FFFE, U+FFFF, U+FDD0–U+FDEF) and lone surrogates (bytes
+  that were not UTF-8, from a Latin-1 terminal): no file format can carry them.
 
 Line breaks are not refused here: a one-line field turns them into spaces.
 """
@@ -27,7 +27,8 @@ BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 # An encoded word is « =?charset?encoding?text?= »; mail readers decode much looser
 # shapes than RFC 2047 allows, so anything from « =? » to a later « ?= » counts.
 ENCODED_WORD = re.compile(r"=\?.*\?=", re.S)
-NONCHARACTER = re.compile("[\ufdd0-\ufdef\ufffe\uffff\ud800-\udfff]")
+NONCHARACTER = re.compile("[\ufdd0-\ufdef\ufffe\uffff]")
+SURROGATE = re.compile("[\ud800-\udfff]")  # bytes that were not UTF-8 (a Latin-1 terminal)
 LINE_BREAK = re.compile("[\r\n\x85\u2028\u2029]")
 
 
@@ -44,10 +45,12 @@ def text_problem(value: str) -> str | None:
         return _(
             "suite « =?…?= » (mot encodé de courriel, qu'une messagerie décoderait) : retirez-la"
         )
-    if NONCHARACTER.search(value):
+    if SURROGATE.search(value):
         return _(
-            "caractère Unicode invalide (U+FFFF, U+FFFE ou moitié de paire) : retapez le texte"
+            "octets qui ne sont pas du texte UTF-8 (terminal réglé en Latin-1 ?) : retapez le texte"
         )
+    if NONCHARACTER.search(value):
+        return _("caractère Unicode invalide (U+FFFF, U+FFFE…) : retapez le texte")
     return None
 
 

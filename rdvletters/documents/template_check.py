@@ -177,6 +177,8 @@ def _check_files(folder: Path, kinds: list[str], report: Report) -> None:
             env.parse(source, path.name, str(path))
         except jinja2.TemplateSyntaxError as exc:
             report.add(_problem(template_error(exc, path.name), folder))
+        except RecursionError:  # blocks nested thousands deep: Jinja's parser recurses
+            report.add(Problem(name, None, _("blocs imbriqués trop profondément.")))
 
 
 def _locate(folder: Path, kind: str, text: str) -> tuple[str, int] | None:

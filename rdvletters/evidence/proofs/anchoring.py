@@ -84,7 +84,7 @@ def _from_mail(path: Path, root: Path) -> list[Anchor]:
     headers = BytesHeaderParser(policy=default_policy).parsebytes(head)
     try:
         when = parsedate_to_datetime(str(headers["Date"])) if headers["Date"] else None
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError, RecursionError):  # past 9999, nested…
         when = None
     anchors = []
     for value in headers.get_all(HEADER) or []:
@@ -132,7 +132,7 @@ def find(root: Path) -> tuple[list[Anchor], list[str]]:
         for path in sorted(_confined(root, (root / folder).glob("*.eml"))):
             try:
                 anchors += _from_mail(path, root)
-            except (OSError, ValueError) as exc:
+            except (OSError, ValueError, OverflowError, RecursionError) as exc:
                 notes.append(_unreadable(path, root, exc))
     inventories = _confined(root, [*root.glob(f"*/{INVENTORY}"), *root.glob(f"*/*/{INVENTORY}")])
     for path in sorted(inventories):  # dossier_…/ or dossier_…/Ne_pas_deposer/

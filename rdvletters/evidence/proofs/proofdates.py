@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import os
 import re
+import warnings
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from email import policy
+from email.message import Message
 from email.parser import BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
 from pathlib import Path
@@ -125,18 +127,29 @@ def _mail_date(text: str) -> datetime | None:
     return when if when.tzinfo is not None else when.replace(tzinfo=PARIS)
 
 
-def image_date(path: Path) -> tuple[datetime, str] | None:
-    """EXIF DateTimeOriginal/DateTime, PNG text chunks or XMP; None when absent."""
+def _image_metadata(path: Path) -> tuple[Any, dict] | None:
+    """(EXIF, other metadata) of an image, or None when it cannot be read. Opened without
+    blocking (a FIFO), and only the metadata is read: a PNG's ``getexif()`` decodes the
+    whole image to find a late eXIf chunk (700 MB for a 13,000-pixel square), so a PNG
+    gives only the chunks read while opening it."""
+    from PIL import Image, UnidentifiedImageError
+
     try:
-        from PIL import Image, UnidentifiedImageError
-    except ImportError:  # pragma: no cover - Pillow is a dependency
-        return None
-    try:  # opened without blocking (a FIFO), then only the metadata is read
-        with os.fdopen(open_regular_fd(path), "rb") as handle, Image.open(handle) as image:
-            exif = image.getexif()
-            info = dict(image.info)
+        with warnings.catch_warnings(), os.fdopen(open_regular_fd(path), "rb") as handle:
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # said elsewhere
+            with Image.open(handle) as image:
+                late = image.format == "PNG" and "exif" not in image.info
+                return (None if late else image.getexif()), dict(image.info)
     except (OSError, UnidentifiedImageError, ValueError, Image.DecompressionBombError):
         return None
+
+
+def image_date(path: Path) -> tuple[datetime, str] | None:
+    """EXIF DateTimeOriginal/DateTime, PNG text chunks or XMP; None when absent."""
+    found = _image_metadata(path)
+    if found is None:
+        return None
+    exif, info = found
     sub = exif.get_ifd(0x8769) if exif else {}
     for tag, offset_tag, source in ((36867, 36881, sub), (306, 36880, exif)):
         value = source.get(tag) if source else None
@@ -172,17 +185,40 @@ def mail_headers(path: Path) -> MailHeaders:
     message = BytesParser(policy=policy.default).parsebytes(head, headersonly=True)
 
     def addresses(name: str) -> str:
-        return ", ".join(a for _, a in getaddresses([str(v) for v in message.get_all(name, [])]))
+        values = header_values(message, name)
+        try:
+            return ", ".join(a for _, a in getaddresses(values))
+        except UNPARSABLE:  # comments nested 20,000 deep: shown as written
+            return ", ".join(values)
 
-    written = next((str(v) for k, v in message.raw_items() if k.lower() == "date"), None)
+    def first(name: str) -> str:
+        return next(iter(header_values(message, name)), "").strip()
+
+    written = next(iter(header_values(message, "Date", raw=True)), None)
     when = _mail_date(written) if written else None  # as written: the policy rewrites it
     return MailHeaders(
         when,
         _bounded(addresses("From")),
         _bounded(addresses("To")),
-        _bounded(str(message["Subject"] or "").strip()),
-        _bounded(str(message["Message-ID"] or "").strip()),
+        _bounded(first("Subject")),
+        _bounded(first("Message-ID")),
     )
+
+
+# What the email package may raise on a header it cannot make sense of: a date past
+# year 9999 (OverflowError), comments nested thousands deep (RecursionError)…
+UNPARSABLE = (ValueError, TypeError, IndexError, LookupError, OverflowError, RecursionError)
+
+
+def header_values(message: Message, name: str, raw: bool = False) -> list[str]:
+    """A header's values as text: decoded (encoded words…) when the ``email`` package can
+    parse them, as written when it cannot, or when ``raw`` asks for them as written."""
+    if not raw:
+        try:
+            return [str(v) for v in message.get_all(name, [])]
+        except UNPARSABLE:
+            pass
+    return [str(v) for k, v in message.raw_items() if k.lower() == name.lower()]
 
 
 def _bounded(text: str) -> str:
