@@ -18,6 +18,7 @@ import contextlib
 import os
 import shutil
 import signal
+import stat
 import tempfile
 import threading
 from collections.abc import Iterable, Iterator
@@ -62,8 +63,31 @@ def private_dir(path: Path, *, follow: bool = False) -> Path:
     path.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
     if not follow and path.is_symlink():  # put there between the check and mkdir
         raise _link_refused(path)
+    refuse_read_only(path)
     os.chmod(path, DIR_MODE)  # mkdir's mode is masked by the umask
     return path
+
+
+def refuse_read_only(path: Path) -> None:
+    """A folder or file its owner protected against writing stays so: rdvletters says so
+    and stops, rather than making it writable again (which it could, run as root)."""
+    if not os.stat(path).st_mode & stat.S_IWUSR:
+        message, hint = read_only_said(path)
+        raise CaseError(message, hint=hint)
+
+
+def read_only_said(path: Path) -> tuple[str, str]:
+    """(message, hint) for a folder or file its owner made read-only."""
+    return (
+        _(
+            "{path} est protégé en écriture (lecture seule) : rdvletters ne retire pas "
+            "cette protection ; rien n'a été écrit."
+        ).format(path=path),
+        _(
+            "Pour y écrire, retirez d'abord la protection vous-même (chmod u+w, ou "
+            "Propriétés > Lecture seule), puis recommencez."
+        ),
+    )
 
 
 def _link_refused(path: Path) -> CaseError:

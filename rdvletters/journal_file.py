@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,6 +19,7 @@ from typing import Any
 from .casepaths import LinkError, SpecialFileError, open_regular_fd
 from .entries import read_entry, unusable
 from .errors import JournalError
+from .fsutil import read_only_said
 from .i18n import _
 
 try:  # POSIX
@@ -136,10 +138,14 @@ class Lines:
 
 @contextlib.contextmanager
 def locked(path: Path) -> Iterator[int]:
-    """The journal opened for appending, under an exclusive lock (created if absent)."""
+    """The journal opened for appending, under an exclusive lock (created if absent); a
+    journal its owner made read-only is not written to, even by root."""
     fd = open_journal(path, os.O_RDWR | os.O_CREAT | os.O_APPEND)
     locked = False
     try:
+        if not os.fstat(fd).st_mode & stat.S_IWUSR:
+            message, hint = read_only_said(path)
+            raise JournalError(message, hint=hint)
         if fcntl is not None:
             fcntl.flock(fd, fcntl.LOCK_EX)  # released when fd is closed
         else:  # Windows: LK_LOCK retries for 10 s, then fails
