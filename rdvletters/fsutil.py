@@ -21,6 +21,7 @@ import signal
 import stat
 import tempfile
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -39,6 +40,11 @@ from .casepaths import (  # noqa: F401 - the readers, once here, re-exported for
     sha256_file,
 )
 from .errors import CaseError, OutputExistsError
+
+try:  # POSIX
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
 from .i18n import _
 
 FILE_MODE = 0o600
@@ -197,3 +203,87 @@ def write_unique(
     raise OutputExistsError(
         _("Trop de fichiers nommés {stem}* dans {folder}.").format(stem=stem, folder=folder)
     )
+
+
+# --- work in progress: private folders that a killed run does not leave for good --------
+LOCK_NAME = ".rdvletters-en-cours"
+STALE_AFTER = 24 * 3600  # seconds: a folder left by an older version, without a lock
+
+
+class WorkDir:
+    """A private (0700) folder for work in progress: LibreOffice's conversions, a dossier
+    being assembled, uploads being checked. It is removed on the way out; while it lives,
+    a lock held on a file inside marks it as in use, so that a later run tells a folder
+    left by a process killed outright (``kill -9``, a power cut), which it removes
+    (``sweep_stale``), from one another run is using, which it leaves."""
+
+    def __init__(self, prefix: str, parent: Path | None = None) -> None:
+        parent = Path(parent) if parent is not None else Path(tempfile.gettempdir())
+        sweep_stale(parent, prefix)
+        self.path = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+        os.chmod(self.path, DIR_MODE)
+        self._lock: int | None = _hold(self.path / LOCK_NAME)
+
+    def keep(self) -> Path:
+        """The folder is a result now (a finished dossier): the lock goes, the folder stays."""
+        if self._lock is not None:
+            (self.path / LOCK_NAME).unlink(missing_ok=True)
+            os.close(self._lock)
+            self._lock = None
+        return self.path
+
+    def remove(self) -> None:
+        if self._lock is not None:
+            os.close(self._lock)
+            self._lock = None
+        shutil.rmtree(self.path, ignore_errors=True)
+
+    def __enter__(self) -> Path:
+        return self.path
+
+    def __exit__(self, *_exc: object) -> None:
+        self.remove()
+
+
+def _hold(path: Path) -> int:
+    """Create ``path`` and hold a lock on it as long as the descriptor is open."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | O_NOFOLLOW | BINARY, FILE_MODE)
+    if fcntl is not None:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    return fd  # Windows: a file open here cannot be removed by another process
+
+
+def sweep_stale(parent: Path, prefix: str) -> None:
+    """Remove the folders ``prefix*`` in ``parent`` that a killed run left: ours, not a
+    link, and either with a lock nobody holds, or without one and older than a day."""
+    try:
+        candidates = [p for p in parent.iterdir() if p.name.startswith(prefix)]
+    except OSError:
+        return
+    for folder in candidates:
+        with contextlib.suppress(OSError):
+            info = folder.lstat()
+            mine = not hasattr(os, "getuid") or info.st_uid == os.getuid()
+            if not stat.S_ISDIR(info.st_mode) or not mine:
+                continue
+            if _abandoned(folder / LOCK_NAME, info.st_mtime):
+                shutil.rmtree(folder, ignore_errors=True)
+
+
+def _abandoned(lock: Path, made: float) -> bool:
+    if not lock.exists():
+        return time.time() - made > STALE_AFTER
+    if fcntl is None:  # Windows: the holder's open file cannot be removed
+        try:
+            lock.unlink()
+        except OSError:
+            return False
+        return True
+    fd = os.open(lock, os.O_RDONLY | O_NOFOLLOW | BINARY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    finally:
+        os.close(fd)
+    return True

@@ -14,7 +14,6 @@ context the examples do not give) is reported as not checked, never as a problem
 from __future__ import annotations
 
 import re
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +26,7 @@ from ..casepaths import read_small
 from ..errors import InputError, TemplateError
 from ..facts import Facts
 from ..frdates import now_paris
+from ..fsutil import WorkDir
 from ..i18n import _, ngettext
 from ..resources import data_dir
 from .context import build_context
@@ -250,9 +250,9 @@ def check_templates(folder: Path) -> Report:
     report = Report(folder, kinds=kinds)
     _check_files(folder, kinds, report)
     now = now_paris()
-    with tempfile.TemporaryDirectory(prefix="rdvletters-modeles-") as tmp:
+    with WorkDir("rdvletters-modeles-") as tmp:
         for example in EXAMPLES:
-            case = Case(Path(tmp) / example)
+            case = Case(tmp / example)
             case.init(example=example)
             profile = case.load().profile
             facts = Facts.from_journal(case.journal.read())

@@ -4,9 +4,7 @@
 from __future__ import annotations
 
 import io
-import tempfile
 import zipfile
-from pathlib import Path
 
 from flask import abort, flash, redirect, request, send_file, url_for
 
@@ -14,6 +12,7 @@ from ..delivery.eml import mailto
 from ..documents.pipeline import FORMATS, prepare
 from ..documents.text_out import split_email_text
 from ..errors import RdvError
+from ..fsutil import WorkDir
 from ..overview import PreparedDocument, prepared_documents
 from .common import bp, case_file, get_case, now_fields, page, send_case_file, when_from_form
 from .uploads import save_uploads
@@ -83,8 +82,8 @@ def mark_sent(case_id: str, number: int):
     try:
         when = when_from_form(case, request.form.get("date", ""), request.form.get("time", ""))
         tracking = request.form.get("tracking", "").strip() or None
-        with tempfile.TemporaryDirectory(prefix="rdvletters-envoi-") as tmp:
-            proofs = save_uploads(request.files.getlist("proofs"), Path(tmp))
+        with WorkDir("rdvletters-envoi-") as tmp:
+            proofs = save_uploads(request.files.getlist("proofs"), tmp)
             entry = case.record_sent(number, when, tracking, proofs)
     except RdvError as error:
         flash(("error", number, str(error), error.hint))  # the hint says what to do

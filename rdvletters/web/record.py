@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 from flask import flash, redirect, request, url_for
 
 from ..channels import ATTEMPT_CHANNELS, CHANNELS, by_weight
 from ..errors import DateToConfirm, RdvError
+from ..fsutil import WorkDir
 from ..i18n import _
 from .common import bp, get_case, now_fields, page, when_from_form
 from .uploads import MAX_FILE_BYTES, MAX_FILES, save_uploads
@@ -44,8 +42,8 @@ def record(case_id: str):
     form = {k: request.form.get(k, "") for k in FIELDS}
     try:
         when = when_from_form(case, form["date"], form["time"], form["confirm"] == "1")
-        with tempfile.TemporaryDirectory(prefix="rdvletters-envoi-") as tmp:
-            proofs = save_uploads(request.files.getlist("proofs"), Path(tmp))
+        with WorkDir("rdvletters-envoi-") as tmp:
+            proofs = save_uploads(request.files.getlist("proofs"), tmp)
             entry = case.record(
                 form["channel"],
                 when,

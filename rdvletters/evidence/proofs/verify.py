@@ -23,15 +23,16 @@ timestamps, whose per-entry dates need every entry).
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ...case import Case
-from ...casepaths import inside, sha256_file
+from ...casepaths import inside, read_small, sha256_file
 from ...entries import SET_ASIDE, loose_number, read_entry
-from ...errors import JournalError
+from ...errors import JournalError, RdvError
 from ...i18n import _, ngettext
 from ...journal import GENESIS, JournalState, Lines
 from . import anchoring
@@ -122,6 +123,7 @@ class _Chain:
         self.stamps = 0
         self.unreadable: list[tuple[int, str, str]] = []  # (line, hash, problem)
         self.set_aside: dict[str, int] = {}  # hash of a line set aside -> repair's entry
+        self.named: set[str] = set()  # every file an entry names
 
     def see(self, number: int, digest: str, data: dict[str, Any] | str, claimed: int) -> None:
         if isinstance(data, str):  # a problem, unless a later repair entry set it aside
@@ -167,6 +169,7 @@ class _Chain:
 
     def _check_files(self, number: int, n: int, data: dict[str, Any]) -> None:
         for relative, expected in _files(data):
+            self.named.add(relative)
             said = self._file_problem(n, relative, expected)
             if said:
                 self.problems.append((number, said))
@@ -310,10 +313,49 @@ def verify(case: Case) -> Report:
                 chain.unchained,
             ).format(count=chain.unchained)
         )
+    report.notes += _unnamed(case, chain.named)
     _anchor_notes(report, comparison, unreadable)
     if chain.stamps:
         _timestamps(case, report, state)
     return report
+
+
+UNNAMED_FOLDERS = ("pieces", "documents")
+LISTED_FILES = 20
+_JUSTIFICATIF = re.compile(r"^\s*justificatif:\s*[\"']?([^\"'#\r\n]+)", re.M)
+
+
+def _unnamed(case: Case, named: set[str]) -> list[str]:
+    """A note on the files of ``pieces/`` and ``documents/`` that no entry names (a copy
+    left by a command killed before its entry was written, or a file put there by hand):
+    they are not checked. The profile's own urgency files are named there, not here."""
+    try:
+        profile = read_small(case.profile_path, follow=False).decode("utf-8", "replace")
+    except (RdvError, OSError):
+        profile = ""
+    known = named | {m.strip() for m in _JUSTIFICATIF.findall(profile)}
+    found = []
+    for folder in UNNAMED_FOLDERS:
+        base = case.root / folder
+        if base.is_symlink() or not base.is_dir():
+            continue
+        found += [
+            f"{folder}/{p.name}"
+            for p in sorted(base.iterdir())
+            if f"{folder}/{p.name}" not in known and not p.is_dir()
+        ]
+    if not found:
+        return []
+    shown = ", ".join(found[:LISTED_FILES]) + ("…" if len(found) > LISTED_FILES else "")
+    return [
+        ngettext(
+            "{count} fichier que le journal ne nomme pas, donc non vérifié : {files} (copie "
+            "laissée par une commande interrompue, ou ajouté à la main).",
+            "{count} fichiers que le journal ne nomme pas, donc non vérifiés : {files} "
+            "(copies laissées par une commande interrompue, ou ajoutés à la main).",
+            len(found),
+        ).format(count=len(found), files=shown)
+    ]
 
 
 def _parsed(case: Case) -> JournalState | None:
