@@ -260,10 +260,19 @@ class Case:
 
     @staticmethod
     def check_proofs(proofs: Sequence[Proof]) -> None:
-        """Refuse, before anything is written, a --proof that is not a readable file."""
+        """Refuse, before anything is written, a --proof that is not a readable file, or
+        an empty one (a file that failed to download proves nothing; the form says so too)."""
         for proof in proofs:
             path = proof.path if isinstance(proof, ProofFile) else proof
-            open_regular(path, "--proof").close()
+            with open_regular(path, "--proof") as handle:
+                empty = not handle.read(1)
+            if empty:
+                raise InputError(
+                    _("--proof {path} : le fichier est vide (0 octet) ; il ne prouve rien.").format(
+                        path=path
+                    ),
+                    hint=_("Vérifiez que le fichier a bien été enregistré ou téléchargé."),
+                )
 
     def _copy_proof(
         self, proof: Proof, when: datetime, channel: str, created: list[Path]
