@@ -27,6 +27,7 @@ from .frdates import EARLIEST_YEAR
 from .i18n import _
 
 MAX_N = 10**9
+MAX_LINE = 1 << 20  # bytes: an entry is a few hundred; none rdvletters writes comes near
 SET_ASIDE = "mise_de_cote"  # repair's entry: lines the reader refuses, named by their hash
 SET_ASIDE_MARK = b'"mise_de_cote"'  # a cheap filter before parsing a line
 _DIGEST = re.compile(r"^[0-9a-f]{64}$")
@@ -242,6 +243,11 @@ def read_entry(raw: bytes) -> tuple[dict[str, Any] | None, str | None]:
 
     A lone surrogate can only come from a ``\\u`` escape (raw bytes are strict UTF-8), so
     a line without one skips the walk through its texts: the usual case, at any scale."""
+    size = getattr(raw, "size", len(raw))  # a line too long is only read in part
+    if size > MAX_LINE:
+        return None, _("ligne trop longue : {size} Ko, {max} Ko au plus").format(
+            size=size // 1024, max=MAX_LINE // 1024
+        )
     try:
         data = json.loads(raw)
     except RecursionError:

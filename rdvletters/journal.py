@@ -42,6 +42,7 @@ from .journal_file import (
     Lines,
     Tail,
     append_line,
+    chunks_at,
     line_hash,
     locked,
     parse_line,
@@ -214,21 +215,28 @@ class Journal:
         with locked(self.path) as fd:
             tail = read_tail(fd, self.path, check_last=False)
             refuse_torn(tail, self.path)
-            known, refused, last_n = self.set_aside(), [], 0
+            known, refused, last_n, start = self.set_aside(), [], 0, 0
             for number, raw in Lines(self.path, limit=tail.complete_end):
-                if not raw.strip():
-                    continue
-                data, __ = read_entry(raw)
+                size = getattr(raw, "size", len(raw))  # a LongLine stands for more bytes
+                data, __ = read_entry(raw) if raw.strip() else ({}, None)
                 last_n = max(last_n, loose_number(raw))
                 if data is None and line_hash(raw) not in known:
-                    refused.append((number, raw))
+                    refused.append((number, raw, start, size))
+                start += size + 1
             if not refused:
                 return None
-            copy = b"".join(raw + b"\n" for __, raw in refused)
+            copied = hashlib.sha256()
+
+            def copy() -> Iterator[bytes]:  # each line read again from the file, in chunks
+                for __, __, at, size in refused:
+                    for chunk in (*chunks_at(fd, at, at + size), b"\n"):
+                        copied.update(chunk)
+                        yield chunk
+
             side = write_unique(
-                self.path.parent, f"journal-lignes-mises-de-cote-{stamp}", ".txt", copy
+                self.path.parent, f"journal-lignes-mises-de-cote-{stamp}", ".txt", copy()
             )
-            numbers = [number for number, __ in refused]
+            numbers = [number for number, *__ in refused]
             self._write_entry(
                 fd,
                 last_n + 1,
@@ -238,9 +246,9 @@ class Journal:
                     "date": now_paris().isoformat(timespec="seconds"),
                     "description": "Lignes illisibles mises de côté par rdvletters repair : "
                     + ", ".join(map(str, numbers)),
-                    "lignes": [{"ligne": n, "sha256": line_hash(raw)} for n, raw in refused],
+                    "lignes": [{"ligne": n, "sha256": line_hash(raw)} for n, raw, *__ in refused],
                     "fichier": side.name,
-                    "sha256": hashlib.sha256(copy).hexdigest(),
+                    "sha256": copied.hexdigest(),
                 },
             )
             self._cache = None
@@ -273,8 +281,11 @@ class Journal:
             if tail.torn is None:
                 return None
             stamp = now_paris().strftime("%Y%m%d-%H%M%S")
-            side = write_unique(
-                self.path.parent, f"journal-ligne-incomplete-{stamp}", ".txt", tail.torn
+            side = write_unique(  # copied in chunks: a torn tail can be gigabytes
+                self.path.parent,
+                f"journal-ligne-incomplete-{stamp}",
+                ".txt",
+                chunks_at(fd, tail.complete_end, tail.size),
             )
             os.ftruncate(fd, tail.complete_end)
             os.fsync(fd)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .casepaths import LinkError, SpecialFileError, open_regular_fd
-from .entries import read_entry, unusable
+from .entries import MAX_LINE, read_entry, unusable
 from .errors import JournalError
 from .fsutil import read_only_said
 from .i18n import _
@@ -85,8 +85,38 @@ class Tail:
         return self.last.n if self.last else 0
 
 
+class LongLine(bytes):
+    """A line longer than any entry (``entries.MAX_LINE``), standing for it: its first
+    ``MAX_LINE + 1`` bytes, with the size and the SHA-256 of the whole (read again from
+    the file, in chunks, the first time it is asked for: a torn tail never needs it). A
+    2 GB line is never held in memory, and the reader says of it what it would say of
+    the whole line."""
+
+    size: int
+    _digest: str | None
+    _where: tuple[Path, int] | None
+
+    @classmethod
+    def of(cls, prefix: bytes, size: int, where: tuple[Path, int] | str) -> LongLine:
+        line = cls(prefix[: MAX_LINE + 1])
+        line.size = size
+        line._digest, line._where = (where, None) if isinstance(where, str) else (None, where)
+        return line
+
+    @property
+    def digest(self) -> str:
+        if self._digest is None and self._where is not None:
+            path, offset = self._where
+            fd = open_journal(path, os.O_RDONLY)
+            try:
+                self._digest = _hash_at(fd, offset, offset + self.size)
+            finally:
+                os.close(fd)
+        return self._digest or ""
+
+
 def line_hash(raw: bytes) -> str:
-    return hashlib.sha256(raw).hexdigest()
+    return getattr(raw, "digest", None) or hashlib.sha256(raw).hexdigest()
 
 
 def parse_line(raw: bytes, number: int | None, path: Path) -> Entry:
@@ -119,7 +149,7 @@ class Lines:
             return
         with os.fdopen(open_journal(self.path, os.O_RDONLY), "rb") as handle:
             remaining = self.limit if self.limit is not None else -1
-            rest, size = b"", FIRST_CHUNK  # small first: the first entry is often all we need
+            rest, size, offset = _Growing(), FIRST_CHUNK, 0  # small first: one entry may do
             while remaining != 0:
                 chunk = handle.read(size if remaining < 0 else min(size, remaining))
                 size = min(size * 4, CHUNK)
@@ -127,13 +157,42 @@ class Lines:
                     break
                 if remaining > 0:
                     remaining -= len(chunk)
-                parts = (rest + chunk).split(b"\n")
-                rest = parts.pop()
-                for raw in parts:
+                parts = chunk.split(b"\n")
+                rest.add(parts[0])
+                if len(parts) == 1:  # the line goes on in the next chunk
+                    continue
+                self.count += 1
+                yield self.count, rest.line(self.path, offset)
+                offset += rest.size + 1
+                for raw in parts[1:-1]:
                     self.count += 1
                     yield self.count, raw
-        if rest.strip():
-            self.torn, self.torn_line = rest, self.count + 1
+                    offset += len(raw) + 1
+                rest = _Growing(parts[-1])
+        last = rest.line(self.path, offset)
+        if last.strip() or isinstance(last, LongLine):
+            self.torn, self.torn_line = last, self.count + 1
+
+
+class _Growing:
+    """A line read in pieces: kept whole up to ``MAX_LINE`` bytes, beyond that only its
+    start and its size (never a copy of a gigabyte)."""
+
+    def __init__(self, start: bytes = b"") -> None:
+        self.data, self.size = start, len(start)
+
+    def add(self, piece: bytes) -> None:
+        if len(self.data) <= MAX_LINE:
+            self.data = (self.data + piece)[: MAX_LINE + 1]
+        self.size += len(piece)
+
+    def line(self, path: Path, offset: int) -> bytes:
+        """The line, or a ``LongLine`` for it (``offset``: where it starts in ``path``)."""
+        return (
+            self.data
+            if self.size <= MAX_LINE
+            else LongLine.of(self.data, self.size, (path, offset))
+        )
 
 
 @contextlib.contextmanager
@@ -227,29 +286,65 @@ def _read_at(fd: int, offset: int, size: int) -> bytes:
 
 
 def read_tail(fd: int, path: Path, check_last: bool = True) -> Tail:
-    """Read backwards from the end until the last complete non-blank line is whole."""
+    """Read backwards from the end: the bytes after the last newline (a torn line), then
+    the last complete non-blank line. Memory stays bounded whatever the lines' length (a
+    line past ``MAX_LINE`` is read as a ``LongLine``)."""
     size = os.fstat(fd).st_size
-    start, buf, block = size, b"", TAIL_BLOCK
-    while True:
-        parts = buf.split(b"\n")
-        whole = parts[:-1] if start == 0 else parts[1:-1]  # parts[0] may be cut at ``start``
-        found = [p for p in whole if p.strip()]
-        if found or start == 0:
+    end = _newline_before(fd, size)  # the last newline, or -1
+    complete_end = end + 1
+    after = _line_at(fd, complete_end, size)
+    torn = after if after.strip() or isinstance(after, LongLine) else None
+    while end >= 0:
+        start = _newline_before(fd, end) + 1
+        last_line = _line_at(fd, start, end)
+        if last_line.strip() or isinstance(last_line, LongLine):
             break
-        step = min(block, start)
-        start -= step
-        buf = _read_at(fd, start, step) + buf
-        block *= 2  # a very long line costs a few reads, not one per block
-    after = parts[-1]
-    torn = after if after.strip() else None
-    if not found:
-        return Tail(None, b"", torn, size - len(after), size)
-    last_line = found[-1]
+        end = start - 1
+    else:
+        return Tail(None, b"", torn, complete_end, size)
     if check_last:
         last = parse_line(last_line, None, path)
     else:
         last = Entry({}, None, line_hash(last_line))
-    return Tail(last, last_line, torn, size - len(after), size)
+    return Tail(last, last_line, torn, complete_end, size)
+
+
+def _newline_before(fd: int, end: int) -> int:
+    """The offset of the last newline before ``end``, or -1; read backwards in blocks
+    that grow, keeping none of them."""
+    block = TAIL_BLOCK
+    while end > 0:
+        start = max(0, end - block)
+        found = _read_at(fd, start, end - start).rfind(b"\n")
+        if found >= 0:
+            return start + found
+        end, block = start, min(block * 2, CHUNK)
+    return -1
+
+
+def _line_at(fd: int, start: int, end: int) -> bytes:
+    """The bytes from ``start`` to ``end``: whole up to ``MAX_LINE``, else a ``LongLine``
+    (its start, and the hash of the whole, read in chunks)."""
+    if end - start <= MAX_LINE:
+        return _read_at(fd, start, end - start)
+    return LongLine.of(_read_at(fd, start, MAX_LINE + 1), end - start, _hash_at(fd, start, end))
+
+
+def _hash_at(fd: int, start: int, end: int) -> str:
+    digest = hashlib.sha256()
+    for chunk in chunks_at(fd, start, end):
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+def chunks_at(fd: int, start: int, end: int) -> Iterator[bytes]:
+    """The bytes from ``start`` to ``end``, in chunks (a side file written from them)."""
+    while start < end:
+        chunk = _read_at(fd, start, min(CHUNK, end - start))
+        if not chunk:
+            return
+        start += len(chunk)
+        yield chunk
 
 
 def append_line(fd: int, line: bytes, path: Path) -> None:

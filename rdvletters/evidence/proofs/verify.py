@@ -22,7 +22,6 @@ timestamps, whose per-entry dates need every entry).
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -35,6 +34,7 @@ from ...entries import SET_ASIDE, loose_number, read_entry
 from ...errors import JournalError, RdvError
 from ...i18n import _, ngettext
 from ...journal import GENESIS, JournalState, Lines
+from ...journal_file import line_hash
 from . import anchoring
 
 TIMESTAMP_KIND = "horodatage"
@@ -90,7 +90,7 @@ class _Source:
             if raw.strip():
                 data = _data(raw)
                 claimed = loose_number(raw) if isinstance(data, str) else 0
-                yield number, hashlib.sha256(raw).hexdigest(), data, claimed
+                yield number, line_hash(raw), data, claimed
 
     @property
     def torn_line(self) -> int | None:
@@ -269,7 +269,7 @@ def _lines_of(digests: set[str], source: _Source) -> dict[str, int]:
                 found.setdefault(entry.digest, entry.line or 0)
         return found
     for number, raw in Lines(source.lines.path):
-        if raw.strip() and (digest := hashlib.sha256(raw).hexdigest()) in digests:
+        if raw.strip() and (digest := line_hash(raw)) in digests:
             found.setdefault(digest, number)
     return found
 
