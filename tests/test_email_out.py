@@ -13,6 +13,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
 from .conftest import EXAMPLE, journal_lines
+from .smtp_scripted import Scripted
 
 PASSWORD = "s3cret-mot-de-passe"
 
@@ -467,48 +468,9 @@ def test_ehlo_before_mail_even_without_login(case, run, smtp_server):
     assert len(handler.envelopes) == 1 and handler.greetings[0]
 
 
-class QuitTrouble:
-    """A bare SMTP server that accepts the message (250) and then hangs up or errs on QUIT."""
-
-    def __init__(self, behaviour: str) -> None:
-        self.behaviour = behaviour
-        self.received: list[bytes] = []
-        self.commands: list[str] = []
-        self.listener = socket.socket()
-        self.listener.bind(("127.0.0.1", 0))
-        self.listener.listen()
-        self.port = self.listener.getsockname()[1]
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
-
-    def _serve(self) -> None:
-        conn, _ = self.listener.accept()
-        with conn, conn.makefile("rb") as lines:
-            conn.sendall(b"220 quit.test ESMTP\r\n")
-            for raw in lines:
-                verb = raw.decode("ascii", "replace").strip().upper()
-                self.commands.append(verb.split(" ")[0])
-                if verb.startswith("EHLO"):
-                    conn.sendall(b"250-quit.test\r\n250 8BITMIME\r\n")
-                elif verb.startswith(("MAIL", "RCPT")):
-                    conn.sendall(b"250 2.1.0 Ok\r\n")
-                elif verb == "DATA":
-                    conn.sendall(b"354 End data with <CR><LF>.<CR><LF>\r\n")
-                    body = b"".join(iter(lines.readline, b".\r\n"))
-                    self.received.append(body)
-                    conn.sendall(b"250 2.0.0 Ok: queued as QUIT1\r\n")
-                    if self.behaviour == "drop":
-                        return
-                elif verb == "QUIT":
-                    conn.sendall(b"421 4.3.0 Erreur interne\r\n")
-                    return
-                else:
-                    conn.sendall(b"502 5.5.2 Non\r\n")
-
-
 @pytest.mark.parametrize("behaviour", ["drop", "error"])
 def test_message_accepted_then_trouble_on_quit_is_journaled_as_sent(case, run, behaviour):
-    server = QuitTrouble(behaviour)
+    server = Scripted(behaviour)
     configure(case, server.port, user=None)
     result = run("-C", case, "email", "--send", "--yes")
     server.thread.join(10)

@@ -7,20 +7,12 @@ from __future__ import annotations
 import resource
 import subprocess
 
-from .conftest import installed_cli, run_installed
+from .conftest import run_installed, run_limited
 
 
 def _under_size_limit(limit: int, *args) -> subprocess.CompletedProcess:
-    def preexec() -> None:  # Python ignores SIGXFSZ: the write fails with EFBIG instead
-        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
-
-    return subprocess.run(
-        installed_cli() + [str(a) for a in args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        preexec_fn=preexec,
-    )
+    # Python ignores SIGXFSZ: past the limit, the write fails with EFBIG instead
+    return run_limited(*args, limits={resource.RLIMIT_FSIZE: limit})
 
 
 def test_a_line_cut_by_a_full_disk_is_taken_back(case, tmp_path):

@@ -12,7 +12,7 @@ import subprocess
 
 import pytest
 
-from .conftest import edit_profile, installed_cli, run_installed
+from .conftest import edit_profile, run_installed, run_limited
 
 UNREACHABLE = ["timestamp", "--tsa", "http://127.0.0.1:1/", "--timeout", "1"]
 
@@ -109,18 +109,8 @@ def test_a_case_reached_through_a_link_the_person_typed_still_works(case, tmp_pa
 def _run(*args, limit_memory: bool = False) -> subprocess.CompletedProcess:
     """The installed command with a short time limit (a FIFO read would wait forever) and,
     if asked, 1 GB of address space (a 3 GB file read whole would fail)."""
-
-    def limit() -> None:
-        size = 1024**3
-        resource.setrlimit(resource.RLIMIT_AS, (size, size))
-
-    return subprocess.run(
-        installed_cli() + [str(a) for a in args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        preexec_fn=limit if limit_memory else None,
-    )
+    limits = {resource.RLIMIT_AS: 1024**3} if limit_memory else {}
+    return run_limited(*args, limits=limits, timeout=60)
 
 
 @pytest.mark.parametrize("name", ["profil.yaml", "smtp.yaml"])

@@ -5,28 +5,18 @@ with a 1 MB Subject: every command answers in bounded memory, says what is wrong
 from __future__ import annotations
 
 import hashlib
-import json
 import resource
 import subprocess
 
 import pytest
 
-from .conftest import installed_cli, journal_lines, run_installed
+from .conftest import append_chained, journal_lines, run_installed, run_limited
 
 MEMORY = 768 * 1024**2  # far less than the gigabyte at the journal's end
 
 
 def _bounded(*args) -> subprocess.CompletedProcess:
-    def limit() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
-
-    return subprocess.run(
-        installed_cli() + [str(a) for a in args],
-        capture_output=True,
-        text=True,
-        timeout=90,
-        preexec_fn=limit,
-    )
+    return run_limited(*args, limits={resource.RLIMIT_AS: MEMORY}, timeout=90)
 
 
 def test_a_gigabyte_of_nul_bytes_at_the_end_is_a_torn_line_set_aside(case):
@@ -48,26 +38,8 @@ def test_a_gigabyte_of_nul_bytes_at_the_end_is_a_torn_line_set_aside(case):
     assert _bounded("-C", case, "verify").returncode == 0
 
 
-def _append_raw(case, **fields) -> bytes:
-    path = case / "journal.jsonl"
-    last = path.read_bytes().rstrip(b"\n").rsplit(b"\n", 1)[-1]
-    entry = {
-        "n": json.loads(last)["n"] + 1,
-        "type": "tentative",
-        "canal": "web",
-        "date": "2026-11-29T10:00:00+01:00",
-        **fields,
-        "enregistre_le": "2026-11-29T10:00:00+01:00",
-        "precedent": hashlib.sha256(last).hexdigest(),
-    }
-    line = json.dumps(entry, ensure_ascii=False).encode()
-    with open(path, "ab") as handle:
-        handle.write(line + b"\n")
-    return line
-
-
 def test_a_30_mb_description_is_refused_by_its_size_and_set_aside_whole(case):
-    line = _append_raw(case, description="x" * (30 * 1024**2))
+    line = append_chained(case, description="x" * (30 * 1024**2))
     done = _bounded("-C", case, "status")
     assert done.returncode == 4, done.stderr[-500:]
     assert "ligne 31 : entrée illisible (ligne trop longue : 30720 Ko, 1024 Ko au plus)" in (

@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from .conftest import edit_profile, installed_cli, journal_lines, run_installed
+from .conftest import append_chained, edit_profile, installed_cli, journal_lines, run_installed
 from .test_web import EML, csrf, make_client, upload
 
 OVERFLOWING_DATE = (
@@ -154,8 +154,7 @@ def test_a_hand_made_timestamp_entry_without_its_authority_is_named(case):
     }
     with pytest.raises(Exception, match="« tsa » manquant"):
         line.append(data)  # rdvletters never writes it
-    with open(case / "journal.jsonl", "a", encoding="utf-8") as handle:  # by hand, then
-        handle.write('{"n": 31, "precedent": "x", ' + str(data)[1:].replace("'", '"') + "\n")
+    append_chained(case, **data)  # by hand, then
     done = run_installed("-C", case, "bundle")
     _no_crash(done)
     assert done.returncode == 4 and "ligne 31" in done.stderr and "tsa" in done.stderr

@@ -4,66 +4,10 @@ recorded as sent even when it hangs up in the middle of its reply."""
 
 from __future__ import annotations
 
-import socket
-import struct
-import threading
-
 import pytest
 
 from .conftest import journal_lines, run_installed
-
-ESCAPES = b"\x1b[2J\x1b]0;pwned\x07\x9b31m"
-
-
-class Scripted:
-    """A bare SMTP server that answers RCPT and the end of DATA as ``mode`` says."""
-
-    def __init__(self, mode: str) -> None:
-        self.mode = mode
-        self.received: list[bytes] = []
-        self.listener = socket.socket()
-        self.listener.bind(("127.0.0.1", 0))
-        self.listener.listen()
-        self.port = self.listener.getsockname()[1]
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
-
-    def _serve(self) -> None:
-        conn, _ = self.listener.accept()
-        with conn, conn.makefile("rb") as lines:
-            conn.sendall(b"220 hostile.test ESMTP " + ESCAPES + b"\r\n")
-            for raw in lines:
-                verb = raw.decode("ascii", "replace").strip().upper()
-                if verb.startswith("EHLO"):
-                    conn.sendall(b"250-hostile.test\r\n250 8BITMIME\r\n")
-                elif verb.startswith("MAIL"):
-                    conn.sendall(b"250 2.1.0 Ok\r\n")
-                elif verb.startswith("RCPT"):
-                    if self.mode == "refuse":
-                        conn.sendall(b"550 5.1.1 Inconnu " + ESCAPES + b"\r\n")
-                    else:
-                        conn.sendall(b"250 2.1.5 Ok\r\n")
-                elif verb == "DATA":
-                    conn.sendall(b"354 Go\r\n")
-                    self.received.append(b"".join(iter(lines.readline, b".\r\n")))
-                    if self.mode == "escapes":
-                        conn.sendall(b"250 2.0.0 Ok " + ESCAPES + b" queued as E1\r\n")
-                    elif self.mode == "half-reply":  # a first line, then gone
-                        conn.sendall(b"250-2.0.0 Ok: queued as H1\r\n")
-                        return
-                    elif self.mode == "reset":  # the answer, then a TCP reset
-                        conn.sendall(b"250 2.0.0 Ok: queued as R1\r\n")
-                        conn.setsockopt(
-                            socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
-                        )
-                        return
-                elif verb == "RSET":
-                    conn.sendall(b"250 Ok\r\n")
-                elif verb == "QUIT":
-                    conn.sendall(b"221 Bye " + ESCAPES + b"\r\n")
-                    return
-                else:
-                    conn.sendall(b"502 5.5.2 Non\r\n")
+from .smtp_scripted import Scripted
 
 
 def _configure(case, port: int) -> None:

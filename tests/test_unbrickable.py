@@ -4,11 +4,10 @@ the reader refuses, keeping it: an old e-mail proof can no longer brick a case."
 from __future__ import annotations
 
 import hashlib
-import json
 
 import pytest
 
-from .conftest import journal_lines, run_installed
+from .conftest import append_chained, journal_lines, run_installed
 
 OLD_MAIL = (
     "From: aminata.diallo@example.org\r\nTo: pref-etrangers@example.gouv.fr\r\n"
@@ -60,24 +59,14 @@ def test_the_writer_refuses_what_the_reader_would_refuse(case):
     assert (case / "journal.jsonl").read_bytes() == before
 
 
-def _append_as_an_old_version_did(case, **fields) -> bytes:
+def _append_as_an_old_version_did(case) -> bytes:
     """A line with a genuine chain link but a content the reader refuses."""
-    path = case / "journal.jsonl"
-    last = path.read_bytes().rstrip(b"\n").rsplit(b"\n", 1)[-1]
-    entry = {
-        "n": json.loads(last)["n"] + 1,
-        "type": "tentative",
-        "canal": "email",
-        "date": "2014-03-03T10:00:00+01:00",
-        "description": "Courriel « Demande » envoyé à pref-etrangers@example.gouv.fr",
-        **fields,
-        "enregistre_le": "2026-11-29T10:00:00+01:00",
-        "precedent": hashlib.sha256(last).hexdigest(),
-    }
-    line = json.dumps(entry, ensure_ascii=False, separators=(", ", ": ")).encode()
-    with open(path, "ab") as handle:
-        handle.write(line + b"\n")
-    return line
+    return append_chained(
+        case,
+        canal="email",
+        date="2014-03-03T10:00:00+01:00",
+        description="Courriel « Demande » envoyé à pref-etrangers@example.gouv.fr",
+    )
 
 
 def test_repair_sets_aside_a_refused_line_and_keeps_it(case):
