@@ -49,21 +49,29 @@ def ascii_slug(text: str, limit: int = 40) -> str:
     return slug[:limit].rstrip("_") or "piece"
 
 
-def normalise_tracking(raw: str) -> str:
-    """Check a La Poste item number's form (``1A 123 456 7890 1``) and return it compact."""
+def normalise_tracking(raw: str, option: str = "--tracking") -> str:
+    """Check a La Poste item number's form (``1A 123 456 7890 1``) and return it compact;
+    ``option`` names the field in the message (the CLI's option, or the form's label)."""
     compact = re.sub(r"[\s-]", "", raw).upper()
     if not TRACKING.match(compact):
         raise InputError(
             _(
-                "--tracking « {raw} » : numéro de suivi non reconnu. Recopiez le numéro de la "
+                "{option} « {raw} » : numéro de suivi non reconnu. Recopiez le numéro de la "
                 "preuve de dépôt : 13 caractères comme 1A 123 456 7890 1 (espaces permis)."
-            ).format(raw=raw)
+            ).format(raw=raw, option=option)
         )
     return compact
 
 
-# The CLI's options, as ``record`` names its fields in a message by default.
+# The CLI's options, as ``record`` and ``correct`` name their fields in a message by default.
 RECORD_OPTIONS = {"message": "--message", "witness": "--witness", "reference": "--reference"}
+CORRECT_OPTIONS = {
+    **RECORD_OPTIONS,
+    "at": "--at",
+    "channel": "--channel",
+    "tracking": "--tracking",
+    "reason": "--reason",
+}
 
 
 def clean_text(value: str, option: str) -> str:
@@ -98,6 +106,7 @@ class ProofFile:
 
     path: Path
     name: str
+    conditions: dict[str, Any] | None = None  # how it arrived (provenance.upload_conditions)
 
 
 Proof = Path | ProofFile
@@ -251,12 +260,26 @@ class Case:
         future, not absurdly old.
 
         « Old » is measured from the first step in the journal's order, read from the
-        top of the file, so that ``record`` never reads the whole journal.
+        top of the file, so that ``record`` never reads the whole journal. The case's first
+        step is asked to be confirmed when it is months back or before the case was opened
+        (``recording.check_first_step``).
         """
         first = self.journal.first_step_date(STEP_TYPES)
-        return past_or_now(
+        when = past_or_now(
             text, option=option, first=first, confirmed=confirmed, confirm_hint=confirm_hint
         )
+        if text is not None and first is None and not confirmed:
+            from .recording import check_first_step
+
+            opened = next((e.when for e in self.journal.entries()), None)
+            check_first_step(
+                when,
+                now_paris(),
+                opened,
+                option=option,
+                hint=confirm_hint or _("Si la date est juste, ajoutez --confirm-date."),
+            )
+        return when
 
     @staticmethod
     def check_proofs(proofs: Sequence[Proof]) -> None:
@@ -278,6 +301,7 @@ class Case:
         self, proof: Proof, when: datetime, channel: str, created: list[Path]
     ) -> dict[str, str]:
         source, name = (proof.path, proof.name) if isinstance(proof, ProofFile) else (proof, None)
+        conditions = proof.conditions if isinstance(proof, ProofFile) else None
         name = readable_name(name or source.name)
         private_dir(self.pieces)
         with open_regular(source, "--proof") as handle:
@@ -292,6 +316,7 @@ class Case:
             "original": name,
             "sha256": sha256_file(target),
             **piece_fields(source),
+            **({"conditions": conditions} if conditions else {}),
         }
 
     def record(
@@ -399,9 +424,12 @@ class Case:
         when: datetime,
         tracking: str | None = None,
         proofs: Sequence[Proof] = (),
+        labels: Mapping[str, str] | None = None,
         **extra: Any,
     ) -> Entry:
-        """Journal that prepared document ``number`` went out."""
+        """Journal that prepared document ``number`` went out. ``labels`` names the fields
+        in messages (``at``, ``tracking``): the CLI's options by default."""
+        names = {"at": "--at", "tracking": "--tracking", **(labels or {})}
         state = self.journal.read()
         target = state.by_number(number)
         if target is None or target.kind != "document":
@@ -409,11 +437,23 @@ class Case:
                 _("l'entrée n° {n} n'est pas un document préparé.").format(n=number),
                 hint=_("La liste des entrées : rdvletters log"),
             )
-        current = effective_entries(state)  # a sending withdrawn by ``correct`` no longer counts
-        if any(d["type"] == "envoi" and d.get("document_n") == number for __, d in current):
-            raise InputError(_("le document n° {n} est déjà noté comme envoyé.").format(n=number))
+        from .prepared import group_of  # a sending withdrawn by ``correct`` no longer counts
+
+        group = group_of(state, number)
+        if group is not None and group.sent is not None:
+            other = group.sent.data.get("document_n")
+            if other == number:
+                raise InputError(
+                    _("le document n° {n} est déjà noté comme envoyé.").format(n=number)
+                )
+            raise InputError(
+                _(
+                    "le document n° {n} est le même document que le n° {other}, sous une autre "
+                    "forme ; il est déjà noté comme envoyé (entrée n° {sent})."
+                ).format(n=number, other=other, sent=group.sent.n)
+            )
         if when < target.when.replace(second=0):
-            raise _sent_before_prepared(target)
+            raise _sent_before_prepared(target, names["at"])
         channel = DOCUMENT_CHANNEL[target.data["document"]]
         entry: dict[str, Any] = {
             "type": "envoi",
@@ -423,7 +463,7 @@ class Case:
             "date": when.isoformat(timespec="seconds"),
         }
         if tracking:
-            entry["suivi"] = normalise_tracking(tracking)
+            entry["suivi"] = normalise_tracking(tracking, names["tracking"])
             entry["suivi_saisi"] = tracking
         entry.update(extra)
         self.journal.check_appendable()
@@ -441,8 +481,12 @@ class Case:
         tracking: str | None = None,
         withdraw: bool = False,
         reason: str | None = None,
+        channel: str | None = None,
+        labels: Mapping[str, str] | None = None,
     ) -> Entry:
         """Journal a correction of step ``number``: new values, or its withdrawal.
+        ``labels`` names the fields in messages (``at``, ``channel``, ``message``,
+        ``witness``, ``reference``, ``tracking``, ``reason``): the CLI's options by default.
 
         Entry ``number`` itself is never rewritten (``verify`` would call that
         tampering): a ``correction`` entry supersedes it for every document and
@@ -471,16 +515,17 @@ class Case:
             "corrige": number,
             "date": now_paris().isoformat(timespec="seconds"),
         }
-        given = [when, message, witness, reference, tracking]
+        given = [when, message, witness, reference, tracking, channel]
+        names = {**CORRECT_OPTIONS, **(labels or {})}
         if withdraw:
             if any(value is not None for value in given):
                 raise InputError(
                     _(
                         "--withdraw retire l'entrée entière : il ne se combine pas avec --at, "
-                        "--message, --witness, --reference ni --tracking."
+                        "--channel, --message, --witness, --reference ni --tracking."
                     )
                 )
-            motive = clean_text(reason or "", "--reason")
+            motive = clean_text(reason or "", names["reason"])
             if not motive:
                 raise InputError(
                     _(
@@ -490,9 +535,9 @@ class Case:
                 )
             entry.update(retire=True, motif=motive)
         else:
-            entry["valeurs"] = self._corrected_values(target, current, *given)
-            if reason and clean_text(reason, "--reason"):
-                entry["motif"] = clean_text(reason, "--reason")
+            entry["valeurs"] = self._corrected_values(target, current, *given, names=names)
+            if reason and clean_text(reason, names["reason"]):
+                entry["motif"] = clean_text(reason, names["reason"])
         self.journal.check_appendable()
         return self.journal.append(entry)
 
@@ -505,15 +550,20 @@ class Case:
         witness: str | None,
         reference: str | None,
         tracking: str | None,
+        channel: str | None = None,
+        *,
+        names: Mapping[str, str] = CORRECT_OPTIONS,
     ) -> dict[str, str]:
         """The fields that change, checked as ``record`` and ``sent`` check them."""
         n, sending = target.n, target.kind == "envoi"
         values: dict[str, str] = {}
+        if channel is not None:
+            values.update(self._corrected_channel(n, sending, current, channel, witness, names))
         if when is not None:
             if sending:
                 prepared = self.journal.read().by_number(current["document_n"])
                 if prepared is not None and when < prepared.when.replace(second=0):
-                    raise _sent_before_prepared(prepared)
+                    raise _sent_before_prepared(prepared, names["at"])
             elif current.get("canal") == "ar":
                 self._refuse_early_receipt(when)
             values["date"] = when.isoformat(timespec="seconds")
@@ -522,40 +572,81 @@ class Case:
                 raise InputError(
                     _("--message : l'entrée n° {n} est un envoi, sans message.").format(n=n)
                 )
-            values["description"] = clean_text(message, "--message")
+            values["description"] = clean_text(message, names["message"])
         if witness is not None:
-            if current.get("canal") != "counter":
+            if values.get("canal", current.get("canal")) != "counter":
                 raise InputError(_("--witness ne vaut que pour une présentation au guichet."))
-            values["temoin"] = clean_text(witness, "--witness")
+            values["temoin"] = clean_text(witness, names["witness"])
         if reference is not None:
             if sending:
                 raise InputError(
                     _("--reference : l'entrée n° {n} est un envoi ; --tracking ?").format(n=n)
                 )
-            values["reference"] = clean_text(reference, "--reference")
+            values["reference"] = clean_text(reference, names["reference"])
         if tracking is not None:
             if not sending or current.get("document") != "lettre":
                 raise InputError(_("--tracking ne vaut que pour l'envoi d'une lettre recommandée."))
-            values.update(suivi=normalise_tracking(tracking), suivi_saisi=tracking)
+            values.update(
+                suivi=normalise_tracking(tracking, names["tracking"]), suivi_saisi=tracking
+            )
         if not values:
             raise InputError(
                 _(
-                    "rien à corriger : donnez --at, --message, --witness, --reference ou "
-                    '--tracking, ou bien --withdraw --reason "…" pour retirer l\'entrée.'
+                    "rien à corriger : donnez --at, --channel, --message, --witness, "
+                    '--reference ou --tracking, ou bien --withdraw --reason "…" pour retirer '
+                    "l'entrée."
                 )
             )
         changed = {k: v for k, v in values.items() if current.get(k, "") != v}
-        if not changed or set(changed) == {"suivi_saisi"}:
+        if not changed or set(changed) <= {"suivi_saisi", "type"}:
             raise InputError(_("l'entrée n° {n} a déjà ces valeurs : rien ne change.").format(n=n))
         return changed
 
+    @staticmethod
+    def _corrected_channel(
+        n: int,
+        sending: bool,
+        current: dict[str, Any],
+        channel: str,
+        witness: str | None,
+        names: Mapping[str, str],
+    ) -> dict[str, str]:
+        """A step recorded under the wrong channel: its channel, and with it whether it is an
+        attempt or an event. A sending keeps the channel of its document."""
+        if sending:
+            raise InputError(
+                _("{option} : l'entrée n° {n} est un envoi ; son canal suit le document.").format(
+                    option=names["channel"], n=n
+                )
+            )
+        if channel not in CHANNELS:
+            raise InputError(
+                _("canal inconnu « {channel} » ; canaux : {channels}.").format(
+                    channel=channel, channels=", ".join(CHANNELS)
+                )
+            )
+        if current.get("temoin") and channel != "counter" and witness in (None, ""):
+            raise InputError(
+                _(
+                    "{option} : l'entrée n° {n} a un témoin, qui ne vaut que pour une "
+                    "présentation au guichet ; retirez l'entrée et notez-la de nouveau."
+                ).format(option=names["channel"], n=n)
+            )
+        kind = "tentative" if channel in ATTEMPT_CHANNELS else "evenement"
+        return {"canal": channel, "type": kind}
 
-def _sent_before_prepared(prepared: Entry) -> InputError:
+
+def _sent_before_prepared(prepared: Entry, option: str = "--at") -> InputError:
     return InputError(
         _(
-            "--at : le document n° {n} a été préparé le {date} à {time} ; il ne peut pas être "
-            "parti avant."
-        ).format(n=prepared.n, date=f"{prepared.when:%d/%m/%Y}", time=f"{prepared.when:%H:%M}")
+            "{option} : le document n° {n} a été préparé le {date} à {time} ; il ne peut pas "
+            "être parti avant."
+        ).format(
+            option=option,
+            n=prepared.n,
+            date=f"{prepared.when:%d/%m/%Y}",
+            time=f"{prepared.when:%H:%M}",
+        )
     )
 
 

@@ -13,6 +13,14 @@ e-mail, the letter, the referral, ``status`` and the dossier cannot disagree:
 Corrections (``correction`` entries) are applied here: a corrected entry is read
 with its new date or text, a withdrawn one is left out of every figure, and the
 journal itself is never rewritten.
+
+Who vouches for a proof's date is a fact too. A judge weighs it: photos dated
+only by their file's metadata were refused (CE, 10 mars 2025, n° 472387), dates
+of deposit with a third party that cannot alter them were accepted (CAA Lyon,
+12 déc. 2023, n° 21LY04307). Each step carries the time each timestamping
+authority vouches for (the earliest token, checked when it was received, that
+covers the entry which set the step's date); a proof is *dated by a third party*
+when one of them is within ``THIRD_PARTY_WINDOW`` of the step.
 """
 
 from __future__ import annotations
@@ -27,6 +35,13 @@ from .frdates import PARIS
 from .journal import GENESIS, JournalState
 
 STEP_TYPES = ("tentative", "evenement", "envoi")
+TOKEN_TYPE = "horodatage"
+TRUSTED = "valide"  # a token's ``verification`` when its root was trusted on receipt
+THIRD_PARTY_WINDOW = timedelta(hours=1)
+CLOCK_SLACK = timedelta(minutes=5)  # a computer's clock a little ahead of the authority's
+# How a proof is dated: by a third party within the window, by one later (it existed at
+# the latest then), or only by the person (the date typed) or the file (its metadata).
+THIRD_PARTY, THIRD_PARTY_LATER, SELF_DATED = "tiers", "tiers_tardif", "personne"
 HEADER_COPY_SUFFIXES = (".eml", ".msg")  # e-mail copies that keep their headers
 
 
@@ -48,6 +63,10 @@ class Step:
     document_file: str | None = None  # the prepared document that went out
     delay: int | None = None  # days a registered letter gave the préfet
     corrected: bool = False
+    recorded: datetime | None = None  # when the entry was written (``enregistre_le``)
+    piece_sha256: tuple[str, ...] = ()  # of each file of ``pieces``
+    piece_dates: tuple[datetime | None, ...] = ()  # each file's own date (metadata, name)
+    stamps: tuple[tuple[str, datetime], ...] = ()  # (authority, time it vouches for), by time
 
     @property
     def proofs(self) -> tuple[str, ...]:
@@ -68,6 +87,25 @@ class Step:
         return any(PurePosixPath(p).suffix.lower() in HEADER_COPY_SUFFIXES for p in self.proofs)
 
     @property
+    def third_party_at(self) -> datetime | None:
+        """The earliest time a trusted authority vouches the step was recorded by."""
+        return self.stamps[0][1] if self.stamps else None
+
+    @property
+    def dating(self) -> str | None:
+        """``THIRD_PARTY``, ``THIRD_PARTY_LATER`` or ``SELF_DATED`` for a step with proof."""
+        if not self.has_proof:
+            return None
+        at = self.third_party_at
+        if at is None or at < self.when - CLOCK_SLACK:
+            return SELF_DATED  # a token before the stated time vouches for nothing of it
+        return THIRD_PARTY if at - self.when <= THIRD_PARTY_WINDOW else THIRD_PARTY_LATER
+
+    @property
+    def dated_by_third_party(self) -> bool:
+        return self.dating == THIRD_PARTY
+
+    @property
     def monday(self) -> date:
         day = self.when.date()
         return day - timedelta(days=day.weekday())
@@ -80,15 +118,39 @@ class Week:
     monday: date
     attempts: int
     with_proof: int
+    third_party: int = 0  # attempts whose proof a third party dated within the hour
 
 
-def _step(data: dict[str, Any], n: int, documents: dict[int, dict[str, Any]]) -> Step:
+def _own_date(piece: dict[str, Any]) -> datetime | None:
+    try:
+        return datetime.fromisoformat(piece["date_propre"]) if piece.get("date_propre") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _recorded(data: dict[str, Any]) -> datetime | None:
+    """When the step's date was written: the entry's, or its correction's."""
+    stamp = data.get("_date_enregistree") or data.get("enregistre_le")
+    return datetime.fromisoformat(stamp) if stamp else None
+
+
+def _step(
+    data: dict[str, Any],
+    n: int,
+    documents: dict[int, dict[str, Any]],
+    stamps: tuple[tuple[str, datetime], ...] = (),
+) -> Step:
+    pieces = data.get("pieces", [])
     common = {
         "n": n,
         "when": datetime.fromisoformat(data["date"]).astimezone(PARIS),
         "channel": data["canal"],
-        "pieces": tuple(p["fichier"] for p in data.get("pieces", [])),
+        "pieces": tuple(p["fichier"] for p in pieces),
         "corrected": bool(data.get("_corrige")),
+        "recorded": _recorded(data),
+        "piece_sha256": tuple(p["sha256"] for p in pieces),
+        "piece_dates": tuple(_own_date(p) for p in pieces),
+        "stamps": stamps,
     }
     if data["type"] == "envoi":
         document = documents.get(data["document_n"], {})
@@ -124,7 +186,37 @@ def effective_entries(state: JournalState) -> list[tuple[int, dict[str, Any]]]:
         else:
             changes = {k: v for k, v in entry.data.get("valeurs", {}).items()}
             current[target] = {**current[target], **changes, "_corrige": entry.n}
+            if "date" in changes:  # the date now rests on the correction, not the entry
+                current[target]["_date_n"] = entry.n
+                current[target]["_date_enregistree"] = entry.data.get("enregistre_le")
     return list(current.items())
+
+
+def stamps_by_entry(
+    state: JournalState, numbers: set[int]
+) -> dict[int, tuple[tuple[str, datetime], ...]]:
+    """For each entry number in ``numbers``: per authority, the earliest time a trusted
+    token covering it vouches for, in time order. One pass from the end of the journal."""
+    tokens = sorted(
+        (
+            (int(e.data["entree"]), datetime.fromisoformat(e.data["heure_tsa"]), e.data["autorite"])
+            for e in state.entries
+            if e.kind == TOKEN_TYPE and e.data.get("verification") == TRUSTED
+        ),
+        reverse=True,
+    )
+    out: dict[int, tuple[tuple[str, datetime], ...]] = {}
+    best: dict[str, datetime] = {}
+    i = 0
+    for n in sorted(numbers, reverse=True):
+        while i < len(tokens) and tokens[i][0] >= n:
+            __, at, who = tokens[i]
+            if who not in best or at < best[who]:
+                best[who] = at
+            i += 1
+        if best:
+            out[n] = tuple(sorted(best.items(), key=lambda item: item[1]))
+    return out
 
 
 @dataclass
@@ -142,7 +234,9 @@ class Facts:
     def from_journal(cls, state: JournalState) -> Facts:
         entries = effective_entries(state)
         documents = {n: d for n, d in entries if d["type"] == "document"}
-        steps = [_step(d, n, documents) for n, d in entries if d["type"] in STEP_TYPES]
+        stepping = [(n, d) for n, d in entries if d["type"] in STEP_TYPES]
+        stamps = stamps_by_entry(state, {d.get("_date_n", n) for n, d in stepping})
+        steps = [_step(d, n, documents, stamps.get(d.get("_date_n", n), ())) for n, d in stepping]
         steps.sort(key=lambda s: (s.when, s.n))
         listed: set[int] = set()
         for _, d in entries:
@@ -186,15 +280,24 @@ class Facts:
             return []
         counts: dict[date, list[int]] = {}
         for step in attempts:
-            tally = counts.setdefault(step.monday, [0, 0])
+            tally = counts.setdefault(step.monday, [0, 0, 0])
             tally[0] += 1
             tally[1] += step.has_proof
+            tally[2] += step.dated_by_third_party
         rows, monday = [], attempts[0].monday
         while monday <= attempts[-1].monday:
-            made, proven = counts.get(monday, (0, 0))
-            rows.append(Week(monday, made, proven))
+            made, proven, dated = counts.get(monday, (0, 0, 0))
+            rows.append(Week(monday, made, proven, dated))
             monday += timedelta(days=7)
         return rows
+
+    def proofs_by_dating(self) -> dict[str, int]:
+        """Attempts with proof, by who dates the proof (``THIRD_PARTY``…): one count for
+        ``status``, ``recours --check``, the fiche and the requête."""
+        counts = {THIRD_PARTY: 0, THIRD_PARTY_LATER: 0, SELF_DATED: 0}
+        for step in self.attempts_with_proof:
+            counts[step.dating] += 1  # type: ignore[index]
+        return counts
 
     @property
     def weeks_covered(self) -> int:
@@ -229,6 +332,14 @@ class Facts:
             and s.n not in self.listed_in_sent_emails
             and (since is None or s.when > since)
         ]
+
+    def waiting(self, kind: str) -> int | None:
+        """The number of a document of ``kind`` prepared after the last step and not sent
+        since (a sending is a step): a draft waiting to go out, whose next step is to be
+        marked sent rather than prepared again."""
+        last_step = max((s.n for s in self.steps), default=0)
+        drafts = [n for n, d in self.documents.items() if d["document"] == kind and n > last_step]
+        return min(drafts) if drafts else None
 
     # --- registered letters and their receipts ---------------------------------
     @property

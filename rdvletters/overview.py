@@ -15,7 +15,6 @@ from .case import Case
 from .errors import RdvError
 from .evidence.status import compute_status
 from .facts import Facts
-from .journal import Entry, JournalState
 from .validation import InvalidData
 
 
@@ -32,6 +31,9 @@ class CaseSummary:
     days_until_expiry: int | None
     problem: str | None = None  # the first line of the error, when the case cannot be read
     problem_count: int = 0  # validation errors of the profile, when that is the reason
+    birth_date: date | None = None  # tells two persons of the same name apart
+    prefecture: str | None = None
+    next_kind: str = ""  # what kind of step is next (``next_kind``), for a filter
 
 
 def summarize(case: Case, now: datetime) -> CaseSummary:
@@ -41,7 +43,8 @@ def summarize(case: Case, now: datetime) -> CaseSummary:
         facts = Facts.from_journal(case.journal.read())
     except RdvError as error:
         count = len(error.problems) if isinstance(error, InvalidData) else 0
-        return CaseSummary(None, None, None, 0, None, None, None, str(error).splitlines()[0], count)
+        first = str(error).splitlines()[0]
+        return CaseSummary(None, None, None, 0, None, None, None, first, count, next_kind="profile")
     status = compute_status(profile, facts, now, case.root)
     return CaseSummary(
         name=profile.demandeur.nom_complet,
@@ -51,28 +54,24 @@ def summarize(case: Case, now: datetime) -> CaseSummary:
         days_since_last_attempt=status.days_since_last,
         next_step=status.next_step.text,
         days_until_expiry=status.days_until_expiry,
+        birth_date=profile.demandeur.date_naissance,
+        prefecture=profile.prefecture.nom,
+        next_kind=next_kind(status.next_step.command),
     )
 
 
-@dataclass(frozen=True)
-class PreparedDocument:
-    """A document the tool generated, and the journal entry that says it went out."""
+# The command of the next step -> the kind a volunteer filters on (first match wins).
+NEXT_KINDS = (
+    ("rdvletters record ar", "ar"),
+    ("rdvletters record", "record"),
+    ("rdvletters sent", "sent"),
+    ("rdvletters email", "email"),
+    ("rdvletters letter", "letter"),
+    ("rdvletters referral", "referral"),
+)
 
-    n: int
-    kind: str  # courriel | lettre | saisine
-    fmt: str
-    when: datetime
-    file: str
-    sent: Entry | None
 
-
-def prepared_documents(state: JournalState) -> list[PreparedDocument]:
-    """Every generated document, newest first, with its sending if noted."""
-    sent = {e.data.get("document_n"): e for e in state.entries if e.kind == "envoi"}
-    return [
-        PreparedDocument(
-            e.n, e.data["document"], e.data["format"], e.when, e.data["fichier"], sent.get(e.n)
-        )
-        for e in reversed(state.entries)
-        if e.kind == "document"
-    ]
+def next_kind(command: str) -> str:
+    """``record``, ``email``, ``sent``, ``letter``, ``ar``, ``referral`` or ``lawyer`` (see
+    a permanence or a lawyer: no command, or the dossier to bring)."""
+    return next((kind for prefix, kind in NEXT_KINDS if command.startswith(prefix)), "lawyer")

@@ -94,7 +94,7 @@ class Demande(StrictModel):
     titre: Text
     titre_actuel_expire_le: OptDate = None
     identifiant_anef: OptText = None
-    dossier_complet: OuiNon = True
+    dossier_complet: OuiNon  # asked, never assumed: « oui » becomes a claim in the letters
     pieces_dossier: Lines = []
     urgence: Annotated[
         list[Annotated[FaitUrgence, BeforeValidator(_fact)]], BeforeValidator(as_list)

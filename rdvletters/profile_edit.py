@@ -25,7 +25,7 @@ from .i18n import _
 from .yamlload import CONTROL_IN_FILE, parse_yaml
 
 Key = tuple[str, ...]  # ("situation",) or ("demandeur", "nom")
-Value = str | list[str] | None
+Value = str | list[str] | list[str | dict[str, str]] | None
 FLOW_LIMIT = 60  # a list longer than this (as text) is written one item per line
 
 
@@ -109,10 +109,21 @@ def _render(value: Value, indent: int) -> tuple[str, list[str]]:
         return " " + scalar(value), []
     if not value:
         return " []", []
+    if any(isinstance(v, dict) for v in value):  # urgency facts with their file
+        return "", [line for v in value for line in _block_item(v, indent + 2)]
     flow = "[" + ", ".join(_flow_item(v) for v in value) + "]"
     if len(flow) <= FLOW_LIMIT:
         return " " + flow, []
     return "", [f"{' ' * (indent + 2)}- {scalar(v)}" for v in value]
+
+
+def _block_item(item: str | dict[str, str], indent: int) -> list[str]:
+    """One item of a block list: ``- text``, or ``- fait: …`` with its other keys below."""
+    pad = " " * indent
+    if not isinstance(item, dict):
+        return [f"{pad}- {scalar(item)}"]
+    lines = [f"{pad}  {k}: {scalar(v)}" for k, v in item.items() if v]
+    return [f"{pad}- {lines[0].lstrip()}", *lines[1:]]
 
 
 def _key_line(old: str, info: _Line, key: str, text: str) -> str:

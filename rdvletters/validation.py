@@ -219,6 +219,8 @@ def _describe(err: dict[str, Any]) -> str:
         return _("champ obligatoire vide : à remplir")
     if kind == "literal_error":
         expected = str(err.get("ctx", {}).get("expected", "")).replace(" or ", " ou ")
+        if err.get("input") in ("", None):
+            return _("champ obligatoire vide : répondez {expected}").format(expected=expected)
         return _("valeur inconnue ; valeurs possibles : {expected}").format(expected=expected)
     if kind == "string_pattern_mismatch" and loc[-1] == "departement":
         return _("numéro de département attendu, par exemple 93, 2A ou 971")

@@ -64,7 +64,9 @@ ODD = {
 
 
 # The date and time the forms below post.
-WHEN = {"date": "2026-11-27", "time": "10:00"}
+# The record form's date (day, month, year) and time, as the browser posts them.
+WHEN = {"f-date-day": "27", "f-date-month": "11", "f-date-year": "2026", "time": "10:00"}
+SENT_WHEN = {"sd-31-day": "27", "sd-31-month": "11", "sd-31-year": "2026", "time": "10:00"}
 
 
 class Forms(HTMLParser):
@@ -248,10 +250,10 @@ class Attack:
             ("/nouveau", {"nom": "A", "prenom": "B"}),
             (
                 "/c/aminata/record",
-                {"date": "2026-11-20", "time": "10:00", "channel": "web", "message": "x"},
+                {**WHEN, "f-date-day": "20", "channel": "web", "message": "x"},
             ),
             ("/c/aminata/documents/prepare", {"kind": "lettre", "format": "text"}),
-            ("/c/aminata/documents/31/sent", WHEN),
+            ("/c/aminata/documents/31/sent", SENT_WHEN),
             ("/c/aminata/bundle", {}),
             ("/c/aminata/profile/demandeur", {"demandeur.nom": "X"}),
             ("/c/aminata/init", {}),

@@ -28,8 +28,14 @@ PAGES = [
     ("profile", "/c/aminata/profile/demandeur"),
     ("profile-errors", "/c/nouveau/profile/demandeur?checked=1"),
     ("profile-check", "/c/nouveau/profile/verifier"),
+    ("profile-answers", "/c/aminata/profile/verifier"),
+    ("cases-search", "/?q=diallo&route=rdv"),
+    ("correct", "/c/aminata/entry/3/correct"),
+    ("manage", "/c/aminata/dossier"),
+    ("erase", "/c/aminata/erase"),
     ("record-error", None),
     ("documents-email", None),
+    ("sent-error", None),
 ]
 
 
@@ -79,6 +85,12 @@ def main() -> None:
                             if name == "documents-email":  # after preparing the e-mail
                                 page.goto(f"{base}/c/aminata/documents")
                                 page.click("form:has(input[value=text]) button")
+                            elif name == "sent-error":  # a tracking number mistyped
+                                page.goto(f"{base}/c/aminata/documents")
+                                page.click("form:has(input[value=pdf]) button >> nth=0")
+                                page.locator("details").first.evaluate("d => d.open = true")
+                                page.locator('input[name="tracking"]').first.fill("1A 12")
+                                page.locator('form[action$="/sent"] button').first.click()
                             elif path is None:  # a refused record: a text file as proof
                                 page.goto(f"{base}/c/aminata/record")
                                 page.set_input_files(

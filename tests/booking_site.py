@@ -10,8 +10,11 @@ submitted twice.
 from __future__ import annotations
 
 import http.server
+import ssl
 import threading
 from collections import Counter
+from datetime import timedelta
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 NO_SLOT = (
@@ -69,9 +72,28 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
+    def date_time_string(self, timestamp=None) -> str:  # noqa: ARG002 - http.server's name
+        """The server's clock is the suite's (``RDVLETTERS_NOW``), shifted by ``skew``."""
+        from email.utils import format_datetime
+
+        from rdvletters.frdates import now_paris
+
+        return format_datetime(now_paris() + self.server.site.skew, usegmt=False)
+
     def do_GET(self) -> None:  # noqa: N802
         path = urlsplit(self.path).path
-        self.server.site.record("GET", path, self.headers.get("User-Agent", ""))
+        site = self.server.site
+        site.record("GET", path, self.headers.get("User-Agent", ""))
+        if path in REDIRECTS:
+            self.send_response(REDIRECTS[path][1])
+            self.send_header("Location", REDIRECTS[path][0])
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        if path == "/etat":  # a page that changes at every load
+            site.loads += 1
+            self._send(CHANGING.format(n=site.loads))
+            return
         pages = {"/": LANDING, "/demande": REQUEST}
         if path in pages:
             self._send(pages[path])
@@ -97,12 +119,22 @@ class _Server(http.server.ThreadingHTTPServer):
     daemon_threads = True
 
 
-class BookingSite:
-    """The three-page flow on 127.0.0.1; use as a context manager."""
+# An old address that moved twice, as sites do: /ancien -> /rdv -> / (301, then 302).
+REDIRECTS = {"/ancien": ("/rdv", 301), "/rdv": ("/", 302)}
+CHANGING = """<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>État</title>
+</head><body><p>Il n'existe plus de plage horaire libre (chargement n° {n}).</p></body></html>"""
 
-    def __init__(self) -> None:
+
+class BookingSite:
+    """The three-page flow on 127.0.0.1; use as a context manager. With ``tls`` (a
+    certificate and its key), it is served over HTTPS."""
+
+    def __init__(self, tls: tuple[Path, Path] | None = None) -> None:
         self.requests: Counter[tuple[str, str]] = Counter()
         self.agents: list[str] = []
+        self.tls = tls
+        self.loads = 0
+        self.skew = timedelta(0)  # the server's clock against the suite's
 
     def record(self, method: str, path: str, agent: str) -> None:
         self.requests[(method, path)] += 1
@@ -111,7 +143,13 @@ class BookingSite:
     def __enter__(self) -> BookingSite:
         self.httpd = _Server(("127.0.0.1", 0), _Handler)
         self.httpd.site = self
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
+        scheme = "http"
+        if self.tls is not None:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*self.tls)
+            self.httpd.socket = context.wrap_socket(self.httpd.socket, server_side=True)
+            scheme = "https"
+        self.url = f"{scheme}://127.0.0.1:{self.httpd.server_address[1]}/"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
         return self

@@ -166,3 +166,81 @@ def test_timestamp_token_catches_a_cut_even_when_its_entry_is_cut_too(case, run,
     assert code == 1
     assert "le jeton d'horodatage horodatage/" in out
     assert "qu'aucune de ses lignes n'a plus" in out
+
+
+# --- only the person's own anchors count, and only while their entry is there (issue 21) ---
+
+
+def _received_mail(header: str) -> bytes:
+    return (
+        "From: Service des étrangers <pref@example.gouv.fr>\r\nTo: aminata@example.org\r\n"
+        "Subject: Re: demande\r\nDate: Fri, 27 Nov 2026 11:00:00 +0100\r\n"
+        f"{HEADER}: {header}\r\n\r\nNous avons bien reçu votre message.\r\n"
+    ).encode()
+
+
+def test_a_received_email_with_the_header_is_not_an_anchor(case, run, tmp_path):
+    """A proof someone else sent may carry the header, by chance or on purpose."""
+    forged = tmp_path / "reponse.eml"
+    forged.write_bytes(_received_mail("12 " + "ab" * 32))
+    assert run("-C", case, "record", "reply", "--proof", forged).exit_code == 0
+    code, out = _verify(run, case)
+    assert code == 0, out
+    assert "MODIFIÉ" not in out and "reponse" not in out
+    assert "aucune ancre dans le dossier" in out
+
+
+def test_the_persons_own_copy_of_a_sent_email_is_an_anchor(case, run, tmp_path):
+    assert run("-C", case, "email", "--format", "eml").exit_code == 0
+    [draft] = (case / "documents").glob("*.eml")
+    copy = tmp_path / "envoye.eml"
+    copy.write_bytes(draft.read_bytes())
+    assert run("-C", case, "record", "email", "--proof", copy).exit_code == 0
+    assert run("-C", case, "record", "reply", "--proof", copy).exit_code == 0  # not theirs
+    code, out = _verify(run, case)
+    assert code == 0
+    assert "journal ancré jusqu'à l'entrée n° 30 (2 ancres concordantes)" in out
+
+
+def test_a_sent_copy_whose_entry_was_cut_shows_the_cut(case, run, smtp_server, monkeypatch):  # noqa: F811
+    handler, port = smtp_server()
+    configure(case, port)
+    monkeypatch.setenv("RDVLETTERS_SMTP_PASSWORD", PASSWORD)
+    assert run("-C", case, "email", "--send", "--yes").exit_code == 0
+    sent = journal_lines(case)[-1]
+    assert sent["type"] == "envoi"
+    assert _verify(run, case)[0] == 0
+    _write(case, _lines(case)[:-1])  # only the sending is cut: the header's entry is still there
+    code, out = _verify(run, case)
+    assert code == 1
+    assert f"le courriel {sent['fichier']} n'est noté par aucune entrée du journal" in out
+    assert "il ne compte pas comme ancre" in out
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl absent")
+def test_a_token_whose_entry_was_cut_shows_the_cut(case, run, tmp_path_factory):
+    from .tsa_server import LocalTSA, make_pki
+
+    pki = make_pki(tmp_path_factory.mktemp("pki"))
+    with LocalTSA(pki) as tsa:
+        assert run("-C", case, "timestamp", "--tsa", tsa.url, "--tsa-cert", pki.ca).exit_code == 0
+    token = journal_lines(case)[-1]["fichier"]
+    _write(case, _lines(case)[:-1])  # the token's entry alone: the token matches entry 30
+    code, out = _verify(run, case)
+    assert code == 1
+    assert f"le jeton d'horodatage {token} n'est noté par aucune entrée du journal" in out
+    assert "journal ancré" not in out
+
+
+def test_a_copy_kept_elsewhere_is_compared_on_demand(case, run, tmp_path):
+    assert run("-C", case, "email", "--format", "eml").exit_code == 0
+    [draft] = (case / "documents").glob("*.eml")
+    kept = tmp_path / "recu_par_la_prefecture.eml"
+    kept.write_bytes(draft.read_bytes())
+    result = run("-C", case, "verify", "--copy", kept)
+    assert result.exit_code == 0 and "journal ancré jusqu'à l'entrée n° 30" in result.output
+    _write(case, _lines(case)[:-3])
+    result = run("-C", case, "verify", "--copy", kept)
+    assert result.exit_code == 1
+    line = next(ln for ln in result.output.splitlines() if f"la copie {kept}" in ln)
+    assert "atteste l'entrée n° 30, mais le journal s'arrête à l'entrée n° 28" in line

@@ -7,10 +7,13 @@ import io
 import json
 import shutil
 from datetime import datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
 from rdvletters.evidence.proofs import capture as cap
+from rdvletters.evidence.proofs.capture_banner import render_banner
 from rdvletters.evidence.proofs.proofdates import proof_date
 from rdvletters.frdates import PARIS, now_paris
 
@@ -67,7 +70,7 @@ def test_capture_goes_through_the_flow_once_and_records_a_dated_attempt(case, ru
     assert hashlib.sha256(html.read_bytes()).hexdigest() == entry["sha256"]
     assert entry["capture"]["sha256_html"] == entry["sha256"]
     assert NO_SLOT in html.read_text(encoding="utf-8")
-    png, text = (case / p["fichier"] for p in entry["pieces"])
+    png, text, _har, _warc = (case / p["fichier"] for p in entry["pieces"])
     assert NO_SLOT in text.read_text(encoding="utf-8")
     assert png.stat().st_mode & 0o777 == 0o600
     taken = datetime.fromisoformat(entry["date"])
@@ -76,7 +79,7 @@ def test_capture_goes_through_the_flow_once_and_records_a_dated_attempt(case, ru
 
     with Image.open(png) as image:
         shot = image.convert("RGB")
-    expected = cap.render_banner(_expected_banner(site.url + "creneaux", taken), shot.width)
+    expected = render_banner(_expected_banner(site.url + "creneaux", taken), shot.width)
     area = shot.crop((0, 0, expected.width, expected.height))
     assert ImageChops.difference(area, expected).getbbox() is None  # banner pixel for pixel
     below = shot.crop((0, expected.height, shot.width, expected.height + 40))
@@ -93,8 +96,8 @@ def test_capture_goes_through_the_flow_once_and_records_a_dated_attempt(case, ru
 
 def test_banner_differs_when_the_text_differs():
     lines = _expected_banner("https://example.org/", now_paris())
-    a = cap.render_banner(lines, 800)
-    b = cap.render_banner([lines[0].replace("example", "exemple"), *lines[1:]], 800)
+    a = render_banner(lines, 800)
+    b = render_banner([lines[0].replace("example", "exemple"), *lines[1:]], 800)
     from PIL import ImageChops
 
     assert ImageChops.difference(a, b).getbbox() is not None
@@ -190,6 +193,126 @@ def test_interactive_mode_captures_the_page_the_person_reached():
         shot = cap.take(site.url, interactive=True, headless=True, wait=person)
     assert shot.final_url == site.url + "creneaux" and shot.mode == "interactive"
     assert cap.no_slot_message(shot.text) == NO_SLOT
+    path = shot.conditions["parcours"]  # the sheet says which pages the person reached
+    assert not path[0].get("a_la_main")
+    assert [urlsplit(s["url"]).path for s in path if s.get("a_la_main")] == [
+        "/demande",
+        "/creneaux",
+    ]
+    assert shot.conditions["a_la_main"]["debut"] <= shot.conditions["a_la_main"]["fin"]
+    from rdvletters.evidence.proofs.provenance import capture_rows
+
+    rows = dict(capture_rows(shot.conditions, {}))
+    assert "par la personne, dans la fenêtre du navigateur" in rows["Étapes faites à la main"]
+    assert "atteinte à la main par la personne" in rows["Étape 3"]
     from PIL import Image
 
     assert Image.open(io.BytesIO(shot.png)).height > 100
+
+
+# --- provenance (NF Z67-147 pattern) --------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def site_cert(tmp_path_factory):
+    from .https_site import make_site_cert, needs_certutil
+
+    if not needs_certutil:
+        pytest.skip("certutil (libnss3-tools) and openssl are needed for the HTTPS site")
+    return make_site_cert(tmp_path_factory.mktemp("site_ca"))
+
+
+def _der_sha256(pem: Path) -> str:
+    import ssl
+
+    return hashlib.sha256(ssl.PEM_cert_to_DER_cert(pem.read_text())).hexdigest()
+
+
+def test_https_capture_records_its_conditions(case, run, steps, site_cert):
+    from .https_site import trust_in_chromium
+
+    trust_in_chromium(site_cert.ca)
+    with BookingSite(tls=site_cert.tls) as site:
+        site.skew = timedelta(seconds=-3)  # the server's clock three seconds behind
+        result = run("-C", case, "capture", site.url + "ancien", "--steps", steps)
+    assert result.exit_code == 0, result.output
+    entry = journal_lines(case)[-1]
+    png, text, har, warc = (p for p in entry["pieces"])
+    sheet = png["conditions"]
+    statuses = [(urlsplit(s["url"]).path, s["statut"]) for s in sheet["parcours"]]
+    assert statuses == [("/ancien", 301), ("/rdv", 302), ("/", 200), ("/demande", 200),
+                        ("/creneaux", 200)]  # fmt: skip
+    port = urlsplit(site.url).port
+    assert all(s["adresse"] == f"127.0.0.1:{port}" for s in sheet["parcours"])
+    assert sheet["dns"] == {"hote": "127.0.0.1", "adresses": ["127.0.0.1"]}
+    assert sheet["mandataire"] == "" and sheet["profil"] == "neuf" and sheet["cookies_avant"] == 0
+    tls = sheet["tls"]
+    assert tls["certificat_sha256"] == _der_sha256(site_cert.cert)  # the certificate itself
+    assert tls["sujet"] == "127.0.0.1" and tls["emetteur"] == "Prefecture de test Root CA"
+    assert tls["protocole"].startswith("TLS")
+    assert "CN=Prefecture de test Root CA" in tls["chaine"][-1]
+    server = sheet["date_serveur"]
+    assert server["entete"] and 2 <= server["ecart_secondes"] <= 5  # the computer is ahead
+    assert sheet["navigateur"].startswith("Chromium ") and sheet["agent"].endswith("0.1.0")
+    hashes = sheet["empreintes"]
+    for piece, key in ((png, "png"), (text, "texte"), (har, "har"), (warc, "warc")):
+        assert hashlib.sha256((case / piece["fichier"]).read_bytes()).hexdigest() == hashes[key]
+        assert piece["sha256"] == hashes[key]
+    assert hashes["html"] == entry["sha256"]
+    archive = json.loads((case / har["fichier"]).read_text(encoding="utf-8"))
+    exchanges = [(urlsplit(e["request"]["url"]).path, e["response"]["status"])
+                 for e in archive["log"]["entries"]]  # fmt: skip
+    assert ("/ancien", 301) in exchanges and ("/creneaux", 200) in exchanges
+    from warcio.archiveiterator import ArchiveIterator
+
+    with (case / warc["fichier"]).open("rb") as stream:
+        records = [(r.rec_headers.get_header("WARC-Target-URI"), r.http_headers.get_statuscode(),
+                    r.content_stream().read()) for r in ArchiveIterator(stream)
+                   if r.rec_type == "response"]  # fmt: skip
+    assert [(urlsplit(u).path, int(c)) for u, c, _ in records] == exchanges
+    assert NO_SLOT.encode() in records[-1][2]  # the page as served, in the archive
+    assert datetime.fromisoformat(sheet["debut_commande"]) <= datetime.fromisoformat(entry["date"])
+    assert datetime.fromisoformat(entry["date"]) <= datetime.fromisoformat(sheet["fin"])
+    assert run("-C", case, "verify").exit_code == 0
+
+
+def test_a_page_that_changes_keeps_the_version_loaded(case, run, site_cert):
+    from .https_site import trust_in_chromium
+
+    trust_in_chromium(site_cert.ca)
+    with BookingSite(tls=site_cert.tls) as site:
+        for _ in range(2):
+            assert run("-C", case, "capture", site.url + "etat").exit_code == 0
+        assert site.loads == 2  # one load per capture, nothing more (no second fetch)
+    first, second = journal_lines(case)[-2:]
+    assert first["sha256"] != second["sha256"]
+    for entry, n in ((first, 1), (second, 2)):
+        html = (case / entry["fichier"]).read_text(encoding="utf-8")
+        assert f"chargement n° {n}" in html
+        har = next(p for p in entry["pieces"] if p["fichier"].endswith(".har"))
+        archive = json.loads((case / har["fichier"]).read_text(encoding="utf-8"))
+        body = next(e["response"]["content"] for e in archive["log"]["entries"]
+                    if e["request"]["url"].endswith("/etat"))  # fmt: skip
+        assert f"chargement n° {n}" in body.get("text", "")
+        assert entry["pieces"][0]["conditions"]["empreintes"]["html"] == entry["sha256"]
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils absent")
+def test_the_dossier_prints_the_conditions_as_the_pieces_second_page(case, run, steps, tmp_path):
+    from .conftest import pdf_text
+
+    with BookingSite() as site:
+        assert run("-C", case, "capture", site.url, "--steps", steps).exit_code == 0
+    entry = journal_lines(case)[-1]
+    out = tmp_path / "dossier"
+    assert run("-C", case, "bundle", "-o", out).exit_code == 0
+    day = entry["date"][:10].replace("-", "_")
+    piece = next(p for p in out.glob(f"*_Capture_site_{day}_*.pdf"))
+    text = pdf_text(piece)
+    assert "page 2/2" in text and "Conditions de la capture" in text
+    assert "Profil du navigateur" in text and "1 cookie" not in text
+    assert "réponse HTTP 200" in text and "Mandataire (proxy)" in text
+    assert entry["pieces"][0]["conditions"]["empreintes"]["png"] in text.replace("\n", "")
+    assert not list(out.glob("*.har"))  # the archive is kept in the case, not filed
+    chronology = pdf_text(next(out.glob("01_Chronologie*.pdf")))
+    assert "Dates de chaque justificatif" in chronology

@@ -292,7 +292,7 @@ def test_bundle_names_order_inventory_and_idempotence(shaped, run, tmp_path):
     private = sorted(p.name for p in (first / "Ne_pas_deposer").iterdir())
     assert private == [
         "00_Inventaire.txt", "Attestation_temoin_a_completer_Jean_MARTIN_2026-10-19.docx",
-        "Fiche_de_synthese.docx", "Liste_de_controle.txt",
+        "Fiche_de_synthese.docx", "Liste_de_controle.txt", "Rapport_de_verification.pdf",
     ]  # fmt: skip
     pieces = numbered[2:]
     # 2 screenshots, the letter and the list of the application's pieces: continuous numbers

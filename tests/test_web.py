@@ -21,9 +21,17 @@ from rdvletters.web.cases import Registry
 from .conftest import EXAMPLE, journal_lines
 
 TOKEN = "jeton-de-test"
+
+
+def when(iso: str, time: str, field: str = "f-date") -> dict[str, str]:
+    """A date and time as the forms post them: day, month and year fields, and the time."""
+    year, month, day = iso.split("-")
+    return {f"{field}-day": day, f"{field}-month": month, f"{field}-year": year, "time": time}
+
+
 PNG = sorted((EXAMPLE / "pieces").glob("*.png"))[0].read_bytes()
 # An attempt on the booking site, as the record form posts it.
-ATTEMPT = {"date": "2026-11-26", "time": "08:00", "channel": "web"}
+ATTEMPT = {**when("2026-11-26", "08:00"), "channel": "web"}
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 EML = (
@@ -343,8 +351,7 @@ def test_record_form_writes_what_the_cli_writes(web, case, run, tmp_path):
         "/c/cas/record",
         data={
             "csrf": csrf(client, "/c/cas/record"),
-            "date": "2026-11-26",
-            "time": "08:30",
+            **when("2026-11-26", "08:30"),
             "channel": "counter",
             "message": "Refus au guichet",
             "witness": "Fatou KONÉ",
@@ -354,7 +361,10 @@ def test_record_form_writes_what_the_cli_writes(web, case, run, tmp_path):
         content_type="multipart/form-data",
     )
     assert response.status_code == 303
-    _same_entries(journal_lines(case)[-1], journal_lines(cli_case)[-1])
+    web_entry = journal_lines(case)[-1]
+    arrived = web_entry["pieces"][0].pop("conditions")  # only the web knows how it came
+    assert arrived["voie"] == "web" and arrived["nom_donne"] == "Capture écran (1).png"
+    _same_entries(web_entry, journal_lines(cli_case)[-1])
     stored = journal_lines(case)[-1]["pieces"][0]["fichier"]
     assert (case / stored).read_bytes() == (cli_case / stored).read_bytes()
 
@@ -396,8 +406,7 @@ def test_prepare_and_mark_sent_write_what_the_cli_writes(web, case, run):
         f"/c/cas/documents/{n}/sent",
         data={
             "csrf": token,
-            "date": day,
-            "time": time,
+            **when(day, time, f"sd-{n}"),
             "tracking": "1A 123 456 7890 1",
         },
         content_type="multipart/form-data",
@@ -406,7 +415,7 @@ def test_prepare_and_mark_sent_write_what_the_cli_writes(web, case, run):
     _same_entries(journal_lines(case)[-1], journal_lines(cli_case)[-1])
     again = client.post(
         f"/c/cas/documents/{n}/sent",
-        data={"csrf": token, "date": day, "time": time},
+        data={"csrf": token, **when(day, time, f"sd-{n}")},
         content_type="multipart/form-data",
         follow_redirects=True,
     )
@@ -419,15 +428,14 @@ def test_record_refuses_what_the_cli_refuses(web, case):
     token = csrf(client, "/c/cas/record")
     future = client.post(
         "/c/cas/record",
-        data={"csrf": token, "date": "2099-01-01", "time": "10:00", "channel": "web"},
+        data={"csrf": token, **when("2099-01-01", "10:00"), "channel": "web"},
     )
     assert future.status_code == 400 and "futur" in future.get_data(as_text=True)
     witness = client.post(
         "/c/cas/record",
         data={
             "csrf": token,
-            "date": "2026-11-26",
-            "time": "10:00",
+            **when("2026-11-26", "10:00"),
             "channel": "web",
             "witness": "X",
         },
@@ -456,7 +464,7 @@ ANSWERS = {
         "demandeur.civilite": "Madame",
         "demandeur.nom": "DIALLO",
         "demandeur.prenom": "Aminata",
-        "demandeur.date_naissance": "1990-04-12",
+        **when("1990-04-12", "", "f-demandeur.date_naissance"),
         "demandeur.lieu_naissance": "Bamako (Mali)",
         "demandeur.nationalite": "malienne",
         "demandeur.adresse": "12 rue des Lilas\r\n93000 Bobigny\r\n",
@@ -467,12 +475,14 @@ ANSWERS = {
     "demande": {
         "demande.nature": "premiere_demande",
         "demande.titre": "carte de séjour temporaire « vie privée et familiale »",
-        "demande.titre_actuel_expire_le": "",
+        "f-demande.titre_actuel_expire_le-day": "",
         "demande.dossier_complet": "oui",
         "demande.pieces_dossier": "Passeport en cours de validité\nJustificatif de domicile",
-        "demande.urgence": "Promesse d'embauche comme aide-soignante, subordonnée à la "
-        "délivrance d'un titre de séjour\nMère d'un enfant de nationalité française, "
-        "né le 3 mars 2021",
+        "urgence-rows": "3",
+        "urgence-0-fait": "Promesse d'embauche comme aide-soignante, subordonnée à la "
+        "délivrance d'un titre de séjour",
+        "urgence-1-fait": "Mère d'un enfant de nationalité française, né le 3 mars 2021",
+        "urgence-2-fait": "",
         "demande.oqtf": "non",
         "demande.identifiant_anef": "",
     },
@@ -578,22 +588,37 @@ def test_profile_errors_are_those_of_check_next_to_their_field(tmp_path, run):
     _, client = make_client(folder)
     page = client.get("/c/cas/profile/demandeur").get_data(as_text=True)
     token = re.search(r'name="csrf" value="([0-9a-f]+)"', page).group(1)
-    answers = {
-        **ANSWERS["demandeur"],
-        "demandeur.date_naissance": "12/04/1990",
-        "demandeur.numero_etranger": "123",
-    }
+    answers = {**ANSWERS["demandeur"], "demandeur.numero_etranger": "123"}
     response = client.post(
         "/c/cas/profile/demandeur", data={"csrf": token, "version": _version(page), **answers}
     )
     assert response.headers["Location"].endswith("/c/cas/profile/demandeur?checked=1")
     shown = client.get(response.headers["Location"]).get_data(as_text=True)
     cli = run("-C", folder, "check").stderr
-    for field, words in (("date_naissance", "date invalide"), ("numero_etranger", "10 chiffres")):
-        assert f"« demandeur.{field} »" in cli and words in cli
-        box = re.search(rf'id="f-demandeur\.{field}-box">(.*?)</div>', shown, re.S).group(1)
-        assert words in box and 'aria-invalid="true"' in box
-    assert 'value="12/04/1990"' in shown and 'type="text"' in shown  # kept as typed
+    assert "« demandeur.numero_etranger »" in cli and "10 chiffres" in cli
+    box = re.search(r'id="f-demandeur\.numero_etranger-box">(.*?)</div>', shown, re.S).group(1)
+    assert "10 chiffres" in box and 'aria-invalid="true"' in box
+    assert "<title>Erreur : " in shown and 'href="#f-demandeur.numero_etranger"' in shown
+
+
+def test_a_date_that_does_not_exist_is_shown_again_as_typed_and_nothing_is_written(tmp_path):
+    folder = tmp_path / "nouvelle"
+    Case(folder).init()
+    _, client = make_client(folder)
+    before = (folder / "profil.yaml").read_bytes()
+    page = client.get("/c/cas/profile/demandeur").get_data(as_text=True)
+    token = re.search(r'name="csrf" value="([0-9a-f]+)"', page).group(1)
+    answers = {**ANSWERS["demandeur"], **when("1990-02-31", "", "f-demandeur.date_naissance")}
+    response = client.post(
+        "/c/cas/profile/demandeur", data={"csrf": token, "version": _version(page), **answers}
+    )
+    shown = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Date de naissance : ce jour n&#39;existe pas" in shown
+    assert 'href="#f-demandeur.date_naissance-day"' in shown
+    assert 'name="f-demandeur.date_naissance-day" value="31"' in shown
+    assert 'value="Bamako (Mali)"' in shown  # the rest of what was typed is kept
+    assert (folder / "profil.yaml").read_bytes() == before
 
 
 def test_profile_changed_meanwhile_is_not_overwritten(tmp_path):
@@ -610,7 +635,8 @@ def test_profile_changed_meanwhile_is_not_overwritten(tmp_path):
     )
     assert response.status_code == 400
     assert "modifié ailleurs" in response.get_data(as_text=True)
-    assert "situation: rdv" in profile.read_text(encoding="utf-8")
+    assert "situation: anef" not in profile.read_text(encoding="utf-8")
+    assert profile.read_text(encoding="utf-8").endswith("# note à la main\n")
 
 
 def test_a_broken_profile_is_shown_not_overwritten(web, case):
@@ -710,7 +736,7 @@ def test_record_form_errors_name_the_form_field_not_the_cli_option(field, value,
     _, client = web
     token = csrf(client, "/c/cas/record")
     before = (case / "journal.jsonl").read_bytes()
-    data = {"csrf": token, "date": "2026-11-27", "time": "10:00", "channel": "web"}
+    data = {"csrf": token, **when("2026-11-27", "10:00"), "channel": "web"}
     response = client.post("/c/cas/record", data={**data, "message": "x", field: value})
     assert response.status_code == 400
     page = response.get_data(as_text=True)
@@ -745,7 +771,7 @@ def test_an_old_sent_date_asks_to_check_the_year_not_to_tick_a_box(web, case):
     before = journal_lines(case)
     page = client.post(
         f"/c/cas/documents/{n}/sent",
-        data={"csrf": token, "date": "2016-01-05", "time": "10:00"},
+        data={"csrf": token, **when("2016-01-05", "10:00", f"sd-{n}")},
         content_type="multipart/form-data",
         follow_redirects=True,
     ).get_data(as_text=True)

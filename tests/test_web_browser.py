@@ -58,7 +58,7 @@ PROFILE = [
             ("check", "Madame"),
             ("fill", "Nom de famille", "Diallo"),
             ("fill", "Prénom(s)", "Aminata"),
-            ("fill", "Date de naissance", "1990-04-12"),
+            ("date", "f-demandeur.date_naissance", "12", "4", "1990"),
             ("fill", "Lieu de naissance", "Bamako (Mali)"),
             ("fill", "Nationalité", "malienne"),
             ("fill", "Adresse", "12 rue des Lilas\n93000 Bobigny"),
@@ -98,6 +98,10 @@ def test_a_person_fills_records_sees_downloads_and_sends(browser, served, tmp_pa
     for section, actions in PROFILE:
         assert page.url.startswith(f"{base}/c/cas/profile/{section}")
         for action, label, *value in actions:
+            if action == "date":  # day, month, year: three fields, never the browser's widget
+                for part, typed in zip(("day", "month", "year"), value, strict=True):
+                    page.locator(f'[id="{label}-{part}"]').fill(typed)
+                continue
             field = page.get_by_label(label, exact=False).first
             field.check() if action == "check" else field.fill(value[0])
         page.get_by_role("button", name="Enregistrer et continuer").click()
@@ -105,8 +109,10 @@ def test_a_person_fills_records_sees_downloads_and_sends(browser, served, tmp_pa
     assert page.get_by_text("Le profil est complet et valide.").is_visible()
 
     page.get_by_role("link", name="Noter une démarche").first.click()
-    page.get_by_label("Date", exact=True).fill("2026-11-20")
-    page.get_by_label("Heure").fill("09:15")
+    page.get_by_label("Jour").fill("20")
+    page.get_by_label("Mois").fill("11")
+    page.get_by_label("Année").fill("2026")
+    page.get_by_label("Heure").fill("9h15")
     page.get_by_label("Ce que vous avez fait").select_option("web")
     page.get_by_label("Ce qui s'est passé").fill("Aucune plage horaire libre pour le moment.")
     page.get_by_label("Justificatifs").set_input_files(str(PNG))

@@ -14,7 +14,7 @@ from rdvletters.profile import load_profile
 from rdvletters.validation import InvalidData
 
 from .conftest import journal_lines
-from .test_web import csrf, make_client, upload
+from .test_web import csrf, make_client, upload, when
 
 
 @pytest.fixture
@@ -25,7 +25,7 @@ def client(case):
 
 def test_a_date_a_year_back_asks_for_the_box_not_for_a_cli_option(client, case):
     before = journal_lines(case)
-    form = {"date": "2016-01-05", "time": "10:00", "channel": "web", "message": "Ancien essai"}
+    form = {**when("2016-01-05", "10:00"), "channel": "web", "message": "Ancien essai"}
     refused = client.post("/c/cas/record", data={**form, "csrf": csrf(client, "/c/cas/record")})
     page = html.unescape(refused.get_data(as_text=True))
     assert refused.status_code == 400
@@ -43,8 +43,7 @@ def test_a_date_a_year_back_asks_for_the_box_not_for_a_cli_option(client, case):
 def test_the_date_box_is_not_offered_for_another_error(client):
     data = {
         "csrf": csrf(client, "/c/cas/record"),
-        "date": "2026-11-26",
-        "time": "10:00",
+        **when("2026-11-26", "10:00"),
         "channel": "web",
         "proofs": [upload(b"pas une image", "notes.png")],
     }
@@ -77,11 +76,11 @@ def test_an_incomplete_profile_leads_to_the_profile_check(tmp_path):
         response = client.get(f"/c/nouveau/{page}")
         text = html.unescape(response.get_data(as_text=True))
         assert response.status_code == 400
-        assert "Le profil n'est pas complet : 10 points à revoir." in text
+        assert "Le profil n'est pas complet : 13 points à revoir." in text
         assert 'href="/c/nouveau/profile/verifier"' in text  # the way out
         assert 'aria-label="Dossier"' in text  # the case's tabs stay
     english = client.get("/c/nouveau/status", headers={"Accept-Language": "en"})
-    assert "The profile is not complete: 10 points to check." in html.unescape(
+    assert "The profile is not complete: 13 points to check." in html.unescape(
         english.get_data(True)
     )
 

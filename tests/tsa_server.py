@@ -82,14 +82,21 @@ class PKI:
     tsa: Path  # TSA certificate (PEM)
 
 
+TSA_EXTENSIONS = (
+    "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\n"
+    "extendedKeyUsage=critical,timeStamping\n"
+)
+
+
+def _tsa_extensions(folder: Path) -> None:
+    """What a TSA certificate must say: not a CA, signing only, for timestamps only."""
+    (folder / "tsa.ext").write_text(TSA_EXTENSIONS)
+
+
 def make_pki(folder: Path, name: str = "Test") -> PKI:
     """A self-signed root CA and a TSA certificate it issued."""
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "tsa.ext").write_text(
-        "basicConstraints=CA:FALSE\n"
-        "keyUsage=critical,digitalSignature\n"
-        "extendedKeyUsage=critical,timeStamping\n"
-    )
+    _tsa_extensions(folder)
     _openssl(
         "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem",
         "-days", "3650", "-subj", f"/CN={name} Root CA/O=rdvletters tests",
@@ -107,6 +114,43 @@ def make_pki(folder: Path, name: str = "Test") -> PKI:
     )  # fmt: skip
     (folder / "serial").write_text("01\n")
     return PKI(folder, folder / "ca.pem", folder / "tsa.pem")
+
+
+def make_self_signed(folder: Path, name: str = "Lone") -> PKI:
+    """A TSA whose certificate is its own root: no trust store holds it (FreeTSA's shape)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    _tsa_extensions(folder)
+    _openssl(
+        "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "tsa.key", "-out",
+        "tsa.pem", "-days", "3650", "-subj", f"/CN={name} TSA/O=rdvletters tests",
+        "-extensions", "v3_tsa", "-config", str(_self_signed_config(folder)),
+        cwd=folder,
+    )  # fmt: skip
+    (folder / "serial").write_text("01\n")
+    return PKI(folder, folder / "tsa.pem", folder / "tsa.pem")
+
+
+def _self_signed_config(folder: Path) -> Path:
+    path = folder / "req.cnf"
+    path.write_text("[ req ]\ndistinguished_name = dn\n[ dn ]\n[ v3_tsa ]\n" + TSA_EXTENSIONS)
+    return path
+
+
+def trust_store(folder: Path, *pkis: PKI) -> Path:
+    """A PEM bundle of the given roots: the machine's trust store, for the tests
+    (``RDVLETTERS_TRUST_STORE``)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "magasin.pem"
+    path.write_bytes(b"".join(p.ca.read_bytes() for p in pkis))
+    return path
+
+
+def settings_for(*tsas: LocalTSA, mode: str = "auto", minimum: int = 2) -> str:
+    """``horodatage.yaml`` naming these local authorities (trusted through the store)."""
+    lines = [f"horodatage: {mode}", f"minimum: {minimum}", "autorites:"]
+    for i, tsa in enumerate(tsas, start=1):
+        lines += [f"  - url: {tsa.url}", f"    nom: Autorite {chr(64 + i)}"]
+    return "\n".join(lines) + "\n"
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
@@ -142,6 +186,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 class _Server(http.server.ThreadingHTTPServer):
     tsa: LocalTSA
     daemon_threads = True
+    allow_reuse_address = True  # the same port again, once the authority comes back
 
 
 def _tamper(token: bytes) -> bytes:
@@ -158,8 +203,10 @@ def _tamper(token: bytes) -> bytes:
 class LocalTSA:
     """``openssl ts -reply`` behind HTTP on 127.0.0.1; use as a context manager."""
 
-    def __init__(self, pki: PKI, with_ca_in_token: bool = False) -> None:
+    def __init__(self, pki: PKI, with_ca_in_token: bool = False, port: int = 0) -> None:
+        """``port``: a fixed one, to bring the same authority back after it went down."""
         self.pki = pki
+        self.port = port
         self.mode = "ok"
         self.delay = 3.0
         self.requests = 0
@@ -180,7 +227,8 @@ class LocalTSA:
             return out.read_bytes()
 
     def __enter__(self) -> LocalTSA:
-        self.httpd = _Server(("127.0.0.1", 0), _Handler)
+        self.httpd = _Server(("127.0.0.1", self.port), _Handler)
+        self.port = self.httpd.server_address[1]
         self.httpd.tsa = self
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/tsr"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)

@@ -41,13 +41,15 @@ class _Group(Group):
 
     def invoke(self, ctx: click.Context):  # type: ignore[override]
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
         except RdvError as error:
             _fail(error)
         except OSError as error:  # a full disk, a read-only folder, a permission: not a bug
             case = ctx.find_object(Case)
             root, journal = (case.root, case.journal.path) if case else (None, None)
             _fail(from_os_error(error, root, journal))
+        _timestamp_what_waits(ctx)
+        return result
 
     def main(self, args=None, prog_name=None, **extra):  # type: ignore[override]
         """Speak the chosen language (``--lang``, the environment, French) for the whole
@@ -55,6 +57,28 @@ class _Group(Group):
         args = list(sys.argv[1:] if args is None else args)
         with speaking(args):
             return super().main(args, prog_name, **extra)
+
+
+# Commands after which nothing is timestamped: ``init`` asks the question for the folder
+# it creates, ``web`` timestamps on each page while it runs.
+NO_AUTOMATIC_TIMESTAMP = ("init", "web")
+
+
+def _timestamp_what_waits(ctx: click.Context) -> None:
+    """Every command ends by timestamping what waits, when the person chose automatic
+    timestamps (``horodatage: auto``): within about a second, never failing the command.
+    The line goes to stderr, so that ``status --json`` stays JSON."""
+    case = ctx.find_object(Case)
+    if case is None or ctx.invoked_subcommand in NO_AUTOMATIC_TIMESTAMP:
+        return
+    from ..evidence.proofs.autostamp import after_command  # light: reads nothing without settings
+
+    try:
+        said = after_command(case)
+    except (RdvError, OSError):
+        return
+    if said:
+        click.echo(said, err=True)
 
 
 def language(args: list[str]) -> str:
@@ -82,6 +106,29 @@ def speaking(args: list[str]) -> Iterator[str]:
         i18n.deactivate(token)
 
 
+def interactive() -> bool:
+    """A person at a terminal, who can answer a question."""
+    try:
+        return sys.stdin.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def command_name() -> str:
+    """How to call rdvletters again in a command the CLI prints: « rdvletters » when that
+    is the command on the PATH, else the path the person typed (``.venv/bin/rdvletters``
+    in the README's first command, before any venv is activated)."""
+    import shutil
+
+    typed = sys.argv[0] if sys.argv else ""
+    if not Path(typed).name.startswith("rdvletters") or os.sep not in typed:
+        return "rdvletters"
+    found = shutil.which("rdvletters")
+    if found and Path(found).resolve() == Path(typed).resolve():
+        return "rdvletters"
+    return typed
+
+
 def warn(messages: list[str]) -> None:
     for message in messages:
         click.echo(_("Attention : {message}").format(message=message), err=True)
@@ -103,7 +150,10 @@ def proof_option(help_text: str):
 confirm_date_option = option(
     "--confirm-date",
     is_flag=True,
-    help=N_("Accepter une date de plus d'un an avant la première démarche du dossier."),
+    help=N_(
+        "Accepter une date inhabituelle : plus d'un an avant la première démarche, ou, pour "
+        "la première, plus de trois mois en arrière ou avant l'ouverture du dossier."
+    ),
 )
 
 

@@ -10,12 +10,13 @@ from ..case import EXAMPLES, Case
 from ..channels import CHANNELS, label
 from ..frdates import now_paris
 from ..i18n import N_, _, ngettext
-from .app import cli, confirm_date_option, proof_option, warn
+from .app import cli, command_name, confirm_date_option, interactive, proof_option, warn
 from .translated import INTEGER, PathType, argument, option
 
 # journal field -> its name in a message (the journal keeps the French keys)
 FIELDS = {
     "date": N_("date"),
+    "canal": N_("canal"),
     "description": N_("message"),
     "temoin": N_("témoin"),
     "reference": N_("référence"),
@@ -41,8 +42,17 @@ FIELDS = {
     metavar="[rdv|anef]",
     help=N_("Remplir avec un cas fictif : rdv (par défaut) ou anef (renouvellement sur l'ANEF)."),
 )
+@option(
+    "--timestamps/--no-timestamps",
+    "timestamps",
+    default=None,
+    help=N_(
+        "Faire dater chaque démarche, dès qu'elle est notée, par deux autorités "
+        "d'horodatage indépendantes (sans cette option, la question est posée)."
+    ),
+)
 @click.pass_obj
-def init(case: Case, folder: Path | None, example: str | None) -> None:
+def init(case: Case, folder: Path | None, example: str | None, timestamps: bool | None) -> None:
     if example is not None and example not in EXAMPLES and folder is None:
         example, folder = "rdv", Path(example)  # « init --example DOSSIER »
     case = Case(folder) if folder else case
@@ -50,18 +60,64 @@ def init(case: Case, folder: Path | None, example: str | None) -> None:
     click.echo(_("Dossier prêt : {folder}").format(folder=case.root))
     for path in created[:3]:
         click.echo(f"  {path}")
+    _ask_timestamps(case, timestamps, example is not None)
+    me = command_name()
     if example is not None:  # a fictitious case is filled in already: look around it
+        pieces = sum(1 for p in created if p.parent == case.pieces)
         click.echo(
-            _("Cas fictif, déjà rempli. Pour le voir : rdvletters -C {folder} status").format(
-                folder=case.root
+            ngettext(
+                "Profil, journal et {count} pièce copiés.",
+                "Profil, journal et {count} pièces copiés.",
+                pieces,
+            ).format(count=pieces)
+        )
+        click.echo(
+            _("Cas fictif, déjà rempli. Pour le voir : {command} -C {folder} status").format(
+                command=me, folder=case.root
             )
         )
         return
     click.echo(
-        _("Étape suivante : remplissez {profile}, puis rdvletters -C {folder} check").format(
-            profile=case.profile_path, folder=case.root
+        _("Étape suivante : remplissez {profile}, puis {command} -C {folder} check").format(
+            profile=case.profile_path, command=me, folder=case.root
         )
     )
+
+
+def _ask_timestamps(case: Case, answer: bool | None, example: bool) -> None:
+    """Asked once, here: then every entry is timestamped as soon as it is written."""
+    from ..evidence.proofs.tsa_settings import set_automatic
+
+    if answer is None and not example and interactive():
+        click.echo(
+            _(
+                "Un juge pèse qui a daté une preuve : une date donnée par une autorité "
+                "d'horodatage indépendante compte plus que celle de votre ordinateur ou du "
+                "fichier. Seule une empreinte (SHA-256) du journal est envoyée, jamais son "
+                "contenu ni votre nom."
+            )
+        )
+        answer = click.confirm(
+            _("Faire dater chaque démarche par deux autorités d'horodatage indépendantes ?"),
+            default=True,
+        )
+    if answer is None:
+        if not example:
+            click.echo(
+                _(
+                    "Horodatage automatique non activé ; pour l'activer : rdvletters init "
+                    "--timestamps, ou « horodatage: auto » dans {file}."
+                ).format(file=case.root / "horodatage.yaml")
+            )
+        return
+    path = set_automatic(case, answer)
+    if answer:
+        click.echo(
+            _(
+                "Horodatage automatique activé ({path}) : chaque entrée sera datée par deux "
+                "autorités indépendantes dès qu'elle est notée."
+            ).format(path=path)
+        )
 
 
 @cli.command(help=N_("Vérifier le profil : ce qui manque ou ne va pas."))
@@ -210,12 +266,6 @@ def sent(
             n=entry.n, number=number, date=f"{entry.when:%d/%m/%Y}", time=f"{entry.when:%H:%M}"
         )
     )
-    from ..evidence.proofs.timestamp import (
-        after_step,  # proof: automatic timestamp (horodatage: auto)
-    )
-
-    if note := after_step(case):
-        click.echo(note)
 
 
 @cli.command(help=N_("Afficher le journal des démarches (--csv pour un tableur)."))
@@ -268,6 +318,12 @@ def log(case: Case, as_csv: bool, output: Path | None) -> None:
 @argument("number", metavar="N", type=INTEGER)
 @option("--at", "at", metavar=N_("DATE"), help=N_('La bonne date et heure : "2026-11-20 09:15".'))
 @option(
+    "--channel",
+    metavar=N_("CANAL"),
+    type=click.Choice(list(CHANNELS)),
+    help=N_("Le bon canal (une démarche notée sous le mauvais canal)."),
+)
+@option(
     "--message",
     "-m",
     metavar=N_("TEXTE"),
@@ -292,6 +348,7 @@ def correct(
     case: Case,
     number: int,
     at: str | None,
+    channel: str | None,
     message: str | None,
     witness: str | None,
     reference: str | None,
@@ -310,6 +367,7 @@ def correct(
         tracking=tracking,
         withdraw=withdraw,
         reason=reason,
+        channel=channel,
     )
     if withdraw:
         done = _("Entrée n° {n} : l'entrée n° {number} est retirée (motif : {reason}).")

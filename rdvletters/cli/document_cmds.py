@@ -11,7 +11,7 @@ from ..case import Case
 from ..errors import InputError
 from ..frdates import now_paris
 from ..i18n import N_, _
-from .app import cli, warn
+from .app import cli, command_name, warn
 from .translated import option
 
 if TYPE_CHECKING:  # the pipeline needs Jinja and pydantic: imported when a document is made
@@ -37,7 +37,7 @@ def _after(case: Case, prepared: Prepared) -> None:
     tracking = ' --tracking "1A …"' if prepared.entry.data["document"] == "lettre" else ""
     click.echo(
         _("Une fois envoyé, notez-le : {command}").format(
-            command=f"rdvletters -C {case.root} sent {prepared.entry.n}{tracking}"
+            command=f"{command_name()} -C {case.root} sent {prepared.entry.n}{tracking}"
         )
     )
 
@@ -135,12 +135,6 @@ def _send_email(case: Case, yes: bool) -> None:
             n=entry.n, path=entry.data["fichier"]
         )
     )
-    from ..evidence.proofs.timestamp import (
-        after_step,  # proof: automatic timestamp (horodatage: auto)
-    )
-
-    if note := after_step(case):
-        click.echo(note)
 
 
 @cli.command(

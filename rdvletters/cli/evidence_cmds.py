@@ -32,7 +32,9 @@ def status(case: Case, as_json: bool) -> None:
     state = case.journal.read()
     facts = Facts.from_journal(state)
     now = now_paris()
-    result = compute_status(profile, facts, now, case.root, verify(case), proof_status(case, state))
+    result = compute_status(
+        profile, facts, now, case.root, verify(case), proof_status(case, state), state
+    )
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -42,12 +44,35 @@ def status(case: Case, as_json: bool) -> None:
 @cli.command(
     name="verify", help=N_("Vérifier que le journal et ses fichiers n'ont pas été modifiés.")
 )
+@option(
+    "--copy",
+    "copies",
+    multiple=True,
+    type=PathType(dir_okay=False, path_type=Path),
+    metavar=N_("FICHIER"),
+    help=N_(
+        "Comparer aussi le journal à une copie gardée ailleurs : un courriel reçu (.eml) ou "
+        "l'inventaire d'un dossier (00_Inventaire.txt)."
+    ),
+)
+@option(
+    "--report",
+    "report_path",
+    type=PathType(dir_okay=False, path_type=Path),
+    metavar=N_("FICHIER.pdf"),
+    help=N_(
+        "Écrire aussi un rapport PDF pour un commissaire de justice ou un juge (jamais écrasé)."
+    ),
+)
 @click.pass_obj
-def verify_command(case: Case) -> None:
+def verify_command(case: Case, copies: tuple[Path, ...], report_path: Path | None) -> None:
     from ..evidence.proofs.verify import verify
+    from ..fsutil import open_regular
 
     case.require()
-    report = verify(case)
+    for copy in copies:
+        open_regular(copy, "--copy").close()
+    report = verify(case, copies)
     for problem in report.problems:
         click.echo(_("PROBLÈME : {problem}").format(problem=problem))
     for note in report.notes:
@@ -66,6 +91,10 @@ def verify_command(case: Case) -> None:
     else:
         verdict = _("Journal MODIFIÉ OU INCOMPLET : {entries}, {files}.")
     click.echo(verdict.format(entries=entries, files=files))
+    if report_path is not None:  # proof: the report for a commissaire de justice or a judge
+        from ..evidence.proofs.report import write_report
+
+        click.echo(_("Rapport écrit : {path}").format(path=write_report(case, report_path, copies)))
     if not report.ok:
         sys.exit(1)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -13,18 +12,11 @@ from ..case import Case
 from ..errors import InputError
 from ..frdates import now_paris
 from ..i18n import N_, _
-from .app import cli, warn
+from .app import cli, interactive, warn
 from .translated import FloatRange, PathType, argument, option
 
 
 # --- record: dates read in the proof files ---------------------------------------
-def _interactive() -> bool:
-    try:
-        return sys.stdin.isatty()
-    except (AttributeError, ValueError):
-        return False
-
-
 def record_inputs(
     channel: str,
     at: str | None,
@@ -45,7 +37,7 @@ def record_inputs(
     if when is None and reading.offer is not None:
         offer = reading.offer
         when = now.replace(second=0, microsecond=0)
-        if _interactive() and click.confirm(
+        if interactive() and click.confirm(
             _("{file} date du {when}. Noter la démarche à cette date ?").format(
                 file=offer.file, when=offer.said()
             ),
@@ -77,7 +69,7 @@ def record_inputs(
     metavar="URL",
     help=N_(
         "Demander à cette autorité seulement (par défaut : celles de horodatage.yaml, "
-        "sinon FreeTSA, DigiCert et Sectigo)."
+        "sinon DFN, Lex Persona, IdenTrust et SSL.com)."
     ),
 )
 @option(
@@ -96,6 +88,7 @@ def timestamp(
     case: Case, tsa_url: str | None, tsa_cert: Path | None, timeout: float | None
 ) -> None:
     from ..evidence.proofs import timestamp as ts
+    from ..evidence.proofs.tsa_settings import authority, remember_root
 
     if tsa_cert and not tsa_url:
         raise InputError(_("--tsa-cert ne vaut qu'avec --tsa URL (l'autorité qu'il désigne)."))
@@ -109,12 +102,12 @@ def timestamp(
                     url=tsa_url
                 )
             )
-        from urllib.parse import urlsplit
-
-        authorities = (ts.Authority(tsa_url, urlsplit(tsa_url).hostname or tsa_url, tsa_cert),)
+        authorities = (authority(tsa_url, None, tsa_cert),)
     case.load()
     outcome = ts.request(case, authorities, timeout)
-    warn(outcome.failures + outcome.warnings)
+    if tsa_cert and outcome.entries:  # verify will trust it later too
+        remember_root(case, tsa_cert)
+    warn(outcome.failures)
     for entry in outcome.entries:
         data = entry.data
         when = datetime.fromisoformat(data["heure_tsa"]).astimezone(now_paris().tzinfo)
@@ -167,7 +160,7 @@ def capture(
     chromium: str | None,
 ) -> None:
     from ..evidence.proofs import capture as cap
-    from ..evidence.proofs.timestamp import after_step
+    from ..evidence.proofs.capture_rate import check_rate, note_load
 
     profile = case.load().profile
     url = url or profile.prefecture.site_rdv
@@ -181,8 +174,8 @@ def capture(
     steps = cap.load_steps(steps_file) if steps_file else []
     cap.find_chromium(chromium)
     case.journal.check_appendable()
-    cap.check_rate(case, url)
-    cap.note_load(case, url)
+    check_rate(case, url)
+    note_load(case, url)
 
     def wait(page) -> None:
         click.echo(
@@ -216,6 +209,3 @@ def capture(
             path=entry.data["pieces"][0]["fichier"], sha256=shot.html_sha256
         )
     )
-    note = after_step(case)
-    if note:
-        click.echo(note)

@@ -22,8 +22,8 @@ from .translated import IntRange, PathType, option
 @option(
     "--cases",
     "cases_dir",
-    type=PathType(file_okay=False, exists=True, path_type=Path),
-    help=N_("Dossier d'une permanence : un sous-dossier par personne."),
+    type=PathType(file_okay=False, path_type=Path),
+    help=N_("Dossier d'une permanence : un sous-dossier par personne (créé s'il n'existe pas)."),
 )
 @option(
     "--host",
@@ -76,6 +76,11 @@ def web(
             ),
             hint=_("Si c'est voulu, ajoutez --allow-network."),
         )
+    if cases_dir is not None and not cases_dir.exists():
+        from ..fsutil import private_dir
+
+        private_dir(cases_dir)
+        click.echo(_("Dossier de la permanence créé : {folder}").format(folder=cases_dir))
     registry = Registry(cases_dir or case.root, many=cases_dir is not None)
     lang = lang or ctx.find_root().params.get("lang") or i18n.from_environment()
     running = start(registry, host, port, lang)

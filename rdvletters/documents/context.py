@@ -96,6 +96,24 @@ def repetitions(steps: list[Step]) -> list[tuple[Step, bool]]:
     return out
 
 
+SCREENSHOT_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp")
+
+
+def cited_captures(steps: list[Step]) -> list[tuple[datetime, str]]:
+    """(time of the capture, first 16 hex of its SHA-256) of each screenshot of ``steps``:
+    the weekly e-mail cites them, so that the préfecture's own mailbox holds a dated
+    reference to captures that do not show the person's name."""
+    out = []
+    for step in steps:
+        for i, path in enumerate(step.pieces):
+            if step.channel in ("web", "anef") and path.lower().endswith(SCREENSHOT_SUFFIXES):
+                own = step.piece_dates[i] if i < len(step.piece_dates) else None
+                digest = step.piece_sha256[i] if i < len(step.piece_sha256) else ""
+                if digest:
+                    out.append((own or step.when, digest[:16]))
+    return out
+
+
 def build_context(profile: Profile, facts: Facts, now: datetime, root: Path) -> dict[str, Any]:
     """All template variables for any document of the case."""
     route = profile.situation
@@ -159,6 +177,7 @@ def build_context(profile: Profile, facts: Facts, now: datetime, root: Path) -> 
             emails and any(r.when > emails[-1].when for r in prefecture_replies)
         ),
         "pieces_jointes": [PurePosixPath(p).name for s in new for p in s.proofs],
+        "captures_citees": cited_captures(new),
         "pj_urgence": urgency_enclosures(profile, root),
         "repetitions": repetitions,
         "cites": QUOTED_CHANNELS,

@@ -43,6 +43,7 @@ PREPARED = {
 }
 CHANGED = {
     "date": N_("date"),
+    "canal": N_("canal"),
     "description": N_("message"),
     "temoin": N_("témoin"),
     "reference": N_("référence"),

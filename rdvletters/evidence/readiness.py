@@ -25,6 +25,7 @@ LEGAL_FLOOR_WEEKS = 2  # CE 435594: attempts « n'ayant pas été effectuées la
 FRESH_DAYS = 7  # a judge wants the difficulty to be current on the day of the référé
 RECEIPT_WAIT_DAYS = 15  # without the signed card, the letter is taken as received after this
 RENEWAL_URGENT_DAYS = 120  # a renewal this close to expiry (or past it) is urgent in practice
+ADVISORY = ("defenseur", "dates")  # said, never counted against the référé
 
 
 @dataclass
@@ -56,11 +57,11 @@ class Readiness:
 
     @property
     def ready(self) -> bool:
-        return not self.blocking and all(c.met for c in self.criteria if c.key != "defenseur")
+        return not self.blocking and all(c.met for c in self.criteria if c.key not in ADVISORY)
 
     @property
     def unmet(self) -> list[Criterion]:
-        return [c for c in self.criteria if not c.met and c.key != "defenseur"]
+        return [c for c in self.criteria if not c.met and c.key not in ADVISORY]
 
     def to_dict(self) -> dict[str, Any]:
         return {"pret": self.ready, "bloquant": self.blocking,
@@ -333,6 +334,13 @@ def _defenseur(facts: Facts) -> Criterion:
     )
 
 
+def _dates(facts: Facts) -> Criterion:
+    """Who dates the proofs (proof: ``evidence/proofs/dating.py``): advisory."""
+    from .proofs.dating import criterion
+
+    return Criterion(**criterion(facts))  # type: ignore[arg-type]
+
+
 def letter_delay(profile: Profile, facts: Facts, today: date) -> int:
     """The delay the last registered letter gave (kept in the journal), else the one it would."""
     sent = facts.letters_sent
@@ -352,6 +360,7 @@ def check(profile: Profile, facts: Facts, today: date, root: Path) -> Readiness:
         _urgency(profile, root, renew),
         *([_window(renew)] if renew is not None else []),
         _complete(profile),
+        _dates(facts),
         _defenseur(facts),
     ]
     return Readiness(criteria, blocking=bool(profile.demande.oqtf))

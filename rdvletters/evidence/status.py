@@ -18,8 +18,10 @@ from typing import Any
 from ..channels import by_weight, label
 from ..facts import Facts, Step
 from ..i18n import _, ngettext
+from ..journal import JournalState
 from ..localdates import day, day_month, short, weekday_day
 from ..profile import Profile, inside
+from ..recording import doubts
 from ..renewal import Renewal, case_renewal
 from . import readiness
 from .proofs.verify import Report
@@ -84,7 +86,9 @@ class Status:
     urgency: list[dict[str, Any]]
     missing: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    doubts: list[str] = field(default_factory=list)  # what may be counted twice
     journal_head: str = ""
+    dating: dict[str, int] = field(default_factory=dict)  # facts.proofs_by_dating()
     proofs: dict[str, Any] = field(default_factory=dict)
     recours: dict[str, Any] = field(
         default_factory=dict
@@ -314,7 +318,7 @@ def _next_step(
             )
         )
     if renew is not None and (renew.expires_soon or renew.expired) and not facts.letters_sent:
-        return Todo(
+        return _mark_sent(facts, "lettre") or Todo(
             _("Envoyez d'abord la lettre recommandée, le titre a expiré")
             if renew.expired
             else _("Envoyez d'abord la lettre recommandée, le titre arrive à échéance"),
@@ -325,9 +329,11 @@ def _next_step(
     if this_week < per_week:
         return _this_week_todo(profile.situation, per_week - this_week)
     if not facts.emails or facts.new_since_last_email:
-        return _email()
+        return _mark_sent(facts, "courriel") or _email()
     for rung in ladder:
         if not rung.done:
+            if rung.todo.command == _letter().command:
+                return _mark_sent(facts, "lettre") or rung.todo
             return rung.todo
     return Todo(
         _(
@@ -336,6 +342,25 @@ def _next_step(
         ),
         "rdvletters bundle",
     )
+
+
+def _mark_sent(facts: Facts, kind: str) -> Todo | None:
+    """While a prepared e-mail or letter waits, the step is to mark it sent once it has
+    gone, not to prepare another."""
+    n = facts.waiting(kind)
+    if n is None:
+        return None
+    if kind == "courriel":
+        text = _(
+            "Marquez le courriel n° {n} comme envoyé (il est préparé : envoyez-le d'abord si "
+            "ce n'est pas fait)"
+        )
+    else:
+        text = _(
+            "Marquez la lettre n° {n} comme envoyée, avec son numéro de suivi (elle est "
+            "préparée : envoyez-la d'abord si ce n'est pas fait)"
+        )
+    return Todo(text.format(n=n), f"rdvletters sent {n}")
 
 
 def _missing_steps(facts: Facts) -> list[str]:
@@ -489,8 +514,10 @@ def compute_status(
     root,
     report: Report | None = None,
     proofs: dict[str, Any] | None = None,
+    state: JournalState | None = None,
 ) -> Status:
-    """All figures of ``status``."""
+    """All figures of ``status``; with the journal's ``state``, what may be counted twice
+    (``recording.doubts``: the proofs' hashes are in the journal, not in ``facts``)."""
     today = now.date()
     seuils = profile.seuils
     route = profile.situation
@@ -529,7 +556,12 @@ def compute_status(
         distinct_days=len(facts.attempt_days),
         channels=channels,
         weeks=[
-            {"lundi": w.monday, "demarches": w.attempts, "avec_justificatif": w.with_proof}
+            {
+                "lundi": w.monday,
+                "demarches": w.attempts,
+                "avec_justificatif": w.with_proof,
+                "datees_par_un_tiers": w.third_party,
+            }
             for w in weeks
         ],
         ladder=ladder,
@@ -566,7 +598,9 @@ def compute_status(
         ],
         missing=_missing(facts, profile, root, report),
         notes=_notes(facts),
+        doubts=doubts(state) if state is not None else [],
         journal_head=facts.head,
+        dating=facts.proofs_by_dating(),
         proofs=proofs or {},
         recours=readiness.check(profile, facts, today, root).to_dict(),
     )

@@ -37,6 +37,10 @@ def _week_line(week: dict, per_week: int, dated: dict[str, int]) -> str:
     matching = dated.get(week["lundi"].isoformat())
     if matching:
         flag += "  " + _("(justificatif à la date concordante : {n})").format(n=matching)
+    if week.get("datees_par_un_tiers"):
+        flag += "  " + _("(daté par un tiers dans l'heure : {n})").format(
+            n=week["datees_par_un_tiers"]
+        )
     label = _("semaine du {date} :").format(date=weekday_day(week["lundi"]))
     count = _("{made} ({proven} avec justificatif)").format(made=made, proven=proven)
     return f"  {label:<{LABEL_WIDTH}} {bar} {count}{flag}"
@@ -93,6 +97,13 @@ def _channels_line(status: Status) -> str:
     return _("Par canal : {channels}.").format(channels=_(" ; ").join(each))
 
 
+def _dating_line(status: Status) -> str | None:
+    """Who dates the proofs (``facts.proofs_by_dating``), said as everywhere else."""
+    from .proofs.dating import dating_text
+
+    return dating_text(status.dating)
+
+
 def _figures(status: Status) -> list[str]:
     if not status.attempts:
         return [_("Aucune démarche enregistrée pour l'instant.")]
@@ -100,6 +111,7 @@ def _figures(status: Status) -> list[str]:
         _attempts_line(status),
         _weeks_line(status),
         _channels_line(status),
+        *([dating] if (dating := _dating_line(status)) else []),
         "",
         _("Semaine par semaine (# avec justificatif, + sans) :"),
     ]
@@ -205,6 +217,8 @@ def _lists(status: Status) -> list[str]:
         ]
     if status.missing:
         out += ["", _("IL MANQUE AU DOSSIER")] + [f"  - {m}" for m in status.missing]
+    if status.doubts:
+        out += ["", _("À VÉRIFIER (compté deux fois ?)")] + [f"  - {d}" for d in status.doubts]
     if status.notes:
         out += ["", _("À SAVOIR")] + [f"  - {n}" for n in status.notes]
     return out

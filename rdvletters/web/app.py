@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import secrets
 from datetime import date, datetime
@@ -17,6 +18,7 @@ from ..frdates import PARIS
 from . import security
 from .cases import Registry
 from .uploads import MAX_FILE_BYTES, MAX_REQUEST_BYTES
+from .wording import plain
 
 LANG_COOKIE = "rdvletters_lang"
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -52,6 +54,21 @@ def _end_request(_exc: BaseException | None) -> None:
     token = g.pop("i18n_token", None)
     if token is not None:
         i18n.deactivate(token)
+
+
+def _timestamp_later(response):
+    """Timestamp what waits for the case of this page, once the page is sent: the person
+    never waits for an authority (``horodatage: auto`` only)."""
+    case = g.pop("rdv_case", None)
+    if case is not None:
+        from ..evidence.proofs.autostamp import after_command
+
+        def drain() -> None:
+            with contextlib.suppress(Exception):  # the page is sent: status says what waits
+                after_command(case)
+
+        response.call_on_close(drain)
+    return response
 
 
 def _date_locale() -> str:
@@ -94,6 +111,19 @@ def _upfirst(text: str) -> str:
     """The first letter in capitals, the rest untouched: Jinja's ``capitalize`` would
     lower the rest (« Téléservice anef », « Citizens' contact centre (ccc) »)."""
     return text[:1].upper() + text[1:]
+
+
+def _plain(text: object):
+    """A library message in the page's words: no command, profile keys as linked
+    questions of the case's profile form (``wording.plain``)."""
+    case_id = (request.view_args or {}).get("case_id")
+
+    def link(key: str):
+        from .profile_form import field_link
+
+        return field_link(case_id, key) if case_id else None
+
+    return plain(text, link)
 
 
 def _error_page(error: HTTPException):
@@ -141,9 +171,17 @@ def create_app(
         i18n.gettext, i18n.ngettext, newstyle=True
     )
     app.jinja_env.filters.update(
-        day=_day, moment=_moment, channel=_channel, document=_document, upfirst=_upfirst
+        day=_day,
+        moment=_moment,
+        channel=_channel,
+        document=_document,
+        upfirst=_upfirst,
+        plain=_plain,
     )
     app.jinja_env.tests["iso_date"] = lambda v: bool(ISO_DATE.match(str(v)))
+    app.jinja_env.filters["combine"] = lambda d, **more: {
+        k: v for k, v in {**d, **more}.items() if v is not None
+    }
     app.jinja_env.globals.update(
         languages=lambda: [(code, LANGUAGE_NAMES.get(code, code)) for code in i18n.available()],
         many=registry.many,
@@ -151,12 +189,13 @@ def create_app(
     )
     app.before_request(_start_request)
     security.install(app)
+    app.after_request(_timestamp_later)
     app.teardown_request(_end_request)
     app.register_error_handler(HTTPException, _error_page)
     app.register_error_handler(RdvError, _rdv_error)
     app.register_error_handler(OSError, _os_error)
 
-    from . import documents, pages, profile_form, record  # noqa: F401 - routes
+    from . import documents, manage, pages, profile_form, record  # noqa: F401 - routes
     from .common import bp
 
     app.register_blueprint(bp)

@@ -9,6 +9,7 @@ from a request is never joined to a path.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from ..case import JOURNAL, PROFILE, Case, ascii_slug
@@ -28,15 +29,20 @@ class Registry:
         if not self.many:
             return {SINGLE_ID: Case(self.root)}
         found = {}
-        for entry in sorted(self.root.iterdir(), key=lambda p: p.name.lower()):
-            if entry.name.startswith(".") or not entry.is_dir() or entry.is_symlink():
-                continue
-            if (entry / PROFILE).is_file() or (entry / JOURNAL).is_file():
-                found[entry.name] = Case(entry)
+        with os.scandir(self.root) as entries:
+            for entry in sorted(entries, key=lambda e: e.name.lower()):
+                if _is_case(entry):
+                    found[entry.name] = Case(Path(entry.path))
         return found
 
     def get(self, case_id: str) -> Case | None:
-        return self.cases().get(case_id)
+        """The case named ``case_id`` if it is one of the folder's entries: looked up in
+        the listing, never joined to a path as given."""
+        if not self.many:
+            return Case(self.root) if case_id == SINGLE_ID else None
+        with os.scandir(self.root) as entries:
+            entry = next((e for e in entries if e.name == case_id), None)
+        return Case(Path(entry.path)) if entry is not None and _is_case(entry) else None
 
     def new_folder(self, name: str) -> tuple[str, Path]:
         """A new folder's identifier and path for a person's name: letters, digits and
@@ -47,3 +53,11 @@ class Registry:
             if not (self.root / candidate).exists():
                 return candidate, self.root / candidate
         raise RuntimeError("too many folders with the same name")  # pragma: no cover
+
+
+def _is_case(entry: os.DirEntry) -> bool:
+    """A direct subfolder (not a link, not hidden) holding a profile or a journal."""
+    if entry.name.startswith(".") or entry.is_symlink() or not entry.is_dir():
+        return False
+    folder = Path(entry.path)
+    return (folder / PROFILE).is_file() or (folder / JOURNAL).is_file()

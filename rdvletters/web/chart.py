@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 WIDTH, HEIGHT = 480, 210
+LABEL_HALF_WIDTH = 24  # half the width of « 30/11 » at the labels' size (20 units on a phone)
 LEFT, RIGHT, TOP, BOTTOM = 30, 8, 12, 34
 
 
@@ -29,6 +30,8 @@ class Bar:
     rest_height: float
     below: bool  # fewer proven attempts than advised
     label: bool  # the week's date is written under it
+    label_x: float = 0.0  # where its date is written, kept inside the drawing
+    label_anchor: str = "middle"
 
 
 @dataclass(frozen=True)
@@ -46,7 +49,9 @@ class Chart:
 
 def weekly_chart(weeks: list[dict[str, Any]], per_week: int) -> Chart:
     """Geometry for ``weeks`` (rows ``{"lundi", "demarches", "avec_justificatif"}``)."""
-    top = max([per_week, *(int(w["demarches"]) for w in weeks)]) or 1
+    highest = max([per_week, *(int(w["demarches"]) for w in weeks)]) or 1
+    tick_step = max(1, -(-highest // 4))
+    top = -(-highest // tick_step) * tick_step  # the grid's top line: the target stays inside
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     base = TOP + plot_h
     step = plot_w / max(len(weeks), 1)
@@ -56,9 +61,12 @@ def weekly_chart(weeks: list[dict[str, Any]], per_week: int) -> Chart:
         made, proven = int(week["demarches"]), int(week["avec_justificatif"])
         proof_h = plot_h * proven / top
         rest_h = plot_h * (made - proven) / top
+        x = LEFT + i * step + step * 0.15
+        centre = x + step * 0.35
+        near_end = centre + LABEL_HALF_WIDTH > WIDTH
         bars.append(
             Bar(
-                x=LEFT + i * step + step * 0.15,
+                x=x,
                 width=step * 0.7,
                 week=week["lundi"]
                 if isinstance(week["lundi"], date)
@@ -71,9 +79,10 @@ def weekly_chart(weeks: list[dict[str, Any]], per_week: int) -> Chart:
                 rest_height=rest_h,
                 below=proven < per_week,
                 label=(len(weeks) - 1 - i) % every == 0,
+                label_x=WIDTH - 1 if near_end else centre,
+                label_anchor="end" if near_end else "middle",
             )
         )
-    tick_step = max(1, -(-top // 4))
     ticks = [(base - plot_h * v / top, v) for v in range(0, top + 1, tick_step)]
     target_y = base - plot_h * per_week / top if weeks else None
     return Chart(bars, ticks, target_y, per_week)

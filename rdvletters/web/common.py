@@ -6,7 +6,7 @@ import mimetypes
 from datetime import datetime
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, current_app, render_template, send_file
+from flask import Blueprint, Response, abort, current_app, g, render_template, send_file
 
 from ..case import Case
 from ..errors import RdvError
@@ -29,6 +29,7 @@ def get_case(case_id: str) -> Case:
     case = registry().get(case_id)
     if case is None:
         abort(404)
+    g.rdv_case = case  # its timestamps wait for the end of the page (app._timestamp_later)
     return case
 
 

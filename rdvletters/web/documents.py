@@ -1,5 +1,11 @@
 """Documents: prepare (``email``, ``letter``, ``referral``), download, mark as sent
-(``sent``), and the dossier (``bundle``) as a ZIP."""
+(``sent``), and the dossier (``bundle``) as a ZIP.
+
+A document prepared in two forms (the e-mail as text and as an ``.eml`` draft, a letter
+in PDF and in Word) is shown once, with both files, and is marked sent once
+(``prepared``). A refused « mark as sent » comes back open, with what was typed and
+the files kept.
+"""
 
 from __future__ import annotations
 
@@ -12,16 +18,21 @@ from ..delivery.eml import mailto
 from ..documents.pipeline import FORMATS, prepare
 from ..documents.text_out import split_email_text
 from ..errors import RdvError
-from ..fsutil import WorkDir
-from ..overview import PreparedDocument, prepared_documents
-from .common import bp, case_file, get_case, now_fields, page, send_case_file, when_from_form
-from .uploads import save_uploads
+from ..frdates import now_paris
+from ..i18n import _
+from ..prepared import PreparedDocument, document_groups
+from . import pending
+from .common import bp, case_file, get_case, page, send_case_file, when_from_form
+from .forms import FieldError, FormErrors, date_parts, error_of, read_date, read_time
 
 
 def _email_view(case, doc: PreparedDocument) -> dict:
     """The parts of a prepared text e-mail, each to copy, and its mailto: link."""
+    text = next((f for f in reversed(doc.forms) if f.fmt == "text"), None)
+    if text is None:
+        return {"missing": True}
     try:
-        path = case.file(doc.file, "courriel")
+        path = case.file(text.file, "courriel")
     except RdvError:
         return {"missing": True}
     to, subject, body = split_email_text(path.read_text(encoding="utf-8"))
@@ -32,22 +43,40 @@ def _email_view(case, doc: PreparedDocument) -> dict:
     return {"to": to, "subject": subject, "body": body, "mailto": link, "mailto_error": link_error}
 
 
+def _sent_defaults() -> dict:
+    now = now_paris()
+    return {
+        "date": {"day": str(now.day), "month": str(now.month), "year": str(now.year)},
+        "time": f"{now:%H:%M}",
+        "tracking": "",
+    }
+
+
+def _page(case_id: str, case, sent_form: dict | None = None, code: int = 200):
+    """The documents page; ``sent_form`` is a refused « mark as sent » to show open."""
+    groups = list(reversed(document_groups(case.journal.read())))
+    emails = [g for g in groups if g.kind == "courriel" and g.sent is None]
+    email = emails[0] if emails else None
+    older = [g for g in emails[1:]]  # e-mails prepared before, never marked sent
+    return page(
+        "documents.html",
+        case_id,
+        docs=groups,
+        email=email,
+        email_view=_email_view(case, email) if email else None,
+        older_emails=older,
+        formats=FORMATS,
+        defaults=_sent_defaults(),
+        sent_form=sent_form,
+        errors=sent_form["errors"] if sent_form else [],
+    ), code
+
+
 @bp.route("/c/<case_id>/documents")
 def documents(case_id: str):
     case = get_case(case_id)
     case.load()
-    docs = prepared_documents(case.journal.read())
-    email = next((d for d in docs if d.kind == "courriel" and d.fmt == "text"), None)
-    email = email if email is not None and email.sent is None else None
-    return page(
-        "documents.html",
-        case_id,
-        docs=docs,
-        email=email,
-        email_view=_email_view(case, email) if email else None,
-        formats=FORMATS,
-        now=now_fields(),
-    )
+    return _page(case_id, case)
 
 
 @bp.route("/c/<case_id>/documents/prepare", methods=["POST"])
@@ -58,9 +87,9 @@ def prepare_document(case_id: str):
     if kind not in FORMATS or fmt not in FORMATS[kind]:
         abort(400)
     prepared = prepare(case, kind, fmt, outline=request.form.get("outline") == "1")
-    flash(("prepared", prepared.entry.n, prepared.warnings))
-    if fmt == "eml":
+    if fmt == "eml":  # a download: no page to show a message on
         return redirect(url_for("web.document_file", case_id=case_id, number=prepared.entry.n))
+    flash(("prepared", prepared.entry.n, prepared.warnings), "web.documents")
     return redirect(url_for("web.documents", case_id=case_id, _anchor=f"doc-{prepared.entry.n}"))
 
 
@@ -79,16 +108,42 @@ def document_file(case_id: str, number: int):
 def mark_sent(case_id: str, number: int):
     """``rdvletters sent N --at … --tracking … --proof …``."""
     case = get_case(case_id)
+    form = {
+        "date": date_parts(request.form, f"sd-{number}"),
+        "time": request.form.get("time", ""),
+        "tracking": request.form.get("tracking", "").strip(),
+    }
+    ref, proofs, problems = pending.gather(case.root, request.form, request.files.getlist("proofs"))
+    errors = [FieldError(f"f-proofs-{number}", p) for p in problems]
     try:
-        when = when_from_form(case, request.form.get("date", ""), request.form.get("time", ""))
-        tracking = request.form.get("tracking", "").strip() or None
-        with WorkDir("rdvletters-envoi-") as tmp:
-            proofs = save_uploads(request.files.getlist("proofs"), tmp)
-            entry = case.record_sent(number, when, tracking, proofs)
-    except RdvError as error:
-        flash(("error", number, str(error), error.hint))  # the hint says what to do
-        return redirect(url_for("web.documents", case_id=case_id, _anchor=f"doc-{number}"))
-    flash(("sent", entry.n, number, entry.data["document"] == "lettre" and not tracking))
+        day = read_date(form["date"], f"sd-{number}", _("Date de l'envoi"))
+        hour = read_time(form["time"], f"st-{number}", _("Heure"))
+    except FormErrors as found:
+        errors = found.errors + errors
+    if not errors:
+        labels = {
+            f"tr-{number}": _("Numéro de suivi La Poste"),
+            f"sd-{number}-day": _("Date et heure"),
+        }
+        try:
+            when = when_from_form(case, f"{day:%Y-%m-%d}", hour)
+            entry = case.record_sent(
+                number,
+                when,
+                form["tracking"] or None,
+                proofs,
+                labels={"at": labels[f"sd-{number}-day"], "tracking": labels[f"tr-{number}"]},
+            )
+        except RdvError as error:
+            errors = [error_of(error, labels, f"sd-{number}-day")]
+    if errors:
+        form.update(number=number, errors=errors, kept=proofs, ref=ref)
+        return _page(case_id, case, form, 400)
+    pending.drop(case.root, ref)
+    flash(
+        ("sent", entry.n, number, entry.data["document"] == "lettre" and not form["tracking"]),
+        "web.documents",
+    )
     return redirect(url_for("web.documents", case_id=case_id, _anchor=f"doc-{number}"))
 
 

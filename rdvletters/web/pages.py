@@ -4,21 +4,23 @@ from __future__ import annotations
 
 import re
 
-from flask import abort, make_response, redirect, request, url_for
+from flask import abort, g, make_response, redirect, request, url_for
 
 from .. import i18n
+from ..case import Case
+from ..caseload import select, summaries
 from ..errors import RdvError
 from ..evidence.proofs.verify import verify
 from ..evidence.status import compute_status
 from ..facts import Facts
 from ..frdates import now_paris
-from ..i18n import _
-from ..overview import summarize
+from ..i18n import N_, _
 from ..profile_edit import update_profile
 from .app import LANG_COOKIE
 from .cases import SINGLE_ID
 from .chart import weekly_chart
 from .common import bp, case_file, get_case, page, registry, send_case_file
+from .forms import FieldError
 
 SORT_KEYS = {
     "name": lambda r: (r.name or "").lower(),
@@ -30,19 +32,62 @@ SORT_KEYS = {
     ),
     "expiry": lambda r: r.days_until_expiry if r.days_until_expiry is not None else 10**6,
 }
+PAGE_SIZE = 50
+NEXT_KINDS = {
+    "record": N_("Noter des démarches"),
+    "email": N_("Envoyer le courriel"),
+    "sent": N_("Noter un envoi"),
+    "letter": N_("Lettre recommandée"),
+    "ar": N_("Avis de réception"),
+    "referral": N_("Défenseur des droits"),
+    "lawyer": N_("Permanence juridique ou avocat"),
+    "profile": N_("Profil à compléter"),
+}
 _LOCAL_PATH = re.compile(r"^/(?!/)[A-Za-z0-9/_.\-]*$")
+
+
+def caseload_page(errors=(), typed: dict[str, str] | None = None):
+    """The caseload: search, filters, one page of rows, the form to open a case."""
+    args = request.args
+    filters = {
+        "query": args.get("q", "").strip(),
+        "route": args.get("route", "") if args.get("route") in ("rdv", "anef") else "",
+        "next_kind": args.get("next", "") if args.get("next") in NEXT_KINDS else "",
+        "soon": args.get("soon") == "1",
+        "archived": args.get("archived") == "1",
+    }
+    reg = registry()
+    every = summaries(reg.root, reg.cases(), now_paris(), g.lang)
+    rows = select(every, **filters)
+    key = args.get("sort", "name") if args.get("sort") in SORT_KEYS else "name"
+    desc = args.get("desc") == "1"
+    rows.sort(key=lambda item: SORT_KEYS[key](item[1]), reverse=desc)
+    pages = max(1, -(-len(rows) // PAGE_SIZE))
+    number = min(max(args.get("page", 1, type=int) or 1, 1), pages)
+    shown = rows[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
+    kept = {k: v for k, v in args.items() if k not in ("page",) and v}
+    return page(
+        "cases.html",
+        rows=[(cid, summary) for cid, summary, _archived in shown],
+        total=len(rows),
+        archived_count=sum(1 for *_, a in every if a),
+        sort=key,
+        desc=desc,
+        filters=filters,
+        next_kinds=NEXT_KINDS,
+        page_number=number,
+        pages=pages,
+        args=kept,
+        errors=list(errors),
+        typed=typed or {},
+    )
 
 
 @bp.route("/")
 def home():
     if not registry().many:
         return redirect(url_for("web.case_home", case_id=SINGLE_ID))
-    key = request.args.get("sort", "name")
-    rows = [(cid, summarize(case, now_paris())) for cid, case in registry().cases().items()]
-    rows.sort(key=lambda item: SORT_KEYS.get(key, SORT_KEYS["name"])(item[1]))
-    if request.args.get("desc") == "1":
-        rows.reverse()
-    return page("cases.html", rows=rows, sort=key, desc=request.args.get("desc") == "1")
+    return caseload_page()
 
 
 @bp.route("/langue/<code>")
@@ -59,18 +104,20 @@ def language(code: str):
 @bp.route("/nouveau", methods=["POST"])
 def new_case():
     """A volunteer opens a case: a folder named after the person, the commented profile
-    (as ``rdvletters init``), the names already written in it."""
+    (as ``rdvletters init``), the names already written in it. A name left out is asked
+    for again, with what was typed kept."""
     if not registry().many:
         abort(404)
     nom = request.form.get("nom", "").strip()
     prenom = request.form.get("prenom", "").strip()
-    if not nom or not prenom:
-        rows = [(cid, summarize(c, now_paris())) for cid, c in registry().cases().items()]
-        error = _("Indiquez le nom et le prénom de la personne.")
-        return page("cases.html", rows=rows, sort="name", desc=False, new_error=error), 400
+    errors = []
+    if not nom:
+        errors.append(FieldError("nom", _("Nom de famille : indiquez le nom de la personne.")))
+    if not prenom:
+        errors.append(FieldError("prenom", _("Prénom(s) : indiquez le prénom de la personne.")))
+    if errors:
+        return caseload_page(errors, {"nom": nom, "prenom": prenom}), 400
     case_id, folder = registry().new_folder(f"{nom.upper()}_{prenom}")
-    from ..case import Case
-
     case = Case(folder)
     case.init()
     update_profile(case.profile_path, {("demandeur", "nom"): nom, ("demandeur", "prenom"): prenom})
@@ -103,10 +150,11 @@ def status(case_id: str):
     case = get_case(case_id)
     loaded = case.load()
     profile = loaded.profile
-    facts = Facts.from_journal(case.journal.read())
+    state = case.journal.read()
+    facts = Facts.from_journal(state)
     report = verify(case)
     now = now_paris()
-    result = compute_status(profile, facts, now, case.root, report)
+    result = compute_status(profile, facts, now, case.root, report, state=state)
     return page(
         "status.html",
         case_id,

@@ -1,378 +1,37 @@
-"""The profile as a guided form, one section at a time.
+"""The profile as a guided form, one section at a time, then « Vérification ».
 
-The questions are those of the commented ``templates/profil.yaml``. Saving writes
-only the fields that changed into ``profil.yaml`` (``profile_edit``: comments and
-order kept, still editable by hand); errors come from ``profile.validate``, the
-validation of ``check``, and are shown next to their field. A profile may be saved
-incomplete, as a person saves a half-filled file: it is checked, not refused.
+The questions (``profile_questions``) are those of the commented ``templates/profil.yaml``.
+Saving writes only the fields that changed into ``profil.yaml`` (``profile_edit``:
+comments and order kept, still editable by hand); errors come from ``profile.validate``,
+the validation of ``check``, and are shown next to their field with a summary at the
+top. A profile may be saved incomplete, as a person saves a half-filled file: it is
+checked, not refused, and a section's « N à revoir » shows only once the person has
+been there or has asked for « Vérification ». A date whose parts do not make a date is
+refused before anything is written, and shown again as typed.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
 from typing import Any
 
-from flask import abort, redirect, request, url_for
+from flask import abort, redirect, request, session, url_for
 
+from ..case import ascii_slug
 from ..errors import InputError
-from ..i18n import N_
-from ..profile import Profile, validate
+from ..fsutil import private_dir, write_unique
+from ..i18n import _
+from ..profile import validate
 from ..profile_edit import Key, Value, digest, read_values, update_profile
 from ..validation import InvalidData, Problem
 from ..yamlload import load_yaml
 from .common import bp, get_case, page
+from .forms import FieldError, FormErrors, date_parts, read_date, split_date
+from .profile_questions import BY_ID, BY_NAME, CHECK, FIELDS, SECTIONS, Field, Section
+from .uploads import check_uploads
 
-
-@dataclass(frozen=True)
-class Field:
-    """One question of the form, bound to one key of ``profil.yaml``."""
-
-    key: Key
-    label: str
-    kind: str = "text"  # text, email, tel, date, radio, yesno, lines, number
-    help: str = ""
-    choices: tuple[tuple[str, str], ...] = ()
-    optional: bool = False
-    autocomplete: str = "off"
-    bounds: tuple[float, float, float] | None = None  # min, max, step
-
-    @property
-    def name(self) -> str:
-        return ".".join(self.key)
-
-    @property
-    def default(self) -> str | None:
-        """The schema's default, as the text a person would write (``15``, ``non``)."""
-        model: Any = Profile
-        for part in self.key[:-1]:
-            model = model.model_fields[part].annotation
-        info = model.model_fields[self.key[-1]]
-        if info.is_required() or info.default is None:
-            return None
-        if isinstance(info.default, bool):
-            return "oui" if info.default else "non"
-        if isinstance(info.default, (int, float, str)):
-            return str(info.default)
-        return None
-
-
-@dataclass(frozen=True)
-class Section:
-    id: str
-    title: str
-    intro: str
-    fields: tuple[Field, ...]
-
-
-YES_NO = (("oui", N_("Oui")), ("non", N_("Non")))
-SECTIONS = (
-    Section(
-        "situation",
-        N_("Votre situation"),
-        N_("Les courriers ne disent pas la même chose dans les deux cas."),
-        (
-            Field(
-                ("situation",),
-                N_("Où se fait votre demande de titre de séjour ?"),
-                "radio",
-                choices=(
-                    (
-                        "rdv",
-                        N_(
-                            "À la préfecture, et aucun rendez-vous n'est disponible "
-                            "(site sans créneau, pas de réponse)"
-                        ),
-                    ),
-                    (
-                        "anef",
-                        N_(
-                            "Sur le site ANEF (administration numérique), mais le dépôt y "
-                            "est impossible"
-                        ),
-                    ),
-                ),
-            ),
-        ),
-    ),
-    Section(
-        "demandeur",
-        N_("Vous"),
-        N_("Comme sur votre passeport. Ces informations restent sur cet ordinateur."),
-        (
-            Field(
-                ("demandeur", "civilite"),
-                N_("Civilité"),
-                "radio",
-                choices=(("Madame", N_("Madame")), ("Monsieur", N_("Monsieur"))),
-                help=N_("les lettres accordent « né » ou « née », « soussigné » ou « soussignée »"),
-            ),
-            Field(
-                ("demandeur", "nom"),
-                N_("Nom de famille"),
-                help=N_("comme sur le passeport"),
-                autocomplete="family-name",
-            ),
-            Field(("demandeur", "prenom"), N_("Prénom(s)"), autocomplete="given-name"),
-            Field(
-                ("demandeur", "date_naissance"),
-                N_("Date de naissance"),
-                "date",
-                autocomplete="bday",
-            ),
-            Field(
-                ("demandeur", "lieu_naissance"),
-                N_("Lieu de naissance"),
-                help=N_("ville (pays), par exemple : Bamako (Mali)"),
-            ),
-            Field(
-                ("demandeur", "nationalite"), N_("Nationalité"), help=N_("par exemple : malienne")
-            ),
-            Field(
-                ("demandeur", "adresse"),
-                N_("Adresse"),
-                "lines",
-                help=N_(
-                    "une ligne par ligne d'enveloppe : numéro et rue, puis code postal et "
-                    "ville (38 caractères au plus par ligne)"
-                ),
-                autocomplete="street-address",
-            ),
-            Field(
-                ("demandeur", "courriel"),
-                N_("Adresse électronique"),
-                "email",
-                optional=True,
-                autocomplete="email",
-            ),
-            Field(
-                ("demandeur", "telephone"),
-                N_("Téléphone"),
-                "tel",
-                optional=True,
-                autocomplete="tel",
-            ),
-            Field(
-                ("demandeur", "numero_etranger"),
-                N_("Numéro d'étranger (AGDREF)"),
-                help=N_(
-                    "10 chiffres, sur un ancien titre ou récépissé ; laissez vide si vous "
-                    "n'en avez pas"
-                ),
-                optional=True,
-            ),
-        ),
-    ),
-    Section(
-        "demande",
-        N_("Votre demande"),
-        N_("Le titre de séjour que vous demandez ou renouvelez."),
-        (
-            Field(
-                ("demande", "nature"),
-                N_("Est-ce une première demande ou un renouvellement ?"),
-                "radio",
-                choices=(
-                    ("premiere_demande", N_("Première demande")),
-                    ("renouvellement", N_("Renouvellement")),
-                ),
-            ),
-            Field(
-                ("demande", "titre"),
-                N_("Titre demandé"),
-                help=N_("par exemple : carte de séjour temporaire « vie privée et familiale »"),
-            ),
-            Field(
-                ("demande", "titre_actuel_expire_le"),
-                N_("Date d'expiration de votre titre actuel"),
-                "date",
-                help=N_("pour un renouvellement seulement"),
-                optional=True,
-            ),
-            Field(
-                ("demande", "dossier_complet"),
-                N_("Avez-vous toutes les pièces demandées ?"),
-                "yesno",
-                choices=YES_NO,
-            ),
-            Field(
-                ("demande", "pieces_dossier"),
-                N_("Pièces de votre dossier"),
-                "lines",
-                help=N_("une pièce par ligne, par exemple : Passeport en cours de validité"),
-                optional=True,
-            ),
-            Field(
-                ("demande", "urgence"),
-                N_("Faits qui rendent le rendez-vous urgent"),
-                "facts",
-                help=N_(
-                    "un fait par ligne, par exemple : Promesse d'embauche à partir du "
-                    "4 janvier 2027"
-                ),
-                optional=True,
-            ),
-            Field(
-                ("demande", "oqtf"),
-                N_("Avez-vous reçu une obligation de quitter le territoire (OQTF) ?"),
-                "yesno",
-                choices=(*YES_NO, ("", N_("Ne pas répondre"))),
-                optional=True,
-            ),
-            Field(
-                ("demande", "identifiant_anef"),
-                N_("Identifiant ANEF ou numéro de demande"),
-                help=N_("si vous avez un compte sur le site ANEF"),
-                optional=True,
-            ),
-        ),
-    ),
-    Section(
-        "prefecture",
-        N_("La préfecture"),
-        N_("Le service qui doit vous recevoir : son adresse figure sur son site internet."),
-        (
-            Field(
-                ("prefecture", "nom"),
-                N_("Nom de la préfecture"),
-                help=N_("par exemple : Préfecture de la Seine-Saint-Denis (38 caractères au plus)"),
-            ),
-            Field(
-                ("prefecture", "service"),
-                N_("Service"),
-                help=N_("par exemple : Service immigration et intégration (38 caractères au plus)"),
-                optional=True,
-            ),
-            Field(
-                ("prefecture", "adresse"),
-                N_("Adresse postale"),
-                "lines",
-                help=N_("une ligne par ligne d'enveloppe : rue, puis code postal et VILLE"),
-            ),
-            Field(
-                ("prefecture", "courriel"),
-                N_("Adresse électronique du service des étrangers"),
-                "email",
-                help=N_("pour le courriel de chaque semaine"),
-                optional=True,
-            ),
-            Field(
-                ("prefecture", "site_rdv"),
-                N_("Adresse du site de prise de rendez-vous"),
-                optional=True,
-            ),
-            Field(
-                ("prefecture", "departement"),
-                N_("Département de la préfecture"),
-                help=N_("son numéro, par exemple 93 ; vide : celui de votre code postal"),
-                optional=True,
-            ),
-            Field(
-                ("prefecture", "prefet"),
-                N_("La préfecture est dirigée par"),
-                "radio",
-                choices=(
-                    ("Madame", N_("une préfète")),
-                    ("Monsieur", N_("un préfet")),
-                    ("", N_("Je ne sais pas")),
-                ),
-                optional=True,
-            ),
-            Field(
-                ("prefecture", "titre_autorite"),
-                N_("Formule d'appel de la lettre"),
-                help=N_("seulement si elle doit être différente, par exemple : Monsieur le Préfet"),
-                optional=True,
-            ),
-        ),
-    ),
-    Section(
-        "defenseur",
-        N_("Défenseur des droits"),
-        N_("Facultatif : sans délégué, la saisine va au siège du Défenseur des droits, à Paris."),
-        (
-            Field(("defenseur", "delegue"), N_("Délégué ou délégation"), optional=True),
-            Field(
-                ("defenseur", "civilite"),
-                N_("Le délégué est"),
-                "radio",
-                choices=(
-                    ("Madame", N_("une femme")),
-                    ("Monsieur", N_("un homme")),
-                    ("", N_("Je ne sais pas")),
-                ),
-                optional=True,
-            ),
-            Field(
-                ("defenseur", "adresse"),
-                N_("Adresse de la permanence du délégué"),
-                "lines",
-                optional=True,
-            ),
-        ),
-    ),
-    Section(
-        "lettre",
-        N_("Lettre et réglages"),
-        N_("La signature, et quelques réglages qui ont une valeur par défaut."),
-        (
-            Field(
-                ("lieu_signature",), N_("Ville où vous signez"), help=N_("par exemple : Bobigny")
-            ),
-            Field(
-                ("delai_convocation_jours",),
-                N_("Délai demandé dans la lettre recommandée, en jours"),
-                "number",
-                help=N_("vide : le délai habituel, plus court quand le titre expire bientôt"),
-                optional=True,
-                bounds=(1, 90, 1),
-            ),
-            Field(
-                ("recours_en_cours",),
-                N_("Un recours est-il déjà engagé au tribunal administratif ?"),
-                "yesno",
-                choices=YES_NO,
-            ),
-            Field(
-                ("mise_en_page", "decalage_horizontal_mm"),
-                N_("Décalage de l'adresse vers la droite, en mm"),
-                "number",
-                help=N_(
-                    "pour la placer dans la fenêtre de vos enveloppes ; négatif : vers la gauche"
-                ),
-                bounds=(-15, 15, 0.5),
-            ),
-            Field(
-                ("mise_en_page", "decalage_vertical_mm"),
-                N_("Décalage de l'adresse vers le bas, en mm"),
-                "number",
-                help=N_("négatif : vers le haut"),
-                bounds=(-15, 15, 0.5),
-            ),
-            Field(
-                ("seuils", "tentatives_par_semaine"),
-                N_("Tentatives conseillées par semaine"),
-                "number",
-                help=N_("conseil des associations, pas une règle de droit"),
-                bounds=(1, 20, 1),
-            ),
-            Field(
-                ("seuils", "semaines_premiere_demande"),
-                N_("Semaines conseillées avant un recours (première demande)"),
-                "number",
-                bounds=(1, 52, 1),
-            ),
-            Field(
-                ("seuils", "semaines_renouvellement"),
-                N_("Semaines conseillées avant un recours (renouvellement)"),
-                "number",
-                bounds=(1, 52, 1),
-            ),
-        ),
-    ),
-)
-CHECK = "verifier"
-BY_ID = {s.id: s for s in SECTIONS}
-FIELDS = [f for s in SECTIONS for f in s.fields]
+URGENCY = ("demande", "urgence")
+EXTRA_FACT_ROWS = 2
 
 
 def _field_of(problem: Problem) -> Field | None:
@@ -389,12 +48,32 @@ def _section_of(problem: Problem) -> str | None:
     return next((s.id for s in SECTIONS if any(f.key[:1] == head for f in s.fields)), None)
 
 
+def field_id(field: Field) -> str:
+    """The id of the field's input (the first of a date's three, the first radio)."""
+    if field.kind == "date":
+        return f"f-{field.name}-day"
+    if field.kind == "facts":
+        return "f-urgence-0-fait"
+    return f"f-{field.name}"
+
+
+def field_link(case_id: str, key: str) -> tuple[str, str] | None:
+    """(the question, its URL) for a profile key named in a message (``wording.plain``)."""
+    field = BY_NAME.get(key)
+    if field is None:
+        return None
+    section = next(s.id for s in SECTIONS if field in s.fields)
+    url = url_for("web.profile", case_id=case_id, section=section) + "#" + field_id(field)
+    return _(field.label), url
+
+
 def _shown(field: Field, value: Value) -> Any:
-    """The value as the form shows it: lines one per row, oui/non for yes-no questions."""
+    """The value as the form shows it: lines one per row, oui/non for yes-no questions,
+    a date as its three parts."""
+    if field.kind == "date":
+        return split_date(value)
     if value is None:
         return field.default or ""
-    if field.kind == "facts":
-        return "\n".join(str(v) for v in value) if isinstance(value, list) else str(value)
     if field.kind == "lines":
         return "\n".join(value) if isinstance(value, list) else str(value)
     if field.kind == "yesno" and isinstance(value, str):
@@ -403,34 +82,95 @@ def _shown(field: Field, value: Value) -> Any:
     return value
 
 
+def _facts(data: object) -> list[dict[str, str]]:
+    """The urgency facts as written: each with its file and label when it has them."""
+    found = read_values(data, [URGENCY])
+    raw = data.get("demande", {}).get("urgence") if isinstance(data, dict) else None
+    if not isinstance(raw, list):
+        return [{"fait": str(f)} for f in (found.get(URGENCY) or [])]
+    facts = []
+    for item in raw:
+        if isinstance(item, dict):
+            facts.append({k: str(v) for k, v in item.items() if v not in (None, "")})
+        elif item not in (None, ""):
+            facts.append({"fait": str(item)})
+    return facts
+
+
+def _posted_facts(case, old: list[dict[str, str]]) -> tuple[list[Any], list[FieldError]]:
+    """The facts of the form: each text, its file kept, or a new file stored in
+    ``pieces/`` (where the README tells a person to put it) under a name of ours."""
+    facts, errors = [], []
+    rows = request.form.get("urgence-rows", "")
+    for i in range(min(int(rows), 50)):
+        text = request.form.get(f"urgence-{i}-fait", "").strip()
+        upload = request.files.get(f"urgence-{i}-file")
+        fact = dict(old[i]) if i < len(old) else {}
+        if not text:
+            continue
+        fact["fait"] = text
+        if upload and upload.filename:
+            checked, problems = check_uploads([upload])
+            if problems:
+                errors += [FieldError(f"f-urgence-{i}-file", p) for p in problems]
+                continue
+            suffix, name, data = checked[0]
+            target = write_unique(
+                private_dir(case.pieces), f"urgence_{ascii_slug(text, 40)}", suffix, data, []
+            )
+            fact["justificatif"] = target.relative_to(case.root).as_posix()
+        facts.append(fact if set(fact) != {"fait"} else text)
+    return facts, errors
+
+
 def _posted(field: Field) -> Value:
     raw = request.form.get(field.name, "")
-    if field.kind in ("lines", "facts"):
+    if field.kind == "date":
+        parts = date_parts(request.form, f"f-{field.name}")
+        day = read_date(parts, f"f-{field.name}", _(field.label), required=False)
+        return day.isoformat() if day else ""
+    if field.kind == "lines":
         return [line.strip() for line in raw.splitlines() if line.strip()]
     return raw.strip()
 
 
-def _locked(data: object) -> set[Key]:
-    """Fields the form cannot represent without loss: urgency facts written by hand with
-    their file (``justificatif``) or label. They stay as written, read-only here."""
-    demande = data.get("demande") if isinstance(data, dict) else None
-    facts = demande.get("urgence") if isinstance(demande, dict) else None
-    if isinstance(facts, list) and any(isinstance(item, dict) for item in facts):
-        return {("demande", "urgence")}
-    return set()
+def _hidden_by_answer(field: Field, answers: dict[Key, Value]) -> bool:
+    """A question that depends on another answer, and that answer is not given."""
+    return field.reveal is not None and answers.get(field.reveal[0]) != field.reveal[1]
 
 
-def _changes(section: Section, current: dict[Key, Value], locked: set[Key]) -> dict[Key, Value]:
+def _changes(case, section: Section, data) -> tuple[dict[Key, Value], list[FieldError]]:
     """The fields whose posted value differs from the file (absent and left at its
     default counts as unchanged: the file keeps its commented example)."""
-    changes = {}
+    current = read_values(data, [f.key for f in section.fields])
+    changes: dict[Key, Value] = {}
+    errors: list[FieldError] = []
+    posted: dict[Key, Value] = {}
     for field in section.fields:
-        new, old = _posted(field), current.get(field.key)
+        if field.kind == "facts":
+            continue
+        try:
+            posted[field.key] = _posted(field)
+        except FormErrors as found:
+            errors += found.errors
+    answers = {**current, **posted}
+    for field in section.fields:
+        if field.kind == "facts":
+            if not re.fullmatch(r"[0-9]{1,2}", request.form.get("urgence-rows", "")):
+                continue  # not in the form that was posted: left as it is
+            old = _facts(data)
+            new, problems = _posted_facts(case, old)
+            errors += problems
+            plain_old = [f["fait"] if set(f) == {"fait"} else f for f in old]
+            if new != plain_old:
+                changes[field.key] = new
+            continue
+        if field.key not in posted or _hidden_by_answer(field, answers):
+            continue
+        new, old = posted[field.key], current.get(field.key)
         if old is None:
             same = new in ("", [], field.default)
-        elif field.key in locked:
-            same = True  # shown read-only: never written from the form
-        elif field.kind in ("lines", "facts"):
+        elif field.kind == "lines":
             same = new == (old if isinstance(old, list) else [old] if old else [])
         elif field.kind == "yesno":
             same = new == _shown(field, old)
@@ -438,7 +178,7 @@ def _changes(section: Section, current: dict[Key, Value], locked: set[Key]) -> d
             same = new == old
         if not same:
             changes[field.key] = new
-    return changes
+    return changes, errors
 
 
 def _read(case):
@@ -455,6 +195,30 @@ def _read(case):
     return located.data, problems, warnings, None
 
 
+def _visited(case_id: str, add: list[str] | None = None) -> set[str]:
+    """The sections this person has opened (kept in the signed session cookie)."""
+    key = f"visited:{case_id}"
+    seen = set(session.get(key, []))
+    if add and not set(add) <= seen:
+        seen |= set(add)
+        session[key] = sorted(seen)
+    return seen
+
+
+def _answers(case_id: str, values: dict[str, Any], facts: list[dict[str, str]]):
+    """« Vérification »: each section's questions with the answer given and « Modifier »."""
+    rows = []
+    for section in SECTIONS:
+        items = []
+        for f in section.fields:
+            if f.reveal and values.get(".".join(f.reveal[0])) != f.reveal[1]:
+                continue
+            url = url_for("web.profile", case_id=case_id, section=section.id) + "#" + field_id(f)
+            items.append((f, facts if f.kind == "facts" else values.get(f.name), url))
+        rows.append((section, items))
+    return rows
+
+
 @bp.route("/c/<case_id>/profile/")
 @bp.route("/c/<case_id>/profile/<section>", methods=["GET", "POST"])
 def profile(case_id: str, section: str = "situation"):
@@ -464,38 +228,69 @@ def profile(case_id: str, section: str = "situation"):
     if not case.profile_path.exists():
         return redirect(url_for("web.case_home", case_id=case_id))
     data, problems, warnings, broken = _read(case)
+    typed: dict[str, Any] = {}
+    form_errors: list[FieldError] = []
     if request.method == "POST" and broken is None and section in BY_ID:
-        current = read_values(data, [f.key for f in BY_ID[section].fields])
-        changes = _changes(BY_ID[section], current, _locked(data))
-        update_profile(case.profile_path, changes, request.form.get("version"))
-        data, problems, warnings, broken = _read(case)
-        if any(_section_of(p) == section for p in problems):
-            target = url_for("web.profile", case_id=case_id, section=section, checked=1)
-        else:
-            ids = [s.id for s in SECTIONS] + [CHECK]
-            target = url_for("web.profile", case_id=case_id, section=ids[ids.index(section) + 1])
-        return redirect(target, code=303)
+        changes, form_errors = _changes(case, BY_ID[section], data)
+        if not form_errors:
+            update_profile(case.profile_path, changes, request.form.get("version"))
+            data, problems, warnings, broken = _read(case)
+            if any(_section_of(p) == section for p in problems):
+                target = url_for("web.profile", case_id=case_id, section=section, checked=1)
+            else:
+                ids = [s.id for s in SECTIONS] + [CHECK]
+                target = url_for(
+                    "web.profile", case_id=case_id, section=ids[ids.index(section) + 1]
+                )
+            return redirect(target, code=303)
+        for field in BY_ID[section].fields:  # shown again as typed, nothing written
+            if field.kind == "date":
+                typed[field.name] = date_parts(request.form, f"f-{field.name}")
+            elif field.kind != "facts":
+                typed[field.name] = request.form.get(field.name, "")
+    visited = _visited(case_id, [s.id for s in SECTIONS] if section == CHECK else [section])
     values = read_values(data, [f.key for f in FIELDS]) if data is not None else {}
-    locked = {".".join(k) for k in _locked(data)} if data is not None else set()
-    errors: dict[str, list[str]] = {}
+    shown = {f.name: _shown(f, values.get(f.key)) for f in FIELDS}
+    shown.update(typed)
+    show_errors = section == CHECK or request.args.get("checked") == "1"
+    errors = list(form_errors)
+    by_field: dict[str, list[str]] = {}
+    summary: list[FieldError] = []
     for problem in problems:
-        field = _field_of(problem)
-        errors.setdefault(field.name if field else _section_of(problem) or "", []).append(
-            problem.message
-        )
+        field, sec = _field_of(problem), _section_of(problem)
+        by_field.setdefault(field.name if field else sec or "", []).append(problem.message)
+        label = _(field.label) if field else problem.field
+        message = _("{label} : {message}").format(label=label, message=problem.message)
+        url = None
+        if sec:
+            url = url_for("web.profile", case_id=case_id, section=sec, checked=1)
+            url += "#" + field_id(field) if field else ""
+        if section == CHECK:
+            summary.append(FieldError("", message, url=url))
+        elif show_errors and sec == section and not form_errors:
+            summary.append(FieldError(field_id(field) if field else "", message))
+    ids = [s.id for s in SECTIONS] + [CHECK]
+    back = ids[ids.index(section) - 1] if ids.index(section) > 0 else None
+    facts = _facts(data) if data is not None else []
     return page(
         "profile.html",
         case_id,
         sections=SECTIONS,
         section=BY_ID.get(section),
         check=section == CHECK,
-        values={f.name: _shown(f, values.get(f.key)) for f in FIELDS},
-        locked=locked,
-        errors=errors,
-        show_errors=section == CHECK or request.args.get("checked") == "1",
-        problems=[(p, _field_of(p), _section_of(p)) for p in problems],
-        counts={s.id: sum(1 for p in problems if _section_of(p) == s.id) for s in SECTIONS},
+        back=back,
+        values=shown,
+        facts=facts,
+        fact_rows=len(facts) + EXTRA_FACT_ROWS,
+        field_errors=by_field if show_errors and not form_errors else {},
+        errors=errors + summary,
+        answers=_answers(case_id, shown, facts) if section == CHECK else [],
+        counts={
+            s.id: sum(1 for p in problems if _section_of(p) == s.id)
+            for s in SECTIONS
+            if s.id in visited
+        },
         warnings=warnings,
         broken=broken,
         version=digest(case.profile_path),
-    )
+    ), (400 if form_errors else 200)

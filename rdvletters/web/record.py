@@ -1,22 +1,43 @@
-"""« Record an attempt »: the form of ``rdvletters record``, with proof files uploaded."""
+"""« Record an attempt »: the form of ``rdvletters record``, with proof files uploaded.
+
+A refused form comes back with everything typed, the files already sent kept on the
+server (``pending``), an error summary and each field marked. The date is three
+fields and the time a short text field (``forms``).
+"""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import flash, redirect, request, url_for
 
+from ..case import ProofFile
 from ..channels import ATTEMPT_CHANNELS, CHANNELS, by_weight
 from ..errors import DateToConfirm, RdvError
-from ..fsutil import WorkDir
+from ..frdates import now_paris
 from ..i18n import _
-from .common import bp, get_case, now_fields, page, when_from_form
-from .uploads import MAX_FILE_BYTES, MAX_FILES, save_uploads
+from ..localdates import time as said_time
+from ..localdates import weekday_day
+from ..recording import step_warnings
+from . import pending
+from .common import bp, get_case, page, when_from_form
+from .forms import FieldError, FormErrors, date_parts, error_of, read_date, read_time
+from .uploads import MAX_FILE_BYTES, MAX_FILES
 
-FIELDS = ("date", "time", "channel", "message", "witness", "reference", "confirm")
+FIELDS = ("time", "channel", "message", "witness", "reference", "confirm")
 
 
-def _form_page(
-    case_id: str, route: str, form: dict[str, str], error: RdvError | None = None, code=200
-):
+def labels() -> dict[str, str]:
+    """Field id -> the label the library names in its messages."""
+    return {
+        "f-message": _("Ce qui s'est passé, ou le message affiché"),
+        "f-witness": _("Témoin"),
+        "f-reference": _("Numéro de référence"),
+        "f-date-day": _("Date et heure"),
+    }
+
+
+def _form_page(case_id: str, route: str, form: dict, errors=(), kept=(), ref="", **extra):
     others = [c for c in CHANNELS if c not in ATTEMPT_CHANNELS]
     return page(
         "record.html",
@@ -25,11 +46,40 @@ def _form_page(
         form=form,
         attempts=by_weight(ATTEMPT_CHANNELS, route),  # the route's own first: ANEF on « anef »
         others=others,
-        error=error,
-        date_to_confirm=isinstance(error, DateToConfirm),  # the box is offered
+        errors=list(errors),
+        kept=list(kept),
+        ref=ref,
         max_files=MAX_FILES,
         max_mb=MAX_FILE_BYTES // (1024 * 1024),
-    ), code
+        **extra,
+    )
+
+
+def _now_form(channel: str) -> dict:
+    now = now_paris()
+    return {
+        "date": {"day": str(now.day), "month": str(now.month), "year": str(now.year)},
+        "time": f"{now:%H:%M}",
+        "channel": channel,
+    }
+
+
+def received(proof: ProofFile) -> ProofFile:
+    """The file with how it arrived (proof: the « Conditions de réception » sheet)."""
+    from ..evidence.proofs.provenance import upload_conditions
+
+    client = request.remote_addr or ""
+    route = "web" if client in ("127.0.0.1", "::1", "") else "telephone"
+    conditions = upload_conditions(
+        route,
+        now_paris(),
+        name=proof.name,
+        size=proof.path.stat().st_size,
+        kind=proof.path.suffix.lstrip("."),
+        client=client or None,
+        user_agent=request.user_agent.string or None,
+    )
+    return replace(proof, conditions=conditions)
 
 
 @bp.route("/c/<case_id>/record", methods=["GET", "POST"])
@@ -38,26 +88,50 @@ def record(case_id: str):
     route = case.load().profile.situation  # as the CLI: steps need a valid profile
     if request.method == "GET":
         channel = request.args.get("canal", by_weight(ATTEMPT_CHANNELS, route)[0])
-        return _form_page(case_id, route, {**now_fields(), "channel": channel})
+        return _form_page(case_id, route, _now_form(channel))
     form = {k: request.form.get(k, "") for k in FIELDS}
+    form["date"] = date_parts(request.form, "f-date")
+    ref, proofs, problems = pending.gather(case.root, request.form, request.files.getlist("proofs"))
+    errors = [FieldError("f-proofs", p) for p in problems]
+    understood = None
     try:
-        when = when_from_form(case, form["date"], form["time"], form["confirm"] == "1")
-        with WorkDir("rdvletters-envoi-") as tmp:
-            proofs = save_uploads(request.files.getlist("proofs"), tmp)
+        day = read_date(form["date"], "f-date", _("Date"))
+        hour = read_time(form["time"], "f-time", _("Heure"))
+    except FormErrors as found:
+        errors = found.errors + errors
+    else:
+        understood = _("{day} à {time}").format(
+            day=weekday_day(day),
+            time=said_time(now_paris().replace(hour=int(hour[:2]), minute=int(hour[3:]))),
+        )
+    confirm = False
+    if not errors:
+        try:
+            when = when_from_form(case, f"{day:%Y-%m-%d}", hour, form["confirm"] == "1")
             entry = case.record(
                 form["channel"],
                 when,
                 form["message"],
-                proofs,
+                [received(p) for p in proofs],
                 form["witness"] or None,
                 form["reference"] or None,
-                labels={  # errors name the form's fields, not the CLI's options
-                    "message": _("Ce qui s'est passé, ou le message affiché"),
-                    "witness": _("Témoin"),
-                    "reference": _("Numéro de référence"),
-                },
+                labels={k[2:]: v for k, v in labels().items()},  # the form's words, not --options
             )
-    except RdvError as error:
-        return _form_page(case_id, route, form, error, 400)
-    flash(("recorded", entry.n, len(entry.data.get("pieces", []))))
+        except RdvError as error:
+            confirm = isinstance(error, DateToConfirm)
+            errors = [error_of(error, labels(), "f-channel")]
+    if errors:
+        return _form_page(
+            case_id,
+            route,
+            form,
+            errors,
+            proofs,
+            ref,
+            date_to_confirm=confirm or form["confirm"] == "1",
+            understood=understood,
+        ), 400
+    pending.drop(case.root, ref)
+    warnings = step_warnings(case.journal.read(), entry)
+    flash(("recorded", entry.n, len(entry.data.get("pieces", [])), warnings), "web.status")
     return redirect(url_for("web.status", case_id=case_id), code=303)

@@ -12,11 +12,9 @@ from __future__ import annotations
 import re
 from email.parser import BytesHeaderParser
 from email.policy import default as default_policy
-from pathlib import Path
 
 from werkzeug.datastructures import FileStorage
 
-from ..case import ProofFile
 from ..errors import InputError
 from ..i18n import _
 
@@ -69,35 +67,36 @@ def _read_limited(storage: FileStorage, name: str) -> bytes:
     return data
 
 
-def save_uploads(files: list[FileStorage], folder: Path) -> list[ProofFile]:
-    """Check every uploaded file, then write them into ``folder`` (a private temporary
-    folder). Nothing is written unless every file passes."""
+def check_uploads(files: list[FileStorage]) -> tuple[list[tuple[str, str, bytes]], list[str]]:
+    """Read and check every uploaded file: ``(extension, name, bytes)`` of those that pass,
+    and the message of each that does not (the good ones are kept even so)."""
     chosen = [f for f in files if f and f.filename]
     if len(chosen) > MAX_FILES:
-        raise InputError(
+        return [], [
             _("{count} fichiers envoyés : {limit} au plus à la fois.").format(
                 count=len(chosen), limit=MAX_FILES
             )
-        )
-    checked = []
+        ]
+    checked, problems = [], []
     for storage in chosen:
         given = _display_name(storage.filename, "png")
-        data = _read_limited(storage, given)
+        try:
+            data = _read_limited(storage, given)
+        except InputError as error:
+            problems.append(str(error))
+            continue
         if not data:
-            raise InputError(_("« {name} » est vide.").format(name=given))
+            problems.append(_("« {name} » est vide.").format(name=given))
+            continue
         kind = sniff(data[:16384])
         if kind is None:
-            raise InputError(
+            problems.append(
                 _(
                     "« {name} » n'est ni une image PNG ou JPEG, ni un PDF, ni un courriel "
                     "(.eml). Sur iPhone, une photo HEIC s'envoie en JPEG (Réglages > Appareil "
                     "photo > Formats > Le plus compatible)."
                 ).format(name=given)
             )
-        checked.append((kind, _display_name(storage.filename, kind), data))
-    proofs = []
-    for i, (kind, name, data) in enumerate(checked, start=1):
-        path = folder / f"piece-{i}{EXTENSIONS[kind]}"
-        path.write_bytes(data)
-        proofs.append(ProofFile(path, name))
-    return proofs
+            continue
+        checked.append((EXTENSIONS[kind], _display_name(storage.filename, kind), data))
+    return checked, problems

@@ -39,6 +39,7 @@ from ...profile import Profile
 from ...wording import dont, nombre
 from .piece_pdf import MAX_PIECE_BYTES
 from .pieces import SENT_LABELS, Piece, numbers_by_step, plan
+from .report_pdf import REPORT_NAME, dossier_report
 
 
 def step_text(step: Step) -> str:
@@ -160,7 +161,7 @@ def chronology(
     head: list[str], profile: Profile, facts: Facts, state: JournalState, pieces: list[Piece]
 ) -> Chronology:
     """Piece n° 1's content, in French typography (the weeks as in every other output)."""
-    from .timestamp_dossier import chronology_table
+    from .timestamp_dossier import chronology_table, dating_table
 
     weeks = [(f"sem. du {date_courte(w.monday)}", w.attempts, w.with_proof) for w in facts.weeks]
     columns = ["Date", "Heure", "Canal", "Ce qui s'est passé", "Justificatif"]
@@ -168,6 +169,7 @@ def chronology(
     tables = [
         ("Tableau daté", columns, rows, [22, 14, 34, 79, 21]),
         *chronology_table(state, pieces),
+        *dating_table(facts, pieces),
     ]
     return Chronology(
         [typographic(line) for line in [*head, figures(facts)]],
@@ -275,6 +277,11 @@ def checklist(profile: Profile, facts: Facts, pieces: list[Piece]) -> str:
     yours.append(
         "La preuve que le dossier de demande est complet (liste des pièces demandées par la "
         "préfecture)"
+    )
+    yours.append(
+        "Si une date est contestée : le rapport de vérification "
+        "(Ne_pas_deposer/Rapport_de_verification.pdf, l'état du journal, ses empreintes et "
+        "ses horodatages) peut être versé comme pièce supplémentaire, sous le numéro suivant"
     )
     lines = ["LISTE DE CONTRÔLE – ce que le tribunal demandera aussi", ""]
     lines += [typographic(f"{'[x]' if done else '[ ]'} {text}") for done, text in rows]
@@ -441,7 +448,7 @@ def _piece_file(case: Case, writer: _Writer, piece: Piece) -> str:
         return writer.put(piece.filename(".pdf"), series_to_pdf(items, piece.number, piece.label))
     source = case.file(piece.sources[0], where)
     try:
-        pdf = piece_to_pdf(source, piece.number, piece.label)
+        pdf = piece_to_pdf(source, piece.number, piece.label, piece.sheet)
     except ToolMissingError:
         why = _("LibreOffice n'est pas installé pour la convertir en PDF")
     except InputError as error:  # a damaged or unusual file: the original still proves
@@ -465,6 +472,7 @@ def _write(case: Case, writer: _Writer, series: bool, pdf: bool) -> None:
     facts = Facts.from_journal(state)
     pieces = plan(profile, facts, case.root, state, series=series)
     created = stable_time(facts, state.entries)
+    report = dossier_report(case, created)  # before this dossier's inventory exists
     head = header(profile)
     author = author_of(profile)
     content = chronology(head, profile, facts, state, pieces)
@@ -507,6 +515,7 @@ def _write(case: Case, writer: _Writer, series: bool, pdf: bool) -> None:
         writer.put(f"{PRIVATE}/{name}", data)
     list_text = checklist(profile, facts, pieces).encode("utf-8")
     writer.put(f"{PRIVATE}/Liste_de_controle.txt", list_text)
+    writer.put(f"{PRIVATE}/{REPORT_NAME}", report)
 
 
 def _large(writer: _Writer, names: dict[int, str]) -> set[int]:

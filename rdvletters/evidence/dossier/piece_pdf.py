@@ -49,15 +49,22 @@ KINDS_FR = N_(
 )
 
 
-def piece_to_pdf(source: Path, number: int, label: str) -> bytes:
+def piece_to_pdf(source: Path, number: int, label: str, sheet: tuple | None = None) -> bytes:
     """The PDF of one piece: ``source`` turned into pages, each headed « Pièce n° ``number`` ».
 
     ``label`` is the explicit title of the piece (the inventory's), shown under
-    the number. Raises :class:`InputError` naming ``source`` when it cannot be a piece.
+    the number; ``sheet`` (title, rows) adds the pages of its conditions (a capture's,
+    an upload's). Raises :class:`InputError` naming ``source`` when it cannot be a piece.
     """
     from .pdf_stamp import assemble
 
-    return assemble([_part(source, _read(source))], number, label)
+    parts = [_part(source, _read(source))]
+    if sheet is not None:
+        from ..proofs.provenance import SHEET_NOTE
+        from .sheet_pdf import sheet_part
+
+        parts.append(sheet_part(sheet[0], list(sheet[1]), SHEET_NOTE))
+    return assemble(parts, number, label)
 
 
 def data_to_pdf(data: bytes, name: str, number: int, label: str) -> bytes:

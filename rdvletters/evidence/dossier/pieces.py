@@ -69,6 +69,8 @@ class Piece:
     data: bytes | None = None  # a piece written here (the timestamps' explanation)
     captions: tuple[str, ...] = ()  # one per source, for a series of screenshots
     digits: int = 2  # of the highest number, so that names sort in order (007 before 100)
+    # pages added after the file: (title, (label, value) rows), « Conditions de la capture »
+    sheet: tuple[str, tuple[tuple[str, str], ...]] | None = None
 
     def filename(self, suffix: str) -> str:
         """``NN_Libelle_sans_accents.ext``, at most 80 characters."""
@@ -127,8 +129,14 @@ def _sent_pieces(step: Step) -> list[Piece]:
     return out
 
 
-def _proof_pieces(step: Step, route: str, skip: set[str] = frozenset()) -> list[Piece]:
-    """One piece per proof file of a step (files in ``skip`` go into a series)."""
+ARCHIVES = (".har", ".warc", ".warc.gz", ".wacz")  # a capture's archives: kept, not pieces
+
+
+def _proof_pieces(
+    step: Step, route: str, skip: set[str] = frozenset(), sheets: dict | None = None
+) -> list[Piece]:
+    """One piece per proof file of a step (files in ``skip`` go into a series); a capture
+    or an upload gets its sheet of conditions as a second page."""
     if step.sent_document:
         return _sent_pieces(step)
     stamp = f"{step.when:%Y-%m-%d_%Hh%M}"
@@ -140,13 +148,16 @@ def _proof_pieces(step: Step, route: str, skip: set[str] = frozenset()) -> list[
         label = f"{what} – {where}{_reference(step)}, {date_heure(step.when)}"
     out = []
     for p in step.pieces:
-        if p in skip:
+        if p in skip or p.lower().endswith(ARCHIVES):
             continue
         if step.channel == "web" and p.endswith(".txt"):  # the text saved by ``capture``
             page = f"Texte de la page capturée, {date_heure(step.when)}"
             out.append(_piece(page, f"Texte_page_{stamp}", step.when, [p], [step.n], "preuve"))
         else:
-            out.append(_piece(label, f"{slug}_{stamp}", step.when, [p], [step.n], "preuve"))
+            sheet = (sheets or {}).get(p)
+            out.append(
+                _piece(label, f"{slug}_{stamp}", step.when, [p], [step.n], "preuve", sheet=sheet)
+            )
     return out
 
 
@@ -193,8 +204,9 @@ def plan(
     ]
     grouped = _series(facts.steps, route) if series else []
     in_series = {p for piece in grouped for p in piece.sources}
+    sheets = conditions_sheets(state, facts)
     for step in facts.steps:
-        found += _proof_pieces(step, route, in_series)
+        found += _proof_pieces(step, route, in_series, sheets)
     found += grouped
     found.sort(key=lambda piece: piece.order)
     for fact in profile.demande.urgence:
@@ -223,6 +235,21 @@ def plan(
         pieces.append(Piece(len(pieces) + 1, label, slug, None, (), (), "a_joindre"))
     digits = max(2, len(str(len(pieces))))
     return [replace(p, digits=digits) for p in pieces]
+
+
+def conditions_sheets(state: JournalState, facts: Facts) -> dict[str, tuple]:
+    """Proof file -> (title, rows) of its sheet, for the files that carry conditions."""
+    from ..proofs.provenance import sheet
+
+    steps = {s.n: s for s in facts.steps}
+    sheets: dict[str, tuple] = {}
+    for entry in state.entries:
+        step = steps.get(entry.n)
+        for piece in entry.data.get("pieces", []):
+            if isinstance(piece.get("conditions"), dict):
+                stamps = step.stamps if step is not None else ()
+                sheets[piece["fichier"]] = sheet(entry.data, piece, stamps)
+    return sheets
 
 
 def _to_add(profile: Profile, facts: Facts) -> list[tuple[str, str]]:

@@ -17,6 +17,7 @@ from ...profile import Profile
 from ...renewal import Renewal, case_renewal
 from ...wording import dont, nombre
 from .. import readiness
+from ..proofs.dating import dating_text
 
 WINDOW_STATES = {
     "hors_delai": "première démarche après la fin du délai",
@@ -88,6 +89,7 @@ def synthesis_rows(profile: Profile, facts: Facts, root: Path, today: date) -> l
             f"{nombre(facts.weeks_covered, 'semaine')} : {facts.weeks_with_attempts} avec une "
             f"démarche, {facts.weeks_with_proof} avec un justificatif",
         ],
+        ["Dates des justificatifs", dating_text(facts.proofs_by_dating()) or "aucun justificatif"],
         *_letters(facts),
     ]  # fmt: skip
     renew = case_renewal(profile, facts, today)

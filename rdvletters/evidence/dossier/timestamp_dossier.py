@@ -3,16 +3,21 @@
 Each token (``.tsr``), the certificates it chains to, and a copy of the journal
 become numbered pieces; one more piece explains in plain French what a
 timestamp proves and what it does not, and gives the ``openssl ts -verify``
-command that lets anyone check each token without rdvletters.
+command that lets anyone check each token without rdvletters. The chronology
+gets two tables: the tokens, and the three times of each proof (the time stated
+or read from the file, the time recorded, and each authority's).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from ...facts import Facts
 from ...frdates import PARIS, date_courte, date_heure, heure
 from ...journal import Entry, JournalState
-from ..proofs.timestamp import KIND
+from ..proofs.dating import piece_times, times_row
+from ..proofs.stampcheck import verify_command
+from ..proofs.tsa_queue import KIND
 
 LABELS = {
     "jeton": ("Jeton d'horodatage RFC 3161", "Jeton_horodatage"),
@@ -94,12 +99,13 @@ def explanation(state: JournalState, pieces: list) -> tuple[str, str, bytes] | N
         )
         if tsr is None:
             continue
-        command = f"openssl ts -verify -in {tsr.file_name} -digest {data['empreinte']}"
-        if root is not None:
-            command += f" -CAfile {root.file_name}"
-        if chain is not None:
-            command += f" -untrusted {chain.file_name}"
-        command += f" -attime {int(when.timestamp())}"
+        command = verify_command(
+            tsr.file_name,
+            data["empreinte"],
+            when,
+            root.file_name if root is not None else None,
+            chain.file_name if chain is not None else None,
+        )
         out += ["  Vérification (réponse attendue : « Verification: OK ») :", f"    {command}"]
         if journal is not None:
             line = lines_of.get(int(data["entree"]))
@@ -146,3 +152,22 @@ def chronology_table(state: JournalState, pieces: list) -> list[tuple]:
         )
     columns = ["Date", "Heure", "Autorité", "Ce que le jeton couvre", "Pièces"]
     return [("Horodatages du journal (RFC 3161)", columns, rows, [22, 14, 34, 79, 21])]
+
+
+def dating_table(facts: Facts, pieces: list) -> list[tuple]:
+    """The three times of each proof in the dossier, with who dates it (piece 1)."""
+    numbers: dict[str, list[int]] = {}
+    for piece in pieces:
+        for source in piece.sources:
+            numbers.setdefault(source, []).append(piece.number)
+    rows = []
+    for step in facts.steps:
+        for times in piece_times(step):
+            shown = numbers.get(times.file)
+            if shown:
+                rows.append([", ".join(f"n° {n}" for n in shown), *times_row(times)])
+    if not rows:
+        return []
+    columns = ["Pièce", "Date indiquée", "Enregistrée le", "Horodatage (autorité : heure)",
+               "Datée"]  # fmt: skip
+    return [("Dates de chaque justificatif", columns, rows, [16, 38, 30, 56, 30])]

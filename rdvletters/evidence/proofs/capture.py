@@ -4,48 +4,51 @@ One page load in Chromium (Debian's ``chromium``, driven by Playwright with
 ``executable_path``), then at most the few listed steps (accept cookies, tick
 the consent box, press the button), up to the page that says there is no slot.
 Saves a full-page PNG with a banner burnt in (address, date and time in Paris,
-« capture réalisée par rdvletters »), the page text, and the SHA-256 of the
-HTML, and journals a ``web`` attempt with them as proof.
+« capture réalisée par rdvletters », :mod:`.capture_banner`), the page text, the
+HTML as the browser holds it and an archive of every exchange (HAR, and the same
+as WARC records, :mod:`.capture_archive`), and
+journals a ``web`` attempt with them as proof, with the conditions of the
+capture (:mod:`.capture_watch`: fresh profile, proxy, path with HTTP statuses,
+DNS answer and address contacted, TLS certificate, server clock, browser), which
+the dossier prints as the piece's second page (:mod:`.provenance`).
 
 It never books, never submits anything beyond the listed steps and never
-retries: one load per command, and a refusal above ``MAX_PER_HOUR`` loads of
-the same site in an hour (kept in ``captures.json``). Its user agent is
-Chromium's own followed by ``rdvletters/<version>``. With ``interactive`` the
-window is visible: the person goes through a captcha or a login, then the
-same dated capture is taken of the page shown.
+retries: one load per command, and a refusal above a few loads of the same site
+in an hour (:mod:`.capture_rate`). Its user agent is Chromium's own followed by
+``rdvletters/<version>``. With ``interactive`` the window is visible: the person
+goes through a captcha or a login, then the same dated capture is taken of the
+page shown; the sheet says which pages they reached by hand.
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
-import json
 import os
 import re
 import shutil
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
-from urllib.parse import urlsplit
 
 from pydantic import Field, RootModel
 
 from ... import __version__
 from ...case import Case, ascii_slug
-from ...casepaths import STATE, read_bounded, sha256_file
 from ...errors import CaptureError, InputError, ToolMissingError
-from ...frdates import PARIS, heure, jour_complet, now_paris
-from ...fsutil import private_dir, replace_file, write_unique
+from ...frdates import now_paris
+from ...fsutil import deferred_interrupts, private_dir, sha256_file, write_unique
 from ...i18n import _
 from ...journal import Entry
 from ...validation import StrictModel, validate_located
 from ...yamlload import Located
+from .capture_banner import add_banner, banner_lines
+from .capture_rate import site_of
+from .capture_watch import Watch, dns_answer, iso, proxy_setting
 
-MAX_PER_HOUR = 4
 MAX_STEPS = 8
-STATE_FILE = "captures.json"
 CHROMIUM_ENV = "RDVLETTERS_CHROMIUM"
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 # No background traffic of the browser's own: only the page asked for is loaded.
@@ -63,18 +66,6 @@ NO_SLOT = re.compile(
     r"|plus de (?:cr[ée]neaux?|rendez-vous) disponibles?|no (?:available )?slots?",
     re.IGNORECASE,
 )
-FONTS = (
-    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-    "/usr/share/fonts/truetype/liberation2/LiberationSans-Regular.ttf",
-    "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
-    "/Library/Fonts/Arial.ttf",
-    "/System/Library/Fonts/Supplemental/Arial.ttf",
-    "C:\\Windows\\Fonts\\arial.ttf",
-)
-BANNER_FONT_SIZE = 18
-BANNER_PADDING = 10
-BANNER_BG = (255, 243, 205)
-BANNER_FG = (0, 0, 0)
 
 
 # --- steps ----------------------------------------------------------------------
@@ -183,15 +174,28 @@ class Capture:
     user_agent: str
     mode: str
     steps: list[str] = field(default_factory=list)
+    har: bytes = b""  # every exchange of the load, bodies included (HAR 1.2)
+    warc: bytes = b""  # the same exchanges as WARC records (capture_archive)
+    conditions: dict[str, Any] = field(default_factory=dict)  # capture_watch + the browser
 
     @property
     def html_sha256(self) -> str:
         return hashlib.sha256(self.html).hexdigest()
 
+    def hashes(self) -> dict[str, str]:
+        """SHA-256 of what is kept: the PNG, the HTML, the text, the archive."""
+        digest = {"png": self.png, "html": self.html, "texte": self.text.encode("utf-8")}
+        if self.har:
+            digest["har"] = self.har
+        if self.warc:
+            digest["warc"] = self.warc
+        return {name: hashlib.sha256(data).hexdigest() for name, data in digest.items()}
 
-def _launch_args() -> list[str]:
+
+def _launch_args(no_proxy: bool = True) -> list[str]:
     root = hasattr(os, "geteuid") and os.geteuid() == 0
-    return FLAGS + (["--no-sandbox"] if root else [])  # Chromium refuses its sandbox as root
+    extra = ["--no-sandbox"] if root else []  # Chromium refuses its sandbox as root
+    return FLAGS + extra + (["--no-proxy-server"] if no_proxy else [])
 
 
 def _do_step(page: Any, step: Step, number: int, timeout_ms: int) -> None:
@@ -241,47 +245,104 @@ def take(
     headless: bool | None = None,
     timeout_ms: int = 30_000,
 ) -> Capture:
-    """Load ``url`` once, do the listed steps (or let the person act), capture the page."""
+    """Load ``url`` once, do the listed steps (or let the person act), capture the page,
+    and note how it was reached."""
     executable = find_chromium(chromium)
     sync_playwright = _sync_playwright()
     from playwright.sync_api import Error as PlaywrightError
 
     headless = (not interactive) if headless is None else headless
-    done: list[str] = []
-    try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(
-                executable_path=executable, headless=headless, args=_launch_args()
-            )
-            try:
-                agent = _honest_agent(browser)
-                context = browser.new_context(
-                    user_agent=agent,
-                    locale="fr-FR",
-                    timezone_id="Europe/Paris",
-                    viewport=VIEWPORT,
+    proxy, proxy_said = proxy_setting()
+    started = now_paris()
+    dns = dns_answer(url)
+    with tempfile.TemporaryDirectory(prefix="rdvletters-capture-") as tmp:
+        har_path = Path(tmp) / "page.har"
+        try:
+            with sync_playwright() as pw:
+                browser = pw.chromium.launch(
+                    executable_path=executable,
+                    headless=headless,
+                    args=_launch_args(proxy is None),
+                    proxy=proxy,  # type: ignore[arg-type]
                 )
-                page = context.new_page()
-                page.goto(url, wait_until="load", timeout=timeout_ms)
-                for number, step in enumerate(steps, start=1):
-                    _do_step(page, step, number, timeout_ms)
-                    done.append(step.said())
-                if interactive and wait is not None:
-                    wait(page)
-                    page.wait_for_load_state("load", timeout=timeout_ms)
-                taken = now_paris()
-                shot = page.screenshot(full_page=True, type="png")
-                text = page.inner_text("body")
-                html = page.content().encode("utf-8")
-                final, title = page.url, page.title()
-            finally:
-                browser.close()
-    except PlaywrightError as exc:
-        raise CaptureError(_said(exc, url), hint=_("Rien n'a été enregistré.")) from None
-    lines = banner_lines(final, taken)
-    png = add_banner(shot, lines, taken, final)
+                try:
+                    shot = _session(browser, url, steps, interactive, wait, timeout_ms, har_path)
+                finally:
+                    browser.close()
+        except PlaywrightError as exc:
+            raise CaptureError(_said(exc, url), hint=_("Rien n'a été enregistré.")) from None
+        shot.har = har_path.read_bytes() if har_path.is_file() else b""
+    if shot.har:
+        from .capture_archive import warc_from_har
+
+        shot.warc = warc_from_har(shot.har, iso(started))
+    shot.png = add_banner(shot.png, banner_lines(shot.final_url, shot.taken_at), shot.taken_at,
+                          shot.final_url)  # fmt: skip
+    shot.conditions.update(
+        fin=iso(now_paris()),
+        debut_commande=iso(started),
+        dns=dns,
+        mandataire=proxy_said,
+        empreintes=shot.hashes(),
+    )
+    return shot
+
+
+def _session(
+    browser: Any,
+    url: str,
+    steps: list[Step],
+    interactive: bool,
+    wait: Callable[[Any], None] | None,
+    timeout_ms: int,
+    har_path: Path,
+) -> Capture:
+    """One fresh context (no cache, no cookie), one load, the steps, the capture."""
+    agent = _honest_agent(browser)
+    context = browser.new_context(
+        user_agent=agent,
+        locale="fr-FR",
+        timezone_id="Europe/Paris",
+        viewport=VIEWPORT,
+        record_har_path=str(har_path),
+        record_har_content="embed",
+    )
+    try:
+        cookies = len(context.cookies())
+        page = context.new_page()
+        watch = Watch(page, context)
+        opened = now_paris()
+        page.goto(url, wait_until="load", timeout=timeout_ms)
+        done = []
+        for number, step in enumerate(steps, start=1):
+            _do_step(page, step, number, timeout_ms)
+            done.append(step.said())
+        by_hand: dict[str, str] = {}
+        if interactive and wait is not None:
+            watch.by_hand = True
+            by_hand["debut"] = iso(now_paris())
+            wait(page)
+            page.wait_for_load_state("load", timeout=timeout_ms)
+            by_hand["fin"] = iso(now_paris())
+        taken = now_paris()
+        png = page.screenshot(full_page=True, type="png")
+        text = page.inner_text("body")
+        html = page.content().encode("utf-8")
+        final, title = page.url, page.title()
+        conditions = watch.conditions(opened, taken)
+    finally:
+        context.close()  # writes the HAR
+    conditions.update(
+        navigateur=f"Chromium {browser.version}",
+        agent=agent,
+        profil="neuf",
+        cookies_avant=cookies,
+        etapes=done,
+        **({"a_la_main": by_hand} if by_hand else {}),
+    )
     mode = "interactive" if interactive else "automatique"
-    return Capture(url, final, title, taken, png, text, html, agent, mode, done)
+    return Capture(url, final, title, taken, png, text, html, agent, mode, done,
+                   conditions=conditions)  # fmt: skip
 
 
 def _honest_agent(browser: Any) -> str:
@@ -313,75 +374,6 @@ def _said(exc: BaseException, url: str) -> str:
     )
 
 
-# --- banner ---------------------------------------------------------------------
-def banner_lines(url: str, taken: datetime) -> list[str]:
-    local = taken.astimezone(PARIS)
-    return [
-        f"Adresse de la page : {url}",
-        f"Capture du {jour_complet(local.date())} à {heure(local)} min {local:%S} s "
-        "(heure de Paris)",
-        f"capture réalisée par rdvletters {__version__}",
-    ]
-
-
-def _font(size: int):
-    from PIL import ImageFont
-
-    for path in FONTS:
-        if Path(path).is_file():
-            return ImageFont.truetype(path, size)
-    return ImageFont.load_default(size=size)
-
-
-def _wrap(text: str, font: Any, width: int) -> list[str]:
-    """Cut a line (a long address) so that each piece fits the image's width."""
-    out, current = [], ""
-    for char in text:
-        if font.getlength(current + char) > width and current:
-            out.append(current)
-            current = ""
-        current += char
-    return [*out, current]
-
-
-def render_banner(lines: list[str], width: int):
-    """The banner alone, as an image: also what the tests compare pixels against."""
-    from PIL import Image, ImageDraw
-
-    font = _font(BANNER_FONT_SIZE)
-    wrapped = [piece for line in lines for piece in _wrap(line, font, width - 2 * BANNER_PADDING)]
-    line_height = BANNER_FONT_SIZE + 6
-    height = 2 * BANNER_PADDING + line_height * len(wrapped)
-    image = Image.new("RGB", (width, height), BANNER_BG)
-    draw = ImageDraw.Draw(image)
-    for i, text in enumerate(wrapped):
-        draw.text(
-            (BANNER_PADDING, BANNER_PADDING + i * line_height), text, font=font, fill=BANNER_FG
-        )
-    draw.line([(0, height - 1), (width, height - 1)], fill=(120, 120, 120), width=1)
-    return image
-
-
-def add_banner(png: bytes, lines: list[str], taken: datetime, url: str) -> bytes:
-    """The page screenshot under its banner, with the date also in the PNG's metadata."""
-    from PIL import Image
-    from PIL.PngImagePlugin import PngInfo
-
-    with Image.open(io.BytesIO(png)) as shot:
-        page = shot.convert("RGB")
-    banner = render_banner(lines, page.width)
-    result = Image.new("RGB", (page.width, banner.height + page.height), (255, 255, 255))
-    result.paste(banner, (0, 0))
-    result.paste(page, (0, banner.height))
-    info = PngInfo()
-    info.add_text("Creation Time", taken.isoformat(timespec="seconds"))
-    info.add_itxt("Source", url)
-    info.add_text("Software", f"rdvletters {__version__}")
-    out = io.BytesIO()
-    result.save(out, format="PNG", pnginfo=info, optimize=True)
-    return out.getvalue()
-
-
 # --- the page's message ---------------------------------------------------------
 def no_slot_message(text: str) -> str | None:
     """The sentence that says there is no slot, as the page wrote it, if recognised."""
@@ -392,76 +384,22 @@ def no_slot_message(text: str) -> str | None:
     return None
 
 
-# --- rate limit -----------------------------------------------------------------
-def _state_path(case: Case) -> Path:
-    return case.root / STATE_FILE
-
-
-def _loads(case: Case) -> list[dict[str, str]]:
-    path = _state_path(case)
-    try:
-        data = json.loads(read_bounded(path, STATE)) if path.exists() else {}
-    except (OSError, ValueError):
-        data = {}
-    loads = data.get("chargements", []) if isinstance(data, dict) else []
-    return [x for x in loads if isinstance(x, dict) and "site" in x and "date" in x]
-
-
-def site_of(url: str) -> str:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise InputError(
-            _("adresse « {url} » : une adresse http:// ou https:// est attendue.").format(url=url)
-        )
-    return parts.hostname
-
-
-def check_rate(case: Case, url: str, now: datetime | None = None) -> None:
-    """Refuse a load when the same site was loaded MAX_PER_HOUR times in the last hour."""
-    now = now or now_paris()
-    site = site_of(url)
-    recent = sorted(
-        datetime.fromisoformat(x["date"])
-        for x in _loads(case)
-        if x["site"] == site and now - datetime.fromisoformat(x["date"]) < timedelta(hours=1)
-    )
-    if len(recent) >= MAX_PER_HOUR:
-        again = (recent[0] + timedelta(hours=1)).astimezone(PARIS)
-        raise InputError(
-            _(
-                "déjà {count} captures de {site} depuis une heure : rdvletters n'en fait pas "
-                "plus de {max} par heure et par site."
-            ).format(count=len(recent), site=site, max=MAX_PER_HOUR),
-            hint=_(
-                "Réessayez après {time}, à une autre heure de la journée : des essais espacés "
-                "sont aussi de meilleures preuves."
-            ).format(time=heure(again)),
-        )
-
-
-def note_load(case: Case, url: str, now: datetime | None = None) -> None:
-    """Count one load before it happens (a failed load counts too)."""
-    now = now or now_paris()
-    keep = [x for x in _loads(case) if now - datetime.fromisoformat(x["date"]) < timedelta(days=1)]
-    keep.append({"site": site_of(url), "date": now.isoformat(timespec="seconds")})
-    path = _state_path(case)
-    private_dir(path.parent)
-    data = json.dumps({"chargements": keep}, ensure_ascii=False, indent=1).encode("utf-8")
-    replace_file(path, data)  # a fresh temporary name: no link left in the way is followed
-
-
 # --- journal --------------------------------------------------------------------
+ARCHIVE_LABEL = "archive HAR de la page"  # archives stay in the case, out of the dossier
+WARC_LABEL = "archive WARC de la page"
+
+
 def record(case: Case, capture: Capture, message: str) -> Entry:
-    """Write the PNG, the page text and the HTML into pieces/, and journal the attempt."""
+    """Write the PNG, the page text, the HTML and the archive into pieces/, and journal the
+    attempt with the conditions of the capture. Ctrl-C or a full disk leaves either all of
+    it or nothing."""
     case.journal.check_appendable()
     taken = capture.taken_at
     stem = f"{taken:%Y-%m-%d_%H%M}_web_capture_{ascii_slug(site_of(capture.final_url), 30)}"
     folder = private_dir(case.pieces)
-    png = write_unique(folder, stem, ".png", capture.png)
-    text = write_unique(folder, stem + "_texte", ".txt", capture.text.encode("utf-8"))
-    html = write_unique(folder, stem + "_page", ".html", capture.html)
+    created: list[Path] = []
 
-    def piece(path: Path, original: str, **extra: str) -> dict[str, str]:
+    def piece(path: Path, original: str, **extra: Any) -> dict[str, Any]:
         return {
             "fichier": path.relative_to(case.root).as_posix(),
             "original": original,
@@ -469,27 +407,44 @@ def record(case: Case, capture: Capture, message: str) -> Entry:
             **extra,
         }
 
-    stamp = taken.isoformat(timespec="seconds")
-    return case.journal.append(
-        {
-            "type": "tentative",
-            "canal": "web",
-            "date": stamp,
-            "description": message.strip(),
-            "pieces": [
-                piece(png, "capture rdvletters", date_propre=stamp, origine_date="capture"),
-                piece(text, "texte de la page"),
-            ],
-            "fichier": html.relative_to(case.root).as_posix(),
-            "sha256": capture.html_sha256,
-            "capture": {
-                "url_demandee": capture.requested_url,
-                "url": capture.final_url,
-                "titre": capture.title,
-                "mode": capture.mode,
-                "etapes": capture.steps,
-                "agent": capture.user_agent,
-                "sha256_html": capture.html_sha256,
-            },
-        }
-    )
+    try:
+        png = write_unique(folder, stem, ".png", capture.png, created)
+        text = write_unique(folder, stem + "_texte", ".txt", capture.text.encode(), created)
+        html = write_unique(folder, stem + "_page", ".html", capture.html, created)
+        stamp = taken.isoformat(timespec="seconds")
+        pieces = [
+            piece(png, "capture rdvletters", date_propre=stamp, origine_date="capture",
+                  conditions=capture.conditions),
+            piece(text, "texte de la page"),
+        ]  # fmt: skip
+        if capture.har:
+            har = write_unique(folder, stem + "_archive", ".har", capture.har, created)
+            pieces.append(piece(har, ARCHIVE_LABEL))
+        if capture.warc:
+            warc = write_unique(folder, stem + "_archive", ".warc.gz", capture.warc, created)
+            pieces.append(piece(warc, WARC_LABEL))
+        with deferred_interrupts():
+            return case.journal.append(
+                {
+                    "type": "tentative",
+                    "canal": "web",
+                    "date": stamp,
+                    "description": message.strip(),
+                    "pieces": pieces,
+                    "fichier": html.relative_to(case.root).as_posix(),
+                    "sha256": capture.html_sha256,
+                    "capture": {
+                        "url_demandee": capture.requested_url,
+                        "url": capture.final_url,
+                        "titre": capture.title,
+                        "mode": capture.mode,
+                        "etapes": capture.steps,
+                        "agent": capture.user_agent,
+                        "sha256_html": capture.html_sha256,
+                    },
+                }
+            )
+    except BaseException:
+        for path in created:
+            path.unlink(missing_ok=True)
+        raise

@@ -1,14 +1,21 @@
 """What ``status`` says about dated proofs: per week, attempts whose proof has a matching
-date, and since when the journal is not timestamped."""
+date; since when the journal waits for a timestamp; and who dates the proofs."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from ...case import Case
+from ...errors import RdvError
+from ...facts import TRUSTED
+from ...frdates import PARIS
+from ...i18n import _, ngettext
 from ...journal import JournalState
+from ...localdates import short
+from ...localdates import time as time_of
 from .proofdates import matching_by_week
-from .timestamp import status_line
+from .tsa_queue import KIND, read_queue
 
 
 def proof_status(case: Case, state: JournalState) -> dict[str, Any]:
@@ -16,3 +23,68 @@ def proof_status(case: Case, state: JournalState) -> dict[str, Any]:
         "semaines": matching_by_week(case.root, state),
         "horodatage": status_line(case, state),
     }
+
+
+def _automatic(case: Case) -> bool:
+    from .autostamp import settings_exist
+
+    if not settings_exist(case):
+        return False
+    from .tsa_settings import load_settings
+
+    try:
+        return load_settings(case).automatic
+    except RdvError:
+        return False
+
+
+def _recorded_at(data: dict[str, Any]) -> datetime:
+    return datetime.fromisoformat(data.get("enregistre_le") or data["date"])
+
+
+def status_line(case: Case, state: JournalState) -> str | None:
+    """One line for ``status``: since when the journal waits for a trusted timestamp."""
+    stamps = [e for e in state.entries if e.kind == KIND]
+    trusted = [e for e in stamps if e.data.get("verification") == TRUSTED]
+    queue = read_queue(case)
+    covered = max((int(e.data["entree"]) for e in trusted), default=0)
+    pending = [e for e in state.entries if e.n > covered and e.kind != KIND]
+    if pending and (queue or stamps or _automatic(case)):
+        since = _recorded_at(pending[0].data).astimezone(PARIS)
+        line = ngettext(
+            "journal non horodaté depuis le {date} à {time} ({n} entrée à couvrir)",
+            "journal non horodaté depuis le {date} à {time} ({n} entrées à couvrir)",
+            len(pending),
+        ).format(date=short(since.date()), time=time_of(since), n=len(pending))
+        asked = _since(queue)
+        if asked is not None:
+            line += _(
+                " ; demande en attente depuis le {date} à {time} (aucune autorité joignable)"
+            ).format(date=short(asked.date()), time=time_of(asked))
+        return _("{line} : rdvletters timestamp").format(line=line)
+    if queue and trusted:  # the last entry has fewer authorities than asked
+        return _(
+            "journal horodaté par une seule autorité pour l'instant ; la suivante sera "
+            "redemandée à la prochaine commande"
+        )
+    if trusted:
+        last = trusted[-1]
+        when = datetime.fromisoformat(last.data["heure_tsa"]).astimezone(PARIS)
+        return _(
+            "journal horodaté : dernier jeton du {date} à {time} ({authority}), entrées 1 à {last}"
+        ).format(
+            date=short(when.date()),
+            time=time_of(when),
+            authority=last.data["autorite"],
+            last=last.data["entree"],
+        )
+    return None
+
+
+def _since(queue: dict[str, Any] | None) -> datetime | None:
+    if not queue or not isinstance(queue.get("depuis"), str):
+        return None
+    try:
+        return datetime.fromisoformat(queue["depuis"]).astimezone(PARIS)
+    except ValueError:
+        return None

@@ -12,8 +12,10 @@ field. After that, an entry without it had its link removed: tampering.
 The chain cannot show what happened at its end (the last entries cut off on a
 line boundary, the last one edited, forged ones appended with a recomputed
 chain). The journal is therefore compared with every *anchor* of the case
-(``anchors``: sent e-mails, dossiers, timestamp tokens), and the report says up
-to which entry the journal is anchored.
+(``anchoring``: the person's own e-mails, dossiers, trusted timestamp tokens;
+copies kept elsewhere when given), and the report says up to which entry the
+journal is anchored. Tokens are checked first (``stampcheck``): only a token
+whose authority is trusted counts as an anchor.
 
 The journal is read once, line by line: memory stays flat whatever its size
 (unless the command already parsed it, as ``status`` does, or the journal has
@@ -54,7 +56,11 @@ class Report:
     file_problems: list[str] = field(default_factory=list)  # those of ``problems`` on files
     last_n: int = 0
     anchored: int = 0  # the last entry an anchor fixes (0: none)
+    last_step: int = 0  # the last entry that is not a timestamp token
     anchors: int = 0  # anchors that hold
+    holding: list = field(default_factory=list)  # anchoring.Anchor that hold
+    anchor_numbers: dict = field(default_factory=dict)  # Anchor -> entry it fixes
+    checks: Any = None  # stampcheck.Checks, when the journal has tokens
 
     @property
     def ok(self) -> bool:
@@ -142,7 +148,7 @@ class _Chain:
         self._check_files(number, n, data)
         if data.get("type") == SET_ASIDE:
             self.set_aside.update({item["sha256"]: n for item in data["lignes"]})
-        self.comparison.see(n, digest)
+        self.comparison.see(n, digest, data)
         self.previous_hash, self.previous_n = digest, max(self.previous_n, n)
 
     def _link(self, number: int, n: int, data: dict[str, Any]) -> None:
@@ -274,14 +280,17 @@ def _lines_of(digests: set[str], source: _Source) -> dict[str, int]:
     return found
 
 
-def verify(case: Case) -> Report:
-    """Re-read the journal and every file it names; compare it with its anchors."""
+def verify(case: Case, copies: tuple[Path, ...] = ()) -> Report:
+    """Re-read the journal and every file it names; compare it with its anchors, and with
+    the ``copies`` kept elsewhere (an e-mail as received, a dossier's inventory)."""
     report = Report()
     path = case.journal.path
     if not path.exists():
         report.notes.append(_("journal vide : rien à vérifier."))
         return report
     found, unreadable = anchoring.find(case.root)
+    for copy in copies:
+        found += anchoring.from_copy(copy)
     comparison = anchoring.Comparison(found)
     state = case.journal.cached()
     if state is None and any(a.n is None for a in found):
@@ -314,9 +323,12 @@ def verify(case: Case) -> Report:
             ).format(count=chain.unchained)
         )
     report.notes += _unnamed(case, chain.named)
-    _anchor_notes(report, comparison, unreadable)
-    if chain.stamps:
-        _timestamps(case, report, state)
+    checks = _timestamps(case, report, state) if chain.stamps else None
+    _anchor_notes(report, comparison, unreadable, checks)
+    if checks is not None:
+        from .stampcheck import add_checks
+
+        add_checks(case, report, checks)
     return report
 
 
@@ -365,17 +377,22 @@ def _parsed(case: Case) -> JournalState | None:
         return None  # an unreadable line: reported by the pass itself
 
 
-def _anchor_notes(report: Report, comparison: anchoring.Comparison, unreadable: list[str]) -> None:
-    problems, anchored, holding = comparison.outcome()
-    report.problems += problems
-    report.notes += unreadable
-    report.anchored, report.anchors = anchored, len(holding)
+def _anchor_notes(
+    report: Report, comparison: anchoring.Comparison, unreadable: list[str], checks: Any
+) -> None:
+    outcome = comparison.outcome(checks.trusted_files if checks is not None else set())
+    anchored, holding = outcome.anchored, outcome.holding
+    report.problems += outcome.problems
+    report.notes += unreadable + outcome.notes
+    report.anchored, report.anchors, report.holding = anchored, len(holding), holding
+    report.last_step = comparison.last_step_n
+    report.anchor_numbers = {a: comparison.number_of(a) for a in holding}
     last = report.last_n
     report.notes.append(
         _("empreinte actuelle (entrée n° {n}) : {head}").format(n=last, head=report.head)
     )
     count = len(holding)
-    if not comparison.anchors:
+    if not outcome.counted and not outcome.problems:
         report.notes.append(
             _(
                 "aucune ancre dans le dossier (courriel envoyé, dossier de pièces, horodatage) : "
@@ -393,6 +410,18 @@ def _anchor_notes(report: Report, comparison: anchoring.Comparison, unreadable: 
                 count,
             ).format(last=last, count=count)
         )
+    elif anchored and anchored >= comparison.last_step_n:
+        report.notes.append(
+            ngettext(
+                "journal ancré jusqu'à l'entrée n° {anchored} ({count} ancre concordante) ; "
+                "les entrées n° {since} à {last} sont ses horodatages, dont le retrait se "
+                "verrait (jeton sans entrée).",
+                "journal ancré jusqu'à l'entrée n° {anchored} ({count} ancres concordantes) ; "
+                "les entrées n° {since} à {last} sont ses horodatages, dont le retrait se "
+                "verrait (jeton sans entrée).",
+                count,
+            ).format(anchored=anchored, count=count, since=anchored + 1, last=last)
+        )
     elif anchored:
         report.notes.append(
             ngettext(
@@ -409,13 +438,24 @@ def _anchor_notes(report: Report, comparison: anchoring.Comparison, unreadable: 
         report.notes.append(
             _("aucune ancre ne concorde avec le journal : il n'est ancré nulle part.")
         )
+    if comparison.anchors and not (anchored >= comparison.last_step_n and holding):
+        report.notes.append(
+            _(
+                "« ancré » veut dire qu'une copie de l'état du journal est gardée hors de votre "
+                "contrôle ; pour ancrer les dernières entrées, envoyez le courriel de la "
+                "semaine, préparez le dossier de pièces (rdvletters bundle) ou faites-le "
+                "horodater (rdvletters timestamp)."
+            )
+        )
 
 
-def _timestamps(case: Case, report: Report, state: JournalState | None) -> None:
-    from .timestamp import add_checks  # proof: RFC 3161 tokens, dates they prove
+def _timestamps(case: Case, report: Report, state: JournalState | None) -> Any:
+    """The tokens' checks (``stampcheck``), or None when the journal cannot be parsed."""
+    from .stampcheck import check_tokens  # proof: RFC 3161 tokens, dates they prove
 
     state = state or _parsed(case)
     if state is None:
         report.notes.append(_("horodatages non vérifiés : le journal a une ligne illisible."))
-        return
-    add_checks(case, report, state)
+        return None
+    report.checks = check_tokens(case, state)
+    return report.checks

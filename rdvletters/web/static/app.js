@@ -1,6 +1,9 @@
 // rdvletters: small additions only; every form works without this file.
 // - copy buttons (e-mail address, subject, text);
-// - proof files: paste a screenshot (Ctrl+V), drag and drop, list of chosen files.
+// - proof files: paste a screenshot (Ctrl+V), drag and drop, list of chosen files;
+// - the error summary takes the focus (autofocus does it too, without this file);
+// - a question that depends on an answer shows only with it (the witness for the
+//   counter, the expiry date for a renewal); without this file, every field shows.
 "use strict";
 
 (function () {
@@ -66,7 +69,9 @@
     var input = zone.querySelector("input[type=file]");
     var list = zone.querySelector("[data-chosen]");
     if (!input) { return; }
-    zone.querySelectorAll(".js-only").forEach(function (el) { el.hidden = false; });
+    // On a phone there is no Ctrl+V: the hint speaks of the button instead.
+    var touch = window.matchMedia && window.matchMedia("(pointer: coarse)").matches;
+    zone.querySelectorAll(touch ? ".touch-hint" : ".paste-hint").forEach(function (el) { el.hidden = false; });
     input.addEventListener("change", function () {
       list.textContent = "";
       Array.prototype.forEach.call(input.files, function (f) {
@@ -94,7 +99,29 @@
     });
   }
 
+  // <select data-reveals="value:id"> or radios data-reveals="id": the box shows with its answer.
+  function setupReveal(control) {
+    var spec = control.getAttribute("data-reveals");
+    var value = spec.indexOf(":") >= 0 ? spec.split(":")[0] : null;
+    var box = document.getElementById(spec.split(":").pop());
+    if (!box) { return; }
+    function update() {
+      var on;
+      if (control.tagName === "SELECT") { on = control.value === value; }
+      else { on = control.checked; }
+      box.hidden = !on;
+      // a hidden answer is not sent: it would speak of what the person did not choose
+      box.querySelectorAll("input, select, textarea").forEach(function (el) { el.disabled = !on; });
+    }
+    var group = control.type === "radio" ? document.querySelectorAll('input[name="' + control.name + '"]') : [control];
+    Array.prototype.forEach.call(group, function (el) { el.addEventListener("change", update); });
+    update();
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    var summary = document.querySelector("[data-error-summary]");
+    if (summary) { summary.focus(); }
+    document.querySelectorAll("[data-reveals]").forEach(setupReveal);
     document.querySelectorAll("[data-copy]").forEach(setupCopy);
     var zones = document.querySelectorAll("[data-dropzone]");
     zones.forEach(setupFiles);

@@ -1,0 +1,208 @@
+"""Which timestamping authorities to ask, how many, and whether to ask on every step.
+
+Settings live in ``horodatage.yaml`` (the case folder first, then the user's folder)::
+
+    horodatage: auto          # auto: every entry, as soon as it is written; manuel: on demand
+    delai_secondes: 10        # per authority, for « rdvletters timestamp »
+    minimum: 2                # independent authorities per entry
+    autorites:                # in order of preference; by default DEFAULT_AUTHORITIES
+      - url: https://tsa.association.example/tsr
+        nom: Mon association
+        certificat: ca-association.pem   # a root to trust for this authority only
+
+The question is asked once (``init``, the web app's profile, the association
+server) and ``set_automatic`` writes the answer. A token counts only when its
+signer's certificate chains to a trusted root: the system's trust store (the
+operating system's bundle, never a copy shipped inside a Python package), or the
+certificate named for that authority. FreeTSA's root is self-signed and held by
+no system store: it is trusted only when the person lists FreeTSA themselves.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
+
+from pydantic import Field
+
+from ...case import Case
+from ...casepaths import inside
+from ...errors import InputError
+from ...fsutil import private_dir, replace_file
+from ...i18n import _
+from ...validation import OptText, StrictModel, validate_located
+from ...yamlload import load_yaml
+from .autostamp import CONFIG_NAME, config_paths
+
+ANCHOR_DIR = Path(__file__).with_name("anchors")
+TRUST_STORE_ENV = "RDVLETTERS_TRUST_STORE"  # a PEM bundle standing for the system's store
+
+
+@dataclass(frozen=True)
+class Authority:
+    url: str
+    name: str
+    certificate: Path | None = None  # a root trusted for this authority's tokens only
+
+
+FREETSA_URL = "https://freetsa.org/tsr"
+FREETSA_ROOT = ANCHOR_DIR / "freetsa-root-ca.pem"
+
+# CA-chained authorities, free of charge: the default list of Bellingcat's auto-archiver
+# (src/auto_archiver/modules/timestamping_enricher/__manifest__.py), which leaves out the
+# self-signed ones such as FreeTSA. Their tokens are checked against the system's store.
+DEFAULT_AUTHORITIES = (
+    Authority("http://zeitstempel.dfn.de", "DFN"),
+    Authority("http://tsa.lex-persona.com/tsa", "Lex Persona"),
+    Authority("http://timestamp.identrust.com", "IdenTrust"),
+    Authority("http://ts.ssl.com", "SSL.com"),
+)
+
+
+class AutoriteConfig(StrictModel):
+    url: Annotated[str, Field(pattern=r"^https?://\S+$")]
+    nom: OptText = None
+    certificat: OptText = None
+
+
+class TimestampConfig(StrictModel):
+    """``horodatage.yaml``."""
+
+    horodatage: Literal["auto", "manuel"] = "manuel"
+    delai_secondes: Annotated[int, Field(ge=1, le=120)] = 10
+    minimum: Annotated[int, Field(ge=1, le=5)] = 2
+    autorites: list[AutoriteConfig] = []
+
+
+@dataclass
+class Settings:
+    automatic: bool = False
+    timeout: float = 10.0
+    authorities: tuple[Authority, ...] = DEFAULT_AUTHORITIES
+    minimum: int = 2
+    source: Path | None = None
+
+    @property
+    def needed(self) -> int:
+        """Authorities to obtain per entry: the minimum, or all there are if fewer."""
+        return min(self.minimum, len(self.authorities))
+
+
+def authority(url: str, name: str | None = None, certificate: Path | None = None) -> Authority:
+    """One authority; FreeTSA, listed by the person, comes with its shipped root."""
+    if certificate is None and url.rstrip("/") == FREETSA_URL:
+        certificate = FREETSA_ROOT
+    return Authority(url, name or urlsplit(url).hostname or url, certificate)
+
+
+def load_settings(case: Case) -> Settings:
+    """The case's settings, else the user's, else the defaults (manual, CA-chained TSAs)."""
+    for path in config_paths(case):
+        if path.exists():
+            located = load_yaml(path, follow=path != case.root / CONFIG_NAME)  # the case's: no link
+            config = validate_located(TimestampConfig, located, path)
+            authorities = tuple(
+                authority(a.url, a.nom, _config_file(path, a.certificat) if a.certificat else None)
+                for a in config.autorites
+            )
+            return Settings(
+                config.horodatage == "auto",
+                float(config.delai_secondes),
+                authorities or DEFAULT_AUTHORITIES,
+                config.minimum,
+                path,
+            )
+    return Settings()
+
+
+def _config_file(config: Path, name: str) -> Path:
+    path = Path(name).expanduser()
+    path = path if path.is_absolute() else config.parent / path
+    if not path.is_file():
+        raise InputError(
+            _("{path}, champ « {field} » : {message}").format(
+                path=config,
+                field="certificat",
+                message=_("fichier {file} introuvable.").format(file=path),
+            )
+        )
+    return path
+
+
+def set_automatic(case: Case, automatic: bool) -> Path:
+    """Record the person's answer to « timestamp every step? » in the case's settings.
+
+    The one call for ``init``, the web app's profile and the association server. An
+    existing ``horodatage.yaml`` keeps its other lines (authorities chosen by hand);
+    only the ``horodatage:`` line changes."""
+    path = case.root / CONFIG_NAME
+    value = "auto" if automatic else "manuel"
+    if path.exists():
+        from ...fsutil import read_small
+
+        lines = read_small(path, follow=False).decode("utf-8").splitlines()
+        kept = [line for line in lines if not line.startswith("horodatage:")]
+        text = "\n".join([f"horodatage: {value}", *kept]) + "\n"
+    else:
+        text = SETTINGS_TEMPLATE.format(value=value)
+    private_dir(case.root)
+    replace_file(path, text.encode("utf-8"))
+    return path
+
+
+# Written in French like the profile: the person may open it.
+SETTINGS_TEMPLATE = """\
+# auto : chaque entrée datée par deux autorités indépendantes ; manuel : sur demande
+horodatage: {value}
+# Seule l'empreinte (SHA-256) du journal est envoyée, jamais son contenu.
+# Autorités par défaut : DFN, Lex Persona, IdenTrust, SSL.com (voir le README).
+# Pour en choisir d'autres :
+# autorites:
+#   - url: https://tsa.association.example/tsr
+#     nom: Mon association
+#     certificat: ca-association.pem
+"""
+
+
+ROOTS_FOLDER = "horodatage/racines"  # roots the person designated with --tsa-cert
+
+
+def remember_root(case: Case, certificate: Path) -> Path:
+    """Keep a root the person designated (``timestamp --tsa-cert``) in the case, so that
+    ``verify`` trusts it later too; ``verify`` and its report say where trust came from."""
+    from ...fsutil import read_small, write_unique
+    from . import tokens
+
+    data = read_small(certificate)
+    roots = tokens.load_pem(certificate)
+    digest = tokens.fingerprint(roots[0]) if roots else "racine"
+    folder = private_dir(case.root / ROOTS_FOLDER)
+    existing = folder / f"{digest[:16]}.pem"
+    if existing.exists():
+        return existing
+    return write_unique(folder, digest[:16], ".pem", data)
+
+
+def designated_roots(case: Case) -> list:
+    """The roots kept by ``remember_root``."""
+    from . import tokens
+
+    folder = inside(case.root, ROOTS_FOLDER)  # a link to a folder of roots is not trusted
+    found: list = []
+    if folder is None:
+        return found
+    for path in sorted(folder.glob("*.pem")) if folder.is_dir() else []:
+        try:
+            found += tokens.load_pem(path)
+        except tokens.TokenError:
+            continue
+    return found
+
+
+def trust_store_override() -> Path | None:
+    """The PEM bundle that stands for the system's store (tests, closed networks)."""
+    value = os.environ.get(TRUST_STORE_ENV)
+    return Path(value) if value else None
