@@ -24,20 +24,20 @@ timestamps, whose per-entry dates need every entry).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ...case import Case
-from ...casepaths import inside, read_small, sha256_file
+from ...casepaths import inside, sha256_file
 from ...entries import SET_ASIDE, loose_number, read_entry
-from ...errors import JournalError, RdvError
+from ...errors import JournalError
 from ...i18n import _, ngettext
 from ...journal import GENESIS, JournalState, Lines
 from ...journal_file import line_hash
 from . import anchoring
+from .strays import unnamed
 
 TIMESTAMP_KIND = "horodatage"
 LISTED_GAP = 50  # beyond this many missing numbers, a range is given instead of a list
@@ -322,7 +322,7 @@ def verify(case: Case, copies: tuple[Path, ...] = ()) -> Report:
                 chain.unchained,
             ).format(count=chain.unchained)
         )
-    report.notes += _unnamed(case, chain.named)
+    report.notes += unnamed(case, chain.named)
     checks = _timestamps(case, report, state) if chain.stamps else None
     _anchor_notes(report, comparison, unreadable, checks)
     if checks is not None:
@@ -330,44 +330,6 @@ def verify(case: Case, copies: tuple[Path, ...] = ()) -> Report:
 
         add_checks(case, report, checks)
     return report
-
-
-UNNAMED_FOLDERS = ("pieces", "documents")
-LISTED_FILES = 20
-_JUSTIFICATIF = re.compile(r"^\s*justificatif:\s*[\"']?([^\"'#\r\n]+)", re.M)
-
-
-def _unnamed(case: Case, named: set[str]) -> list[str]:
-    """A note on the files of ``pieces/`` and ``documents/`` that no entry names (a copy
-    left by a command killed before its entry was written, or a file put there by hand):
-    they are not checked. The profile's own urgency files are named there, not here."""
-    try:
-        profile = read_small(case.profile_path, follow=False).decode("utf-8", "replace")
-    except (RdvError, OSError):
-        profile = ""
-    known = named | {m.strip() for m in _JUSTIFICATIF.findall(profile)}
-    found = []
-    for folder in UNNAMED_FOLDERS:
-        base = case.root / folder
-        if base.is_symlink() or not base.is_dir():
-            continue
-        found += [
-            f"{folder}/{p.name}"
-            for p in sorted(base.iterdir())
-            if f"{folder}/{p.name}" not in known and not p.is_dir()
-        ]
-    if not found:
-        return []
-    shown = ", ".join(found[:LISTED_FILES]) + ("…" if len(found) > LISTED_FILES else "")
-    return [
-        ngettext(
-            "{count} fichier que le journal ne nomme pas, donc non vérifié : {files} (copie "
-            "laissée par une commande interrompue, ou ajouté à la main).",
-            "{count} fichiers que le journal ne nomme pas, donc non vérifiés : {files} "
-            "(copies laissées par une commande interrompue, ou ajoutés à la main).",
-            len(found),
-        ).format(count=len(found), files=shown)
-    ]
 
 
 def _parsed(case: Case) -> JournalState | None:
