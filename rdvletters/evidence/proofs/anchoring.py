@@ -38,7 +38,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ...casepaths import inside, open_regular_fd
+from ...casepaths import inside, open_regular_fd, read_bounded
 from ...i18n import _
 
 HEADER = "X-Rdvletters-Journal"
@@ -131,7 +131,7 @@ def _from_tokens(folder: Path, root: Path, notes: list[str]) -> list[Anchor]:
     anchors = []
     for path in files:
         try:
-            token = tokens.read_token(_read(path, MAX_TOKEN))
+            token = tokens.read_token(read_bounded(path, MAX_TOKEN))  # too big: said so
         except (OSError, tokens.TokenError) as exc:
             notes.append(
                 _("jeton {path} illisible ({error}) : ancre ignorée").format(
@@ -164,7 +164,7 @@ def find(root: Path) -> tuple[list[Anchor], list[str]]:
     inventories = _confined(root, [*root.glob(f"*/{INVENTORY}"), *root.glob(f"*/*/{INVENTORY}")])
     for path in sorted(inventories):  # dossier_…/ or dossier_…/Ne_pas_deposer/
         try:
-            text = _read(path, INVENTORY_BYTES).decode("utf-8", errors="replace")
+            text = read_bounded(path, INVENTORY_BYTES).decode("utf-8", errors="replace")
         except OSError as exc:
             notes.append(_unreadable(path, root, exc))
             continue
