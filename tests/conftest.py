@@ -72,6 +72,23 @@ def anef_case(tmp_path, run) -> Path:
     return folder
 
 
+@pytest.fixture
+def scripted_smtp():
+    """``scripted_smtp(mode)``: a hostile or broken SMTP server on 127.0.0.1, its own
+    process (smtp_scripted.py, modes named there); every one is killed at the end."""
+    from .smtp_process import Scripted
+
+    servers: list[Scripted] = []
+
+    def start(mode: str) -> Scripted:
+        servers.append(Scripted(mode))
+        return servers[-1]
+
+    yield start
+    for server in servers:
+        server.server.stop()
+
+
 def edit_profile(folder: Path, *replacements: tuple[str, str]) -> None:
     """Apply text replacements to a case's profil.yaml, each of which must match."""
     path = folder / "profil.yaml"

@@ -7,7 +7,6 @@ from __future__ import annotations
 import pytest
 
 from .conftest import journal_lines, run_installed
-from .smtp_scripted import Scripted
 
 
 def _configure(case, port: int) -> None:
@@ -22,11 +21,11 @@ def _clean(text: str) -> bool:
 
 
 @pytest.mark.parametrize("mode", ["escapes", "refuse"])
-def test_what_a_server_says_reaches_neither_terminal_nor_journal_raw(case, mode):
-    server = Scripted(mode)
+def test_what_a_server_says_reaches_neither_terminal_nor_journal_raw(case, scripted_smtp, mode):
+    server = scripted_smtp(mode)
     _configure(case, server.port)
     done = run_installed("-C", case, "email", "--send", "--yes")
-    server.thread.join(10)
+    server.wait()
     assert _clean(done.stdout) and _clean(done.stderr), repr(done.stdout + done.stderr)
     assert _clean((case / "journal.jsonl").read_text(encoding="utf-8"))
     if mode == "escapes":
@@ -40,11 +39,13 @@ def test_what_a_server_says_reaches_neither_terminal_nor_journal_raw(case, mode)
 
 
 @pytest.mark.parametrize(("mode", "queued"), [("half-reply", "H1"), ("reset", "R1")])
-def test_a_message_accepted_before_the_server_hung_up_is_recorded_as_sent(case, mode, queued):
-    server = Scripted(mode)
+def test_a_message_accepted_before_the_server_hung_up_is_recorded_as_sent(
+    case, scripted_smtp, mode, queued
+):
+    server = scripted_smtp(mode)
     _configure(case, server.port)
     done = run_installed("-C", case, "email", "--send", "--yes")
-    server.thread.join(10)
+    server.wait()
     assert done.returncode == 0, done.stdout + done.stderr
     assert f"Envoyé : 250 2.0.0 Ok: queued as {queued}" in done.stdout
     [body] = server.received
