@@ -440,6 +440,10 @@ class Case:
                 _("l'entrée n° {n} n'est pas un document préparé.").format(n=number),
                 hint=_("La liste des entrées : rdvletters log"),
             )
+        if target.data["document"] not in DOCUMENT_CHANNEL:  # the requête is filed, not sent
+            raise InputError(
+                _("l'entrée n° {n} ne s'envoie pas : elle se dépose au tribunal.").format(n=number)
+            )
         from .prepared import group_of  # a sending withdrawn by ``correct`` no longer counts
 
         group = group_of(state, number)

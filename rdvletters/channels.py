@@ -23,22 +23,26 @@ CHANNELS: dict[str, str] = {
     "anef": N_("téléservice ANEF"),
     "ccc": N_("centre de contact citoyens (CCC)"),
     "pan": N_("point d'accueil numérique"),
+    "ds": N_("demande préalable sur Démarches simplifiées"),
     "defenseur": N_("Défenseur des droits"),
     "reply": N_("réponse reçue"),
     "appointment": N_("rendez-vous obtenu"),
     "ar": N_("avis de réception signé reçu"),
     "attestation": N_("attestation de témoin reçue"),
+    "registration": N_("demande enregistrée"),
 }
 ROUTE_LABELS: dict[str, dict[str, str]] = {
     "anef": {"web": N_("site internet de la préfecture"), "appointment": N_("convocation reçue")},
 }
 
 # Steps towards the préfecture (as opposed to events: answers, receipts, the Défenseur).
-ATTEMPT_CHANNELS = ("web", "email", "counter", "phone", "letter", "anef", "ccc", "pan")
+# « ds »: the pre-request some préfectures put before their booking page, on the
+# Démarches simplifiées platform (its dossier number, then its silence).
+ATTEMPT_CHANNELS = ("web", "email", "counter", "phone", "letter", "anef", "ccc", "pan", "ds")
 # Order of weight in summaries, per route.
 ORDER: dict[str, tuple[str, ...]] = {
-    "rdv": ("web", "counter", "email", "letter", "phone", "ccc", "pan", "anef"),
-    "anef": ("anef", "ccc", "pan", "counter", "email", "letter", "web", "phone"),
+    "rdv": ("web", "ds", "counter", "email", "letter", "phone", "ccc", "pan", "anef"),
+    "anef": ("anef", "ccc", "pan", "counter", "email", "letter", "ds", "web", "phone"),
 }
 # The channel a prepared document goes out through.
 DOCUMENT_CHANNEL = {"courriel": "email", "lettre": "letter", "saisine": "defenseur"}
@@ -46,7 +50,10 @@ DOCUMENT_CHANNEL = {"courriel": "email", "lettre": "letter", "saisine": "defense
 # elsewhere the description is the person's own account, written as plain text.
 QUOTED_CHANNELS = ("web", "anef", "reply")
 # How a step's reference is introduced: « erreur ERR-500 », « demande n° 2610-48213 »…
-REFERENCE_WORDS = {"anef": "erreur", "ccc": "demande n°"}
+REFERENCE_WORDS = {"anef": "erreur", "ccc": "demande n°", "ds": "dossier n°"}
+# Channels whose step is a request with a number, that the administration answers under
+# that number (a reply recorded with the same reference is its answer).
+NUMBERED_REQUESTS = ("ccc", "ds")
 
 
 def reference_text(channel: str, reference: str) -> str:

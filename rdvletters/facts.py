@@ -5,8 +5,12 @@ answers and receipts) and derives every figure from them, once, so that the
 e-mail, the letter, the referral, ``status`` and the dossier cannot disagree:
 
 - an *attempt* is a step towards the préfecture (``channels.ATTEMPT_CHANNELS``);
-- an attempt *with proof* has at least one file that shows it (a screenshot, a
-  copy of the e-mail, a proof of posting); the two counts are never mixed up;
+- an attempt is *justified* when something in the journal shows it (``justification``,
+  the one definition every output uses): a file of its own (a screenshot, a copy of
+  the e-mail, a registered letter's proof of posting), the witness statement noted for
+  a witnessed counter visit, or the written answer kept for a numbered request (a CCC
+  ticket, a Démarches simplifiées dossier); attempts recorded and attempts justified
+  are two counts, never mixed up;
 - *weeks* are calendar weeks, Monday to Sunday in Europe/Paris time, from the
   week of the first attempt to the week of the last one.
 
@@ -27,10 +31,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cached_property
 from pathlib import PurePosixPath
 from typing import Any
 
-from .channels import ATTEMPT_CHANNELS
+from .channels import ATTEMPT_CHANNELS, NUMBERED_REQUESTS
 from .frdates import PARIS
 from .journal import GENESIS, JournalState
 
@@ -113,7 +118,8 @@ class Step:
 
 @dataclass(frozen=True)
 class Week:
-    """One calendar week (Monday to Sunday) and what was done in it."""
+    """One calendar week (Monday to Sunday) and what was done in it: the attempts made,
+    and those justified (``Facts.justified``)."""
 
     monday: date
     attempts: int
@@ -229,6 +235,11 @@ class Facts:
     entry_count: int = 0
     documents: dict[int, dict[str, Any]] = field(default_factory=dict)
     head_n: int = 0  # number of the journal's last entry, the one ``head`` is the hash of
+    # The last entry that can change the pieces (any but a document prepared, which adds
+    # no step): the requête and the dossier name this state, so both give the same one
+    # whichever is made first.
+    evidence_n: int = 0
+    evidence_head: str = GENESIS
 
     @classmethod
     def from_journal(cls, state: JournalState) -> Facts:
@@ -243,7 +254,25 @@ class Facts:
             if d["type"] == "envoi" and d["document"] == "courriel":
                 listed.update(documents.get(d["document_n"], {}).get("tentatives", []))
         head_n = state.entries[-1].n if state.entries else 0
-        return cls(steps, listed, state.last_hash, len(state.entries), documents, head_n)
+        last = next((e for e in reversed(state.entries) if e.kind != "document"), None)
+        return cls(
+            steps,
+            listed,
+            state.last_hash,
+            len(state.entries),
+            documents,
+            head_n,
+            last.n if last else 0,
+            last.digest if last else GENESIS,
+        )
+
+    @property
+    def evidence_state(self) -> str:
+        """« l'entrée n° 31 (empreinte 4e3f1d9e319361a1) »: the journal state the numbered
+        pieces describe, in the words of the requête and the dossier."""
+        if not self.evidence_n:
+            return "un journal sans démarche"
+        return f"l'entrée n° {self.evidence_n} (empreinte {self.evidence_head[:16]})"
 
     # --- attempts ---------------------------------------------------------------
     @property
@@ -252,7 +281,47 @@ class Facts:
 
     @property
     def attempts_with_proof(self) -> list[Step]:
-        return [s for s in self.attempts if s.has_proof]
+        """The attempts justified (``justified``): what every « dont N avec justificatif »
+        counts."""
+        return [s for s in self.attempts if self.justified(s)]
+
+    # --- what justifies a step (one definition for every output) --------------------
+    @cached_property
+    def statements(self) -> dict[int, Step]:
+        """Witnessed counter visit (its entry number) -> the witness statement noted for it:
+        each statement counts for the earliest witnessed visit before it still without one."""
+        left = sorted(self.by_channel("attestation"), key=lambda s: (s.when, s.n))
+        found: dict[int, Step] = {}
+        for visit in self.by_channel("counter"):
+            if not visit.witness:
+                continue
+            match = next((t for t in left if t.when >= visit.when), None)
+            if match is not None:
+                found[visit.n] = match
+                left.remove(match)
+        return found
+
+    def visit_of(self, statement: Step) -> Step | None:
+        """The counter visit a witness statement is for."""
+        return next(
+            (v for v in self.by_channel("counter") if self.statements.get(v.n) == statement),
+            None,
+        )
+
+    def justification(self, step: Step) -> tuple[Step, ...]:
+        """The steps whose record shows ``step``: itself when it has a file; for a
+        witnessed counter visit, the statement noted for it (its file may still be to
+        add); for a numbered request, each answer received under its number with a file."""
+        found = (step,) if step.has_proof else ()
+        statement = self.statements.get(step.n) if step.channel == "counter" else None
+        if statement is not None:
+            found += (statement,)
+        if step.channel in NUMBERED_REQUESTS:
+            found += tuple(r for r in self.answers_to(step) if r.has_proof)
+        return found
+
+    def justified(self, step: Step) -> bool:
+        return bool(self.justification(step))
 
     @property
     def first_attempt(self) -> Step | None:
@@ -282,7 +351,7 @@ class Facts:
         for step in attempts:
             tally = counts.setdefault(step.monday, [0, 0, 0])
             tally[0] += 1
-            tally[1] += step.has_proof
+            tally[1] += self.justified(step)
             tally[2] += step.dated_by_third_party
         rows, monday = [], attempts[0].monday
         while monday <= attempts[-1].monday:
@@ -292,11 +361,13 @@ class Facts:
         return rows
 
     def proofs_by_dating(self) -> dict[str, int]:
-        """Attempts with proof, by who dates the proof (``THIRD_PARTY``…): one count for
-        ``status``, ``recours --check``, the fiche and the requête."""
+        """Attempts with a proof file of their own, by who dates it (``THIRD_PARTY``…): one
+        count for ``status``, ``recours --check``, the fiche and the requête. (A visit
+        justified by its witness's statement has no file of its own to date.)"""
         counts = {THIRD_PARTY: 0, THIRD_PARTY_LATER: 0, SELF_DATED: 0}
-        for step in self.attempts_with_proof:
-            counts[step.dating] += 1  # type: ignore[index]
+        for step in self.attempts:
+            if step.has_proof:  # a proof file of its own: what a date can be vouched for
+                counts[step.dating] += 1  # type: ignore[index]
         return counts
 
     @property
@@ -366,21 +437,33 @@ class Facts:
             return []
         return [r for r in self.by_channel("reply") if r.reference == step.reference]
 
+    @cached_property
+    def linked_answers(self) -> set[int]:
+        """Replies that answer a numbered request (same reference), not the préfecture's
+        service as a whole."""
+        numbered = [s for s in self.steps if s.channel in NUMBERED_REQUESTS]
+        return {r.n for s in numbered for r in self.answers_to(s)}
+
+    @property
+    def prefecture_replies(self) -> list[Step]:
+        """Answers of the préfecture's service: the replies not under a request's number."""
+        return [r for r in self.by_channel("reply") if r.n not in self.linked_answers]
+
+    def answered(self, email: Step) -> bool:
+        """An e-mail is answered when a reply of the service came after it and before the
+        next e-mail (the tool cannot tell which message a reply answers beyond that)."""
+        emails = self.emails
+        later = [e.when for e in emails if e.when > email.when]
+        until = later[0] if later else None
+        return any(
+            r.when >= email.when and (until is None or r.when < until)
+            for r in self.prefecture_replies
+        )
+
     @property
     def visits_without_statement(self) -> list[Step]:
-        """Counter visits with no witness statement recorded after them (each statement
-        counts for the earliest witnessed visit before it)."""
-        statements = sorted(s.when for s in self.by_channel("attestation"))
-        uncovered = []
-        for visit in self.by_channel("counter"):
-            match = (
-                next((t for t in statements if t >= visit.when), None) if visit.witness else None
-            )
-            if match is None:
-                uncovered.append(visit)
-            else:
-                statements.remove(match)
-        return uncovered
+        """Counter visits with no witness statement noted for them."""
+        return [v for v in self.by_channel("counter") if v.n not in self.statements]
 
     @property
     def referral(self) -> Step | None:

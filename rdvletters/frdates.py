@@ -1,6 +1,6 @@
 """Dates and times written the French way, in Europe/Paris time.
 
-French writes "1er décembre" (not "1 décembre") and "09 h 15". Month and day
+French writes "1er décembre" (not "1 décembre") and "9 h 15" (no leading zero). Month and day
 names are a fixed table: no locale library to load, and a dossier of 50,000
 dated steps writes them at once. Naive datetimes are never formatted: they
 would be taken as UTC.
@@ -77,13 +77,13 @@ def jour_complet(d: date) -> str:
 
 
 def heure(dt: datetime) -> str:
-    """``09 h 15`` in Paris time."""
+    """``9 h 15`` in Paris time (the hour without a leading zero, the minutes with one)."""
     local = dt.astimezone(PARIS)
-    return f"{local:%H} h {local:%M}"
+    return f"{local.hour} h {local:%M}"
 
 
 def date_heure(dt: datetime) -> str:
-    """``vendredi 27 novembre 2026 à 09 h 15`` in Paris time."""
+    """``vendredi 27 novembre 2026 à 9 h 15`` in Paris time."""
     local = dt.astimezone(PARIS)
     return f"{jour_complet(local.date())} à {heure(local)}"
 

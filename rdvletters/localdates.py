@@ -66,6 +66,6 @@ def day_month(d: date) -> str:
 
 
 def time(moment: datetime) -> str:
-    """« 09 h 15 » in French, « 09:15 » in English; Paris time (``frdates.heure``)."""
+    """« 9 h 15 » in French, « 9:15 » in English; Paris time (``frdates.heure``)."""
     local = moment.astimezone(PARIS)
-    return _("{hh} h {mm}").format(hh=f"{local:%H}", mm=f"{local:%M}")
+    return _("{hh} h {mm}").format(hh=f"{local.hour}", mm=f"{local:%M}")

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from .case import Case
+from .court.status import compute_status
 from .errors import RdvError
-from .evidence.status import compute_status
 from .facts import Facts
 from .validation import InvalidData
 

@@ -36,6 +36,7 @@ from .validation import (
 from .yamlload import Located, load_yaml
 
 MAX_ADDRESS_LINE = 38
+ANEF_SITE = "administration-etrangers-en-france"  # the ANEF téléservice's address
 MAX_ADDRESS_LINES = 6
 
 
@@ -73,11 +74,17 @@ class Demandeur(StrictModel):
 
 
 class FaitUrgence(StrictModel):
-    """A fact that makes the matter urgent, with the file that shows it when there is one."""
+    """A fact that makes the matter urgent, with the file that shows it when there is one,
+    what it means for the person, and its date when it has one (a job offer valid until,
+    an exam, a contract): the deadlines put that date in front of the person, and the
+    requête argues urgency from the consequence (CE, 9 juin 2022, n° 453391: the judge
+    weighs the concrete effect on the person's situation)."""
 
     fait: Text
     justificatif: OptText = None  # path inside the case folder, e.g. pieces/promesse.pdf
     libelle: OptText = None  # how the enclosure is listed, e.g. « Copie de la promesse d'embauche »
+    consequence: OptText = None  # « Sans titre au 4 janvier 2027, je perds cet emploi. »
+    date: OptDate = None  # the fact's own date, when it has one
 
     @property
     def enclosure(self) -> str:
@@ -89,17 +96,41 @@ def _fact(value: object) -> object:
     return {"fait": value} if isinstance(value, str) else value
 
 
+# The legal basis of the application, when the person knows it: a short list, for what
+# the tool can say of it (the L. 435-4 experiment ends on 31 December 2026).
+Fondement = Literal["metiers_en_tension", "admission_exceptionnelle", "autre", "ne_sait_pas"]
+# Language and civic conditions (loi n° 2024-42; since 1 January 2026 for a first
+# multi-year card, A2 and the civic exam; for a resident card, B1): met, not met, or not
+# the person's case.
+LangueCivisme = Literal["oui", "non", "non_concerne"]
+
+
+def _word(value: object) -> object:
+    """« Non concerné », « non concerne », « NON_CONCERNE »… -> non_concerne; blank -> None."""
+    if not isinstance(value, str):
+        return value
+    word = value.strip().lower().replace(" ", "_").replace("é", "e")
+    return word or None
+
+
 class Demande(StrictModel):
     nature: Literal["premiere_demande", "renouvellement"]
     titre: Text
     titre_actuel_expire_le: OptDate = None
     identifiant_anef: OptText = None
+    fondement: Annotated[Fondement | None, BeforeValidator(_word)] = None
     dossier_complet: OuiNon  # asked, never assumed: « oui » becomes a claim in the letters
+    langue_civisme: Annotated[LangueCivisme | None, BeforeValidator(_word)] = None
     pieces_dossier: Lines = []
     urgence: Annotated[
         list[Annotated[FaitUrgence, BeforeValidator(_fact)]], BeforeValidator(as_list)
     ] = []
-    oqtf: OptOuiNon = None  # an obligation to leave France received and not carried out
+    oqtf: OptOuiNon = None  # an obligation to leave France received, even old, not carried out
+
+    @property
+    def complete(self) -> bool:
+        """Complete as the person said, language and civic certificate included."""
+        return bool(self.dossier_complet) and self.langue_civisme != "non"
 
     @model_validator(mode="after")
     def _renewal_needs_expiry(self) -> Demande:
@@ -157,9 +188,15 @@ class Recours(StrictModel):
     """Choices for the draft requête (``rdvletters recours``)."""
 
     aide_juridictionnelle: OuiNon = False  # ask provisional legal aid in the requête itself
-    # the delay asked of the judge; empty: as the letter's (8 days near expiry, else 15)
+    # the delay asked of the judge to give a date; empty: as the letter's (8 days near
+    # expiry, else 15)
     delai_injonction_jours: Annotated[
         Annotated[int, Field(ge=1, le=90)] | None, BeforeValidator(blank_to_none)
+    ] = None
+    # the longest the appointment may then wait (CE 435594: the judge may fix it); empty:
+    # 15 days near expiry, else 30
+    delai_rendez_vous_jours: Annotated[
+        Annotated[int, Field(ge=1, le=180)] | None, BeforeValidator(blank_to_none)
     ] = None
     astreinte_euros_par_jour: Annotated[
         Annotated[int, Field(ge=1, le=1000)] | None, BeforeValidator(blank_to_none)
@@ -192,6 +229,18 @@ class Profile(StrictModel):
     @property
     def renewal(self) -> bool:
         return self.demande.nature == "renouvellement"
+
+    @property
+    def site_label(self) -> str:
+        """What ``prefecture.site_rdv`` is, in French: the booking site on the rdv route;
+        on the ANEF route, the préfecture's site, unless it is the ANEF téléservice itself
+        (never called the préfecture's)."""
+        site = (self.prefecture.site_rdv or "").lower()
+        if ANEF_SITE in site:
+            return "Téléservice ANEF"
+        if self.anef:
+            return "Site internet de la préfecture"
+        return "Site de prise de rendez-vous de la préfecture"
 
     @property
     def residence_departement(self) -> str | None:
@@ -402,14 +451,30 @@ def validate(located: Located, path: Path) -> LoadedProfile:
     warnings += _address_warnings("defenseur.adresse", profile.defenseur.adresse)
     if profile.prefecture.courriel is None:
         warnings.append(_("prefecture.courriel est vide : le courriel n'aura pas de destinataire."))
-    if not profile.demande.dossier_complet:
+    warnings += _completeness_warnings(profile.demande)
+    return LoadedProfile(profile, warnings)
+
+
+def _completeness_warnings(demande: Demande) -> list[str]:
+    """The completeness questions unanswered or answered no: said before any letter."""
+    warnings = []
+    if not demande.dossier_complet:
         warnings.append(
             _(
                 "demande.dossier_complet : non. Réunissez les pièces : la préfecture peut "
                 "refuser d'enregistrer un dossier incomplet."
             )
         )
-    return LoadedProfile(profile, warnings)
+    if demande.langue_civisme == "non":
+        warnings.append(
+            _(
+                "demande.langue_civisme : non. Depuis le 1er janvier 2026, une première carte "
+                "de séjour pluriannuelle demande le niveau A2 de français et l'examen civique, "
+                "une carte de résident le niveau B1 : sans le certificat, le dossier n'est pas "
+                "complet."
+            )
+        )
+    return warnings
 
 
 def load_profile(path: Path) -> LoadedProfile:

@@ -50,6 +50,34 @@ def lower_first(text: str) -> str:
     return text
 
 
+_END = " .;:,!?\u00a0"
+
+
+def fragment(text: str) -> str:
+    """The person's words grafted inside a sentence: lower case first, no closing
+    punctuation (the sentence has its own): « L'agent a refusé. » -> « l'agent a refusé »."""
+    return lower_first(text.strip().rstrip(_END))
+
+
+def opening(text: str) -> str:
+    """The person's words opening a sentence the template goes on with: capital first,
+    no closing punctuation (« promesse d'embauche. » -> « Promesse d'embauche »)."""
+    text = text.strip().rstrip(_END)
+    return text[:1].upper() + text[1:]
+
+
+def phrase(text: str) -> str:
+    """The person's words as a sentence of their own: capital first, one final full stop
+    (« ? » and « ! » kept)."""
+    text = text.strip()
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    if text.endswith(("?", "!")):
+        return text
+    return text.rstrip(_END) + "."
+
+
 _UNITS = [
     "zéro",
     "un",

@@ -120,8 +120,8 @@ def pdf_text(path: Path, layout: bool = False) -> str:
 def chronology_of(root: Path):
     """What ``bundle`` draws as piece 1 (intro, weeks, tables), before it is drawn."""
     from rdvletters.case import Case
-    from rdvletters.evidence.dossier.bundle import chronology, header
-    from rdvletters.evidence.dossier.pieces import plan
+    from rdvletters.court.dossier.bundle import chronology, header
+    from rdvletters.court.pieces import plan
     from rdvletters.facts import Facts
 
     case = Case(root)

@@ -16,7 +16,7 @@ from email.policy import default
 
 import pytest
 
-from rdvletters.evidence.proofs.anchoring import HEADER
+from rdvletters.journal_anchor import HEADER
 
 from .conftest import journal_lines
 from .test_email_out import PASSWORD, configure, smtp_server  # noqa: F401 - a real SMTP server

@@ -34,8 +34,8 @@ def test_chronology_of_many_steps_reads_back_whole(tmp_path):
     """Piece 1 drawn as PDF: every step once, text escaped nowhere, header on every page."""
     from pypdf import PdfReader
 
-    from rdvletters.evidence.dossier.bundle import chronology_file
-    from rdvletters.evidence.dossier.pieces import plan
+    from rdvletters.court.dossier.bundle import chronology_file
+    from rdvletters.court.pieces import plan
     from rdvletters.facts import Facts
 
     case = _long_case(tmp_path / "cas", 400)
@@ -51,7 +51,7 @@ def test_chronology_of_many_steps_reads_back_whole(tmp_path):
     for i in range(400):  # each step exactly once, drawn as typed (no XML escaping)
         assert text.count(f"essai {i} & <rien> « libre »") == 1, i  # NBSP read as spaces
     first_steps = pages[0] if "essai 0 " in pages[0] else pages[1]
-    assert "05/01/2026 09:00" in first_steps
+    assert "05/01/2026 9 h 00" in first_steps
     end = datetime(2026, 1, 5, 9, 0) + timedelta(hours=9 * 399)
     assert end.strftime("%d/%m/%Y") in pages[-1] or end.strftime("%d/%m/%Y") in pages[-2]
     table_pages = [p for p in pages if "essai " in p]

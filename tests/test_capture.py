@@ -91,7 +91,7 @@ def test_capture_goes_through_the_flow_once_and_records_a_dated_attempt(case, ru
     assert run("-C", case, "bundle", "-o", out).exit_code == 0
     inventory = (out / "Ne_pas_deposer" / "00_Inventaire.txt").read_text(encoding="utf-8")
     assert "Texte de la page capturée" in inventory
-    assert "Capture d'écran – site de rendez-vous de la préfecture" in inventory
+    assert "Capture d'écran du site de rendez-vous de la préfecture" in inventory
 
 
 def test_banner_differs_when_the_text_differs():

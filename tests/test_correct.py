@@ -55,7 +55,7 @@ def test_corrected_date_and_message_reach_every_output(case, run, tmp_path):
     assert letter.exit_code == 0
     text = next((case / "documents").glob("*lettre*.txt")).read_text(encoding="utf-8")
     flat = " ".join(text.split())
-    assert "jeudi 26 novembre 2026 à 08 h 40" in flat and "Page blanche" in flat
+    assert "jeudi 26 novembre 2026 à 8 h 40" in flat and "Page blanche" in flat
     assert "18 h 45" not in flat
 
     assert run("-C", case, "bundle", "-o", tmp_path / "d").exit_code == 0

@@ -39,7 +39,7 @@ def test_email_lists_attempts_since_last_email_and_counts_relances(case, run):
     assert "À : pref-etrangers@example.gouv.fr" in text
     # the four attempts after the e-mail of 13 November, the repeated message quoted once
     assert (
-        f"- mardi 17 novembre 2026 à 08{NBSP}h{NBSP}05 – site de rendez-vous de la préfecture"
+        f"- mardi 17 novembre 2026 à 8{NBSP}h{NBSP}05 – site de rendez-vous de la préfecture"
         f"{NBSP}: «{NBSP}Aucune plage horaire libre" in text
     )
     plain = text.replace(NBSP, " ")
@@ -56,7 +56,7 @@ def test_email_lists_attempts_since_last_email_and_counts_relances(case, run):
         "justificatif, chaque semaine pendant 11 semaines." in flat
     )
     assert "https://rdv.example.gouv.fr/seine-saint-denis/titre-sejour" in text
-    assert "Téléphone : 06 12 34 56 78" in flat  # typed 0612345678 in the profile
+    assert "Aminata DIALLO 06 12 34 56 78" in flat  # typed 0612345678 in the profile
     assert "me convoquer" in text
     assert "2026-11-24_0910_web_capture_28.png" in text  # this week's proof, attached
     assert text in result.output  # printed for the user too
@@ -167,7 +167,7 @@ def test_referral_docx_chronology_delegate_and_salutation(case, run):
     bullets = [p.text for p in doc.paragraphs if p.style.name == "List Bullet"]
     dated = [b for b in bullets if " à " in b and f"{NBSP}h{NBSP}" in b]
     assert len(dated) == 30  # every step of the example journal
-    assert dated[0].startswith(f"lundi 14 septembre 2026 à 09{NBSP}h{NBSP}05")
+    assert dated[0].startswith(f"lundi 14 septembre 2026 à 9{NBSP}h{NBSP}05")
     assert any("en présence d'un témoin (Fatou KONÉ)" in b for b in dated)
     assert "empreinte" not in doc.sections[0].footer.paragraphs[0].text
 

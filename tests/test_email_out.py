@@ -63,7 +63,7 @@ def test_eml_draft_round_trips_with_headers_and_attachments(case, run):
     assert message["X-Unsent"] == "1"
     assert message["Message-ID"].endswith("@example.org>")
     body = message.get_body(("plain",)).get_content()
-    assert "mardi 24 novembre 2026 à 09\u00a0h\u00a010" in body
+    assert "mardi 24 novembre 2026 à 9\u00a0h\u00a010" in body
     attachments = list(message.iter_attachments())
     assert [a.get_filename() for a in attachments][2] == "2026_11_24_0910_web_capture_28.png"
     piece = EXAMPLE / "pieces" / "2026-11-24_0910_web_capture_28.png"

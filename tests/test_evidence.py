@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from datetime import datetime, timedelta
 
 import pytest
 from docx import Document as open_docx
 
 from rdvletters.case import Case
+from rdvletters.court.status import compute_status
+from rdvletters.court.status_text import render_status
 from rdvletters.evidence.proofs.verify import verify
-from rdvletters.evidence.status import compute_status
-from rdvletters.evidence.status_text import render_status
 from rdvletters.facts import Facts
 from rdvletters.frdates import PARIS
 
@@ -139,7 +140,7 @@ def test_status_cli_text_and_json(shaped, run):
     text = run("-C", shaped.root, "status")
     assert text.exit_code == 0
     assert "LES ÉTAPES" in text.output and "À FAIRE MAINTENANT" in text.output
-    assert "CE 10 juin 2020" in text.output and "Ce n'est pas une règle de droit" in text.output
+    assert "CE, 10 juin 2020" in text.output and "Ce n'est pas une règle de droit" in text.output
     # one référé section: the legal floor is said once, with the associations' advice below
     assert text.output.count("435594") == 1 and "EST-CE LE MOMENT" in text.output
     assert "Conseil des associations (note La Cimade / Gisti, 2019)" in text.output
@@ -165,7 +166,7 @@ def test_renewal_close_to_expiry_puts_the_letter_first(shaped):
     assert status.days_until_expiry == 44 and status.advice_weeks_needed == 4
     assert status.next_step.text.startswith("Envoyez d'abord la lettre recommandée")
     text = render_status(status, NOW.date())
-    assert "Votre titre expire le 20 décembre 2026 (dans 44 jours)" in text
+    assert "20 décembre 2026 (dans 44 jours) – Expiration du titre de séjour" in text
     assert "du 20 octobre 2026 au 20 décembre 2026" in text  # the two months before expiry
 
 
@@ -178,7 +179,11 @@ def test_expired_permit_is_past_not_near(shaped):
     status = _status(shaped)
     text = render_status(status, NOW.date())
     assert "Échéance dépassée : votre titre a expiré le 1er octobre 2026" in text
-    assert "proche" not in text
+    assert "arrive à échéance" not in text and "expire ce jour-là" not in text
+    assert (
+        "1er octobre 2026 (passée depuis 36 jours) – Expiration du titre de séjour\n"
+        "      Votre titre de séjour a expiré" in text
+    )
     # first attempt 7 September: inside the two months before 1 October
     assert status.window["etat"] == "dans_le_delai"
 
@@ -295,13 +300,14 @@ def test_bundle_names_order_inventory_and_idempotence(shaped, run, tmp_path):
         "Fiche_de_synthese.docx", "Liste_de_controle.txt", "Rapport_de_verification.pdf",
     ]  # fmt: skip
     pieces = numbered[2:]
-    # 2 screenshots, the letter and the list of the application's pieces: continuous numbers
+    # 2 screenshots, the letter, the urgency fact's piece (its file not in this folder: to
+    # add under n° 5) and the list of the application's pieces: continuous numbers
     # after the chronology (piece 1), as PDF
-    assert [int(n[:2]) for n in pieces] == [2, 3, 4, 5]
+    assert [int(n[:2]) for n in pieces] == [2, 3, 4, 6]
     assert pieces[0].startswith("02_Capture_site_2026_09_07")
     assert pieces[1].startswith("03_Capture_site_2026_10_13")
     assert pieces[2].startswith("04_Lettre_recommandee_AR_2026_11_03")
-    assert pieces[3] == "05_Liste_des_pieces_du_dossier.pdf"
+    assert pieces[3] == "06_Liste_des_pieces_du_dossier.pdf"
     assert all(n.endswith(".pdf") and len(n) <= 80 and n.isascii() for n in pieces)
     for name in numbered[1:]:  # « Pièce n° N » on every page of every piece
         pages = pdf_text(first / name).split("\f")[:-1]
@@ -321,7 +327,7 @@ def test_bundle_names_order_inventory_and_idempotence(shaped, run, tmp_path):
     checklist = (first / "Ne_pas_deposer" / "Liste_de_controle.txt").read_text(encoding="utf-8")
     checklist = checklist.replace("\u00a0", " ")
     assert "[x] Captures d'écran datées : 2 démarches sur 10" in checklist
-    assert "[ ] Copies des courriels envoyés : 0 sur 2" in checklist
+    assert "[ ] Copies des courriels envoyés : 0 courriel sur 2" in checklist
     assert "[ ] Lettre recommandée et sa preuve de dépôt" in checklist  # no proof of posting
     assert "[ ] Avis de réception signé" in checklist
     assert "[ ] Attestation du témoin" in checklist  # a witness, but no statement yet
@@ -352,8 +358,8 @@ def test_checklist_ticks_only_what_the_dossier_holds(tmp_path, run):
     )
     checklist = checklist.replace("\u00a0", " ")
     assert "Attestation du témoin" not in checklist  # nothing to attest
-    assert "[ ] Captures d'écran datées : 0 démarches sur 1" in checklist
-    assert "[ ] Copies des courriels envoyés : 0 sur 0" in checklist
+    assert "[ ] Captures d'écran datées : 0 démarche sur 1 en ont une" in checklist
+    assert "Copies des courriels" not in checklist  # no e-mail: no « 0 sur 0 » line
 
 
 def test_bundle_chronology_table_and_weekly_chart(shaped):
@@ -433,7 +439,7 @@ def test_bundle_refuses_a_journal_path_outside_the_case(shaped, run, tmp_path):
 
 def test_piece_names_sort_in_order_beyond_99_pieces(tmp_path):
     """With 100 pieces or more, every number has as many digits, the inventory's too."""
-    from rdvletters.evidence.dossier.bundle import write_bundle
+    from rdvletters.court.dossier.bundle import write_bundle
 
     root = tmp_path / "cas"
     root.mkdir()
@@ -447,13 +453,16 @@ def test_piece_names_sort_in_order_beyond_99_pieces(tmp_path):
     write_bundle(case, tmp_path / "d")
     names = sorted(p.name for p in (tmp_path / "d").iterdir() if p.name[0].isdigit())
     numbers = [int(n.split("_", 1)[0]) for n in names]
-    assert numbers == list(range(len(numbers)))  # plain name order is the pieces' order
+    assert numbers == sorted(numbers)  # plain name order is the pieces' order
+    inventory = (tmp_path / "d" / "Ne_pas_deposer" / "00_Inventaire.txt").read_text("utf-8")
+    to_add = {int(n) for n in re.findall(r"Pièce n°\s*(\d+)\s*:.*à joindre par vous", inventory)}
+    assert sorted(set(numbers) | to_add) == list(range(len(numbers) + len(to_add)))
     assert names[0] == "000_Inventaire.docx" and names[1].startswith("001_Chronologie")
     assert all(len(n.split("_", 1)[0]) == 3 for n in names)
 
 
 def test_two_visits_with_one_witness_on_one_day_get_two_forms(tmp_path):
-    from rdvletters.evidence.dossier.bundle import write_bundle
+    from rdvletters.court.dossier.bundle import write_bundle
 
     root = tmp_path / "cas"
     root.mkdir()
@@ -472,7 +481,7 @@ def test_two_visits_with_one_witness_on_one_day_get_two_forms(tmp_path):
 
 def test_a_proof_copied_without_extension_keeps_a_name():
     """Older versions could store a copy without an extension: the piece still gets one."""
-    from rdvletters.evidence.dossier.pieces import Piece
+    from rdvletters.court.pieces import Piece
 
     piece = Piece(3, "Capture", "Capture", None, ("pieces/2026-01-05_capture",), (4,), "preuve")
     assert piece.file_name == "03_Capture.bin"

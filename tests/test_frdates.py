@@ -14,7 +14,7 @@ def test_first_of_month_is_written_1er():
 
 def test_times_are_paris_time_with_h():
     utc = datetime(2026, 11, 27, 8, 15, tzinfo=timezone.utc)
-    assert date_heure(utc) == "vendredi 27 novembre 2026 à 09 h 15"  # UTC+1 in winter
+    assert date_heure(utc) == "vendredi 27 novembre 2026 à 9 h 15"  # UTC+1 in winter
     summer = datetime(2026, 7, 1, 8, 15, tzinfo=timezone.utc)
     assert date_heure(summer).endswith("à 10 h 15")  # UTC+2 in summer
 

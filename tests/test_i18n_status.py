@@ -18,13 +18,14 @@ import pytest
 
 from rdvletters import i18n
 from rdvletters.case import Case
+from rdvletters.court import readiness
+from rdvletters.court.dossier.bundle import write_bundle
+from rdvletters.court.requete import prepare_requete
+from rdvletters.court.status import compute_status
+from rdvletters.court.status_text import render_status
 from rdvletters.documents.pipeline import prepare
 from rdvletters.errors import RdvError
-from rdvletters.evidence import readiness
-from rdvletters.evidence.dossier.bundle import write_bundle
 from rdvletters.evidence.proofs.verify import verify
-from rdvletters.evidence.status import compute_status
-from rdvletters.evidence.status_text import render_status
 from rdvletters.facts import Facts
 from rdvletters.frdates import PARIS, date_courte, heure, jour, jour_complet
 from rdvletters.localdates import day, day_month, short, time, weekday_day
@@ -62,7 +63,8 @@ def numbers(text: str) -> Counter:
 def values(data) -> list[str]:
     """The sentences of JSON data: its string values, not its keys nor its codes."""
     if isinstance(data, dict):
-        return [v for k, d in data.items() if k not in ("key", "canal") for v in values(d)]
+        codes = ("key", "canal", "type", "cle")  # identifiers, the same in every language
+        return [v for k, d in data.items() if k not in codes for v in values(d)]
     if isinstance(data, list):
         return [v for d in data for v in values(d)]
     return [data] if isinstance(data, str) else []
@@ -74,9 +76,10 @@ def in_language(lang: str, function, *args):
 
 
 def without_notes(text: str, case: Case) -> str:
-    """The text without what the person wrote (urgency facts), which stays as written."""
+    """The text without what the person wrote (urgency facts and what they change for the
+    person), which stays as written."""
     for fact in case.load().profile.demande.urgence:
-        text = text.replace(fact.fait, "")
+        text = text.replace(fact.fait, "").replace(fact.consequence or "\0", "")
     return text
 
 
@@ -140,7 +143,10 @@ def test_status_text_speaks_english_with_the_figures_of_french(any_case):
 def test_status_json_sentences_in_english_facts_unchanged(any_case):
     french = in_language("fr", lambda: _status(any_case, NOW).to_dict())
     english = in_language("en", lambda: _status(any_case, NOW).to_dict())
-    sentences = ("ladder", "next_step", "alerts", "missing", "notes", "recours", "channels")
+    sentences = (
+        "ladder", "next_step", "alerts", "missing", "notes", "recours", "channels", "verdict",
+        "deadlines",
+    )  # fmt: skip
     for key in french:
         if key not in sentences:
             assert english[key] == french[key], key
@@ -219,7 +225,7 @@ def test_local_dates_are_frdates_in_french_and_english_otherwise():
     with i18n.using("en"):
         assert day(date(2026, 12, 1)) == "1 December 2026"
         assert weekday_day(date(2026, 12, 1)) == "Tuesday 1 December 2026"
-        assert time(datetime(2026, 12, 1, 9, 5, tzinfo=PARIS)) == "09:05"
+        assert time(datetime(2026, 12, 1, 9, 5, tzinfo=PARIS)) == "9:05"
 
 
 def test_french_context_restores_the_language_even_on_error():
@@ -251,16 +257,24 @@ def _copies(folder: Path, tmp_path: Path) -> tuple[Case, Case]:
     return out[0], out[1]
 
 
+def _prepare(case: Case, kind: str, fmt: str, now: datetime):
+    """Any document as its command makes it (the requête through the court layer, with its
+    notes: both are given, the requête first)."""
+    if kind == "requete":
+        return prepare_requete(case, fmt, now)
+    return (prepare(case, kind, fmt, now),)
+
+
 @pytest.mark.parametrize("kind", ["courriel", "lettre", "saisine", "requete"])
 def test_documents_are_the_same_bytes_whatever_the_language(any_case, tmp_path, kind):
     french, english = _copies(any_case.root, tmp_path)
     now = datetime(2026, 12, 20, 9, 0, tzinfo=PARIS)
-    made_fr = in_language("fr", prepare, french, kind, "text", now)
-    made_en = in_language("en", prepare, english, kind, "text", now)
-    text = made_fr.path.read_bytes()
-    assert made_en.path.read_bytes() == text
-    if kind == "requete":  # its first page repeats the référé check: French, not English
-        page = text.decode().replace("\u00a0", " ")
+    made_fr = in_language("fr", _prepare, french, kind, "text", now)
+    made_en = in_language("en", _prepare, english, kind, "text", now)
+    for fr, en in zip(made_fr, made_en, strict=True):
+        assert en.path.read_bytes() == fr.path.read_bytes()
+    if kind == "requete":  # the notes repeat the référé check: French, not English
+        page = made_fr[1].path.read_bytes().decode().replace("\u00a0", " ")
         assert "CE QUI N'EST PAS ENCORE RÉUNI" in page
         assert "Difficulté actuelle (dernière démarche il y a 7 jours au plus)" in page
         assert "Current difficulty" not in page and "latest attempt" not in page
@@ -269,9 +283,10 @@ def test_documents_are_the_same_bytes_whatever_the_language(any_case, tmp_path, 
 def test_requete_docx_is_the_same_bytes_whatever_the_language(case, tmp_path):
     french, english = _copies(case, tmp_path)
     now = datetime(2026, 12, 20, 9, 0, tzinfo=PARIS)
-    made_fr = in_language("fr", prepare, french, "requete", "docx", now)
-    made_en = in_language("en", prepare, english, "requete", "docx", now)
-    assert made_en.path.read_bytes() == made_fr.path.read_bytes()
+    made_fr = in_language("fr", prepare_requete, french, "docx", now)
+    made_en = in_language("en", prepare_requete, english, "docx", now)
+    for fr, en in zip(made_fr, made_en, strict=True):  # the requête, then its notes
+        assert en.path.read_bytes() == fr.path.read_bytes()
 
 
 def _tree(root: Path) -> dict[str, bytes]:

@@ -119,13 +119,13 @@ def test_rdv_requete_weeks_say_how_many_have_a_proof(case, run):
     requete = _requete(run, case)
     assert (
         "Mes démarches, faites au cours de 12 semaines différentes, dont 11 semaines avec au "
-        "moins un justificatif, en justifient." in requete
+        "moins une démarche justifiée, en justifient." in requete
     )
 
 
 def test_requete_first_application_urgency_is_argued_and_unproved_facts_marked(case, run):
-    # defect: the facts were listed under the CE 453391 rule with no conclusion drawn, and a
-    # fact without its piece read as established
+    # defect: the facts were listed under the CE 453391 rule with a bare « ces circonstances
+    # caractérisent la nécessité… », and a fact without its piece had no number
     edit_profile(
         case,
         (
@@ -134,12 +134,19 @@ def test_requete_first_application_urgency_is_argued_and_unproved_facts_marked(c
         ),
     )
     requete = _requete(run, case)
-    assert "subordonnée à la délivrance d'un titre de séjour (pièce n° 21)" in requete
-    assert "Mon fils est scolarisé à Bobigny [justificatif à joindre]" in requete
     assert (
-        "Ces circonstances caractérisent la nécessité pour moi d'obtenir rapidement un "
-        "rendez-vous." in requete
+        "subordonnée à la délivrance d'un titre de séjour (pièce n° 21). Sans titre de séjour le "
+        "4 janvier 2027, je perdrai cet emploi" in requete
+    )  # the consequence, in the person's words
+    # each fact its own number: the file to add is numbered, its consequence left to say
+    assert (
+        "Mon fils est scolarisé à Bobigny (pièce n° 22). [Conséquence concrète pour vous à "
+        "préciser.]" in requete
     )
+    assert "Pièce n° 22 : Justificatif : Mon fils est scolarisé à Bobigny [à joindre]" in requete
+    assert "caractérisent la nécessité" not in requete
+    notes = _flat(_latest(case, "*_a_lire_avant_depot.txt").read_text(encoding="utf-8"))
+    assert "- [Conséquence concrète pour vous à préciser.]" in notes
 
 
 @needs_pdf_tools
@@ -147,8 +154,11 @@ def test_requete_pdf_page_numbers_are_not_page_n_of_1(case, run):
     # defect: the footer « page 3 / 1 » (SECTIONPAGES, which LibreOffice prints as 1)
     _ok(run("-C", case, "recours", "--format", "pdf"))
     text = pdf_text(_latest(case, "*_projet-requete-refere.pdf"))
-    assert "page 2" in text
-    assert not re.search(r"page \d+ / \d+", text)
+    pages = text.split("\f")[:-1]
+    total = len(pages)
+    assert total > 1
+    for number, page in enumerate(pages, start=1):  # every page « page N / total »
+        assert f"page {number} / {total}" in page
 
 
 # -- letter, e-mail, referral --------------------------------------------------------------
@@ -160,7 +170,8 @@ def test_letter_counts_the_email_copy_once(anef_case, run, tmp_path):
     eml = _eml(tmp_path, "Wed, 25 Nov 2026 10:00:00 +0100")
     _ok(run("-C", anef_case, "record", "email", "-m", "Relance", "--proof", eml))
     letter = _letter(run, anef_case)
-    assert "Copie des justificatifs de mes démarches et des réponses reçues (14)" in letter
+    assert "Copie des justificatifs de mes démarches (12)" in letter
+    assert "Copie des réponses reçues (2)" in letter
     assert "Copie des courriels adressés à votre service (1)" in letter
     assert "15 démarches, dont 13 avec un justificatif" in letter  # 12 + the e-mail
 
@@ -172,10 +183,11 @@ def test_referral_counts_the_letter_proof_and_receipt_once(anef_case, run, tmp_p
     n = re.search(r"sent (\d+)", out).group(1)
     proof, card = _png(tmp_path, "depot.png"), _png(tmp_path, "avis.png")
     _ok(run("-C", anef_case, "sent", n, "--tracking", "1A 123 456 7890 1", "--proof", proof))
-    _ok(run("-C", anef_case, "record", "ar", "--proof", card))
+    _ok(run("-C", anef_case, "record", "ar", "--at", "2026-11-30", "--proof", card))
     _ok(run("-C", anef_case, "referral"))
     referral = _docx_text(_latest(anef_case, "*_saisine-defenseur.docx"))
-    assert "Copie des justificatifs de mes démarches et des réponses reçues (14)" in referral
+    assert "Copie des justificatifs de mes démarches (12)" in referral
+    assert "Copie des réponses reçues (2)" in referral
     assert (
         "Copie de la lettre recommandée, de sa preuve de dépôt et de son avis de réception"
         in referral
@@ -188,19 +200,19 @@ def test_expired_permit_requests_are_written_in_the_past(anef_case, run):
     # dates were behind
     _expired_in_time(anef_case, run)
     letter = _letter(run, anef_case)
-    email = _flat(_ok(run("-C", anef_case, "email")))
-    for text in (letter, email):
-        assert (
-            "et que, mon titre ayant expiré le 15 novembre 2026, l'attestation de prolongation "
-            "de l'instruction prévue par l'article R. 431-15-1 du CESEDA soit mise à ma "
-            "disposition dès l'enregistrement de ma demande" in text
-        )
-        assert "si son instruction se prolonge" not in text
     assert (
-        "Ce délai ayant pris fin le 16 septembre 2026 sans que ma demande ait pu être "
-        "enregistrée, je vous demande de regarder l'impossibilité d'utiliser le téléservice "
-        "comme un cas de force majeure au sens de l'article L. 436-5" in letter
+        "et que, mon titre ayant expiré le 15 novembre 2026, l'attestation de prolongation "
+        "de l'instruction prévue par l'article R. 431-15-1 du CESEDA soit mise à ma "
+        "disposition dès l'enregistrement de ma demande" in letter
     )
+    assert "si son instruction se prolonge" not in letter
+    assert (
+        "À titre subsidiaire, ce délai ayant pris fin le 16 septembre 2026 sans que ma demande ait "
+        "pu être enregistrée, je vous demande de regarder l'impossibilité d'utiliser le "
+        "téléservice comme un cas de force majeure au sens de l'article L. 436-5" in letter
+    )
+    email = _flat(_ok(run("-C", anef_case, "email")))
+    assert "R. 431-15-1" not in email  # the weekly e-mail stays short: in the letter only
     assert "Si ma demande ne pouvait" not in letter
 
 
@@ -211,7 +223,10 @@ def test_in_time_renewal_keeps_the_conditional(anef_case, run):
         "présentée dans ce délai et, si son instruction se prolonge au-delà de l'expiration de "
         "mon titre, que l'attestation de prolongation" in letter
     )
-    assert "Si ma demande ne pouvait être enregistrée qu'après le 17 décembre 2026" in letter
+    assert (
+        "À titre subsidiaire, si ma demande ne pouvait être enregistrée qu'après le 17 décembre "
+        "2026" in letter
+    )
 
 
 def test_first_attempt_before_the_window_is_not_dated_as_its_start(anef_case, run):

@@ -9,6 +9,7 @@ import re
 from datetime import datetime
 
 from rdvletters.case import Case
+from rdvletters.delivery.eml import render_eml
 from rdvletters.documents.pipeline import prepare
 from rdvletters.prepared import document_groups
 
@@ -19,7 +20,7 @@ from .test_web import csrf, make_client, when
 def test_text_and_eml_of_the_same_week_are_one_document_sent_once(case, run):
     c = Case(case)
     text = prepare(c, "courriel", "text").entry.n
-    eml = prepare(c, "courriel", "eml").entry.n
+    eml = prepare(c, "courriel", "eml", render=render_eml).entry.n  # delivery makes .eml
     (group,) = [g for g in document_groups(c.journal.read()) if g.n == text]
     assert group.numbers == (text, eml)
     assert run("-C", case, "sent", str(eml)).exit_code == 0

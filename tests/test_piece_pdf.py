@@ -18,10 +18,10 @@ from pypdf import PdfReader, PdfWriter
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
+from rdvletters.court.dossier import pdf_pages
+from rdvletters.court.dossier.mailview import html_to_text, looks_like_mail, read_mail
+from rdvletters.court.dossier.piece_pdf import piece_to_pdf, series_to_pdf
 from rdvletters.errors import InputError
-from rdvletters.evidence.dossier import pdf_pages
-from rdvletters.evidence.dossier.mailview import html_to_text, looks_like_mail, read_mail
-from rdvletters.evidence.dossier.piece_pdf import piece_to_pdf, series_to_pdf
 
 PT_TO_MM = 25.4 / 72
 LABEL = "Capture d'écran du site de rendez-vous, lundi 5 octobre 2026 à 9 h 12"
@@ -371,7 +371,7 @@ def test_the_projects_own_email_draft_becomes_a_readable_piece(case, run, tmp_pa
     flat = " ".join(" ".join(pages_text(piece_to_pdf(source, 2, "Courriel"))).split())
     assert "titre de séjour – NGUYỄN Éloïse – née le 12/04/1990" in flat.replace("\u00a0", " ")
     assert "De : Éloïse NGUYỄN" in flat and "À : pref-etrangers@example.gouv.fr" in flat
-    assert "mardi 24 novembre 2026 à 09 h 10" in flat
+    assert "mardi 24 novembre 2026 à 9 h 10" in flat
     assert "2026_11_24_0910_web_capture_28.png" in flat
 
 
@@ -573,7 +573,7 @@ def test_what_cannot_be_a_piece_is_refused_by_name(tmp_path, name, content, mess
 
 def test_importing_the_module_loads_no_pdf_library():
     code = (
-        "import sys, rdvletters.evidence.dossier.piece_pdf;"
+        "import sys, rdvletters.court.dossier.piece_pdf;"
         "heavy = [m for m in ('reportlab', 'pypdf', 'PIL') if m in sys.modules];"
         "print(heavy); sys.exit(1 if heavy else 0)"
     )

@@ -97,14 +97,14 @@ BAD = {
         + "".join(
             f"x{i}: &x{i} [{', '.join([f'*x{i - 1}' if i else 'lol'] * 9)}]\n" for i in range(9)
         ),
-        "ligne 51",
+        "ligne 55",
         "ancres et alias",
     ),
     "recursive alias": (GOOD.replace("situation: rdv", "situation: &a [*a]"), "ligne 4", "alias"),
-    "deep nesting": (GOOD + "x: " + "[" * 5000 + "]" * 5000 + "\n", "ligne 51", "imbrication"),
+    "deep nesting": (GOOD + "x: " + "[" * 5000 + "]" * 5000 + "\n", "ligne 55", "imbrication"),
     "deep mapping": (
         GOOD + "".join(" " * i + f"k{i}:\n" for i in range(40)),
-        "ligne 62",
+        "ligne 66",
         "imbrication",
     ),
     # implausible dates

@@ -71,7 +71,7 @@ def test_long_lists_go_one_item_per_line_under_the_comments():
     comments = 1
     while lines[at + comments].strip().startswith("#"):  # its comments stay with it
         comments += 1
-    assert comments > 1 and "libelle: Copie de la promesse" in lines[at + comments - 1]
+    assert comments > 1 and "date: 2027-01-04" in lines[at + comments - 1]
     assert lines[at + comments] == f"    - {facts[0]}"
     assert _data(out)["demande"]["urgence"] == facts
     back = set_values(out, {("demande", "urgence"): []})

@@ -123,7 +123,7 @@ def test_recours_check_and_requete_tell_third_party_dates(stamped, run):
     assert "CAA Lyon, 12 déc. 2023, n° 21LY04307" in check.output
     requete = run("-C", stamped, "recours", "--format", "text")
     assert requete.exit_code == 0, requete.output
-    path = stamped / requete.output.split("Document préparé : ")[1].split(" (entrée")[0]
+    path = stamped / requete.output.split("Projet de requête préparé : ")[1].split(" (entrée")[0]
     text = " ".join(path.read_text(encoding="utf-8").replace("\xa0", " ").split())
     week = text.split("semaine du lundi 30 novembre 2026")[1].split(" - ")[0]
     assert "1 justificatif daté par une autorité d'horodatage indépendante dans l'heure" in week
@@ -158,7 +158,7 @@ def test_a_file_sent_through_the_web_app_carries_how_it_arrived(case):
     assert conditions["taille"] == len(PNG) and conditions["type_lu"] == "png"
     assert conditions["recu_le"].startswith("2026-11-30T")
     assert hashlib.sha256(PNG).hexdigest() == piece["sha256"]
-    from rdvletters.evidence.dossier.pieces import conditions_sheets
+    from rdvletters.court.pieces import conditions_sheets
     from rdvletters.facts import Facts
 
     state = Case(case).journal.read()

@@ -14,7 +14,7 @@ def test_a_reply_recorded_without_a_message_is_not_quoted_as_empty(anef_case, ru
     for command in ("letter", "referral", "recours"):
         result = run("-C", anef_case, command, "--format", "text")
         assert result.exit_code == 0, result.output
-        (written,) = sorted((anef_case / "documents").glob(f"*{_stem(command)}*.txt"))[-1:]
+        (written,) = sorted((anef_case / "documents").glob(f"*{_stem(command)}.txt"))[-1:]
         text = written.read_text(encoding="utf-8")
         assert "«  »" not in text, command
         assert "2611-00001" in text, command
@@ -23,7 +23,11 @@ def test_a_reply_recorded_without_a_message_is_not_quoted_as_empty(anef_case, ru
 
 
 def _stem(command: str) -> str:
-    return {"letter": "lettre", "referral": "saisine", "recours": "requete"}[command]
+    return {
+        "letter": "lettre-recommandee",
+        "referral": "saisine-defenseur",
+        "recours": "projet-requete-refere",
+    }[command]
 
 
 def test_check_says_a_blank_civilite_stops_the_letters(case, run):

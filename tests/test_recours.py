@@ -10,9 +10,9 @@ import pytest
 from docx import Document as open_docx
 
 from rdvletters.case import Case
+from rdvletters.court import readiness
+from rdvletters.court.requete import court
 from rdvletters.departements import find, from_postcode
-from rdvletters.documents.requete import court
-from rdvletters.evidence import readiness
 from rdvletters.facts import Facts
 from rdvletters.frdates import PARIS, now_paris
 from rdvletters.profile import load_profile
@@ -30,6 +30,13 @@ def _requete_text(run, folder) -> str:
     result = run("-C", folder, "recours", "--format", "text")
     assert result.exit_code == 0, result.stderr
     return sorted((folder / "documents").glob("*_projet-requete-refere.txt"))[-1].read_text(
+        encoding="utf-8"
+    )
+
+
+def _notes_text(folder) -> str:
+    """What the person reads before filing: the file beside the requête."""
+    return sorted((folder / "documents").glob("*_a_lire_avant_depot.txt"))[-1].read_text(
         encoding="utf-8"
     )
 
@@ -64,12 +71,13 @@ def test_departement_from_the_home_postcode():
 
 
 def test_requete_rdv_structure_and_pieces(case, run, tmp_path):
-    text = _requete_text(run, case)
-    user_page, rest = text.split("(fin de la page à retirer avant le dépôt)")
-    assert "CE DOCUMENT EST UN PROJET" in user_page
-    assert "Lettre recommandée envoyée, reçue, et son délai écoulé" in user_page  # not met
+    rest = _requete_text(run, case)
+    notes = _notes_text(case)
+    assert "CE FICHIER N'EST PAS À DÉPOSER" in notes
+    assert "Lettre recommandée envoyée, reçue, et son délai écoulé" in notes  # not met
+    assert "Lettre recommandée" not in rest.split("BORDEREAU")[0]  # no weakness to the judge
     requete, bordereau = rest.split("BORDEREAU DES PIÈCES")
-    assert requete.strip("=\n ").startswith("REQUÊTE EN RÉFÉRÉ")  # R. 522-3: the first line
+    assert requete.startswith("REQUÊTE EN RÉFÉRÉ")  # R. 522-3: the first line
     flat = _flat(requete)
     assert "article L. 521-3 du code de justice administrative" in flat
     assert (
@@ -78,13 +86,16 @@ def test_requete_rdv_structure_and_pieces(case, run, tmp_path):
     )
     assert "CONTRE Le préfet de la Seine-Saint-Denis" in flat
     assert (
-        "d'enjoindre au préfet de la Seine-Saint-Denis de me convoquer, dans un délai de quinze jours"
-        in flat
+        "d'enjoindre au préfet de la Seine-Saint-Denis de me communiquer, dans un délai de quinze "
+        "jours à compter de la notification de l'ordonnance, une date de rendez-vous permettant "
+        "l'enregistrement de ma demande de titre de séjour, ce rendez-vous devant avoir lieu dans "
+        "un délai maximal de trente jours à compter de la même notification." in flat
     )
     assert "aide juridictionnelle" not in flat  # the profile does not ask for it
     assert "(CE, 10 juin 2020, n° 435594)" in flat and "n° 461694)" in flat
     assert "Je ne fais l'objet d'aucune obligation de quitter le territoire français" in flat
-    assert "La date de la décision du Conseil d'État n° 453391 (9 juin 2022)" in _flat(user_page)
+    assert "Légifrance" not in notes + rest  # CE 453391 settled: 9 June 2022, tables
+    assert "(CE, 9 juin 2022, n° 453391, mentionné aux tables du recueil Lebon)" in flat
     # every piece cited in the requête is in the list, numbered from 1, and in the dossier
     cited = {
         int(n)
@@ -121,8 +132,7 @@ def test_requete_anef_renewal_asks_the_substitute_filing(anef_case, run):
             "lieu_signature: Lyon\nrecours:\n  aide_juridictionnelle: oui\n  astreinte_euros_par_jour: 50",
         ),
     )
-    text = _requete_text(run, anef_case)
-    requete = text.split("(fin de la page à retirer avant le dépôt)")[1]
+    requete = _requete_text(run, anef_case)
     flat = _flat(requete)
     assert "rendez-vous" not in re.sub(r"«[^»]*»", "", flat)
     # the cedex the table marks « à vérifier » is another court's: left to check
@@ -131,27 +141,38 @@ def test_requete_anef_renewal_asks_the_substitute_filing(anef_case, run):
         "Duguesclin [code postal et cedex à vérifier]" in flat
     )
     assert (
-        "d'enjoindre au préfet du Rhône de me convoquer, dans un délai de quinze jours à compter de "
-        "la notification de l'ordonnance, à un accueil physique permettant l'enregistrement de ma "
-        "demande de renouvellement de titre de séjour, au titre de la solution de substitution "
-        "prévue par l'article R. 431-2 du CESEDA, sous astreinte de 50 euros par jour de retard."
-        in flat
+        "d'enjoindre au préfet du Rhône de me communiquer, dans un délai de quinze jours à compter "
+        "de la notification de l'ordonnance, une date de convocation à un accueil physique "
+        "permettant l'enregistrement de ma demande de renouvellement de titre de séjour, au titre "
+        "de la solution de substitution prévue par l'article R. 431-2 du CESEDA, cette "
+        "convocation devant avoir lieu dans un délai maximal de trente jours à compter de la même "
+        "notification, sous astreinte de 50 euros par jour de retard ;" in flat
     )
-    assert "R. 431-15-1" not in flat.split("III. CONCLUSIONS")[1]  # conditional: not asked
+    # lawful stay is asked too: a registration gives an attestation de dépôt only
+    assert (
+        "de lui enjoindre, dès l'enregistrement de ma demande, de me délivrer l'attestation de "
+        "prolongation de l'instruction prévue à l'article R. 431-15-1 du CESEDA ou, à défaut, tout "
+        "document provisoire justifiant de la régularité de mon séjour jusqu'à ce qu'il ait statué "
+        "sur ma demande." in flat.split("III. CONCLUSIONS")[1]
+    )
+    assert "R. 431-12" not in flat  # the récépissé is the rdv route's
     assert (
         "de m'admettre, à titre provisoire, au bénéfice de l'aide juridictionnelle (article 20 de la loi n° 91-647"
         in flat
     )
-    assert "l'urgence est alors en principe constatée (CE, 9 juin 2022, n° 453391)" in flat
+    assert (
+        "l'urgence est alors en principe constatée (CE, 9 juin 2022, n° 453391, mentionné aux "
+        "tables du recueil Lebon)" in flat
+    )
+    assert "L. 436-5" not in flat  # force majeure: asked of the préfet, never of the judge
     # each CCC ticket, with its answer and both pieces
     assert "demande n° 2610-48213" in flat and "(pièces n° 4 et 6)" in flat
 
 
 def test_oqtf_case_is_not_presented_as_urgent(case, run):
     edit_profile(case, ("  oqtf: non", "  oqtf: oui"))
-    text = _requete_text(run, case)
-    user_page, requete = text.split("(fin de la page à retirer avant le dépôt)")
-    assert "ATTENTION : OBLIGATION DE QUITTER LE TERRITOIRE" in _flat(user_page)
+    requete = _requete_text(run, case)
+    assert "ATTENTION : OBLIGATION DE QUITTER LE TERRITOIRE" in _flat(_notes_text(case))
     discussion = _flat(requete).split("II. DISCUSSION")[1].split("La mesure demandée est utile")[0]
     assert (
         "[À rédiger avec un avocat : une obligation de quitter le territoire français" in discussion
@@ -225,22 +246,32 @@ def test_recours_check_cli_and_status_block(case, run):
     assert data["recours"]["pret"] is False
 
 
-def test_requete_docx_first_page_is_for_the_person(case, run):
-    assert run("-C", case, "recours").exit_code == 0
+def test_requete_docx_is_for_the_judge_and_the_notes_apart(case, run):
+    result = run("-C", case, "recours")
+    assert result.exit_code == 0
     doc = open_docx(sorted((case / "documents").glob("*_projet-requete-refere.docx"))[-1])
     texts = [p.text for p in doc.paragraphs]
-    assert texts[0].startswith(f"Avant tout{NBSP}: ce document est un projet")
-    start = texts.index("REQUÊTE EN RÉFÉRÉ")
-    assert all("REQUÊTE" not in t for t in texts[:start])
-    # the requête is a section of its own, its pages counted from 1 (page 1 is removed)
-    assert len(doc.sections) == 2
-    assert doc.sections[1]._sectPr.xpath("./w:pgNumType/@w:start") == ["1"]
-    footer = doc.sections[1].footer._element.xml
-    # « page N » alone: LibreOffice prints SECTIONPAGES as 1 (« page 3 / 1 »), NUMPAGES would
-    # count the page removed before filing
-    assert 'w:instr="PAGE"' in footer
-    assert "SECTIONPAGES" not in footer and "NUMPAGES" not in footer
+    assert texts[0] == "REQUÊTE EN RÉFÉRÉ"  # nothing before the title
+    body = " ".join(texts)
+    for said_to_the_person in ("relisez", "Retirez", "rdvletters", "permanence"):
+        assert said_to_the_person not in body, said_to_the_person
+    assert not re.search(r"(?<!-)\bvous\b", body)  # « rendez-vous » is not addressed to anyone
+    # one section, its pages numbered « page N / M » (nothing is removed before filing)
+    assert len(doc.sections) == 1
+    footer = doc.sections[0].footer._element.xml
+    assert 'w:instr="PAGE"' in footer and 'w:instr="NUMPAGES"' in footer
     assert doc.core_properties.author == "Aminata DIALLO"
+    # « Signature : » for paper filing, room to sign, then the name
+    at = texts.index(f"Signature{NBSP}:")
+    assert texts[at + 1] == "Aminata DIALLO"
+    assert doc.paragraphs[at].paragraph_format.space_after.mm > 20
+    # the notes: a file of their own, said by the command, journaled with their hash
+    notes_path = sorted((case / "documents").glob("*_a_lire_avant_depot.docx"))[-1]
+    notes = " ".join(p.text for p in open_docx(notes_path).paragraphs)
+    assert "Ce fichier n'est pas à déposer" in notes
+    assert notes_path.name in result.output and "ne pas déposer" in result.output
+    entries = [e for e in map(json.loads, (case / "journal.jsonl").read_text().splitlines())]
+    assert [e["document"] for e in entries[-2:]] == ["requete", "requete_a_lire"]
 
 
 @needs_pdf_tools
@@ -254,7 +285,7 @@ def test_bundle_series_per_week(case, run, tmp_path):
     pages = first.split("\f")[:-1]
     assert len(pages) == 2  # 14 and 16 September: two screenshots that week
     assert all("Pièce n° 2" in page for page in pages)
-    assert "Capture du lundi 14 septembre 2026 à 09 h 05" in pages[0]
+    assert "Capture du lundi 14 septembre 2026 à 9 h 05" in pages[0]
     inventory = (tmp_path / "d" / "Ne_pas_deposer" / "00_Inventaire.txt").read_text(
         encoding="utf-8"
     )

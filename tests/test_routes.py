@@ -62,8 +62,10 @@ def test_anef_outputs_never_speak_of_an_appointment(anef_outputs):
 
 def test_enclosures_count_what_is_there(anef_outputs):
     letter = _flat(anef_outputs["lettre"])
-    # 12 attempts and the 2 answers of the CCC have a file: 14, as the dated record marks them
-    assert "Copie des justificatifs de mes démarches et des réponses reçues (14)" in letter
+    # 12 attempts and the 2 answers of the CCC have a file: 14, as the dated record marks them;
+    # the answers on a line of their own (never « et des réponses reçues » when there is none)
+    assert "Copie des justificatifs de mes démarches (12)" in letter
+    assert "Copie des réponses reçues (2)" in letter
     record = anef_outputs["lettre"].split("RELEVÉ DATÉ")[1].split("PIÈCES DE MON")[0]
     record = record.split("\n  - ")[1:]
     assert sum(_flat(item).strip().endswith("(justificatif)") for item in record) == 14
@@ -80,7 +82,8 @@ def test_each_ccc_pan_and_anef_contact_is_listed_with_its_reference(anef_outputs
         assert "téléservice ANEF, erreur ERR-500" in text, name
     letter = _flat(anef_outputs["lettre"])
     # answers stay with the contact they answer
-    assert "demande n° 2610-48213 : Formulaire de contact" in letter  # a note, not quoted
+    # the person's note, not quoted, grafted into the sentence in lower case
+    assert "demande n° 2610-48213 : formulaire de contact du centre" in letter
     assert "; réponse du 29 octobre 2026 : « Votre signalement a été transmis" in letter
     body = letter.split("RELEVÉ DATÉ")[0]
     assert body.count("téléservice ANEF, erreur ERR-500") == 9  # one by one
@@ -92,7 +95,8 @@ def test_anef_law_paragraph_and_requests(anef_outputs):
     assert "l'impossibilité constatée d'utiliser le téléservice" in letter
     assert "décret n° 2023-191 du 22 mars 2023" in letter and "arrêté du 1er août 2023" in letter
     assert "(CE, 10 juin 2020, n° 435594)" in letter
-    assert "(CE, 9 juin 2022, n° 453391)" in letter
+    assert "(CE, 9 juin 2022, n° 453391, mentionné aux tables du recueil Lebon)" in letter
+    assert "Légifrance" not in letter
     assert "(CE, Section, 3 juin 2022, n° 452798)" in letter
     assert (
         "constater l'impossibilité dans laquelle je me trouve de déposer ma demande sur le "
@@ -102,27 +106,30 @@ def test_anef_law_paragraph_and_requests(anef_outputs):
 
 
 def test_anef_renewal_inside_the_window(anef_outputs):
-    for name in ("courriel", "lettre"):
-        text = _flat(anef_outputs[name])
-        assert (
-            "J'ai entrepris cette démarche dès le 19 octobre 2026, dans le délai prévu à "
-            "l'article R. 431-5 du CESEDA" in text
-        ), name
-        assert "regardée comme présentée dans" in text, name
-        assert (
-            "attestation de prolongation de l'instruction prévue par l'article R. 431-15-1" in text
-        )
     letter = _flat(anef_outputs["lettre"])
     assert (
-        "Si ma demande ne pouvait être enregistrée qu'après le 17 décembre 2026, je vous demande de "
-        "regarder l'impossibilité d'utiliser le téléservice comme un cas de force majeure au sens "
-        "de l'article L. 436-5 du CESEDA et de ne pas mettre à ma charge le droit de visa de "
-        "régularisation qu'il prévoit." in letter
+        "J'ai entrepris cette démarche dès le 19 octobre 2026, dans le délai prévu à "
+        "l'article R. 431-5 du CESEDA" in letter
     )
-    assert "je vous demande de regarder" in letter  # a request, never a certainty
+    assert "regardée comme présentée dans" in letter
+    assert "attestation de prolongation de l'instruction prévue par l'article R. 431-15-1" in letter
+    # the force majeure request comes second, « à titre subsidiaire », never a certainty
+    assert (
+        "À titre subsidiaire, si ma demande ne pouvait être enregistrée qu'après le 17 décembre "
+        "2026, je vous demande de regarder l'impossibilité d'utiliser le téléservice comme un cas "
+        "de force majeure au sens de l'article L. 436-5 du CESEDA et de ne pas mettre à ma charge "
+        "le droit de visa de régularisation qu'il prévoit." in letter
+    )
+    assert letter.index("regardée comme présentée") < letter.index("À titre subsidiaire")
+    # the weekly e-mail stays short: the window and the requests belong in the letter
+    email = _flat(anef_outputs["courriel"])
+    assert "R. 431-5" not in email and "L. 436-5" not in email and "R. 431-15-1" not in email
     status = _flat(anef_outputs["status"])
-    assert "du 18 octobre 2026 au 17 décembre 2026" in status
-    assert "Première démarche dans ce délai : le 19 octobre 2026" in status
+    assert (
+        "du 18 octobre 2026 au 17 décembre 2026, première démarche dans ce délai le 19 octobre"
+        in status
+    )
+    assert "17 décembre 2026 (dans 17 jours) – Fin du délai de renouvellement" in status
 
 
 def test_anef_channels_ordered_by_weight(anef_case, run):
@@ -130,8 +137,8 @@ def test_anef_channels_ordered_by_weight(anef_case, run):
     assert [c["canal"] for c in data["channels"]] == ["anef", "ccc", "pan", "email"]
     assert [r["name"] for r in data["ladder"]][:3] == [
         "Dépôt sur l'ANEF, avec captures de l'erreur",
-        "Centre de contact citoyens, avec numéro de demande",
-        "Point d'accueil numérique",
+        "Centre de contact citoyens, réponse écrite gardée",
+        "Point d'accueil numérique (passage ou demande)",
     ]
 
 
@@ -165,14 +172,16 @@ def test_expired_permit_is_written_in_the_past(anef_case, run):
     assert "qui a expiré le 1er novembre 2026" in email
     # to the préfecture, prudently; to the judge, plainly
     assert (
-        "faute d'enregistrement de ma demande, je ne dispose d'aucun document justifiant de la "
+        "Faute d'enregistrement de ma demande, je ne dispose d'aucun document justifiant de la "
         "régularité de mon séjour" in email
     )
     _generate(run, anef_case, "recours", "--format", "text")
     requete = _flat(_latest(anef_case, "*_projet-requete-refere.txt"))
     assert "je suis sans titre de séjour en cours de validité depuis le 2 novembre 2026" in requete
-    assert "droit de visa de régularisation de 180 euros" in requete  # the page for the person
-    assert "avant le 1er mai 2027 (six mois après l'expiration, article R. 431-8)" in requete
+    notes = _flat(_latest(anef_case, "*_a_lire_avant_depot.txt"))  # for the person
+    assert "un droit de visa de régularisation peut être réclamé (article L. 436-5" in notes
+    assert "euros" not in notes + requete  # no amount: the 2026 finance law changed fees
+    assert "avant le 1er mai 2027 (six mois après l'expiration, article R. 431-8)" in notes
     _generate(run, anef_case, "letter", "--format", "text")
     letter = _flat(_latest(anef_case, "*_lettre-recommandee.txt"))
     assert "dans un délai de huit jours" in letter  # expired: the shorter delay
@@ -216,10 +225,11 @@ def test_a_renewal_asked_before_its_window_is_flagged(anef_case, run):
         "[ ] Délai de renouvellement (article R. 431-5 du CESEDA) : il ne s'ouvre que le 1er février 2027"
         in check
     )
-    requete = _flat(_requete(run, anef_case))
+    _requete(run, anef_case)
+    notes = _flat(_latest(anef_case, "*_a_lire_avant_depot.txt"))
     assert (
         "Votre délai de renouvellement (article R. 431-5 du CESEDA) ne s'ouvre que le 1er février 2027"
-        in requete
+        in notes
     )
 
 

@@ -107,7 +107,10 @@ def test_check_of_the_bundled_templates_says_all_is_well(case, run):
     result = run("-C", case, "templates", "check")
     assert result.exit_code == 0, result.output
     assert "tout va bien" in result.output
-    assert "courriel, lettre, requete, saisine avec les exemples rdv et anef" in result.output
+    assert (
+        "courriel, lettre, requete, requete_a_lire, saisine avec les exemples rdv et anef"
+        in result.output
+    )
     assert "attestation avec l'exemple rdv" in result.output
 
 

@@ -109,7 +109,7 @@ def test_token_over_chain_head_is_stored_journaled_and_verified(case, run, pki, 
     assert verified.exit_code == 0, verified.output
     assert ": valide, entrées 1 à" in verified.output
     assert f"magasin de certificats {store}" in verified.output  # where trust came from
-    assert "n° 1, démarche du 14/09/2026 à 09 h 05 : existait au plus tard le" in verified.output
+    assert "n° 1, démarche du 14/09/2026 à 9 h 05 : existait au plus tard le" in verified.output
 
 
 def test_a_pinned_certificate_is_kept_for_verify(case, run, pki):

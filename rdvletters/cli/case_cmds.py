@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import click
 
 from ..case import EXAMPLES, Case
 from ..channels import CHANNELS, label
+from ..errors import InputError
 from ..frdates import now_paris
 from ..i18n import N_, _, ngettext
 from .app import cli, command_name, confirm_date_option, interactive, proof_option, warn
@@ -123,7 +125,7 @@ def _ask_timestamps(case: Case, answer: bool | None, example: bool) -> None:
 @cli.command(help=N_("Vérifier le profil : ce qui manque ou ne va pas."))
 @click.pass_obj
 def check(case: Case) -> None:
-    from ..evidence.status import renewal_alerts
+    from ..court.status import renewal_alerts
     from ..facts import Facts
     from ..renewal import case_renewal
 
@@ -165,7 +167,9 @@ def _check_smtp(case: Case) -> None:
 @cli.command(
     help=N_(
         "Noter une démarche. CANAL : web, email, counter, phone, letter, anef, ccc, pan, "
-        "defenseur, reply, appointment, ar (avis de réception), attestation (de témoin)."
+        "ds (demande préalable sur Démarches simplifiées), defenseur, reply, appointment, "
+        "ar (avis de réception : --at, la date signée sur l'avis), attestation (de témoin), "
+        "registration (demande enregistrée)."
     )
 )
 @argument("channel", metavar=N_("CANAL"), type=click.Choice(list(CHANNELS)))
@@ -211,10 +215,20 @@ def record(
     case.check_proofs(list(proofs))
     from .proof_cmds import record_inputs  # dates read from the proof files
 
+    if channel == "ar":
+        at = _receipt_date(at)
     when, message = record_inputs(
         channel, at, message, list(proofs), lambda text: case.when(text, confirm_date)
     )
     entry = case.record(channel, when, message, list(proofs), witness, reference)
+    if channel == "ar":
+        click.echo(
+            _(
+                "Entrée n° {n} : avis de réception signé le {date}, la date inscrite sur l'avis "
+                "(les délais de votre lettre courent de ce jour)."
+            ).format(n=entry.n, date=f"{entry.when:%d/%m/%Y}")
+        )
+        return
     said = {
         "n": entry.n,
         "channel": _(label(channel, route)),  # the label is in the catalog
@@ -231,6 +245,40 @@ def record(
         )
     else:
         click.echo(_("Entrée n° {n} : {channel}, {when}.").format(**said))
+
+
+_DAY_ONLY = re.compile(r"^\s*(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{4})\s*$")
+RECEIPT_NOON = "12:00"  # a card carries a day, not an hour: noon, never shown
+
+
+def _receipt_date(at: str | None) -> str:
+    """The day signed on the avis de réception, as ``--at`` gives it or as the person
+    types it when asked: that day, not the day it is noted, is when the letter was
+    received (the delay asked of the préfet runs from it)."""
+    if at is not None and at.strip().lower() == "capture":
+        raise InputError(
+            _(
+                "--at capture : la date d'une photo de l'avis n'est pas celle de sa signature ; "
+                "indiquez la date inscrite sur l'avis, par exemple --at 2026-11-20."
+            )
+        )
+    if at is None:
+        if not interactive():
+            raise InputError(
+                _(
+                    "indiquez la date de signature inscrite sur l'avis de réception, par exemple "
+                    "--at 2026-11-20 : c'est de ce jour que courent les délais de votre lettre."
+                )
+            )
+        at = click.prompt(
+            _("Date de signature inscrite sur l'avis de réception (AAAA-MM-JJ ou JJ/MM/AAAA)")
+        )
+    if not _DAY_ONLY.match(at):
+        return at
+    now = now_paris()
+    noon = f"{at.strip()} {RECEIPT_NOON}"
+    signed_today = at.strip() in (f"{now:%Y-%m-%d}", f"{now:%d/%m/%Y}")
+    return f"{at.strip()} {now:%H:%M}" if signed_today and now.hour < 12 else noon
 
 
 @cli.command(help=N_("Noter que le document préparé n° N est parti."))

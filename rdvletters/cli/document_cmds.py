@@ -21,7 +21,12 @@ if TYPE_CHECKING:  # the pipeline needs Jinja and pydantic: imported when a docu
 def _generated(case: Case, kind: str, fmt: str, outline: bool = False) -> Prepared:
     from ..documents.pipeline import prepare
 
-    prepared = prepare(case, kind, fmt, outline=outline)
+    if fmt == "eml":
+        from ..delivery.eml import render_eml
+
+        prepared = prepare(case, kind, fmt, render=render_eml)
+    else:
+        prepared = prepare(case, kind, fmt, outline=outline)
     warn(prepared.warnings)
     if fmt == "text" and kind == "courriel":
         click.echo(prepared.path.read_text(encoding="utf-8"))
@@ -156,6 +161,18 @@ def letter(case: Case, fmt: str, window_outline: bool) -> None:
 @option("--window-outline", is_flag=True, help=OUTLINE_HELP)
 @click.pass_obj
 def referral(case: Case, fmt: str, window_outline: bool) -> None:
+    from ..facts import Facts
+
+    if not Facts.from_journal(case.journal.read()).letters_sent:
+        warn(
+            [
+                _(
+                    "la lettre recommandée au préfet n'est pas encore partie : le Défenseur des "
+                    "droits demande de montrer les démarches faites auprès de l'administration ; "
+                    "envoyez d'abord la lettre (rdvletters letter)."
+                )
+            ]
+        )
     _after(case, _generated(case, "saisine", fmt, window_outline))
 
 
@@ -168,7 +185,7 @@ def referral(case: Case, fmt: str, window_outline: bool) -> None:
 @option("--json", "as_json", is_flag=True, help=N_("Avec --check : les critères en JSON."))
 @click.pass_obj
 def recours(case: Case, check_only: bool, fmt: str, as_json: bool) -> None:
-    from ..evidence import readiness
+    from ..court import readiness
     from ..facts import Facts
 
     if as_json and not check_only:
@@ -182,14 +199,27 @@ def recours(case: Case, check_only: bool, fmt: str, as_json: bool) -> None:
         else:
             click.echo(readiness.render(result), nl=False)
         return
-    prepared = _generated(case, "requete", fmt)
-    court = prepared.context.get("tribunal")
+    from ..court.requete import prepare_requete
+
+    requete, notes = prepare_requete(case, fmt)
+    warn(requete.warnings)
     click.echo(
-        _(
-            "C'est un PROJET : relisez-le avec une permanence juridique ou un avocat ; retirez "
-            "la première page (elle s'adresse à vous) avant le dépôt."
+        _("Projet de requête préparé : {path} (entrée n° {n}).").format(
+            path=requete.path, n=requete.entry.n
         )
     )
+    click.echo(
+        _("À lire avant le dépôt (ne pas déposer) : {path} (entrée n° {n}).").format(
+            path=notes.path, n=notes.entry.n
+        )
+    )
+    click.echo(
+        _(
+            "C'est un PROJET : relisez-le avec une permanence juridique ou un avocat, et lisez "
+            "d'abord le fichier « à lire avant le dépôt » (ce qui manque, ce qui est à compléter)."
+        )
+    )
+    court = requete.context.get("tribunal")
     if court is None:
         warn([_("département introuvable : complétez le tribunal (prefecture.departement).")])
     elif not court.address:
@@ -216,6 +246,7 @@ def recours(case: Case, check_only: bool, fmt: str, as_json: bool) -> None:
                 for c in result.unmet
             ]
         )
+    warn(result.warnings)
     click.echo(
         _(
             "Pour déposer : Télérecours citoyens (citoyens.telerecours.fr, procédure de référé, "

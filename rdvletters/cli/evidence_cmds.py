@@ -22,10 +22,10 @@ from .translated import PathType, option
 @option("--json", "as_json", is_flag=True, help=N_("Les mêmes faits en JSON, pour un script."))
 @click.pass_obj
 def status(case: Case, as_json: bool) -> None:
+    from ..court.status import compute_status
+    from ..court.status_text import render_status
     from ..evidence.proofs.proofstatus import proof_status
     from ..evidence.proofs.verify import verify
-    from ..evidence.status import compute_status
-    from ..evidence.status_text import render_status
     from ..facts import Facts
 
     profile = case.load().profile
@@ -92,7 +92,7 @@ def verify_command(case: Case, copies: tuple[Path, ...], report_path: Path | Non
         verdict = _("Journal MODIFIÉ OU INCOMPLET : {entries}, {files}.")
     click.echo(verdict.format(entries=entries, files=files))
     if report_path is not None:  # proof: the report for a commissaire de justice or a judge
-        from ..evidence.proofs.report import write_report
+        from ..court.dossier.report_pdf import write_report
 
         click.echo(_("Rapport écrit : {path}").format(path=write_report(case, report_path, copies)))
     if not report.ok:
@@ -120,7 +120,7 @@ def verify_command(case: Case, copies: tuple[Path, ...], report_path: Path | Non
 )
 @click.pass_obj
 def bundle(case: Case, output: Path | None, pdf: bool, series: str | None) -> None:
-    from ..evidence.dossier.bundle import write_bundle
+    from ..court.dossier.bundle import write_bundle
 
     dossier = write_bundle(case, output, pdf=pdf, series=series == "week")
     warn(dossier.warnings)

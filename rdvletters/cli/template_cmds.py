@@ -29,9 +29,10 @@ def templates() -> None:
 @argument("folder", metavar=N_("[DOSSIER_MODELES]"), required=False, type=PathType(path_type=Path))
 @click.pass_obj
 def check_templates_command(case: Case, folder: Path | None) -> None:
+    from ..court.requete import TEMPLATE_CONTEXTS
     from ..documents.template_check import check_templates
 
-    report = check_templates(folder or case.root / "modeles")
+    report = check_templates(folder or case.root / "modeles", TEMPLATE_CONTEXTS)
     for problem in report.problems:
         click.echo(_("PROBLÈME : {problem}").format(problem=problem))
     for note in report.notes:

@@ -31,13 +31,12 @@ from email.utils import format_datetime, make_msgid
 from urllib.parse import quote
 
 from ..case import ascii_slug
-from ..documents.model import Document
-from ..documents.text_out import email_body
+from ..documents import Document, email_body
 from ..errors import InputError
-from ..evidence.proofs.anchoring import HEADER as ANCHOR_HEADER
-from ..evidence.proofs.anchoring import header_value
 from ..frdates import now_paris
 from ..i18n import _
+from ..journal_anchor import HEADER as ANCHOR_HEADER
+from ..journal_anchor import header_value
 from ..textrules import header_problem
 from ..validation import email_problem
 

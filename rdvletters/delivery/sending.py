@@ -26,7 +26,7 @@ from platformdirs import user_config_dir
 from pydantic import Field
 
 from ..case import Case
-from ..documents.model import Document
+from ..documents import Document
 from ..errors import CaseError, InputError, JournalError, RdvError, SendError
 from ..fsutil import write_unique
 from ..i18n import _, ngettext

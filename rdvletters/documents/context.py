@@ -13,13 +13,15 @@ from datetime import date, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from ..channels import QUOTED_CHANNELS, by_weight, label, reference_text
+from ..channels import NUMBERED_REQUESTS, QUOTED_CHANNELS, by_weight, label, reference_text
 from ..facts import Facts, Step
 from ..profile import Profile, inside, wrap_address_line
 from ..renewal import case_renewal, delay_asked
 
 NATIONAL_DEFENSEUR = ["Défenseur des droits", "Libre réponse 71120", "75342 PARIS CEDEX 07"]
 INDIVIDUAL_CHANNELS = ("anef", "ccc", "pan")  # listed one by one, never folded into a count
+EMAIL_LISTED = 6  # the weekly e-mail lists this many new steps one by one, the rest in a line
+EARLY_DAYS = 7  # « dès le … » only for a first step this close to the window's opening
 
 
 @dataclass(frozen=True)
@@ -34,8 +36,9 @@ class ChannelSummary:
     last: date
 
 
-def channel_summary(attempts: list[Step], route: str) -> list[ChannelSummary]:
-    """One line per channel used, heaviest first for the route."""
+def channel_summary(attempts: list[Step], route: str, facts: Facts) -> list[ChannelSummary]:
+    """One line per channel used, heaviest first for the route; « with proof » counts the
+    justified attempts (``Facts.justified``)."""
     rows = []
     for channel in by_weight({s.channel for s in attempts}, route):
         steps = [s for s in attempts if s.channel == channel]
@@ -44,7 +47,7 @@ def channel_summary(attempts: list[Step], route: str) -> list[ChannelSummary]:
                 channel,
                 label(channel, route),
                 len(steps),
-                sum(s.has_proof for s in steps),
+                sum(facts.justified(s) for s in steps),
                 steps[0].when.date(),
                 steps[-1].when.date(),
             )
@@ -53,17 +56,22 @@ def channel_summary(attempts: list[Step], route: str) -> list[ChannelSummary]:
 
 
 def defenseur_address(profile: Profile) -> list[str]:
-    """The delegate's address from the profile, or the national free-post address."""
+    """The delegate's address from the profile, or the national free-post address. Each
+    thing is said once: a delegate line that already names the Défenseur des droits is not
+    preceded by the same words, nor a delegate already in the address repeated."""
     d = profile.defenseur
     if not d.adresse:
         return list(NATIONAL_DEFENSEUR)
+    named = [d.delegue] if d.delegue and d.delegue not in d.adresse else []
+    says_it = any("défenseur des droits" in line.lower() for line in [*named, *d.adresse])
     title = {"Madame": "Madame la Déléguée", "Monsieur": "Monsieur le Délégué"}.get(
-        d.civilite or "", "Délégué territorial"
+        d.civilite or ""
     )
-    head = wrap_address_line(f"{title} du Défenseur des droits")
-    if d.delegue and d.delegue not in d.adresse:
-        head.append(d.delegue)
-    return head + list(d.adresse)
+    if says_it:
+        head = [title] if title else []
+    else:
+        head = wrap_address_line(f"{title or 'Délégué territorial'} du Défenseur des droits")
+    return head + named + list(d.adresse)
 
 
 def defenseur_salutation(profile: Profile) -> str:
@@ -86,11 +94,16 @@ def urgency_enclosures(profile: Profile, root: Path) -> list[str]:
 
 def repetitions(steps: list[Step]) -> list[tuple[Step, bool]]:
     """Each step with True when its message repeats the previous one of the same channel,
-    so that a list quotes « Aucune plage horaire libre » once, not twenty times."""
+    so that a list quotes « Aucune plage horaire libre » once, not twenty times. An e-mail
+    is never « the same message »: each one is new (it is said answered or not)."""
     last: dict[str, str] = {}
     out = []
     for step in steps:
-        repeated = bool(step.description) and last.get(step.channel) == step.description
+        repeated = (
+            step.channel != "email"
+            and bool(step.description)
+            and last.get(step.channel) == step.description
+        )
         last[step.channel] = step.description
         out.append((step, repeated))
     return out
@@ -122,10 +135,11 @@ def build_context(profile: Profile, facts: Facts, now: datetime, root: Path) -> 
     new = facts.new_since_last_email
     attempts = facts.attempts
     individual = [s for s in facts.steps if s.channel in INDIVIDUAL_CHANNELS]
-    linked = {r.n for s in individual for r in facts.answers_to(s)}
-    prefecture_replies = [r for r in facts.by_channel("reply") if r.n not in linked]
+    prefecture_replies = facts.prefecture_replies
     email_numbers = {s.n for s in emails}  # sets: a long journal is not scanned per step
     letter_numbers = {s.n for s in facts.letters_sent}
+    # what each enclosure line counts: the files of the steps, the answers apart
+    own = [s for s in facts.steps if s.has_proof and s.channel not in ("reply", "ar")]
     return {
         "situation": route,
         "anef": profile.anef,
@@ -133,6 +147,7 @@ def build_context(profile: Profile, facts: Facts, now: datetime, root: Path) -> 
         "demandeur": profile.demandeur,
         "demande": profile.demande,
         "prefecture": profile.prefecture,
+        "site_prefecture": profile.site_label,
         "destinataire": profile.recipient,
         "salutation": profile.salutation,
         "lieu_signature": profile.lieu_signature,
@@ -142,6 +157,12 @@ def build_context(profile: Profile, facts: Facts, now: datetime, root: Path) -> 
         "defenseur_salutation": defenseur_salutation(profile),
         "aujourdhui": now,
         "renouv": renouv,
+        # « dès le … » says the first step came as the window opened: only then
+        "des_l_ouverture": bool(
+            renouv
+            and renouv.first_in_window
+            and (renouv.first_in_window - renouv.start).days <= EARLY_DAYS
+        ),
         "libelle": lambda channel: label(channel, route),
         "etapes": facts.steps,
         "tentatives": attempts,
@@ -150,12 +171,9 @@ def build_context(profile: Profile, facts: Facts, now: datetime, root: Path) -> 
         # the enclosure lines name each copy once: the e-mails (letter) or the registered
         # letter and its receipt (referral) have a line of their own, so they are not counted
         # again among « les justificatifs de mes démarches »
-        "justificatifs_hors_courriels": sum(
-            s.has_proof for s in facts.steps if s.n not in email_numbers
-        ),
-        "justificatifs_hors_lettres": sum(
-            s.has_proof for s in facts.steps if s.n not in letter_numbers and s.channel != "ar"
-        ),
+        "justificatifs_hors_courriels": sum(1 for s in own if s.n not in email_numbers),
+        "justificatifs_hors_lettres": sum(1 for s in own if s.n not in letter_numbers),
+        "reponses_avec_copie": sum(s.has_proof for s in facts.by_channel("reply")),
         "accuses_avec_copie": sum(s.has_proof for s in facts.by_channel("ar")),
         "semaines_avec_justificatif": facts.weeks_with_proof,
         "contacts_ccc": len(facts.by_channel("ccc")),
@@ -164,8 +182,25 @@ def build_context(profile: Profile, facts: Facts, now: datetime, root: Path) -> 
         "premiere": facts.first_attempt,
         "semaines_couvertes": facts.weeks_covered,
         "semaines_avec_demarche": facts.weeks_with_attempts,
-        "par_canal": channel_summary(attempts, route),
+        "par_canal": channel_summary(attempts, route, facts),
         "individuelles": [(s, facts.answers_to(s)) for s in individual],
+        "demandes_ds": [(s, facts.answers_to(s)) for s in facts.by_channel("ds")],
+        "repondu": facts.answered,
+        "reponses_a": facts.answers_to,
+        # a reply under a request's number is said with that number (« demande n° … »)
+        "demande_de": lambda step: next(
+            (
+                s
+                for s in facts.steps
+                if step.channel == "reply"
+                and step.reference
+                and s.channel in NUMBERED_REQUESTS
+                and s.reference == step.reference
+            ),
+            None,
+        ),
+        # a step whose justification has a file: its copy goes with the letter
+        "joint": lambda step: any(j.has_proof for j in facts.justification(step)),
         "guichet": facts.by_channel("counter"),
         "reponses": prefecture_replies,
         "lettres": facts.letters_sent,
@@ -173,6 +208,8 @@ def build_context(profile: Profile, facts: Facts, now: datetime, root: Path) -> 
         "dernier_courriel": emails[-1] if emails else None,
         "relance": len(emails),
         "nouvelles": new,
+        "nouvelles_recentes": new[-EMAIL_LISTED:],
+        "nouvelles_anciennes": new[:-EMAIL_LISTED],
         "reponse_depuis_dernier_courriel": bool(
             emails and any(r.when > emails[-1].when for r in prefecture_replies)
         ),

@@ -153,15 +153,41 @@ def _borders(
     _insert(paragraph, borders)
 
 
+ORDINAL = re.compile(r"(?<=\b1)(er)(?=\b)")  # « 1er décembre », « 1er août »
+
+
+def add_text(
+    paragraph: Paragraph, text: str, *, bold: bool = False, italic: bool = False, size=None
+) -> list:
+    """Runs of ``text`` in ``paragraph``, the « er » of « 1er » raised as French writes
+    it on paper; returns the runs (the last one may take a break)."""
+    runs = []
+    for i, part in enumerate(ORDINAL.split(text)):
+        if not part:
+            continue
+        run = paragraph.add_run(part)
+        run.bold, run.italic = bold, italic
+        if size is not None:
+            run.font.size = size
+        run.font.superscript = i % 2 == 1  # split keeps the captured « er » at odd places
+        runs.append(run)
+    return runs
+
+
+def paragraph_with(docx, text: str, style: str | None = None, **options) -> Paragraph:
+    """A new paragraph holding ``text`` (``add_text``)."""
+    paragraph = docx.add_paragraph(style=style) if style else docx.add_paragraph()
+    add_text(paragraph, text, **options)
+    return paragraph
+
+
 def _lines_paragraph(docx, lines: list[str], size: float, bold_first: bool = False) -> Paragraph:
     paragraph = docx.add_paragraph()
     paragraph.paragraph_format.space_after = Pt(0)
     for i, line in enumerate(lines):
-        run = paragraph.add_run(line)
-        run.font.size = Pt(size)
-        run.bold = bold_first and i == 0
-        if i < len(lines) - 1:
-            run.add_break()
+        runs = add_text(paragraph, line, bold=bold_first and i == 0, size=Pt(size))
+        if i < len(lines) - 1 and runs:
+            runs[-1].add_break()
     return paragraph
 
 
@@ -230,17 +256,14 @@ def add_blocks(docx, blocks: list[Block]) -> list[Paragraph]:
     for i, block in enumerate(blocks):
         following = blocks[i + 1].kind if i + 1 < len(blocks) else None
         if block.kind in ("h", "h2"):
-            p = docx.add_paragraph()
-            run = p.add_run(nobreak(block.text))
-            run.bold = True
-            run.italic = block.kind == "h2"
+            p = paragraph_with(docx, nobreak(block.text), bold=True, italic=block.kind == "h2")
             p.paragraph_format.space_before = Pt(8 if block.kind == "h" else 4)
             p.paragraph_format.keep_with_next = True
         elif block.kind == "li":
-            p = docx.add_paragraph(nobreak(block.text), style="List Bullet")
+            p = paragraph_with(docx, nobreak(block.text), style="List Bullet")
             p.paragraph_format.space_after = Pt(2)
         else:
-            p = docx.add_paragraph(nobreak(block.text))
+            p = paragraph_with(docx, nobreak(block.text))
             p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
             p.paragraph_format.keep_with_next = following == "li"
         if i and blocks[i - 1].kind == "li" and block.kind != "li":
@@ -251,13 +274,13 @@ def add_blocks(docx, blocks: list[Block]) -> list[Paragraph]:
 
 def _body(docx, doc: Document, layout: Layout) -> None:
     indent = Mm(layout.window_x - layout.margin_left)
-    date = docx.add_paragraph(doc.text("lieu_date"))
+    date = paragraph_with(docx, doc.text("lieu_date"))
     date.paragraph_format.space_before = Mm(layout.date_y - layout.margin_top)
     date.paragraph_format.left_indent = indent
     date.paragraph_format.space_after = Pt(14)
     objet = docx.add_paragraph()
     objet.add_run("Objet\u00a0: ").bold = True
-    objet.add_run(nobreak(doc.text("objet"))).bold = True
+    add_text(objet, nobreak(doc.text("objet")), bold=True)
     objet.paragraph_format.space_after = Pt(12)
     body = add_blocks(docx, doc.blocks("corps"))
     if body:
@@ -276,10 +299,9 @@ def _body(docx, doc: Document, layout: Layout) -> None:
         head.paragraph_format.keep_with_next = True
         head.paragraph_format.space_after = Pt(2)
         for item in doc.lines("pj"):
-            p = docx.add_paragraph(f"– {nobreak(item)}")
+            p = paragraph_with(docx, f"– {nobreak(item)}", size=Pt(9.5))
             p.paragraph_format.left_indent = Mm(5)
             p.paragraph_format.space_after = Pt(0)
-            p.runs[0].font.size = Pt(9.5)
 
 
 def add_footer(docx, text: str = "", section: int = 0, total: str | None = "NUMPAGES") -> None:
@@ -335,8 +357,7 @@ def _annex(docx, doc: Document) -> None:
 def render_form_docx(doc: Document) -> bytes:
     """A document without envelope window: a title, then the body (forms, inventories)."""
     docx = new_page(doc.text("objet"), doc.author, doc.created)
-    title = docx.add_paragraph()
-    title.add_run(doc.text("objet")).bold = True
+    title = paragraph_with(docx, doc.text("objet"), bold=True)
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     title.paragraph_format.space_after = Pt(12)
     add_blocks(docx, doc.blocks("corps"))
@@ -345,14 +366,10 @@ def render_form_docx(doc: Document) -> bytes:
 
 
 def render_requete_docx(doc: Document) -> bytes:
-    """The draft requête: a page for the person (to remove before filing), then the requête
-    opening with « REQUÊTE EN RÉFÉRÉ » (CJA R. 522-3), the signature, the list of pieces."""
+    """The draft requête, for the judge alone: it opens with « REQUÊTE EN RÉFÉRÉ » (CJA
+    R. 522-3), then the signature (« Signature : », room to sign by hand, the name) and
+    the list of pieces on a page of its own."""
     docx = new_page(doc.text("objet"), doc.author, doc.created)
-    add_blocks(docx, doc.blocks("avertissement"))
-    section = docx.add_section(WD_SECTION.NEW_PAGE)  # the requête: pages counted from 1
-    number = OxmlElement("w:pgNumType")
-    number.set(qn("w:start"), "1")
-    section._sectPr.append(number)
     blocks = doc.blocks("corps")
     if blocks and blocks[0].kind == "h":  # the title line, centred
         title = docx.add_paragraph()
@@ -363,19 +380,19 @@ def render_requete_docx(doc: Document) -> bytes:
     body = add_blocks(docx, blocks)
     for paragraph in body[-2:]:  # the last conclusion, « Fait à … » and the signature together
         paragraph.paragraph_format.keep_with_next = True
-    for i, line in enumerate(doc.lines("signature")):
+    signature = doc.lines("signature")
+    for i, line in enumerate(signature):
         p = docx.add_paragraph(line)
         p.paragraph_format.left_indent = Mm(90)
+        p.paragraph_format.keep_with_next = i < len(signature) - 1
         if i == 0:
             p.paragraph_format.space_before = Pt(10)
-    docx.add_paragraph().paragraph_format.space_after = Mm(35)  # room for the signature
+            p.paragraph_format.space_after = Mm(25)  # room for the handwritten signature
     annex = doc.blocks("annexe")
     if annex:
         docx.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
         add_blocks(docx, annex)
-    # the first page carries no number; no total either: LibreOffice (hence the PDF) prints
-    # SECTIONPAGES as « 1 », which gave « page 3 / 1 », and NUMPAGES counts the page removed
-    add_footer(docx, section=1, total=None)
+    add_footer(docx)
     return to_bytes(docx)
 
 

@@ -2,7 +2,7 @@
 
 They share the letters' page setup (A4, French, Arial) from ``docx_out`` and add
 tables with a header row repeated on each page. (The chronology, which can be the
-longest, is drawn straight to PDF by ``evidence.dossier.chronology_pdf``.)
+longest, is drawn straight to PDF by ``court.dossier.chronology_pdf``.)
 
 A journal can hold tens of thousands of steps. python-docx re-scans the whole
 table for each row it adds (quadratic), and an XML tree of 250,000 cells takes
@@ -27,7 +27,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from .docx_out import add_footer, new_page, to_bytes
+from .docx_out import ORDINAL, add_footer, new_page, paragraph_with, to_bytes
 from .model import typographic
 
 TABLE_SIZE = 9  # points
@@ -103,6 +103,19 @@ def _twips(widths_mm: list[float]) -> list[int]:
     return [Mm(w).twips for w in widths_mm]
 
 
+def _cell_text(value: str, run: str) -> str:
+    """A cell's text; the « er » of « 1er » in a raised run of its own."""
+    if "1er" not in value:
+        return _text(value)
+    raised = run.replace("</w:rPr>", '<w:vertAlign w:val="superscript"/></w:rPr>')
+    parts = ORDINAL.split(value)
+    return "".join(
+        (f"</w:r>{raised}{_text(part)}</w:r>{run}" if i % 2 else _text(part))
+        for i, part in enumerate(parts)
+        if part
+    )
+
+
 def _table_rows(rows: Iterable[list[str]], widths_mm: list[float]) -> Iterator[str]:
     """Body rows at 9 pt; the cell markup around the text is made once per column."""
     run = f'<w:r><w:rPr><w:sz w:val="{int(TABLE_SIZE * 2)}"/></w:rPr>'
@@ -111,7 +124,10 @@ def _table_rows(rows: Iterable[list[str]], widths_mm: list[float]) -> Iterator[s
     for values in rows:
         if len(values) != len(heads):
             raise ValueError(f"{len(values)} cellules pour {len(heads)} colonnes")
-        cells = [heads[i] + (_text(_french(v)) if v else "") + tail for i, v in enumerate(values)]
+        cells = [
+            heads[i] + (_cell_text(_french(v), run) if v else "") + tail
+            for i, v in enumerate(values)
+        ]
         yield "<w:tr>" + "".join(cells) + "</w:tr>"
 
 
@@ -156,7 +172,7 @@ def table_document(
     docx = new_page(title, author, created)
     _heading(docx, title, 15)
     for line in intro:
-        docx.add_paragraph(line).paragraph_format.space_after = Pt(2)
+        paragraph_with(docx, line).paragraph_format.space_after = Pt(2)
     fills: dict[str, Iterable[str]] = {}
     for heading, headers, rows, widths in sections:
         _heading(docx, typographic(heading))

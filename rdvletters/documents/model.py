@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..errors import TemplateError
 from ..i18n import _
+from ..textsafe import visible
 
 SECTIONS = (
     "avertissement",  # a first page addressed to the person, not to the addressee
@@ -111,23 +112,6 @@ class Document:
                 current.append(line)
         flush()
         return blocks
-
-
-# Invisible characters a document never needs: C0 controls but tab and line feed, DEL,
-# C1 controls, and the Unicode line and paragraph separators.
-_INVISIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
-_UNWRITABLE = re.compile(r"[\ud800-\udfff\ufffe\uffff]")  # no UTF-8 or XML for these
-
-
-_SUSPECT = re.compile(f"{_INVISIBLE.pattern}|{_UNWRITABLE.pattern}")
-
-
-def visible(text: str) -> str:
-    """``text`` without what no document can hold: invisible control characters become
-    spaces, lone surrogates and non-characters U+FFFD. Tabs stay."""
-    if not _SUSPECT.search(text):  # the usual case: one search, no copy
-        return text
-    return _UNWRITABLE.sub("\ufffd", _INVISIBLE.sub(" ", text))
 
 
 def produced_lines(rendered: str) -> list[str]:

@@ -1,8 +1,10 @@
 """The pipeline: profile + journal -> document model -> renderer -> file + journal entry.
 
-``prepare`` is the one entry point for the three documents; the CLI only
-chooses the kind and the format. Renderers are imported when used, so the
-plain-text path never loads python-docx nor starts LibreOffice.
+``prepare`` is the one entry point for the documents; the front ends only choose the
+kind and the format. Renderers are imported when used, so the plain-text path never
+loads python-docx nor starts LibreOffice. What a document needs from above this layer
+comes in as arguments: the .eml renderer (``delivery``), the requête's own variables
+(``court``), so that documents imports neither.
 """
 
 from __future__ import annotations
@@ -20,17 +22,22 @@ from ..facts import Facts
 from ..frdates import now_paris
 from ..fsutil import deferred_interrupts, write_unique
 from ..i18n import _
-from ..journal import Entry
+from ..journal import Entry, JournalState
 from ..profile import Profile
 from .context import build_context
 from .model import Document
 from .render import render
+
+Renderer = Callable[[Document], bytes]
+# (profile, facts, journal state, case folder, now) -> variables beyond build_context's
+ExtraContext = Callable[[Profile, Facts, JournalState, Path, datetime], dict[str, Any]]
 
 KINDS = {
     "courriel": "courriel",
     "lettre": "lettre-recommandee",
     "saisine": "saisine-defenseur",
     "requete": "projet-requete-refere",
+    "requete_a_lire": "projet-requete-refere_a_lire_avant_depot",
 }
 FORMATS = {
     "courriel": ("text", "eml"),
@@ -42,28 +49,31 @@ SUFFIX = {"text": ".txt", "docx": ".docx", "pdf": ".pdf", "eml": ".eml"}
 
 
 def _docx(doc: Document, profile: Profile, outline: bool) -> bytes:
-    from .docx_out import Layout, render_docx, render_requete_docx
+    from .docx_out import Layout, render_docx, render_form_docx, render_requete_docx
 
     if doc.kind == "requete":
         return render_requete_docx(doc)
+    if doc.kind == "requete_a_lire":
+        return render_form_docx(doc)
     shift = profile.mise_en_page
     return render_docx(
         doc, Layout.shifted(shift.decalage_horizontal_mm, shift.decalage_vertical_mm, outline)
     )
 
 
-def renderer(fmt: str, profile: Profile, outline: bool = False) -> Callable[[Document], bytes]:
-    """The function that turns a document model into the bytes of ``fmt``."""
+def renderer(fmt: str, profile: Profile, outline: bool = False) -> Renderer:
+    """The function that turns a document model into the bytes of ``fmt`` (text, DOCX,
+    PDF; an .eml draft is ``delivery``'s to make, and comes as ``prepare``'s ``render``)."""
     if fmt == "docx":
         return lambda doc: _docx(doc, profile, outline)
     if fmt == "pdf":
         from .pdf import docx_to_pdf
 
         return lambda doc: docx_to_pdf(_docx(doc, profile, outline))
-    if fmt == "eml":
-        from ..delivery.eml import render_eml
-
-        return render_eml
+    if fmt != "text":
+        raise InputError(
+            _("format « {format} » : aucun moyen de le produire ici.").format(format=fmt)
+        )
     from .text_out import render_text
 
     return render_text
@@ -89,10 +99,14 @@ class Built:
     profile: Profile
     warnings: list[str]
     context: dict[str, Any]
+    state: JournalState | None = None
 
 
-def build_document(case: Case, kind: str, now: datetime) -> Built:
-    """Render the document model for ``kind`` without writing anything."""
+def build_document(
+    case: Case, kind: str, now: datetime, extra: ExtraContext | None = None
+) -> Built:
+    """Render the document model for ``kind`` without writing anything; ``extra`` adds
+    the variables a kind needs beyond the common ones (the requête's, from ``court``)."""
     loaded = case.load()
     if loaded.profile.demandeur.civilite is None:
         raise InputError(
@@ -106,11 +120,9 @@ def build_document(case: Case, kind: str, now: datetime) -> Built:
     facts = Facts.from_journal(state)
     with i18n.french():  # the content is French whatever the interface speaks
         context = build_context(loaded.profile, facts, now, case.root)
-        if kind == "requete":
-            from .requete import requete_context
-
-            context.update(requete_context(loaded.profile, facts, state, case.root, now))
-    document = render(kind, context, (case.root / "modeles",))
+        if extra is not None:
+            context.update(extra(loaded.profile, facts, state, case.root, now))
+    document = render_model(case, kind, context)
     document.author = f"{loaded.profile.demandeur.prenom} {loaded.profile.demandeur.nom.upper()}"
     document.created = now
     document.journal_anchor = (facts.head_n, facts.head) if facts.head_n else None
@@ -127,7 +139,12 @@ def build_document(case: Case, kind: str, now: datetime) -> Built:
                 applicant.courriel,
             )
         document.email_to = loaded.profile.prefecture.courriel
-    return Built(document, facts, loaded.profile, loaded.warnings, context)
+    return Built(document, facts, loaded.profile, loaded.warnings, context, state)
+
+
+def render_model(case: Case, kind: str, context: dict[str, Any]) -> Document:
+    """``<kind>.j2`` rendered with ``context``, the case's own ``modeles/`` first."""
+    return render(kind, context, (case.root / "modeles",))
 
 
 def _file_stem(kind: str, now: datetime, facts: Facts) -> str:
@@ -163,33 +180,67 @@ def _email_facts(document: Document, facts: Facts, warnings: list[str]) -> dict[
 
 
 def prepare(
-    case: Case, kind: str, fmt: str, now: datetime | None = None, outline: bool = False
+    case: Case,
+    kind: str,
+    fmt: str,
+    now: datetime | None = None,
+    outline: bool = False,
+    render: Renderer | None = None,
+    extra: ExtraContext | None = None,
 ) -> Prepared:
-    """Generate one document into ``documents/`` and journal it as prepared (not sent)."""
+    """Generate one document into ``documents/`` and journal it as prepared (not sent).
+
+    ``render`` makes the bytes when this layer cannot (the .eml draft); ``extra`` adds a
+    kind's own variables (see ``build_document``)."""
+    check_format(kind, fmt)
+    now = now or now_paris()
+    built = build_document(case, kind, now, extra)
+    data = (render or renderer(fmt, built.profile, outline))(built.document)
+    fields: dict[str, Any] = {}
+    if kind == "courriel":
+        fields = _email_facts(built.document, built.facts, built.warnings)
+    elif kind == "lettre":
+        fields = {"delai": built.context["delai"]}  # what the référé check will count from
+    stem = _file_stem(kind, now, built.facts)
+    ((entry, path),) = write_documents(case, [(kind, fmt, stem, data, fields)], now)
+    return Prepared(built.document, path, entry, built.warnings, built.context)
+
+
+def check_format(kind: str, fmt: str) -> None:
+    """Refuse a format the kind does not come in, before anything is built."""
     if fmt not in FORMATS[kind]:
         raise InputError(
             _("format « {format} » indisponible ; formats : {formats}.").format(
                 format=fmt, formats=", ".join(FORMATS[kind])
             )
         )
-    now = now or now_paris()
-    built = build_document(case, kind, now)
-    data = renderer(fmt, built.profile, outline)(built.document)
-    extra: dict[str, Any] = {}
-    if kind == "courriel":
-        extra = _email_facts(built.document, built.facts, built.warnings)
-    elif kind == "lettre":
-        extra = {"delai": built.context["delai"]}  # what the référé check will count from
+
+
+# (kind, format, file stem, bytes, extra journal fields) of one file to write
+Output = tuple[str, str, str, bytes, dict[str, Any]]
+
+
+def write_documents(case: Case, outputs: list[Output], now: datetime) -> list[tuple[Entry, Path]]:
+    """Write each file into ``documents/`` and journal it as prepared, all or nothing.
+
+    A full disk or Ctrl-C never leaves a document without its journal entry, nor an
+    entry without its file: files are written first, then the entries, and the files
+    whose entry was not written are removed."""
     case.journal.check_appendable()  # before writing a document that would be orphaned
     created: list[Path] = []
-    try:  # a full disk, Ctrl-C: no document without its journal entry, nor the reverse
-        path = write_unique(
-            case.documents, _file_stem(kind, now, built.facts), SUFFIX[fmt], data, created
-        )
+    done: list[tuple[Entry, Path]] = []
+    try:
+        paths = [
+            write_unique(case.documents, stem, SUFFIX[fmt], data, created)
+            for _kind, fmt, stem, data, _fields in outputs
+        ]
         with deferred_interrupts():
-            entry = case.record_document(kind, fmt, path, now, **extra)
+            for (kind, fmt, _stem, _data, fields), path in zip(outputs, paths, strict=True):
+                done.append((case.record_document(kind, fmt, path, now, **fields), path))
     except BaseException:
+        kept = {path for _entry, path in done}
         for made in created:
-            made.unlink(missing_ok=True)
+            if made not in kept:
+                made.unlink(missing_ok=True)
         raise
-    return Prepared(built.document, path, entry, built.warnings, built.context)
+    return done

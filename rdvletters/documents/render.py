@@ -49,6 +49,9 @@ FILTERS = {
     "dont": wording.dont,
     "telephone": wording.telephone,
     "minuscule": wording.lower_first,
+    "fragment": wording.fragment,
+    "phrase": wording.phrase,
+    "debut": wording.opening,
     "en_lettres": wording.en_lettres,
 }
 

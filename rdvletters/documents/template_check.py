@@ -99,19 +99,11 @@ def template_kinds() -> list[str]:
 Contexts = Callable[[Case, Facts], list[dict[str, Any]]]
 
 
-def _requete(case: Case, facts: Facts) -> list[dict[str, Any]]:
-    from .requete import requete_context  # court, pieces, readiness: as ``recours`` builds it
-
-    profile = case.load().profile
-    return [requete_context(profile, facts, case.journal.read(), case.root, now_paris())]
-
-
 EXTRA_CONTEXTS: dict[str, Contexts] = {
     "attestation": lambda _case, facts: [
         {"visite": s} for s in facts.by_channel("counter") if s.witness
     ],
-    "requete": _requete,
-}
+}  # the requête's come from above this layer: ``check_templates(extra=…)``
 
 
 def _shown(filename: str, folder: Path) -> str:
@@ -225,8 +217,9 @@ def _render_kind(
                 report.add(Problem(f"{kind}.j2", None, detail))
 
 
-def check_templates(folder: Path) -> Report:
-    """Render every document kind through ``folder`` against each bundled example."""
+def check_templates(folder: Path, extra: dict[str, Contexts] | None = None) -> Report:
+    """Render every document kind through ``folder`` against each bundled example;
+    ``extra`` gives the variables of kinds built above this layer (the requête)."""
     if folder.is_symlink():
         raise InputError(
             _(
@@ -258,6 +251,7 @@ def check_templates(folder: Path) -> Report:
             facts = Facts.from_journal(case.journal.read())
             base = build_context(profile, facts, now, case.root)
             for kind in kinds:
-                extras = EXTRA_CONTEXTS.get(kind, lambda _case, _facts: [{}])(case, facts)
+                contexts = {**EXTRA_CONTEXTS, **(extra or {})}
+                extras = contexts.get(kind, lambda _case, _facts: [{}])(case, facts)
                 _render_kind(folder, kind, [{**base, **x} for x in extras], example, report)
     return report

@@ -87,12 +87,22 @@ def letter_text(doc: Document) -> str:
 
 
 def requete_text(doc: Document) -> str:
-    """The draft requête: the page addressed to the person, then the requête and its list."""
-    lines = _body(doc, "avertissement", wrap=True)
-    lines += ["=" * WIDTH, "(fin de la page à retirer avant le dépôt)", "=" * WIDTH, ""]
-    lines += _body(doc, "corps", wrap=True)
-    lines += [" " * RIGHT + ln for ln in doc.lines("signature")]
+    """The draft requête, for the judge: its title first, the signature with room to sign,
+    then the list of pieces."""
+    lines = _body(doc, "corps", wrap=True)
+    signature = doc.lines("signature")
+    if signature:  # « Signature : », room for the hand, then the name
+        lines += [" " * RIGHT + signature[0], "", "", ""] + [
+            " " * RIGHT + ln for ln in signature[1:]
+        ]
     lines += ["", "-" * WIDTH, ""] + _body(doc, "annexe", wrap=True)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def notes_text(doc: Document) -> str:
+    """A document for the person alone (what to read before filing): its title, its body."""
+    title = doc.text("objet")
+    lines = [title.upper(), "=" * min(len(title), WIDTH), ""] + _body(doc, "corps", wrap=True)
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -102,6 +112,8 @@ def render_text(doc: Document) -> bytes:
         text = email_text(doc)
     elif doc.kind == "requete":
         text = requete_text(doc)
+    elif doc.kind == "requete_a_lire":
+        text = notes_text(doc)
     else:
         text = letter_text(doc)
     return text.encode("utf-8")

@@ -20,9 +20,9 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 
 from ..channels import CHANNELS, ROUTE_LABELS, label
-from ..documents.model import visible
 from ..i18n import N_
 from ..journal import Entry, Journal
+from ..textsafe import visible
 
 COLUMNS = ("n", "date", "heure", "type", "canal", "detail", "pieces", "sha256")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -40,6 +40,8 @@ PREPARED = {
     "courriel": N_("courriel préparé : {file}"),
     "lettre": N_("lettre recommandée préparée : {file}"),
     "saisine": N_("saisine DDD préparée : {file}"),
+    "requete": N_("requête préparée : {file}"),
+    "requete_a_lire": N_("notes à lire avant le dépôt préparées : {file}"),
 }
 CHANGED = {
     "date": N_("date"),

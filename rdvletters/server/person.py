@@ -15,8 +15,8 @@ from pathlib import Path
 
 from ..case import Case, ProofFile
 from ..channels import ATTEMPT_CHANNELS, by_weight
+from ..court.status import compute_status
 from ..errors import InputError
-from ..evidence.status import compute_status
 from ..facts import Facts
 from ..frdates import PARIS, now_paris
 from ..i18n import _

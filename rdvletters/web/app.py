@@ -40,6 +40,7 @@ DOCUMENT_LABELS = {
     "lettre": i18n.N_("lettre recommandée avec avis de réception"),
     "saisine": i18n.N_("saisine du Défenseur des droits"),
     "requete": i18n.N_("projet de requête en référé"),
+    "requete_a_lire": i18n.N_("à lire avant de déposer la requête (ne pas déposer)"),
 }
 
 

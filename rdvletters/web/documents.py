@@ -14,7 +14,8 @@ import zipfile
 
 from flask import abort, flash, redirect, request, send_file, url_for
 
-from ..delivery.eml import mailto
+from ..court.requete import prepare_requete
+from ..delivery.eml import mailto, render_eml
 from ..documents.pipeline import FORMATS, prepare
 from ..documents.text_out import split_email_text
 from ..errors import RdvError
@@ -86,7 +87,12 @@ def prepare_document(case_id: str):
     kind, fmt = request.form.get("kind", ""), request.form.get("format", "")
     if kind not in FORMATS or fmt not in FORMATS[kind]:
         abort(400)
-    prepared = prepare(case, kind, fmt, outline=request.form.get("outline") == "1")
+    if kind == "requete":
+        prepared, _notes = prepare_requete(case, fmt)  # the notes are listed too
+    elif fmt == "eml":
+        prepared = prepare(case, kind, fmt, render=render_eml)
+    else:
+        prepared = prepare(case, kind, fmt, outline=request.form.get("outline") == "1")
     if fmt == "eml":  # a download: no page to show a message on
         return redirect(url_for("web.document_file", case_id=case_id, number=prepared.entry.n))
     flash(("prepared", prepared.entry.n, prepared.warnings), "web.documents")
@@ -150,7 +156,7 @@ def mark_sent(case_id: str, number: int):
 @bp.route("/c/<case_id>/bundle", methods=["POST"])
 def bundle(case_id: str):
     """``rdvletters bundle`` (the folder in the case, as the CLI makes it), sent as a ZIP."""
-    from ..evidence.dossier.bundle import write_bundle
+    from ..court.dossier.bundle import write_bundle
 
     case = get_case(case_id)
     dossier = write_bundle(case, pdf=request.form.get("pdf") == "1")

@@ -9,9 +9,9 @@ from flask import abort, g, make_response, redirect, request, url_for
 from .. import i18n
 from ..case import Case
 from ..caseload import select, summaries
+from ..court.status import compute_status
 from ..errors import RdvError
 from ..evidence.proofs.verify import verify
-from ..evidence.status import compute_status
 from ..facts import Facts
 from ..frdates import now_paris
 from ..i18n import N_, _

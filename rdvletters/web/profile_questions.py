@@ -183,10 +183,52 @@ SECTIONS = (
                 reveal=(("demande", "nature"), "renouvellement"),
             ),
             Field(
+                ("demande", "fondement"),
+                N_("Sur quel fondement demandez-vous ce titre ?"),
+                "radio",
+                choices=(
+                    (
+                        "metiers_en_tension",
+                        N_("Admission exceptionnelle « métiers en tension » (article L. 435-4)"),
+                    ),
+                    (
+                        "admission_exceptionnelle",
+                        N_("Admission exceptionnelle au séjour (article L. 435-1)"),
+                    ),
+                    ("autre", N_("Autre")),
+                    ("ne_sait_pas", N_("Je ne sais pas")),
+                ),
+                help=N_(
+                    "« métiers en tension » : une expérimentation prévue jusqu'au 31 décembre 2026"
+                ),
+                optional=True,
+            ),
+            Field(
                 ("demande", "dossier_complet"),
                 N_("Avez-vous toutes les pièces demandées ?"),
                 "yesno",
                 choices=YES_NO,
+                help=N_(
+                    "les courriers ne disent que le dossier est complet que si vous répondez oui"
+                ),
+            ),
+            Field(
+                ("demande", "langue_civisme"),
+                N_(
+                    "Première carte pluriannuelle ou carte de résident : avez-vous le certificat "
+                    "de langue et l'examen civique ?"
+                ),
+                "radio",
+                choices=(
+                    ("oui", N_("Oui, ils sont dans mon dossier")),
+                    ("non", N_("Non")),
+                    ("non_concerne", N_("Je ne suis pas concerné(e)")),
+                ),
+                help=N_(
+                    "depuis le 1er janvier 2026 : niveau A2 et examen civique pour une première "
+                    "carte pluriannuelle, niveau B1 pour une carte de résident"
+                ),
+                optional=True,
             ),
             Field(
                 ("demande", "pieces_dossier"),
@@ -207,7 +249,10 @@ SECTIONS = (
             ),
             Field(
                 ("demande", "oqtf"),
-                N_("Avez-vous reçu une obligation de quitter le territoire (OQTF) ?"),
+                N_(
+                    "Avez-vous reçu une obligation de quitter le territoire (OQTF), même "
+                    "ancienne, que vous n'avez pas exécutée ?"
+                ),
                 "yesno",
                 choices=(*YES_NO, ("", N_("Ne pas répondre"))),
                 optional=True,

@@ -40,8 +40,8 @@ from typing import Any
 
 from ...casepaths import inside, open_regular_fd, read_bounded
 from ...i18n import _
+from ...journal_anchor import HEADER  # written by delivery, read back here
 
-HEADER = "X-Rdvletters-Journal"
 _VALUE = re.compile(r"^\s*(\d{1,9})\s+([0-9a-f]{64})\s*$")
 INVENTORY_PREFIX = "Journal des démarches"
 _INVENTORY = re.compile(  # \s: French typography puts non-breaking spaces in it
@@ -66,11 +66,6 @@ class Anchor:
     when: datetime | None = None  # when the anchor was made, if it says
     file: str = ""  # case-relative path of the file holding it ("" for a given copy)
     kind: str = MAIL
-
-
-def header_value(n: int, digest: str) -> str:
-    """The value of the e-mail header: ``<entry number> <sha256 of its line>``."""
-    return f"{n} {digest}"
 
 
 def inventory_line(count: int, n: int, digest: str) -> str:

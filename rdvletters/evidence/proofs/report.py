@@ -8,7 +8,7 @@ It is written in French (it goes to the court) whatever the interface speaks,
 and describes the case folder as it is: the same folder gives the same report.
 
 ``build`` makes the content (sections of rows and paragraphs); the PDF is drawn
-by ``dossier.report_pdf``.
+by ``court.dossier.report_pdf``, which writes it.
 """
 
 from __future__ import annotations
@@ -261,11 +261,3 @@ def build(case: Case, copies: tuple[Path, ...] = (), when: datetime | None = Non
             sections.append(_entries_section(case, state, report))
         sections.append(_how_to_check())
     return sections
-
-
-def write_report(case: Case, path: Path, copies: tuple[Path, ...] = ()) -> Path:
-    """Write the report as a new PDF at ``path`` (never replacing a file)."""
-    from ...fsutil import write_new
-    from ..dossier.report_pdf import report_pdf
-
-    return write_new(path, report_pdf(build(case, copies), TITLE))

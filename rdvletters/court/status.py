@@ -1,12 +1,12 @@
 """Where do I stand, and what do I do this week.
 
-Figures from the journal (attempts recorded and attempts with a proof, weeks,
+Figures from the journal (attempts recorded and attempts justified, weeks,
 days since the last attempt), the ladder of steps for the route with each rung
-done or not, one next step, the renewal deadlines, and what the dossier still
-lacks. Alerts come first: a stale journal, an obligation to leave France, a
-missed renewal window. The legal floor (attempts in several different weeks)
-comes from CE, 10 juin 2020, n° 435594; the other thresholds are the profile's
-``seuils`` (associations' advice, not law).
+done or not, one next step, every dated milestone (``deadlines``), and what the
+dossier still lacks. Alerts come first: a stale journal, an obligation to leave
+France, a missed renewal window, the risk after the letter. Whether it is time
+for the judge is ``readiness``'s to say (criteria, benchmark, verdict): status
+shows it and never counts on its own, so the two cannot disagree.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from datetime import date, datetime
 from typing import Any
 
 from ..channels import by_weight, label
+from ..evidence.proofs.verify import Report
 from ..facts import Facts, Step
 from ..i18n import _, ngettext
 from ..journal import JournalState
@@ -23,35 +24,10 @@ from ..localdates import day, day_month, short, weekday_day
 from ..profile import Profile, inside
 from ..recording import doubts
 from ..renewal import Renewal, case_renewal
-from . import readiness
-from .proofs.verify import Report
-from .readiness import FRESH_DAYS, LEGAL_FLOOR_WEEKS
-
-
-@dataclass
-class Todo:
-    """Something to do: said in words, and the command that does it (the CLI shows the
-    command, the web app a button to the page that does it)."""
-
-    text: str
-    command: str = ""
-
-    def __str__(self) -> str:
-        return (
-            _("{label} : {value}").format(label=self.text, value=self.command)
-            if self.command
-            else self.text
-        )
-
-
-@dataclass
-class Rung:
-    """One step of the ladder: done or not, and what to do to climb it."""
-
-    name: str
-    done: bool
-    detail: str
-    todo: Todo
+from . import deadlines, readiness
+from .ladder import RECEIPT_COMMAND, Rung, Todo, email_todo, letter_todo, this_week_todo
+from .ladder import ladder as route_ladder
+from .readiness import FRESH_DAYS, Readiness
 
 
 @dataclass
@@ -89,10 +65,10 @@ class Status:
     doubts: list[str] = field(default_factory=list)  # what may be counted twice
     journal_head: str = ""
     dating: dict[str, int] = field(default_factory=dict)  # facts.proofs_by_dating()
-    proofs: dict[str, Any] = field(default_factory=dict)
-    recours: dict[str, Any] = field(
-        default_factory=dict
-    )  # readiness for a référé  # proof_status(): dated proofs, tokens
+    proofs: dict[str, Any] = field(default_factory=dict)  # proof_status(): dated proofs, tokens
+    recours: dict[str, Any] = field(default_factory=dict)  # readiness for a référé
+    verdict: str = ""  # readiness in one sentence, as ``recours --check`` ends
+    deadlines: list[dict[str, Any]] = field(default_factory=list)  # nearest first
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data with ISO dates, for JSON."""
@@ -113,196 +89,15 @@ def _dates(steps: list[Step]) -> str:
     return ", ".join(day_month(s.when.date()) for s in steps)
 
 
-def _email() -> Todo:
-    return Todo(_("Envoyez le courriel de la semaine"), "rdvletters email")
-
-
-def _letter() -> Todo:
-    return Todo(
-        _("Envoyez la lettre recommandée"),
-        _("rdvletters letter, puis rdvletters sent N --tracking …"),
-    )
-
-
-def _email_rung(facts: Facts) -> Rung:
-    sent = len(facts.emails)
-    copies = sum(1 for s in facts.emails if s.has_header_copy)
-    if not sent:
-        detail = _("aucun, dont aucun avec copie .eml")
-    elif not copies:
-        detail = ngettext(
-            "{n} envoyé, dont aucun avec copie .eml",
-            "{n} envoyés, dont aucun avec copie .eml",
-            sent,
-        ).format(n=sent)
-    else:
-        detail = ngettext(
-            "{n} envoyé, dont {k} avec copie .eml", "{n} envoyés, dont {k} avec copie .eml", sent
-        ).format(n=sent, k=copies)
-    return Rung(_("Courriels au service des étrangers"), bool(sent), detail, _email())
-
-
-def _letter_rung(facts: Facts) -> Rung:
-    letters = facts.letters_sent
-    receipts = [r for r in (facts.receipt_of(x) for x in letters) if r is not None]
-    if not letters:
-        return Rung(
-            _("Lettre recommandée et avis de réception"),
-            False,
-            _("pas encore envoyée"),
-            _letter(),
-        )
-    posted = day(letters[-1].when.date())
-    detail = (
-        _("envoyée le {date}, avis de réception reçu")
-        if receipts
-        else _("envoyée le {date}, avis de réception non noté")
-    ).format(date=posted)
-    return Rung(
-        _("Lettre recommandée et avis de réception"),
-        bool(receipts),
-        detail,
-        Todo(
-            _("Quand l'avis de réception revient, notez-le"),
-            _("rdvletters record ar --proof carte.jpg"),
-        ),
-    )
-
-
-def _defenseur_rung(facts: Facts) -> Rung:
-    referral = facts.referral
-    return Rung(
-        _("Défenseur des droits"),
-        referral is not None,
-        _("saisi le {date}").format(date=day(referral.when.date()))
-        if referral
-        else _("pas encore saisi"),
-        Todo(_("Saisissez le Défenseur des droits"), "rdvletters referral"),
-    )
-
-
-def _tries(steps: list[Step]) -> str:
-    """« 12 essais, dont 10 avec capture »."""
-    n, k = len(steps), sum(s.has_proof for s in steps)
-    return ngettext(
-        "{n} essai, dont {k} avec capture", "{n} essais, dont {k} avec capture", n
-    ).format(n=n, k=k)
-
-
-def _anef_ladder(facts: Facts) -> list[Rung]:
-    anef = facts.by_channel("anef")
-    ccc = facts.by_channel("ccc")
-    pan = facts.by_channel("pan")
-    numbered = sum(bool(s.reference) for s in ccc)
-    return [
-        Rung(
-            _("Dépôt sur l'ANEF, avec captures de l'erreur"),
-            any(s.has_proof for s in anef),
-            _tries(anef),
-            Todo(
-                _("Essayez de déposer sur l'ANEF et notez l'erreur avec une capture"),
-                _('rdvletters record anef -m "message affiché" --proof capture.png'),
-            ),
-        ),
-        Rung(
-            _("Centre de contact citoyens, avec numéro de demande"),
-            bool(numbered),
-            ngettext(
-                "{n} contact, dont {k} avec numéro", "{n} contacts, dont {k} avec numéro", len(ccc)
-            ).format(n=len(ccc), k=numbered),
-            Todo(
-                _(
-                    "Écrivez au centre de contact citoyens (formulaire ou téléphone) et notez "
-                    "le numéro de demande"
-                ),
-                "rdvletters record ccc --reference 123456",
-            ),
-        ),
-        Rung(
-            _("Point d'accueil numérique"),
-            bool(pan),
-            ngettext("{n} passage", "{n} passages", len(pan)).format(n=len(pan))
-            if pan
-            else _("aucun passage"),
-            Todo(
-                _("Allez au point d'accueil numérique de la préfecture et notez-le"),
-                _("rdvletters record pan --proof justificatif.jpg"),
-            ),
-        ),
-    ]
-
-
-def _rdv_rungs(facts: Facts) -> tuple[Rung, Rung]:
-    """The booking site (first) and the counter with a witness (after the e-mails)."""
-    web = facts.by_channel("web")
-    counters = facts.by_channel("counter")
-    witnessed = sum(1 for s in counters if s.witness)
-    site = Rung(
-        _("Site de rendez-vous, avec captures"),
-        any(s.has_proof for s in web),
-        _tries(web),
-        Todo(
-            _("Essayez le site de rendez-vous et notez chaque essai avec sa capture"),
-            _("rdvletters record web --proof capture.png"),
-        ),
-    )
-    counter = Rung(
-        _("Guichet avec un témoin"),
-        bool(witnessed),
-        ngettext(
-            "{n} visite, dont {k} avec témoin", "{n} visites, dont {k} avec témoin", len(counters)
-        ).format(n=len(counters), k=witnessed),
-        Todo(
-            _("Présentez-vous au guichet accompagné d'un témoin, puis notez-le"),
-            _('rdvletters record counter --witness "Prénom NOM"'),
-        ),
-    )
-    return site, counter
-
-
-def _ladder(facts: Facts, route: str) -> list[Rung]:
-    """The rungs of the route, each with its figures and the command that climbs it."""
-    if route == "anef":
-        return [
-            *_anef_ladder(facts),
-            _email_rung(facts),
-            _letter_rung(facts),
-            _defenseur_rung(facts),
-        ]
-    site, counter = _rdv_rungs(facts)
-    return [site, _email_rung(facts), counter, _letter_rung(facts), _defenseur_rung(facts)]
-
-
-def _this_week_todo(route: str, missing: int) -> Todo:
-    if route == "anef":
-        return Todo(
-            ngettext(
-                "Cette semaine : essayez encore {n} fois de déposer sur l'ANEF, à des heures "
-                "différentes, avec une capture de l'erreur (date, heure, adresse), et relancez "
-                "le centre de contact citoyens ; notez chaque démarche",
-                "Cette semaine : essayez encore {n} fois de déposer sur l'ANEF, à des heures "
-                "différentes, avec une capture de l'erreur (date, heure, adresse), et relancez "
-                "le centre de contact citoyens ; notez chaque démarche",
-                missing,
-            ).format(n=missing),
-            "rdvletters record anef …",
-        )
-    return Todo(
-        ngettext(
-            "Cette semaine : essayez encore {n} fois le site de rendez-vous, à des heures "
-            "différentes, avec une capture d'écran (date, heure, adresse du site), puis notez-le",
-            "Cette semaine : essayez encore {n} fois le site de rendez-vous, à des heures "
-            "différentes, avec une capture d'écran (date, heure, adresse du site), puis notez-le",
-            missing,
-        ).format(n=missing),
-        "rdvletters record web …",
-    )
-
-
 def _next_step(
-    facts: Facts, profile: Profile, ladder: list[Rung], renew: Renewal | None, today: date
+    facts: Facts,
+    profile: Profile,
+    ladder: list[Rung],
+    renew: Renewal | None,
+    today: date,
+    check: Readiness,
 ) -> Todo:
-    """The one thing to do now, most urgent first."""
+    """The one thing to do now, most urgent first; what the référé check says last."""
     if profile.demande.oqtf:
         return Todo(
             _(
@@ -317,31 +112,60 @@ def _next_step(
                 "renouvellement est passé sans démarche enregistrée à temps."
             )
         )
+    registered = deadlines.registration(facts)
+    if registered is not None:
+        silence = deadlines.months_after(registered.when.date(), deadlines.IMPLICIT_REFUSAL_MONTHS)
+        return Todo(
+            _(
+                "Votre demande est enregistrée : gardez le récépissé ou l'attestation ; sans "
+                "décision le {date}, voyez une permanence juridique ou un avocat"
+            ).format(date=day(silence))
+        )
+    if check.dont_wait:
+        return Todo(readiness.dont_wait_todo(check.dont_wait))
+    if check.file_by is not None:
+        return Todo(
+            _(
+                "Voyez une permanence juridique cette semaine : par prudence, déposez la "
+                "requête avant le {date}, deux mois après la réception de votre lettre"
+            ).format(date=day(check.file_by)),
+            "rdvletters recours",
+        )
+    if check.silence_passed:
+        return Todo(
+            _(
+                "Voyez une permanence juridique ou un avocat avant de déposer la requête : deux "
+                "mois sont passés depuis la réception de votre lettre"
+            )
+        )
     if renew is not None and (renew.expires_soon or renew.expired) and not facts.letters_sent:
         return _mark_sent(facts, "lettre") or Todo(
             _("Envoyez d'abord la lettre recommandée, le titre a expiré")
             if renew.expired
             else _("Envoyez d'abord la lettre recommandée, le titre arrive à échéance"),
-            _letter().command,
+            letter_todo().command,
         )
     per_week = profile.seuils.tentatives_par_semaine
     this_week = len(facts.attempts_in_week(today))
     if this_week < per_week:
-        return _this_week_todo(profile.situation, per_week - this_week)
+        return this_week_todo(profile.situation, per_week - this_week)
     if not facts.emails or facts.new_since_last_email:
-        return _mark_sent(facts, "courriel") or _email()
+        return _mark_sent(facts, "courriel") or email_todo()
     for rung in ladder:
         if not rung.done:
-            if rung.todo.command == _letter().command:
+            if rung.todo.command == letter_todo().command:
                 return _mark_sent(facts, "lettre") or rung.todo
             return rung.todo
-    return Todo(
-        _(
-            "Prenez contact avec une permanence juridique (La Cimade, Gisti, ADDE, LDH…) avec "
-            "votre dossier"
-        ),
-        "rdvletters bundle",
-    )
+    if check.ready:
+        return Todo(
+            _(
+                "Les repères sont réunis : prenez contact avec une permanence juridique (La "
+                "Cimade, Gisti, ADDE, LDH…) avec votre dossier"
+            ),
+            "rdvletters bundle",
+        )
+    unmet = check.unmet[0]
+    return Todo(unmet.todo or unmet.name, unmet.command)
 
 
 def _mark_sent(facts: Facts, kind: str) -> Todo | None:
@@ -366,7 +190,7 @@ def _mark_sent(facts: Facts, kind: str) -> Todo | None:
 def _missing_steps(facts: Facts) -> list[str]:
     """Attempts and e-mails without their proof, CCC contacts without their number."""
     missing = []
-    unproven = [s for s in facts.attempts if not s.has_proof]
+    unproven = [s for s in facts.attempts if not facts.justified(s)]
     if unproven:
         missing.append(
             ngettext(
@@ -404,10 +228,9 @@ def _missing_mail(facts: Facts) -> list[str]:
         posted = short(letter.when.date())
         if facts.receipt_of(letter) is None:
             missing.append(
-                _(
-                    "avis de réception de la lettre recommandée du {date} : "
-                    "rdvletters record ar --proof carte.jpg"
-                ).format(date=posted)
+                _("avis de réception de la lettre recommandée du {date} : {command}").format(
+                    date=posted, command=_(RECEIPT_COMMAND)
+                )
             )
         if not letter.has_proof:
             missing.append(
@@ -439,6 +262,8 @@ def _missing(facts: Facts, profile: Profile, root, report: Report | None) -> lis
             missing.append(_("justificatif du fait d'urgence « {fact} »").format(fact=fact.fait))
     if not profile.demande.dossier_complet:
         missing.append(_("pièces du dossier de demande (demande.dossier_complet : non)"))
+    if profile.demande.langue_civisme == "non":
+        missing.append(_("certificat de langue et examen civique (demande.langue_civisme : non)"))
     if report is not None:
         missing += report.file_problems
     return missing
@@ -495,10 +320,35 @@ def _alerts(
     return alerts + renewal_alerts(renew)
 
 
-def _notes(facts: Facts) -> list[str]:
-    if facts.referral is None:
-        return []
+def deadline_rows(found: list[deadlines.Milestone], today: date) -> list[dict[str, Any]]:
+    """The milestones as data, nearest first: what ``status`` and the web page show."""
     return [
+        {
+            "type": m.kind,
+            "cle": m.key,
+            "date": m.date,
+            "titre": m.heading(),
+            "sens": m.meaning(today),
+            "passee": m.passed(today),
+            "attention": m.attention(today),
+            "jours": m.days_left(today),
+        }
+        for m in deadlines.nearest_first(found, today)
+    ]
+
+
+def _notes(facts: Facts) -> list[str]:
+    notes = []
+    if facts.by_channel("appointment") and deadlines.registration(facts) is None:
+        notes.append(
+            _(
+                "Le jour où votre demande est enregistrée, notez-le (rdvletters record "
+                "registration) : quatre mois après, le silence du préfet vaut refus implicite."
+            )
+        )
+    if facts.referral is None:
+        return notes
+    return notes + [
         _(
             "La saisine du Défenseur des droits ne suspend aucun délai de recours : si "
             "l'urgence le demande, n'attendez pas sa réponse pour saisir le juge."
@@ -519,15 +369,13 @@ def compute_status(
     """All figures of ``status``; with the journal's ``state``, what may be counted twice
     (``recording.doubts``: the proofs' hashes are in the journal, not in ``facts``)."""
     today = now.date()
-    seuils = profile.seuils
     route = profile.situation
     expiry = profile.demande.titre_actuel_expire_le
     renew = case_renewal(profile, facts, today)
-    ladder = _ladder(facts, route)
-    needed = seuils.semaines_renouvellement if profile.renewal else seuils.semaines_premiere_demande
-    per_week = seuils.tentatives_par_semaine
+    ladder = route_ladder(facts, route)
+    check = readiness.check(profile, facts, today, root)
+    bench = check.benchmark
     weeks = facts.weeks
-    good_weeks = sum(1 for w in weeks if w.with_proof >= per_week)
     last = facts.last_attempt
     days_since = (today - last.when.date()).days if last else None
     channels = []
@@ -538,7 +386,7 @@ def compute_status(
                 "canal": channel,
                 "libelle": _(label(channel, route)),
                 "demarches": len(steps),
-                "avec_justificatif": sum(s.has_proof for s in steps),
+                "avec_justificatif": sum(facts.justified(s) for s in steps),
             }
         )
     first = facts.first_attempt
@@ -565,13 +413,13 @@ def compute_status(
             for w in weeks
         ],
         ladder=ladder,
-        next_step=_next_step(facts, profile, ladder, renew, today),
-        alerts=_alerts(facts, profile, renew, days_since),
-        legal_floor_met=facts.weeks_with_proof >= LEGAL_FLOOR_WEEKS,
-        advice_weeks_needed=needed,
-        advice_weeks_met=good_weeks,
-        advice_met=good_weeks >= needed,
-        per_week=per_week,
+        next_step=_next_step(facts, profile, ladder, renew, today, check),
+        alerts=_alerts(facts, profile, renew, days_since) + check.warnings,
+        legal_floor_met=bench.floor_met,
+        advice_weeks_needed=bench.needed,
+        advice_weeks_met=bench.good_weeks,
+        advice_met=bench.advice_met,
+        per_week=bench.per_week,
         expiry=expiry if profile.renewal else None,
         days_until_expiry=renew.days_until_expiry if renew else None,
         window=(
@@ -602,5 +450,7 @@ def compute_status(
         journal_head=facts.head,
         dating=facts.proofs_by_dating(),
         proofs=proofs or {},
-        recours=readiness.check(profile, facts, today, root).to_dict(),
+        recours=check.to_dict(),
+        verdict=readiness.verdict(check),
+        deadlines=deadline_rows(deadlines.milestones(profile, facts, today), today),
     )

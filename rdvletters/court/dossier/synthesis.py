@@ -1,9 +1,10 @@
 """The one-page summary for the permanence juridique: the facts a jurist asks first.
 
-Who, which permit and which route, since when and how often (with proofs),
+Who, which permit and which route, since when and how often (justified attempts),
 the registered letter and its receipt, the expiry and the R. 431-5 window,
-urgency, the OQTF answer, the Défenseur des droits, and the référé check.
-Every figure comes from ``facts`` and ``readiness``, as everywhere else.
+urgency, the completeness answers, the OQTF answer, the Défenseur des droits, the
+référé check, and every dated milestone. Every figure comes from ``facts``,
+``readiness`` and ``deadlines``, as everywhere else.
 """
 
 from __future__ import annotations
@@ -11,13 +12,13 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from ...evidence.proofs.dating import dating_text
 from ...facts import Facts
 from ...frdates import jour
 from ...profile import Profile
 from ...renewal import Renewal, case_renewal
 from ...wording import dont, nombre
-from .. import readiness
-from ..proofs.dating import dating_text
+from .. import deadlines, readiness
 
 WINDOW_STATES = {
     "hors_delai": "première démarche après la fin du délai",
@@ -25,6 +26,20 @@ WINDOW_STATES = {
     "aucune_demarche": "aucune démarche",
 }
 OQTF = {True: "OUI : voir un avocat", False: "non", None: "question sans réponse"}
+COMPLETE = {True: "oui", False: "non"}
+LANGUAGE = {
+    "oui": "certificat de langue et examen civique réunis",
+    "non": "NON : certificat de langue ou examen civique manquant",
+    "non_concerne": "non concerné",
+    None: "question sans réponse",
+}
+BASIS = {
+    "metiers_en_tension": "admission exceptionnelle « métiers en tension » (article L. 435-4)",
+    "admission_exceptionnelle": "admission exceptionnelle au séjour (article L. 435-1)",
+    "autre": "autre",
+    "ne_sait_pas": "la personne ne sait pas",
+    None: "non indiqué",
+}
 
 
 def _person(profile: Profile) -> str:
@@ -87,7 +102,7 @@ def synthesis_rows(profile: Profile, facts: Facts, root: Path, today: date) -> l
         [
             "Semaines",
             f"{nombre(facts.weeks_covered, 'semaine')} : {facts.weeks_with_attempts} avec une "
-            f"démarche, {facts.weeks_with_proof} avec un justificatif",
+            f"démarche, {facts.weeks_with_proof} avec une démarche justifiée",
         ],
         ["Dates des justificatifs", dating_text(facts.proofs_by_dating()) or "aucun justificatif"],
         *_letters(facts),
@@ -98,6 +113,11 @@ def synthesis_rows(profile: Profile, facts: Facts, root: Path, today: date) -> l
     urgency = [u.fait + ("" if u.justificatif else " (sans justificatif)")
                for u in profile.demande.urgence]  # fmt: skip
     rows.append(["Faits d'urgence", " ; ".join(urgency) or "aucun noté"])
+    rows.append(["Fondement de la demande", BASIS[profile.demande.fondement]])
+    rows.append(["Dossier complet (déclaré)", COMPLETE[profile.demande.dossier_complet]])
+    rows.append(
+        ["Langue et examen civique (depuis 2026)", LANGUAGE[profile.demande.langue_civisme]]
+    )
     rows.append(["Obligation de quitter le territoire", OQTF[profile.demande.oqtf]])
     referral = facts.referral
     rows.append(
@@ -114,4 +134,8 @@ def synthesis_rows(profile: Profile, facts: Facts, root: Path, today: date) -> l
     else:
         verdict = "manque : " + " ; ".join(c.name for c in check.unmet)
     rows.append(["Référé (repères)", verdict])
+    found = deadlines.nearest_first(deadlines.milestones(profile, facts, today), today)
+    for m in found:
+        flag = "ATTENTION – " if m.attention(today) else ""
+        rows.append([f"Échéance : {jour(m.date)}", f"{flag}{m.heading()}. {m.meaning(today)}"])
     return rows

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from ...evidence.proofs.dating import piece_times, times_row
+from ...evidence.proofs.stampcheck import verify_command
+from ...evidence.proofs.tsa_queue import KIND
 from ...facts import Facts
 from ...frdates import PARIS, date_courte, date_heure, heure
 from ...journal import Entry, JournalState
-from ..proofs.dating import piece_times, times_row
-from ..proofs.stampcheck import verify_command
-from ..proofs.tsa_queue import KIND
 
 LABELS = {
     "jeton": ("Jeton d'horodatage RFC 3161", "Jeton_horodatage"),

@@ -60,7 +60,7 @@ def piece_to_pdf(source: Path, number: int, label: str, sheet: tuple | None = No
 
     parts = [_part(source, _read(source))]
     if sheet is not None:
-        from ..proofs.provenance import SHEET_NOTE
+        from ...evidence.proofs.provenance import SHEET_NOTE
         from .sheet_pdf import sheet_part
 
         parts.append(sheet_part(sheet[0], list(sheet[1]), SHEET_NOTE))

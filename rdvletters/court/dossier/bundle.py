@@ -31,22 +31,29 @@ from ...documents.model import typographic
 from ...documents.render import render
 from ...errors import InputError, OutputExistsError, RdvError, ToolMissingError
 from ...facts import Facts, Step
-from ...frdates import date_courte, jour, now_paris
+from ...frdates import date_courte, heure, jour, now_paris
 from ...fsutil import DIR_MODE, WorkDir, private_dir, write_new
 from ...i18n import _
 from ...journal import JournalState
 from ...profile import Profile
-from ...wording import dont, nombre
+from ...wording import dont, fragment, nombre
+from ..pieces import SENT_LABELS, Piece, justifying, numbers_by_step, plan
 from .piece_pdf import MAX_PIECE_BYTES
-from .pieces import SENT_LABELS, Piece, numbers_by_step, plan
 from .report_pdf import REPORT_NAME, dossier_report
 
 
-def step_text(step: Step) -> str:
+def step_text(step: Step, facts: Facts) -> str:
     """What happened, in a table cell."""
     if step.sent_document:
         label = SENT_LABELS[step.sent_document][0]
         return label + (f", n° {step.tracking}" if step.tracking else "")
+    if step.channel == "ar":
+        return f"Avis de réception signé le {jour(step.when.date())}" + (
+            f" : {fragment(step.description)}" if step.description else ""
+        )
+    if step.channel == "attestation" and (visit := facts.visit_of(step)) is not None:
+        said = f"Attestation de {visit.witness} (présentation au guichet du "
+        return said + f"{jour(visit.when.date())})"
     text = step.description
     if text and step.channel in QUOTED_CHANNELS:
         text = f"« {text} »"
@@ -57,17 +64,23 @@ def step_text(step: Step) -> str:
 
 
 def _chronology_rows(facts: Facts, pieces: list[Piece], route: str) -> list[list[str]]:
-    numbers = numbers_by_step(pieces)
-    return [
-        [
-            date_courte(step.when.date()),
-            f"{step.when:%H:%M}",
-            channel_label(step.channel, route),
-            step_text(step),
-            ", ".join(f"n° {n}" for n in numbers.get(step.n, [])) or "aucun",
-        ]
-        for step in facts.steps
-    ]
+    """One row per step; « Justificatif » names the pieces that justify it (for a
+    witnessed visit, the statement; for a numbered request, its written answer)."""
+    justified = justifying(facts, pieces)
+    shown = numbers_by_step(pieces, proving=True)
+    rows = []
+    for step in facts.steps:
+        numbers = justified[step.n] if step.is_attempt else shown.get(step.n, [])
+        rows.append(
+            [
+                date_courte(step.when.date()),
+                "" if step.channel == "ar" else heure(step.when),
+                channel_label(step.channel, route),
+                step_text(step, facts),
+                ", ".join(f"n° {n}" for n in numbers) or "aucun",
+            ]
+        )
+    return rows
 
 
 @i18n.french()
@@ -84,8 +97,7 @@ def header(profile: Profile) -> list[str]:
         else "Voie de dépôt : en personne à la préfecture (article R. 431-3 du CESEDA)",
     ]
     if p.site_rdv:
-        site = "Site internet de la préfecture" if profile.anef else "Site de prise de rendez-vous"
-        lines.append(f"{site} : {p.site_rdv}")
+        lines.append(f"{profile.site_label} : {p.site_rdv}")
     return lines
 
 
@@ -178,7 +190,7 @@ def chronology(
             (typographic(title), cols, [[typographic(c) for c in row] for row in body], widths)
             for title, cols, body, widths in tables
         ],
-        f"Journal : {facts.entry_count} entrées, empreinte {facts.head}",
+        numbering_note(facts),
     )
 
 
@@ -218,81 +230,14 @@ def author_of(profile: Profile) -> str:
     return f"{profile.demandeur.prenom} {profile.demandeur.nom.upper()}"
 
 
-def _in_dossier(pieces: list[Piece], steps: list[Step]) -> int:
-    """How many of ``steps`` have at least one piece in the dossier."""
-    shown = {n for p in pieces for n in p.steps}
-    return sum(1 for s in steps if s.n in shown)
-
-
-@i18n.french()
-def checklist(profile: Profile, facts: Facts, pieces: list[Piece]) -> str:
-    """What the court will look for; [x] only when the dossier holds it."""
-    screenshots = [s for s in facts.attempts if s.channel in ("web", "anef")]
-    emails = facts.emails
-    letters = facts.letters_sent
-    receipts = facts.by_channel("ar")
-    witnessed = [s for s in facts.by_channel("counter") if s.witness]
-    referral = [s for s in facts.steps if s.channel == "defenseur"]
-    urgency_in = {p.label for p in pieces if p.kind == "urgence"}
-    proven_letters = [s for s in letters if s.pieces]
-    rows = [
-        (True, "Chronologie datée des démarches (pièce n° 1)"),
-        (
-            _in_dossier(pieces, screenshots) > 0,
-            f"Captures d'écran datées : {_in_dossier(pieces, screenshots)} démarches sur "
-            f"{len(screenshots)} en ont une dans le dossier",
-        ),
-        (
-            bool(emails) and _in_dossier(pieces, emails) == len(emails),
-            f"Copies des courriels envoyés : {_in_dossier(pieces, emails)} sur {len(emails)}",
-        ),
-        (
-            bool(proven_letters),
-            "Lettre recommandée et sa preuve de dépôt"
-            + ("" if letters else " (pas encore envoyée)"),
-        ),
-        (
-            _in_dossier(pieces, receipts) > 0,
-            "Avis de réception signé de la lettre recommandée",
-        ),
-    ]
-    if witnessed:
-        rows.append(
-            (
-                _in_dossier(pieces, facts.by_channel("attestation")) > 0,
-                "Attestation du témoin de la visite au guichet (modèle joint à faire "
-                "recopier et signer)",
-            )
-        )
-    rows.append((_in_dossier(pieces, referral) > 0, "Saisine du Défenseur des droits"))
-    for fact in profile.demande.urgence:
-        rows.append((fact.enclosure in urgency_in, f"Justificatif de l'urgence : {fact.fait}"))
-    listed = any(p.kind == "liste" for p in pieces)
-    rows.append((listed, "Liste des pièces du dossier de demande (demande.pieces_dossier)"))
-    yours = [
-        f"Pièce n° {p.number} : {p.label} ({p.file_name.rsplit('.', 1)[0]}.pdf)"
-        for p in pieces
-        if p.kind == "a_joindre"
-    ]
-    yours.append(
-        "La preuve que le dossier de demande est complet (liste des pièces demandées par la "
-        "préfecture)"
-    )
-    yours.append(
-        "Si une date est contestée : le rapport de vérification "
-        "(Ne_pas_deposer/Rapport_de_verification.pdf, l'état du journal, ses empreintes et "
-        "ses horodatages) peut être versé comme pièce supplémentaire, sous le numéro suivant"
-    )
-    lines = ["LISTE DE CONTRÔLE – ce que le tribunal demandera aussi", ""]
-    lines += [typographic(f"{'[x]' if done else '[ ]'} {text}") for done, text in rows]
-    lines += ["", "À joindre vous-même (le journal ne les contient pas) :"]
-    lines += [typographic(f"[ ] {text}") for text in yours]
-    return "\n".join(lines) + "\n"
+def numbering_note(facts: Facts) -> str:
+    """The journal state the pieces are numbered from, said as the requête says it."""
+    return f"Pièces numérotées d'après le journal des démarches arrêté à {facts.evidence_state}."
 
 
 def journal_anchor(facts: Facts) -> list[str]:
     """The journal's head in full, as ``verify`` reads it back from the inventory."""
-    from ..proofs.anchoring import inventory_line
+    from ...evidence.proofs.anchoring import inventory_line
 
     return [inventory_line(facts.entry_count, facts.head_n, facts.head)] if facts.head_n else []
 
@@ -483,7 +428,7 @@ def _write(case: Case, writer: _Writer, series: bool, pdf: bool) -> None:
             names[piece.number] = piece.filename(".pdf")
         else:
             names[piece.number] = _piece_file(case, writer, piece)
-    listed = [*head, *journal_anchor(facts)]  # an anchor: verify compares the journal with it
+    listed = [*head, numbering_note(facts), *journal_anchor(facts)]  # verify reads the anchor
 
     def inventory() -> bytes:
         return _inventory_docx(listed, pieces, names, _large(writer, names), author, created)
@@ -513,6 +458,8 @@ def _write(case: Case, writer: _Writer, series: bool, pdf: bool) -> None:
         writer.put_converted(f"{PRIVATE}/Fiche_de_synthese.docx", summary_pdf)
     for name, data in _witness_forms(case, profile, facts, created):
         writer.put(f"{PRIVATE}/{name}", data)
+    from .checklist import checklist
+
     list_text = checklist(profile, facts, pieces).encode("utf-8")
     writer.put(f"{PRIVATE}/Liste_de_controle.txt", list_text)
     writer.put(f"{PRIVATE}/{REPORT_NAME}", report)

@@ -11,6 +11,7 @@ from datetime import date
 
 from ..i18n import _, ngettext
 from ..localdates import day, weekday_day
+from .readiness import tick
 from .status import Status
 
 BAR = 12
@@ -99,7 +100,7 @@ def _channels_line(status: Status) -> str:
 
 def _dating_line(status: Status) -> str | None:
     """Who dates the proofs (``facts.proofs_by_dating``), said as everywhere else."""
-    from .proofs.dating import dating_text
+    from ..evidence.proofs.dating import dating_text
 
     return dating_text(status.dating)
 
@@ -158,53 +159,36 @@ def _readiness(status: Status) -> list[str]:
     if not check:
         return []
     out = [_("EST-CE LE MOMENT DE SAISIR LE JUGE ? (rdvletters recours --check)")]
-    out += [f"  {_tick(c['met'])} {_pair(c['name'], c['figure'])}" for c in check["criteres"]]
-    return [*out, _advice(status)]
+    out += [
+        f"  {tick(c['met'], c['key'])} {_pair(c['name'], c['figure'])}" for c in check["criteres"]
+    ]
+    return [*out, _advice(status), f"  → {status.verdict}"]
 
 
-def _deadline(status: Status, today: date) -> list[str]:
-    if status.expiry is None:
-        return []
-    days = status.days_until_expiry
-    expiry = day(status.expiry)
-    out = ["", _("ÉCHÉANCE DU TITRE")]
-    if days is not None and days < 0:
-        out.append(
-            "  " + _("Échéance dépassée : votre titre a expiré le {date}.").format(date=expiry)
+def deadline_lines(rows: list[dict], indent: str = "  ") -> list[str]:
+    """Each milestone on two lines: « ATTENTION » when within 30 days or passed, its date
+    and how far, what it is; then what it means (in the past tense once passed)."""
+    out = []
+    for row in rows:
+        days = row["jours"]
+        if days < 0:
+            when = ngettext("passée depuis {n} jour", "passée depuis {n} jours", -days)
+        elif days == 0:
+            when = _("aujourd'hui")
+        else:
+            when = ngettext("dans {n} jour", "dans {n} jours", days)
+        flag = _("ATTENTION") + " " if row["attention"] else ""
+        head = _("{flag}{date} ({when}) – {title}").format(
+            flag=flag, date=day(row["date"]), when=when.format(n=abs(days)), title=row["titre"]
         )
-    else:
-        out.append(
-            "  "
-            + ngettext(
-                "Votre titre expire le {date} (dans {n} jour).",
-                "Votre titre expire le {date} (dans {n} jours).",
-                days,
-            ).format(date=expiry, n=days)
-        )
-    window = status.window
-    if window:
-        out.append(
-            "  "
-            + _(
-                "Délai pour demander le renouvellement (article R. 431-5 du CESEDA) : du {start} "
-                "au {end}."
-            ).format(start=day(window["debut"]), end=day(window["fin"]))
-        )
-        if window["etat"] == "dans_le_delai":
-            out.append(
-                "  "
-                + _("Première démarche dans ce délai : le {date}.").format(
-                    date=day(window["premiere_dans_le_delai"])
-                )
-            )
-        elif window["etat"] == "avant_le_delai" and today < window["debut"]:
-            out.append(
-                "  "
-                + _("Le délai s'ouvre le {date} : essayez dès ce jour-là.").format(
-                    date=day(window["debut"])
-                )
-            )
+        out += [f"{indent}{head}", f"{indent}    {row['sens']}"]
     return out
+
+
+def _deadlines(status: Status) -> list[str]:
+    if not status.deadlines:
+        return []
+    return ["", _("ÉCHÉANCES"), *deadline_lines(status.deadlines)]
 
 
 def _lists(status: Status) -> list[str]:
@@ -234,7 +218,7 @@ def render_status(status: Status, today: date) -> str:
     out += [f"  {_tick(r.done)} {_pair(r.name, r.detail)}" for r in status.ladder]
     out += ["", _("À FAIRE MAINTENANT"), f"  {status.next_step}", ""]
     out += _readiness(status)
-    out += _deadline(status, today)
+    out += _deadlines(status)
     out += _lists(status)
     out += ["", _("Empreinte du journal : {head}").format(head=status.journal_head[:16])]
     if status.proofs.get("horodatage"):

@@ -16,9 +16,18 @@ REPORT_NAME = "Rapport_de_verification.pdf"  # in the dossier's Ne_pas_deposer/
 def dossier_report(case, created) -> bytes:  # noqa: ANN001 - Case, datetime
     """``verify --report`` for the dossier (proof: ``proofs/report.py``), dated like the
     dossier's other documents so that the same journal gives the same bytes."""
-    from ..proofs.report import TITLE, build
+    from ...evidence.proofs.report import TITLE, build
 
     return report_pdf(build(case, when=created), TITLE)
+
+
+def write_report(case, path, copies=()):  # noqa: ANN001 - Case, Path, tuple[Path, ...]
+    """``verify --report``: the report as a new PDF at ``path`` (never replacing a file).
+    Drawn here, above the proofs that word it (``evidence.proofs.report``)."""
+    from ...evidence.proofs.report import TITLE, build
+    from ...fsutil import write_new
+
+    return write_new(path, report_pdf(build(case, copies), TITLE))
 
 
 def report_pdf(sections: list, title: str) -> bytes:

@@ -16,7 +16,7 @@ from email.message import EmailMessage, Message
 from email.parser import BytesParser
 from html.parser import HTMLParser
 
-from ..proofs.proofdates import UNPARSABLE, header_values
+from ...evidence.proofs.proofdates import UNPARSABLE, header_values
 
 # (header name, French label), in the order shown.
 HEADERS = [

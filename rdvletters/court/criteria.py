@@ -1,0 +1,436 @@
+"""The criteria of the référé check, one by one, each with its figure and what to do.
+
+Each criterion says what judges have asked for (CE, 10 juin 2020, n° 435594: attempts in
+several different weeks; CE, 9 juin 2022, n° 453391: urgency; R. 431-2: the ANEF
+diligences) or what the associations advise (the benchmark of justified weeks), met or
+not, in the person's language. ``readiness`` puts them together and gives the verdict.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+from ..facts import Facts
+from ..i18n import _, ngettext
+from ..localdates import day
+from ..profile import Profile, inside
+from ..renewal import Renewal
+from . import deadlines
+from .deadlines import Milestone
+
+LEGAL_FLOOR_WEEKS = 2  # CE 435594: attempts « n'ayant pas été effectuées la même semaine »
+FRESH_DAYS = 7  # a judge wants the difficulty to be current on the day of the référé
+RENEWAL_URGENT_DAYS = 120  # a renewal this close to expiry (or past it) is urgent in practice
+NOT_CRITERIA = ("defenseur", "dates")  # said with the check, never what makes it « not yet »
+
+
+@dataclass
+class Criterion:
+    """One line of the check."""
+
+    key: str
+    name: str
+    met: bool
+    figure: str
+    todo: str = ""
+    command: str = ""  # the CLI's way to do it; the web app has its own pages
+    todo_line: str = field(init=False)  # both, for the CLI and the notes before filing
+
+    def __post_init__(self) -> None:
+        # said now, in the language of the rest of the criterion (a document renders it
+        # later, maybe outside ``i18n.french()``)
+        self.todo_line = (
+            _("{label} : {value}").format(label=self.todo, value=self.command)
+            if self.command
+            else self.todo
+        )
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    """The weeks of justified attempts: the legal floor (several different weeks) and
+    rdvletters' benchmark (``needed`` weeks with at least ``per_week`` justified
+    attempts; the associations' advice, not a rule of law)."""
+
+    needed: int
+    per_week: int
+    good_weeks: int  # weeks with at least ``per_week`` justified attempts
+    weeks_justified: int  # weeks with at least one justified attempt
+    justified: int
+    attempts: int
+
+    @property
+    def floor_met(self) -> bool:
+        return self.weeks_justified >= LEGAL_FLOOR_WEEKS
+
+    @property
+    def advice_met(self) -> bool:
+        return self.good_weeks >= self.needed
+
+    @property
+    def met(self) -> bool:
+        return self.floor_met and self.advice_met
+
+    def reached_on(self, today: date) -> date:
+        """When the benchmark is met if every week from now on is a good one."""
+        return today + timedelta(weeks=max(0, self.needed - self.good_weeks))
+
+
+def benchmark(profile: Profile, facts: Facts) -> Benchmark:
+    seuils = profile.seuils
+    needed = seuils.semaines_renouvellement if profile.renewal else seuils.semaines_premiere_demande
+    per_week = seuils.tentatives_par_semaine
+    return Benchmark(
+        needed,
+        per_week,
+        sum(1 for w in facts.weeks if w.with_proof >= per_week),
+        facts.weeks_with_proof,
+        len(facts.attempts_with_proof),
+        len(facts.attempts),
+    )
+
+
+def dont_wait_todo(dated: list[Milestone]) -> str:
+    """« N'attendez pas : voyez une permanence cette semaine (… le …). »"""
+    first = dated[0]
+    return _(
+        "N'attendez pas : voyez une permanence cette semaine ({what}, le {date}, tomberait "
+        "avant le repère)."
+    ).format(what=first.heading(), date=day(first.date))
+
+
+def weeks(bench: Benchmark, renewal: bool, dated: list[Milestone]) -> Criterion:
+    parts = {
+        "weeks": ngettext(
+            "{n} semaine avec au moins une démarche justifiée",
+            "{n} semaines avec au moins une démarche justifiée",
+            bench.weeks_justified,
+        ).format(n=bench.weeks_justified),
+        "attempts": ngettext(
+            "{n} démarche justifiée sur {total}",
+            "{n} démarches justifiées sur {total}",
+            bench.justified,
+        ).format(n=bench.justified, total=bench.attempts),
+        "needed": ngettext(
+            "{n} semaine avec au moins {per} démarches justifiées",
+            "{n} semaines avec au moins {per} démarches justifiées",
+            bench.needed,
+        ).format(n=bench.needed, per=bench.per_week),
+        "have": bench.good_weeks,
+    }
+    figure = (
+        _(
+            "{weeks} ({attempts}) ; repère de rdvletters pour un renouvellement : {needed} "
+            "(vous en avez {have}) ; le Conseil d'État exige des tentatives faites au cours de "
+            "semaines différentes (CE, 10 juin 2020, n° 435594)"
+        )
+        if renewal
+        else _(
+            "{weeks} ({attempts}) ; repère de rdvletters pour une première demande : {needed} "
+            "(vous en avez {have}) ; le Conseil d'État exige des tentatives faites au cours de "
+            "semaines différentes (CE, 10 juin 2020, n° 435594)"
+        )
+    )
+    todo = (
+        dont_wait_todo(dated)
+        if dated
+        else _("Continuez chaque semaine, avec une capture ou une copie de chaque démarche.")
+    )
+    return Criterion(
+        "semaines",
+        _("Démarches justifiées sur plusieurs semaines différentes"),
+        bench.met,
+        figure.format(**parts),
+        todo,
+    )
+
+
+def fresh(facts: Facts, today: date) -> Criterion:
+    last = facts.last_attempt
+    days = (today - last.when.date()).days if last else None
+    figure = (
+        ngettext(
+            "dernière démarche le {date} ({n} jour)",
+            "dernière démarche le {date} ({n} jours)",
+            days,
+        ).format(date=day(last.when.date()), n=days)
+        if last is not None and days is not None
+        else _("aucune démarche")
+    )
+    return Criterion(
+        "actualite",
+        ngettext(
+            "Difficulté actuelle (dernière démarche il y a {n} jour au plus)",
+            "Difficulté actuelle (dernière démarche il y a {n} jours au plus)",
+            FRESH_DAYS,
+        ).format(n=FRESH_DAYS),
+        days is not None and days <= FRESH_DAYS,
+        figure,
+        _("Refaites une démarche cette semaine, avec un justificatif."),
+    )
+
+
+def letter(dates: deadlines.LetterDates | None, today: date) -> Criterion:
+    name = _("Lettre recommandée envoyée, reçue, et son délai écoulé")
+    if dates is None:
+        return Criterion(
+            "lettre",
+            name,
+            False,
+            _("pas encore envoyée"),
+            _("Envoyez la lettre recommandée"),
+            _("rdvletters letter, puis rdvletters sent N --tracking …"),
+        )
+    waited = dates.received is not None or today >= dates.counted_from
+    if dates.received:
+        figure = _(
+            "envoyée le {posted}, avis de réception signé le {received} ; délai demandé "
+            "écoulé le {end}"
+        ).format(posted=day(dates.posted), received=day(dates.received), end=day(dates.end))
+    else:
+        figure = _(
+            "envoyée le {posted}, avis de réception non noté ; délai demandé écoulé le {end}"
+        ).format(posted=day(dates.posted), end=day(dates.end))
+    todo = command = ""
+    if not waited:
+        todo = _("Notez l'avis de réception quand il revient, à la date signée sur l'avis")
+        command = _("rdvletters record ar --at AAAA-MM-JJ --proof avis.jpg")
+    elif today <= dates.end:
+        todo = _("Attendez la fin du délai demandé ({date}) ou une réponse.").format(
+            date=day(dates.end)
+        )
+    return Criterion("lettre", name, waited and today > dates.end, figure, todo, command)
+
+
+def proven_facts(profile: Profile, root: Path) -> list:
+    """The urgency facts whose file is really in the case folder."""
+    return [
+        u for u in profile.demande.urgence
+        if u.justificatif and (t := inside(root, u.justificatif)) is not None and t.is_file()
+    ]  # fmt: skip
+
+
+def _noted(profile: Profile, root: Path) -> str:
+    """« 2 faits notés, dont 1 avec son justificatif »."""
+    noted, proven = len(profile.demande.urgence), len(proven_facts(profile, root))
+    if not noted:
+        return _("aucun fait noté")
+    if not proven:
+        return ngettext(
+            "{n} fait noté, sans son justificatif",
+            "{n} faits notés, dont aucun avec son justificatif",
+            noted,
+        ).format(n=noted)
+    return ngettext(
+        "{n} fait noté, avec son justificatif",
+        "{n} faits notés, dont {k} avec son justificatif",
+        noted,
+    ).format(n=noted, k=proven)
+
+
+def _renewal_urgency(renew: Renewal, noted: str, proven: bool, todo: str) -> Criterion:
+    """A renewal close to expiry (or past it) is urgent in principle; earlier, facts count."""
+    if renew.expired:
+        when = _("titre expiré le {date}").format(date=day(renew.expiry))
+    else:
+        when = ngettext(
+            "titre expirant le {date} ({n} jour)",
+            "titre expirant le {date} ({n} jours)",
+            renew.days_until_expiry,
+        ).format(date=day(renew.expiry), n=renew.days_until_expiry)
+    if renew.expired or renew.days_until_expiry <= RENEWAL_URGENT_DAYS:
+        return Criterion(
+            "urgence",
+            _("Urgence"),
+            True,
+            _(
+                "renouvellement, {when} : l'urgence est en principe reconnue (CE, 9 juin 2022, "
+                "n° 453391) ; le juge regarde aussi l'effet concret sur votre situation ({noted})"
+            ).format(when=when, noted=noted),
+        )
+    return Criterion(
+        "urgence",
+        _("Urgence"),
+        proven,
+        _("renouvellement, {when} : l'échéance est encore lointaine ; {noted}").format(
+            when=when, noted=noted
+        ),
+        todo,
+    )
+
+
+def urgency(profile: Profile, root: Path, renew: Renewal | None) -> Criterion:
+    if profile.demande.oqtf:
+        return Criterion(
+            "urgence",
+            _("Urgence"),
+            False,
+            _(
+                "obligation de quitter le territoire déclarée : pas d'urgence reconnue "
+                "(CE, 9 juin 2022, n° 453391)"
+            ),
+            _("Voyez un avocat avant toute démarche au tribunal."),
+        )
+    noted = _noted(profile, root)
+    proven = bool(proven_facts(profile, root))
+    todo = (
+        _(
+            "Joignez le justificatif de chaque fait d'urgence et dites ce qu'il change pour "
+            "vous (profil : demande.urgence)."
+        )
+        if profile.demande.urgence
+        else _(
+            "Notez les faits d'urgence (travail, santé, enfants…), ce qu'ils changent pour vous, "
+            "et joignez leurs justificatifs (profil : demande.urgence)."
+        )
+    )
+    if renew is not None:
+        return _renewal_urgency(renew, noted, proven, todo)
+    return Criterion(
+        "urgence",
+        _("Urgence"),
+        proven,
+        _("première demande : {noted} (le juge demande des circonstances particulières)").format(
+            noted=noted
+        ),
+        todo,
+    )
+
+
+def window(renew: Renewal) -> Criterion:
+    """A renewal asked too early may be refused; asked too late, it costs and weakens."""
+    name = _("Délai de renouvellement (article R. 431-5 du CESEDA)")
+    span = _("du {start} au {end}").format(start=day(renew.start), end=day(renew.end))
+    if renew.not_open_yet:
+        return Criterion(
+            "delai",
+            name,
+            False,
+            _("il ne s'ouvre que le {date} ({span})").format(date=day(renew.start), span=span),
+            _("Attendez l'ouverture du délai : le juge pourrait estimer la requête prématurée."),
+        )
+    if renew.window_missed:
+        return Criterion(
+            "delai",
+            name,
+            False,
+            _(
+                "première démarche après le délai ({span}) : taxe de retard possible "
+                "(article L. 436-5)"
+            ).format(span=span),
+            _("Voyez une permanence juridique."),
+        )
+    if renew.first_in_window:
+        span = _("{span}, première démarche dans ce délai le {date}").format(
+            span=span, date=day(renew.first_in_window)
+        )
+    return Criterion("delai", name, True, span)
+
+
+def complete(profile: Profile) -> Criterion:
+    demande = profile.demande
+    listed = len(demande.pieces_dossier)
+    parts = [
+        ngettext(
+            "{n} pièce listée dans le profil", "{n} pièces listées dans le profil", listed
+        ).format(n=listed)
+        if listed
+        else _("aucune liste de pièces dans le profil")
+    ]
+    parts.append(
+        _("dossier déclaré complet") if demande.dossier_complet else _("dossier déclaré incomplet")
+    )
+    todo = _(
+        "Réunissez les pièces demandées par la préfecture et listez-les (demande.pieces_dossier), "
+        "puis répondez à demande.dossier_complet."
+    )
+    if demande.langue_civisme == "non":
+        parts.append(_("certificat de langue et examen civique manquants"))
+        todo = _(
+            "Une première carte pluriannuelle ou une carte de résident demande, depuis le 1er "
+            "janvier 2026, le certificat de langue et l'examen civique : voyez une permanence."
+        )
+    return Criterion(
+        "dossier",
+        _("Dossier de demande complet"),
+        demande.complete,
+        _(" ; ").join(parts),
+        todo,
+    )
+
+
+def diligences(facts: Facts) -> Criterion:
+    """R. 431-2: the substitute filing is for whoever has done what falls to them, notably
+    called on the accompaniment: the CCC (its written answer kept) and a point d'accueil
+    numérique (a visit, or a request for one)."""
+    contacts = facts.by_channel("ccc")
+    answered = [s for s in contacts if any(r.has_proof for r in facts.answers_to(s))]
+    pan = facts.by_channel("pan")
+    figure = _("{ccc} ; {pan}").format(
+        ccc=ngettext(
+            "{n} contact avec le centre de contact citoyens, dont {k} avec sa réponse écrite "
+            "gardée",
+            "{n} contacts avec le centre de contact citoyens, dont {k} avec sa réponse écrite "
+            "gardée",
+            len(contacts),
+        ).format(n=len(contacts), k=len(answered)),
+        pan=ngettext(
+            "{n} passage ou demande au point d'accueil numérique",
+            "{n} passages ou demandes au point d'accueil numérique",
+            len(pan),
+        ).format(n=len(pan)),
+    )
+    if not answered:
+        todo, command = (
+            _(
+                "Écrivez au centre de contact citoyens, gardez sa réponse écrite et notez-la "
+                "sous le même numéro"
+            ),
+            _("rdvletters record reply --reference N° --proof reponse.pdf"),
+        )
+    else:
+        todo, command = (
+            _("Allez au point d'accueil numérique de la préfecture (ou demandez-y un rendez-vous)"),
+            _("rdvletters record pan --proof justificatif.jpg"),
+        )
+    return Criterion(
+        "diligences",
+        _("Diligences de l'article R. 431-2 du CESEDA (accompagnement)"),
+        bool(answered) and bool(pan),
+        figure,
+        todo,
+        command,
+    )
+
+
+def defenseur(facts: Facts) -> Criterion:
+    """Not a criterion: the Défenseur des droits does not take up what a court is seized of."""
+    referral = facts.referral
+    if referral:
+        figure = _(
+            "saisi le {date} ; il ne traite pas un litige porté devant un tribunal : le référé "
+            "conduira probablement à clore la saisine, qui ne suspend aucun délai"
+        ).format(date=day(referral.when.date()))
+    else:
+        figure = _(
+            "pas saisi ; saisissez-le avant de déposer le référé : il ne prend pas en charge un "
+            "litige déjà porté devant un tribunal (n'attendez pas sa réponse si l'urgence le "
+            "demande)"
+        )
+    return Criterion(
+        "defenseur",
+        _("Défenseur des droits (avant le juge)"),
+        referral is not None,
+        figure,
+        "" if referral else _("Saisissez le Défenseur des droits avant le référé"),
+        "" if referral else "rdvletters referral",
+    )
+
+
+def dates(facts: Facts) -> Criterion:
+    """Who dates the proofs (proof: ``evidence/proofs/dating.py``): advisory."""
+    from ..evidence.proofs.dating import criterion
+
+    return Criterion(**criterion(facts))  # type: ignore[arg-type]

@@ -1,0 +1,167 @@
+"""Is it time to ask the judge? One line per criterion, met or not, with its figure.
+
+The criteria come from what judges have asked for (CE, 10 juin 2020, n° 435594:
+attempts in several different weeks; CE, 9 juin 2022, n° 453391: urgency
+presumed for a renewal, not for a first application, none under an unexecuted
+obligation to leave France; on ANEF, the diligences of R. 431-2: the centre de
+contact citoyens, a point d'accueil numérique) and from the associations' practice
+(the profile's ``seuils``, the benchmark of justified weeks). The check never blocks
+drafting the requête: it says what is missing, and the notes the person reads before
+filing repeat it.
+
+This is the one source of « is it time »: ``status`` shows these criteria and this
+benchmark, never figures of its own, so the two cannot disagree. A dated urgency (or a
+legal basis that ends) that waiting for the benchmark would let pass says « don't
+wait »; the dates themselves come from ``deadlines``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from ..facts import Facts
+from ..i18n import _, ngettext
+from ..profile import Profile
+from ..renewal import case_renewal
+from . import deadlines
+from .criteria import (
+    FRESH_DAYS,
+    LEGAL_FLOOR_WEEKS,
+    NOT_CRITERIA,
+    Benchmark,
+    Criterion,
+    benchmark,
+    complete,
+    dates,
+    defenseur,
+    diligences,
+    dont_wait_todo,
+    fresh,
+    letter,
+    urgency,
+    weeks,
+    window,
+)
+from .deadlines import Milestone
+
+__all__ = ["FRESH_DAYS", "LEGAL_FLOOR_WEEKS", "Criterion", "Readiness", "check", "dont_wait_todo"]
+
+
+@dataclass
+class Readiness:
+    criteria: list[Criterion]
+    blocking: bool  # an obligation to leave France: see a lawyer before anything else
+    benchmark: Benchmark
+    warnings: list[str] = field(default_factory=list)  # said before the verdict
+    dont_wait: list[Milestone] = field(default_factory=list)  # dates the benchmark would pass
+    file_by: date | None = None  # prudence after the letter: file before this day
+    silence_passed: bool = False  # two months of silence on the letter have passed
+
+    @property
+    def ready(self) -> bool:
+        return not self.blocking and not self.unmet
+
+    @property
+    def unmet(self) -> list[Criterion]:
+        return [c for c in self.criteria if not c.met and c.key not in NOT_CRITERIA]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "pret": self.ready,
+            "bloquant": self.blocking,
+            "criteres": [asdict(c) for c in self.criteria],
+            "repere": {**asdict(self.benchmark), "plancher_atteint": self.benchmark.floor_met,
+                       "repere_atteint": self.benchmark.advice_met},
+            "avertissements": self.warnings,
+            "n_attendez_pas": [m.key for m in self.dont_wait],
+            "deposer_avant": self.file_by.isoformat() if self.file_by else None,
+            "silence_de_deux_mois": self.silence_passed,
+        }  # fmt: skip
+
+
+def _warnings(found: list[Milestone], today: date) -> list[str]:
+    """The open risk after the letter: from seven weeks after its receipt, the latest of
+    the two milestones passed, said as it stands."""
+    passed = [
+        m
+        for m in found
+        if m.kind in ("lettre_sept_semaines", "lettre_deux_mois") and m.passed(today)
+    ]
+    return [passed[-1].meaning(today)] if passed else []
+
+
+def check(profile: Profile, facts: Facts, today: date, root: Path) -> Readiness:
+    """Every criterion for a référé « mesures utiles », with its figure."""
+    renew = case_renewal(profile, facts, today)
+    found = deadlines.milestones(profile, facts, today)
+    bench = benchmark(profile, facts)
+    dated = [] if bench.met else deadlines.dated_before(found, today, bench.reached_on(today))
+    criteria = [
+        weeks(bench, profile.renewal, dated),
+        fresh(facts, today),
+        letter(deadlines.letter_dates(profile, facts, today), today),
+        urgency(profile, root, renew),
+        *([window(renew)] if renew is not None else []),
+        complete(profile),
+        *([diligences(facts)] if profile.anef else []),
+        dates(facts),
+        defenseur(facts),
+    ]
+    passed = {m.kind for m in found if m.passed(today)}
+    two_months = next((m.date for m in found if m.kind == "lettre_deux_mois"), None)
+    prudence = "lettre_sept_semaines" in passed and "lettre_deux_mois" not in passed
+    return Readiness(
+        criteria,
+        bool(profile.demande.oqtf),
+        bench,
+        _warnings(found, today),
+        dated,
+        two_months if prudence else None,
+        "lettre_deux_mois" in passed,
+    )
+
+
+def tick(met: bool, key: str) -> str:
+    """« [x] » met, « [ ] » missing; « [i] » for what is said, not counted (the Défenseur)."""
+    if key in NOT_CRITERIA:
+        return "[i]"
+    return "[x]" if met else "[ ]"
+
+
+def render(readiness: Readiness) -> str:
+    """The check as text, one line per criterion, then what to know, then the verdict."""
+    out = [_("EST-CE LE MOMENT DE SAISIR LE JUGE DES RÉFÉRÉS ?"), ""]
+    for c in readiness.criteria:
+        line = _("{label} : {value}").format(label=c.name, value=c.figure)
+        out.append(f"  {tick(c.met, c.key)} {line}")
+        if not c.met and c.todo:
+            out.append(f"      → {c.todo_line}")
+    out += [""] + [f"  ! {w}" for w in readiness.warnings] + ([""] if readiness.warnings else [])
+    out.append(verdict(readiness))
+    return "\n".join(out) + "\n"
+
+
+def verdict(readiness: Readiness) -> str:
+    """The check in one sentence, the same in ``recours --check`` and ``status``."""
+    if readiness.blocking:
+        return _(
+            "Une obligation de quitter le territoire est déclarée : voyez un avocat avant tout."
+        )
+    if readiness.ready:
+        return _(
+            "Les repères sont réunis. Relisez le projet de requête avec une permanence "
+            "juridique ou un avocat : rdvletters recours"
+        )
+    if readiness.dont_wait:
+        return dont_wait_todo(readiness.dont_wait)
+    unmet = len(readiness.unmet)
+    return ngettext(
+        "{n} repère manque encore. Vous pouvez préparer le projet de requête (rdvletters "
+        "recours) : le fichier à lire avant le dépôt les rappelle.",
+        "{n} repères manquent encore. Vous pouvez préparer le projet de requête "
+        "(rdvletters recours) : le fichier à lire avant le dépôt les rappelle.",
+        unmet,
+    ).format(n=unmet)
