@@ -38,15 +38,16 @@ class Embedded:
     orientation: int
 
 
-def as_is(data: bytes) -> Embedded | None:
-    """``data`` as an image object to embed untouched, or None for the usual way."""
+def as_is(data: bytes, max_pixels: int) -> Embedded | None:
+    """``data`` as an image object to embed untouched, or None for the usual way (which
+    also refuses an image of more than ``max_pixels``, before anything is decoded)."""
     if data.startswith(JPEG_MAGIC):
-        found = _jpeg(data)
+        found = _jpeg(data, max_pixels)
     elif data.startswith(PNG_MAGIC):
         found = _png(data)
     else:
         return None
-    if found is None:
+    if found is None or found[0] * found[1] > max_pixels:
         return None
     import img2pdf
 
@@ -57,13 +58,18 @@ def as_is(data: bytes) -> Embedded | None:
     return Embedded(pdf, *found)
 
 
-def _jpeg(data: bytes) -> tuple[int, int, int] | None:
+def _jpeg(data: bytes, max_pixels: int) -> tuple[int, int, int] | None:
     """(width, height, orientation) of a whole, readable JPEG."""
+    import warnings
+
     from PIL import Image
 
     try:
-        with Image.open(io.BytesIO(data)) as image:
-            if image.format != "JPEG":
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+        with image:
+            if image.format != "JPEG" or image.width * image.height > max_pixels:
                 return None
             size = image.size
             orientation = image.getexif().get(0x0112, 1)

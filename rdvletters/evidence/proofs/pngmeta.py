@@ -14,6 +14,7 @@ wrong, raises ``ValueError`` (Pillow refuses those too).
 from __future__ import annotations
 
 import contextlib
+import os
 import struct
 import zlib
 from dataclasses import dataclass, field
@@ -24,7 +25,7 @@ SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _PIXELS = {b"IDAT", b"fdAT"}
 _TEXT = {b"tEXt", b"zTXt", b"iTXt", b"eXIf"}
 _MAX_TEXT = 64 * 1024 * 1024  # Pillow's MAX_TEXT_MEMORY: beyond, it refuses the file
-_MAX_CHUNK = 16 * 1024 * 1024  # a text chunk larger than this is not a date: skipped
+_MAX_CHUNK = 1024 * 1024  # a text chunk larger than this is not a date: skipped
 
 
 @dataclass
@@ -91,7 +92,9 @@ def png_metadata(source: Path | BinaryIO) -> PngMetadata | None:
     """The text and EXIF chunks of the PNG at ``source`` (a path or an open binary file);
     None if it is not a PNG, ``ValueError`` if it is one cut short or damaged."""
     if isinstance(source, Path):
-        with open(source, "rb") as handle:
+        from ...casepaths import open_regular_fd
+
+        with os.fdopen(open_regular_fd(source), "rb") as handle:  # a FIFO: refused, not waited on
             return _read(handle)
     return _read(source)
 
