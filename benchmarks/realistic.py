@@ -53,10 +53,14 @@ print(time.perf_counter() - began)
 """
 
 
-def measure(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """(seconds, peak RSS in MiB) of one command in a fresh process; it must succeed."""
+def measure(argv: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float]:
+    """(seconds, peak RSS in MiB) of one command in a fresh process; it must succeed.
+
+    It runs in ``cwd``, outside any checkout: ``python -m`` puts the current folder first
+    on the path, which would shadow the tree given by ``PYTHONPATH``."""
     began = time.perf_counter()
-    process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(argv, env=env, cwd=cwd, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE)  # fmt: skip
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - began
     if os.waitstatus_to_exitcode(status) != 0:
@@ -132,17 +136,17 @@ def run_once(name: str, argv: list[str], root: Path, env: dict[str, str]) -> tup
     env = {**env, "XDG_CACHE_HOME": str(cache)}
     if name.startswith("caseload"):
         if name.endswith("next day"):  # yesterday's cache, then the first request of today
-            subprocess.run([sys.executable, "-c", CASELOAD, argv[-1]], check=True,
+            subprocess.run([sys.executable, "-c", CASELOAD, argv[-1]], check=True, cwd=scratch,
                            env={**env, "RDVLETTERS_NOW": "2026-11-29T18:00:00+01:00"},
                            capture_output=True)  # fmt: skip
         done = subprocess.run([sys.executable, "-c", CASELOAD, argv[-1]], env=env, check=True,
-                              capture_output=True, text=True)  # fmt: skip
+                              cwd=scratch, capture_output=True, text=True)  # fmt: skip
         return float(done.stdout.strip()), 0.0
     argv = [
         a.replace("{case}", str(case)).replace("{out}", str(out)).replace("{scratch}", str(scratch))
         for a in argv
     ]
-    return measure(argv, env)
+    return measure(argv, env, scratch)
 
 
 def main() -> None:
@@ -158,6 +162,13 @@ def main() -> None:
         root = Path(tmp)
         cases = build_cases(root)
         table = commands(root, bench.prepare_anchors(root), cases)
+        for name, path in trees.items():  # say which code each column runs
+            where = subprocess.run(
+                [sys.executable, "-c", "import rdvletters; print(rdvletters.__file__)"],
+                cwd=root, capture_output=True, text=True, check=True,
+                env={**os.environ, **({"PYTHONPATH": str(Path(path).resolve())} if path else {})},
+            ).stdout.strip()  # fmt: skip
+            print(f"{name}: {where}")
         env0 = {**os.environ, "RDVLETTERS_NOW": NOW}
         envs = {
             name: env0 if path is None else {**env0, "PYTHONPATH": str(Path(path).resolve())}
