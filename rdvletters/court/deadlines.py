@@ -44,6 +44,7 @@ RECEIPT_WAIT_DAYS = 15  # without the signed card, the letter is taken as receiv
 PRUDENCE_WEEKS = 7  # from here, the two months after the letter's receipt come close
 SILENCE_MONTHS = 2
 IMPLICIT_REFUSAL_MONTHS = 4  # R. 432-2, from the registration of the demand
+APPEAL_MONTHS = 2  # to contest the implicit refusal (legal-2026.md, ruling 5)
 RESUBMIT_MONTHS = 6  # R. 431-8
 # legal basis -> (its last day, the law that says so): only what the reference pages source
 SUNSETS: dict[str, tuple[date, str]] = {
@@ -360,11 +361,12 @@ def _registered(facts: Facts) -> list[Milestone]:
     step = registration(facts)
     if step is None:
         return []
+    refusal = months_after(step.when.date(), IMPLICIT_REFUSAL_MONTHS)
     return [
         Milestone(
             "refus_implicite",
             f"enregistrement-{step.n}-quatre-mois",
-            months_after(step.when.date(), IMPLICIT_REFUSAL_MONTHS),
+            refusal,
             N_("Quatre mois après l'enregistrement de la demande (article R. 432-2 du CESEDA)"),
             N_(
                 "Sans décision à cette date, le silence du préfet vaut refus implicite, même si "
@@ -378,7 +380,22 @@ def _registered(facts: Facts) -> list[Milestone]:
                 "attestation. Il se conteste dans les deux mois : voyez une permanence ou un "
                 "avocat sans tarder."
             ),
-        )
+        ),
+        Milestone(
+            "recours_refus_implicite",
+            f"enregistrement-{step.n}-six-mois",
+            months_after(refusal, APPEAL_MONTHS),
+            N_("Deux mois après le refus implicite (recours contre ce refus)"),
+            N_(
+                "Sans décision quatre mois après l'enregistrement, le refus implicite se "
+                "conteste jusqu'à cette date : voyez une permanence juridique ou un avocat dès "
+                "que le refus est né."
+            ),
+            N_(
+                "Les deux mois pour contester le refus implicite sont passés, si aucune "
+                "décision n'est intervenue : voyez une permanence juridique ou un avocat."
+            ),
+        ),
     ]
 
 
@@ -390,7 +407,7 @@ def milestones(profile: Profile, facts: Facts, today: date) -> list[Milestone]:
     if renew is not None:
         found += _renewal(renew, registered)
     dates = letter_dates(profile, facts, today)
-    if dates is not None and not registered:
+    if dates is not None and not registered and not facts.by_channel("appointment"):
         found += _letter(dates)
     found += _urgency(profile) + _sunset(profile) + _registered(facts)
     return sorted(found, key=lambda m: (m.date, m.key))

@@ -33,8 +33,10 @@ from ..documents.pipeline import (
     renderer,
     write_documents,
 )
+from ..errors import InputError
 from ..facts import Facts, Step, Week
 from ..frdates import now_paris
+from ..i18n import _
 from ..journal import JournalState
 from ..profile import Profile
 from ..renewal import Renewal, case_renewal, delay_asked
@@ -185,6 +187,12 @@ def prepare_requete(case: Case, fmt: str, now: datetime | None = None) -> tuple[
     journaled as prepared: (requête, notes)."""
     check_format("requete", fmt)
     now = now or now_paris()
+    closed = readiness.closed_by(Facts.from_journal(case.journal.read()))
+    if closed is not None:
+        # an appointment or the registration is noted: the measure is no longer « utile »
+        raise InputError(
+            _("Pas de projet de requête : {why}").format(why=closed.said()),
+        )
     built = build_document(case, "requete", now, extra=requete_context)
     # its variables were said in French with the requête's (``build_document``)
     notes = render_model(

@@ -112,15 +112,8 @@ def _next_step(
                 "renouvellement est passé sans démarche enregistrée à temps."
             )
         )
-    registered = deadlines.registration(facts)
-    if registered is not None:
-        silence = deadlines.months_after(registered.when.date(), deadlines.IMPLICIT_REFUSAL_MONTHS)
-        return Todo(
-            _(
-                "Votre demande est enregistrée : gardez le récépissé ou l'attestation ; sans "
-                "décision le {date}, voyez une permanence juridique ou un avocat"
-            ).format(date=day(silence))
-        )
+    if check.closed is not None:
+        return Todo(check.closed.said())
     if check.dont_wait:
         return Todo(readiness.dont_wait_todo(check.dont_wait))
     if check.file_by is not None:

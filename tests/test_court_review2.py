@@ -1,0 +1,86 @@
+# ruff: noqa: F811  (the fixtures of test_court_review are imported, then requested by name)
+"""The association jurist's second reading (2026-12-06), kept as tests.
+
+Each test reads the real output (the CLI's text, DOCX through python-docx, the bundle,
+the web page) and names the defect it guards against: it fails if the defect comes back.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+from .test_court_review import _docx, _flat, _latest, _ok, expire, premiere  # noqa: F401
+
+TOKEN = "t" * 32
+
+
+def _web_status(folder: Path) -> str:
+    """The web status page, as text."""
+    from rdvletters.web.app import create_app
+    from rdvletters.web.cases import Registry
+
+    app = create_app(Registry(folder, False), token=TOKEN, lang="fr")
+    app.config["TESTING"] = True
+    client = app.test_client()
+    assert client.get(f"/?token={TOKEN}").status_code == 200
+    page = client.get("/c/cas/status").get_data(as_text=True)
+    return _flat(html.unescape(re.sub(r"<[^>]+>", " ", page)))
+
+
+def _requetes(folder: Path) -> list[Path]:
+    return sorted((folder / "documents").glob("*projet-requete-refere*"))
+
+
+# -- 1 and 2: an appointment or the registration closes the référé, everywhere -----------
+
+
+def test_a_recorded_appointment_closes_the_refere_everywhere(case, run):
+    # blocking defect 1: status « essayez encore », check « vous pouvez préparer », and a
+    # requête saying no appointment was obtained, after a convocation was noted
+    _ok(run("-C", case, "record", "appointment", "--at", "2026-11-29 12:00",
+            "-m", "Convocation reçue pour le 10 décembre 2026"))  # fmt: skip
+    said = (
+        "Un rendez-vous ou une convocation est noté (le 29 novembre 2026 : « Convocation reçue "
+        "pour le 10 décembre 2026 ») : le référé pour obtenir un rendez-vous ne s'applique plus."
+    )
+    status = _flat(_ok(run("-C", case, "status")))
+    assert f"À FAIRE MAINTENANT {said}" in status
+    assert "essayez encore" not in status and "Vous pouvez préparer" not in status
+    check = _flat(_ok(run("-C", case, "recours", "--check")))
+    assert said in check and "Vous pouvez préparer" not in check and "[ ]" not in check
+    before = _requetes(case)
+    refused = run("-C", case, "recours")
+    assert refused.exit_code == 2
+    assert "Pas de projet de requête" in refused.stderr and said in _flat(refused.stderr)
+    assert "Traceback" not in refused.output + refused.stderr
+    assert _requetes(case) == before  # neither the requête nor its notes written
+    web = _web_status(case)
+    assert said in web and "Vous pouvez préparer" not in web
+
+
+def test_a_recorded_registration_points_only_to_the_four_months(expire, run):
+    # blocking defect 2: status said « enregistrée », the check « vous pouvez préparer », and
+    # the requête « n'a pas pu être enregistrée »
+    _ok(run("-C", expire, "record", "registration", "--at", "2026-11-27 09:00",
+            "-m", "Demande enregistrée au guichet, récépissé remis"))  # fmt: skip
+    said = (
+        "Votre demande est enregistrée depuis le 27 novembre 2026 : le référé pour obtenir un "
+        "rendez-vous ne s'applique plus. Sans décision le 27 mars 2027, le silence du préfet "
+        "vaudra refus implicite (article R. 432-2 du CESEDA), à contester dans les deux mois, "
+        "jusqu'au 27 mai 2027"
+    )
+    status = _flat(_ok(run("-C", expire, "status")))
+    assert f"À FAIRE MAINTENANT {said}" in status
+    assert "Vous pouvez préparer" not in status
+    check = _flat(_ok(run("-C", expire, "recours", "--check")))
+    assert said in check
+    assert "repère manque" not in check and "Lettre recommandée" not in check
+    assert "déposez la requête avant" not in status  # the letter's prudence is over too
+    assert "27 mai 2027 (dans 178 jours) – Deux mois après le refus implicite" in status
+    before = _requetes(expire)
+    refused = run("-C", expire, "recours", "--format", "text")
+    assert refused.exit_code == 2 and said in _flat(refused.stderr)
+    assert _requetes(expire) == before
+    assert said in _web_status(expire)
