@@ -318,13 +318,22 @@ class Case:
         reference: str | None = None,
         labels: Mapping[str, str] | None = None,
         extra: Mapping[str, Any] | None = None,
+        tracking: str | None = None,
     ) -> Entry:
         """Journal an attempt or event; proof files are copied, never moved.
 
         ``labels`` names the fields in error messages (``message``, ``witness``,
-        ``reference``): the CLI's options by default, the form's labels in the web app.
-        ``extra`` adds fields of the caller's (the server says where an entry came from)."""
-        names = {**RECORD_OPTIONS, **(labels or {})}
+        ``reference``, ``tracking``): the CLI's options by default, the form's labels in the
+        web app. ``extra`` adds fields of the caller's (the server says where an entry came
+        from). A letter with a ``tracking`` number is a registered letter written by the
+        person: it counts as the LRAR (``Facts``), and its AR can be noted."""
+        names = {**RECORD_OPTIONS, "tracking": "--tracking", **(labels or {})}
+        if tracking and channel != "letter":
+            raise InputError(
+                _("{option} ne vaut que pour une lettre recommandée (letter).").format(
+                    option=names["tracking"]
+                )
+            )
         if channel not in CHANNELS:
             raise InputError(
                 _("canal inconnu « {channel} » ; canaux : {channels}.").format(
@@ -347,6 +356,9 @@ class Case:
             entry["temoin"] = clean_text(witness, names["witness"])
         if reference and clean_text(reference, names["reference"]):
             entry["reference"] = clean_text(reference, names["reference"])
+        if tracking:
+            entry["suivi"] = normalise_tracking(tracking, names["tracking"])
+            entry["suivi_saisi"] = tracking
         if channel == "ar":
             self._refuse_early_receipt(when)
         entry.update({k: v for k, v in (extra or {}).items() if k not in entry})
@@ -376,7 +388,8 @@ class Case:
         sent = [
             datetime.fromisoformat(d["date"])
             for __, d in effective_entries(self.journal.read())
-            if d["type"] == "envoi" and d.get("document") == "lettre"
+            if (d["type"] == "envoi" and d.get("document") == "lettre")
+            or (d.get("canal") == "letter" and d.get("suivi"))  # ``record letter --tracking``
         ]
         if not sent:
             raise InputError(
@@ -384,7 +397,10 @@ class Case:
                     "aucune lettre recommandée n'est notée comme envoyée : l'avis de réception "
                     "se rapporte à une lettre envoyée."
                 ),
-                hint=_("Notez d'abord l'envoi : rdvletters sent N --tracking …"),
+                hint=_(
+                    "Notez d'abord l'envoi : rdvletters sent N --tracking … (ou, pour une lettre "
+                    "écrite par vous : rdvletters record letter --tracking …)"
+                ),
             )
         if when < min(sent):
             raise InputError(
@@ -580,7 +596,12 @@ class Case:
                 )
             values["reference"] = clean_text(reference, names["reference"])
         if tracking is not None:
-            if not sending or current.get("document") != "lettre":
+            letter = (
+                current.get("document") == "lettre"
+                if sending
+                else (values.get("canal", current.get("canal")) == "letter")
+            )
+            if not letter:
                 raise InputError(_("--tracking ne vaut que pour l'envoi d'une lettre recommandée."))
             values.update(
                 suivi=normalise_tracking(tracking, names["tracking"]), suivi_saisi=tracking

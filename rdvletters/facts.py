@@ -169,11 +169,16 @@ def _step(
             document_file=document.get("fichier"),
             delay=document.get("delai"),
         )
+    registered = data["canal"] == "letter" and bool(data.get("suivi"))
     return Step(
         **common,
         description=data.get("description", ""),
         witness=data.get("temoin"),
         reference=data.get("reference"),
+        # a letter written by the person and sent registered (``record letter --tracking``)
+        # is the registered letter, as one prepared here and marked sent
+        tracking=data.get("suivi") if registered else None,
+        sent_document="lettre" if registered else None,
     )
 
 

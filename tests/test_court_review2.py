@@ -11,7 +11,7 @@ import html
 import re
 from pathlib import Path
 
-from .test_court_review import _docx, _flat, _latest, _ok, expire, premiere  # noqa: F401
+from .test_court_review import PDF, PNG, _docx, _flat, _latest, _ok, expire, premiere  # noqa: F401
 
 TOKEN = "t" * 32
 
@@ -84,3 +84,24 @@ def test_a_recorded_registration_points_only_to_the_four_months(expire, run):
     assert refused.exit_code == 2 and said in _flat(refused.stderr)
     assert _requetes(expire) == before
     assert said in _web_status(expire)
+
+
+# -- 3: a registered letter written by the person is the LRAR ------------------------------
+
+
+def test_record_letter_with_tracking_is_the_registered_letter(anef_case, run):
+    # serious defect 3: « record letter » counted only as « courrier postal », the AR refused,
+    # the requête silent on the letter and its receipt labelled « Copie du courrier »
+    _ok(run("-C", anef_case, "record", "letter", "--at", "2026-11-16 11:00", "--proof", PDF,
+            "--tracking", "1A 222 333 4444 5", "-m", "Lettre au préfet"))  # fmt: skip
+    _ok(run("-C", anef_case, "record", "ar", "--at", "2026-11-18", "--proof", PNG))
+    status = _flat(_ok(run("-C", anef_case, "status")))
+    assert "[x] Lettre recommandée et avis de réception : envoyée le 16 novembre 2026" in status
+    assert "Deux mois après la réception de votre lettre recommandée (avis du 18 novembre" in status
+    _ok(run("-C", anef_case, "recours"))
+    requete = _docx(_latest(anef_case, "*_projet-requete-refere.docx"))
+    assert "Par lettre recommandée avec avis de réception envoyée le 16 novembre 2026" in requete
+    assert "Preuve de dépôt de la lettre recommandée (n° 1A22233344445)" in requete
+    assert "Copie du courrier adressé à la préfecture" not in requete
+    wrong = run("-C", anef_case, "record", "web", "--tracking", "1A 222 333 4444 5")
+    assert wrong.exit_code == 2 and "--tracking ne vaut que pour une lettre" in wrong.stderr

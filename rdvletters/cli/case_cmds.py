@@ -199,6 +199,14 @@ def _check_smtp(case: Case) -> None:
         "d'erreur, référence d'une réponse."
     ),
 )
+@option(
+    "--tracking",
+    metavar=N_("NUMÉRO"),
+    help=N_(
+        "Avec letter : numéro de la preuve de dépôt La Poste ; la lettre compte alors comme "
+        "la lettre recommandée avec avis de réception."
+    ),
+)
 @confirm_date_option
 @click.pass_obj
 def record(
@@ -209,6 +217,7 @@ def record(
     proofs: tuple[Path, ...],
     witness: str | None,
     reference: str | None,
+    tracking: str | None,
     confirm_date: bool,
 ) -> None:
     route = case.load().profile.situation
@@ -220,7 +229,7 @@ def record(
     when, message = record_inputs(
         channel, at, message, list(proofs), lambda text: case.when(text, confirm_date)
     )
-    entry = case.record(channel, when, message, list(proofs), witness, reference)
+    entry = case.record(channel, when, message, list(proofs), witness, reference, tracking=tracking)
     if channel == "ar":
         click.echo(
             _(
