@@ -11,7 +11,18 @@ import html
 import re
 from pathlib import Path
 
-from .test_court_review import PDF, PNG, _docx, _flat, _latest, _ok, expire, premiere  # noqa: F401
+from .conftest import edit_profile
+from .test_court_review import (  # noqa: F401
+    PDF,
+    PNG,
+    _docx,
+    _flat,
+    _latest,
+    _ok,
+    _send_letter,  # noqa: F401
+    expire,
+    premiere,
+)
 
 TOKEN = "t" * 32
 
@@ -105,3 +116,31 @@ def test_record_letter_with_tracking_is_the_registered_letter(anef_case, run):
     assert "Copie du courrier adressé à la préfecture" not in requete
     wrong = run("-C", anef_case, "record", "web", "--tracking", "1A 222 333 4444 5")
     assert wrong.exit_code == 2 and "--tracking ne vaut que pour une lettre" in wrong.stderr
+
+
+# -- 4: a dated urgency beats the letter's delay ----------------------------------------------
+
+
+def test_a_dated_urgency_beats_the_letters_delay(case, run, monkeypatch):
+    # serious defect 4: « attendez la fin du délai demandé (8 décembre) » with a job lost on
+    # the 15th; and no « n'attendez pas » before the letter has even gone
+    dont_wait = "N'attendez pas : voyez une permanence cette semaine (Promesse d'embauche"
+    check = _flat(_ok(run("-C", case, "recours", "--check")))
+    assert dont_wait in check and "le délai de votre lettre finit le 30 décembre 2026" in check
+    edit_profile(case, ("date: 2027-01-04", "date: 2026-12-15"))
+    _send_letter(run, monkeypatch, case, "2026-11-20", "2026-11-23")
+    said = (
+        "le 15 décembre 2026 : le délai de votre lettre finit le 8 décembre 2026, et le juge "
+        "statue en quelques jours à un mois)."
+    )
+    status = _flat(_ok(run("-C", case, "status")))
+    assert f"À FAIRE MAINTENANT {dont_wait}" in status and said in status
+    check = _flat(_ok(run("-C", case, "recours", "--check")))
+    assert "Attendez la fin du délai demandé" not in check
+    assert f"→ {dont_wait}" in check and check.rstrip().endswith(said)
+    _ok(run("-C", case, "recours"))
+    notes = _docx(_latest(case, "*_a_lire_avant_depot.docx"))
+    assert said in notes and "Attendez la fin du délai" not in notes
+    edit_profile(case, ("date: 2026-12-15", "date: 2027-01-04"))  # after the judge: wait
+    check = _flat(_ok(run("-C", case, "recours", "--check")))
+    assert "N'attendez pas" not in check and "Attendez la fin du délai demandé" in check

@@ -18,7 +18,7 @@ wait »; the dates themselves come from ``deadlines``.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -42,11 +42,14 @@ from .criteria import (
     dont_wait_todo,
     fresh,
     letter,
+    letter_wait,
     urgency,
     weeks,
     window,
 )
 from .deadlines import Milestone
+
+JUDGE_DAYS = 15  # a référé is decided in « quelques jours à 1 mois » (F2553): about two weeks
 
 __all__ = [
     "FRESH_DAYS",
@@ -117,10 +120,11 @@ class Readiness:
     blocking: bool  # an obligation to leave France: see a lawyer before anything else
     benchmark: Benchmark
     warnings: list[str] = field(default_factory=list)  # said before the verdict
-    dont_wait: list[Milestone] = field(default_factory=list)  # dates the benchmark would pass
+    dont_wait: list[Milestone] = field(default_factory=list)  # dates waiting would let pass
     file_by: date | None = None  # prudence after the letter: file before this day
     silence_passed: bool = False  # two months of silence on the letter have passed
     closed: Closed | None = None  # an appointment or the registration is noted
+    dont_wait_said: str = ""  # « N'attendez pas… », said once for every output
 
     @property
     def ready(self) -> bool:
@@ -161,11 +165,20 @@ def check(profile: Profile, facts: Facts, today: date, root: Path) -> Readiness:
     renew = case_renewal(profile, facts, today)
     found = deadlines.milestones(profile, facts, today)
     bench = benchmark(profile, facts)
+    sent = deadlines.letter_dates(profile, facts, today)
+    delay_end = letter_wait(sent, deadlines.letter_delay(profile, facts, today), today)
+    # a dated urgency that waiting would let pass: for the weeks, the benchmark; for the
+    # letter, its delay and the time the judge takes (« quelques jours à 1 mois », F2553)
     dated = [] if bench.met else deadlines.dated_before(found, today, bench.reached_on(today))
+    said = dont_wait_todo(dated) if dated else ""
+    if not dated and delay_end is not None:
+        limit = delay_end + timedelta(days=JUDGE_DAYS + 1)
+        dated = deadlines.dated_before(found, today, limit)
+        said = dont_wait_todo(dated, delay_end) if dated else ""
     criteria = [
-        weeks(bench, profile.renewal, dated),
+        weeks(bench, profile.renewal, said),
         fresh(facts, today),
-        letter(deadlines.letter_dates(profile, facts, today), today),
+        letter(sent, today, said),
         urgency(profile, root, renew),
         *([window(renew)] if renew is not None else []),
         complete(profile),
@@ -185,6 +198,7 @@ def check(profile: Profile, facts: Facts, today: date, root: Path) -> Readiness:
         two_months if prudence else None,
         "lettre_deux_mois" in passed,
         closed_by(facts),
+        said,
     )
 
 
@@ -225,7 +239,7 @@ def verdict(readiness: Readiness) -> str:
             "juridique ou un avocat : rdvletters recours"
         )
     if readiness.dont_wait:
-        return dont_wait_todo(readiness.dont_wait)
+        return readiness.dont_wait_said
     unmet = len(readiness.unmet)
     return ngettext(
         "{n} repère manque encore. Vous pouvez préparer le projet de requête (rdvletters "

@@ -151,7 +151,7 @@ def requete_context(
         "pret": check,
         "manquants": check.unmet,
         "avertissements": check.warnings,
-        "n_attendez_pas": readiness.dont_wait_todo(check.dont_wait) if check.dont_wait else "",
+        "n_attendez_pas": check.dont_wait_said,
         "echeances": [
             {
                 "date": m.date,

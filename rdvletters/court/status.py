@@ -115,7 +115,7 @@ def _next_step(
     if check.closed is not None:
         return Todo(check.closed.said())
     if check.dont_wait:
-        return Todo(readiness.dont_wait_todo(check.dont_wait))
+        return Todo(check.dont_wait_said)
     if check.file_by is not None:
         return Todo(
             _(
