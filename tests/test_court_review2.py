@@ -144,3 +144,26 @@ def test_a_dated_urgency_beats_the_letters_delay(case, run, monkeypatch):
     edit_profile(case, ("date: 2026-12-15", "date: 2027-01-04"))  # after the judge: wait
     check = _flat(_ok(run("-C", case, "recours", "--check")))
     assert "N'attendez pas" not in check and "Attendez la fin du délai demandé" in check
+
+
+# -- 5: the week's pieces are those of its démarches ------------------------------------------
+
+WEEK = re.compile(
+    r"semaine du lundi (\d+ \w+ \d{4}) : (\d+) démarches?, dont (\d+) avec justificatif "
+    r"\((pièces? n° [^)]*)\)"
+)
+
+
+def test_each_week_cites_one_piece_per_justified_step(anef_case, run):
+    # serious defect 5: « 3 démarches, dont 3 avec justificatif (pièces n° 2, 3, 4 et 6) »,
+    # piece 6 being the written answer received the next week
+    _ok(run("-C", anef_case, "recours"))
+    requete = _docx(_latest(anef_case, "*_projet-requete-refere.docx"))
+    weeks = WEEK.findall(requete)
+    assert len(weeks) >= 5
+    for monday, __, justified, refs in weeks:
+        cited = re.findall(r"\d+", refs.split("n°")[1])
+        assert len(cited) == int(justified), (monday, refs)
+    assert ("19 octobre 2026", "3", "3", "pièces n° 2, 3 et 4") in weeks
+    # the answer of 29 October is cited with its request, in the chronology
+    assert "réponse du 29 octobre 2026" in requete and "(pièces n° 4 et 6)" in requete

@@ -124,7 +124,13 @@ def requete_context(
         return piece_refs([n for s in steps for n in justified.get(s.n, [])])
 
     def week_refs(week: Week) -> str:
-        return justif_refs([s for s in facts.attempts if s.monday == week.monday])
+        """The pieces of the week's justified démarches: each one's own proof when it has
+        one (a written answer received later is cited where the answers are), else what
+        justifies it (a witness statement)."""
+        steps = [s for s in facts.attempts if s.monday == week.monday]
+        return piece_refs(
+            [n for s in steps for n in (s.has_proof and shown.get(s.n)) or justified.get(s.n, [])]
+        )
 
     found = deadlines.nearest_first(deadlines.milestones(profile, facts, today), today)
     return {
