@@ -167,3 +167,30 @@ def test_each_week_cites_one_piece_per_justified_step(anef_case, run):
     assert ("19 octobre 2026", "3", "3", "pièces n° 2, 3 et 4") in weeks
     # the answer of 29 October is cited with its request, in the chronology
     assert "réponse du 29 octobre 2026" in requete and "(pièces n° 4 et 6)" in requete
+
+
+# -- 6, 12, 18: wording of the requête and its notes -------------------------------------------
+
+
+def test_requete_wording_the_jurist_asked_for(premiere, expire, run):
+    # 6: the « accès normal » formula is 452798's; 461694 for téléservices and the chef de
+    # service; 12: « établissent que je n'ai pu obtenir de rendez-vous »; 18: no « il y a N
+    # jours » that goes stale, and the provisional legal aid offered in the notes
+    _ok(run("-C", premiere, "recours"))
+    rdv = _docx(_latest(premiere, "*_projet-requete-refere.docx"))
+    assert (
+        "Les modules de prise de rendez-vous sont des téléservices, et le préfet peut, comme tout "
+        "chef de service, organiser le dépôt des demandes (CE, Section, avis, 3 juin 2022, "
+        "n° 461694)" in rdv
+    )
+    assert "service public (CE, Section, avis, 3 juin 2022, n° 461694)" not in rdv
+    assert re.search(
+        r"Mes démarches, réparties sur \d+ semaines différentes, dont chacune compte au moins une "
+        r"démarche justifiée, établissent que je n'ai pu obtenir de rendez-vous\.",
+        rdv,
+    )
+    notes = _docx(_latest(premiere, "*_a_lire_avant_depot.docx"))
+    assert "indiquez « recours.aide_juridictionnelle: oui » dans le profil" in notes
+    _ok(run("-C", expire, "recours"))
+    renewal = _docx(_latest(expire, "*_projet-requete-refere.docx"))
+    assert "a expiré le 31 octobre 2026, et" in renewal and "il y a 30 jours" not in renewal
