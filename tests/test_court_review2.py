@@ -194,3 +194,19 @@ def test_requete_wording_the_jurist_asked_for(premiere, expire, run):
     _ok(run("-C", expire, "recours"))
     renewal = _docx(_latest(expire, "*_projet-requete-refere.docx"))
     assert "a expiré le 31 octobre 2026, et" in renewal and "il y a 30 jours" not in renewal
+
+
+# -- 7: the dated proofs say their base ---------------------------------------------------------
+
+
+def test_the_dating_line_says_its_base_is_proof_files(premiere, run):
+    # 7: « 0 sur 20 » beside « 22 avec justificatif », without saying 20 of what
+    status = _flat(_ok(run("-C", premiere, "status")))
+    justified = int(re.search(r"démarches, dont (\d+) avec justificatif", status).group(1))
+    base = re.search(
+        r"\(horodatage\) : \d+ sur (\d+) démarches ayant leur propre fichier justificatif", status
+    )
+    assert base is not None
+    assert int(base.group(1)) < justified  # the attested visit has no file of its own
+    check = _flat(_ok(run("-C", premiere, "recours", "--check")))
+    assert base.group(0) in check
