@@ -11,7 +11,7 @@ import html
 import re
 from pathlib import Path
 
-from .conftest import edit_profile
+from .conftest import NOW, edit_profile
 from .test_court_review import (  # noqa: F401
     PDF,
     PNG,
@@ -210,3 +210,21 @@ def test_the_dating_line_says_its_base_is_proof_files(premiere, run):
     assert int(base.group(1)) < justified  # the attested visit has no file of its own
     check = _flat(_ok(run("-C", premiere, "recours", "--check")))
     assert base.group(0) in check
+
+
+# -- 8: a delay counted from a receipt not noted is an estimate ---------------------------------
+
+
+def test_the_letters_delay_without_its_receipt_is_said_estimated(case, run, monkeypatch):
+    # 8: « … compté de sa réception » dated 30 days after posting without saying why
+    monkeypatch.setenv("RDVLETTERS_NOW", "2026-11-20T07:00:00+01:00")
+    n = re.search(r"sent (\d+)", _ok(run("-C", case, "letter", "--format", "text"))).group(1)
+    monkeypatch.setenv("RDVLETTERS_NOW", "2026-11-20T18:00:00+01:00")
+    _ok(run("-C", case, "sent", n, "--at", "2026-11-20 10:00", "--tracking", "1A 123 456 7890 1"))
+    monkeypatch.setenv("RDVLETTERS_NOW", NOW)
+    status = _flat(_ok(run("-C", case, "status")))
+    assert (
+        "20 décembre 2026 (dans 20 jours) – Fin du délai donné au préfet par la lettre "
+        "recommandée (date estimée : avis de réception non noté)" in status
+    )
+    assert "réception supposée quinze jours après l'envoi" in status

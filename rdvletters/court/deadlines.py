@@ -250,10 +250,22 @@ def _letter(dates: LetterDates) -> list[Milestone]:
             "lettre_delai",
             f"lettre-{n}-delai",
             dates.end,
-            N_("Fin du délai donné au préfet par la lettre recommandée"),
+            N_("Fin du délai donné au préfet par la lettre recommandée")
+            if received
+            else N_(
+                "Fin du délai donné au préfet par la lettre recommandée (date estimée : avis "
+                "de réception non noté)"
+            ),
             N_(
                 "Fin du délai de {delay} jours donné au préfet par votre lettre recommandée du "
                 "{posted}, compté de sa réception."
+            )
+            if received
+            else N_(
+                "Fin du délai de {delay} jours donné au préfet par votre lettre recommandée du "
+                "{posted}, compté de sa réception : date estimée, l'avis de réception n'étant "
+                "pas noté (réception supposée quinze jours après l'envoi). Notez-le à la date "
+                "signée sur l'avis : rdvletters record ar."
             ),
             N_(
                 "Le délai de {delay} jours donné au préfet par votre lettre recommandée du "
