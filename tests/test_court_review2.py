@@ -228,3 +228,17 @@ def test_the_letters_delay_without_its_receipt_is_said_estimated(case, run, monk
         "recommandée (date estimée : avis de réception non noté)" in status
     )
     assert "réception supposée quinze jours après l'envoi" in status
+
+
+# -- 9: the notes list every deadline -----------------------------------------------------------
+
+
+def test_the_notes_list_every_deadline_as_status_does(expire, run):
+    # 9: only those within 30 days or passed were listed
+    _ok(run("-C", expire, "recours"))
+    notes = _docx(_latest(expire, "*_a_lire_avant_depot.docx"))
+    status = _ok(run("-C", expire, "status")).split("ÉCHÉANCES\n")[1]
+    titles = re.findall(r"^  (?:ATTENTION )?(\d+ \w+ \d{4}) \(", status, re.M)
+    assert "30 avril 2027" in titles  # 151 days ahead
+    for when in titles:
+        assert when in notes, when

@@ -165,8 +165,7 @@ def requete_context(
                 "sens": m.meaning(today),
                 "passee": m.passed(today),
             }
-            for m in found
-            if m.attention(today)
+            for m in found  # every one, as status lists them (a passed opening left out)
         ],
         "temoins_sans_attestation": [v for v in facts.visits_without_statement if v.witness],
         "recours": profile.recours,
