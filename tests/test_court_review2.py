@@ -242,3 +242,18 @@ def test_the_notes_list_every_deadline_as_status_does(expire, run):
     assert "30 avril 2027" in titles  # 151 days ahead
     for when in titles:
         assert when in notes, when
+
+
+# -- 10: after the ANEF window, only an attestation de dépôt ------------------------------------
+
+
+def test_the_anef_window_end_says_what_a_late_filing_gives(anef_case, run):
+    # 10: the ANEF renewal window's end did not say that a later filing gives only an
+    # attestation de dépôt, which does not prove lawful stay (R. 431-15-1)
+    status = _flat(_ok(run("-C", anef_case, "status")))
+    end = status.split("Fin du délai de renouvellement (article R. 431-5 du CESEDA)", 1)[1]
+    assert end.lstrip().startswith(
+        "Dernier jour pour demander le renouvellement dans le délai ; après, un droit de visa de "
+        "régularisation peut être réclamé (article L. 436-5), et une demande déposée sur l'ANEF "
+        "ne donne plus qu'une attestation de dépôt, qui ne prouve pas la régularité du séjour"
+    )

@@ -98,7 +98,7 @@ class Milestone:
         return _(self.gone if self.passed(today) else self.coming).format(**self._said())
 
 
-def _renewal(renew: Renewal, registered: bool) -> list[Milestone]:
+def _renewal(renew: Renewal, registered: bool, anef: bool = False) -> list[Milestone]:
     in_window = renew.first_in_window
     end_gone = (
         N_(
@@ -127,6 +127,14 @@ def _renewal(renew: Renewal, registered: bool) -> list[Milestone]:
             renew.end,
             N_("Fin du délai de renouvellement (article R. 431-5 du CESEDA)"),
             N_(
+                "Dernier jour pour demander le renouvellement dans le délai ; après, un droit "
+                "de visa de régularisation peut être réclamé (article L. 436-5), et une demande "
+                "déposée sur l'ANEF ne donne plus qu'une attestation de dépôt, qui ne prouve pas "
+                "la régularité du séjour (l'attestation de prolongation de l'instruction de "
+                "l'article R. 431-15-1 suppose une demande présentée dans le délai)."
+            )
+            if anef
+            else N_(
                 "Dernier jour pour demander le renouvellement dans le délai ; après, un droit "
                 "de visa de régularisation peut être réclamé (article L. 436-5)."
             ),
@@ -417,7 +425,7 @@ def milestones(profile: Profile, facts: Facts, today: date) -> list[Milestone]:
     renew = case_renewal(profile, facts, today)
     registered = registration(facts) is not None
     if renew is not None:
-        found += _renewal(renew, registered)
+        found += _renewal(renew, registered, profile.anef)
     dates = letter_dates(profile, facts, today)
     if dates is not None and not registered and not facts.by_channel("appointment"):
         found += _letter(dates)
