@@ -257,3 +257,16 @@ def test_the_anef_window_end_says_what_a_late_filing_gives(anef_case, run):
         "régularisation peut être réclamé (article L. 436-5), et une demande déposée sur l'ANEF "
         "ne donne plus qu'une attestation de dépôt, qui ne prouve pas la régularité du séjour"
     )
+
+
+# -- 11: after registration, the expiry line and the appeal's date ------------------------------
+
+
+def test_after_registration_the_expiry_line_and_the_appeal_date(expire, run):
+    # 11: « tant que votre demande n'est pas enregistrée, vous n'avez aucun document de séjour
+    # valable » after the registration; no date for the two months to appeal
+    _ok(run("-C", expire, "record", "registration", "--at", "2026-11-27 09:00"))
+    status = _flat(_ok(run("-C", expire, "status")))
+    assert "tant que votre demande n'est pas enregistrée" not in status
+    assert "Votre titre de séjour a expiré ; votre demande est enregistrée" in status
+    assert "27 mai 2027 (dans 178 jours) – Deux mois après le refus implicite" in status

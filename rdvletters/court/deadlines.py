@@ -148,6 +148,12 @@ def _renewal(renew: Renewal, registered: bool, anef: bool = False) -> list[Miles
             N_("Expiration du titre de séjour"),
             N_("Votre titre de séjour expire ce jour-là."),
             N_(
+                "Votre titre de séjour a expiré ; votre demande est enregistrée : gardez avec "
+                "lui le récépissé ou l'attestation de prolongation de l'instruction remis (une "
+                "simple attestation de dépôt ne prouve pas la régularité du séjour)."
+            )
+            if registered
+            else N_(
                 "Votre titre de séjour a expiré : tant que votre demande n'est pas "
                 "enregistrée, vous n'avez aucun document de séjour valable."
             ),
