@@ -270,3 +270,17 @@ def test_after_registration_the_expiry_line_and_the_appeal_date(expire, run):
     assert "tant que votre demande n'est pas enregistrée" not in status
     assert "Votre titre de séjour a expiré ; votre demande est enregistrée" in status
     assert "27 mai 2027 (dans 178 jours) – Deux mois après le refus implicite" in status
+
+
+# -- 14: the benchmark met, status shows the first missing marker ------------------------------
+
+
+def test_once_the_weeks_are_there_status_shows_the_first_missing_marker(case, run):
+    # 14: status « essayez encore 2 fois le site » while the check says « Envoyez la lettre »
+    edit_profile(case, ("      date: 2027-01-04\n", ""))  # no dated urgency: nothing to rush
+    check = _flat(_ok(run("-C", case, "recours", "--check")))
+    assert "[x] Démarches justifiées sur plusieurs semaines différentes" in check
+    assert "→ Envoyez la lettre recommandée" in check
+    status = _flat(_ok(run("-C", case, "status")))
+    assert "À FAIRE MAINTENANT Envoyez la lettre recommandée" in status
+    assert "essayez encore" not in status
