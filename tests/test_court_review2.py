@@ -284,3 +284,34 @@ def test_once_the_weeks_are_there_status_shows_the_first_missing_marker(case, ru
     status = _flat(_ok(run("-C", case, "status")))
     assert "À FAIRE MAINTENANT Envoyez la lettre recommandée" in status
     assert "essayez encore" not in status
+
+
+# -- 15: a witness form only for a visit without its statement ---------------------------------
+
+
+def test_witness_forms_only_for_visits_without_statement(premiere, run, tmp_path):
+    # 15: « 2 notées sur 2 (modèle joint, à faire recopier et signer) » with blank forms
+    # still generated for visits already attested
+    _ok(run("-C", premiere, "record", "counter", "--at", "2026-11-27 09:00",
+            "--witness", "Paul DURAND", "-m", "Aucun rendez-vous donné"))  # fmt: skip
+    _ok(run("-C", premiere, "bundle", "-o", tmp_path / "d1"))
+    private = tmp_path / "d1" / "Ne_pas_deposer"
+    control = _flat((private / "Liste_de_controle.txt").read_text(encoding="utf-8"))
+    line = re.search(r"Attestation du témoin de chaque visite au guichet : (\d+) notées? sur (\d+)",
+                     control)  # fmt: skip
+    noted, visits = int(line.group(1)), int(line.group(2))
+    assert 0 < noted < visits  # one visit attested, one not
+    forms = sorted(private.glob("Attestation_temoin_a_completer_*.docx"))
+    assert [f.name for f in forms] == [
+        "Attestation_temoin_a_completer_Paul_DURAND_2026-11-27.docx"
+    ]  # the visit already attested has no blank form
+    assert ("modèle joint" in control) == bool(visits - noted)
+    for __ in range(visits - noted):  # every visit attested: no form, no « modèle joint »
+        _ok(run("-C", premiere, "record", "attestation", "--at", "2026-11-29 18:00",
+                "--proof", PDF, "-m", "Attestation manuscrite"))  # fmt: skip
+    _ok(run("-C", premiere, "bundle", "-o", tmp_path / "d2"))
+    private = tmp_path / "d2" / "Ne_pas_deposer"
+    control = _flat((private / "Liste_de_controle.txt").read_text(encoding="utf-8"))
+    assert f"[x] Attestation du témoin de chaque visite au guichet : {visits} notée" in control
+    assert "modèle joint" not in control
+    assert not list(private.glob("Attestation_temoin_a_completer_*.docx"))
