@@ -315,3 +315,16 @@ def test_witness_forms_only_for_visits_without_statement(premiere, run, tmp_path
     assert f"[x] Attestation du témoin de chaque visite au guichet : {visits} notée" in control
     assert "modèle joint" not in control
     assert not list(private.glob("Attestation_temoin_a_completer_*.docx"))
+
+
+# -- 16: the notes name the inventory, which is not uploaded ------------------------------------
+
+
+def test_the_notes_say_the_inventory_is_not_uploaded(premiere, run):
+    # 16: « les seuls fichiers numérotés » while 00_Inventaire sits among them, with
+    # « [à joindre] » and the journal's fingerprint
+    _ok(run("-C", premiere, "recours"))
+    notes = _docx(_latest(premiere, "*_a_lire_avant_depot.docx"))
+    assert "les seuls fichiers numérotés" not in notes
+    assert "les fichiers numérotés à partir de 01" in notes
+    assert "Ne déposez ni le fichier « 00_Inventaire »" in notes
