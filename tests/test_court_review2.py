@@ -328,3 +328,25 @@ def test_the_notes_say_the_inventory_is_not_uploaded(premiere, run):
     assert "les seuls fichiers numérotés" not in notes
     assert "les fichiers numérotés à partir de 01" in notes
     assert "Ne déposez ni le fichier « 00_Inventaire »" in notes
+
+
+# -- 17: every [S] address is printed the same way ---------------------------------------------
+
+
+def test_every_secondary_source_address_is_to_confirm(case, run):
+    # 17: Lyon « [code postal et cedex à vérifier] », Paris printed plain, both [S]
+    import csv
+
+    from rdvletters.departements import DATA, table
+
+    with open(DATA / "ta_competence.csv", encoding="utf-8", newline="") as handle:
+        secondary = [r["departement_code"] for r in csv.DictReader(handle)
+                     if r["tribunal_address"].startswith("[S")]  # fmt: skip
+    assert {"69", "75"} <= set(secondary)
+    for code in secondary:
+        dept = table()[code]
+        assert not dept.tribunal_address_lines or dept.address_to_confirm, code
+    edit_profile(case, ('departement: "93"', 'departement: "75"'))
+    _ok(run("-C", case, "recours"))
+    requete = _docx(_latest(case, "*_projet-requete-refere.docx"))
+    assert "7 rue de Jouy, 75181 Paris Cedex 04 [code postal et cedex à vérifier]" in requete
