@@ -350,3 +350,22 @@ def test_every_secondary_source_address_is_to_confirm(case, run):
     _ok(run("-C", case, "recours"))
     requete = _docx(_latest(case, "*_projet-requete-refere.docx"))
     assert "7 rue de Jouy, 75181 Paris Cedex 04 [code postal et cedex à vérifier]" in requete
+
+
+# -- 13: the ANEF e-mail cites the R. 431-2 steps once they are made ---------------------------
+
+
+def test_the_anef_email_cites_the_accompaniment_once_sought(anef_case, run):
+    # 13: after 2 CCC contacts and a point d'accueil numérique visit, the e-mail still asked
+    # « comment bénéficier de l'accompagnement prévu par l'article R. 431-2 »
+    _ok(run("-C", anef_case, "email"))
+    mail = _flat(_latest(anef_case, "*_courriel_*.txt").read_text(encoding="utf-8"))
+    assert "comment bénéficier de l'accompagnement" not in mail
+    assert re.search(
+        r"J'ai fait appel au dispositif d'accompagnement prévu par l'article R. 431-2 du CESEDA, "
+        r"auprès du centre de contact citoyens \(\d+ contacts?\) et d'un point d'accueil "
+        r"numérique \(\d+ passages?\), sans pouvoir déposer ma demande\. Je vous demande de "
+        r"constater l'impossibilité d'utiliser le téléservice et de m'inviter à enregistrer ma "
+        r"demande par la solution de substitution",
+        mail,
+    )
