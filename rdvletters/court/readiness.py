@@ -11,8 +11,11 @@ filing repeat it.
 
 This is the one source of « is it time »: ``status`` shows these criteria and this
 benchmark, never figures of its own, so the two cannot disagree. A dated urgency (or a
-legal basis that ends) that waiting for the benchmark would let pass says « don't
-wait »; the dates themselves come from ``deadlines``.
+legal basis that ends) that waiting would let pass — for the benchmark, or for the
+letter's delay plus the time the judge takes — says « don't wait »; the dates themselves
+come from ``deadlines``. Once an appointment or the registration is noted (``Closed``),
+the référé for an appointment no longer applies: the check, status, the web page and
+``recours`` (which refuses to draft) all say so, and nothing else.
 """
 
 from __future__ import annotations
