@@ -4,7 +4,6 @@ The real server (waitress) on 127.0.0.1, Debian's Chromium driven by Playwright.
 
 from __future__ import annotations
 
-import contextlib
 import http.server
 import socket
 import threading
@@ -25,11 +24,7 @@ def served(case):
     """The real server on the example case, answering in a thread."""
     running = start(Registry(case, False))
 
-    def serve() -> None:
-        with contextlib.suppress(OSError):  # the loop's sockets closed under it at the end
-            running.serve()
-
-    threading.Thread(target=serve, daemon=True).start()
+    threading.Thread(target=running.serve, daemon=True).start()
     yield running
     running.close()
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from waitress import create_server
 
+from ..web.loop import Loop
 from .app import create_server_app
 from .config import ServerConfig
 from .jobs import Jobs
@@ -26,22 +27,18 @@ PROXY_HEADERS = {"x-forwarded-for", "x-forwarded-proto", "x-forwarded-host"}
 
 @dataclass
 class Running:
-    server: Any
+    loop: Loop
     app: Any
     jobs: Jobs
     port: int
     stop_event: threading.Event
 
     def serve(self) -> None:
-        try:
-            self.server.run()
-        except OSError:  # the loop's sockets closed under it by ``close()``: stopped
-            if not self.stop_event.is_set():
-                raise
+        self.loop.run()
 
     def close(self) -> None:
         self.stop_event.set()
-        self.server.close()
+        self.loop.close()
         self.jobs.stop()
 
 
@@ -75,4 +72,4 @@ def start(config: ServerConfig, port: int | None = None) -> Running:
                 return
 
     threading.Thread(target=daily, name="rdvletters-retention", daemon=True).start()
-    return Running(server, app, jobs, server.effective_port, stop)
+    return Running(Loop(server), app, jobs, server.effective_port, stop)

@@ -25,6 +25,7 @@ from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
 from .app import create_app
 from .cases import Registry
+from .loop import Loop
 
 # waitress: 4 threads answer; at most 100 connections are held, and one that stays idle
 # (a client that connects and sends nothing, or too slowly) is closed after 10 s, checked
@@ -56,17 +57,17 @@ def lan_address() -> str:
 class Running:
     """A bound server: its address, the URL that opens it (with the token), the app."""
 
-    server: Any
+    loop: Loop
     host: str
     port: int
     url: str
     app: Any
 
     def serve(self) -> None:
-        self.server.run()
+        self.loop.run()
 
     def close(self) -> None:
-        self.server.close()
+        self.loop.close()
 
 
 def _forbidden(_environ: dict, start_response: Any) -> list[bytes]:
@@ -98,4 +99,4 @@ def start(
         shown = lan_address() if host in ("0.0.0.0", "::") else host
     if ":" in shown and not shown.startswith("["):
         shown = f"[{shown}]"
-    return Running(server, host, bound, f"http://{shown}:{bound}{prefix}/?token={token}", app)
+    return Running(Loop(server), host, bound, f"http://{shown}:{bound}{prefix}/?token={token}", app)

@@ -1,0 +1,43 @@
+"""A waitress server's loop that any thread may stop.
+
+Waitress polls its sockets in one thread. Closing them from another thread (a test's
+teardown, a second front end) races with that poll: the loop then reads a file
+descriptor that is already closed, or already reused by someone else. So ``close``
+hands the closing to the loop itself, through waitress's trigger, and waits for the
+loop to end; called from the loop's own thread (after Ctrl+C), it closes at once.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from waitress import wasyncore
+
+
+class Loop:
+    """One waitress server: ``run()`` answers until ``close()``, from whatever thread."""
+
+    def __init__(self, server: Any) -> None:
+        self.server = server
+        self._thread: int | None = None
+        self._ended = threading.Event()
+
+    def run(self) -> None:
+        self._thread = threading.get_ident()
+        try:
+            self.server.run()
+        finally:
+            self._ended.set()
+
+    def close(self, timeout: float = 10.0) -> None:
+        if self._thread is None or self._thread == threading.get_ident() or self._ended.is_set():
+            self._close_all()
+            return
+        self.server.trigger.pull_trigger(self._close_all)  # runs inside the loop
+        self._ended.wait(timeout)
+
+    def _close_all(self) -> None:
+        """Stop the workers, then close every socket of the loop: it ends when none is left."""
+        self.server.task_dispatcher.shutdown()
+        wasyncore.close_all(getattr(self.server, "_map", None) or self.server.map)
