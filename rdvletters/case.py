@@ -317,11 +317,13 @@ class Case:
         witness: str | None = None,
         reference: str | None = None,
         labels: Mapping[str, str] | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> Entry:
         """Journal an attempt or event; proof files are copied, never moved.
 
         ``labels`` names the fields in error messages (``message``, ``witness``,
-        ``reference``): the CLI's options by default, the form's labels in the web app."""
+        ``reference``): the CLI's options by default, the form's labels in the web app.
+        ``extra`` adds fields of the caller's (the server says where an entry came from)."""
         names = {**RECORD_OPTIONS, **(labels or {})}
         if channel not in CHANNELS:
             raise InputError(
@@ -347,6 +349,7 @@ class Case:
             entry["reference"] = clean_text(reference, names["reference"])
         if channel == "ar":
             self._refuse_early_receipt(when)
+        entry.update({k: v for k, v in (extra or {}).items() if k not in entry})
         self.journal.check_appendable()  # before copying proofs that would be orphaned
         return self._append_with_proofs(entry, proofs, when, channel)
 

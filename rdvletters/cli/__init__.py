@@ -10,6 +10,7 @@ from . import (  # noqa: F401 - each module registers its commands
     evidence_cmds,
     lifecycle_cmds,
     proof_cmds,
+    serve_cmds,
     template_cmds,
     web_cmds,
 )

@@ -6,6 +6,7 @@ import contextlib
 import re
 import secrets
 from datetime import date, datetime
+from typing import Protocol
 
 from babel.dates import format_date, format_time
 from flask import Flask, current_app, g, render_template, request
@@ -26,6 +27,13 @@ LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
 # Babel's locale for dates: English as in Britain (« 1 Dec 2026 »), day before month as
 # in the library's sentences (``localdates``) and in France.
 DATE_LOCALES = {"en": "en_GB"}
+
+
+class AccessPolicy(Protocol):
+    """Who may use the app: ``install`` adds its checks, headers and ``csrf_token``."""
+
+    def install(self, app: Flask) -> None: ...
+
 
 DOCUMENT_LABELS = {
     "courriel": i18n.N_("courriel à la préfecture"),
@@ -149,9 +157,14 @@ def create_app(
     lang: str | None = None,
     hosts: set[str] | None = None,
     cookie: str = "rdvletters_acces",
+    access: AccessPolicy | None = None,
 ) -> Flask:
     """The app for ``registry``; ``token`` opens it, ``lang`` fixes the language
-    (else the browser's), ``hosts`` are the Host headers accepted (None: any)."""
+    (else the browser's), ``hosts`` are the Host headers accepted (None: any).
+
+    ``access`` is the access policy, an object with ``install(app)``: the local token
+    (``web.security``) by default; the association server passes its accounts
+    (``server.auth``), and the same pages serve both."""
     app = Flask(__name__)
     app.config.update(
         RDV_REGISTRY=registry,
@@ -189,7 +202,7 @@ def create_app(
         upload_max_mb=MAX_FILE_BYTES // (1024 * 1024),
     )
     app.before_request(_start_request)
-    security.install(app)
+    (access or security).install(app)
     app.after_request(_timestamp_later)
     app.teardown_request(_end_request)
     app.register_error_handler(HTTPException, _error_page)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from flask import flash, redirect, request, url_for
+from flask import current_app, flash, redirect, request, url_for
 
 from ..case import ProofFile
 from ..channels import ATTEMPT_CHANNELS, CHANNELS, by_weight
@@ -71,13 +71,14 @@ def received(proof: ProofFile) -> ProofFile:
     client = request.remote_addr or ""
     route = "web" if client in ("127.0.0.1", "::1", "") else "telephone"
     conditions = upload_conditions(
-        route,
+        current_app.config.get("RDV_UPLOAD_ROUTE") or route,  # the server says its own
         now_paris(),
         name=proof.name,
         size=proof.path.stat().st_size,
         kind=proof.path.suffix.lstrip("."),
         client=client or None,
         user_agent=request.user_agent.string or None,
+        server=current_app.config.get("RDV_SERVER_NAME"),
     )
     return replace(proof, conditions=conditions)
 
