@@ -25,7 +25,9 @@ from pathlib import Path
 
 from icalendar import Alarm, Calendar, Event
 
+from ..errors import OutputExistsError
 from ..frdates import PARIS
+from ..fsutil import read_small, replace_file, write_new
 from ..i18n import _
 from ..profile import Profile
 from .feed import calendar_id
@@ -38,6 +40,7 @@ SLOT_ALARM = timedelta(minutes=-15)
 DEADLINE_ALARM = timedelta(hours=-15)  # from midnight: 9:00 the day before
 STEP_ALARM = timedelta(hours=9)  # 9:00 on the day
 WEEKS = 4  # this week and the three after
+MAX_ICS = 2 * 1024 * 1024
 ITEM_KINDS = ("lettre", "suivi_lettre", "defenseur", "juge", "date_annoncee")
 
 
@@ -194,3 +197,23 @@ def case_calendar(
     """The case's calendar as bytes, the plan made at ``now`` (Paris time)."""
     plan = make_plan(profile, facts, now.astimezone(PARIS), root, weeks=WEEKS)
     return build(plan, profile, facts, calendar_id(root), now, links).to_ical()
+
+
+def write_ics(path: Path, data: bytes) -> bool:
+    """Write the calendar to ``path``; a calendar rdvletters wrote there before is replaced
+    (the point of the file is to be imported again, updated), anything else is never
+    overwritten. True when a previous calendar was replaced."""
+    if path.exists():
+        head = read_small(path, MAX_ICS)
+        if PRODID.encode() not in head[:4096]:
+            raise OutputExistsError(
+                _(
+                    "Le fichier {path} existe déjà et n'est pas un agenda de rdvletters : il "
+                    "n'est jamais écrasé."
+                ).format(path=path),
+                hint=_("Choisissez un autre nom de fichier."),
+            )
+        replace_file(path, data)
+        return True
+    write_new(path, data)
+    return False

@@ -21,6 +21,7 @@ from .cases import SINGLE_ID
 from .chart import weekly_chart
 from .common import bp, case_file, get_case, page, registry, send_case_file
 from .forms import FieldError
+from .week import week_view
 
 SORT_KEYS = {
     "name": lambda r: (r.name or "").lower(),
@@ -163,6 +164,7 @@ def status(case_id: str):
         chart=weekly_chart(result.weeks, result.per_week),
         steps=list(reversed(facts.steps))[:12],
         today=now.date(),
+        week=week_view(case),
     )
 
 
