@@ -44,8 +44,9 @@ def _minutes(text: str, line: str) -> int:
     found = _TIME.match(text.strip())
     if not found:
         raise ValueError(
-            _("« {line} » : heure non reconnue « {time} » (attendu HH:MM, par exemple 09:00)")
-            .format(line=line, time=text.strip())
+            _(
+                "« {line} » : heure non reconnue « {time} » (attendu HH:MM, par exemple 09:00)"
+            ).format(line=line, time=text.strip())
         )
     hours, minutes = int(found.group(1)), int(found.group(2) or 0)
     if hours > 24 or minutes > 59 or (hours == 24 and minutes):
@@ -59,8 +60,10 @@ def _day(word: str, line: str) -> int:
     key = word.strip().lower().rstrip(".")[:3]
     if key not in DAYS:
         raise ValueError(
-            _("« {line} » : jour non reconnu « {day} » (attendu lun, mar, mer, jeu, ven, sam, dim)")
-            .format(line=line, day=word.strip())
+            _(
+                "« {line} » : jour non reconnu « {day} » (attendu lun, mar, mer, jeu, ven, sam "
+                "ou dim)"
+            ).format(line=line, day=word.strip())
         )
     return DAYS.index(key)
 
@@ -89,8 +92,10 @@ def _line(line: str) -> tuple[list[int], list[tuple[int, int]]]:
     found = re.match(r"^\s*(.*?)\s+(\d{1,2}(?:[:hH]\d{0,2})?\s*-.*)$", line)
     if not found:
         raise ValueError(
-            _("« {line} » : attendu des jours puis des heures, par exemple « lun-ven 09:00-16:00 »")
-            .format(line=line)
+            _(
+                "« {line} » : attendu des jours puis des heures, par exemple "
+                "« lun-ven 09:00-16:00 »"
+            ).format(line=line)
         )
     days = _days(found.group(1), line)
     ranges = []

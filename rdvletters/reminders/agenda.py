@@ -52,6 +52,7 @@ class Links:
     record: str = ""
     documents: str = ""
     status: str = ""
+    app: str = ""  # where to note it when no page can be linked (the association's app)
 
     def page(self, name: str) -> str:
         return getattr(self, name, "") or ""
@@ -90,7 +91,7 @@ def _slot_event(
     event = _event(f"{slot.key}.{ident}@rdvletters", summary, now, seq)
     event.add("dtstart", slot.start)
     event.add("dtend", slot.start + timedelta(minutes=SLOT_MINUTES))
-    where = links.record or f"rdvletters record {slot.channel} --proof capture.png"
+    where = links.record or links.app or f"rdvletters record {slot.channel} --proof capture.png"
     lines = [
         _("Moment choisi : {why}.").format(why=slot_why(slot)),
         _("Faites une capture où l'on voit l'adresse du site, la date et l'heure."),

@@ -240,8 +240,7 @@ def _rhythm(plan: WeekPlan, needed: int, letter_sent: bool) -> str:
         ).format(w=max(w, 1), done=plan.done)
     if w < LETTER_AFTER_WEEKS:
         return ngettext(
-            "Semaine {w} : encore {n} essai cette semaine, à une heure différente des "
-            "précédents.",
+            "Semaine {w} : encore {n} essai cette semaine, à une heure différente des précédents.",
             "Semaine {w} : encore {n} essais cette semaine, à des heures différentes des "
             "précédents.",
             left,
@@ -288,8 +287,10 @@ def _letter_items(
                     f"lettre-{dates.letter.n}-suivi",
                     dates.posted + timedelta(days=AR_WAIT_DAYS),
                     _("Avis de réception de la lettre recommandée : l'avez-vous reçu ?"),
-                    _("Notez-le à la date signée sur l'avis ; sinon suivez la lettre sur le site "
-                      "de La Poste."),
+                    _(
+                        "Notez-le à la date signée sur l'avis ; sinon suivez la lettre sur le site "
+                        "de La Poste."
+                    ),
                     "record",
                 )
             )
@@ -312,8 +313,10 @@ def _letter_items(
             "lettre-envoi",
             when,
             _("Envoyer la lettre recommandée avec avis de réception"),
-            _("Elle demande une convocation dans un délai de {n} jours ; gardez la preuve de "
-              "dépôt et notez son numéro.").format(n=delay),
+            _(
+                "Elle demande une convocation dans un délai de {n} jours ; gardez la preuve de "
+                "dépôt et notez son numéro."
+            ).format(n=delay),
             "documents",
             estimated=when > today,
         )
@@ -329,8 +332,10 @@ def _after_letter(facts: Facts, today: date, delay_end: date | None, check) -> l
                 "defenseur",
                 max(today, delay_end + timedelta(days=1)),
                 _("Saisir le Défenseur des droits si la lettre reste sans effet"),
-                _("Après la fin du délai donné par la lettre ; c'est gratuit, et cela ne "
-                  "suspend aucun délai de recours."),
+                _(
+                    "Après la fin du délai donné par la lettre ; c'est gratuit, et cela ne "
+                    "suspend aucun délai de recours."
+                ),
                 "documents",
                 estimated=not facts.letters_sent or delay_end >= today,
             )

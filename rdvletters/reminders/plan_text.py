@@ -81,8 +81,9 @@ def render(plan: WeekPlan) -> str:
         )
     if plan.slots:
         out.append(
-            _("    Notez chaque essai aussitôt : rdvletters record {channel} --proof capture.png")
-            .format(channel=plan.slots[0].channel)
+            _(
+                "    Notez chaque essai aussitôt : rdvletters record {channel} --proof capture.png"
+            ).format(channel=plan.slots[0].channel)
         )
     if plan.email is not None:
         out.append(

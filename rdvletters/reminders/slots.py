@@ -101,8 +101,10 @@ class Coverage:
 
     def score(self, moment: datetime) -> int:
         part = part_of_day(moment.hour * 60 + moment.minute)
-        return 2 * self.pairs[(moment.weekday(), part)] + self.weekdays[moment.weekday()] + (
-            self.parts[part]
+        return (
+            2 * self.pairs[(moment.weekday(), part)]
+            + self.weekdays[moment.weekday()]
+            + (self.parts[part])
         )
 
 
