@@ -44,6 +44,10 @@ PUBLIC = {
     "person.manifest",
     "person.worker",
     "person.icon",
+    "reminders.consent",  # the person's reminders and calendar, by the link's token
+    "reminders.stop",
+    "reminders.person_agenda",
+    "reminders.feed",  # the calendar, by its own token
     "server_static",
 }
 PASSWORD_STAGE = {"auth.totp", "auth.logout", "static", "server_static", "web.language"}

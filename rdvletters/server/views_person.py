@@ -33,6 +33,7 @@ from ..errors import RdvError
 from ..i18n import N_, _
 from ..web.common import case_file, now_fields, send_case_file, when_from_form
 from ..web.uploads import MAX_FILES
+from ..web.week import week_view
 from . import accounts, audit, caseindex, keys
 from .person import (
     USUAL_MESSAGES,
@@ -88,6 +89,7 @@ def _page(token: str, case_id: str, case: Case, code: int = 200, **extra) -> tup
         now=now_fields(),
         max_files=MAX_FILES,
         recorded=request.args.get("ok", type=int),
+        week=week_view(case),
         **extra,
     ), code
 
