@@ -81,8 +81,9 @@ def announced_date(text: str, channel: str, option: str = "--announced") -> dict
         return {}
     if channel not in ANNOUNCING:
         raise InputError(
-            _("{option} ne vaut que pour une réponse (reply) ou une convocation (appointment).")
-            .format(option=option)
+            _(
+                "{option} ne vaut que pour une réponse (reply) ou une convocation (appointment)."
+            ).format(option=option)
         )
     raw = text.strip()
     try:
@@ -93,13 +94,12 @@ def announced_date(text: str, channel: str, option: str = "--announced") -> dict
             day = date.fromisoformat(raw)
     except ValueError:
         raise InputError(
-            _("{option} « {raw} » : date non reconnue (AAAA-MM-JJ, par exemple 2026-12-15).")
-            .format(option=option, raw=raw)
+            _(
+                "{option} « {raw} » : date non reconnue (AAAA-MM-JJ, par exemple 2026-12-15)."
+            ).format(option=option, raw=raw)
         ) from None
     if not EARLIEST_YEAR <= day.year <= 2099:
-        raise InputError(
-            _("{option} « {raw} » : vérifiez l'année.").format(option=option, raw=raw)
-        )
+        raise InputError(_("{option} « {raw} » : vérifiez l'année.").format(option=option, raw=raw))
     return {"date_annoncee": day.isoformat()}
 
 

@@ -81,7 +81,8 @@ def checkout(case_id: str, key: bytes) -> Case:
     case = opened[case_id] = Case(root)
     g.setdefault("rdv_keys", {})[case_id] = key
     if reminders.subscribed(ctx.store, case_id):  # what is new in it will be told
-        g.setdefault("rdv_heads", {})[case_id] = case.journal.read().last_n
+        entries = case.journal.read().entries
+        g.setdefault("rdv_heads", {})[case_id] = entries[-1].n if entries else 0
     return case
 
 

@@ -206,9 +206,11 @@ def refresh(store: Store, key: bytes, case_id: str, case: Case, now: datetime | 
                 items = []
         with store.transaction() as tx:
             tx.run(
-                "DELETE FROM reminders WHERE case_id = :c AND kind = :k AND sent_at IS NULL",
+                "DELETE FROM reminders WHERE case_id = :c AND kind = :k AND sent_at IS NULL"
+                " AND slot NOT LIKE :told",
                 c=case_id,
                 k=kind,
+                told=f"{CHANGE_PREFIX}%",
             )
             for item in items:
                 count += tx.run(
@@ -245,6 +247,9 @@ def notify_now(store: Store, key: bytes, case_id: str, slot: str, reminder: push
             )
 
 
+CHANGE_PREFIX = "changement-"  # a change told at once: kept when the plan is made again
+
+
 def changes_told(store: Store, key: bytes, case_id: str, case: Case, after_n: int) -> int:
     """For each reply, appointment, receipt or registration a volunteer noted after entry
     ``after_n``: a reminder to the person, at once. The number planned."""
@@ -259,8 +264,8 @@ def changes_told(store: Store, key: bytes, case_id: str, case: Case, after_n: in
         lang = next(iter(subs.values())).get("lang", "fr")
         with using(lang):
             reminder = push.Reminder(
-                _("Du nouveau dans votre dossier"), _(CHANGES[channel]), f"changement-{entry.n}"
+                _("Du nouveau dans votre dossier"), _(CHANGES[channel]), f"{CHANGE_PREFIX}{entry.n}"
             )
-        notify_now(store, key, case_id, f"changement-{entry.n}", reminder)
+        notify_now(store, key, case_id, f"{CHANGE_PREFIX}{entry.n}", reminder)
         told += 1
     return told
