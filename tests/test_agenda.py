@@ -1,0 +1,189 @@
+"""The week's plan and its calendar: the ICS written by the installed command, parsed
+with the icalendar library, across an update and under several stated clocks."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, datetime, timedelta
+
+import pytest
+from icalendar import Calendar
+
+from rdvletters.case import Case
+from rdvletters.facts import Facts
+from rdvletters.frdates import PARIS
+from rdvletters.reminders.plan import make_plan
+from rdvletters.reminders.slots import monday_of
+
+from .conftest import NOW, edit_profile, run_installed
+
+
+def write(folder, path, now: str = NOW, lang: str | None = None):
+    args = (["--lang", lang] if lang else []) + ["-C", folder, "agenda", "--ics", path]
+    done = run_installed(*args, env={"RDVLETTERS_NOW": now})
+    assert done.returncode == 0, done.stderr
+    return Calendar.from_ical(path.read_bytes())
+
+
+def events(cal) -> dict[str, object]:
+    found = cal.walk("VEVENT")
+    uids = Counter(str(e["uid"]) for e in found)
+    assert all(n == 1 for n in uids.values()), [u for u, n in uids.items() if n > 1]
+    return {str(e["uid"]).split(".")[0]: e for e in found}
+
+
+def start(event):
+    return event.decoded("dtstart")
+
+
+def alarm(event):
+    alarms = [c for c in event.subcomponents if c.name == "VALARM"]
+    assert len(alarms) == 1 and str(alarms[0]["action"]) == "DISPLAY"
+    return alarms[0].decoded("trigger")
+
+
+def test_agenda_has_slots_email_and_deadlines_with_alarms(case, tmp_path):
+    cal = write(case, tmp_path / "agenda.ics")
+    found = events(cal)
+    now = datetime.fromisoformat(NOW)
+    slots = {k: e for k, e in found.items() if k.startswith("essai-") and "STATUS" not in e}
+    # four weeks of two attempts (none noted yet this week): 8 slots, each ahead of now
+    assert len(slots) == 8
+    for event in slots.values():
+        assert start(event) > now and alarm(event) == timedelta(minutes=-15)
+        assert "capture" in str(event["description"]) and str(event["url"]).startswith("https://")
+    # never twice in a day, and the week's two at different parts of the day
+    weeks: dict[date, list[datetime]] = {}
+    for event in slots.values():
+        weeks.setdefault(monday_of(start(event).date()), []).append(start(event))
+    for moments in weeks.values():
+        assert len({m.date() for m in moments}) == len(moments)
+    emails = [e for k, e in found.items() if k.startswith("courriel-")]
+    assert len(emails) == 4 and all(start(e).hour == 10 for e in emails)
+    # the urgency date (4 January 2027) as an all-day deadline, reminded at 9:00 the day before
+    urgency = next(e for k, e in found.items() if k.startswith("urgence-"))
+    assert start(urgency) == date(2027, 1, 4) and alarm(urgency) == timedelta(hours=-15)
+    assert str(cal["x-wr-calname"]) == "rdvletters – Aminata"
+    text = (tmp_path / "agenda.ics").read_text(encoding="utf-8")
+    assert "DIALLO" not in text.upper() and "Bobigny" not in text
+    assert "BEGIN:VTIMEZONE" in text and "TZID:Europe/Paris" in text
+
+
+def test_an_attempt_noted_moves_the_next_weeks_slots_and_nothing_is_duplicated(
+    case, tmp_path, run
+):
+    path = tmp_path / "agenda.ics"
+    before = events(write(case, path))
+    next_week = {k: e for k, e in before.items() if k.startswith("essai-2026-W50-")}
+    first = min(next_week.values(), key=start)
+    moment = start(first) - timedelta(weeks=2)  # the same weekday and hour, in the past
+    assert moment < datetime.fromisoformat(NOW)
+    done = run("-C", case, "record", "web", "--at", f"{moment:%Y-%m-%d %H:%M}", "-m", "Aucune")
+    assert done.exit_code == 0, done.output
+    done = run("-C", case, "record", "web", "-m", "Aucune plage horaire libre")
+    assert done.exit_code == 0, done.output
+    after = events(write(case, path, now=NOW.replace("10:00:00", "10:05:00")))
+    # this week: the first slot is kept (cancelled in the calendar), the second still ahead
+    assert str(after["essai-2026-W49-1"]["status"]) == "CANCELLED"
+    assert "STATUS" not in after["essai-2026-W49-2"]
+    # next week: the same events (same UIDs), the first one moved off the covered moment
+    moved = {k: e for k, e in after.items() if k.startswith("essai-2026-W50-")}
+    assert set(moved) == set(next_week)
+    key = str(first["uid"]).split(".")[0]
+    old, new = start(first), start(moved[key])
+    assert (new.weekday(), new.hour) != (old.weekday(), old.hour)
+    assert int(after[key]["sequence"]) > int(first["sequence"])
+    assert set(before) <= set(after)  # nothing lost, nothing added under another name
+
+
+def test_a_file_that_is_not_our_calendar_is_never_overwritten(case, tmp_path):
+    other = tmp_path / "notes.ics"
+    other.write_text("BEGIN:VCALENDAR\nPRODID:-//autre//\nEND:VCALENDAR\n", encoding="utf-8")
+    done = run_installed("-C", case, "agenda", "--ics", other, env={"RDVLETTERS_NOW": NOW})
+    assert done.returncode == 5 and "jamais écrasé" in done.stderr
+    assert "autre" in other.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("now", "opening_listed"),
+    [("2026-11-30T10:00:00+01:00", True), ("2027-01-02T10:00:00+01:00", False)],
+)
+def test_renewal_window_opening_under_two_clocks(anef_case, tmp_path, now, opening_listed):
+    """Expiry moved to 30 April 2027: the ANEF window opens on 31 December 2026 (R. 431-5,
+    120 days before). Before it, the calendar has the opening, reminded the day before;
+    after it, the opening (stale) is gone and the end of the window is still there."""
+    edit_profile(anef_case, ("titre_actuel_expire_le: 2027-02-15", "titre_actuel_expire_le: 2027-04-30"))
+    found = events(write(anef_case, tmp_path / "a.ics", now=now))
+    assert ("renouvellement-debut" in found) is opening_listed
+    if opening_listed:
+        event = found["renouvellement-debut"]
+        assert start(event) == date(2026, 12, 31) and alarm(event) == timedelta(hours=-15)
+    end = found["renouvellement-fin"]
+    assert start(end) == date(2027, 3, 1)
+    assert start(found["expiration"]) == date(2027, 4, 30)
+
+
+def test_expiry_passing_turns_the_meaning_to_the_past(anef_case, tmp_path):
+    before = events(write(anef_case, tmp_path / "a.ics", now="2027-02-14T10:00:00+01:00"))
+    after = events(write(anef_case, tmp_path / "a.ics", now="2027-02-16T10:00:00+01:00"))
+    assert start(before["expiration"]) == start(after["expiration"]) == date(2027, 2, 15)
+    assert "expire ce jour-là" in str(before["expiration"]["description"])
+    assert "a expiré" in str(after["expiration"]["description"])
+    r4318 = after["r431-8"]
+    assert start(r4318) == date(2027, 8, 15) and alarm(r4318) == timedelta(hours=-15)
+    assert str(before["expiration"]["uid"]) == str(after["expiration"]["uid"])
+
+
+def test_english_calendar(case, tmp_path):
+    cal = write(case, tmp_path / "en.ics", lang="en")
+    found = events(cal)
+    slot = next(e for k, e in found.items() if k.startswith("essai-") and "STATUS" not in e)
+    assert str(slot["summary"]).startswith("Try the")
+
+
+def test_plan_waits_for_a_date_the_prefecture_announced(case, run):
+    done = run(
+        "-C", case, "record", "reply", "-m", "Vous serez convoqué", "--announced", "2026-12-18"
+    )
+    assert done.exit_code == 0, done.output
+    c = Case(case)
+    plan = make_plan(
+        c.load().profile,
+        Facts.from_journal(c.journal.read()),
+        datetime.fromisoformat(NOW).astimezone(PARIS),
+        c.root,
+    )
+    assert plan.waiting_until == date(2026, 12, 18) and plan.email is None
+    letter = next(i for i in plan.ahead if i.kind == "lettre")
+    assert letter.day == date(2026, 12, 19)
+    assert any("18 décembre 2026" in n and "attendez" in n for n in plan.notes)
+    refused = run("-C", case, "record", "web", "--announced", "2026-12-18")
+    assert refused.exit_code == 2 and "--announced" in refused.output
+
+
+def test_ccc_without_answer_and_letter_without_receipt_are_followed_up(anef_case, run):
+    c = Case(anef_case)
+    now = datetime.fromisoformat("2027-01-20T10:00:00+01:00")
+    plan = make_plan(c.load().profile, Facts.from_journal(c.journal.read()), now, c.root)
+    said = " ".join(plan.notes)
+    facts = Facts.from_journal(c.journal.read())
+    unanswered = [s for s in facts.by_channel("ccc") if s.reference and not facts.answers_to(s)]
+    assert ("centre de contact citoyens" in said) is bool(unanswered)
+
+
+def test_profile_opening_hours_are_kept_and_bad_ones_refused(case, tmp_path):
+    edit_profile(
+        case,
+        (
+            "  site_rdv:",
+            '  horaires_site: ["lun-ven 09:00-16:00"]\n  horaires_guichet: "mar,jeu 9h-12h"\n  site_rdv:',
+        ),
+    )
+    found = events(write(case, tmp_path / "h.ics"))
+    for key, event in found.items():
+        if key.startswith("essai-") and "STATUS" not in event:
+            moment = start(event)
+            assert moment.weekday() < 5 and 9 <= moment.hour and moment.hour * 60 + moment.minute <= 15 * 60 + 40
+    edit_profile(case, ("lun-ven 09:00-16:00", "lun-ven 18:00-16:00"))
+    done = run_installed("-C", case, "plan", env={"RDVLETTERS_NOW": NOW})
+    assert done.returncode == 2 and "horaires_site" in done.stderr and "Traceback" not in done.stderr
