@@ -8,7 +8,7 @@ import click
 
 from ..case import Case
 from ..frdates import now_paris
-from ..i18n import N_, _
+from ..i18n import N_, _, ngettext
 from .app import cli
 from .translated import PathType, option
 
@@ -71,3 +71,77 @@ def agenda(case: Case, ics: Path) -> None:
             "synchronisé passe par le service de votre téléphone ou de votre messagerie."
         )
     )
+
+
+@cli.command(
+    short_help=N_("Statistiques partageables d'un dossier de dossiers (anonymes)."),
+    help=N_(
+        "Par préfecture (département), voie et semaine ISO : le nombre de démarches et de "
+        "démarches justifiées des dossiers d'un dossier de bénévole, sans rien qui "
+        "identifie une personne. Une case n'est publiée que si au moins 5 dossiers y "
+        "figurent ; sinon les voies sont réunies, ou la case est écartée (le compte en est "
+        "donné)."
+    ),
+)
+@option(
+    "--export",
+    "do_export",
+    is_flag=True,
+    required=True,
+    help=N_("Produire le fichier à partager (CSV)."),
+)
+@option(
+    "--cases",
+    "cases_dir",
+    required=True,
+    type=PathType(file_okay=False, exists=True, path_type=Path),
+    metavar=N_("DOSSIER"),
+    help=N_("Le dossier qui contient un sous-dossier par personne."),
+)
+@option(
+    "-o",
+    "--output",
+    type=PathType(dir_okay=False, path_type=Path),
+    help=N_("Écrire dans ce fichier (jamais écrasé) ; sinon à l'écran."),
+)
+def stats(do_export: bool, cases_dir: Path, output: Path | None) -> None:
+    from ..fsutil import write_new
+    from ..sharedstats import export, to_csv
+
+    result = export(cases_dir)
+    text = to_csv(result)
+    if output is not None:
+        write_new(output, text.encode("utf-8"))
+    else:
+        click.echo(text, nl=False)
+    said = [
+        ngettext("{n} dossier lu", "{n} dossiers lus", result.cases_read).format(
+            n=result.cases_read
+        ),
+        ngettext("{n} case publiée", "{n} cases publiées", len(result.rows)).format(
+            n=len(result.rows)
+        ),
+        ngettext(
+            "{n} case de moins de {k} dossiers fusionnée (voies réunies)",
+            "{n} cases de moins de {k} dossiers fusionnées (voies réunies)",
+            result.merged,
+        ).format(n=result.merged, k=result.k),
+        ngettext(
+            "{n} case de moins de {k} dossiers écartée ({a} démarches non comptées)",
+            "{n} cases de moins de {k} dossiers écartées ({a} démarches non comptées)",
+            result.dropped,
+        ).format(n=result.dropped, k=result.k, a=result.dropped_attempts),
+    ]
+    if result.cases_skipped:
+        said.append(
+            ngettext(
+                "{n} dossier illisible laissé de côté",
+                "{n} dossiers illisibles laissés de côté",
+                result.cases_skipped,
+            ).format(n=result.cases_skipped)
+        )
+    click.echo(
+        _("k-anonymat (k = {k}) : {said}.").format(k=result.k, said=" ; ".join(said)), err=True
+    )
+    if output is not None:
+        click.echo(_("Écrit : {path}").format(path=output), err=True)
