@@ -69,9 +69,7 @@ def test_agenda_has_slots_email_and_deadlines_with_alarms(case, tmp_path):
     assert "BEGIN:VTIMEZONE" in text and "TZID:Europe/Paris" in text
 
 
-def test_an_attempt_noted_moves_the_next_weeks_slots_and_nothing_is_duplicated(
-    case, tmp_path, run
-):
+def test_an_attempt_noted_moves_the_next_weeks_slots_and_nothing_is_duplicated(case, tmp_path, run):
     path = tmp_path / "agenda.ics"
     before = events(write(case, path))
     next_week = {k: e for k, e in before.items() if k.startswith("essai-2026-W50-")}
@@ -112,7 +110,9 @@ def test_renewal_window_opening_under_two_clocks(anef_case, tmp_path, now, openi
     """Expiry moved to 30 April 2027: the ANEF window opens on 31 December 2026 (R. 431-5,
     120 days before). Before it, the calendar has the opening, reminded the day before;
     after it, the opening (stale) is gone and the end of the window is still there."""
-    edit_profile(anef_case, ("titre_actuel_expire_le: 2027-02-15", "titre_actuel_expire_le: 2027-04-30"))
+    edit_profile(
+        anef_case, ("titre_actuel_expire_le: 2027-02-15", "titre_actuel_expire_le: 2027-04-30")
+    )
     found = events(write(anef_case, tmp_path / "a.ics", now=now))
     assert ("renouvellement-debut" in found) is opening_listed
     if opening_listed:
@@ -183,7 +183,13 @@ def test_profile_opening_hours_are_kept_and_bad_ones_refused(case, tmp_path):
     for key, event in found.items():
         if key.startswith("essai-") and "STATUS" not in event:
             moment = start(event)
-            assert moment.weekday() < 5 and 9 <= moment.hour and moment.hour * 60 + moment.minute <= 15 * 60 + 40
+            assert (
+                moment.weekday() < 5
+                and moment.hour >= 9
+                and moment.hour * 60 + moment.minute <= 15 * 60 + 40
+            )
     edit_profile(case, ("lun-ven 09:00-16:00", "lun-ven 18:00-16:00"))
     done = run_installed("-C", case, "plan", env={"RDVLETTERS_NOW": NOW})
-    assert done.returncode == 2 and "horaires_site" in done.stderr and "Traceback" not in done.stderr
+    assert (
+        done.returncode == 2 and "horaires_site" in done.stderr and "Traceback" not in done.stderr
+    )
