@@ -61,6 +61,7 @@ class Item:
     at: time | None = None
     deadline: bool = False
     estimated: bool = False  # « vers le … »: a date that depends on what comes first
+    own_words: bool = False  # the text is the person's own (an urgency fact), not translated
 
 
 @dataclass
@@ -382,6 +383,7 @@ def milestone_item(m: Milestone, today: date) -> Item:
         m.meaning(today),
         "status",
         deadline=True,
+        own_words=not m.translated,
     )
 
 

@@ -51,7 +51,10 @@ def week_view(case: Case) -> WeekView:
         ],
         {"when": item_when(plan.email), "text": plan.email.text} if plan.email else None,
         day(plan.email_sent) if plan.email_sent else "",
-        [{"when": item_when(i), "text": i.text, "detail": i.detail} for i in plan.ahead],
+        [
+            {"when": item_when(i), "text": i.text, "detail": i.detail, "own": i.own_words}
+            for i in plan.ahead
+        ],
     )
 
 
