@@ -62,6 +62,7 @@ class Item:
     deadline: bool = False
     estimated: bool = False  # « vers le … »: a date that depends on what comes first
     own_words: bool = False  # the text is the person's own (an urgency fact), not translated
+    own_detail: bool = False  # the detail too (the consequence the person wrote)
 
 
 @dataclass
@@ -384,6 +385,7 @@ def milestone_item(m: Milestone, today: date) -> Item:
         "status",
         deadline=True,
         own_words=not m.translated,
+        own_detail=bool(m.own_words) and not m.passed(today),
     )
 
 

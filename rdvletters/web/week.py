@@ -52,7 +52,13 @@ def week_view(case: Case) -> WeekView:
         {"when": item_when(plan.email), "text": plan.email.text} if plan.email else None,
         day(plan.email_sent) if plan.email_sent else "",
         [
-            {"when": item_when(i), "text": i.text, "detail": i.detail, "own": i.own_words}
+            {
+                "when": item_when(i),
+                "text": i.text,
+                "detail": i.detail,
+                "own": i.own_words,
+                "own_detail": i.own_detail,
+            }
             for i in plan.ahead
         ],
     )
