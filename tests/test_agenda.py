@@ -15,7 +15,7 @@ from rdvletters.frdates import PARIS
 from rdvletters.reminders.plan import make_plan
 from rdvletters.reminders.slots import monday_of
 
-from .conftest import NOW, edit_profile, run_installed
+from .conftest import NOW, edit_profile, journal_lines, run_installed
 
 
 def write(folder, path, now: str = NOW, lang: str | None = None):
@@ -193,3 +193,28 @@ def test_profile_opening_hours_are_kept_and_bad_ones_refused(case, tmp_path):
     assert (
         done.returncode == 2 and "horaires_site" in done.stderr and "Traceback" not in done.stderr
     )
+
+
+def test_web_record_form_keeps_a_date_the_prefecture_announced(case):
+    from .test_web import csrf, make_client
+
+    _app, client = make_client(case)
+    base = {
+        "csrf": csrf(client, "/c/cas/record"),
+        "f-date-day": "27",
+        "f-date-month": "11",
+        "f-date-year": "2026",
+        "time": "09:00",
+        "message": "Vous serez convoquée",
+        "f-announced-day": "18",
+        "f-announced-month": "12",
+        "f-announced-year": "2026",
+    }
+    refused = client.post("/c/cas/record", data={**base, "channel": "web"})
+    assert refused.status_code == 400 and 'id="f-announced-day-error"' in refused.get_data(
+        as_text=True
+    )
+    done = client.post("/c/cas/record", data={**base, "channel": "reply"})
+    assert done.status_code == 303
+    last = journal_lines(case)[-1]
+    assert last["canal"] == "reply" and last["date_annoncee"] == "2026-12-18"
