@@ -218,3 +218,28 @@ def test_web_record_form_keeps_a_date_the_prefecture_announced(case):
     assert done.status_code == 303
     last = journal_lines(case)[-1]
     assert last["canal"] == "reply" and last["date_annoncee"] == "2026-12-18"
+
+
+def test_local_calendar_address_needs_its_token_only_and_is_revocable(case):
+    import re
+
+    from .test_web import csrf, make_client
+
+    app, client = make_client(case)
+    made = client.post(
+        "/c/cas/agenda", data={"csrf": csrf(client, "/c/cas/agenda"), "action": "new"}
+    )
+    address = re.search(
+        r'id="address" class="wide" readonly value="([^"]+)"', made.get_data(as_text=True)
+    )[1]
+    path = "/" + address.split("://", 1)[1].split("/", 1)[1]
+    stranger = app.test_client()  # a calendar application: no cookie
+    feed = stranger.get(path)
+    assert feed.status_code == 200 and Calendar.from_ical(feed.data).get("version") == "2.0"
+    assert stranger.get(path.replace(".ics", "x.ics")).status_code == 404
+    assert stranger.get("/c/cas/agenda.ics").status_code == 403  # the app's pages: the cookie
+    assert stranger.get("/c/cas/status").status_code == 403
+    assert "jeton_sha256" in (case / "agenda.json").read_text(encoding="utf-8")
+    assert path.rsplit("/", 1)[1][:-4] not in (case / "agenda.json").read_text(encoding="utf-8")
+    client.post("/c/cas/agenda", data={"csrf": csrf(client, "/c/cas/agenda"), "action": "revoke"})
+    assert stranger.get(path).status_code == 404
