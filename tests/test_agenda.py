@@ -161,14 +161,42 @@ def test_plan_waits_for_a_date_the_prefecture_announced(case, run):
     assert refused.exit_code == 2 and "--announced" in refused.output
 
 
-def test_ccc_without_answer_and_letter_without_receipt_are_followed_up(anef_case, run):
-    c = Case(anef_case)
-    now = datetime.fromisoformat("2027-01-20T10:00:00+01:00")
-    plan = make_plan(c.load().profile, Facts.from_journal(c.journal.read()), now, c.root)
-    said = " ".join(plan.notes)
+def _plan_at(folder, now: str):
+    c = Case(folder)
     facts = Facts.from_journal(c.journal.read())
-    unanswered = [s for s in facts.by_channel("ccc") if s.reference and not facts.answers_to(s)]
-    assert ("centre de contact citoyens" in said) is bool(unanswered)
+    return make_plan(c.load().profile, facts, datetime.fromisoformat(now), c.root)
+
+
+def test_ccc_without_answer_calls_for_a_second_contact(anef_case):
+    c = Case(anef_case)
+    c.record("ccc", c.when("2026-11-27 09:00"), "Demande d'aide", [], reference="2611-99999")
+    said = " ".join(_plan_at(anef_case, "2026-11-30T10:00:00+01:00").notes)
+    assert "2611-99999" not in said  # three days: not yet
+    said = " ".join(_plan_at(anef_case, "2026-12-08T10:00:00+01:00").notes)
+    assert "2611-99999" in said and "depuis 11 jours" in said and "recontactez" in said
+    c.record("reply", c.when("2026-11-30 09:30"), "Réponse", [], reference="2611-99999")
+    said = " ".join(_plan_at(anef_case, "2026-12-08T10:00:00+01:00").notes)
+    assert "2611-99999" not in said
+
+
+def test_letter_without_receipt_after_ten_days_calls_for_tracking(case, monkeypatch):
+    from rdvletters.documents.pipeline import prepare
+
+    c = Case(case)
+    prepared = prepare(c, "lettre", "text")
+    c.record_sent(prepared.entry.n, c.when("2026-11-30 10:00"), "1A12345678901")
+    plan = _plan_at(case, "2026-12-05T10:00:00+01:00")
+    assert not any("La Poste" in n for n in plan.notes)
+    follow = next(i for i in plan.ahead if i.kind == "suivi_lettre")
+    assert follow.day == date(2026, 12, 10)
+    plan = _plan_at(case, "2026-12-11T10:00:00+01:00")
+    note = next(n for n in plan.notes if "La Poste" in n)
+    assert "1A12345678901" in note and "11 jours" in note
+    monkeypatch.setenv("RDVLETTERS_NOW", "2026-12-11T10:00:00+01:00")  # the AR came later
+    c.record("ar", c.when("2026-12-03 12:00"), "", [])
+    plan = _plan_at(case, "2026-12-11T10:00:00+01:00")
+    assert not any("La Poste" in n for n in plan.notes)
+    assert not any(i.kind == "suivi_lettre" for i in plan.ahead)
 
 
 def test_profile_opening_hours_are_kept_and_bad_ones_refused(case, tmp_path):

@@ -103,7 +103,7 @@ def expire(tmp_path, run, monkeypatch) -> Path:
         + (
             "  urgence:\n"
             '    - fait: "Mon employeur a suspendu mon contrat de travail le 2 novembre 2026, faute '
-        'de titre de séjour en cours de validité"\n'
+            'de titre de séjour en cours de validité"\n'
             '      consequence: "Je ne perçois plus de salaire depuis cette date."\n'
         )
         + text[end:]

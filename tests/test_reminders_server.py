@@ -198,6 +198,10 @@ def test_calendar_address_opens_the_calendar_only_and_is_revocable(server, seede
     assert "Diallo" not in text and link.strip("/").split("/")[-1] not in text
     assert cal.get("x-wr-calname") == "rdvletters – Aminata"
     assert server.client().get(f"/p/{token}/").status_code == 404  # not a link to the case
+    from rdvletters.server import audit
+
+    read = [e for e in audit.events(ctx(server).store, _case_id, limit=50) if e.actor == "agenda"]
+    assert len(read) == 1  # the audit log says the calendar was read, once per read
     revoked = client.post(f"{link}agenda", data={"csrf": csrf_of(html), "action": "revoke"})
     assert revoked.status_code == 303
     assert server.client().get(f"/{path}").status_code == 404

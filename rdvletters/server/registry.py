@@ -91,7 +91,7 @@ def _reminders_before_close() -> None:
     their reminders again from the journal as it is now. Never fails the page."""
     ctx = context()
     heads = g.get("rdv_heads", {})
-    if not heads:
+    if not heads or request.endpoint == "reminders.feed":  # a calendar's poll plans nothing
         return
     key = reminders.key_of(ctx.config)
     by_volunteer = request.blueprint != "person" and request.method == "POST"

@@ -213,16 +213,21 @@ def refresh(store: Store, key: bytes, case_id: str, case: Case, now: datetime | 
                 told=f"{CHANGE_PREFIX}%",
             )
             for item in items:
-                count += tx.run(
-                    "INSERT OR IGNORE INTO reminders (case_id, slot, kind, due_at, blob)"
-                    " VALUES (:c, :s, :k, :d, :b)",
-                    c=case_id,
-                    s=item.slot,
-                    k=kind,
-                    d=_iso(item.due),
-                    b=_seal_reminder(key, case_id, item),
-                )
+                count += _insert(tx, key, case_id, kind, item)
     return count
+
+
+def _insert(tx: Tx, key: bytes, case_id: str, kind: str, item: Planned) -> int:
+    """One reminder row, unless that slot already has one (sent or not): never twice."""
+    return tx.run(
+        "INSERT OR IGNORE INTO reminders (case_id, slot, kind, due_at, blob)"
+        " VALUES (:c, :s, :k, :d, :b)",
+        c=case_id,
+        s=item.slot,
+        k=kind,
+        d=_iso(item.due),
+        b=_seal_reminder(key, case_id, item),
+    )
 
 
 def _seal_reminder(key: bytes, case_id: str, item: Planned) -> bytes:
@@ -236,15 +241,7 @@ def notify_now(store: Store, key: bytes, case_id: str, slot: str, reminder: push
     item = Planned(slot, now_paris(), reminder)
     with store.transaction() as tx:
         for row in tx.rows("SELECT kind FROM reminder_subs WHERE case_id = :c", c=case_id):
-            tx.run(
-                "INSERT OR IGNORE INTO reminders (case_id, slot, kind, due_at, blob)"
-                " VALUES (:c, :s, :k, :d, :b)",
-                c=case_id,
-                s=slot,
-                k=row["kind"],
-                d=_iso(item.due),
-                b=_seal_reminder(key, case_id, item),
-            )
+            _insert(tx, key, case_id, row["kind"], item)
 
 
 CHANGE_PREFIX = "changement-"  # a change told at once: kept when the plan is made again

@@ -19,13 +19,13 @@ from flask import Blueprint, Response, abort, g, redirect, render_template, requ
 from ..errors import RdvError
 from ..facts import Facts
 from ..frdates import now_paris
-from ..i18n import _
+from ..i18n import N_, _
 from ..reminders import push
 from ..reminders.agenda import Links, case_calendar
 from ..validation import email_problem  # the profile's own e-mail rule
-from . import accounts, audit, calendars, reminders
+from . import audit, calendars, reminders
 from .registry import checkout, context
-from .views_person import GUESSES_PER_WINDOW, _open
+from .views_person import _open, not_found
 
 bp = Blueprint("reminders", __name__)
 
@@ -102,11 +102,10 @@ def feed(token: str):
     ctx = context()
     found = calendars.open_calendar(ctx.store, token)
     if found is None:
-        if not accounts.allow(ctx.store, f"agenda-ip:{request.remote_addr}", GUESSES_PER_WINDOW):
-            abort(429)
-        abort(404)
+        not_found("agenda")
     case_id, key = found
     case = checkout(case_id, key)
+    audit.log(ctx.store, audit.CALENDAR_ACTOR, case_id, N_("agenda lu par l'adresse d'agenda"))
     try:
         profile = case.load().profile
     except RdvError:
