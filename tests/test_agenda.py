@@ -167,6 +167,35 @@ def _plan_at(folder, now: str):
     return make_plan(c.load().profile, facts, datetime.fromisoformat(now), c.root)
 
 
+def test_the_week_is_worded_by_how_long_it_has_lasted(case):
+    """First week, the first weeks, past a month without the letter, the letter gone
+    past the benchmark."""
+    journal = case / "journal.jsonl"
+    lines = journal.read_text(encoding="utf-8").splitlines(keepends=True)
+    journal.write_text("", encoding="utf-8")
+    first = _plan_at(case, "2026-09-14T08:00:00+02:00")
+    assert first.week_number == 0 and first.notes[0].startswith("Première semaine : faites 2")
+    journal.write_text("".join(lines[:2]), encoding="utf-8")  # two attempts in week 38
+    kept = _plan_at(case, "2026-09-18T08:00:00+02:00")
+    assert kept.notes[0] == "Semaine 1 : 2 essais notés cette semaine, le rythme est tenu."
+    second = _plan_at(case, "2026-09-21T08:00:00+02:00")
+    assert second.notes[0].startswith("Semaine 2 : encore 2 essais")
+    assert "lettre" not in second.notes[0]
+    month = _plan_at(case, "2026-10-12T08:00:00+02:00")
+    assert month.notes[0].startswith("Semaine 5 : plus d'un mois sans rendez-vous")
+    assert next(i for i in month.ahead if i.kind == "lettre").day == date(2026, 10, 12)
+    journal.write_text("".join(lines), encoding="utf-8")
+    from rdvletters.documents.pipeline import prepare
+
+    c = Case(case)
+    c.record_sent(prepare(c, "lettre", "text").entry.n, c.when("2026-11-30 10:00"), "1A12345678901")
+    gone = _plan_at(case, "2026-12-01T08:00:00+01:00")
+    # past rdvletters' benchmark (eight weeks): keep the difficulty current, see a lawyer
+    assert gone.notes[0].startswith("Semaine 12 : 8 semaines de démarches sont passées")
+    assert "permanence juridique" in gone.notes[0]
+    assert not any(i.kind == "lettre" for i in gone.ahead)
+
+
 def test_ccc_without_answer_calls_for_a_second_contact(anef_case):
     c = Case(anef_case)
     c.record("ccc", c.when("2026-11-27 09:00"), "Demande d'aide", [], reference="2611-99999")
@@ -197,6 +226,47 @@ def test_letter_without_receipt_after_ten_days_calls_for_tracking(case, monkeypa
     plan = _plan_at(case, "2026-12-11T10:00:00+01:00")
     assert not any("La Poste" in n for n in plan.notes)
     assert not any(i.kind == "suivi_lettre" for i in plan.ahead)
+
+
+def test_letter_receipt_and_registration_deadlines_in_the_calendar(case, tmp_path, monkeypatch):
+    """The letter's delay, AR + 7 weeks, two months of silence and the implicit refusal
+    four months after registration, each a day-before alarm; the AR noted moves them
+    under the same UIDs."""
+    from rdvletters.documents.pipeline import prepare
+
+    c = Case(case)
+    n = prepare(c, "lettre", "text").entry.n
+    sent = c.record_sent(n, c.when("2026-11-30 10:00"), "1A12345678901").n
+    path = tmp_path / "l.ics"
+    later = "2026-12-04T10:00:00+01:00"
+    before = events(write(case, path, now=later))
+
+    keys = (f"lettre-{sent}-delai", f"lettre-{sent}-sept-semaines", f"lettre-{sent}-deux-mois")
+    # no AR yet: the delay counted from fifteen days after posting, the silence from posting
+    assert [start(before[k]) for k in keys] == [
+        date(2026, 12, 30),
+        date(2027, 1, 18),
+        date(2027, 1, 30),
+    ]
+    monkeypatch.setenv("RDVLETTERS_NOW", later)
+    c.record("ar", c.when("2026-12-03 12:00"), "", [])
+    after = events(write(case, path, now=later.replace("10:00", "10:05")))
+    assert [start(after[k]) for k in keys] == [
+        date(2026, 12, 18),
+        date(2027, 1, 21),
+        date(2027, 2, 3),
+    ]
+    for k in keys:
+        assert alarm(after[k]) == timedelta(hours=-15)
+        assert str(after[k]["uid"]) == str(before[k]["uid"])
+        assert int(after[k]["sequence"]) > int(before[k]["sequence"])
+    assert not any(k.startswith("lettre-envoi") for k in after)
+    # the demand registered: four months to the implicit refusal (R. 432-2)
+    c.record("registration", c.when("2026-12-04 09:00"), "Demande enregistrée", [])
+    registered = events(write(case, path, now=later.replace("10:00", "10:10")))
+    refusal = next(e for k, e in registered.items() if k.endswith("-quatre-mois"))
+    assert start(refusal) == date(2027, 4, 4) and alarm(refusal) == timedelta(hours=-15)
+    assert "R. 432-2" in str(refusal["summary"])
 
 
 def test_profile_opening_hours_are_kept_and_bad_ones_refused(case, tmp_path):

@@ -121,8 +121,32 @@ def test_a_wrong_key_or_a_wrong_signature_is_refused_by_the_endpoint(server, see
         assert done.push == 0 and done.failed == 1 and service.refused == ["another key"]
 
 
-def test_a_volunteer_noting_a_reply_tells_the_person(server, admin, seeded):
+@pytest.mark.parametrize(
+    ("channel", "said"),
+    [
+        ("reply", "réponse"),
+        ("appointment", "rendez-vous"),
+        ("registration", "enregistrement"),
+        ("ar", "avis de réception"),
+    ],
+)
+def test_a_volunteer_noting_a_reply_tells_the_person(
+    server, admin, seeded, channel, said, tmp_path, monkeypatch
+):
     case_id, link = seeded
+    if channel == "ar":  # an AR needs a letter sent: the example with its letter posted
+        import shutil
+
+        from rdvletters.case import Case
+        from rdvletters.documents.pipeline import prepare
+
+        shutil.copytree(EXAMPLE, tmp_path / "lettre")
+        c = Case(tmp_path / "lettre")
+        today = now_paris()
+        monkeypatch.setenv("RDVLETTERS_NOW", (today - timedelta(days=3)).isoformat())
+        c.record_sent(prepare(c, "lettre", "text").entry.n, now_paris(), "1A12345678901")
+        monkeypatch.setenv("RDVLETTERS_NOW", today.isoformat())
+        seed_example(server, case_id, tmp_path / "lettre")
     with PushService(Browser(), expected_key=server_key(server)) as service:
         consent(server, link, service.subscription())
         page = admin.get(f"/c/{case_id}/record").get_data(as_text=True)
@@ -135,7 +159,7 @@ def test_a_volunteer_noting_a_reply_tells_the_person(server, admin, seeded):
                 "f-date-month": f"{now.month}",
                 "f-date-year": f"{now.year}",
                 "time": "09:00",
-                "channel": "reply",
+                "channel": channel,
                 "message": "Votre demande est en cours d'examen",
             },
             content_type="multipart/form-data",
@@ -143,7 +167,7 @@ def test_a_volunteer_noting_a_reply_tells_the_person(server, admin, seeded):
         assert answer.status_code == 303
         send_due(ctx(server), now_paris() + timedelta(seconds=5))
         told = [m for m in service.received if m["tag"].startswith("changement-")]
-        assert len(told) == 1 and "réponse" in told[0]["body"]
+        assert len(told) == 1 and said in told[0]["body"]
         send_due(ctx(server), now_paris() + timedelta(minutes=5))
         assert len([m for m in service.received if m["tag"].startswith("changement-")]) == 1
 
@@ -228,3 +252,59 @@ def test_subscriptions_leave_nothing_after_erasure(server, admin, seeded):
     with ctx(server).store.transaction(write=False) as tx:
         for table in ("reminders", "reminder_subs", "calendars"):
             assert tx.rows(f"SELECT * FROM {table} WHERE case_id = :c", c=case_id) == []
+
+
+def test_email_reminders_go_through_the_servers_smtp_once(tmp_path):
+    """A volunteer turns e-mail reminders on; the reminder reaches a real SMTP server on
+    127.0.0.1, once, naming nobody; turned off, nothing more is planned."""
+    from email import message_from_bytes
+    from email.policy import default
+
+    from aiosmtpd.controller import Controller
+
+    from .test_email_out import Recorder, free_port
+
+    handler = Recorder()
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        server = make_server(
+            tmp_path,
+            extra=(
+                '[reminders]\ncontact = "mailto:rappels@asso.example"\n'
+                f'smtp_host = "127.0.0.1"\nsmtp_port = {port}\n'
+                'smtp_from = "rappels@asso.example"\n'
+            ),
+        )
+        admin, _secret = admin_client(server)
+        case_id = new_case(admin)
+        seed_example(server, case_id, EXAMPLE)
+        page = admin.get(f"/c/{case_id}/dossier").get_data(as_text=True)
+        assert "pas de serveur d'envoi" not in page
+        answer = admin.post(
+            f"/c/{case_id}/rappels-courriel",
+            data={"csrf": csrf_of(page), "address": "aminata@example.org", "consent": "1"},
+        )
+        assert answer.status_code == 303
+        planned = rows(server, case_id)
+        assert planned and {r["kind"] for r in planned} == {"email"}
+        due = datetime.fromisoformat(planned[0]["due_at"])
+        done = send_due(ctx(server), due + timedelta(minutes=1))
+        assert done.email == 1 and done.failed == 0 and len(handler.envelopes) == 1
+        envelope = handler.envelopes[0]
+        assert envelope.rcpt_tos == ["aminata@example.org"]
+        message = message_from_bytes(envelope.content, policy=default)
+        assert message["Subject"].startswith("Rappel : ")
+        assert message["Auto-Submitted"] == "auto-generated"
+        body = message.get_content()
+        assert "Diallo" not in body and "Pour ne plus recevoir ces rappels" in body
+        send_due(ctx(server), due + timedelta(minutes=2))
+        assert len(handler.envelopes) == 1  # never twice
+        page = admin.get(f"/c/{case_id}/dossier").get_data(as_text=True)
+        off = admin.post(
+            f"/c/{case_id}/rappels-courriel", data={"csrf": csrf_of(page), "action": "off"}
+        )
+        assert off.status_code == 303 and rows(server, case_id) == []
+    finally:
+        controller.stop()

@@ -124,7 +124,7 @@ def email_reminders(case_id: str):
     from ..web.common import get_case
 
     ctx = context()
-    get_case(case_id)  # access checked, the case opened (its audit line written)
+    case = get_case(case_id)  # access checked, the case opened (its audit line written)
     session = g.get("rdv_session")
     actor = session.user.display_name if session else audit.SYSTEM_ACTOR
     if request.form.get("action") == "off":
@@ -139,4 +139,5 @@ def email_reminders(case_id: str):
     lang = request.form.get("lang", "fr")
     data = {"address": address, "lang": lang if lang in ("fr", "en") else "fr"}
     reminders.subscribe(ctx.store, _key(), case_id, "email", data, actor)
+    reminders.refresh(ctx.store, _key(), case_id, case)  # planned now, not at the next page
     return redirect(url_for("web.manage", case_id=case_id), code=303)
