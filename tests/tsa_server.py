@@ -34,6 +34,9 @@ from rdvletters.frdates import now_paris
 from .conftest import NOW
 
 clock_follows_suite = shutil.which("faketime") is not None
+# openssl ts -reply rewrites its PKI's serial file: two authorities of one PKI, asked at the
+# same moment, would make one of them refuse the request (status 2)
+_SIGNING = threading.Lock()
 
 TSA_CONFIG = """
 [ tsa ]
@@ -213,10 +216,9 @@ class LocalTSA:
         certs = f"certs = {pki.ca}" if with_ca_in_token else ""
         self.config = pki.folder / ("tsa_ca.cnf" if with_ca_in_token else "tsa.cnf")
         self.config.write_text(TSA_CONFIG.format(dir=pki.folder, certs_line=certs))
-        self._lock = threading.Lock()
 
     def reply(self, query: bytes) -> bytes:
-        with self._lock, tempfile.TemporaryDirectory() as tmp:
+        with _SIGNING, tempfile.TemporaryDirectory() as tmp:
             req, out = Path(tmp) / "q.tsq", Path(tmp) / "r.tsr"
             req.write_bytes(query)
             command, env = _at_suite_time(
