@@ -18,22 +18,16 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .casepaths import open_regular, read_small, sha256_file
 from .channels import ATTEMPT_CHANNELS, CHANNELS, DOCUMENT_CHANNEL
 from .errors import CaseError, InputError, RdvError
 from .facts import STEP_TYPES, effective_entries
 from .frdates import EARLIEST_YEAR, now_paris, past_or_now
-from .fsutil import (
-    deferred_interrupts,
-    open_regular,
-    private_dir,
-    read_small,
-    sha256_file,
-    write_new,
-    write_unique,
-)
+from .fsutil import deferred_interrupts, private_dir, write_new, write_unique
 from .i18n import N_, _
 from .journal import Entry, Journal
 from .resources import data_dir
+from .textrules import text_problem
 
 if TYPE_CHECKING:  # the profile needs pydantic: imported only by commands that read it
     from .profile import LoadedProfile
@@ -42,7 +36,6 @@ PROFILE = "profil.yaml"
 JOURNAL = "journal.jsonl"
 EXAMPLES = {"rdv": "aminata", "anef": "kofi"}  # example name -> folder in examples/
 MAX_TEXT = 2000
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\u2028\u2029]")
 TRACKING = re.compile(r"^(\d[A-Z]\d{11}|[A-Z]{2}\d{11}|[A-Z]{2}\d{9}[A-Z]{2}|\d{14})$")
 
 
@@ -118,16 +111,13 @@ def clean_text(value: str, option: str) -> str:
     """One line of plain text from the command line or a form.
 
     Line breaks become spaces (a line of its own could be read as a section marker of the
-    document model); other invisible control characters are refused, so that nothing
-    stored can break a document later.
+    document model); what ``textrules`` refuses in any text field (control characters,
+    bidi overrides, encoded words) is refused, so that nothing stored can break a
+    document later.
     """
-    if CONTROL.search(value):
-        raise InputError(
-            _(
-                "{option} : caractère de contrôle invisible (copié d'un PDF ou d'un terminal ?) "
-                "; retapez le texte."
-            ).format(option=option)
-        )
+    problem = text_problem(value)
+    if problem:
+        raise InputError(_("{option} : {problem}.").format(option=option, problem=problem))
     text = " ".join(value.split())
     if len(text) > MAX_TEXT:
         raise InputError(
@@ -163,6 +153,12 @@ SIGNATURES = (
 )
 
 
+def readable_name(name: str) -> str:
+    """A file name as the journal can keep it: bytes that were not UTF-8 (a name made on
+    a Latin-1 system arrives as lone surrogates) become U+FFFD, the rest is kept."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def proof_suffix(source: Path, head: bytes) -> str:
     """The stored copy's extension: the original's in plain lower-case letters, or, for a
     name without one, read from the first bytes (the dossier names pieces by extension)."""
@@ -178,7 +174,9 @@ class Case:
     """Operations on one case folder."""
 
     def __init__(self, root: Path) -> None:
-        self.root = root
+        # A link the person typed (-C) is followed once, here: below the root, nothing
+        # is written or read through a link (fsutil.private_dir, the journal).
+        self.root = root.resolve() if root.is_symlink() else root
         self.profile_path = root / PROFILE
         self.journal = Journal(root / JOURNAL)
         self.pieces = root / "pieces"
@@ -191,7 +189,7 @@ class Case:
         ``situation:`` line the commented profile has, not a parse; anything else counts as
         ``rdv`` here (only two channel names differ), and ``check`` reports a bad profile."""
         try:
-            text = read_small(self.profile_path).decode("utf-8", "replace")
+            text = read_small(self.profile_path, follow=False).decode("utf-8", "replace")
         except (RdvError, OSError):
             return "rdv"
         found = _SITUATION.search(text)
@@ -238,9 +236,13 @@ class Case:
         if target is None:
             raise InputError(
                 _(
-                    "{what} : le chemin {path} sort du dossier de la personne ; il est refusé."
+                    "{what} : le chemin {path} sort du dossier de la personne ou passe par un "
+                    "lien symbolique ; il est refusé."
                 ).format(what=what, path=relative),
-                hint=_("Le journal a été modifié à la main : rdvletters verify dit où."),
+                hint=_(
+                    "Le journal a été modifié à la main, ou un lien a pris la place d'un "
+                    "fichier : rdvletters verify dit où."
+                ),
             )
         if not target.is_file():
             raise InputError(
@@ -314,17 +316,26 @@ class Case:
 
     @staticmethod
     def check_proofs(proofs: Sequence[Proof]) -> None:
-        """Refuse, before anything is written, a --proof that is not a readable file."""
+        """Refuse, before anything is written, a --proof that is not a readable file, or
+        an empty one (a file that failed to download proves nothing; the form says so too)."""
         for proof in proofs:
             path = proof.path if isinstance(proof, ProofFile) else proof
-            open_regular(path, "--proof").close()
+            with open_regular(path, "--proof") as handle:
+                empty = not handle.read(1)
+            if empty:
+                raise InputError(
+                    _("--proof {path} : le fichier est vide (0 octet) ; il ne prouve rien.").format(
+                        path=path
+                    ),
+                    hint=_("Vérifiez que le fichier a bien été enregistré ou téléchargé."),
+                )
 
     def _copy_proof(
         self, proof: Proof, when: datetime, channel: str, created: list[Path]
     ) -> dict[str, str]:
         source, name = (proof.path, proof.name) if isinstance(proof, ProofFile) else (proof, None)
         conditions = proof.conditions if isinstance(proof, ProofFile) else None
-        name = name or source.name
+        name = readable_name(name or source.name)
         private_dir(self.pieces)
         with open_regular(source, "--proof") as handle:
             suffix = proof_suffix(source, handle.read(16))  # a web upload's is its content's

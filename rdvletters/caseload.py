@@ -23,6 +23,7 @@ from pathlib import Path
 
 from . import __version__
 from .case import JOURNAL, PROFILE, Case
+from .errors import RdvError
 from .fsutil import private_dir, replace_file
 from .lifecycle import MARK, is_archived
 from .overview import CaseSummary, summarize
@@ -101,9 +102,9 @@ def _write(path: Path, cases: dict) -> None:
     """Replace the cache file (atomically, owner only); a cache that cannot be written
     only costs time."""
     try:
-        private_dir(path.parent)
+        private_dir(path.parent, follow=True)  # the user's own cache folder
         replace_file(path, json.dumps({"schema": SCHEMA, "cases": cases}).encode("utf-8"))
-    except OSError:
+    except (OSError, RdvError):  # a full disk, a cache folder made read-only
         pass
 
 

@@ -27,6 +27,10 @@ from .frdates import EARLIEST_YEAR
 from .i18n import _
 
 MAX_N = 10**9
+MAX_LINE = 1 << 20  # bytes: an entry is a few hundred; none rdvletters writes comes near
+SET_ASIDE = "mise_de_cote"  # repair's entry: lines the reader refuses, named by their hash
+SET_ASIDE_MARK = b'"mise_de_cote"'  # a cheap filter before parsing a line
+_DIGEST = re.compile(r"^[0-9a-f]{64}$")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 LATEST_YEAR = 2099
 STEP_TYPES = ("tentative", "evenement")
@@ -142,10 +146,34 @@ def _pieces(value: Any) -> str | None:
                 return _("fichier {i} : « {key} » manquant").format(i=i, key=key)
             if problem := check(piece[key]):
                 return _("fichier {i}, « {key} » : {problem}").format(i=i, key=key, problem=problem)
-        if problem := _opt_text(piece.get("original")):
-            return _("fichier {i}, « {key} » : {problem}").format(
-                i=i, key="original", problem=problem
-            )
+        for key, check in (("original", _opt_text), ("date_propre", _own_date)):
+            if problem := check(piece.get(key)):
+                return _("fichier {i}, « {key} » : {problem}").format(i=i, key=key, problem=problem)
+    return None
+
+
+def _own_date(value: Any) -> str | None:
+    """A proof's own date (its metadata's): any year, but a readable date with its zone."""
+    if value is None:
+        return None
+    try:
+        when = datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        when = None
+    if when is None or when.utcoffset() is None:
+        return _("date illisible")
+    return None
+
+
+def _set_aside_lines(value: Any) -> str | None:
+    """``mise_de_cote``: each line set aside, by its number and the SHA-256 of its bytes."""
+    if not isinstance(value, list) or not value:
+        return _("liste de lignes attendue")
+    for item in value:
+        if not isinstance(item, dict) or _int(item.get("ligne")):
+            return _("numéro de ligne attendu")
+        if not isinstance(item.get("sha256"), str) or not _DIGEST.match(item["sha256"]):
+            return _("empreinte SHA-256 attendue")
     return None
 
 
@@ -172,16 +200,19 @@ FIELDS: dict[str, Check] = {
     "entree": _int,
     "heure_tsa": _date,
     "autorite": _text,
+    "tsa": _text,
     "empreinte": _text,
     "corrige": _int,
+    "lignes": _set_aside_lines,
 }
 REQUIRED: dict[str, tuple[str, ...]] = {
     "tentative": ("date", "canal"),
     "evenement": ("date", "canal"),
     "envoi": ("date", "canal", "document", "document_n"),
     "document": ("date", "document", "fichier"),
-    "horodatage": ("date", "entree", "heure_tsa", "autorite", "empreinte", "fichier"),
+    "horodatage": ("date", "entree", "heure_tsa", "autorite", "tsa", "empreinte", "fichier"),
     "correction": ("corrige",),
+    SET_ASIDE: ("date", "lignes", "fichier", "sha256"),
 }
 
 
@@ -228,6 +259,11 @@ def read_entry(raw: bytes) -> tuple[dict[str, Any] | None, str | None]:
 
     A lone surrogate can only come from a ``\\u`` escape (raw bytes are strict UTF-8), so
     a line without one skips the walk through its texts: the usual case, at any scale."""
+    size = getattr(raw, "size", len(raw))  # a line too long is only read in part
+    if size > MAX_LINE:
+        return None, _("ligne trop longue : {size} Ko, {max} Ko au plus").format(
+            size=size // 1024, max=MAX_LINE // 1024
+        )
     try:
         data = json.loads(raw)
     except RecursionError:
@@ -240,6 +276,17 @@ def read_entry(raw: bytes) -> tuple[dict[str, Any] | None, str | None]:
     return (None, problem) if problem else (data, None)
 
 
+def loose_number(raw: bytes) -> int:
+    """The entry number a line claims, even when the line is refused; 0 if it names none.
+    (``repair`` numbers its entry after every line, usable or not.)"""
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError):
+        return 0
+    n = data.get("n") if isinstance(data, dict) else None
+    return n if isinstance(n, int) and not isinstance(n, bool) and 0 < n <= MAX_N else 0
+
+
 def unusable(path: Path, line: int | None, problem: str) -> JournalError:
     """The error for a line no command can use, with its number."""
     if line:
@@ -249,7 +296,7 @@ def unusable(path: Path, line: int | None, problem: str) -> JournalError:
     return JournalError(
         message.format(path=path, line=line, problem=problem),
         hint=_(
-            "Le journal a été modifié à la main : restaurez une sauvegarde, ou corrigez "
-            "cette ligne (rdvletters verify le signalera ensuite)."
+            "Mettez-la de côté avec rdvletters repair (elle est gardée, copiée à part), ou "
+            "restaurez une sauvegarde."
         ),
     )

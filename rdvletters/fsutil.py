@@ -2,37 +2,63 @@
 
 Everything the tool creates holds personal data, so files are created 0600 and
 folders 0700, and a file that already exists is never replaced.
+
+A case folder travels (a USB key, an e-mail to a volunteer): anything in it may have
+been put there to turn a write elsewhere. No write follows a symbolic link: new files
+are created with ``O_EXCL | O_NOFOLLOW`` (a link in the way is a name already taken),
+temporary files get a fresh name of their own (``mkstemp``) and are renamed over the
+target (a rename replaces a link, never writes through it), and the folders written
+into are real folders (``private_dir`` refuses a link). Links the person typed
+(``-C``, ``-o``) are followed: only what is found inside a case is distrusted.
 """
 
 from __future__ import annotations
 
 import contextlib
-import errno
-import hashlib
 import os
 import shutil
 import signal
 import stat
 import tempfile
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from .errors import CaseError, InputError, OutputExistsError
+from .casepaths import (  # noqa: F401 - the readers, once here, re-exported for callers
+    BINARY,
+    O_NOFOLLOW,
+    O_NONBLOCK,
+    SMALL_FILE,
+    LinkError,
+    SpecialFileError,
+    link_refused,
+    open_regular,
+    open_regular_fd,
+    read_small,
+    sha256_file,
+)
+from .errors import CaseError, OutputExistsError
+
+try:  # POSIX
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
 from .i18n import _
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
-# Windows opens with os.open in text mode unless told otherwise, and would write every
-# "\n" as "\r\n": proof copies and the journal's hashed lines must stay byte for byte.
-BINARY = getattr(os, "O_BINARY", 0)
-O_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # POSIX: opening a FIFO does not wait
-SMALL_FILE = 256 * 1024  # profiles, settings, templates: the commented profile is ~6 KB
 
 
-def private_dir(path: Path) -> Path:
-    """Create ``path`` (and parents) readable by the owner only."""
+def private_dir(path: Path, *, follow: bool = False) -> Path:
+    """Create ``path`` (and parents) readable by the owner only.
+
+    ``path`` itself must be a real folder, not a link to one (a case's ``pieces/``
+    pointing at ``~/.ssh`` would be written into and chmod'ed); ``follow`` accepts a
+    link for a folder the person named (``bundle -o``)."""
+    if not follow and path.is_symlink():
+        raise _link_refused(path)
     if path.exists() and not path.is_dir():
         raise CaseError(
             _("{path} : c'est un fichier ; un dossier est attendu à cet endroit.").format(
@@ -41,8 +67,38 @@ def private_dir(path: Path) -> Path:
             hint=_("Renommez ou déplacez ce fichier, puis recommencez."),
         )
     path.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+    if not follow and path.is_symlink():  # put there between the check and mkdir
+        raise _link_refused(path)
+    refuse_read_only(path)
     os.chmod(path, DIR_MODE)  # mkdir's mode is masked by the umask
     return path
+
+
+def refuse_read_only(path: Path) -> None:
+    """A folder or file its owner protected against writing stays so: rdvletters says so
+    and stops, rather than making it writable again (which it could, run as root)."""
+    if not os.stat(path).st_mode & stat.S_IWUSR:
+        message, hint = read_only_said(path)
+        raise CaseError(message, hint=hint)
+
+
+def read_only_said(path: Path) -> tuple[str, str]:
+    """(message, hint) for a folder or file its owner made read-only."""
+    return (
+        _(
+            "{path} est protégé en écriture (lecture seule) : rdvletters ne retire pas "
+            "cette protection ; rien n'a été écrit."
+        ).format(path=path),
+        _(
+            "Pour y écrire, retirez d'abord la protection vous-même (chmod u+w, ou "
+            "Propriétés > Lecture seule), puis recommencez."
+        ),
+    )
+
+
+def _link_refused(path: Path) -> CaseError:
+    message, hint = link_refused(str(path))
+    return CaseError(message, hint=hint)
 
 
 @contextlib.contextmanager
@@ -80,7 +136,8 @@ def write_new(
     """
     try:
         with deferred_interrupts():
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | BINARY, FILE_MODE)
+            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | O_NOFOLLOW | BINARY
+            fd = os.open(path, flags, FILE_MODE)
             if created is not None:
                 created.append(path)
     except FileExistsError:
@@ -106,7 +163,13 @@ def write_new(
 
 def replace_file(path: Path, data: bytes) -> Path:
     """Replace ``path`` with ``data`` atomically, mode 0600: a crash leaves the old file
-    or the new one, never half of each. For files the person edits (the profile)."""
+    or the new one, never half of each. For files the person edits (the profile) and
+    the small state files rewritten in place (the timestamp queue).
+
+    The temporary file has a fresh name (``mkstemp``: ``O_EXCL``, never a link someone
+    left under a predictable ``.tmp`` name) and the rename replaces ``path`` itself,
+    a link included, never the file a link points to. The caller has checked the
+    folder (``private_dir``)."""
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -142,88 +205,85 @@ def write_unique(
     )
 
 
-def sha256_file(path: Path) -> str:
-    """SHA-256 of a file, read in chunks so large scans do not fill memory."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 16), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+# --- work in progress: private folders that a killed run does not leave for good --------
+LOCK_NAME = ".rdvletters-en-cours"
+STALE_AFTER = 24 * 3600  # seconds: a folder left by an older version, without a lock
 
 
-class SpecialFileError(OSError):
-    """A FIFO, a device or a socket where a regular file was expected."""
+class WorkDir:
+    """A private (0700) folder for work in progress: LibreOffice's conversions, a dossier
+    being assembled, uploads being checked. It is removed on the way out; while it lives,
+    a lock held on a file inside marks it as in use, so that a later run tells a folder
+    left by a process killed outright (``kill -9``, a power cut), which it removes
+    (``sweep_stale``), from one another run is using, which it leaves."""
+
+    def __init__(self, prefix: str, parent: Path | None = None) -> None:
+        parent = Path(parent) if parent is not None else Path(tempfile.gettempdir())
+        sweep_stale(parent, prefix)
+        self.path = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+        os.chmod(self.path, DIR_MODE)
+        self._lock: int | None = _hold(self.path / LOCK_NAME)
+
+    def keep(self) -> Path:
+        """The folder is a result now (a finished dossier): the lock goes, the folder stays."""
+        if self._lock is not None:
+            (self.path / LOCK_NAME).unlink(missing_ok=True)
+            os.close(self._lock)
+            self._lock = None
+        return self.path
+
+    def remove(self) -> None:
+        if self._lock is not None:
+            os.close(self._lock)
+            self._lock = None
+        shutil.rmtree(self.path, ignore_errors=True)
+
+    def __enter__(self) -> Path:
+        return self.path
+
+    def __exit__(self, *_exc: object) -> None:
+        self.remove()
 
 
-def open_regular_fd(path: Path, flags: int = os.O_RDONLY, mode: int = FILE_MODE) -> int:
-    """A descriptor on ``path`` if it is a regular file; else ``IsADirectoryError`` or
-    ``SpecialFileError`` (both ``OSError``, so a caller that notes unreadable files and goes
-    on needs nothing more).
-
-    Opened without blocking and checked with ``fstat`` before anything is read: a FIFO
-    would wait forever for a writer, and a device (``/dev/zero``) would never end.
-    """
-    fd = os.open(path, flags | O_NONBLOCK | BINARY, mode)
-    file_mode = os.fstat(fd).st_mode
-    if stat.S_ISREG(file_mode):
-        if O_NONBLOCK:
-            os.set_blocking(fd, True)
-        return fd
-    os.close(fd)
-    if stat.S_ISDIR(file_mode):
-        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
-    raise SpecialFileError(errno.EINVAL, _("pas un fichier ordinaire"), str(path))
+def _hold(path: Path) -> int:
+    """Create ``path`` and hold a lock on it as long as the descriptor is open."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | O_NOFOLLOW | BINARY, FILE_MODE)
+    if fcntl is not None:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    return fd  # Windows: a file open here cannot be removed by another process
 
 
-def open_regular(path: Path, label: str = "") -> BinaryIO:
-    """``path`` opened for reading, if it is a regular file; else a located ``InputError``
-    (a folder, a FIFO and an unreadable file each in their own words). ``label``
-    (``--proof``) prefixes the message when the path came from an option.
-    """
-    where = f"{label} {path}" if label else str(path)
+def sweep_stale(parent: Path, prefix: str) -> None:
+    """Remove the folders ``prefix*`` in ``parent`` that a killed run left: ours, not a
+    link, and either with a lock nobody holds, or without one and older than a day."""
     try:
-        fd = open_regular_fd(path)
-    except FileNotFoundError:
-        raise InputError(_("{path} : fichier introuvable.").format(path=where)) from None
-    except IsADirectoryError:
-        raise _not_a_file(where, directory=True) from None
-    except SpecialFileError:
-        raise _not_a_file(where, directory=False) from None
-    except OSError as exc:
-        raise InputError(
-            _("{path} : lecture impossible ({reason}).").format(
-                path=where, reason=exc.strerror or type(exc).__name__
-            ),
-            hint=_("Vérifiez que le fichier vous appartient et qu'il est lisible."),
-        ) from None
-    return os.fdopen(fd, "rb")
+        candidates = [p for p in parent.iterdir() if p.name.startswith(prefix)]
+    except OSError:
+        return
+    for folder in candidates:
+        with contextlib.suppress(OSError):
+            info = folder.lstat()
+            mine = not hasattr(os, "getuid") or info.st_uid == os.getuid()
+            if not stat.S_ISDIR(info.st_mode) or not mine:
+                continue
+            if _abandoned(folder / LOCK_NAME, info.st_mtime):
+                shutil.rmtree(folder, ignore_errors=True)
 
 
-def read_small(path: Path, limit: int = SMALL_FILE) -> bytes:
-    """The bytes of a regular file of at most ``limit`` bytes, else a located ``InputError``."""
-    with open_regular(path) as handle:
-        size = os.fstat(handle.fileno()).st_size
-        data = handle.read(limit + 1) if size <= limit else b""
-    if size > limit or len(data) > limit:  # too big, or grew while being read
-        raise _too_big(path, max(size, len(data)), limit)
-    return data
-
-
-def _not_a_file(where: str, directory: bool) -> InputError:
-    if directory:
-        message = _("{path} : c'est un dossier, pas un fichier ordinaire ; il n'est pas lu.")
-    else:
-        message = _(
-            "{path} : c'est un fichier spécial (tube, périphérique…), pas un fichier "
-            "ordinaire ; il n'est pas lu."
-        )
-    return InputError(message.format(path=where), hint=_("Indiquez le fichier lui-même."))
-
-
-def _too_big(path: Path, size: int, limit: int) -> InputError:
-    return InputError(
-        _(
-            "{path} : fichier trop gros ({size} Ko ; {limit} Ko au plus pour un profil, un "
-            "modèle ou un fichier de réglages)."
-        ).format(path=path, size=size // 1024, limit=limit // 1024),
-    )
+def _abandoned(lock: Path, made: float) -> bool:
+    if not lock.exists():
+        return time.time() - made > STALE_AFTER
+    if fcntl is None:  # Windows: the holder's open file cannot be removed
+        try:
+            lock.unlink()
+        except OSError:
+            return False
+        return True
+    fd = os.open(lock, os.O_RDONLY | O_NOFOLLOW | BINARY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    finally:
+        os.close(fd)
+    return True

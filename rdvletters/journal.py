@@ -7,6 +7,12 @@ A torn last line is reported (never dropped silently) and blocks further
 appends until ``repair`` sets it aside. Each entry carries the SHA-256 of the
 previous line (``precedent``), so later edits can be detected.
 
+Writer and reader share one rule (``entries.read_entry``): an entry the reader would
+refuse is never written. A line the reader refuses (edited by hand, or written by an
+older version) stops every command until ``repair`` sets it aside: the line stays in
+the file and in the chain, a copy goes to a side file, and a ``mise_de_cote`` entry
+names it by its hash, so that readers pass over it and ``verify`` reports it.
+
 Appending reads only the end of the file (the last line gives the next number
 and the hash to chain to), so it costs the same at 50 entries or 50,000.
 Reading the whole journal streams it line by line, and one command parses it
@@ -16,7 +22,6 @@ append made by this process extends it.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
@@ -26,54 +31,27 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .entries import read_entry, unusable
-from .errors import JournalError
+from .entries import SET_ASIDE, SET_ASIDE_MARK, loose_number, read_entry, unusable
+from .errors import InputError
 from .frdates import now_paris
-from .fsutil import SpecialFileError, open_regular_fd, write_unique
+from .fsutil import write_unique
 from .i18n import _
+from .journal_file import (
+    GENESIS,
+    Entry,
+    Lines,
+    Tail,
+    append_line,
+    chunks_at,
+    line_hash,
+    locked,
+    parse_line,
+    read_tail,
+    refuse_torn,
+    tail_of,
+)
 
-try:  # POSIX
-    import fcntl
-
-    msvcrt = None
-except ImportError:  # pragma: no cover - Windows
-    fcntl = None  # type: ignore[assignment]
-    import msvcrt  # type: ignore[no-redef]
-
-GENESIS = "0" * 64
-CHUNK = 1 << 20  # streaming reads
-FIRST_CHUNK = 1 << 13
-TAIL_BLOCK = 1 << 13  # backward reads: one block holds the last line of any normal journal
-# Windows locks are mandatory: a locked byte cannot be read by another process. The lock
-# is taken on one byte far past the end of any journal (LockFile allows it), so that a
-# `log` or `verify` running while another command appends never meets a locked byte.
-# The offset fits in 32 bits for C runtimes that seek with a 32-bit ``long``.
-WINDOWS_LOCK_OFFSET = 2**31 - 2
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One journal line, parsed."""
-
-    data: dict[str, Any]
-    line: int | None  # line number in the file (None: just appended, not counted)
-    digest: str = ""  # SHA-256 of the line: what the next entry's ``precedent`` holds
-
-    @property
-    def n(self) -> int:
-        return int(self.data["n"])
-
-    @property
-    def kind(self) -> str:
-        return str(self.data["type"])
-
-    @property
-    def when(self) -> datetime:
-        return datetime.fromisoformat(self.data["date"])
-
-    @property
-    def channel(self) -> str | None:
-        return self.data.get("canal")
+__all__ = ["GENESIS", "Entry", "Journal", "JournalState", "Lines", "Tail", "parse_line"]
 
 
 @dataclass
@@ -85,100 +63,11 @@ class JournalState:
     torn_line: int | None = None
     last_hash: str = GENESIS
     lines: int = 0  # complete lines, blank ones included
+    # lines ``repair`` set aside, passed over: (line number, SHA-256, number it claims)
+    set_aside: list[tuple[int, str, int]] = field(default_factory=list)
 
     def by_number(self, n: int) -> Entry | None:
         return next((e for e in self.entries if e.n == n), None)
-
-
-@dataclass(frozen=True)
-class Tail:
-    """The end of the journal, read backwards: all an append needs."""
-
-    last: Entry | None  # the last complete entry; None for an empty journal
-    last_line: bytes  # its exact bytes (what a timestamp or an anchor hashes)
-    torn: bytes | None  # non-blank bytes after the last newline: an interrupted write
-    complete_end: int  # offset just after the last newline
-    size: int
-
-    @property
-    def last_hash(self) -> str:
-        return self.last.digest if self.last else GENESIS
-
-    @property
-    def last_n(self) -> int:
-        return self.last.n if self.last else 0
-
-
-def _line_hash(raw: bytes) -> str:
-    return hashlib.sha256(raw).hexdigest()
-
-
-def parse_line(raw: bytes, number: int | None, path: Path) -> Entry:
-    """One complete line as a checked entry (``entries.read_entry``), or a JournalError
-    naming the line: a hand-edited line is refused where it is read, not deep in a
-    document."""
-    data, problem = read_entry(raw)
-    if data is None:
-        raise unusable(path, number, problem or "")
-    return Entry(data, number, _line_hash(raw))
-
-
-class Lines:
-    """The journal's complete lines, streamed with their numbers (blank ones included).
-
-    Once iterated, ``torn`` holds the non-blank bytes after the last newline (an
-    interrupted write) and ``torn_line`` its line number. ``limit`` stops at a size
-    taken beforehand, so what is read matches a ``stat`` of the file.
-    """
-
-    def __init__(self, path: Path, limit: int | None = None) -> None:
-        self.path = path
-        self.limit = limit
-        self.torn: bytes | None = None
-        self.torn_line: int | None = None
-        self.count = 0
-
-    def __iter__(self) -> Iterator[tuple[int, bytes]]:
-        if not self.path.exists():
-            return
-        with os.fdopen(_open_journal(self.path, os.O_RDONLY), "rb") as handle:
-            remaining = self.limit if self.limit is not None else -1
-            rest, size = b"", FIRST_CHUNK  # small first: the first entry is often all we need
-            while remaining != 0:
-                chunk = handle.read(size if remaining < 0 else min(size, remaining))
-                size = min(size * 4, CHUNK)
-                if not chunk:
-                    break
-                if remaining > 0:
-                    remaining -= len(chunk)
-                parts = (rest + chunk).split(b"\n")
-                rest = parts.pop()
-                for raw in parts:
-                    self.count += 1
-                    yield self.count, raw
-        if rest.strip():
-            self.torn, self.torn_line = rest, self.count + 1
-
-
-def parse(raw: bytes, path: Path) -> JournalState:
-    """Parse journal bytes. A bad complete line is an error; a torn last line is kept aside."""
-    lines = raw.split(b"\n")
-    tail = lines.pop()
-    state = _collect(enumerate(lines, start=1), path)
-    if tail.strip():
-        state.torn, state.torn_line = tail.decode("utf-8", "replace"), len(lines) + 1
-    return state
-
-
-def _collect(numbered: Iterator[tuple[int, bytes]], path: Path) -> JournalState:
-    state = JournalState()
-    for number, line in numbered:
-        state.lines = number
-        if line.strip():
-            entry = parse_line(line, number, path)
-            state.entries.append(entry)
-            state.last_hash = entry.digest
-    return state
 
 
 def _signature(stat: os.stat_result) -> tuple[int, ...]:
@@ -191,6 +80,47 @@ class Journal:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._cache: tuple[tuple[int, ...], JournalState] | None = None
+        self._aside: tuple[tuple[int, ...], set[str]] | None = None
+
+    def usable(self, raw: bytes, number: int | None) -> Entry | None:
+        """One complete line as a checked entry; None when ``repair`` set it aside; else a
+        JournalError naming the line (``entries.read_entry`` says what is wrong)."""
+        data, problem = read_entry(raw)
+        digest = line_hash(raw)
+        if data is not None:
+            return Entry(data, number, digest)
+        if digest in self.set_aside():
+            return None
+        raise unusable(self.path, number, problem or "")
+
+    def set_aside(self) -> set[str]:
+        """Hashes of the lines ``mise_de_cote`` entries list. Read only after a line was
+        refused (one more pass over the file), kept while the file is unchanged."""
+        signature = _signature(self.path.stat())
+        if self._aside is not None and self._aside[0] == signature:
+            return self._aside[1]
+        found: set[str] = set()
+        for __, raw in Lines(self.path):
+            if SET_ASIDE_MARK in raw:
+                data, __ = read_entry(raw)
+                if data is not None and data["type"] == SET_ASIDE:
+                    found.update(item["sha256"] for item in data["lignes"])
+        self._aside = (signature, found)
+        return found
+
+    def _collect(self, numbered: Iterator[tuple[int, bytes]]) -> JournalState:
+        state = JournalState()
+        for number, line in numbered:
+            state.lines = number
+            if line.strip():
+                entry = self.usable(line, number)
+                if entry is None:
+                    state.last_hash = line_hash(line)
+                    state.set_aside.append((number, state.last_hash, loose_number(line)))
+                    continue
+                state.entries.append(entry)
+                state.last_hash = entry.digest
+        return state
 
     # --- reading ------------------------------------------------------------
     def read(self) -> JournalState:
@@ -207,7 +137,7 @@ class Journal:
         if self._cache is not None and self._cache[0] == signature:
             return self._cache[1]
         lines = Lines(self.path, limit=stat.st_size)
-        state = _collect(iter(lines), self.path)
+        state = self._collect(iter(lines))
         if lines.torn is not None:
             state.torn = lines.torn.decode("utf-8", "replace")
             state.torn_line = lines.torn_line
@@ -229,8 +159,8 @@ class Journal:
 
         Pass ``lines`` to learn, once they are read, whether the last line is torn."""
         for number, line in lines if lines is not None else Lines(self.path):
-            if line.strip():
-                yield parse_line(line, number, self.path)
+            if line.strip() and (entry := self.usable(line, number)) is not None:
+                yield entry
 
     def first_step_date(self, kinds: tuple[str, ...]) -> datetime | None:
         """The date of the first entry of one of ``kinds``, read from the top (usually line 1)."""
@@ -238,56 +168,91 @@ class Journal:
 
     def tail(self) -> Tail:
         """The last entry and any torn bytes, read from the end of the file."""
-        if not self.path.exists():
-            return Tail(None, b"", None, 0, 0)
-        fd = _open_journal(self.path, os.O_RDONLY)
-        try:
-            if fcntl is not None:  # a shared lock: never see a line another writer is writing
-                fcntl.flock(fd, fcntl.LOCK_SH)
-            return _read_tail(fd, self.path)
-        finally:
-            os.close(fd)
+        return tail_of(self.path)
 
     def check_appendable(self) -> None:
         """Refuse early when the last line is torn (``append`` checks again under the lock)."""
-        _refuse_torn(self.tail(), self.path)
+        refuse_torn(self.tail(), self.path)
 
     # --- writing ------------------------------------------------------------
-    @contextlib.contextmanager
-    def _locked(self) -> Iterator[int]:
-        fd = _open_journal(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND)
-        locked = False
-        try:
-            if fcntl is not None:
-                fcntl.flock(fd, fcntl.LOCK_EX)  # released when fd is closed
-            else:  # Windows: LK_LOCK retries for 10 s, then fails
-                os.lseek(fd, WINDOWS_LOCK_OFFSET, os.SEEK_SET)
-                msvcrt.locking(fd, msvcrt.LK_LOCK, 1)
-            locked = True
-            yield fd
-        finally:
-            if msvcrt is not None and locked:
-                os.lseek(fd, WINDOWS_LOCK_OFFSET, os.SEEK_SET)
-                msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
-            os.close(fd)
-
     def append(self, data: dict[str, Any]) -> Entry:
         """Append one entry; ``n``, ``enregistre_le`` and ``precedent`` are filled here."""
-        with self._locked() as fd:
-            tail = _read_tail(fd, self.path)
-            _refuse_torn(tail, self.path)
-            entry = {
-                "n": tail.last_n + 1,
-                **data,
-                "enregistre_le": now_paris().isoformat(timespec="seconds"),
-                "precedent": tail.last_hash,
-            }
-            line = json.dumps(entry, ensure_ascii=False, separators=(", ", ": ")).encode("utf-8")
-            _write_all(fd, line + b"\n")
-            os.fsync(fd)
-            appended = Entry(entry, None, _line_hash(line))
+        with locked(self.path) as fd:
+            tail = read_tail(fd, self.path)
+            refuse_torn(tail, self.path)
+            appended = self._write_entry(fd, tail.last_n + 1, tail.last_hash, data)
             self._extend_cache(tail, appended, os.fstat(fd))
             return appended
+
+    def _write_entry(self, fd: int, n: int, previous: str, data: dict[str, Any]) -> Entry:
+        """Write entry ``n`` chained to ``previous``, if the reader will accept it: one rule
+        for both (``entries.read_entry``), so that nothing written can brick the journal."""
+        entry = {
+            "n": n,
+            **data,
+            "enregistre_le": now_paris().isoformat(timespec="seconds"),
+            "precedent": previous,
+        }
+        line = json.dumps(entry, ensure_ascii=False, separators=(", ", ": ")).encode("utf-8")
+        __, problem = read_entry(line)
+        if problem is not None:
+            raise InputError(
+                _("rien n'est noté : le journal refuserait cette entrée ({problem}).").format(
+                    problem=problem
+                ),
+                hint=_("Vérifiez la date (--at) et les justificatifs, puis recommencez."),
+            )
+        append_line(fd, line + b"\n", self.path)
+        return Entry(entry, None, line_hash(line))
+
+    def set_aside_unusable(self, stamp: str) -> tuple[Path, list[int]] | None:
+        """Set aside every line the reader refuses and ``repair`` has not set aside yet:
+        a copy of each goes to a side file, and a ``mise_de_cote`` entry names them by
+        line number and hash. The lines stay where they are, byte for byte (the chain
+        runs through them); readers pass over them from then on. None: nothing to do."""
+        if not self.path.exists():
+            return None
+        with locked(self.path) as fd:
+            tail = read_tail(fd, self.path, check_last=False)
+            refuse_torn(tail, self.path)
+            known, refused, last_n, start = self.set_aside(), [], 0, 0
+            for number, raw in Lines(self.path, limit=tail.complete_end):
+                size = getattr(raw, "size", len(raw))  # a LongLine stands for more bytes
+                data, __ = read_entry(raw) if raw.strip() else ({}, None)
+                last_n = max(last_n, loose_number(raw))
+                if data is None and line_hash(raw) not in known:
+                    refused.append((number, raw, start, size))
+                start += size + 1
+            if not refused:
+                return None
+            copied = hashlib.sha256()
+
+            def copy() -> Iterator[bytes]:  # each line read again from the file, in chunks
+                for __, __, at, size in refused:
+                    for chunk in (*chunks_at(fd, at, at + size), b"\n"):
+                        copied.update(chunk)
+                        yield chunk
+
+            side = write_unique(
+                self.path.parent, f"journal-lignes-mises-de-cote-{stamp}", ".txt", copy()
+            )
+            numbers = [number for number, *__ in refused]
+            self._write_entry(
+                fd,
+                last_n + 1,
+                tail.last_hash,
+                {
+                    "type": SET_ASIDE,
+                    "date": now_paris().isoformat(timespec="seconds"),
+                    "description": "Lignes illisibles mises de côté par rdvletters repair : "
+                    + ", ".join(map(str, numbers)),
+                    "lignes": [{"ligne": n, "sha256": line_hash(raw)} for n, raw, *__ in refused],
+                    "fichier": side.name,
+                    "sha256": copied.hexdigest(),
+                },
+            )
+            self._cache = None
+            return side, numbers
 
     def _extend_cache(self, tail: Tail, appended: Entry, stat: os.stat_result) -> None:
         """Keep the parsed state current after our own append (no re-reading)."""
@@ -311,88 +276,18 @@ class Journal:
         """
         if not self.path.exists():
             return None
-        with self._locked() as fd:
-            tail = _read_tail(fd, self.path, check_last=False)
+        with locked(self.path) as fd:
+            tail = read_tail(fd, self.path, check_last=False)
             if tail.torn is None:
                 return None
             stamp = now_paris().strftime("%Y%m%d-%H%M%S")
-            side = write_unique(
-                self.path.parent, f"journal-ligne-incomplete-{stamp}", ".txt", tail.torn
+            side = write_unique(  # copied in chunks: a torn tail can be gigabytes
+                self.path.parent,
+                f"journal-ligne-incomplete-{stamp}",
+                ".txt",
+                chunks_at(fd, tail.complete_end, tail.size),
             )
             os.ftruncate(fd, tail.complete_end)
             os.fsync(fd)
             self._cache = None
             return side
-
-
-def _open_journal(path: Path, flags: int) -> int:
-    """A descriptor on the journal, if it is a regular file (``fsutil.open_regular_fd``:
-    a journal replaced by a FIFO would make every command wait forever); a folder keeps
-    the system's words (``oserrors``)."""
-    try:
-        return open_regular_fd(path, flags)
-    except SpecialFileError:
-        raise JournalError(
-            _(
-                "{path} : c'est un fichier spécial (tube, périphérique…), pas un fichier "
-                "ordinaire ; le journal n'est pas lu."
-            ).format(path=path),
-            hint=_(
-                "Remettez le journal à sa place depuis une sauvegarde (un fichier "
-                "journal.jsonl ordinaire)."
-            ),
-        ) from None
-
-
-def _refuse_torn(tail: Tail, path: Path) -> None:
-    if tail.torn is not None:
-        raise JournalError(
-            _(
-                "{path} : la dernière ligne est incomplète (écriture interrompue). "
-                "Rien n'a été ajouté."
-            ).format(path=path),
-            hint=_("Mettez-la de côté avec : rdvletters repair"),
-        )
-
-
-def _read_at(fd: int, offset: int, size: int) -> bytes:
-    """``size`` bytes at ``offset`` (no ``os.pread``: Windows has none)."""
-    os.lseek(fd, offset, os.SEEK_SET)
-    chunks = []
-    while size > 0 and (chunk := os.read(fd, size)):
-        chunks.append(chunk)
-        size -= len(chunk)
-    return b"".join(chunks)
-
-
-def _read_tail(fd: int, path: Path, check_last: bool = True) -> Tail:
-    """Read backwards from the end until the last complete non-blank line is whole."""
-    size = os.fstat(fd).st_size
-    start, buf, block = size, b"", TAIL_BLOCK
-    while True:
-        parts = buf.split(b"\n")
-        whole = parts[:-1] if start == 0 else parts[1:-1]  # parts[0] may be cut at ``start``
-        found = [p for p in whole if p.strip()]
-        if found or start == 0:
-            break
-        step = min(block, start)
-        start -= step
-        buf = _read_at(fd, start, step) + buf
-        block *= 2  # a very long line costs a few reads, not one per block
-    after = parts[-1]
-    torn = after if after.strip() else None
-    if not found:
-        return Tail(None, b"", torn, size - len(after), size)
-    last_line = found[-1]
-    if check_last:
-        last = parse_line(last_line, None, path)
-    else:
-        last = Entry({}, None, _line_hash(last_line))
-    return Tail(last, last_line, torn, size - len(after), size)
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        written = os.write(fd, view)
-        view = view[written:]

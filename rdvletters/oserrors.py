@@ -57,6 +57,10 @@ REASONS: dict[int, tuple[str, str]] = {
     ),
     errno.ENOENT: (N_("introuvable"), N_("Vérifiez le chemin.")),
     errno.ENAMETOOLONG: (N_("nom de fichier trop long"), N_("Choisissez un chemin plus court.")),
+    errno.EFBIG: (
+        N_("fichier trop gros pour le disque ou pour la limite fixée par le système"),
+        N_("Libérez de la place, puis relancez ; rdvletters verify dit si le journal est intact."),
+    ),
     errno.EIO: (
         N_("erreur de lecture ou d'écriture du disque"),
         N_("Le disque est peut-être abîmé ou débranché : copiez le dossier ailleurs."),

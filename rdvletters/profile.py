@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field, field_validator, model_validator
 
-from . import departements
+from . import casepaths, departements
 from .errors import InputError
 from .frdates import now_paris
 from .i18n import _
@@ -337,16 +337,9 @@ class LoadedProfile:
 
 
 def inside(root: Path, relative: str) -> Path | None:
-    """``root/relative`` if it stays inside ``root`` (no ``..``, no absolute path, no link out)."""
-    candidate = Path(relative)
-    if candidate.is_absolute() or ".." in candidate.parts:
-        return None
-    try:
-        target = (root / candidate).resolve()
-    except (RuntimeError, OSError):  # a symbolic link loop (RuntimeError before 3.13)
-        # nothing can be read through a loop: the caller says the file is not there
-        return root / candidate
-    return target if target.is_relative_to(root.resolve()) else None
+    """``root/relative`` if it stays inside ``root``: no ``..``, no absolute path, no
+    symbolic link on the way (``casepaths.inside``, the one rule for every case file)."""
+    return casepaths.inside(root, relative)
 
 
 def _justificatifs(profile: Profile, located: Located, path: Path) -> list[str]:
@@ -495,5 +488,5 @@ def _completeness_warnings(demande: Demande) -> list[str]:
 
 
 def load_profile(path: Path) -> LoadedProfile:
-    """Read and validate ``profil.yaml``."""
-    return validate(load_yaml(path), path)
+    """Read and validate ``profil.yaml`` (the case's own file: never through a link)."""
+    return validate(load_yaml(path, follow=False), path)

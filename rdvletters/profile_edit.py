@@ -18,6 +18,7 @@ from pathlib import Path
 
 import yaml
 
+from .casepaths import read_small
 from .errors import CaseError
 from .fsutil import replace_file
 from .i18n import _
@@ -254,7 +255,7 @@ def read_values(data: object, keys: list[Key]) -> dict[Key, Value]:
 
 def digest(path: Path) -> str:
     """SHA-256 of the profile as it is now, to notice a change made meanwhile."""
-    return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else ""
+    return hashlib.sha256(read_small(path, follow=False)).hexdigest() if path.exists() else ""
 
 
 def update_profile(path: Path, values: dict[Key, Value], expected: str | None = None) -> None:
@@ -273,5 +274,5 @@ def update_profile(path: Path, values: dict[Key, Value], expected: str | None = 
         )
     if not values:
         return
-    text = path.read_text(encoding="utf-8-sig")
+    text = read_small(path, follow=False).decode("utf-8-sig")
     replace_file(path, set_values(text, values).encode("utf-8"))

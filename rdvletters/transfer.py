@@ -149,7 +149,7 @@ def import_zip(source: Path, folder: Path) -> Case:
                     "exporté par rdvletters."
                 ).format(path=source)
             )
-        private_dir(folder.parent)
+        private_dir(folder.parent, follow=True)  # the folder the person chose
         temp = Path(tempfile.mkdtemp(prefix=f".{folder.name}-import-", dir=folder.parent))
         try:
             for info, name in zip(infos, inner, strict=True):

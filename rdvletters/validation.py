@@ -17,11 +17,12 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 
 from .errors import InputError
 from .i18n import N_, _
+from .textrules import text_problem
 from .yamlload import Loc, Located
 
-# Invisible control characters (C0 but tab and line breaks, DEL, C1 but NEL): refused.
-# Line breaks (\n, \r, NEL, U+2028, U+2029) and tabs inside a one-line field become a space.
-CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
+# What no text field may hold is ``textrules.text_problem``'s to say (control characters,
+# bidi overrides, e-mail encoded words…). Line breaks (\n, \r, NEL, U+2028, U+2029) and
+# tabs inside a one-line field become a space.
 SECTION_BRACKETS = ("[[", "]]")  # the document model's section markers, [[corps]]
 EARLIEST_DATE = date(1900, 1, 1)
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -33,17 +34,16 @@ def blank_to_none(value: Any) -> Any:
 
 
 def _clean_text(value: Any) -> Any:
-    """One line of text: no invisible control character, no section marker, one line.
+    """One line of text: nothing ``textrules`` refuses, no section marker, one line.
 
     The text ends up in documents built from ``[[section]]`` lines: a line break followed
     by ``[[corps]]`` in a name would start a section of its own, so line breaks collapse to
     a space and double brackets are refused.
     """
     if isinstance(value, str):
-        if CONTROL_CHARS.search(value):
-            raise ValueError(
-                _("caractère de contrôle invisible (copié d'un PDF ?) : retapez le texte")
-            )
+        problem = text_problem(value)
+        if problem:
+            raise ValueError(problem)
         if any(marker in value for marker in SECTION_BRACKETS):
             raise ValueError(
                 _("les doubles crochets [[ ]] sont réservés aux sections des modèles ; retirez-les")
@@ -108,6 +108,8 @@ def _local_part_problem(local: str) -> str | None:
         return _("rien avant le @")
     if len(local.encode("utf-8")) > 64:
         return _("la partie avant le @ dépasse 64 caractères")
+    if "=?" in local:
+        return _("suite « =? » avant le @ (mot encodé de courriel) : non permise")
     if local.startswith(".") or local.endswith(".") or ".." in local:
         return _("point mal placé avant le @")
     for char in local.replace(".", ""):

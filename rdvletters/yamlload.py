@@ -7,7 +7,7 @@ tabs, duplicate keys, empty files and non-UTF-8 bytes are refused with the line
 where they occur.
 
 A profile travels between people, so the file is read defensively: only a regular
-file of at most 256 KB is read (``fsutil.read_small``: a FIFO or a device would block),
+file of at most 256 KB is read (``casepaths.read_small``: a FIFO or a device would block),
 invisible control characters are refused even in comments, and anchors and aliases
 (``&a`` / ``*a``, which make "billion laughs" bombs and self-referencing values) are
 refused, as is nesting deeper than ``MAX_DEPTH``: a profile needs none of them. Every
@@ -22,8 +22,8 @@ from typing import Any
 
 import yaml
 
+from .casepaths import SMALL_FILE, read_small
 from .errors import InputError
-from .fsutil import SMALL_FILE, read_small
 from .i18n import _
 
 Loc = tuple[str | int, ...]
@@ -226,6 +226,7 @@ def load_document(path: Path) -> Located:
     return parse_document(read_small(path), path)
 
 
-def load_yaml(path: Path) -> Located:
-    """Load ``path`` into plain strings/lists/dicts with line numbers; a mapping at the top."""
-    return parse_yaml(read_small(path), path)
+def load_yaml(path: Path, *, follow: bool = True) -> Located:
+    """Load ``path`` into plain strings/lists/dicts with line numbers; a mapping at the top.
+    ``follow=False`` for a case's own file: a link there is refused, not read."""
+    return parse_yaml(read_small(path, follow=follow), path)

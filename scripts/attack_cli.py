@@ -1,6 +1,13 @@
 """Throw bad input at the installed ``rdvletters`` command and count what comes back.
 
 Run:  .venv/bin/python scripts/attack_cli.py [--only SUBSTRING] [-v] [-j JOBS]
+      [--quick] [--budget SECONDS]
+
+``--quick`` runs a sample of every family (about 25 scenarios each), as CI does;
+``--budget`` stops starting new scenarios after that many seconds (those left are
+counted, not judged). The families of issue 21 (a hostile case folder, e-mail or
+template) are in ``attack_families.py``, with what must hold besides « no crash »: a file
+outside the case untouched, no header added to an e-mail, a journal still readable.
 
 Each scenario copies a fresh example case (``rdvletters init --example``), spoils one
 thing (the profile, the journal, a proof file, an option, the folder itself), runs one
@@ -23,8 +30,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,6 +52,7 @@ class Scenario:
     stdin: str = ""
     env: dict[str, str] = field(default_factory=dict)
     no_case_flag: bool = False  # args are complete (init, -C pointing elsewhere)
+    check: Callable[[Path, Path, Outcome], str] | None = None  # what must hold besides
 
 
 @dataclass
@@ -764,6 +773,9 @@ def scenarios() -> list[Scenario]:
                 no_case_flag=True,
             )
         )
+    from attack_families import families  # issue 21: next to this script
+
+    result += families(Scenario)
     for target in ("{case}", "{case}/profil.yaml", "{tmp}/a/b/c", "/proc/nope", "{tmp}/ro/x"):
         result.append(
             Scenario(
@@ -822,6 +834,8 @@ def run_one(base: Path, scenario: Scenario) -> Outcome:
             return Outcome(scenario, -2, str(exc), "", "harness: " + str(exc))
         outcome = Outcome(scenario, proc.returncode, proc.stderr, proc.stdout)
         outcome.defect = judge(outcome, case, tmp)
+        if not outcome.defect and scenario.check is not None:
+            outcome.defect = scenario.check(case, tmp, outcome)
         return outcome
     finally:
         for path in tmp.rglob("*"):
@@ -857,12 +871,48 @@ def judge(outcome: Outcome, case: Path, tmp: Path) -> str:
     return ""
 
 
+def sample(chosen: list[Scenario], per_family: int = 25) -> list[Scenario]:
+    """About ``per_family`` scenarios of each family, spread over it (the same each run)."""
+    by_family: dict[str, list[Scenario]] = collections.defaultdict(list)
+    for scenario in chosen:
+        by_family[scenario.name.split("/")[0]].append(scenario)
+    picked = []
+    for members in by_family.values():
+        stride = max(1, len(members) // per_family)
+        picked += members[::stride]
+    return picked
+
+
+def run_all(
+    base: Path, chosen: list[Scenario], jobs: int, budget: float
+) -> tuple[list[Outcome], int]:
+    """Run the scenarios; past ``budget`` seconds (0: none), start no new one."""
+    deadline = time.monotonic() + budget if budget else None
+    outcomes: list[Outcome] = []
+    skipped = 0
+    with ThreadPoolExecutor(jobs) as pool:
+        pending = set()
+        for scenario in chosen:
+            if deadline is not None and time.monotonic() > deadline:
+                skipped += 1
+                continue
+            pending.add(pool.submit(_safe, base, scenario))
+            if len(pending) >= jobs * 2:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                outcomes += [f.result() for f in done]
+        outcomes += [f.result() for f in pending]
+    return outcomes, skipped
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--only", default="")
     parser.add_argument("-v", "--verbose", action="store_true")
     parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--quick", action="store_true", help="a sample of every family")
+    parser.add_argument("--budget", type=float, default=0, help="seconds; 0: no limit")
     options = parser.parse_args()
+    os.environ["RDVLETTERS_ATTACK_EXE"] = EXE
     with tempfile.TemporaryDirectory() as base_dir:
         base = Path(base_dir) / "aminata"
         subprocess.run([EXE, "init", "--example", str(base)], check=True, capture_output=True)
@@ -871,8 +921,9 @@ def main() -> int:
             [EXE, "-C", str(base), "letter", "--format", "text"], check=True, capture_output=True
         )
         chosen = [s for s in scenarios() if options.only in s.name]
-        with ThreadPoolExecutor(options.jobs) as pool:
-            outcomes = list(pool.map(lambda s: _safe(base, s), chosen))
+        if options.quick:
+            chosen = sample(chosen)
+        outcomes, skipped = run_all(base, chosen, options.jobs, options.budget)
     counts = collections.Counter(o.code for o in outcomes)
     defects = [o for o in outcomes if o.defect]
     for outcome in outcomes:
@@ -883,6 +934,8 @@ def main() -> int:
         f"\n{len(outcomes)} inputs; exit codes: "
         + ", ".join(f"{code}: {n}" for code, n in sorted(counts.items()))
     )
+    if skipped:
+        print(f"not run (budget of {options.budget:.0f} s reached): {skipped}")
     print(f"defects: {len(defects)}")
     for kind, n in collections.Counter(o.defect.split(":")[0] for o in defects).items():
         print(f"  {kind}: {n}")

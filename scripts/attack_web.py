@@ -1,6 +1,11 @@
 """Throw bad input at every form and URL of ``rdvletters web`` and count what comes back.
 
-Run:  .venv/bin/python scripts/attack_web.py [-v]
+Run:  .venv/bin/python scripts/attack_web.py [-v] [--quick]
+
+``--quick`` (CI) gives each field a few of the odd values instead of all of them. The
+families of issue 21: hostile e-mails and a decompression bomb as uploads, templates
+that would run for hours or take gigabytes (``attack_families.TEMPLATE_BODIES``), and
+an encoded word typed into the profile form (it must not be saved).
 
 Drives the real Flask app (``create_app``) through its test client, on fresh copies of the
 bundled example in a volunteer's folder (``--cases``), with the access cookie. For each
@@ -23,6 +28,8 @@ import sys
 import tempfile
 from html.parser import HTMLParser
 from pathlib import Path
+
+from attack_families import HOSTILE_MAILS, TEMPLATE_BODIES, no_added_header  # next to it
 
 from rdvletters.web.app import create_app
 from rdvletters.web.cases import Registry
@@ -131,9 +138,13 @@ def snapshot(root: Path) -> dict[str, tuple[int, int]]:
     }
 
 
+QUICK = ("script", "quote", "control", "long", "bidi", "date-year0", "nan", "yaml")
+
+
 class Attack:
-    def __init__(self, verbose: bool) -> None:
+    def __init__(self, verbose: bool, quick: bool = False) -> None:
         self.verbose = verbose
+        self.odd = {k: v for k, v in ODD.items() if k in QUICK} if quick else ODD
         self.tmp = Path(tempfile.mkdtemp(prefix="attack-web-"))
         self.base = self.tmp / "base"
         subprocess.run(
@@ -211,7 +222,7 @@ class Attack:
                 for field in form["fields"]:
                     if field in ("csrf",):
                         continue
-                    for label, value in ODD.items():
+                    for label, value in self.odd.items():
                         self.fresh_if_needed()
                         html = self.client.get(url).get_data(as_text=True)
                         version = re.search(r'name="version" value="([^"]*)"', html)
@@ -362,6 +373,8 @@ class Attack:
             "png-truncated": png[:20],
             "svg": b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
             "png": png,
+            "png-bomb": _bomb(),
+            **HOSTILE_MAILS,
         }
         names = [
             "capture.png",
@@ -439,6 +452,39 @@ class Attack:
             content_type="application/json",
         )
 
+    def templates(self) -> None:
+        """A case whose ``modeles/`` would run for hours or take gigabytes: every page
+        answers (the template renders under a limit), none with a 500."""
+        for label, body in TEMPLATE_BODIES.items():
+            self.fresh()
+            folder = self.root / "aminata" / "modeles"
+            folder.mkdir()
+            (folder / "lettre.j2").write_text(f"[[objet]]\nx\n[[corps]]\n{body}\n")
+            self.request(
+                f"template {label} prepare",
+                "POST",
+                "/c/aminata/documents/prepare",
+                data={"csrf": self.csrf, "kind": "lettre", "format": "text"},
+            )
+
+    def encoded_words(self) -> None:
+        """An RFC 2047 encoded word typed as a name (the form saves what is typed, as a
+        hand edit would): the e-mail prepared next must not carry an added header."""
+        word = "=?utf-8?q?A=0D=0ABcc=3A_evil=40x.example?="
+        self.fresh()
+        html = self.client.get("/c/aminata/profile/demandeur").get_data(as_text=True)
+        [form] = [f for f in forms_of(html) if f["method"].lower() == "post"][:1] or [None]
+        data = {k: v for k, v in (form or {"fields": {}})["fields"].items() if v is not None}
+        data.update({"csrf": self.csrf, "demandeur.prenom": word})
+        self.request("encoded word in the profile form", "POST",
+                     "/c/aminata/profile/demandeur", data=data)  # fmt: skip
+        self.request("e-mail after an encoded word", "POST", "/c/aminata/documents/prepare",
+                     data={"csrf": self.csrf, "kind": "courriel", "format": "eml"})  # fmt: skip
+        case = self.root / "aminata"
+        if defect := no_added_header(case, self.world, None):
+            self.outcomes.append(("encoded word in a header", 200, defect))
+            print(defect)
+
     def broken_case(self) -> None:
         """Pages of a case whose profile or journal is broken on disk."""
         spoils = {
@@ -491,6 +537,8 @@ class Attack:
             self.paths()
             self.uploads()
             self.broken_case()
+            self.templates()
+            self.encoded_words()
             self.fields()
         finally:
             shutil.rmtree(self.tmp, ignore_errors=True)
@@ -509,7 +557,18 @@ class Attack:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("-v", "--verbose", action="store_true")
-    return Attack(parser.parse_args().verbose).run()
+    parser.add_argument("--quick", action="store_true", help="a few odd values per field")
+    options = parser.parse_args()
+    return Attack(options.verbose, options.quick).run()
+
+
+def _bomb() -> bytes:
+    """A PNG of 13,000 × 13,000 pixels in 650 KB: 700 MB once decoded."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGBA", (13000, 13000)).save(buffer, "PNG", optimize=True)
+    return buffer.getvalue()
 
 
 if __name__ == "__main__":

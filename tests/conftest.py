@@ -72,6 +72,23 @@ def anef_case(tmp_path, run) -> Path:
     return folder
 
 
+@pytest.fixture
+def scripted_smtp():
+    """``scripted_smtp(mode)``: a hostile or broken SMTP server on 127.0.0.1, its own
+    process (smtp_scripted.py, modes named there); every one is killed at the end."""
+    from .smtp_process import Scripted
+
+    servers: list[Scripted] = []
+
+    def start(mode: str) -> Scripted:
+        servers.append(Scripted(mode))
+        return servers[-1]
+
+    yield start
+    for server in servers:
+        server.server.stop()
+
+
 def edit_profile(folder: Path, *replacements: tuple[str, str]) -> None:
     """Apply text replacements to a case's profil.yaml, each of which must match."""
     path = folder / "profil.yaml"
@@ -153,3 +170,46 @@ def modules_after(*args: str | os.PathLike) -> tuple[set[str], str]:
     assert done.returncode == 0, done.stderr
     listed = done.stderr.rsplit("MODULES=", 1)[1]
     return set(json.loads(listed)), done.stdout
+
+
+def run_limited(
+    *args: str | os.PathLike, limits: dict[int, int] | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess:
+    """The installed command under resource limits (``{resource.RLIMIT_AS: bytes}``…) and a
+    time limit: a hostile file must neither fill the memory nor make it wait forever."""
+    import resource
+
+    def apply() -> None:
+        for which, value in (limits or {}).items():
+            resource.setrlimit(which, (value, value))
+
+    return subprocess.run(
+        installed_cli() + [str(a) for a in args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        preexec_fn=apply,
+    )
+
+
+def append_chained(folder: Path, **fields) -> bytes:
+    """Append to a case's journal a line with a genuine chain link (the hash of the last
+    line) and ``fields`` as given, unchecked: what a hand edit, an older version or a
+    hostile case folder can hold. Returns the line."""
+    import hashlib
+
+    path = folder / "journal.jsonl"
+    last = path.read_bytes().rstrip(b"\n").rsplit(b"\n", 1)[-1]
+    entry = {
+        "n": json.loads(last)["n"] + 1,
+        "type": "tentative",
+        "canal": "web",
+        "date": "2026-11-29T10:00:00+01:00",
+        **fields,
+        "enregistre_le": "2026-11-29T10:00:00+01:00",
+        "precedent": hashlib.sha256(last).hexdigest(),
+    }
+    line = json.dumps(entry, ensure_ascii=False, separators=(", ", ": ")).encode()
+    with open(path, "ab") as handle:
+        handle.write(line + b"\n")
+    return line

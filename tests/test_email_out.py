@@ -4,72 +4,32 @@ from __future__ import annotations
 
 import email
 import hashlib
-import socket
-import threading
 from email.policy import default
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult
 
 from .conftest import EXAMPLE, journal_lines
+from .smtp_process import Recorded, ServerProcess
 
 PASSWORD = "s3cret-mot-de-passe"
 
 
-def free_port() -> int:
-    """aiosmtpd's Controller cannot take port 0: find a free port first."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Recorder:
-    """An SMTP handler that keeps what it received and can refuse a recipient."""
-
-    def __init__(self, refuse: str | None = None) -> None:
-        self.refuse = refuse
-        self.envelopes = []
-        self.greetings = []  # the EHLO/HELO name of each session that sent a message
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if address == self.refuse:
-            return "550 5.1.1 Destinataire inconnu"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        self.envelopes.append(envelope)
-        self.greetings.append(session.host_name)
-        return "250 2.0.0 Ok: queued as ABC123"
-
-
-def authenticator(server, session, envelope, mechanism, auth_data):
-    ok = auth_data.password == PASSWORD.encode()
-    return AuthResult(success=ok, handled=False)  # handled=False: the server answers 535
-
-
 @pytest.fixture
 def smtp_server():
+    """Starts recording SMTP servers on 127.0.0.1, each its own process (smtp_recorder.py):
+    ``handler, port = smtp_server(refuse=..., smtputf8=...)``; ``handler.envelopes`` and
+    ``handler.greetings`` are what the server received. Killed at the end of the test."""
     servers = []
 
     def start(refuse: str | None = None, smtputf8: bool = False):
-        handler = Recorder(refuse)
-        controller = Controller(
-            handler,
-            hostname="127.0.0.1",
-            port=free_port(),
-            authenticator=authenticator,
-            auth_require_tls=False,
-            enable_SMTPUTF8=smtputf8,
-        )
-        controller.start()
-        servers.append(controller)
-        return handler, controller.port
+        options = (["--refuse", refuse] if refuse else []) + (["--smtputf8"] if smtputf8 else [])
+        server = ServerProcess("smtp_recorder.py", PASSWORD, *options)
+        servers.append(server)
+        return Recorded(server), server.port
 
     yield start
-    for controller in servers:
-        controller.stop()
+    for server in servers:
+        server.stop()
 
 
 def configure(case, port, security="aucune", timeout=10, user="aminata", extra=""):
@@ -187,44 +147,14 @@ def test_send_recipient_refused(case, run, smtp_server, monkeypatch):
     assert handler.envelopes == []
 
 
-def _bad_server(behaviour: str):
-    """A TCP server that hangs up at once, or never answers."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen()
-    stop = threading.Event()
-
-    def serve():
-        listener.settimeout(0.2)
-        while not stop.is_set():
-            try:
-                conn, _ = listener.accept()
-            except OSError:
-                continue
-            if behaviour == "drop":
-                conn.close()
-            else:
-                stop.wait(5)
-                conn.close()
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    return listener, stop, thread
-
-
 @pytest.mark.parametrize(
-    ("behaviour", "text"), [("drop", "a coupé la connexion"), ("silent", "ne répond pas")]
+    ("behaviour", "text"), [("hang-up", "a coupé la connexion"), ("silent", "ne répond pas")]
 )
-def test_send_server_drops_or_hangs(case, run, monkeypatch, behaviour, text):
-    listener, stop, thread = _bad_server(behaviour)
-    configure(case, listener.getsockname()[1], timeout=1)
+def test_send_server_drops_or_hangs(case, run, monkeypatch, scripted_smtp, behaviour, text):
+    server = scripted_smtp(behaviour)  # hangs up at once, or never answers
+    configure(case, server.port, timeout=1)
     monkeypatch.setenv("RDVLETTERS_SMTP_PASSWORD", PASSWORD)
-    try:
-        _assert_nothing_sent(case, run("-C", case, "email", "--send", "--yes"), text)
-    finally:
-        stop.set()
-        thread.join(6)
-        listener.close()
+    _assert_nothing_sent(case, run("-C", case, "email", "--send", "--yes"), text)
 
 
 def test_send_tls_error(case, run, smtp_server, monkeypatch):
@@ -467,51 +397,17 @@ def test_ehlo_before_mail_even_without_login(case, run, smtp_server):
     assert len(handler.envelopes) == 1 and handler.greetings[0]
 
 
-class QuitTrouble:
-    """A bare SMTP server that accepts the message (250) and then hangs up or errs on QUIT."""
-
-    def __init__(self, behaviour: str) -> None:
-        self.behaviour = behaviour
-        self.received: list[bytes] = []
-        self.commands: list[str] = []
-        self.listener = socket.socket()
-        self.listener.bind(("127.0.0.1", 0))
-        self.listener.listen()
-        self.port = self.listener.getsockname()[1]
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
-
-    def _serve(self) -> None:
-        conn, _ = self.listener.accept()
-        with conn, conn.makefile("rb") as lines:
-            conn.sendall(b"220 quit.test ESMTP\r\n")
-            for raw in lines:
-                verb = raw.decode("ascii", "replace").strip().upper()
-                self.commands.append(verb.split(" ")[0])
-                if verb.startswith("EHLO"):
-                    conn.sendall(b"250-quit.test\r\n250 8BITMIME\r\n")
-                elif verb.startswith(("MAIL", "RCPT")):
-                    conn.sendall(b"250 2.1.0 Ok\r\n")
-                elif verb == "DATA":
-                    conn.sendall(b"354 End data with <CR><LF>.<CR><LF>\r\n")
-                    body = b"".join(iter(lines.readline, b".\r\n"))
-                    self.received.append(body)
-                    conn.sendall(b"250 2.0.0 Ok: queued as QUIT1\r\n")
-                    if self.behaviour == "drop":
-                        return
-                elif verb == "QUIT":
-                    conn.sendall(b"421 4.3.0 Erreur interne\r\n")
-                    return
-                else:
-                    conn.sendall(b"502 5.5.2 Non\r\n")
-
-
 @pytest.mark.parametrize("behaviour", ["drop", "error"])
-def test_message_accepted_then_trouble_on_quit_is_journaled_as_sent(case, run, behaviour):
-    server = QuitTrouble(behaviour)
+def test_message_accepted_then_trouble_on_quit_is_journaled_as_sent(
+    case,
+    run,
+    scripted_smtp,
+    behaviour,
+):
+    server = scripted_smtp(behaviour)
     configure(case, server.port, user=None)
     result = run("-C", case, "email", "--send", "--yes")
-    server.thread.join(10)
+    server.wait()
     assert result.exit_code == 0, result.output + result.stderr
     assert "Envoyé : 250 2.0.0 Ok: queued as QUIT1" in result.output
     [body] = server.received

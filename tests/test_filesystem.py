@@ -200,8 +200,8 @@ def test_disk_full_while_appending_to_the_journal(command, case, run, tmp_path, 
     with monkeypatch.context() as failing:
         failing.setattr(os, "write", full)  # the journal appends with os.write
         result = run("-C", case, *command)
-    assert result.exit_code == 3, result.output
-    assert f"dans {case} : plus de place sur le disque" in result.stderr
+    assert result.exit_code == 4, result.output  # the journal's failure, named as such
+    assert f"{case / 'journal.jsonl'} : plus de place sur le disque" in result.stderr
     assert snapshot(case) == before
     assert run("-C", case, "verify").exit_code == 0
 
@@ -266,14 +266,15 @@ def test_journal_replaced_by_a_fifo_is_refused_without_waiting(args, case, tmp_p
     assert stat.S_ISFIFO((case / "journal.jsonl").lstat().st_mode)  # left as it was
 
 
-def test_proof_that_is_a_symlink_loop_is_a_missing_file(case, run, tmp_path):
+def test_proof_that_is_a_symlink_loop_is_refused_as_a_link(case, run, tmp_path):
     """A proof in pieces/ replaced by a link to itself made ``bundle`` exit 70."""
     piece = case / "pieces" / "2026-09-14_0905_web_capture_00.png"
     piece.unlink()
     piece.symlink_to(piece.name)
     result = run("-C", case, "bundle", "-o", tmp_path / "dossier")
     assert result.exit_code == 2, result.output
-    assert "fichier pieces/2026-09-14_0905_web_capture_00.png introuvable" in result.stderr
+    assert "pieces/2026-09-14_0905_web_capture_00.png sort du dossier" in result.stderr
+    assert "lien symbolique" in result.stderr
     assert not (tmp_path / "dossier").exists()
     verified = run("-C", case, "verify")
     assert verified.exit_code == 1 and "2026-09-14_0905_web_capture_00.png" in verified.output

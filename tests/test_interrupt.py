@@ -118,3 +118,29 @@ def test_ctrl_c_during_record_with_a_big_proof(case, tmp_path):
         verify = run_installed("-C", case, "verify")
         assert verify.returncode == 0 and "Journal intact" in verify.stdout, verify.stdout
     assert interrupted >= len(MOMENTS) // 2, interrupted  # most signals landed mid-command
+
+
+LAUNCHER = """
+import os, signal, sys
+sys.argv[0] = os.path.join(sys.prefix, "bin", "rdvletters")  # as pip's launcher has it
+from rdvletters.launch import main
+os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C the moment rdvletters is first imported
+sys.argv[0] = sys.argv[0]  # the launcher's next line
+sys.exit(main())
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="os.kill(SIGINT) to oneself is POSIX")
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_ctrl_c_as_soon_as_rdvletters_is_imported_is_no_traceback(lang):
+    """pip's launcher imports ``rdvletters.launch``, then calls ``main()``: a Ctrl-C in
+    between (or while the command line loads) used to print a traceback."""
+    done = subprocess.run(
+        [sys.executable, "-c", LAUNCHER, "--lang", lang, "--version"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert "Traceback" not in done.stderr, done.stderr
+    assert done.returncode == 130
+    assert done.stderr.strip() == ("Interrompu." if lang == "fr" else "Interrupted.")

@@ -190,7 +190,7 @@ class FakeMsvcrt:
 
 
 def _windows_writer(folder: str, tag: str, count: int, results) -> None:
-    from rdvletters import journal as journal_module
+    from rdvletters import journal_file as journal_module
 
     log: list = []
     journal_module.fcntl = None

@@ -231,14 +231,14 @@ def test_profile_that_is_not_a_small_file_is_refused_at_once(kind, case):
     if kind == "fifo":
         os.mkfifo(path)  # opening it for reading would wait forever for a writer
     elif kind == "device":
-        path.symlink_to("/dev/zero")  # reading it would never end
+        path.symlink_to("/dev/zero")  # reading it would never end; a link is not even followed
     elif kind == "folder":
         path.mkdir()
     else:
         path.write_bytes(b"# " + b"x" * (64 << 20) + b"\n")
     result = run_installed("-C", case, "check")
     assert result.returncode == 2, result.stderr
-    expected = {"fifo": "fichier spécial", "device": "fichier spécial", "folder": "un dossier"}
+    expected = {"fifo": "fichier spécial", "device": "lien symbolique", "folder": "un dossier"}
     assert "profil.yaml" in result.stderr
     assert expected.get(kind, "trop gros") in result.stderr and "Traceback" not in result.stderr
 

@@ -73,7 +73,8 @@ def test_guessed_revoked_and_expired_links_get_the_same_404_and_guessing_is_slow
     server, admin, (a, link_a), _ = two
     phone = server.client()
     assert phone.get("/p/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/").status_code == 404
-    assert phone.get(link_a[:-2] + "x/").status_code == 404
+    other = "y" if link_a[-2] == "x" else "x"  # one character changed, whatever it was
+    assert phone.get(link_a[:-2] + other + "/").status_code == 404
     page = admin.get(f"/c/{a}/dossier").get_data(as_text=True)
     import re
 

@@ -684,12 +684,12 @@ def test_a_full_disk_is_a_page_that_says_what_to_do(web, case, monkeypatch):
     """The disk fills up as the journal line is written: a located message, not a 500."""
     import errno
 
-    from rdvletters import journal
+    from rdvletters import journal_file
 
     def full(fd, data):
         raise OSError(errno.ENOSPC, "No space left on device", str(case / "journal.jsonl"))
 
-    monkeypatch.setattr(journal, "_write_all", full)
+    monkeypatch.setattr(journal_file, "write_all", full)
     _, client = web
     before = journal_lines(case)
     data = {**ATTEMPT, "message": "x"}

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 
@@ -173,7 +174,8 @@ def test_print_leaves_the_app_out_and_a_phone_hint_has_no_ctrl_v(browser, served
     page.wait_for_url(f"{base}/")
     page.goto(f"{base}/c/aminata/status")
     assert page.locator("link[rel=icon]").count() == 1
-    assert context.request.get(base + page.locator("link[rel=icon]").get_attribute("href")).ok
+    icon = page.locator("link[rel=icon]").get_attribute("href")  # the app's own path included
+    assert context.request.get(urljoin(page.url, icon)).ok
     page.emulate_media(media="print")
     assert (
         not page.locator("header.top").is_visible()

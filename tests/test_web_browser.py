@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import threading
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 
@@ -126,9 +127,8 @@ def test_a_person_fills_records_sees_downloads_and_sends(browser, served, tmp_pa
     bar = page.locator('svg g.bar[data-week="2026-11-16"]')
     assert bar.get_attribute("data-count") == "1"
     assert float(bar.locator("rect").get_attribute("height")) > 0
-    proof = context.request.get(
-        base + row.get_by_role("link", name="pièce 1").get_attribute("href")
-    )
+    href = row.get_by_role("link", name="pièce 1").get_attribute("href")
+    proof = context.request.get(urljoin(page.url, href))  # the app's own path included
     assert proof.status == 200 and proof.body() == PNG.read_bytes()
 
     page.get_by_role("link", name="Documents").first.click()

@@ -71,9 +71,9 @@ def test_network_host_needs_the_explicit_flag_and_keeps_the_token(case):
     )
     try:
         url = next(line.strip() for line in lines if "token=" in line)
-        port = url.split(":")[2].split("/")[0]
-        assert _status(f"http://127.0.0.1:{port}/") == 403
-        assert _status(f"http://127.0.0.1:{port}/?token={url.split('token=')[1]}") == 200
+        port, path = url.split(":")[2].split("/", 1)
+        assert _status(f"http://127.0.0.1:{port}/{path.split('?')[0]}") == 403
+        assert _status(f"http://127.0.0.1:{port}/{path}") == 200
     finally:
         out, err = _stop(process)
     assert "ATTENTION" in err and "non chiffré" in err

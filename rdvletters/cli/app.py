@@ -226,6 +226,8 @@ def main() -> None:
     traceback."""
     terminated: list[int] = []
     try:  # everything inside: Ctrl-C at any moment ends the same way
+        with contextlib.suppress(ValueError):  # from here Ctrl-C unwinds (``launch`` said it
+            signal.signal(signal.SIGINT, signal.default_int_handler)  # while loading)
         terminated = _raise_on_sigterm()
         readable_console()
         code = _run()

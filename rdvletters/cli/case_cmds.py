@@ -437,17 +437,34 @@ def correct(
 
 
 @cli.command(
-    short_help=N_("Mettre de côté une dernière ligne incomplète du journal."),
-    help=N_("Mettre de côté une dernière ligne du journal incomplète (écriture interrompue)."),
+    short_help=N_("Mettre de côté les lignes du journal qu'il ne peut plus lire."),
+    help=N_(
+        "Mettre de côté une dernière ligne incomplète (écriture interrompue) et les lignes "
+        "illisibles du journal : chacune est gardée, copiée dans un fichier à part."
+    ),
 )
 @click.pass_obj
 def repair(case: Case) -> None:
     side = case.journal.set_aside_torn_line()
-    if side is None:
-        click.echo(_("Le journal est intact : rien à réparer."))
-    else:
+    if side is not None:
         click.echo(
             _(
                 "Ligne incomplète mise de côté dans {path} ; les entrées complètes sont intactes."
             ).format(path=side)
         )
+    aside = case.journal.set_aside_unusable(now_paris().strftime("%Y%m%d-%H%M%S"))
+    if aside is not None:
+        copy, lines = aside
+        click.echo(
+            ngettext(
+                "Ligne {lines} illisible mise de côté : elle reste dans le journal, qui la "
+                "passe désormais ; copie dans {path}. Notez à nouveau la démarche si elle a "
+                "eu lieu (rdvletters record).",
+                "Lignes {lines} illisibles mises de côté : elles restent dans le journal, qui "
+                "les passe désormais ; copie dans {path}. Notez à nouveau les démarches qui "
+                "ont eu lieu (rdvletters record).",
+                len(lines),
+            ).format(lines=", ".join(map(str, lines)), path=copy)
+        )
+    if side is None and aside is None:
+        click.echo(_("Le journal est intact : rien à réparer."))

@@ -7,7 +7,12 @@ only while short enough for common clients.
 
 Address headers are never text put together by hand: each address is built
 from its parts (display name, local part, domain) taken from the validated
-profile, so a comma, a quote or « Bcc: » in a name stays inside the name. An
+profile, so a comma, a quote or « Bcc: » in a name stays inside the name. Python's
+``email`` package decodes an RFC 2047 encoded word (``=?utf-8?q?…=0D=0A…?=``) found in
+a name, an address or the subject while it folds the header, and writes what it decoded
+as it is: a line break there opens a header of its own. So no text that reaches a header
+may hold an encoded word, a line break or a control character (``textrules``), and the
+finished message is read back: a header that was not put there refuses it. An
 address with accents before the ``@`` needs SMTPUTF8; the message then uses
 UTF-8 headers (RFC 6532), and an accented domain is written in its ASCII
 (IDNA) form so that it needs nothing special.
@@ -32,6 +37,7 @@ from ..frdates import now_paris
 from ..i18n import _
 from ..journal_anchor import HEADER as ANCHOR_HEADER
 from ..journal_anchor import header_value
+from ..textrules import header_problem
 from ..validation import email_problem
 
 
@@ -72,8 +78,11 @@ def ascii_domain(domain: str) -> str:
     return encoded if encoded.encode().decode("idna").lower() == domain.lower() else domain
 
 
-def mailbox(address: str, display_name: str = "", field: str = "adresse") -> Address:
-    """An ``Address`` built from parts; ``field`` names the setting in the error message."""
+def mailbox(
+    address: str, display_name: str = "", field: str = "adresse", name_field: str = ""
+) -> Address:
+    """An ``Address`` built from parts; ``field`` (``name_field`` for the display name)
+    names the setting in the error message."""
     problem = email_problem(address)
     if problem:
         raise InputError(
@@ -83,7 +92,20 @@ def mailbox(address: str, display_name: str = "", field: str = "adresse") -> Add
         )
     local, __, domain = address.partition("@")
     name = " ".join(display_name.split())  # no line break can reach a header
+    _refuse_in_header(name, name_field or field)
     return Address(display_name=name, username=local, domain=ascii_domain(domain))
+
+
+def _refuse_in_header(text: str, field: str) -> None:
+    """An ``InputError`` naming ``field`` when ``text`` cannot go into a header."""
+    problem = header_problem(text)
+    if problem:
+        raise InputError(
+            _("{field} : ne peut pas aller dans un en-tête de courriel ({problem}).").format(
+                field=field, problem=problem
+            ),
+            hint=_("Corrigez ce champ (profil, smtp.yaml ou modèle), puis recommencez."),
+        )
 
 
 def needs_smtputf8(addresses: list[Address]) -> bool:
@@ -105,7 +127,9 @@ def sender_of(doc: Document) -> Address | None:
     if not doc.email_from:
         return None
     name, address = doc.email_from
-    return mailbox(address, name, field="demandeur.courriel")
+    return mailbox(
+        address, name, field="demandeur.courriel", name_field="demandeur.prenom, demandeur.nom"
+    )
 
 
 @dataclass
@@ -145,7 +169,9 @@ def build(
     message["To"] = to
     if copy_header == "Cc":
         message["Cc"] = sender
-    message["Subject"] = doc.text("objet")
+    subject = doc.text("objet")
+    _refuse_in_header(subject, _("objet du courriel"))
+    message["Subject"] = subject
     message["Date"] = format_datetime(now or now_paris())
     domain = sender.domain if sender and sender.domain.isascii() else "rdvletters.invalid"
     message["Message-ID"] = make_msgid(domain=domain)
@@ -164,7 +190,30 @@ def build(
             subtype=subtype,
             filename=ascii_slug(path.stem, 60) + path.suffix.lower(),
         )
+    _refuse_added_headers(message)
     return Built(message, sender, recipients, copy_header, smtputf8)
+
+
+def _refuse_added_headers(message: EmailMessage) -> None:
+    """Fold the message's headers as they will be sent and read them back, undecoded:
+    there must be exactly the ones ``build`` set. The last guard, should anything
+    decoded still become a line of its own."""
+    from email.parser import BytesHeaderParser
+    from email.policy import compat32
+
+    set_names = [name.lower() for name, __ in message.raw_items()]
+    folded = b"".join(message.policy.fold_binary(n, v) for n, v in message.raw_items())
+    parsed = BytesHeaderParser(policy=compat32).parsebytes(folded + b"\r\n")
+    found = [name.lower() for name, __ in parsed.items()]
+    if sorted(found) != sorted(set_names):
+        extra = sorted({n for n in found if n not in set_names})
+        raise InputError(
+            _(
+                "le courriel aurait un en-tête que rdvletters n'a pas mis ({names}) : un champ "
+                "du profil ou un modèle y fait passer un saut de ligne."
+            ).format(names=", ".join(extra) or "?"),
+            hint=_("Corrigez ce champ (profil, smtp.yaml ou modèle), puis recommencez."),
+        )
 
 
 def build_message(

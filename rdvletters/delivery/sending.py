@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import smtplib
 import socket
 import ssl
@@ -79,7 +80,7 @@ def load_config(case: Case) -> SmtpConfig:
                 "utilisateur: moi@example.org (voir README, « Envoyer depuis rdvletters »)."
             ),
         )
-    located = load_yaml(path)
+    located = load_yaml(path, follow=path != config_paths(case)[0])  # the case's: no link
     config = validate_located(SmtpConfig, located, path)
     if config.password_in_clear and not config.mot_de_passe_en_clair:
         line = located.line_of(("securite",))
@@ -190,9 +191,7 @@ def _said(exc: BaseException, config: SmtpConfig) -> str:
             where=where
         )
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        refused = ", ".join(
-            f"{a} ({c} {m.decode(errors='replace')})" for a, (c, m) in exc.recipients.items()
-        )
+        refused = ", ".join(f"{a} ({c} {server_words(m)})" for a, (c, m) in exc.recipients.items())
         return _("le serveur a refusé le destinataire : {refused}.").format(refused=refused)
     if isinstance(exc, smtplib.SMTPSenderRefused):
         return _("le serveur a refusé l'adresse d'expéditeur {sender}.").format(sender=exc.sender)
@@ -205,7 +204,7 @@ def _said(exc: BaseException, config: SmtpConfig) -> str:
         return _("le serveur {where} ne propose pas STARTTLS ; essayez securite: ssl.").format(
             where=where
         )
-    reply = f"{getattr(exc, 'smtp_code', '')} {getattr(exc, 'smtp_error', '')!r}"
+    reply = f"{getattr(exc, 'smtp_code', '')} {server_words(getattr(exc, 'smtp_error', b''))}"
     if isinstance(exc, smtplib.SMTPDataError):
         return _("le serveur a refusé le message ({reply}).").format(reply=reply)
     if isinstance(exc, (socket.timeout, TimeoutError)) or "timed out" in str(exc):
@@ -214,12 +213,12 @@ def _said(exc: BaseException, config: SmtpConfig) -> str:
         return _("le serveur {where} a coupé la connexion.").format(where=where)
     if isinstance(exc, ssl.SSLError):
         return _("échec du chiffrement TLS avec {where} ({reason}).").format(
-            where=where, reason=exc.reason or exc
+            where=where, reason=server_words(str(exc.reason or exc))
         )
     if isinstance(exc, smtplib.SMTPResponseException):
         return _("le serveur a répondu {reply}.").format(reply=reply)
     return _("connexion impossible à {where} ({kind} : {detail}).").format(
-        where=where, kind=exc.__class__.__name__, detail=exc
+        where=where, kind=exc.__class__.__name__, detail=server_words(str(exc))
     )
 
 
@@ -258,10 +257,56 @@ def _transact(
         with contextlib.suppress(smtplib.SMTPException, OSError):
             server.rset()
         raise smtplib.SMTPRecipientsRefused(refused)
-    code, text = server.data(data)
+    code, text = server.docmd("data")
+    if code != 354:
+        raise smtplib.SMTPDataError(code, text)
+    server.send(_dot_stuffed(data))
+    code, text = _final_reply(server)
     if code != 250:
         raise smtplib.SMTPDataError(code, text)
-    return f"{code} {text.decode(errors='replace')}"
+    return f"{code} {server_words(text)}"
+
+
+def _dot_stuffed(data: bytes) -> bytes:
+    """The message as DATA carries it (RFC 5321 4.5.2): a leading dot doubled, and the
+    lone dot that ends it."""
+    body = re.sub(rb"(?m)^\.", b"..", data)
+    return body + (b"" if body.endswith(b"\r\n") else b"\r\n") + b".\r\n"
+
+
+def _final_reply(server: smtplib.SMTP) -> tuple[int, bytes]:
+    """The server's answer to the message itself. A server that said 250 and hung up
+    before finishing its reply (a last « 250-… » line, a reset) has accepted the message:
+    the first line is its answer, so that nobody sends the message twice."""
+    if server.file is None:
+        server.file = server.sock.makefile("rb")
+    lines: list[bytes] = []
+    while True:
+        try:
+            line = server.file.readline(smtplib._MAXLINE + 1)
+        except OSError:
+            line = b""
+        if not line:
+            server.close()
+            if lines and lines[0][:3] == b"250":
+                return 250, b"\n".join(part[4:].strip() for part in lines)
+            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+        lines.append(line)
+        if line[3:4] != b"-":
+            break
+    try:
+        code = int(lines[0][:3])
+    except ValueError:
+        code = -1
+    return code, b"\n".join(part[4:].strip(b" \t\r\n") for part in lines)
+
+
+def server_words(text: bytes | str) -> str:
+    """What a server said, as it may be shown and journaled: one line, no control
+    characters (an escape sequence would redraw the terminal), at most 300 characters."""
+    said = text.decode("utf-8", "replace") if isinstance(text, bytes) else text
+    said = " ".join("".join(c if c.isprintable() else " " for c in said).split())
+    return said if len(said) <= 300 else said[:299] + "…"
 
 
 def _quit(server: smtplib.SMTP) -> str | None:
@@ -276,7 +321,7 @@ def _quit(server: smtplib.SMTP) -> str | None:
         server.close()
     if code != 221:
         return _("le serveur a mal répondu à la fin ({reply})").format(
-            reply=f"{code} {text.decode(errors='replace')}"
+            reply=f"{code} {server_words(text)}"
         )
     return None
 

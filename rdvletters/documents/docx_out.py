@@ -67,6 +67,7 @@ PPR_ORDER = (
     "w:pPrChange",
 )
 FONT = "Arial"
+CORE_PROPERTY = 255  # characters: python-docx refuses more in a core property
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,11 @@ class Layout:
             mention_y=base.mention_y + dy,
             outline=outline,
         )
+
+
+def _property(text: str) -> str:
+    """A document property as the format holds it: at most 255 characters."""
+    return text if len(text) <= CORE_PROPERTY else text[: CORE_PROPERTY - 1] + "…"
 
 
 def _twips(mm: float) -> str:
@@ -204,9 +210,9 @@ def new_page(title: str, author: str, created: datetime | None, layout: Layout |
     lang.set(qn("w:val"), "fr-FR")
     normal.element.get_or_add_rPr().append(lang)
     normal.paragraph_format.space_after = Pt(5)
-    props = docx.core_properties
-    props.title = title
-    props.author = props.last_modified_by = author
+    props = docx.core_properties  # the format allows 255 characters per property
+    props.title = _property(title)
+    props.author = props.last_modified_by = _property(author)
     props.comments = ""
     if created is not None:
         stamp = created.astimezone(timezone.utc).replace(tzinfo=None)

@@ -12,6 +12,12 @@ it recreates after we removed ours, is readable by its owner only. It runs in
 its own session (process group), and the whole group is stopped on every way
 out: done, failed, timed out, Ctrl-C or SIGTERM. No LibreOffice is left behind
 to write a copy of a letter after the command has ended.
+
+Even when rdvletters itself is killed outright (``kill -9``: no way out runs), on
+POSIX: LibreOffice is started by a small guard in the same group, which holds the
+read end of a pipe whose write end only rdvletters has. When rdvletters ends, however
+it ends, the system closes that end; the guard sees the pipe close and kills the
+group, itself and LibreOffice with it.
 """
 
 from __future__ import annotations
@@ -21,7 +27,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Iterator, Mapping
@@ -29,7 +34,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from ..errors import RdvError, ToolMissingError
-from ..fsutil import DIR_MODE, write_new
+from ..fsutil import WorkDir, write_new
 from ..i18n import _
 
 PDF_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"1"}}'
@@ -39,6 +44,19 @@ MACOS_APP = Path("/Applications/LibreOffice.app/Contents/MacOS/soffice")
 WINDOWS_ROOTS = ("ProgramFiles", "ProgramW6432", "ProgramFiles(x86)")
 CHILD_UMASK = 0o077
 STOP_WAIT = 10  # seconds to wait for a killed LibreOffice to be gone
+# Runs LibreOffice (its arguments) in the guard's own group, and kills the group when
+# its standard input closes: rdvletters ended, even by SIGKILL.
+GUARD = """
+import os, signal, subprocess, sys, threading
+office = subprocess.Popen(sys.argv[1:], stdin=subprocess.DEVNULL)
+def watch():
+    while os.read(0, 1):
+        pass
+    os.killpg(0, signal.SIGKILL)
+threading.Thread(target=watch, daemon=True).start()
+code = office.wait()
+os._exit(code if code >= 0 else 128 - code)
+"""
 
 
 def install_places(platform: str, environ: Mapping[str, str]) -> list[Path]:
@@ -130,7 +148,12 @@ def _start(command: list[str], folder: Path) -> subprocess.Popen:
         "env": {**os.environ, "TMPDIR": str(folder), "TMP": str(folder), "TEMP": str(folder)},
     }
     if os.name == "posix":
-        return subprocess.Popen(command, start_new_session=True, umask=CHILD_UMASK, **options)
+        return subprocess.Popen(
+            [sys.executable, "-c", GUARD, *command],
+            start_new_session=True,
+            umask=CHILD_UMASK,
+            **{**options, "stdin": subprocess.PIPE},  # the guard's line to rdvletters
+        )
     return subprocess.Popen(
         command,
         creationflags=subprocess.CREATE_NEW_PROCESS_GROUP,  # type: ignore[attr-defined]
@@ -148,6 +171,9 @@ def _group_alive(pgid: int) -> bool:
 
 def stop_group(process: subprocess.Popen) -> None:
     """Kill LibreOffice and everything it started, and wait until they are gone."""
+    if process.stdin is not None:  # the guard's line: closing it stops the group too
+        with suppress(OSError):
+            process.stdin.close()
     if os.name == "posix":
         with suppress(ProcessLookupError, PermissionError):
             os.killpg(process.pid, signal.SIGKILL)
@@ -205,11 +231,10 @@ def office_batch_to_pdf(documents: list[tuple[bytes, str]]) -> list[bytes]:
     if not documents:
         return []
     soffice = find_soffice()
-    tmp = tempfile.mkdtemp(prefix="rdvletters-")  # created 0700
-    folder = Path(tmp)
+    work = WorkDir("rdvletters-")  # one a killed run left is removed first
+    folder = work.path
     process: subprocess.Popen | None = None
     try:
-        os.chmod(folder, DIR_MODE)
         sources = [
             write_new(folder / f"document{f'-{i}' if i else ''}{suffix}", data)
             for i, (data, suffix) in enumerate(documents)
@@ -246,4 +271,4 @@ def office_batch_to_pdf(documents: list[tuple[bytes, str]]) -> list[bytes]:
         with _signals_held():
             if process is not None:
                 stop_group(process)
-            shutil.rmtree(folder, ignore_errors=True)
+            work.remove()

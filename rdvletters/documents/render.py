@@ -25,10 +25,11 @@ from jinja2.loaders import split_template_path
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from .. import frdates, wording
+from ..casepaths import read_small
 from ..errors import InputError, TemplateError
-from ..fsutil import read_small
 from ..i18n import N_, _
 from ..resources import data_dir
+from . import confined
 from .model import Document, parse_document
 
 
@@ -236,9 +237,18 @@ def template_error(exc: Exception, name: str) -> TemplateError:
 
 
 def render_text(kind: str, context: dict[str, Any], extra_dirs: tuple[Path, ...] = ()) -> str:
-    """The text a template produces, or a ``TemplateError`` naming the template and line."""
+    """The text a template produces, or a ``TemplateError`` naming the template and line.
+
+    When a folder of ``extra_dirs`` holds templates (an association's ``modeles/``), the
+    rendering runs under a time and memory limit (``confined``)."""
     name = f"{kind}.j2"
     env = environment(extra_dirs)
+    if any(_holds_templates(d) for d in extra_dirs):
+        return confined.run(
+            lambda: env.get_template(name).render(context),
+            name,
+            lambda exc: template_error(exc, name),
+        )
     try:
         return env.get_template(name).render(context)
     except (RecursionError, MemoryError) as exc:  # a template that calls itself forever
@@ -247,6 +257,15 @@ def render_text(kind: str, context: dict[str, Any], extra_dirs: tuple[Path, ...]
         ) from None
     except Exception as exc:  # noqa: BLE001 - any failure inside a template is the template's
         raise template_error(exc, name) from None
+
+
+def _holds_templates(folder: Path) -> bool:
+    """Whether ``folder`` has anything that could be loaded as a template (a link or a FIFO
+    named ``*.j2`` too: the loader refuses it, under the limits like the rest)."""
+    try:
+        return folder.is_dir() and any(folder.glob("*.j2"))
+    except OSError:
+        return False
 
 
 def render(kind: str, context: dict[str, Any], extra_dirs: tuple[Path, ...] = ()) -> Document:

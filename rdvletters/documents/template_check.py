@@ -14,7 +14,6 @@ context the examples do not give) is reported as not checked, never as a problem
 from __future__ import annotations
 
 import re
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,10 +22,11 @@ from typing import Any
 import jinja2
 
 from ..case import EXAMPLES, Case
+from ..casepaths import read_small
 from ..errors import InputError, TemplateError
 from ..facts import Facts
 from ..frdates import now_paris
-from ..fsutil import read_small
+from ..fsutil import WorkDir
 from ..i18n import _, ngettext
 from ..resources import data_dir
 from .context import build_context
@@ -169,6 +169,8 @@ def _check_files(folder: Path, kinds: list[str], report: Report) -> None:
             env.parse(source, path.name, str(path))
         except jinja2.TemplateSyntaxError as exc:
             report.add(_problem(template_error(exc, path.name), folder))
+        except RecursionError:  # blocks nested thousands deep: Jinja's parser recurses
+            report.add(Problem(name, None, _("blocs imbriqués trop profondément.")))
 
 
 def _locate(folder: Path, kind: str, text: str) -> tuple[str, int] | None:
@@ -241,9 +243,9 @@ def check_templates(folder: Path, extra: dict[str, Contexts] | None = None) -> R
     report = Report(folder, kinds=kinds)
     _check_files(folder, kinds, report)
     now = now_paris()
-    with tempfile.TemporaryDirectory(prefix="rdvletters-modeles-") as tmp:
+    with WorkDir("rdvletters-modeles-") as tmp:
         for example in EXAMPLES:
-            case = Case(Path(tmp) / example)
+            case = Case(tmp / example)
             case.init(example=example)
             profile = case.load().profile
             facts = Facts.from_journal(case.journal.read())

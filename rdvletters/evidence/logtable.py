@@ -72,12 +72,12 @@ def corrections(journal: Journal) -> dict[int, list[tuple[int, bool]]]:
 
 
 def _corrections_only(journal: Journal) -> Iterator[Entry]:
-    from ..journal import Lines, parse_line
+    from ..journal import Lines
 
     for number, line in Lines(journal.path):
         if b'"correction"' in line:  # cheap filter before parsing
-            entry = parse_line(line, number, journal.path)
-            if entry.kind == "correction":
+            entry = journal.usable(line, number)
+            if entry is not None and entry.kind == "correction":
                 yield entry
 
 

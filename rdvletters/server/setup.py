@@ -53,7 +53,7 @@ def is_set_up(store: Store) -> bool:
 
 def set_up(config: ServerConfig, admin_name: str) -> SetUp:
     """Create everything; refuses a folder already set up (nothing is overwritten)."""
-    private_dir(config.data_dir)
+    private_dir(config.data_dir, follow=True)  # the folder the administrator chose
     secret_path = config.data_dir / SECRET_FILE
     store = SqliteStore(config.database)
     try:

@@ -78,7 +78,7 @@ class Vault:
     """All cases of the server, under ``root``."""
 
     def __init__(self, root: Path) -> None:
-        self.root = private_dir(root)
+        self.root = private_dir(root, follow=True)  # the configured folder: its choice
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
         self.workspace_parent = SHM if SHM.is_dir() and os.access(SHM, os.W_OK) else None

@@ -6,7 +6,6 @@ same library call as its command."""
 from __future__ import annotations
 
 import io
-import tempfile
 from datetime import datetime
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from ..channels import ATTEMPT_CHANNELS, CHANNELS, by_weight
 from ..errors import DateToConfirm, RdvError
 from ..facts import STEP_TYPES, effective_entries
 from ..frdates import PARIS, now_paris
+from ..fsutil import WorkDir
 from ..i18n import _
 from ..transfer import export_zip, import_zip
 from .common import bp, case_name, get_case, page, registry, when_from_form
@@ -183,8 +183,8 @@ def export(case_id: str):
     """``rdvletters export``: the whole folder and the description of its format, as a ZIP."""
     case = get_case(case_id)
     now = now_paris()
-    with tempfile.TemporaryDirectory(prefix="rdvletters-export-") as tmp:
-        target = Path(tmp) / f"{case.root.name}_{now:%Y-%m-%d}.zip"
+    with WorkDir("rdvletters-export-") as tmp:
+        target = tmp / f"{case.root.name}_{now:%Y-%m-%d}.zip"
         export_zip(case, target, now)
         data = target.read_bytes()
     return send_file(
@@ -249,8 +249,8 @@ def import_case():
         )
     stem = Path(upload.filename).stem
     case_id, folder = registry().new_folder(stem)
-    with tempfile.TemporaryDirectory(prefix="rdvletters-import-") as tmp:
-        source = Path(tmp) / "dossier.zip"
+    with WorkDir("rdvletters-import-") as tmp:
+        source = tmp / "dossier.zip"
         upload.save(source)
         try:
             import_zip(source, folder)

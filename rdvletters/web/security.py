@@ -1,7 +1,9 @@
 """Who may use the app, and what the browser may load.
 
 - A secret token, printed by ``rdvletters web``, opens the app once; it is then
-  kept in an HttpOnly, SameSite=Strict cookie. Every request without it: 403.
+  kept in an HttpOnly, SameSite=Strict cookie, set for the app's path only (the server
+  mounts the app under a path drawn for each run: another local server, on another
+  port of the same address, never receives it). Every request without it: 403.
 - Every form carries a CSRF token (derived from the secret) and is refused
   without it; a cross-site ``Origin`` is refused too.
 - Responses forbid every external resource (Content-Security-Policy), framing,
@@ -89,7 +91,7 @@ def _open_session() -> Response:
         current_app.config["RDV_TOKEN"],
         httponly=True,
         samesite="Strict",
-        path="/",
+        path=f"{request.script_root}/",  # the run's secret path (server.start)
     )
     return response
 

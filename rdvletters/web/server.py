@@ -4,6 +4,12 @@
 the address it got: the cookie's name carries the port, so two cases open at once
 on the same machine do not share a cookie, and on loopback only the Host headers
 of this address are accepted (against DNS rebinding).
+
+A browser sends a cookie of ``127.0.0.1`` to every port of ``127.0.0.1``: any other
+local server the person visits would receive the access cookie. So the app lives
+under a path drawn at random for each run (``/<secret>/``), and its cookies are set
+for that path only: the browser sends them nowhere else, and a request without the
+path is refused (403) before the app sees it.
 """
 
 from __future__ import annotations
@@ -15,9 +21,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from waitress import create_server
+from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
 from .app import create_app
 from .cases import Registry
+
+# waitress: 4 threads answer; at most 100 connections are held, and one that stays idle
+# (a client that connects and sends nothing, or too slowly) is closed after 10 s, checked
+# every 2 s: a neighbour holding connections open cannot lock the person out for long.
+LIMITS = {"threads": 4, "connection_limit": 100, "channel_timeout": 10, "cleanup_interval": 2}
 
 
 def is_loopback(host: str) -> bool:
@@ -57,16 +69,27 @@ class Running:
         self.server.close()
 
 
+def _forbidden(_environ: dict, start_response: Any) -> list[bytes]:
+    """Any path outside the run's secret one: refused, with nothing to learn."""
+    start_response("403 Forbidden", [("Content-Type", "text/plain"), ("Cache-Control", "no-store")])
+    return [b"403 Forbidden\n"]
+
+
 def start(
     registry: Registry, host: str = "127.0.0.1", port: int = 0, lang: str | None = None
 ) -> Running:
     """Bind the server and build the app; ``serve()`` then answers until ``close()``."""
     token = secrets.token_urlsafe(32)
+    prefix = "/" + secrets.token_hex(16)  # the app's path for this run only
     app = create_app(registry, token=token, lang=lang)
-    server = create_server(app, host=host, port=port, threads=4, clear_untrusted_proxy_headers=True)
+    mounted = DispatcherMiddleware(_forbidden, {prefix: app})
+    server = create_server(
+        mounted, host=host, port=port, clear_untrusted_proxy_headers=True, **LIMITS
+    )
     bound = server.effective_port
     app.config["RDV_COOKIE"] = f"rdvletters_{bound}"
     app.config["SESSION_COOKIE_NAME"] = f"rdvletters_{bound}_session"
+    app.config["SESSION_COOKIE_PATH"] = f"{prefix}/"
     if is_loopback(host):
         names = {"127.0.0.1", "localhost", "[::1]", host}
         app.config["RDV_HOSTS"] = {f"{name}:{bound}" for name in names}
@@ -75,4 +98,4 @@ def start(
         shown = lan_address() if host in ("0.0.0.0", "::") else host
     if ":" in shown and not shown.startswith("["):
         shown = f"[{shown}]"
-    return Running(server, host, bound, f"http://{shown}:{bound}/?token={token}", app)
+    return Running(server, host, bound, f"http://{shown}:{bound}{prefix}/?token={token}", app)

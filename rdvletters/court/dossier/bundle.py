@@ -17,8 +17,6 @@ at the end, so an error or Ctrl-C never leaves half a dossier.
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -34,7 +32,7 @@ from ...documents.render import render
 from ...errors import InputError, OutputExistsError, RdvError, ToolMissingError
 from ...facts import Facts, Step
 from ...frdates import date_courte, heure, jour, now_paris
-from ...fsutil import DIR_MODE, private_dir, write_new
+from ...fsutil import DIR_MODE, WorkDir, private_dir, write_new
 from ...i18n import _
 from ...journal import JournalState
 from ...profile import Profile
@@ -495,16 +493,17 @@ def write_bundle(
             hint=_("Choisissez un autre dossier avec -o."),
         )
     case.load()  # a bad profile is said before anything is created
-    private_dir(out.parent)
-    staging = Path(tempfile.mkdtemp(prefix=".dossier-en-cours-", dir=out.parent))
+    private_dir(out.parent, follow=True)  # the case folder, or the folder -o names
+    work = WorkDir(".dossier-en-cours-", out.parent)  # one a killed bundle left: removed
     try:
-        writer = _Writer(staging)
+        writer = _Writer(work.path)
         _write(case, writer, series, pdf)
+        staging = work.keep()
         os.chmod(staging, DIR_MODE)
         if out.exists():
             out.rmdir()  # empty, checked above
         staging.rename(out)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        work.remove()
         raise
     return Dossier(out, sorted(p for p in out.rglob("*") if p.is_file()), writer.warnings)

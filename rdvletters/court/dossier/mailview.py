@@ -16,6 +16,8 @@ from email.message import EmailMessage, Message
 from email.parser import BytesParser
 from html.parser import HTMLParser
 
+from ...evidence.proofs.proofdates import UNPARSABLE, header_values
+
 # (header name, French label), in the order shown.
 HEADERS = [
     ("Date", "Date"),
@@ -70,10 +72,19 @@ def read_mail(data: bytes) -> MailView:
     message = BytesParser(policy=policy.default).parsebytes(data)
     headers = []
     for name, label in HEADERS:
-        values = [_header_text(v) for v in message.get_all(name, [])]
+        values = [_header_text(v) for v in header_values(message, name)]
         values = [v for v in values if v]
         if values:
             headers.append((label, ", ".join(values)))
+    try:
+        body, from_html, attachments = _contents(message)
+    except UNPARSABLE:  # parts nested a thousand deep: the headers, and no more
+        body, from_html, attachments = "", False, []
+    return MailView(headers, clean_text(body), from_html, attachments)
+
+
+def _contents(message: Message) -> tuple[str, bool, list[str]]:
+    """The body (as text, and whether it came from HTML) and the attachments' lines."""
     body_part = _body_part(message)
     body, from_html = "", False
     if body_part is not None:
@@ -85,7 +96,7 @@ def read_mail(data: bytes) -> MailView:
         for part in message.walk()
         if part is not body_part and not part.is_multipart() and _is_attachment(part)
     ]
-    return MailView(headers, clean_text(body), from_html, attachments)
+    return body, from_html, attachments
 
 
 def _header_text(value: object) -> str:

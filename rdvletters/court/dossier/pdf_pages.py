@@ -19,6 +19,7 @@ from __future__ import annotations
 import io
 import math
 import re
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -232,12 +233,29 @@ class Raster:
         return (self.height, self.width) if swap else (self.width, self.height)
 
 
+MAX_PIXELS = 60 * 10**6  # a 48-megapixel phone photo, an A4 page scanned at 600 dpi
+
+
 def load_rasters(data: bytes, source: Path) -> list[Raster]:
     """The image(s) in ``data``: one, or one per page of a multi-page TIFF scan."""
     try:
-        image = Image.open(io.BytesIO(data))
+        with warnings.catch_warnings():  # the size is checked below, in words
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+        if image.width * image.height > MAX_PIXELS:  # before decoding: 13,000² px is 700 MB
+            raise ValueError(
+                _("{size} millions de pixels, {max} au plus").format(
+                    size=image.width * image.height // 10**6, max=MAX_PIXELS // 10**6
+                )
+            )
         image.load()
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
+    except (
+        UnidentifiedImageError,
+        OSError,
+        ValueError,
+        MemoryError,
+        Image.DecompressionBombError,
+    ) as exc:
         raise InputError(
             _("{path} semble être une image, mais elle ne peut pas être lue ({error}).").format(
                 path=source, error=exc

@@ -32,13 +32,13 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ...fsutil import open_regular_fd
+from ...casepaths import inside, open_regular_fd, read_bounded
 from ...i18n import _
 from ...journal_anchor import HEADER  # written by delivery, read back here
 
@@ -81,8 +81,16 @@ def _relative(path: Path, root: Path) -> str:
 
 
 def _read(path: Path, limit: int) -> bytes:
-    with os.fdopen(open_regular_fd(path), "rb") as handle:  # a FIFO: noted, never waited on
+    """The first ``limit`` bytes of a regular file, not read through a link (a FIFO or a
+    link in the case folder: noted, never waited on nor followed)."""
+    with os.fdopen(open_regular_fd(path, follow=False), "rb") as handle:
         return handle.read(limit)
+
+
+def _confined(root: Path, found: Iterable[Path]) -> list[Path]:
+    """The files found that lie inside the case without a link on the way (a ``pieces/``
+    linked elsewhere holds no anchor of this case)."""
+    return [p for p in found if inside(root, p.relative_to(root).as_posix()) is not None]
 
 
 def mail_anchors(head: bytes, source: str, file: str = "", kind: str = MAIL) -> list[Anchor]:
@@ -94,7 +102,7 @@ def mail_anchors(head: bytes, source: str, file: str = "", kind: str = MAIL) -> 
     headers = BytesHeaderParser(policy=default_policy).parsebytes(head)
     try:
         when = parsedate_to_datetime(str(headers["Date"])) if headers["Date"] else None
-    except (TypeError, ValueError, IndexError, OverflowError):
+    except (TypeError, ValueError, IndexError, OverflowError, RecursionError):  # past 9999…
         when = None
     anchors = []
     for value in headers.get_all(HEADER) or []:
@@ -109,7 +117,7 @@ def inventory_anchors(text: str, source: str, file: str = "", kind: str = INVENT
 
 
 def _from_tokens(folder: Path, root: Path, notes: list[str]) -> list[Anchor]:
-    files = sorted(folder.glob("*.tsr")) if folder.is_dir() else []
+    files = sorted(_confined(root, folder.glob("*.tsr"))) if folder.is_dir() else []
     if not files:
         return []
     from . import tokens  # cryptography: only when there are tokens
@@ -118,7 +126,7 @@ def _from_tokens(folder: Path, root: Path, notes: list[str]) -> list[Anchor]:
     anchors = []
     for path in files:
         try:
-            token = tokens.read_token(_read(path, MAX_TOKEN))
+            token = tokens.read_token(read_bounded(path, MAX_TOKEN))  # too big: said so
         except (OSError, tokens.TokenError) as exc:
             notes.append(
                 _("jeton {path} illisible ({error}) : ancre ignorée").format(
@@ -141,17 +149,17 @@ def find(root: Path) -> tuple[list[Anchor], list[str]]:
     anchors: list[Anchor] = []
     notes: list[str] = []
     for folder in MAIL_FOLDERS:
-        for path in sorted((root / folder).glob("*.eml")):
+        for path in sorted(_confined(root, (root / folder).glob("*.eml"))):
             relative = _relative(path, root)
             source = _("le courriel {path}").format(path=relative)
             try:
                 anchors += mail_anchors(_read(path, HEADER_BYTES), source, relative)
-            except (OSError, ValueError) as exc:
+            except (OSError, ValueError, OverflowError, RecursionError) as exc:
                 notes.append(_unreadable(path, root, exc))
-    inventories = [*root.glob(f"*/{INVENTORY}"), *root.glob(f"*/*/{INVENTORY}")]
+    inventories = _confined(root, [*root.glob(f"*/{INVENTORY}"), *root.glob(f"*/*/{INVENTORY}")])
     for path in sorted(inventories):  # dossier_…/ or dossier_…/Ne_pas_deposer/
         try:
-            text = _read(path, INVENTORY_BYTES).decode("utf-8", errors="replace")
+            text = read_bounded(path, INVENTORY_BYTES).decode("utf-8", errors="replace")
         except OSError as exc:
             notes.append(_unreadable(path, root, exc))
             continue

@@ -26,7 +26,6 @@ import hashlib
 import os
 import re
 import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -39,7 +38,7 @@ from ... import __version__
 from ...case import Case, ascii_slug
 from ...errors import CaptureError, InputError, ToolMissingError
 from ...frdates import now_paris
-from ...fsutil import deferred_interrupts, private_dir, sha256_file, write_unique
+from ...fsutil import WorkDir, deferred_interrupts, private_dir, sha256_file, write_unique
 from ...i18n import _
 from ...journal import Entry
 from ...validation import StrictModel, validate_located
@@ -255,8 +254,8 @@ def take(
     proxy, proxy_said = proxy_setting()
     started = now_paris()
     dns = dns_answer(url)
-    with tempfile.TemporaryDirectory(prefix="rdvletters-capture-") as tmp:
-        har_path = Path(tmp) / "page.har"
+    with WorkDir("rdvletters-capture-") as tmp:
+        har_path = tmp / "page.har"
         try:
             with sync_playwright() as pw:
                 browser = pw.chromium.launch(

@@ -28,7 +28,7 @@ def _loads(case: Case) -> list[dict[str, str]]:
     """The loads noted, each with a readable date (a hand-edited line is dropped)."""
     path = _state_path(case)
     try:
-        with os.fdopen(open_regular_fd(path), "rb") as handle:
+        with os.fdopen(open_regular_fd(path, follow=False), "rb") as handle:  # no link
             data = json.loads(handle.read(STATE_BYTES))
     except (OSError, ValueError):
         data = {}

@@ -12,22 +12,30 @@ matches. A time without zone is taken as Paris time (the phone's clock).
 
 from __future__ import annotations
 
+import os
 import re
+import warnings
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from email import policy
+from email.message import Message
 from email.parser import BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
+from ...casepaths import inside, open_regular_fd
+from ...entries import LATEST_YEAR
 from ...errors import InputError
 from ...facts import effective_entries
-from ...frdates import PARIS, date_courte, heure
+from ...frdates import EARLIEST_YEAR, PARIS, date_courte, heure
 from ...i18n import N_, _
 from ...journal import JournalState
 
 TOLERANCE = timedelta(days=1)
+HEADER_BYTES = 1 << 16  # an e-mail's headers are read, never its body
+HEADER_CHARS = 500  # what the journal keeps of a header
+_WRITTEN_YEAR = re.compile(r"[A-Za-z]{3}\s+(\d+)\s")  # « 03 Mar 2014 10:00 »: the year
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".tif", ".tiff"}
 
 # 2026-11-20 09.15.02, 20261120-091502, 20261120_091502123, 2026-11-20-09-15-02, 2026-11-20 à 09.15
@@ -106,18 +114,42 @@ def _text_date(text: str) -> datetime | None:
         return None
 
 
+def _mail_date(text: str) -> datetime | None:
+    """An e-mail's ``Date:``, or None when unreadable. The parser reads a year written
+    « 0001 » as 2001 (RFC 2822's two-digit years): a year it changed is no date at all."""
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    written = _WRITTEN_YEAR.search(text)
+    if written and len(written[1]) > 2 and int(written[1]) != when.year:
+        return None
+    return when if when.tzinfo is not None else when.replace(tzinfo=PARIS)
+
+
+def _image_metadata(path: Path) -> tuple[Any, dict] | None:
+    """(EXIF, other metadata) of an image, or None when it cannot be read. Opened without
+    blocking (a FIFO), and only the metadata is read: a PNG's ``getexif()`` decodes the
+    whole image to find a late eXIf chunk (700 MB for a 13,000-pixel square), so a PNG
+    gives only the chunks read while opening it."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with warnings.catch_warnings(), os.fdopen(open_regular_fd(path), "rb") as handle:
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # said elsewhere
+            with Image.open(handle) as image:
+                late = image.format == "PNG" and "exif" not in image.info
+                return (None if late else image.getexif()), dict(image.info)
+    except (OSError, UnidentifiedImageError, ValueError, Image.DecompressionBombError):
+        return None
+
+
 def image_date(path: Path) -> tuple[datetime, str] | None:
     """EXIF DateTimeOriginal/DateTime, PNG text chunks or XMP; None when absent."""
-    try:
-        from PIL import Image, UnidentifiedImageError
-    except ImportError:  # pragma: no cover - Pillow is a dependency
+    found = _image_metadata(path)
+    if found is None:
         return None
-    try:
-        with Image.open(path) as image:
-            exif = image.getexif()
-            info = dict(image.info)
-    except (OSError, UnidentifiedImageError, ValueError):
-        return None
+    exif, info = found
     sub = exif.get_ifd(0x8769) if exif else {}
     for tag, offset_tag, source in ((36867, 36881, sub), (306, 36880, exif)):
         value = source.get(tag) if source else None
@@ -148,25 +180,52 @@ def _exif_time(value: str, offset: Any) -> datetime | None:
 
 def mail_headers(path: Path) -> MailHeaders:
     """The headers of an ``.eml`` file (a message saved from a mail program)."""
-    with open(path, "rb") as handle:
-        message = BytesParser(policy=policy.default).parse(handle, headersonly=True)
+    with os.fdopen(open_regular_fd(path), "rb") as handle:  # a FIFO: refused, not waited on
+        head = handle.read(HEADER_BYTES)  # the headers, never a 1 GB body
+    message = BytesParser(policy=policy.default).parsebytes(head, headersonly=True)
 
     def addresses(name: str) -> str:
-        return ", ".join(a for _, a in getaddresses([str(v) for v in message.get_all(name, [])]))
+        values = header_values(message, name)
+        try:
+            return ", ".join(a for _, a in getaddresses(values))
+        except UNPARSABLE:  # comments nested 20,000 deep: shown as written
+            return ", ".join(values)
 
-    try:
-        when = parsedate_to_datetime(str(message["Date"])) if message["Date"] else None
-    except (TypeError, ValueError, IndexError):
-        when = None
-    if when is not None and when.tzinfo is None:
-        when = when.replace(tzinfo=PARIS)
+    def first(name: str) -> str:
+        return next(iter(header_values(message, name)), "").strip()
+
+    written = next(iter(header_values(message, "Date", raw=True)), None)
+    when = _mail_date(written) if written else None  # as written: the policy rewrites it
     return MailHeaders(
         when,
-        addresses("From"),
-        addresses("To"),
-        str(message["Subject"] or "").strip(),
-        str(message["Message-ID"] or "").strip(),
+        _bounded(addresses("From")),
+        _bounded(addresses("To")),
+        _bounded(first("Subject")),
+        _bounded(first("Message-ID")),
     )
+
+
+# What the email package may raise on a header it cannot make sense of: a date past
+# year 9999 (OverflowError), comments nested thousands deep (RecursionError)…
+UNPARSABLE = (ValueError, TypeError, IndexError, LookupError, OverflowError, RecursionError)
+
+
+def header_values(message: Message, name: str, raw: bool = False) -> list[str]:
+    """A header's values as text: decoded (encoded words…) when the ``email`` package can
+    parse them, as written when it cannot, or when ``raw`` asks for them as written."""
+    if not raw:
+        try:
+            return [str(v) for v in message.get_all(name, [])]
+        except UNPARSABLE:
+            pass
+    return [str(v) for k, v in message.raw_items() if k.lower() == name.lower()]
+
+
+def _bounded(text: str) -> str:
+    """A header as the journal keeps it: one line, at most ``HEADER_CHARS`` characters (a
+    Subject of a megabyte would make every later command slow)."""
+    text = " ".join(text.split())
+    return text if len(text) <= HEADER_CHARS else text[: HEADER_CHARS - 1] + "…"
 
 
 def proof_date(path: Path) -> ProofDate | None:
@@ -219,11 +278,16 @@ def _piece_date(root: Path, piece: dict[str, Any]) -> datetime | None:
     original name (never the copy's name, which ``record`` made from the step's date)."""
     if piece.get("date_propre"):
         return datetime.fromisoformat(piece["date_propre"])
-    path = root / piece["fichier"]
-    if path.suffix.lower() in IMAGE_SUFFIXES and path.is_file() and (found := image_date(path)):
+    path = inside(root, piece["fichier"])  # never a file outside the case, nor a link
+    if path is None or not path.is_file():
+        return name_date(Path(piece.get("original", "")))
+    if path.suffix.lower() in IMAGE_SUFFIXES and (found := image_date(path)):
         return found[0]
-    if path.suffix.lower() == ".eml" and path.is_file():
-        return mail_headers(path).date
+    if path.suffix.lower() == ".eml":
+        try:
+            return mail_headers(path).date
+        except OSError:
+            return None
     return name_date(Path(piece.get("original", "")))
 
 
@@ -285,6 +349,15 @@ def read_proofs(
         else:
             reading.dates.append(found)
     first = reading.dates[0] if reading.dates else None
+    taken = at is None or at.strip().lower() == "capture"
+    if taken and first is not None and not EARLIEST_YEAR <= first.when.year <= LATEST_YEAR:
+        raise InputError(  # the journal holds no step outside these years
+            _(
+                "{file} est daté du {found}, hors des années {first}–{last} d'un dossier : "
+                "donnez la date de la démarche avec --at."
+            ).format(file=first.file, found=first.said(), first=EARLIEST_YEAR, last=LATEST_YEAR),
+            hint=_("Un courriel ancien ne prouve pas une démarche d'aujourd'hui."),
+        )
     if at is not None and at.strip().lower() == "capture":
         if first is None:
             raise InputError(

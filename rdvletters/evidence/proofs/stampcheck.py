@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from ...case import Case
+from ...casepaths import inside, open_regular_fd
 from ...errors import RdvError
 from ...frdates import PARIS, date_courte, heure
-from ...fsutil import open_regular_fd
 from ...i18n import N_, _
 from ...journal import Entry, JournalState
 from .tsa_queue import KIND
@@ -58,7 +58,7 @@ def read_token_file(path: Path) -> bytes:
     file put in its place is not waited on nor read whole)."""
     import os
 
-    with os.fdopen(open_regular_fd(path), "rb") as handle:
+    with os.fdopen(open_regular_fd(path, follow=False), "rb") as handle:  # a link: refused
         return handle.read(MAX_TOKEN)
 
 
@@ -105,8 +105,10 @@ def _check_one(
 
     data = entry.data
     covered = int(data["entree"])
-    path = case.root / data["fichier"]
+    path = inside(case.root, data["fichier"])  # never a file outside the case
     try:
+        if path is None:
+            raise FileNotFoundError(data["fichier"])
         der = read_token_file(path)
     except OSError:
         return TokenCheck(

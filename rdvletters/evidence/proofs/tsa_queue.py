@@ -48,7 +48,7 @@ def read_queue(case: Case) -> dict[str, Any] | None:
     if not path.exists():
         return None
     try:
-        with os.fdopen(open_regular_fd(path), "rb") as handle:
+        with os.fdopen(open_regular_fd(path, follow=False), "rb") as handle:  # no link
             data = json.loads(handle.read(QUEUE_BYTES))
     except (OSError, ValueError):
         return {"depuis": None}
@@ -116,7 +116,7 @@ def coverage(case: Case) -> Coverage:
     found = Coverage()
     path = case.journal.path
     try:
-        fd = open_regular_fd(path)
+        fd = open_regular_fd(path, follow=False)  # a link is no journal (LinkError: special)
     except (FileNotFoundError, SpecialFileError, IsADirectoryError):
         return found
     with os.fdopen(fd, "rb") as handle:

@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 from pydantic import Field
 
 from ...case import Case
+from ...casepaths import inside
 from ...errors import InputError
 from ...fsutil import private_dir, replace_file
 from ...i18n import _
@@ -101,7 +102,8 @@ def load_settings(case: Case) -> Settings:
     """The case's settings, else the user's, else the defaults (manual, CA-chained TSAs)."""
     for path in config_paths(case):
         if path.exists():
-            config = validate_located(TimestampConfig, load_yaml(path), path)
+            located = load_yaml(path, follow=path != case.root / CONFIG_NAME)  # the case's: no link
+            config = validate_located(TimestampConfig, located, path)
             authorities = tuple(
                 authority(a.url, a.nom, _config_file(path, a.certificat) if a.certificat else None)
                 for a in config.autorites
@@ -141,7 +143,7 @@ def set_automatic(case: Case, automatic: bool) -> Path:
     if path.exists():
         from ...fsutil import read_small
 
-        lines = read_small(path).decode("utf-8").splitlines()
+        lines = read_small(path, follow=False).decode("utf-8").splitlines()
         kept = [line for line in lines if not line.startswith("horodatage:")]
         text = "\n".join([f"horodatage: {value}", *kept]) + "\n"
     else:
@@ -188,8 +190,10 @@ def designated_roots(case: Case) -> list:
     """The roots kept by ``remember_root``."""
     from . import tokens
 
-    folder = case.root / ROOTS_FOLDER
+    folder = inside(case.root, ROOTS_FOLDER)  # a link to a folder of roots is not trusted
     found: list = []
+    if folder is None:
+        return found
     for path in sorted(folder.glob("*.pem")) if folder.is_dir() else []:
         try:
             found += tokens.load_pem(path)

@@ -24,19 +24,20 @@ timestamps, whose per-entry dates need every entry).
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ...case import Case
-from ...entries import read_entry
+from ...casepaths import inside, sha256_file
+from ...entries import SET_ASIDE, loose_number, read_entry
 from ...errors import JournalError
-from ...fsutil import sha256_file
 from ...i18n import _, ngettext
 from ...journal import GENESIS, JournalState, Lines
+from ...journal_file import line_hash
 from . import anchoring
+from .strays import unnamed
 
 TIMESTAMP_KIND = "horodatage"
 LISTED_GAP = 50  # beyond this many missing numbers, a range is given instead of a list
@@ -74,21 +75,28 @@ def _files(data: dict) -> list[tuple[str, str]]:
     return files
 
 
+Seen = tuple[int, str, "dict[str, Any] | str", int]
+
+
 class _Source:
-    """The journal's entries as (line, hash of the line, data or what makes it unreadable)."""
+    """The journal's lines as (line, hash of the line, data or what makes it unreadable,
+    the number an unreadable line claims)."""
 
     def __init__(self, path: Path, state: JournalState | None) -> None:
         self.state = state
         self.lines = Lines(path)
 
-    def __iter__(self) -> Iterator[tuple[int, str, dict[str, Any] | str]]:
-        if self.state is not None:
-            for entry in self.state.entries:
-                yield entry.line or 0, entry.digest, entry.data
+    def __iter__(self) -> Iterator[Seen]:
+        if self.state is not None:  # a parsed journal: the lines repair set aside apart
+            seen: list[Seen] = [(e.line or 0, e.digest, e.data, 0) for e in self.state.entries]
+            seen += [(line, digest, "", n) for line, digest, n in self.state.set_aside]
+            yield from sorted(seen, key=lambda item: item[0])
             return
         for number, raw in self.lines:
             if raw.strip():
-                yield number, hashlib.sha256(raw).hexdigest(), _data(raw)
+                data = _data(raw)
+                claimed = loose_number(raw) if isinstance(data, str) else 0
+                yield number, line_hash(raw), data, claimed
 
     @property
     def torn_line(self) -> int | None:
@@ -108,6 +116,7 @@ class _Chain:
         self.root = root
         self.comparison = comparison
         self.problems: list[tuple[int, str]] = []
+        self.notes: list[str] = []
         self.file_problems: list[str] = []
         self.previous_hash, self.previous_n = GENESIS, 0
         self.chained = False
@@ -118,13 +127,14 @@ class _Chain:
         self.late: set[int] = set()  # numbers met after a higher one
         self.breaks: list[tuple[int, int, str]] = []  # (line, n, precedent)
         self.stamps = 0
+        self.unreadable: list[tuple[int, str, str]] = []  # (line, hash, problem)
+        self.set_aside: dict[str, int] = {}  # hash of a line set aside -> repair's entry
+        self.named: set[str] = set()  # every file an entry names
 
-    def see(self, number: int, digest: str, data: dict[str, Any] | str) -> None:
-        if isinstance(data, str):
-            self._at(
-                number, _("entrée illisible, modifiée à la main ? ({problem})").format(problem=data)
-            )
-            self.previous_hash = digest
+    def see(self, number: int, digest: str, data: dict[str, Any] | str, claimed: int) -> None:
+        if isinstance(data, str):  # a problem, unless a later repair entry set it aside
+            self.unreadable.append((number, digest, data))
+            self.previous_hash, self.previous_n = digest, max(self.previous_n, claimed)
             return
         n = int(data["n"])
         self.entries += 1
@@ -136,6 +146,8 @@ class _Chain:
             self._at(number, _("entrée n° {n} hors de sa place").format(n=n))
         self._link(number, n, data)
         self._check_files(number, n, data)
+        if data.get("type") == SET_ASIDE:
+            self.set_aside.update({item["sha256"]: n for item in data["lignes"]})
         self.comparison.see(n, digest, data)
         self.previous_hash, self.previous_n = digest, max(self.previous_n, n)
 
@@ -163,22 +175,53 @@ class _Chain:
 
     def _check_files(self, number: int, n: int, data: dict[str, Any]) -> None:
         for relative, expected in _files(data):
-            path = self.root / relative
-            self.files_checked += 1
-            if not path.is_file():
-                said = _("entrée n° {n} : fichier manquant {path}")
-            elif sha256_file(path) != expected:
-                said = _("entrée n° {n} : fichier modifié {path}")
-            else:
-                continue
-            self.problems.append((number, said.format(n=n, path=relative)))
-            self.file_problems.append(said.format(n=n, path=relative))
+            self.named.add(relative)
+            said = self._file_problem(n, relative, expected)
+            if said:
+                self.problems.append((number, said))
+                self.file_problems.append(said)
+
+    def _file_problem(self, n: int, relative: str, expected: str) -> str | None:
+        """What is wrong with one file entry ``n`` vouches for, or None. A path that leaves
+        the case or goes through a link is never opened nor counted as checked: ``verify``
+        is no oracle over the user's other files."""
+        path = inside(self.root, relative)
+        if path is None:
+            return _(
+                "entrée n° {n} : chemin {path} hors du dossier ou à travers un lien "
+                "symbolique ; fichier non vérifié"
+            ).format(n=n, path=relative)
+        self.files_checked += 1
+        if not path.is_file():
+            return _("entrée n° {n} : fichier manquant {path}").format(n=n, path=relative)
+        try:
+            same = sha256_file(path, follow=False) == expected
+        except OSError as exc:  # a FIFO, a file too big: opened without waiting, refused
+            return _("entrée n° {n} : fichier {path} illisible ({reason})").format(
+                n=n, path=relative, reason=exc.strerror or type(exc).__name__
+            )
+        return (
+            None if same else _("entrée n° {n} : fichier modifié {path}").format(n=n, path=relative)
+        )
 
     def _at(self, line: int, text: str) -> None:
         self.problems.append((line, _("ligne {line} : {problem}").format(line=line, problem=text)))
 
     def finish(self, source: _Source) -> list[str]:
         """Problems that needed the whole file (deleted, moved), with the others, in order."""
+        for number, digest, problem in self.unreadable:
+            if digest in self.set_aside:
+                self.notes.append(
+                    _(
+                        "ligne {line} : entrée illisible mise de côté par rdvletters repair "
+                        "(entrée n° {n}) ; elle reste dans le journal et n'est plus lue."
+                    ).format(line=number, n=self.set_aside[digest])
+                )
+            else:
+                self._at(
+                    number,
+                    _("entrée illisible, modifiée à la main ? ({problem})").format(problem=problem),
+                )
         gone_at: set[int] = set()
         for number, first, last in self.gaps:
             if last - first >= LISTED_GAP * 20:
@@ -232,7 +275,7 @@ def _lines_of(digests: set[str], source: _Source) -> dict[str, int]:
                 found.setdefault(entry.digest, entry.line or 0)
         return found
     for number, raw in Lines(source.lines.path):
-        if raw.strip() and (digest := hashlib.sha256(raw).hexdigest()) in digests:
+        if raw.strip() and (digest := line_hash(raw)) in digests:
             found.setdefault(digest, number)
     return found
 
@@ -254,9 +297,10 @@ def verify(case: Case, copies: tuple[Path, ...] = ()) -> Report:
         state = _parsed(case)  # timestamps: their dates per entry need every entry
     source = _Source(path, state)
     chain = _Chain(case.root, comparison)
-    for number, digest, data in source:
-        chain.see(number, digest, data)
+    for seen in source:
+        chain.see(*seen)
     problems = chain.finish(source)
+    report.notes += chain.notes
     if source.torn_line is not None:
         problems.append(
             _(
@@ -278,6 +322,7 @@ def verify(case: Case, copies: tuple[Path, ...] = ()) -> Report:
                 chain.unchained,
             ).format(count=chain.unchained)
         )
+    report.notes += unnamed(case, chain.named)
     checks = _timestamps(case, report, state) if chain.stamps else None
     _anchor_notes(report, comparison, unreadable, checks)
     if checks is not None:
