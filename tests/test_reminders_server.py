@@ -260,14 +260,10 @@ def test_email_reminders_go_through_the_servers_smtp_once(tmp_path):
     from email import message_from_bytes
     from email.policy import default
 
-    from aiosmtpd.controller import Controller
+    from .smtp_process import Recorded, ServerProcess
 
-    from .test_email_out import Recorder, free_port
-
-    handler = Recorder()
-    port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
+    smtp = ServerProcess("smtp_recorder.py", "unused-password")  # its own process
+    handler, port = Recorded(smtp), smtp.port
     try:
         server = make_server(
             tmp_path,
@@ -307,4 +303,4 @@ def test_email_reminders_go_through_the_servers_smtp_once(tmp_path):
         )
         assert off.status_code == 303 and rows(server, case_id) == []
     finally:
-        controller.stop()
+        smtp.stop()
