@@ -65,6 +65,7 @@ def test_week_block_and_calendar_page(browser, served, tmp_path, width, lang):  
     page.goto(url)
     page.wait_for_url(f"{base}/c/cas/status")
     page.goto(f"{base}/langue/{lang}?next=/c/cas/status")
+    page.wait_for_url(f"{base}/c/cas/status")  # back on the page, under the run's path
     axe = _axe()
     week = page.locator("#cette-semaine")
     assert week.get_by_role("heading", name=WORDS[lang][0]).count() == 1

@@ -97,7 +97,10 @@ def language(code: str):
     if code not in i18n.available():
         abort(404)
     target = request.args.get("next", "/")
-    response = make_response(redirect(target if _LOCAL_PATH.match(target) else "/"))
+    target = target if _LOCAL_PATH.match(target) else "/"
+    # ``next`` is the page's path inside the app; the local app lives under its run's
+    # secret path (``server.start``), which the browser's Location must carry
+    response = make_response(redirect(request.script_root + target))
     response.set_cookie(LANG_COOKIE, code, httponly=True, samesite="Strict", path="/")
     return response
 
