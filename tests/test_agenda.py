@@ -188,7 +188,7 @@ def test_the_week_is_worded_by_how_long_it_has_lasted(case):
     from rdvletters.documents.pipeline import prepare
 
     c = Case(case)
-    c.record_sent(prepare(c, "lettre", "text").entry.n, c.when("2026-11-30 10:00"), "1A12345678901")
+    c.record_sent(prepare(c, "lettre", "text").entry.n, c.when(None), "1A12345678901")
     gone = _plan_at(case, "2026-12-01T08:00:00+01:00")
     # past rdvletters' benchmark (eight weeks): keep the difficulty current, see a lawyer
     assert gone.notes[0].startswith("Semaine 12 : 8 semaines de démarches sont passées")
@@ -213,7 +213,7 @@ def test_letter_without_receipt_after_ten_days_calls_for_tracking(case, monkeypa
 
     c = Case(case)
     prepared = prepare(c, "lettre", "text")
-    c.record_sent(prepared.entry.n, c.when("2026-11-30 10:00"), "1A12345678901")
+    c.record_sent(prepared.entry.n, c.when(None), "1A12345678901")
     plan = _plan_at(case, "2026-12-05T10:00:00+01:00")
     assert not any("La Poste" in n for n in plan.notes)
     follow = next(i for i in plan.ahead if i.kind == "suivi_lettre")
@@ -236,7 +236,7 @@ def test_letter_receipt_and_registration_deadlines_in_the_calendar(case, tmp_pat
 
     c = Case(case)
     n = prepare(c, "lettre", "text").entry.n
-    sent = c.record_sent(n, c.when("2026-11-30 10:00"), "1A12345678901").n
+    sent = c.record_sent(n, c.when(None), "1A12345678901").n
     path = tmp_path / "l.ics"
     later = "2026-12-04T10:00:00+01:00"
     before = events(write(case, path, now=later))
