@@ -14,7 +14,7 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +22,7 @@ from .casepaths import open_regular, read_small, sha256_file
 from .channels import ATTEMPT_CHANNELS, CHANNELS, DOCUMENT_CHANNEL
 from .errors import CaseError, InputError, RdvError
 from .facts import STEP_TYPES, effective_entries
-from .frdates import now_paris, past_or_now
+from .frdates import EARLIEST_YEAR, now_paris, past_or_now
 from .fsutil import deferred_interrupts, private_dir, write_new, write_unique
 from .i18n import N_, _
 from .journal import Entry, Journal
@@ -61,6 +61,39 @@ def normalise_tracking(raw: str, option: str = "--tracking") -> str:
             ).format(raw=raw, option=option)
         )
     return compact
+
+
+ANNOUNCING = ("reply", "appointment")  # the steps that may carry a date the administration gave
+
+
+def announced_date(text: str, channel: str, option: str = "--announced") -> dict[str, str]:
+    """The journal field for a date the administration announced (« vous serez convoqué
+    le… », a convocation's day), read as ``AAAA-MM-JJ`` or ``JJ/MM/AAAA``; {} for none.
+    The week's plan waits for that date before chasing (``reminders.plan``)."""
+    if not text or not text.strip():
+        return {}
+    if channel not in ANNOUNCING:
+        raise InputError(
+            _(
+                "{option} ne vaut que pour une réponse (reply) ou une convocation (appointment)."
+            ).format(option=option)
+        )
+    raw = text.strip()
+    try:
+        if re.match(r"^\d{1,2}/\d{1,2}/\d{4}$", raw):
+            dd, mm, yyyy = raw.split("/")
+            day = date(int(yyyy), int(mm), int(dd))
+        else:
+            day = date.fromisoformat(raw)
+    except ValueError:
+        raise InputError(
+            _(
+                "{option} « {raw} » : date non reconnue (AAAA-MM-JJ, par exemple 2026-12-15)."
+            ).format(option=option, raw=raw)
+        ) from None
+    if not EARLIEST_YEAR <= day.year <= 2099:
+        raise InputError(_("{option} « {raw} » : vérifiez l'année.").format(option=option, raw=raw))
+    return {"date_annoncee": day.isoformat()}
 
 
 # The CLI's options, as ``record`` and ``correct`` name their fields in a message by default.

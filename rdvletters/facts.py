@@ -72,6 +72,7 @@ class Step:
     piece_sha256: tuple[str, ...] = ()  # of each file of ``pieces``
     piece_dates: tuple[datetime | None, ...] = ()  # each file's own date (metadata, name)
     stamps: tuple[tuple[str, datetime], ...] = ()  # (authority, time it vouches for), by time
+    announced: date | None = None  # a date the administration gave (an answer, a convocation)
 
     @property
     def proofs(self) -> tuple[str, ...]:
@@ -179,7 +180,15 @@ def _step(
         # is the registered letter, as one prepared here and marked sent
         tracking=data.get("suivi") if registered else None,
         sent_document="lettre" if registered else None,
+        announced=_announced(data),
     )
+
+
+def _announced(data: dict[str, Any]) -> date | None:
+    try:
+        return date.fromisoformat(data["date_annoncee"]) if data.get("date_annoncee") else None
+    except (TypeError, ValueError):
+        return None
 
 
 def effective_entries(state: JournalState) -> list[tuple[int, dict[str, Any]]]:
