@@ -14,7 +14,7 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +22,7 @@ from .casepaths import open_regular, read_small, sha256_file
 from .channels import ATTEMPT_CHANNELS, CHANNELS, DOCUMENT_CHANNEL
 from .errors import CaseError, InputError, RdvError
 from .facts import STEP_TYPES, effective_entries
-from .frdates import now_paris, past_or_now
+from .frdates import EARLIEST_YEAR, now_paris, past_or_now
 from .fsutil import deferred_interrupts, private_dir, write_new, write_unique
 from .i18n import N_, _
 from .journal import Entry, Journal
@@ -61,6 +61,39 @@ def normalise_tracking(raw: str, option: str = "--tracking") -> str:
             ).format(raw=raw, option=option)
         )
     return compact
+
+
+ANNOUNCING = ("reply", "appointment")  # the steps that may carry a date the administration gave
+
+
+def announced_date(text: str, channel: str, option: str = "--announced") -> dict[str, str]:
+    """The journal field for a date the administration announced (« vous serez convoqué
+    le… », a convocation's day), read as ``AAAA-MM-JJ`` or ``JJ/MM/AAAA``; {} for none.
+    The week's plan waits for that date before chasing (``reminders.plan``)."""
+    if not text or not text.strip():
+        return {}
+    if channel not in ANNOUNCING:
+        raise InputError(
+            _(
+                "{option} ne vaut que pour une réponse (reply) ou une convocation (appointment)."
+            ).format(option=option)
+        )
+    raw = text.strip()
+    try:
+        if re.match(r"^\d{1,2}/\d{1,2}/\d{4}$", raw):
+            dd, mm, yyyy = raw.split("/")
+            day = date(int(yyyy), int(mm), int(dd))
+        else:
+            day = date.fromisoformat(raw)
+    except ValueError:
+        raise InputError(
+            _(
+                "{option} « {raw} » : date non reconnue (AAAA-MM-JJ, par exemple 2026-12-15)."
+            ).format(option=option, raw=raw)
+        ) from None
+    if not EARLIEST_YEAR <= day.year <= 2099:
+        raise InputError(_("{option} « {raw} » : vérifiez l'année.").format(option=option, raw=raw))
+    return {"date_annoncee": day.isoformat()}
 
 
 # The CLI's options, as ``record`` and ``correct`` name their fields in a message by default.
@@ -329,13 +362,22 @@ class Case:
         reference: str | None = None,
         labels: Mapping[str, str] | None = None,
         extra: Mapping[str, Any] | None = None,
+        tracking: str | None = None,
     ) -> Entry:
         """Journal an attempt or event; proof files are copied, never moved.
 
         ``labels`` names the fields in error messages (``message``, ``witness``,
-        ``reference``): the CLI's options by default, the form's labels in the web app.
-        ``extra`` adds fields of the caller's (the server says where an entry came from)."""
-        names = {**RECORD_OPTIONS, **(labels or {})}
+        ``reference``, ``tracking``): the CLI's options by default, the form's labels in the
+        web app. ``extra`` adds fields of the caller's (the server says where an entry came
+        from). A letter with a ``tracking`` number is a registered letter written by the
+        person: it counts as the LRAR (``Facts``), and its AR can be noted."""
+        names = {**RECORD_OPTIONS, "tracking": "--tracking", **(labels or {})}
+        if tracking and channel != "letter":
+            raise InputError(
+                _("{option} ne vaut que pour une lettre recommandée (letter).").format(
+                    option=names["tracking"]
+                )
+            )
         if channel not in CHANNELS:
             raise InputError(
                 _("canal inconnu « {channel} » ; canaux : {channels}.").format(
@@ -358,6 +400,9 @@ class Case:
             entry["temoin"] = clean_text(witness, names["witness"])
         if reference and clean_text(reference, names["reference"]):
             entry["reference"] = clean_text(reference, names["reference"])
+        if tracking:
+            entry["suivi"] = normalise_tracking(tracking, names["tracking"])
+            entry["suivi_saisi"] = tracking
         if channel == "ar":
             self._refuse_early_receipt(when)
         entry.update({k: v for k, v in (extra or {}).items() if k not in entry})
@@ -387,7 +432,8 @@ class Case:
         sent = [
             datetime.fromisoformat(d["date"])
             for __, d in effective_entries(self.journal.read())
-            if d["type"] == "envoi" and d.get("document") == "lettre"
+            if (d["type"] == "envoi" and d.get("document") == "lettre")
+            or (d.get("canal") == "letter" and d.get("suivi"))  # ``record letter --tracking``
         ]
         if not sent:
             raise InputError(
@@ -395,7 +441,10 @@ class Case:
                     "aucune lettre recommandée n'est notée comme envoyée : l'avis de réception "
                     "se rapporte à une lettre envoyée."
                 ),
-                hint=_("Notez d'abord l'envoi : rdvletters sent N --tracking …"),
+                hint=_(
+                    "Notez d'abord l'envoi : rdvletters sent N --tracking … (ou, pour une lettre "
+                    "écrite par vous : rdvletters record letter --tracking …)"
+                ),
             )
         if when < min(sent):
             raise InputError(
@@ -591,7 +640,12 @@ class Case:
                 )
             values["reference"] = clean_text(reference, names["reference"])
         if tracking is not None:
-            if not sending or current.get("document") != "lettre":
+            letter = (
+                current.get("document") == "lettre"
+                if sending
+                else (values.get("canal", current.get("canal")) == "letter")
+            )
+            if not letter:
                 raise InputError(_("--tracking ne vaut que pour l'envoi d'une lettre recommandée."))
             values.update(
                 suivi=normalise_tracking(tracking, names["tracking"]), suivi_saisi=tracking

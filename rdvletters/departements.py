@@ -45,8 +45,11 @@ class Departement:
 
     @property
     def address_to_confirm(self) -> bool:
-        """A printed address with a part the table marks « à vérifier » (cedex, postcode)."""
-        return self.address_checked and "vérifier" in self.tribunal_address
+        """A printed address read in a secondary source ([S]), or with a part the table marks
+        « à vérifier » (cedex, postcode): every such address is printed the same way, with
+        its postcode and cedex to confirm."""
+        secondary = self.tribunal_address.startswith("[S")
+        return self.address_checked and (secondary or "vérifier" in self.tribunal_address)
 
     @property
     def tribunal_address_lines(self) -> list[str]:
@@ -58,7 +61,7 @@ class Departement:
         text = re.sub(r"^\[[^\]]*\]\s*", "", self.tribunal_address)
         text = re.sub(r"\s*\([^)]*\)", "", text)  # « (cedex à vérifier) » and similar notes
         lines = [part.strip() for part in text.split(",") if part.strip()]
-        if self.address_to_confirm and "cedex" in self.tribunal_address.lower():
+        if "vérifier" in self.tribunal_address and "cedex" in self.tribunal_address.lower():
             lines = [ln for ln in lines if "cedex" not in ln.lower()]
         return lines
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -101,6 +101,21 @@ def _date(value: Any) -> str | None:
     return None
 
 
+def _day(value: Any) -> str | None:
+    """A date without time (``AAAA-MM-JJ``): a date the administration announced."""
+    if not isinstance(value, str):
+        return _("date attendue (AAAA-MM-JJ)")
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        return _("date illisible")
+    if not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
+        return _("année {year} hors de {first}–{last}").format(
+            year=day.year, first=EARLIEST_YEAR, last=LATEST_YEAR
+        )
+    return None
+
+
 def _channel(value: Any) -> str | None:
     return None if isinstance(value, str) and value in CHANNELS else _("canal inconnu")
 
@@ -171,6 +186,7 @@ FIELDS: dict[str, Check] = {
     "description": _text,
     "temoin": _opt_text,
     "reference": _opt_text,
+    "date_annoncee": _day,
     "pieces": _pieces,
     "document": _document,
     "document_n": _int,

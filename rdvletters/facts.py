@@ -72,6 +72,7 @@ class Step:
     piece_sha256: tuple[str, ...] = ()  # of each file of ``pieces``
     piece_dates: tuple[datetime | None, ...] = ()  # each file's own date (metadata, name)
     stamps: tuple[tuple[str, datetime], ...] = ()  # (authority, time it vouches for), by time
+    announced: date | None = None  # a date the administration gave (an answer, a convocation)
 
     @property
     def proofs(self) -> tuple[str, ...]:
@@ -169,12 +170,25 @@ def _step(
             document_file=document.get("fichier"),
             delay=document.get("delai"),
         )
+    registered = data["canal"] == "letter" and bool(data.get("suivi"))
     return Step(
         **common,
         description=data.get("description", ""),
         witness=data.get("temoin"),
         reference=data.get("reference"),
+        # a letter written by the person and sent registered (``record letter --tracking``)
+        # is the registered letter, as one prepared here and marked sent
+        tracking=data.get("suivi") if registered else None,
+        sent_document="lettre" if registered else None,
+        announced=_announced(data),
     )
+
+
+def _announced(data: dict[str, Any]) -> date | None:
+    try:
+        return date.fromisoformat(data["date_annoncee"]) if data.get("date_annoncee") else None
+    except (TypeError, ValueError):
+        return None
 
 
 def effective_entries(state: JournalState) -> list[tuple[int, dict[str, Any]]]:

@@ -15,6 +15,7 @@ into are real folders (``private_dir`` refuses a link). Links the person typed
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
 import signal
@@ -208,6 +209,7 @@ def write_unique(
 # --- work in progress: private folders that a killed run does not leave for good --------
 LOCK_NAME = ".rdvletters-en-cours"
 STALE_AFTER = 24 * 3600  # seconds: a folder left by an older version, without a lock
+# (a folder appears under its name with its lock held: see ``_made_locked``)
 
 
 class WorkDir:
@@ -220,9 +222,8 @@ class WorkDir:
     def __init__(self, prefix: str, parent: Path | None = None) -> None:
         parent = Path(parent) if parent is not None else Path(tempfile.gettempdir())
         sweep_stale(parent, prefix)
-        self.path = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
-        os.chmod(self.path, DIR_MODE)
-        self._lock: int | None = _hold(self.path / LOCK_NAME)
+        self.path, lock = _made_locked(parent, prefix)
+        self._lock: int | None = lock
 
     def keep(self) -> Path:
         """The folder is a result now (a finished dossier): the lock goes, the folder stays."""
@@ -243,6 +244,27 @@ class WorkDir:
 
     def __exit__(self, *_exc: object) -> None:
         self.remove()
+
+
+def _made_locked(parent: Path, prefix: str) -> tuple[Path, int]:
+    """A new private folder ``prefix…`` in ``parent``, and the lock it holds.
+
+    It is made under a name no sweep looks at (a dot before the prefix), locked, then
+    renamed: under its real name it is never seen without its lock, so another run's
+    sweep cannot take it for abandoned, whatever the two clocks say."""
+    staging = Path(tempfile.mkdtemp(prefix="." + prefix, dir=parent))
+    os.chmod(staging, DIR_MODE)
+    lock = _hold(staging / LOCK_NAME)
+    final = parent / (prefix + staging.name[len(prefix) + 1 :])
+    try:
+        if final.exists():
+            raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(final))
+        os.rename(staging, final)
+    except OSError:
+        os.close(lock)
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return final, lock
 
 
 def _hold(path: Path) -> int:

@@ -17,6 +17,7 @@ from . import casepaths, departements
 from .errors import InputError
 from .frdates import now_paris
 from .i18n import _
+from .openinghours import hours_field
 from .validation import (
     BirthDate,
     Lines,
@@ -153,6 +154,9 @@ class Prefecture(StrictModel):
     departement: OptDepartement = None
     prefet: Civilite = None  # Madame | Monsieur: who signs for the préfecture
     titre_autorite: OptText = None  # the letter's salutation, when it must differ
+    # opening hours, when known (``openinghours``): the week's plan keeps inside them
+    horaires_site: Annotated[list[str], BeforeValidator(hours_field)] = []
+    horaires_guichet: Annotated[list[str], BeforeValidator(hours_field)] = []
 
     _civ = field_validator("prefet", mode="before")(blank_to_none)
 
@@ -172,6 +176,9 @@ class MiseEnPage(StrictModel):
     decalage_vertical_mm: Annotated[float, Field(ge=-15, le=15)] = 0
 
 
+JourSemaine = Literal["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
+
+
 class Seuils(StrictModel):
     """Guidance for ``status``, in one place: associations' advice, not rules of law.
 
@@ -182,6 +189,9 @@ class Seuils(StrictModel):
     semaines_premiere_demande: Annotated[int, Field(ge=1, le=52)] = 8
     semaines_renouvellement: Annotated[int, Field(ge=1, le=52)] = 4
     tentatives_par_semaine: Annotated[int, Field(ge=1, le=20)] = 2
+    # the weekday of the weekly e-mail in the week's plan (empty: the day of the last
+    # e-mail sent, else Friday, after the week's attempts)
+    jour_courriel: Annotated[JourSemaine | None, BeforeValidator(_word)] = None
 
 
 class Recours(StrictModel):

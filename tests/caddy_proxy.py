@@ -57,7 +57,7 @@ class Caddy:
         config.write_text(
             CADDYFILE.format(
                 storage=self.folder / "storage",
-                http_port=free_port(),
+                http_port=self._other_port(),
                 https_port=self.port,
                 backend=self.backend,
             )
@@ -70,6 +70,15 @@ class Caddy:
         )
         self._wait()
         return self
+
+    def _other_port(self) -> int:
+        """A free port for Caddy's (unused) HTTP listener, never the HTTPS one: both are
+        picked free then released, so the system may hand out the same number twice, which
+        Caddy refuses (« scheme and port violate convention »)."""
+        port = free_port()
+        while port in (self.port, self.backend):
+            port = free_port()
+        return port
 
     def _wait(self) -> None:
         import ssl

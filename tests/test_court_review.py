@@ -338,8 +338,12 @@ def test_sources_settled_and_no_fee_amount(premiere, anef, expire, run, tmp_path
         assert "L. 436-5" not in out["requete"]
     rdv = _all_outputs(run, premiere, tmp_path / "encore")["requete"]
     assert (
-        "qu'à la condition de permettre l'accès normal des usagers au service public (CE, "
+        "le préfet peut, comme tout chef de service, organiser le dépôt des demandes (CE, "
         "Section, avis, 3 juin 2022, n° 461694)" in rdv
+    )  # the whole « accès normal » formula is 452798's (jurist review 2026-12-06, 6)
+    assert (
+        "accès normal des usagers au service public et de garantir aux personnes concernées "
+        "l'exercice effectif de leurs droits (CE, Section, 3 juin 2022, n° 452798)" in rdv
     )
 
 

@@ -118,8 +118,9 @@ def test_rdv_requete_weeks_say_how_many_have_a_proof(case, run):
     _ok(run("-C", case, "record", "web", "--at", "2026-09-08 10:00", "-m", "Aucune plage"))
     requete = _requete(run, case)
     assert (
-        "Mes démarches, faites au cours de 12 semaines différentes, dont 11 semaines avec au "
-        "moins une démarche justifiée, en justifient." in requete
+        "Mes démarches, réparties sur 12 semaines différentes, dont 11 semaines avec au "
+        "moins une démarche justifiée, établissent que je n'ai pu obtenir de rendez-vous."
+        in requete
     )
 
 

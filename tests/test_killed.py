@@ -115,3 +115,25 @@ def test_verify_names_the_files_no_entry_names(case):
     assert "2 fichiers que le journal ne nomme pas, donc non vérifiés" in done.stdout
     assert "pieces/2026-11-30_1000_web_capture.png, documents/brouillon.txt" in done.stdout
     assert "promesse_embauche.pdf" not in done.stdout  # the profile names it
+
+
+def test_a_folder_being_made_is_never_swept_whatever_the_clock(tmp_path, monkeypatch):
+    """Another run's sweep between the folder's birth and its lock (here, run at that very
+    moment, with its clock a year ahead of the files' times) must leave the folder alone:
+    two conversions at once under a moved clock once removed each other's folder."""
+    from rdvletters import fsutil
+
+    hold = fsutil._hold
+
+    def hold_after_a_sweep(path: Path) -> int:
+        with monkeypatch.context() as moved:
+            moved.setattr(fsutil.time, "time", lambda: os.stat(tmp_path).st_mtime + 400 * 86400)
+            fsutil.sweep_stale(tmp_path, "rdvletters-")
+        return hold(path)
+
+    monkeypatch.setattr(fsutil, "_hold", hold_after_a_sweep)
+    work = fsutil.WorkDir("rdvletters-", tmp_path)
+    assert work.path.is_dir() and work.path.name.startswith("rdvletters-")
+    assert [p.name for p in tmp_path.iterdir()] == [work.path.name]  # no staging name left
+    work.remove()
+    assert list(tmp_path.iterdir()) == []

@@ -3,7 +3,8 @@
 documents/ (templates → text, DOCX, PDF), evidence/ (the log, the proofs) and delivery/
 (e-mails leaving the machine) sit side by side above the base modules; court/ (status,
 readiness, deadlines, the requête, the numbered pieces and the dossier) uses them from
-above; cli/ and web/ use everything. documents/, evidence/ and delivery/ import nothing
+above; reminders/ (the week's plan, the calendar, push) sits above court/; cli/ and web/
+use everything. documents/, evidence/ and delivery/ import nothing
 from each other's insides: delivery may use what documents/__init__.py offers (the
 document model it sends), never one of its modules.
 """
@@ -17,10 +18,12 @@ PACKAGE = Path(__file__).resolve().parent.parent / "rdvletters"
 FRONT_ENDS = {"cli", "web", "server"}
 # layer -> the layers (packages of rdvletters) its modules may not import at all
 FORBIDDEN = {
-    "documents": {"evidence", "delivery", "court", *FRONT_ENDS},
-    "evidence": {"documents", "delivery", "court", *FRONT_ENDS},
-    "delivery": {"evidence", "court", *FRONT_ENDS},
-    "court": FRONT_ENDS,
+    "documents": {"evidence", "delivery", "court", "reminders", *FRONT_ENDS},
+    "evidence": {"documents", "delivery", "court", "reminders", *FRONT_ENDS},
+    "delivery": {"evidence", "court", "reminders", *FRONT_ENDS},
+    "court": {"reminders", *FRONT_ENDS},
+    # the week's plan, its calendar and its notifications, above the court's deadlines
+    "reminders": {"server", *FRONT_ENDS},
 }
 # layer -> the packages whose public face (the package, not its modules) it may import
 FACE_ONLY = {"delivery": {"documents"}}

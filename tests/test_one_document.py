@@ -13,7 +13,7 @@ from rdvletters.delivery.eml import render_eml
 from rdvletters.documents.pipeline import prepare
 from rdvletters.prepared import document_groups
 
-from .conftest import journal_lines
+from .conftest import edit_profile, journal_lines
 from .test_web import csrf, make_client, when
 
 
@@ -44,6 +44,16 @@ def test_a_letter_in_pdf_and_word_is_one_letter(case):
 
 
 def test_status_says_mark_the_waiting_email_sent(case, run):
+    # weeks still to come (once the benchmark is met, the step is the first missing marker)
+    # and no dated urgency (the step would be « n'attendez pas »)
+    edit_profile(
+        case,
+        ("      date: 2027-01-04\n", ""),
+        (
+            "lieu_signature: Bobigny",
+            "lieu_signature: Bobigny\nseuils:\n  semaines_premiere_demande: 20",
+        ),
+    )
     c = Case(case)
     c.record("web", c.when("2026-11-30 09:00"), "Aucun créneau", [])
     c.record("web", c.when("2026-11-30 09:30"), "Aucun créneau", [])

@@ -109,9 +109,10 @@ def test_a_person_fills_records_sees_downloads_and_sends(browser, served, tmp_pa
     assert page.get_by_text("Le profil est complet et valide.").is_visible()
 
     page.get_by_role("link", name="Noter une démarche").first.click()
-    page.get_by_label("Jour").fill("20")
-    page.get_by_label("Mois").fill("11")
-    page.get_by_label("Année").fill("2026")
+    when = page.get_by_role("group", name="Date", exact=True)  # not the announced date's
+    when.get_by_label("Jour").fill("20")
+    when.get_by_label("Mois").fill("11")
+    when.get_by_label("Année").fill("2026")
     page.get_by_label("Heure").fill("9h15")
     page.get_by_label("Ce que vous avez fait").select_option("web")
     page.get_by_label("Ce qui s'est passé").fill("Aucune plage horaire libre pour le moment.")

@@ -9,6 +9,7 @@ from . import (  # noqa: F401 - each module registers its commands
     document_cmds,
     evidence_cmds,
     lifecycle_cmds,
+    plan_cmds,
     proof_cmds,
     serve_cmds,
     template_cmds,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..case import EXAMPLES, Case
+from ..case import EXAMPLES, Case, announced_date
 from ..channels import CHANNELS, label
 from ..errors import InputError
 from ..frdates import now_paris
@@ -199,6 +199,22 @@ def _check_smtp(case: Case) -> None:
         "d'erreur, référence d'une réponse."
     ),
 )
+@option(
+    "--tracking",
+    metavar=N_("NUMÉRO"),
+    help=N_(
+        "Avec letter : numéro de la preuve de dépôt La Poste ; la lettre compte alors comme "
+        "la lettre recommandée avec avis de réception."
+    ),
+)
+@option(
+    "--announced",
+    metavar=N_("DATE"),
+    help=N_(
+        "Date annoncée par l'administration (une réponse qui promet une date, le jour d'une "
+        "convocation) : AAAA-MM-JJ. Le plan de la semaine attend cette date avant de relancer."
+    ),
+)
 @confirm_date_option
 @click.pass_obj
 def record(
@@ -209,9 +225,12 @@ def record(
     proofs: tuple[Path, ...],
     witness: str | None,
     reference: str | None,
+    tracking: str | None,
+    announced: str | None,
     confirm_date: bool,
 ) -> None:
     route = case.load().profile.situation
+    extra = announced_date(announced or "", channel)
     case.check_proofs(list(proofs))
     from .proof_cmds import record_inputs  # dates read from the proof files
 
@@ -220,7 +239,9 @@ def record(
     when, message = record_inputs(
         channel, at, message, list(proofs), lambda text: case.when(text, confirm_date)
     )
-    entry = case.record(channel, when, message, list(proofs), witness, reference)
+    entry = case.record(
+        channel, when, message, list(proofs), witness, reference, extra=extra, tracking=tracking
+    )
     if channel == "ar":
         click.echo(
             _(

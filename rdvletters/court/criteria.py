@@ -92,16 +92,22 @@ def benchmark(profile: Profile, facts: Facts) -> Benchmark:
     )
 
 
-def dont_wait_todo(dated: list[Milestone]) -> str:
-    """« N'attendez pas : voyez une permanence cette semaine (… le …). »"""
+def dont_wait_todo(dated: list[Milestone], letter_end: date | None = None) -> str:
+    """« N'attendez pas : voyez une permanence cette semaine (… le …). »; with
+    ``letter_end``, the wait it would cost is the letter's delay (and the judge's time)."""
     first = dated[0]
+    if letter_end is not None:
+        return _(
+            "N'attendez pas : voyez une permanence cette semaine ({what}, le {date} : le délai "
+            "de votre lettre finit le {end}, et le juge statue en quelques jours à un mois)."
+        ).format(what=first.heading(), date=day(first.date), end=day(letter_end))
     return _(
         "N'attendez pas : voyez une permanence cette semaine ({what}, le {date}, tomberait "
         "avant le repère)."
     ).format(what=first.heading(), date=day(first.date))
 
 
-def weeks(bench: Benchmark, renewal: bool, dated: list[Milestone]) -> Criterion:
+def weeks(bench: Benchmark, renewal: bool, dont_wait: str) -> Criterion:
     parts = {
         "weeks": ngettext(
             "{n} semaine avec au moins une démarche justifiée",
@@ -133,10 +139,8 @@ def weeks(bench: Benchmark, renewal: bool, dated: list[Milestone]) -> Criterion:
             "semaines différentes (CE, 10 juin 2020, n° 435594)"
         )
     )
-    todo = (
-        dont_wait_todo(dated)
-        if dated
-        else _("Continuez chaque semaine, avec une capture ou une copie de chaque démarche.")
+    todo = dont_wait or _(
+        "Continuez chaque semaine, avec une capture ou une copie de chaque démarche."
     )
     return Criterion(
         "semaines",
@@ -172,7 +176,15 @@ def fresh(facts: Facts, today: date) -> Criterion:
     )
 
 
-def letter(dates: deadlines.LetterDates | None, today: date) -> Criterion:
+def letter_wait(dates: deadlines.LetterDates | None, delay: int, today: date) -> date | None:
+    """The day the letter's delay ends, while it is still to come (estimated as if the
+    letter went today when it has not gone yet); None once it has passed."""
+    if dates is None:
+        return today + timedelta(days=deadlines.RECEIPT_WAIT_DAYS + delay)
+    return dates.end if today <= dates.end else None
+
+
+def letter(dates: deadlines.LetterDates | None, today: date, dont_wait: str = "") -> Criterion:
     name = _("Lettre recommandée envoyée, reçue, et son délai écoulé")
     if dates is None:
         return Criterion(
@@ -198,7 +210,7 @@ def letter(dates: deadlines.LetterDates | None, today: date) -> Criterion:
         todo = _("Notez l'avis de réception quand il revient, à la date signée sur l'avis")
         command = _("rdvletters record ar --at AAAA-MM-JJ --proof avis.jpg")
     elif today <= dates.end:
-        todo = _("Attendez la fin du délai demandé ({date}) ou une réponse.").format(
+        todo = dont_wait or _("Attendez la fin du délai demandé ({date}) ou une réponse.").format(
             date=day(dates.end)
         )
     return Criterion("lettre", name, waited and today > dates.end, figure, todo, command)

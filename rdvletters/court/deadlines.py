@@ -44,6 +44,7 @@ RECEIPT_WAIT_DAYS = 15  # without the signed card, the letter is taken as receiv
 PRUDENCE_WEEKS = 7  # from here, the two months after the letter's receipt come close
 SILENCE_MONTHS = 2
 IMPLICIT_REFUSAL_MONTHS = 4  # R. 432-2, from the registration of the demand
+APPEAL_MONTHS = 2  # to contest the implicit refusal (legal-2026.md, ruling 5)
 RESUBMIT_MONTHS = 6  # R. 431-8
 # legal basis -> (its last day, the law that says so): only what the reference pages source
 SUNSETS: dict[str, tuple[date, str]] = {
@@ -97,7 +98,7 @@ class Milestone:
         return _(self.gone if self.passed(today) else self.coming).format(**self._said())
 
 
-def _renewal(renew: Renewal, registered: bool) -> list[Milestone]:
+def _renewal(renew: Renewal, registered: bool, anef: bool = False) -> list[Milestone]:
     in_window = renew.first_in_window
     end_gone = (
         N_(
@@ -127,6 +128,14 @@ def _renewal(renew: Renewal, registered: bool) -> list[Milestone]:
             N_("Fin du délai de renouvellement (article R. 431-5 du CESEDA)"),
             N_(
                 "Dernier jour pour demander le renouvellement dans le délai ; après, un droit "
+                "de visa de régularisation peut être réclamé (article L. 436-5), et une demande "
+                "déposée sur l'ANEF ne donne plus qu'une attestation de dépôt, qui ne prouve pas "
+                "la régularité du séjour (l'attestation de prolongation de l'instruction de "
+                "l'article R. 431-15-1 suppose une demande présentée dans le délai)."
+            )
+            if anef
+            else N_(
+                "Dernier jour pour demander le renouvellement dans le délai ; après, un droit "
                 "de visa de régularisation peut être réclamé (article L. 436-5)."
             ),
             end_gone,
@@ -139,6 +148,12 @@ def _renewal(renew: Renewal, registered: bool) -> list[Milestone]:
             N_("Expiration du titre de séjour"),
             N_("Votre titre de séjour expire ce jour-là."),
             N_(
+                "Votre titre de séjour a expiré ; votre demande est enregistrée : gardez avec "
+                "lui le récépissé ou l'attestation de prolongation de l'instruction remis (une "
+                "simple attestation de dépôt ne prouve pas la régularité du séjour)."
+            )
+            if registered
+            else N_(
                 "Votre titre de séjour a expiré : tant que votre demande n'est pas "
                 "enregistrée, vous n'avez aucun document de séjour valable."
             ),
@@ -249,10 +264,22 @@ def _letter(dates: LetterDates) -> list[Milestone]:
             "lettre_delai",
             f"lettre-{n}-delai",
             dates.end,
-            N_("Fin du délai donné au préfet par la lettre recommandée"),
+            N_("Fin du délai donné au préfet par la lettre recommandée")
+            if received
+            else N_(
+                "Fin du délai donné au préfet par la lettre recommandée (date estimée : avis "
+                "de réception non noté)"
+            ),
             N_(
                 "Fin du délai de {delay} jours donné au préfet par votre lettre recommandée du "
                 "{posted}, compté de sa réception."
+            )
+            if received
+            else N_(
+                "Fin du délai de {delay} jours donné au préfet par votre lettre recommandée du "
+                "{posted}, compté de sa réception : date estimée, l'avis de réception n'étant "
+                "pas noté (réception supposée quinze jours après l'envoi). Notez-le à la date "
+                "signée sur l'avis : rdvletters record ar."
             ),
             N_(
                 "Le délai de {delay} jours donné au préfet par votre lettre recommandée du "
@@ -360,11 +387,12 @@ def _registered(facts: Facts) -> list[Milestone]:
     step = registration(facts)
     if step is None:
         return []
+    refusal = months_after(step.when.date(), IMPLICIT_REFUSAL_MONTHS)
     return [
         Milestone(
             "refus_implicite",
             f"enregistrement-{step.n}-quatre-mois",
-            months_after(step.when.date(), IMPLICIT_REFUSAL_MONTHS),
+            refusal,
             N_("Quatre mois après l'enregistrement de la demande (article R. 432-2 du CESEDA)"),
             N_(
                 "Sans décision à cette date, le silence du préfet vaut refus implicite, même si "
@@ -378,7 +406,22 @@ def _registered(facts: Facts) -> list[Milestone]:
                 "attestation. Il se conteste dans les deux mois : voyez une permanence ou un "
                 "avocat sans tarder."
             ),
-        )
+        ),
+        Milestone(
+            "recours_refus_implicite",
+            f"enregistrement-{step.n}-six-mois",
+            months_after(refusal, APPEAL_MONTHS),
+            N_("Deux mois après le refus implicite (recours contre ce refus)"),
+            N_(
+                "Sans décision quatre mois après l'enregistrement, le refus implicite se "
+                "conteste jusqu'à cette date : voyez une permanence juridique ou un avocat dès "
+                "que le refus est né."
+            ),
+            N_(
+                "Les deux mois pour contester le refus implicite sont passés, si aucune "
+                "décision n'est intervenue : voyez une permanence juridique ou un avocat."
+            ),
+        ),
     ]
 
 
@@ -388,9 +431,9 @@ def milestones(profile: Profile, facts: Facts, today: date) -> list[Milestone]:
     renew = case_renewal(profile, facts, today)
     registered = registration(facts) is not None
     if renew is not None:
-        found += _renewal(renew, registered)
+        found += _renewal(renew, registered, profile.anef)
     dates = letter_dates(profile, facts, today)
-    if dates is not None and not registered:
+    if dates is not None and not registered and not facts.by_channel("appointment"):
         found += _letter(dates)
     found += _urgency(profile) + _sunset(profile) + _registered(facts)
     return sorted(found, key=lambda m: (m.date, m.key))

@@ -11,19 +11,23 @@ filing repeat it.
 
 This is the one source of « is it time »: ``status`` shows these criteria and this
 benchmark, never figures of its own, so the two cannot disagree. A dated urgency (or a
-legal basis that ends) that waiting for the benchmark would let pass says « don't
-wait »; the dates themselves come from ``deadlines``.
+legal basis that ends) that waiting would let pass — for the benchmark, or for the
+letter's delay plus the time the judge takes — says « don't wait »; the dates themselves
+come from ``deadlines``. Once an appointment or the registration is noted (``Closed``),
+the référé for an appointment no longer applies: the check, status, the web page and
+``recours`` (which refuses to draft) all say so, and nothing else.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from ..facts import Facts
+from ..facts import Facts, Step
 from ..i18n import _, ngettext
+from ..localdates import day
 from ..profile import Profile
 from ..renewal import case_renewal
 from . import deadlines
@@ -41,13 +45,76 @@ from .criteria import (
     dont_wait_todo,
     fresh,
     letter,
+    letter_wait,
     urgency,
     weeks,
     window,
 )
 from .deadlines import Milestone
 
-__all__ = ["FRESH_DAYS", "LEGAL_FLOOR_WEEKS", "Criterion", "Readiness", "check", "dont_wait_todo"]
+JUDGE_DAYS = 15  # a référé is decided in « quelques jours à 1 mois » (F2553): about two weeks
+
+__all__ = [
+    "FRESH_DAYS",
+    "LEGAL_FLOOR_WEEKS",
+    "Closed",
+    "Criterion",
+    "Readiness",
+    "check",
+    "dont_wait_todo",
+]
+
+
+@dataclass(frozen=True)
+class Closed:
+    """An appointment or the registration of the demand is noted: the référé « mesures
+    utiles » for an appointment is no longer « utile », and filing it anyway exposes to the
+    fine for an abusive request (R. 741-12 CJA). After registration, what is left is the
+    four-month clock (R. 432-2) and the two months to contest the implicit refusal."""
+
+    step: Step
+    registered: bool
+    refusal: date | None = None  # registration + four months (R. 432-2)
+    appeal_until: date | None = None  # two months after that refusal
+
+    def said(self) -> str:
+        """The gate in one sentence, the same in status, the check, ``recours`` and the
+        notes read before filing."""
+        if self.registered:
+            return _(
+                "Votre demande est enregistrée depuis le {date} : le référé pour obtenir un "
+                "rendez-vous ne s'applique plus. Sans décision le {refusal}, le silence du "
+                "préfet vaudra refus implicite (article R. 432-2 du CESEDA), à contester dans "
+                "les deux mois, jusqu'au {appeal} : voyez alors une permanence juridique ou un "
+                "avocat."
+            ).format(
+                date=day(self.step.when.date()),
+                refusal=day(self.refusal),
+                appeal=day(self.appeal_until),
+            )
+        noted = (
+            _("le {date} : « {what} »").format(
+                date=day(self.step.when.date()), what=self.step.description
+            )
+            if self.step.description
+            else _("le {date}").format(date=day(self.step.when.date()))
+        )
+        return _(
+            "Un rendez-vous ou une convocation est noté ({noted}) : le référé pour obtenir un "
+            "rendez-vous ne s'applique plus. Présentez-vous avec votre dossier complet, puis "
+            "notez l'enregistrement de la demande (rdvletters record registration)."
+        ).format(noted=noted)
+
+
+def closed_by(facts: Facts) -> Closed | None:
+    """The registration, else the last appointment noted, or None while neither is."""
+    registered = deadlines.registration(facts)
+    if registered is not None:
+        refusal = deadlines.months_after(registered.when.date(), deadlines.IMPLICIT_REFUSAL_MONTHS)
+        appeal = deadlines.months_after(refusal, deadlines.APPEAL_MONTHS)
+        return Closed(registered, True, refusal, appeal)
+    appointments = facts.by_channel("appointment")
+    return Closed(appointments[-1], False) if appointments else None
 
 
 @dataclass
@@ -56,13 +123,15 @@ class Readiness:
     blocking: bool  # an obligation to leave France: see a lawyer before anything else
     benchmark: Benchmark
     warnings: list[str] = field(default_factory=list)  # said before the verdict
-    dont_wait: list[Milestone] = field(default_factory=list)  # dates the benchmark would pass
+    dont_wait: list[Milestone] = field(default_factory=list)  # dates waiting would let pass
     file_by: date | None = None  # prudence after the letter: file before this day
     silence_passed: bool = False  # two months of silence on the letter have passed
+    closed: Closed | None = None  # an appointment or the registration is noted
+    dont_wait_said: str = ""  # « N'attendez pas… », said once for every output
 
     @property
     def ready(self) -> bool:
-        return not self.blocking and not self.unmet
+        return not self.blocking and self.closed is None and not self.unmet
 
     @property
     def unmet(self) -> list[Criterion]:
@@ -79,6 +148,7 @@ class Readiness:
             "n_attendez_pas": [m.key for m in self.dont_wait],
             "deposer_avant": self.file_by.isoformat() if self.file_by else None,
             "silence_de_deux_mois": self.silence_passed,
+            "sans_objet": self.closed.said() if self.closed else None,
         }  # fmt: skip
 
 
@@ -98,11 +168,20 @@ def check(profile: Profile, facts: Facts, today: date, root: Path) -> Readiness:
     renew = case_renewal(profile, facts, today)
     found = deadlines.milestones(profile, facts, today)
     bench = benchmark(profile, facts)
+    sent = deadlines.letter_dates(profile, facts, today)
+    delay_end = letter_wait(sent, deadlines.letter_delay(profile, facts, today), today)
+    # a dated urgency that waiting would let pass: for the weeks, the benchmark; for the
+    # letter, its delay and the time the judge takes (« quelques jours à 1 mois », F2553)
     dated = [] if bench.met else deadlines.dated_before(found, today, bench.reached_on(today))
+    said = dont_wait_todo(dated) if dated else ""
+    if not dated and delay_end is not None:
+        limit = delay_end + timedelta(days=JUDGE_DAYS + 1)
+        dated = deadlines.dated_before(found, today, limit)
+        said = dont_wait_todo(dated, delay_end) if dated else ""
     criteria = [
-        weeks(bench, profile.renewal, dated),
+        weeks(bench, profile.renewal, said),
         fresh(facts, today),
-        letter(deadlines.letter_dates(profile, facts, today), today),
+        letter(sent, today, said),
         urgency(profile, root, renew),
         *([window(renew)] if renew is not None else []),
         complete(profile),
@@ -121,6 +200,8 @@ def check(profile: Profile, facts: Facts, today: date, root: Path) -> Readiness:
         dated,
         two_months if prudence else None,
         "lettre_deux_mois" in passed,
+        closed_by(facts),
+        said,
     )
 
 
@@ -132,8 +213,11 @@ def tick(met: bool, key: str) -> str:
 
 
 def render(readiness: Readiness) -> str:
-    """The check as text, one line per criterion, then what to know, then the verdict."""
+    """The check as text, one line per criterion, then what to know, then the verdict;
+    once an appointment or the registration is noted, only that."""
     out = [_("EST-CE LE MOMENT DE SAISIR LE JUGE DES RÉFÉRÉS ?"), ""]
+    if readiness.closed is not None:
+        return "\n".join([*out, verdict(readiness)]) + "\n"
     for c in readiness.criteria:
         line = _("{label} : {value}").format(label=c.name, value=c.figure)
         out.append(f"  {tick(c.met, c.key)} {line}")
@@ -146,6 +230,8 @@ def render(readiness: Readiness) -> str:
 
 def verdict(readiness: Readiness) -> str:
     """The check in one sentence, the same in ``recours --check`` and ``status``."""
+    if readiness.closed is not None:
+        return readiness.closed.said()
     if readiness.blocking:
         return _(
             "Une obligation de quitter le territoire est déclarée : voyez un avocat avant tout."
@@ -156,7 +242,7 @@ def verdict(readiness: Readiness) -> str:
             "juridique ou un avocat : rdvletters recours"
         )
     if readiness.dont_wait:
-        return dont_wait_todo(readiness.dont_wait)
+        return readiness.dont_wait_said
     unmet = len(readiness.unmet)
     return ngettext(
         "{n} repère manque encore. Vous pouvez préparer le projet de requête (rdvletters "

@@ -33,8 +33,10 @@ from ..documents.pipeline import (
     renderer,
     write_documents,
 )
+from ..errors import InputError
 from ..facts import Facts, Step, Week
 from ..frdates import now_paris
+from ..i18n import _
 from ..journal import JournalState
 from ..profile import Profile
 from ..renewal import Renewal, case_renewal, delay_asked
@@ -122,7 +124,13 @@ def requete_context(
         return piece_refs([n for s in steps for n in justified.get(s.n, [])])
 
     def week_refs(week: Week) -> str:
-        return justif_refs([s for s in facts.attempts if s.monday == week.monday])
+        """The pieces of the week's justified démarches: each one's own proof when it has
+        one (a written answer received later is cited where the answers are), else what
+        justifies it (a witness statement)."""
+        steps = [s for s in facts.attempts if s.monday == week.monday]
+        return piece_refs(
+            [n for s in steps for n in (s.has_proof and shown.get(s.n)) or justified.get(s.n, [])]
+        )
 
     found = deadlines.nearest_first(deadlines.milestones(profile, facts, today), today)
     return {
@@ -149,7 +157,7 @@ def requete_context(
         "pret": check,
         "manquants": check.unmet,
         "avertissements": check.warnings,
-        "n_attendez_pas": readiness.dont_wait_todo(check.dont_wait) if check.dont_wait else "",
+        "n_attendez_pas": check.dont_wait_said,
         "echeances": [
             {
                 "date": m.date,
@@ -157,8 +165,7 @@ def requete_context(
                 "sens": m.meaning(today),
                 "passee": m.passed(today),
             }
-            for m in found
-            if m.attention(today)
+            for m in found  # every one, as status lists them (a passed opening left out)
         ],
         "temoins_sans_attestation": [v for v in facts.visits_without_statement if v.witness],
         "recours": profile.recours,
@@ -185,6 +192,12 @@ def prepare_requete(case: Case, fmt: str, now: datetime | None = None) -> tuple[
     journaled as prepared: (requête, notes)."""
     check_format("requete", fmt)
     now = now or now_paris()
+    closed = readiness.closed_by(Facts.from_journal(case.journal.read()))
+    if closed is not None:
+        # an appointment or the registration is noted: the measure is no longer « utile »
+        raise InputError(
+            _("Pas de projet de requête : {why}").format(why=closed.said()),
+        )
     built = build_document(case, "requete", now, extra=requete_context)
     # its variables were said in French with the requête's (``build_document``)
     notes = render_model(

@@ -112,17 +112,10 @@ def _next_step(
                 "renouvellement est passé sans démarche enregistrée à temps."
             )
         )
-    registered = deadlines.registration(facts)
-    if registered is not None:
-        silence = deadlines.months_after(registered.when.date(), deadlines.IMPLICIT_REFUSAL_MONTHS)
-        return Todo(
-            _(
-                "Votre demande est enregistrée : gardez le récépissé ou l'attestation ; sans "
-                "décision le {date}, voyez une permanence juridique ou un avocat"
-            ).format(date=day(silence))
-        )
+    if check.closed is not None:
+        return Todo(check.closed.said())
     if check.dont_wait:
-        return Todo(readiness.dont_wait_todo(check.dont_wait))
+        return Todo(check.dont_wait_said)
     if check.file_by is not None:
         return Todo(
             _(
@@ -145,6 +138,9 @@ def _next_step(
             else _("Envoyez d'abord la lettre recommandée, le titre arrive à échéance"),
             letter_todo().command,
         )
+    if check.benchmark.met and check.unmet:
+        # the weeks are there: what is missing is the next marker, as the check says
+        return _first_unmet(facts, check)
     per_week = profile.seuils.tentatives_par_semaine
     this_week = len(facts.attempts_in_week(today))
     if this_week < per_week:
@@ -164,7 +160,15 @@ def _next_step(
             ),
             "rdvletters bundle",
         )
+    return _first_unmet(facts, check)
+
+
+def _first_unmet(facts: Facts, check: Readiness) -> Todo:
+    """The first marker the référé check finds missing, said as the check says it (a
+    prepared letter waiting: mark it sent)."""
     unmet = check.unmet[0]
+    if unmet.key == "lettre" and (waiting := _mark_sent(facts, "lettre")) is not None:
+        return waiting
     return Todo(unmet.todo or unmet.name, unmet.command)
 
 

@@ -159,6 +159,8 @@ def _readiness(status: Status) -> list[str]:
     if not check:
         return []
     out = [_("EST-CE LE MOMENT DE SAISIR LE JUGE ? (rdvletters recours --check)")]
+    if check.get("sans_objet"):
+        return [*out, f"  → {status.verdict}"]
     out += [
         f"  {tick(c['met'], c['key'])} {_pair(c['name'], c['figure'])}" for c in check["criteres"]
     ]

@@ -53,9 +53,16 @@ def create_server_app(config: ServerConfig, store: Store | None = None, jobs=Non
     ctx = registry.ServerContext(config, store, vault, jobs)
     registry.install(app, ctx)
 
-    from . import views_admin, views_auth, views_cases, views_person
+    from . import views_admin, views_auth, views_cases, views_person, views_reminders
 
-    for blueprint in (views_auth.bp, views_admin.bp, views_cases.bp, views_person.bp):
+    blueprints = (
+        views_auth.bp,
+        views_admin.bp,
+        views_cases.bp,
+        views_person.bp,
+        views_reminders.bp,
+    )
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
     app.view_functions["web.home"] = views_cases.home
     app.view_functions["web.new_case"] = views_cases.new_case

@@ -21,6 +21,7 @@ from .store import Store, Tx
 GENESIS = "0" * 64
 LINK_ACTOR = "lien"
 SYSTEM_ACTOR = "système"
+CALENDAR_ACTOR = "agenda"  # the person's calendar address, read by their phone's calendar
 
 
 @dataclass(frozen=True)

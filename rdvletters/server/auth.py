@@ -44,8 +44,14 @@ PUBLIC = {
     "person.manifest",
     "person.worker",
     "person.icon",
+    "reminders.consent",  # the person's reminders and calendar, by the link's token
+    "reminders.stop",
+    "reminders.person_agenda",
+    "reminders.feed",  # the calendar, by its own token
     "server_static",
 }
+# The person's pages of the reminders' blueprint, reached by the link's token too.
+LINK_PAGES = {"reminders.consent", "reminders.stop", "reminders.person_agenda"}
 PASSWORD_STAGE = {"auth.totp", "auth.logout", "static", "server_static", "web.language"}
 ENROL_STAGE = {"auth.totp_setup", "auth.logout", "static", "server_static", "web.language"}
 # The local app's pages the server serves: every page of one case (it goes through the
@@ -138,7 +144,8 @@ class ServerAccess:
         g.rdv_session = session = self._session()
         if endpoint in PUBLIC or endpoint.startswith("person."):
             token = (request.view_args or {}).get("token")
-            if endpoint.startswith("person.") and isinstance(token, str):
+            by_link = endpoint.startswith("person.") or endpoint in LINK_PAGES
+            if by_link and isinstance(token, str):
                 g.rdv_link_hash = keys.token_hash(token)
             return self._check_csrf()
         if session is None:

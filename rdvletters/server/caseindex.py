@@ -276,12 +276,16 @@ def touch(store: Store, case_id: str) -> None:
 
 
 def set_archived(store: Store, case_id: str, archived: bool) -> None:
+    """Archived or not; an archived case reminds nobody (its reminders go)."""
     with store.transaction() as tx:
         tx.run(
             "UPDATE cases SET archived_at = :a WHERE id = :i",
             a=_iso(now_paris()) if archived else None,
             i=case_id,
         )
+        if archived:
+            tx.run("DELETE FROM reminders WHERE case_id = :c", c=case_id)
+            tx.run("DELETE FROM reminder_subs WHERE case_id = :c", c=case_id)
 
 
 def erase(tx: Tx, case_id: str) -> None:
@@ -290,6 +294,9 @@ def erase(tx: Tx, case_id: str) -> None:
     tx.run("DELETE FROM links WHERE case_id = :c", c=case_id)
     tx.run("DELETE FROM follows WHERE case_id = :c", c=case_id)
     tx.run("DELETE FROM stamp_pending WHERE case_id = :c", c=case_id)
+    from .reminders import forget_case  # subscriptions, reminders, calendar addresses
+
+    forget_case(tx, case_id)
     tx.run(
         "UPDATE cases SET erased_at = :n, label_blob = NULL WHERE id = :c",
         n=_iso(now_paris()),

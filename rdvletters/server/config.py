@@ -54,6 +54,22 @@ class ServerConfig:
     auto_erase: bool = False
     authorities: tuple[Authority, ...] = ()
     timestamp_timeout: float = 10.0
+    # reminders (``[reminders]``): who the push services may contact, and the SMTP server
+    # for e-mail reminders (none: e-mail reminders cannot be turned on)
+    reminders_contact: str | None = None
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_from: str | None = None
+    smtp_starttls: bool = False
+
+    @property
+    def push_contact(self) -> str:
+        """VAPID's ``sub``: the contact given, else the server's own address."""
+        return self.reminders_contact or self.public_url
+
+    @property
+    def vapid_key_path(self) -> Path:
+        return self.data_dir / "vapid.pem"
 
     @property
     def database(self) -> Path:
@@ -93,6 +109,13 @@ KEYS: dict[str, dict[str, tuple[type | tuple[type, ...], str]]] = {
         "auto_erase": (bool, "auto_erase"),
     },
     "timestamp": {"authorities": (list, "authorities"), "timeout_seconds": ((int, float), "tt")},
+    "reminders": {
+        "contact": (str, "reminders_contact"),
+        "smtp_host": (str, "smtp_host"),
+        "smtp_port": (int, "smtp_port"),
+        "smtp_from": (str, "smtp_from"),
+        "smtp_starttls": (bool, "smtp_starttls"),
+    },
 }
 BOUNDS = {
     "port": (1, 65535),
@@ -105,6 +128,7 @@ BOUNDS = {
     "link_max_days": (1, 3650),
     "inactive_days": (7, 3650),
     "erase_after_days": (14, 3650),
+    "smtp_port": (1, 65535),
 }
 
 
@@ -203,6 +227,9 @@ def load_config(path: Path) -> ServerConfig:
     authorities = _authorities(path, values.pop("authorities", []))
     timeout = float(values.pop("tt", 10.0))
     values["public_url"] = values["public_url"].rstrip("/")
+    contact = values.get("reminders_contact")
+    if contact is not None and not contact.startswith(("mailto:", "https://")):
+        raise _bad(path, "reminders.contact", _("mailto:adresse ou https://… attendu."))
     if values.get("trusted_proxy") == "":
         values["trusted_proxy"] = None
     return ServerConfig(

@@ -31,6 +31,7 @@ class Jobs:
         self.thread = threading.Thread(target=self._run, name="rdvletters-jobs", daemon=True)
         self.idle = threading.Event()
         self.idle.set()
+        self.pending_reminders = False
 
     def start(self) -> None:
         self.thread.start()
@@ -95,6 +96,18 @@ class Jobs:
             with self.ctx.store.transaction() as tx:
                 tx.run("DELETE FROM stamp_pending WHERE case_id = :c", c=case_id)
                 audit.record(tx, audit.SYSTEM_ACTOR, case_id, N_("journal horodaté"))
+
+    # --- reminders ---------------------------------------------------------------------
+    def reminders_pass(self) -> None:
+        if not self.pending_reminders:
+            self.pending_reminders = True
+            self._submit(self._reminders)
+
+    def _reminders(self) -> None:
+        from .reminders_send import send_due
+
+        self.pending_reminders = False
+        send_due(self.ctx)
 
     # --- retention -------------------------------------------------------------------
     def retention_pass(self) -> None:

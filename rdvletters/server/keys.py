@@ -123,6 +123,11 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("ascii", "replace")).hexdigest()
 
 
+def derived_key(secret: bytes, purpose: bytes) -> bytes:
+    """A key for one purpose, derived from the server's secret (high entropy: HKDF)."""
+    return _hkdf(secret, purpose)
+
+
 def token_key(token: str, purpose: bytes) -> bytes:
     """A key that only the holder of ``token`` can compute (a link, a session cookie)."""
     return _hkdf(token.encode("ascii", "replace"), b"rdvletters token key " + purpose)

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from flask import Flask, Response, current_app, g, request
 
 from ..case import Case
+from ..errors import RdvError
 from ..i18n import N_
-from . import audit, caseindex
+from . import audit, caseindex, reminders
 from .config import ServerConfig
 from .store import Store
 from .vault import Vault
@@ -79,15 +80,40 @@ def checkout(case_id: str, key: bytes) -> Case:
     root = stack.enter_context(ctx.vault.checkout(case_id, key))
     case = opened[case_id] = Case(root)
     g.setdefault("rdv_keys", {})[case_id] = key
+    if reminders.subscribed(ctx.store, case_id):  # what is new in it will be told
+        entries = case.journal.read().entries
+        g.setdefault("rdv_heads", {})[case_id] = entries[-1].n if entries else 0
     return case
+
+
+def _reminders_before_close() -> None:
+    """While the cases are still open: tell the person what a volunteer noted, and plan
+    their reminders again from the journal as it is now. Never fails the page."""
+    ctx = context()
+    heads = g.get("rdv_heads", {})
+    if not heads or request.endpoint == "reminders.feed":  # a calendar's poll plans nothing
+        return
+    key = reminders.key_of(ctx.config)
+    by_volunteer = request.blueprint != "person" and request.method == "POST"
+    for case_id, case in g.get("rdv_opened", {}).items():
+        if case_id not in heads:
+            continue
+        try:
+            if by_volunteer:
+                reminders.changes_told(ctx.store, key, case_id, case, heads[case_id])
+            reminders.refresh(ctx.store, key, case_id, case)
+        except (RdvError, OSError):
+            continue
 
 
 def close_request(response: Response) -> Response:
     """Write every opened case back, then answer (a failure here is a 500, not a lie).
     A file answer is read into memory first: its workspace goes away now."""
-    stack = g.pop("rdv_stack", None)
+    stack = g.get("rdv_stack")
     if stack is None:
         return response
+    _reminders_before_close()
+    g.pop("rdv_stack", None)
     if response.direct_passthrough:  # a file of the workspace: read it, close it
         source = response.response
         response.direct_passthrough = False

@@ -22,6 +22,7 @@ from .setup import load_secret
 from .store import SqliteStore
 
 DAY = 24 * 3600
+REMINDER_TICK = 60  # seconds between two passes over the reminders due
 PROXY_HEADERS = {"x-forwarded-for", "x-forwarded-proto", "x-forwarded-host"}
 
 
@@ -72,4 +73,10 @@ def start(config: ServerConfig, port: int | None = None) -> Running:
                 return
 
     threading.Thread(target=daily, name="rdvletters-retention", daemon=True).start()
+
+    def every_minute() -> None:  # reminders due, sent once each
+        while not stop.wait(REMINDER_TICK):
+            jobs.reminders_pass()
+
+    threading.Thread(target=every_minute, name="rdvletters-reminders", daemon=True).start()
     return Running(Loop(server), app, jobs, server.effective_port, stop)

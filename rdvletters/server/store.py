@@ -103,6 +103,33 @@ CREATE TABLE IF NOT EXISTS attempts (
     window_start REAL NOT NULL
 );
 CREATE TABLE IF NOT EXISTS stamp_pending (case_id TEXT PRIMARY KEY, since TEXT NOT NULL);
+-- calendars: a token per address; the case key is sealed under it in case_keys
+-- (holder « agenda:<hash> »), as for the person's links
+CREATE TABLE IF NOT EXISTS calendars (
+    token_hash TEXT PRIMARY KEY,
+    case_id TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    revoked_at TEXT
+);
+-- reminders: a subscription (push: the browser's endpoint and keys; email: an address)
+-- and each reminder planned, both sealed under the reminders key (server/reminders.py)
+CREATE TABLE IF NOT EXISTS reminder_subs (
+    case_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    blob BLOB NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (case_id, kind)
+);
+CREATE TABLE IF NOT EXISTS reminders (
+    case_id TEXT NOT NULL,
+    slot TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    due_at TEXT NOT NULL,
+    blob BLOB NOT NULL,
+    sent_at TEXT,
+    PRIMARY KEY (case_id, slot, kind)
+);
+CREATE INDEX IF NOT EXISTS reminders_due ON reminders (sent_at, due_at);
 CREATE INDEX IF NOT EXISTS audit_case ON audit (case_id);
 CREATE INDEX IF NOT EXISTS links_case ON links (case_id);
 """

@@ -14,7 +14,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from ..frdates import now_paris
 from ..i18n import N_, _
 from ..profile_edit import update_profile
-from . import accounts, audit, caseindex, retention
+from . import accounts, audit, caseindex, reminders, retention
 from .auth import current_private, current_user
 from .qr import qr_svg
 from .registry import checkout, context
@@ -102,6 +102,11 @@ def _manage_page(case_id, row, key, others, new_link: str | None = None, code: i
         erase_word=ERASE_WORD,
         inactive=now_paris() - row.last_activity > timedelta(days=ctx.config.inactive_days),
         following=following,
+        reminders_on=sorted(
+            reminders.subscriptions(ctx.store, reminders.key_of(ctx.config), case_id)
+        ),
+        smtp=bool(ctx.config.smtp_host and ctx.config.smtp_from),
+        reminder_error=request.args.get("rappels") == "erreur",
     ), code
 
 

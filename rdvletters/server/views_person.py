@@ -15,6 +15,7 @@ import json
 import tempfile
 from functools import cache
 from pathlib import Path
+from typing import NoReturn
 
 from flask import (
     Blueprint,
@@ -33,6 +34,7 @@ from ..errors import RdvError
 from ..i18n import N_, _
 from ..web.common import case_file, now_fields, send_case_file, when_from_form
 from ..web.uploads import MAX_FILES
+from ..web.week import week_view
 from . import accounts, audit, caseindex, keys
 from .person import (
     USUAL_MESSAGES,
@@ -51,15 +53,21 @@ HERE = Path(__file__).parent
 GUESSES_PER_WINDOW = 30  # wrong tokens per address and 15 minutes
 
 
+def not_found(kind: str) -> NoReturn:
+    """404 for a wrong token (the same for unknown, revoked or expired); 429 once an
+    address has tried too many (``kind``: the link, the calendar)."""
+    if not accounts.allow(context().store, f"{kind}-ip:{request.remote_addr}", GUESSES_PER_WINDOW):
+        abort(429)
+    abort(404)
+
+
 def _open(token: str) -> tuple[str, bytes, Case]:
     ctx = context()
     if len(token) > 100:
         abort(404)
     found = caseindex.open_link(ctx.store, token)
     if found is None:
-        if not accounts.allow(ctx.store, f"link-ip:{request.remote_addr}", GUESSES_PER_WINDOW):
-            abort(429)
-        abort(404)
+        not_found("link")
     case_id, key = found
     g.rdv_link_hash = keys.token_hash(token)
     return case_id, key, checkout(case_id, key)
@@ -70,7 +78,7 @@ def _who_opened(case_id: str) -> list[audit.Event]:
     return [
         e
         for e in audit.events(context().store, case_id, limit=200)
-        if e.actor not in (audit.LINK_ACTOR, audit.SYSTEM_ACTOR)
+        if e.actor not in (audit.LINK_ACTOR, audit.SYSTEM_ACTOR, audit.CALENDAR_ACTOR)
     ][:30]
 
 
@@ -88,6 +96,7 @@ def _page(token: str, case_id: str, case: Case, code: int = 200, **extra) -> tup
         now=now_fields(),
         max_files=MAX_FILES,
         recorded=request.args.get("ok", type=int),
+        week=week_view(case),
         **extra,
     ), code
 

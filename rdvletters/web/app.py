@@ -209,7 +209,7 @@ def create_app(
     app.register_error_handler(RdvError, _rdv_error)
     app.register_error_handler(OSError, _os_error)
 
-    from . import documents, manage, pages, profile_form, record  # noqa: F401 - routes
+    from . import documents, manage, pages, profile_form, record, week  # noqa: F401 - routes
     from .common import bp
 
     app.register_blueprint(bp)

@@ -21,6 +21,7 @@ from .cases import SINGLE_ID
 from .chart import weekly_chart
 from .common import bp, case_file, get_case, page, registry, send_case_file
 from .forms import FieldError
+from .week import week_view
 
 SORT_KEYS = {
     "name": lambda r: (r.name or "").lower(),
@@ -96,7 +97,10 @@ def language(code: str):
     if code not in i18n.available():
         abort(404)
     target = request.args.get("next", "/")
-    response = make_response(redirect(target if _LOCAL_PATH.match(target) else "/"))
+    target = target if _LOCAL_PATH.match(target) else "/"
+    # ``next`` is the page's path inside the app; the local app lives under its run's
+    # secret path (``server.start``), which the browser's Location must carry
+    response = make_response(redirect(request.script_root + target))
     response.set_cookie(LANG_COOKIE, code, httponly=True, samesite="Strict", path="/")
     return response
 
@@ -163,6 +167,7 @@ def status(case_id: str):
         chart=weekly_chart(result.weeks, result.per_week),
         steps=list(reversed(facts.steps))[:12],
         today=now.date(),
+        week=week_view(case),
     )
 
 

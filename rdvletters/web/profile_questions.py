@@ -300,6 +300,23 @@ SECTIONS = (
                 optional=True,
             ),
             Field(
+                ("prefecture", "horaires_site"),
+                N_("Heures d'ouverture du site de rendez-vous"),
+                "lines",
+                help=N_(
+                    "une ligne par groupe de jours, par exemple : lun-ven 08:30-17:00 ; le plan "
+                    "de la semaine y place les essais"
+                ),
+                optional=True,
+            ),
+            Field(
+                ("prefecture", "horaires_guichet"),
+                N_("Heures d'ouverture du guichet"),
+                "lines",
+                help=N_("par exemple : lun-ven 09:00-12:00, 13:30-16:00"),
+                optional=True,
+            ),
+            Field(
                 ("prefecture", "departement"),
                 N_("Département de la préfecture"),
                 help=N_("son numéro, par exemple 93 ; vide : celui de votre code postal"),
@@ -393,6 +410,20 @@ SECTIONS = (
                 "number",
                 help=N_("conseil des associations, pas une règle de droit"),
                 bounds=(1, 20, 1),
+            ),
+            Field(
+                ("seuils", "jour_courriel"),
+                N_("Jour du courriel de la semaine"),
+                "radio",
+                choices=(
+                    ("", N_("comme le dernier courriel, sinon le vendredi")),
+                    ("lundi", N_("lundi")),
+                    ("mardi", N_("mardi")),
+                    ("mercredi", N_("mercredi")),
+                    ("jeudi", N_("jeudi")),
+                    ("vendredi", N_("vendredi")),
+                ),
+                optional=True,
             ),
             Field(
                 ("seuils", "semaines_premiere_demande"),

@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from flask import current_app, flash, redirect, request, url_for
 
-from ..case import ProofFile
+from ..case import ProofFile, announced_date
 from ..channels import ATTEMPT_CHANNELS, CHANNELS, by_weight
 from ..errors import DateToConfirm, RdvError
 from ..frdates import now_paris
@@ -34,6 +34,7 @@ def labels() -> dict[str, str]:
         "f-witness": _("Témoin"),
         "f-reference": _("Numéro de référence"),
         "f-date-day": _("Date et heure"),
+        "f-announced-day": _("Date annoncée"),
     }
 
 
@@ -61,6 +62,7 @@ def _now_form(channel: str) -> dict:
         "date": {"day": str(now.day), "month": str(now.month), "year": str(now.year)},
         "time": f"{now:%H:%M}",
         "channel": channel,
+        "announced": {"day": "", "month": "", "year": ""},
     }
 
 
@@ -92,12 +94,14 @@ def record(case_id: str):
         return _form_page(case_id, route, _now_form(channel))
     form = {k: request.form.get(k, "") for k in FIELDS}
     form["date"] = date_parts(request.form, "f-date")
+    form["announced"] = date_parts(request.form, "f-announced")
     ref, proofs, problems = pending.gather(case.root, request.form, request.files.getlist("proofs"))
     errors = [FieldError("f-proofs", p) for p in problems]
     understood = None
     try:
         day = read_date(form["date"], "f-date", _("Date"))
         hour = read_time(form["time"], "f-time", _("Heure"))
+        announced = read_date(form["announced"], "f-announced", _("Date annoncée"), False)
     except FormErrors as found:
         errors = found.errors + errors
     else:
@@ -109,6 +113,8 @@ def record(case_id: str):
     if not errors:
         try:
             when = when_from_form(case, f"{day:%Y-%m-%d}", hour, form["confirm"] == "1")
+            said = f"{announced:%Y-%m-%d}" if announced else ""
+            extra = announced_date(said, form["channel"], _("Date annoncée"))
             entry = case.record(
                 form["channel"],
                 when,
@@ -117,6 +123,7 @@ def record(case_id: str):
                 form["witness"] or None,
                 form["reference"] or None,
                 labels={k[2:]: v for k, v in labels().items()},  # the form's words, not --options
+                extra=extra,
             )
         except RdvError as error:
             confirm = isinstance(error, DateToConfirm)

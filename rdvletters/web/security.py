@@ -56,10 +56,17 @@ def _same_origin() -> bool:
     return urlsplit(origin).netloc.lower() == request.host.lower()
 
 
+# Endpoints that authenticate themselves by a capability in their address, not the
+# app's cookie: the calendar a phone or a calendar application fetches on its own.
+OPEN = {"web.agenda_feed"}
+
+
 def check_request() -> Response | None:
     """Before every request: host, token or cookie, CSRF on POST."""
     if not _host_ok():
         abort(403)
+    if request.endpoint in OPEN and request.method == "GET":
+        return None
     token = request.args.get("token")
     if token is not None:
         if not hmac.compare_digest(token.encode(), current_app.config["RDV_TOKEN"].encode()):

@@ -255,12 +255,13 @@ def default_folder(case: Case, now: datetime) -> Path:
 def _witness_forms(
     case: Case, profile: Profile, facts: Facts, now: datetime
 ) -> list[tuple[str, bytes]]:
-    """One form per counter visit with a witness (art. 202 of the code de procédure civile)."""
+    """One form per counter visit with a witness whose statement is not noted yet (art. 202
+    of the code de procédure civile): a visit already attested needs none."""
     from ...documents.docx_out import render_form_docx
 
     with i18n.french():
         context = build_context(profile, facts, now, case.root)
-    visits = [v for v in facts.by_channel("counter") if v.witness]
+    visits = [v for v in facts.visits_without_statement if v.witness]
     days = Counter((v.witness, v.when.date()) for v in visits)
     forms = []
     for visit in visits:

@@ -78,12 +78,22 @@ def checklist(profile: Profile, facts: Facts, pieces: list[Piece]) -> str:
     ]
     if witnessed:
         noted = [v for v in witnessed if v.n in facts.statements]
+        left = len(witnessed) - len(noted)
+        form = (
+            ""
+            if not left
+            else " (modèle joint pour la visite sans attestation, à faire recopier et signer "
+            "par le témoin)"
+            if left == 1
+            else " (modèle joint pour chaque visite sans attestation, à faire recopier et "
+            "signer par le témoin)"
+        )
         rows.append(
             (
-                len(noted) == len(witnessed),
+                not left,
                 "Attestation du témoin de chaque visite au guichet : "
                 + _out_of(len(noted), len(witnessed), "notée", "notées")
-                + " (modèle joint, à faire recopier et signer par le témoin)",
+                + form,
             )
         )
     rows.append((_in_dossier(pieces, referral) > 0, "Saisine du Défenseur des droits"))

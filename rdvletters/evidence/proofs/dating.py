@@ -15,7 +15,7 @@ from datetime import datetime
 
 from ...facts import SELF_DATED, THIRD_PARTY, THIRD_PARTY_LATER, Facts, Step
 from ...frdates import PARIS, date_courte
-from ...i18n import N_, _
+from ...i18n import N_, _, ngettext
 
 # Why a third party's date weighs more, in plain words (reference: legal-2026.md, « Proof of
 # dates »; both decisions are tagged [S] there).
@@ -34,9 +34,16 @@ def dating_text(counts: dict[str, int]) -> str | None:
     total = sum(counts.values())
     if not total:
         return None
-    return _(
-        "Justificatifs datés par un tiers dans l'heure (horodatage) : {third} sur {total} ; "
-        "par un tiers plus tard : {later} ; seulement par vous ou par le fichier : {own}."
+    # the base is the démarches with a proof file of their own (a visit attested by a
+    # witness has none to date): said, so that it is not read against « N avec justificatif »
+    return ngettext(
+        "Justificatifs datés par un tiers dans l'heure (horodatage) : {third} sur {total} "
+        "démarche ayant son propre fichier justificatif ; par un tiers plus tard : {later} ; "
+        "seulement par vous ou par le fichier : {own}.",
+        "Justificatifs datés par un tiers dans l'heure (horodatage) : {third} sur {total} "
+        "démarches ayant leur propre fichier justificatif ; par un tiers plus tard : {later} ; "
+        "seulement par vous ou par le fichier : {own}.",
+        total,
     ).format(
         total=total,
         third=counts.get(THIRD_PARTY, 0),

@@ -168,3 +168,49 @@
     countOutbox().then(function (items) { if (items.length && navigator.onLine) { flush(); } });
   });
 })();
+
+// Reminders: the consent screen's button subscribes this phone (Web Push) with the
+// server's public key, then sends the subscription with the form; « Arrêter » also
+// unsubscribes the phone itself.
+(function () {
+  function keyBytes(b64) {
+    var padded = (b64 + "===".slice((b64.length + 3) % 4)).replace(/-/g, "+").replace(/_/g, "/");
+    var raw = atob(padded), out = new Uint8Array(raw.length);
+    for (var i = 0; i < raw.length; i++) { out[i] = raw.charCodeAt(i); }
+    return out;
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var form = document.getElementById("push-form");
+    var stopForm = document.getElementById("stop-form");
+    if (stopForm && "serviceWorker" in navigator) {
+      stopForm.addEventListener("submit", function () {
+        navigator.serviceWorker.getRegistration(document.body.getAttribute("data-scope")).then(function (reg) {
+          return reg && reg.pushManager.getSubscription().then(function (sub) { return sub && sub.unsubscribe(); });
+        }).catch(function () {});
+      });
+    }
+    if (!form || !("serviceWorker" in navigator) || !("PushManager" in window)) { return; }
+    var button = document.getElementById("push-button");
+    button.disabled = false;
+    document.getElementById("push-unavailable").hidden = true;
+    form.addEventListener("submit", function (event) {
+      if (form.elements.subscription.value) { return; }
+      event.preventDefault();
+      button.disabled = true;
+      navigator.serviceWorker.register(document.body.getAttribute("data-worker"), { scope: "/p/" }).then(function () {
+        return navigator.serviceWorker.ready;
+      }).then(function (reg) {
+        return reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(form.getAttribute("data-key")) });
+      }).then(function (sub) {
+        form.elements.subscription.value = JSON.stringify(sub.toJSON());
+        form.submit();
+      }).catch(function () {
+        button.disabled = false;
+        var note = document.getElementById("push-unavailable");
+        note.hidden = false;
+        note.setAttribute("role", "alert");
+      });
+    });
+  });
+})();

@@ -6,7 +6,7 @@
 "use strict";
 importScripts("/s/idb.js");
 
-var CACHE = "rdvletters-v1";
+var CACHE = "rdvletters-v1";  // also holds the person's page, found again by a reminder's tap
 var ASSETS = ["/static/app.css", "/s/server.css", "/s/person.js", "/s/idb.js"];
 
 self.addEventListener("install", function (event) {
@@ -51,5 +51,39 @@ self.addEventListener("fetch", function (event) {
     return response;
   }).catch(function () {
     return caches.match(key).then(function (kept) { return kept || Response.error(); });
+  }));
+});
+
+// Reminders (Web Push): the message is shown as it came (what to do, when); a tap opens
+// the person's own page, whose address only this phone knows (the page kept offline).
+self.addEventListener("push", function (event) {
+  var data = {};
+  try { data = event.data ? event.data.json() : {}; } catch (e) { data = { title: "rdvletters", body: event.data ? event.data.text() : "" }; }
+  event.waitUntil(self.registration.showNotification(data.title || "rdvletters", {
+    body: data.body || "", tag: data.tag || undefined, icon: "/p/icon-192.png", data: { url: data.url || "" }
+  }));
+});
+
+function personPage() {
+  return caches.open(CACHE).then(function (cache) { return cache.keys(); }).then(function (keys) {
+    for (var i = 0; i < keys.length; i++) {
+      var u = new URL(keys[i].url);
+      if (/^\/p\/[^/]+\/$/.test(u.pathname)) { return u.href; }
+    }
+    return self.registration.scope;
+  });
+}
+
+self.addEventListener("notificationclick", function (event) {
+  event.notification.close();
+  var hint = (event.notification.data && event.notification.data.url) || "";
+  event.waitUntil(personPage().then(function (page) {
+    var target = page + (hint.charAt(0) === "#" ? hint : "");
+    return self.clients.matchAll({ type: "window" }).then(function (list) {
+      for (var i = 0; i < list.length; i++) {
+        if (list[i].url.indexOf(page) === 0 && "focus" in list[i]) { return list[i].focus(); }
+      }
+      return self.clients.openWindow(target);
+    });
   }));
 });
