@@ -144,3 +144,28 @@ def test_ctrl_c_as_soon_as_rdvletters_is_imported_is_no_traceback(lang):
     assert "Traceback" not in done.stderr, done.stderr
     assert done.returncode == 130
     assert done.stderr.strip() == ("Interrompu." if lang == "fr" else "Interrupted.")
+
+
+def test_ctrl_c_landing_in_a_weakref_callback_still_interrupts(tmp_path):
+    """Ctrl-C can land while Python runs a weak reference's callback (during an import):
+    Python cannot raise from there, prints « Exception ignored … Traceback » and goes on.
+    The command sends the signal again, and it ends with « Interrompu. », exit 130."""
+    script = tmp_path / "callback.py"
+    script.write_text(
+        "import sys, time, weakref\n"
+        "from rdvletters.cli import app\n"
+        "class Thing: pass\n"
+        "def interrupted_here(_ref): raise KeyboardInterrupt\n"
+        "def _run():\n"
+        "    thing = Thing(); ref = weakref.ref(thing, interrupted_here)\n"
+        "    del thing  # the callback runs: the Ctrl-C it raises is lost to Python\n"
+        "    time.sleep(30)\n"
+        "    return 0\n"
+        "app._run = _run\n"
+        "app.main()\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 130, done.stderr
+    assert "Interrompu." in done.stderr
+    assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr

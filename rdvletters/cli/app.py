@@ -13,6 +13,7 @@ import signal
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -226,6 +227,7 @@ def main() -> None:
     traceback."""
     terminated: list[int] = []
     try:  # everything inside: Ctrl-C at any moment ends the same way
+        sys.unraisablehook = _interrupt_sent_again
         with contextlib.suppress(ValueError):  # from here Ctrl-C unwinds (``launch`` said it
             signal.signal(signal.SIGINT, signal.default_int_handler)  # while loading)
         terminated = _raise_on_sigterm()
@@ -236,6 +238,22 @@ def main() -> None:
         with contextlib.suppress(Exception, KeyboardInterrupt), speaking(sys.argv[1:]):
             click.echo(_("Interrompu."), err=True)
     sys.exit(code)
+
+
+def _interrupt_sent_again(unraisable: Any) -> None:
+    """Ctrl-C that lands in a callback Python cannot raise from (a weak reference's,
+    while a module is being imported) would be printed as « Exception ignored » with a
+    traceback, and lost: it is raised again a moment later (a one-shot timer), from
+    wherever the program is then, and unwinds as any Ctrl-C."""
+    if issubclass(unraisable.exc_type, KeyboardInterrupt) and hasattr(signal, "setitimer"):
+        signal.signal(signal.SIGALRM, _interrupt_now)
+        signal.setitimer(signal.ITIMER_REAL, 0.001)
+        return
+    sys.__unraisablehook__(unraisable)
+
+
+def _interrupt_now(_number: int, _frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _raise_on_sigterm() -> list[int]:
