@@ -125,8 +125,19 @@ def test_a_dated_urgency_beats_the_letters_delay(case, run, monkeypatch):
     # serious defect 4: « attendez la fin du délai demandé (8 décembre) » with a job lost on
     # the 15th; and no « n'attendez pas » before the letter has even gone
     dont_wait = "N'attendez pas : voyez une permanence cette semaine (Promesse d'embauche"
-    check = _flat(_ok(run("-C", case, "recours", "--check")))
-    assert dont_wait in check and "le délai de votre lettre finit le 30 décembre 2026" in check
+    # the letter not sent yet: sending it is said first, and its end is an estimate, never
+    # a delay said to be running (re-reading of the fix)
+    unsent = (
+        "N'attendez pas : envoyez aujourd'hui la lettre recommandée et voyez une permanence "
+        "cette semaine (Promesse d'embauche"
+    )
+    estimate = "laisserait au préfet jusqu'au 30 décembre 2026 environ, date estimée"
+    for said_before in (
+        _flat(_ok(run("-C", case, "recours", "--check"))),
+        _flat(_ok(run("-C", case, "status"))),
+    ):
+        assert unsent in said_before and estimate in said_before
+        assert "le délai de votre lettre finit" not in said_before
     edit_profile(case, ("date: 2027-01-04", "date: 2026-12-15"))
     _send_letter(run, monkeypatch, case, "2026-11-20", "2026-11-23")
     said = (

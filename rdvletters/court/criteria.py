@@ -92,10 +92,21 @@ def benchmark(profile: Profile, facts: Facts) -> Benchmark:
     )
 
 
-def dont_wait_todo(dated: list[Milestone], letter_end: date | None = None) -> str:
+def dont_wait_todo(
+    dated: list[Milestone], letter_end: date | None = None, letter_sent: bool = True
+) -> str:
     """« N'attendez pas : voyez une permanence cette semaine (… le …). »; with
-    ``letter_end``, the wait it would cost is the letter's delay (and the judge's time)."""
+    ``letter_end``, the wait it would cost is the letter's delay (and the judge's time).
+    A letter not sent yet is not said to be running: it is the first thing to do, and
+    its end is an estimate."""
     first = dated[0]
+    if letter_end is not None and not letter_sent:
+        return _(
+            "N'attendez pas : envoyez aujourd'hui la lettre recommandée et voyez une "
+            "permanence cette semaine ({what}, le {date} : une lettre envoyée aujourd'hui "
+            "laisserait au préfet jusqu'au {end} environ, date estimée, et le juge statue "
+            "en quelques jours à un mois)."
+        ).format(what=first.heading(), date=day(first.date), end=day(letter_end))
     if letter_end is not None:
         return _(
             "N'attendez pas : voyez une permanence cette semaine ({what}, le {date} : le délai "

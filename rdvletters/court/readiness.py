@@ -177,7 +177,7 @@ def check(profile: Profile, facts: Facts, today: date, root: Path) -> Readiness:
     if not dated and delay_end is not None:
         limit = delay_end + timedelta(days=JUDGE_DAYS + 1)
         dated = deadlines.dated_before(found, today, limit)
-        said = dont_wait_todo(dated, delay_end) if dated else ""
+        said = dont_wait_todo(dated, delay_end, sent is not None) if dated else ""
     criteria = [
         weeks(bench, profile.renewal, said),
         fresh(facts, today),
