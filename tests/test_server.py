@@ -400,50 +400,29 @@ def test_erasure_destroys_keys_and_files(server, admin, seeded):
 
 
 def test_recovery_key_opens_a_case_through_the_installed_command(server, admin, seeded, tmp_path):
-    case_id, _link = seeded
-    out = tmp_path / "secours.zip"
     import subprocess
 
     from .conftest import installed_cli
 
-    done = subprocess.run(
-        installed_cli()
-        + [
-            "server",
-            "recover",
-            "--config",
-            str(server.config.source),
-            "--case",
-            case_id,
-            "-o",
-            str(out),
-        ],
-        input=server.recovery + "\n",
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    case_id, _link = seeded
+
+    def recover(out, key):
+        command = ["server", "recover", "--config", str(server.config.source)]
+        return subprocess.run(
+            installed_cli() + command + ["--case", case_id, "-o", str(out)],
+            input=key + "\n",
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+    out = tmp_path / "secours.zip"
+    done = recover(out, server.recovery)
     assert done.returncode == 0, done.stderr
     names = zipfile.ZipFile(out).namelist()
     assert "cas/profil.yaml" in names and "cas/journal.jsonl" in names
     assert oct(out.stat().st_mode & 0o777) == "0o600"
-    wrong = subprocess.run(
-        installed_cli()
-        + [
-            "server",
-            "recover",
-            "--config",
-            str(server.config.source),
-            "--case",
-            case_id,
-            "-o",
-            str(tmp_path / "x.zip"),
-        ],
-        input="AAAA" * 13 + "\n",
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    wrong = recover(tmp_path / "x.zip", "AAAA" * 13)
     assert wrong.returncode == 2 and "Traceback" not in wrong.stderr
 
 
