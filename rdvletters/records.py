@@ -365,7 +365,9 @@ class StrictModel:
                     problems += [((name, *loc), message) for loc, message in invalid.problems]
             elif field.default is REQUIRED:
                 problems.append(((name,), _("champ obligatoire manquant")))
-        problems += [((key,), _("champ inconnu (faute de frappe ?)")) for key in data if key not in fields]
+        problems += [
+            ((key,), _("champ inconnu (faute de frappe ?)")) for key in data if key not in fields
+        ]
         if problems:
             raise Invalid(problems)
         record = cls(**values)

@@ -192,7 +192,9 @@ Lines = Annotated[list[Text], Before(as_list)]
 Address = Annotated[
     list[Text],
     Before(as_list),
-    at_least(2, N_("au moins deux lignes sont attendues : la rue, puis le code postal et la ville")),
+    at_least(
+        2, N_("au moins deux lignes sont attendues : la rue, puis le code postal et la ville")
+    ),
 ]
 
 
@@ -233,7 +235,9 @@ def validate_located(model: Any, located: Located, path: Path) -> Any:
     try:
         return reader(model)(located.data)
     except Invalid as invalid:
-        problems = [Problem(loc, located.line_of(loc), message) for loc, message in invalid.problems]
+        problems = [
+            Problem(loc, located.line_of(loc), message) for loc, message in invalid.problems
+        ]
         messages = [
             _("{path}, ligne {line}, champ « {field} » : {message}").format(
                 path=path, line=p.line, field=p.field, message=p.message

@@ -85,9 +85,7 @@ def test_defaults_and_types_read(tmp_path):
     assert profile.defenseur.adresse == [] and profile.recours.delai_injonction_jours is None
 
 
-@pytest.mark.parametrize(
-    "args", [["email", "--format", "text"], ["status"], ["check"], ["plan"]]
-)
+@pytest.mark.parametrize("args", [["email", "--format", "text"], ["status"], ["check"], ["plan"]])
 def test_reading_the_profile_imports_no_pydantic(case, args):
     """The profile's schema is read without pydantic (about 39 % of ``email``'s start
     when it was; benchmarks/RESULTS.md)."""

@@ -8,7 +8,6 @@ to the answer it depends on: the expiry date shows only for a renewal.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from ..i18n import N_
 from ..profile import Profile

@@ -32,7 +32,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-
 from ... import __version__
 from ...case import Case, ascii_slug
 from ...errors import CaptureError, InputError, ToolMissingError

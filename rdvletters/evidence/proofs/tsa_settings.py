@@ -26,7 +26,6 @@ from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
-
 from ...case import Case
 from ...casepaths import inside
 from ...errors import InputError
