@@ -29,7 +29,7 @@ from .journal import Entry, Journal
 from .resources import data_dir
 from .textrules import text_problem
 
-if TYPE_CHECKING:  # the profile needs pydantic: imported only by commands that read it
+if TYPE_CHECKING:  # the profile needs YAML: imported only by commands that read it
     from .profile import LoadedProfile
 
 PROFILE = "profil.yaml"
@@ -185,7 +185,7 @@ class Case:
 
     def route(self) -> str:
         """The route the profile names, for naming channels in ``log``. ``log`` must stay
-        lighter than importing YAML and pydantic, so this is a scan for the top-level
+        lighter than importing YAML and the schema, so this is a scan for the top-level
         ``situation:`` line the commented profile has, not a parse; anything else counts as
         ``rdv`` here (only two channel names differ), and ``check`` reports a bad profile."""
         try:
