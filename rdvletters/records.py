@@ -274,7 +274,7 @@ def reader(hint: Any) -> Callable[[Any], Any]:
         base = _choice(get_args(hint))
     elif get_origin(hint) is list:
         base = _list(reader(get_args(hint)[0]))
-    elif hasattr(hint, "__metadata__") or get_origin(hint) in (Union, UnionType):
+    elif hasattr(hint, "__metadata__"):  # Annotated[int, Between(1, 90)] | None
         base = reader(hint)
     else:
         base = _SIMPLE[hint]

@@ -92,3 +92,18 @@ def test_reading_the_profile_imports_no_pydantic(case, args):
     modules, _ = modules_after("-C", case, *args)
     assert "rdvletters.profile" in modules
     assert not {"pydantic", "pydantic_core"} & modules
+
+
+def test_the_profile_form_shows_the_schema_defaults():
+    """The web form pre-fills what the schema leaves out (the same as with pydantic)."""
+    from rdvletters.web.profile_questions import SECTIONS
+
+    defaults = {f.name: f.default for s in SECTIONS for f in s.fields if f.default is not None}
+    assert defaults == {
+        "recours_en_cours": "non",
+        "mise_en_page.decalage_horizontal_mm": "0",
+        "mise_en_page.decalage_vertical_mm": "0",
+        "seuils.tentatives_par_semaine": "2",
+        "seuils.semaines_premiere_demande": "8",
+        "seuils.semaines_renouvellement": "4",
+    }
