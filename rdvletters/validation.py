@@ -30,10 +30,6 @@ EARLIEST_DATE = date(1900, 1, 1)
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-def blank_to_none(value: Any) -> Any:
-    return None if isinstance(value, str) and not value.strip() else value
-
-
 def _clean_text(value: Any) -> Any:
     """One line of text: nothing ``textrules`` refuses, no section marker, one line.
 
