@@ -11,14 +11,15 @@ from dataclasses import replace
 
 from flask import current_app, flash, redirect, request, url_for
 
-from ..case import ProofFile, announced_date
 from ..channels import ATTEMPT_CHANNELS, CHANNELS, by_weight
 from ..errors import DateToConfirm, RdvError
 from ..frdates import now_paris
 from ..i18n import _
 from ..localdates import time as said_time
 from ..localdates import weekday_day
+from ..proofnames import ProofFile
 from ..recording import step_warnings
+from ..stepfields import announced_date
 from . import pending
 from .common import bp, get_case, page, when_from_form
 from .forms import FieldError, FormErrors, date_parts, error_of, read_date, read_time
