@@ -27,8 +27,8 @@ from .journal import Entry, Journal
 from .proofnames import Proof, ProofFile, ascii_slug, proof_suffix, readable_name
 from .resources import data_dir
 from .stepfields import (
-    RECORD_OPTIONS,
     clean_text,
+    field_names,
     normalise_tracking,
     refuse_early_receipt,
     sent_before_prepared,
@@ -241,12 +241,12 @@ class Case:
     ) -> Entry:
         """Journal an attempt or event; proof files are copied, never moved.
 
-        ``labels`` names the fields in error messages (``message``, ``witness``,
+        ``labels`` names the fields in error messages (``at``, ``message``, ``witness``,
         ``reference``, ``tracking``): the CLI's options by default, the form's labels in the
         web app. ``extra`` adds fields of the caller's (the server says where an entry came
         from). A letter with a ``tracking`` number is a registered letter written by the
         person: it counts as the LRAR (``Facts``), and its AR can be noted."""
-        names = {**RECORD_OPTIONS, "tracking": "--tracking", **(labels or {})}
+        names = field_names(labels)
         if tracking and channel != "letter":
             raise InputError(
                 _("{option} ne vaut que pour une lettre recommandée (letter).").format(
@@ -279,7 +279,7 @@ class Case:
             entry["suivi"] = normalise_tracking(tracking, names["tracking"])
             entry["suivi_saisi"] = tracking
         if channel == "ar":
-            refuse_early_receipt(self.journal.read(), when)
+            refuse_early_receipt(self.journal.read(), when, names["at"])
         entry.update({k: v for k, v in (extra or {}).items() if k not in entry})
         self.journal.check_appendable()  # before copying proofs that would be orphaned
         return self._append_with_proofs(entry, proofs, when, channel)
@@ -329,7 +329,7 @@ class Case:
     ) -> Entry:
         """Journal that prepared document ``number`` went out. ``labels`` names the fields
         in messages (``at``, ``tracking``): the CLI's options by default."""
-        names = {"at": "--at", "tracking": "--tracking", **(labels or {})}
+        names = field_names(labels)
         state = self.journal.read()
         target = state.by_number(number)
         if target is None or target.kind != "document":

@@ -19,8 +19,9 @@ from .frdates import now_paris
 from .i18n import N_, _
 from .journal import Entry
 from .stepfields import (
-    CORRECT_OPTIONS,
+    OPTIONS,
     clean_text,
+    field_names,
     normalise_tracking,
     refuse_early_receipt,
     sent_before_prepared,
@@ -71,7 +72,7 @@ def correct_entry(
         "date": now_paris().isoformat(timespec="seconds"),
     }
     given = [when, message, witness, reference, tracking, channel]
-    names = {**CORRECT_OPTIONS, **(labels or {})}
+    names = field_names(labels)
     if withdraw:
         if any(value is not None for value in given):
             raise InputError(
@@ -108,7 +109,7 @@ def _corrected_values(
     tracking: str | None,
     channel: str | None = None,
     *,
-    names: Mapping[str, str] = CORRECT_OPTIONS,
+    names: Mapping[str, str] = OPTIONS,
 ) -> dict[str, str]:
     """The fields that change, checked as ``record`` and ``sent`` check them."""
     n, sending = target.n, target.kind == "envoi"
@@ -121,22 +122,30 @@ def _corrected_values(
             if prepared is not None and when < prepared.when.replace(second=0):
                 raise sent_before_prepared(prepared, names["at"])
         elif current.get("canal") == "ar":
-            refuse_early_receipt(case.journal.read(), when)
+            refuse_early_receipt(case.journal.read(), when, names["at"])
         values["date"] = when.isoformat(timespec="seconds")
     if message is not None:
         if sending:
             raise InputError(
-                _("--message : l'entrée n° {n} est un envoi, sans message.").format(n=n)
+                _("{option} : l'entrée n° {n} est un envoi, sans message.").format(
+                    option=names["message"], n=n
+                )
             )
         values["description"] = clean_text(message, names["message"])
     if witness is not None:
         if values.get("canal", current.get("canal")) != "counter":
-            raise InputError(_("--witness ne vaut que pour une présentation au guichet."))
+            raise InputError(
+                _("{option} ne vaut que pour une présentation au guichet.").format(
+                    option=names["witness"]
+                )
+            )
         values["temoin"] = clean_text(witness, names["witness"])
     if reference is not None:
         if sending:
             raise InputError(
-                _("--reference : l'entrée n° {n} est un envoi ; --tracking ?").format(n=n)
+                _("{option} : l'entrée n° {n} est un envoi ; {tracking} ?").format(
+                    option=names["reference"], n=n, tracking=names["tracking"]
+                )
             )
         values["reference"] = clean_text(reference, names["reference"])
     if tracking is not None:
@@ -146,7 +155,11 @@ def _corrected_values(
             else (values.get("canal", current.get("canal")) == "letter")
         )
         if not letter:
-            raise InputError(_("--tracking ne vaut que pour l'envoi d'une lettre recommandée."))
+            raise InputError(
+                _("{option} ne vaut que pour l'envoi d'une lettre recommandée.").format(
+                    option=names["tracking"]
+                )
+            )
         values.update(suivi=normalise_tracking(tracking, names["tracking"]), suivi_saisi=tracking)
     if not values:
         raise InputError(

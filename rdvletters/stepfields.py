@@ -10,6 +10,7 @@ default, the form's label when the web app calls (``OPTIONS``).
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date, datetime
 
 from .errors import InputError
@@ -23,15 +24,23 @@ MAX_TEXT = 2000
 TRACKING = re.compile(r"^(\d[A-Z]\d{11}|[A-Z]{2}\d{11}|[A-Z]{2}\d{9}[A-Z]{2}|\d{14})$")
 
 
-# The CLI's options, as ``record`` and ``correct`` name their fields in a message by default.
-RECORD_OPTIONS = {"message": "--message", "witness": "--witness", "reference": "--reference"}
-CORRECT_OPTIONS = {
-    **RECORD_OPTIONS,
+# The CLI's options: how the library names each field of a step in a message by default.
+# The web app passes its forms' labels in their place (``labels`` of ``Case.record``,
+# ``Case.record_sent``, ``corrections.correct_entry``).
+OPTIONS = {
     "at": "--at",
     "channel": "--channel",
+    "message": "--message",
+    "witness": "--witness",
+    "reference": "--reference",
     "tracking": "--tracking",
     "reason": "--reason",
 }
+
+
+def field_names(labels: Mapping[str, str] | None) -> dict[str, str]:
+    """Each field's name in messages: the caller's label, else the CLI's option."""
+    return {**OPTIONS, **(labels or {})}
 
 
 def clean_text(value: str, option: str) -> str:
@@ -102,8 +111,9 @@ def announced_date(text: str, channel: str, option: str = "--announced") -> dict
     return {"date_annoncee": day.isoformat()}
 
 
-def refuse_early_receipt(state: JournalState, when: datetime) -> None:
-    """A signed AR card cannot come back before its registered letter was posted."""
+def refuse_early_receipt(state: JournalState, when: datetime, option: str = "--at") -> None:
+    """A signed AR card cannot come back before its registered letter was posted
+    (``option`` names the date's field)."""
     sent = [
         datetime.fromisoformat(d["date"])
         for __, d in effective_entries(state)
@@ -117,16 +127,17 @@ def refuse_early_receipt(state: JournalState, when: datetime) -> None:
                 "se rapporte à une lettre envoyée."
             ),
             hint=_(
-                "Notez d'abord l'envoi : rdvletters sent N --tracking … (ou, pour une lettre "
-                "écrite par vous : rdvletters record letter --tracking …)"
+                "Notez d'abord l'envoi de la lettre, avec son numéro de suivi (rdvletters "
+                "sent N --tracking …, ou, pour une lettre écrite par vous : rdvletters record "
+                "letter --tracking …)."
             ),
         )
     if when < min(sent):
         raise InputError(
             _(
-                "--at : l'avis de réception serait daté du {date}, avant l'envoi de la "
+                "{option} : l'avis de réception serait daté du {date}, avant l'envoi de la "
                 "lettre recommandée ({sent}). Vérifiez la date."
-            ).format(date=f"{when:%d/%m/%Y}", sent=f"{min(sent):%d/%m/%Y}")
+            ).format(option=option, date=f"{when:%d/%m/%Y}", sent=f"{min(sent):%d/%m/%Y}")
         )
 
 
