@@ -82,6 +82,8 @@ def test_a_registered_letter_recorded_in_the_page_is_the_lrar(browser, served, k
         "1A 222 333 4444 5",
     )
     assert SENT in _status(kofi)  # the installed command counts it as the registered letter
+    shown = " ".join(page.locator("main").inner_text().split())  # and so does the page
+    assert "Lettre recommandée et avis de réception — envoyée le 16 novembre 2026" in shown
 
     page.goto(f"{base}/c/cas/record")  # and its AR can now be noted, from the page too
     _fill(page, "18/11/2026", "10:00", "ar", "Avis de réception signé")
