@@ -46,7 +46,9 @@ _SITUATION = re.compile(r"^situation:[ \t]*([\"']?)(rdv|anef)\1[ \t]*(#[^\r\n]*)
 
 
 class Case:
-    """Operations on one case folder."""
+    """Operations on one case folder: create it, read what it holds, record its steps,
+    documents and sendings. The checks of what a person types are ``stepfields``'s,
+    proof names ``proofnames``'s, corrections ``corrections``'s."""
 
     def __init__(self, root: Path) -> None:
         # A link the person typed (-C) is followed once, here: below the root, nothing
