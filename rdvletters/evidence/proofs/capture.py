@@ -33,12 +33,13 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from ... import __version__
-from ...case import Case, ascii_slug
+from ...case import Case
 from ...errors import CaptureError, InputError, ToolMissingError
 from ...frdates import now_paris
 from ...fsutil import WorkDir, deferred_interrupts, private_dir, sha256_file, write_unique
 from ...i18n import _
 from ...journal import Entry
+from ...proofnames import ascii_slug
 from ...records import EMPTY, at_least, at_most
 from ...validation import StrictModel, validate_located
 from ...yamlload import Located
