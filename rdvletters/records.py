@@ -35,7 +35,10 @@ from .i18n import N_, _
 Loc = tuple[str | int, ...]
 # Unicode White_Space: what pydantic trimmed around a string or a number (Python's
 # str.strip() would also take the separators U+001C-U+001F).
-WHITE_SPACE = "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"  # noqa: E501
+WHITE_SPACE = (
+    "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009"
+    "\u200a\u2028\u2029\u202f\u205f\u3000"
+)
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _INT = re.compile(r"[+-]?[0-9]+")
 _FLOAT = re.compile(
