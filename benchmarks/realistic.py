@@ -9,6 +9,9 @@ screenshots of about 200 KB, photos of about 1.2 MB, one-page PDFs, ``.eml``) an
 ``caseload.py`` (a permanence of 1,000 cases). Every command runs in a fresh process;
 each run takes one of every command in turn, so a busy machine slows them alike.
 
+``--only ROW`` (repeatable) keeps the rows whose name starts with ROW, with their anchors;
+the large cases are built only when a kept row needs them.
+
 ``--tree NAME=PATH`` (repeatable) measures another source tree too, on the same cases,
 interleaved with this one (``PYTHONPATH=PATH``): ``git archive main | tar -x -C /tmp/m``
 then ``--tree main=/tmp/m`` gives before/after figures measured side by side.
@@ -110,11 +113,12 @@ def commands(root: Path, anchors: dict[str, Path], cases: dict[str, Path]) -> di
         "letter --format pdf": [*rdv, "-C", "{case}", "letter", "--format", "pdf"],
         "status, bundled example": [*rdv, "-C", "{case}", "status"],
     }
-    for size in ("200/60", "1000/300"):
+    for size in ("200/60", "1000/300") if cases else ():
         table[f"status, {size}"] = [*rdv, "-C", str(cases[size]), "status"]
         table[f"bundle, {size}"] = [*rdv, "-C", str(cases[size]), "bundle", "-o", "{out}"]
-    table["caseload 1,000: no cache"] = [py, "-c", "{caseload-cold}", str(cases["permanence"])]
-    table["caseload 1,000: next day"] = [py, "-c", "{caseload-day}", str(cases["permanence"])]
+    if cases:
+        table["caseload 1,000: no cache"] = [py, "-c", "{caseload-cold}", str(cases["permanence"])]
+        table["caseload 1,000: next day"] = [py, "-c", "{caseload-day}", str(cases["permanence"])]
     return table
 
 
@@ -153,6 +157,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--tree", action="append", default=[], metavar="NAME=PATH")
+    parser.add_argument("--only", action="append", default=[], metavar="ROW")
     parser.add_argument("--skip-this", action="store_true", help="measure the --tree ones only")
     args = parser.parse_args()
     bench.ensure_venv(__file__)
@@ -160,8 +165,13 @@ def main() -> None:
     trees.update(t.split("=", 1) for t in args.tree)
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        cases = build_cases(root)
-        table = commands(root, bench.prepare_anchors(root), cases)
+        large = ("status, 2", "status, 1", "bundle", "caseload")
+        needed = not args.only or any(row.startswith(large) for row in args.only)
+        table = commands(root, bench.prepare_anchors(root), build_cases(root) if needed else {})
+        if args.only:
+            kept = {name for name in table if name.startswith(tuple(args.only))}
+            kept |= {anchor for ours, anchor in RATIOS if ours in kept}
+            table = {name: argv for name, argv in table.items() if name in kept}
         for name, path in trees.items():  # say which code each column runs
             where = subprocess.run(
                 [sys.executable, "-c", "import rdvletters; print(rdvletters.__file__)"],

@@ -14,7 +14,7 @@ from ..i18n import N_, _
 from .app import cli, command_name, warn
 from .translated import option
 
-if TYPE_CHECKING:  # the pipeline needs Jinja and pydantic: imported when a document is made
+if TYPE_CHECKING:  # the pipeline needs Jinja and YAML: imported when a document is made
     from ..documents.pipeline import Prepared
 
 

@@ -26,13 +26,12 @@ from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field
-
 from ...case import Case
 from ...casepaths import inside
 from ...errors import InputError
 from ...fsutil import private_dir, replace_file
 from ...i18n import _
+from ...records import Between, matching
 from ...validation import OptText, StrictModel, validate_located
 from ...yamlload import load_yaml
 from .autostamp import CONFIG_NAME, config_paths
@@ -63,7 +62,7 @@ DEFAULT_AUTHORITIES = (
 
 
 class AutoriteConfig(StrictModel):
-    url: Annotated[str, Field(pattern=r"^https?://\S+$")]
+    url: Annotated[str, matching(r"^https?://\S+$")]
     nom: OptText = None
     certificat: OptText = None
 
@@ -72,8 +71,8 @@ class TimestampConfig(StrictModel):
     """``horodatage.yaml``."""
 
     horodatage: Literal["auto", "manuel"] = "manuel"
-    delai_secondes: Annotated[int, Field(ge=1, le=120)] = 10
-    minimum: Annotated[int, Field(ge=1, le=5)] = 2
+    delai_secondes: Annotated[int, Between(1, 120)] = 10
+    minimum: Annotated[int, Between(1, 5)] = 2
     autorites: list[AutoriteConfig] = []
 
 
