@@ -108,6 +108,15 @@ def commands(root: Path, anchors: dict[str, Path], cases: dict[str, Path]) -> di
         "letter (DOCX)": [*rdv, "-C", "{case}", "letter", "--format", "docx"],
         "docxtpl + soffice": [py, "-c", pdf_anchor, "{scratch}"],
         "letter --format pdf": [*rdv, "-C", "{case}", "letter", "--format", "pdf"],
+        # LibreOffice's profile kept from one run to the next on both sides, as a person's
+        # own LibreOffice keeps ~/.config/libreoffice (and rdvletters its cache folder)
+        "docxtpl + soffice, profile kept": [
+            py,
+            "-c",
+            pdf_anchor.replace("sys.argv[1] + '/lo'", repr(str(root / "lo-kept"))),
+            "{scratch}",
+        ],
+        "letter --format pdf, profile kept": [*rdv, "-C", "{case}", "letter", "--format", "pdf"],
         "status, bundled example": [*rdv, "-C", "{case}", "status"],
     }
     for size in ("200/60", "1000/300"):
@@ -122,17 +131,21 @@ RATIOS = [
     ("email --format text", "mailmerge --dry-run --limit 1"),
     ("letter (DOCX)", "docxtpl (one-page letter)"),
     ("letter --format pdf", "docxtpl + soffice"),
+    ("letter --format pdf, profile kept", "docxtpl + soffice, profile kept"),
     ("status, bundled example", "floor: import click, jinja2, yaml"),
 ]
 ANCHORS = {anchor for _, anchor in RATIOS}
 
 
-def run_once(name: str, argv: list[str], root: Path, env: dict[str, str]) -> tuple[float, float]:
-    """One timed run; the caseload rows report the server's own time for the request."""
+def run_once(
+    name: str, argv: list[str], root: Path, env: dict[str, str], tree: str = ""
+) -> tuple[float, float]:
+    """One timed run; the caseload rows report the server's own time for the request.
+    Each run has an empty cache folder, but the « profile kept » ones: one per tree."""
     scratch = Path(tempfile.mkdtemp(dir=root))
     out = scratch / "dossier"
     case = bench.fresh_case(root) if "{case}" in argv else None
-    cache = scratch / "cache"
+    cache = root / f"cache-{tree}" if name.endswith("profile kept") else scratch / "cache"
     env = {**env, "XDG_CACHE_HOME": str(cache)}
     if name.startswith("caseload"):
         if name.endswith("next day"):  # yesterday's cache, then the first request of today
@@ -154,14 +167,24 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--tree", action="append", default=[], metavar="NAME=PATH")
     parser.add_argument("--skip-this", action="store_true", help="measure the --tree ones only")
+    parser.add_argument("--rows", action="append", default=[], metavar="TEXT",
+                        help="only the rows whose name holds TEXT (and their anchors)")  # fmt: skip
     args = parser.parse_args()
     bench.ensure_venv(__file__)
     trees = {} if args.skip_this else {"this": None}
     trees.update(t.split("=", 1) for t in args.tree)
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        cases = build_cases(root)
-        table = commands(root, bench.prepare_anchors(root), cases)
+        anchors = bench.prepare_anchors(root)
+        unbuilt = {name: root / "pas-construit" for name in ("200/60", "1000/300", "permanence")}
+        table = commands(root, anchors, unbuilt)
+        if args.rows:
+            chosen = {n for n in table if any(text in n for text in args.rows)}
+            chosen |= {anchor for ours, anchor in RATIOS if ours in chosen}
+            table = {n: argv for n, argv in table.items() if n in chosen}
+        if any(str(unbuilt["200/60"]) in " ".join(argv) for argv in table.values()):
+            built = commands(root, anchors, build_cases(root))  # the rows that need them
+            table = {n: built[n] for n in table}
         for name, path in trees.items():  # say which code each column runs
             where = subprocess.run(
                 [sys.executable, "-c", "import rdvletters; print(rdvletters.__file__)"],
@@ -180,7 +203,7 @@ def main() -> None:
                 for tree, env in envs.items() if name not in ANCHORS else [("anchor", env0)]:
                     if not run and name.startswith(("bundle", "caseload", "status, 1000")):
                         continue  # long enough to need no warming
-                    result = run_once(name, argv, root, env)
+                    result = run_once(name, argv, root, env, tree)
                     if run:
                         times.setdefault((name, tree), []).append(result)
         load = os.getloadavg()[0]
