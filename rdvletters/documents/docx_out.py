@@ -21,7 +21,6 @@ from dataclasses import dataclass, replace
 from .docx_package import Package
 from .model import Block, Document
 from .wordml import (
-    ORDINAL,
     Paragraph,
     borders,
     field_code,
@@ -38,7 +37,7 @@ HEADER_DISTANCE = 720  # twips from the edge to the header and to the footer (Wo
 GREY = "606060"
 # The body's last section carries the identifiers of python-docx's template, as it did.
 LAST_SECTION = ' w:rsidR="00FC693F" w:rsidRPr="0006063C" w:rsidSect="00034616"'
-__all__ = ["ORDINAL", "Layout", "render_docx", "render_form_docx", "render_requete_docx"]
+__all__ = ["Layout", "render_docx", "render_form_docx", "render_requete_docx"]
 
 
 @dataclass(frozen=True)
@@ -107,12 +106,11 @@ def text_paragraph(text: str, **options) -> Paragraph:
 
 def _lines_paragraph(lines: list[str], size: float, bold_first: bool = False) -> Paragraph:
     """Lines kept together by line breaks (an address block)."""
+    last = len(lines) - 1
     content = []
     for i, line in enumerate(lines):
-        made = runs(line, bold=bold_first and i == 0, size=size)
-        if i < len(lines) - 1 and made:
-            made[-1] = made[-1][: -len("</w:r>")] + "<w:br/></w:r>"
-        content.extend(made)
+        tail = "<w:br/>" if i < last else ""
+        content += runs(line, bold=bold_first and i == 0, size=size, tail=tail)
     return Paragraph(content, after=0)
 
 

@@ -81,12 +81,22 @@ def run(value: str = "", *, tail: str = "", **props) -> str:
     return f"<w:r>{run_props(**props)}{text(value) if value else ''}{tail}</w:r>"
 
 
-def runs(value: str, *, bold: bool = False, italic: bool = False, size=None) -> list[str]:
-    """Runs of ``value``, the « er » of « 1er » raised as French writes it on paper."""
+def runs(
+    value: str, *, bold: bool = False, italic: bool = False, size=None, tail: str = ""
+) -> list[str]:
+    """Runs of ``value``, the « er » of « 1er » raised as French writes it on paper;
+    ``tail`` (a line break) ends the last one."""
+    parts = [(i, part) for i, part in enumerate(ORDINAL.split(value)) if part]
     return [
-        run(part, bold=bold, italic=italic, size=size, superscript=i % 2 == 1)
-        for i, part in enumerate(ORDINAL.split(value))  # the « er » at odd places
-        if part
+        run(
+            part,
+            bold=bold,
+            italic=italic,
+            size=size,
+            superscript=i % 2 == 1,  # the « er » at odd places
+            tail=tail if (i, part) == parts[-1] else "",
+        )
+        for i, part in parts
     ]
 
 
