@@ -17,7 +17,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from xml.sax.saxutils import escape
+
+from .wordml import escape
 
 SKELETON = Path(__file__).with_name("skeleton.docx")
 CORE_PROPERTY = 255  # characters: python-docx refused more in a core property

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from xml.sax.saxutils import escape
 
 EMU_PER_MM = 36000
 EMU_PER_TWIP = 635
@@ -19,6 +18,11 @@ TWIPS_PER_MM = 1440 / 25.4
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _SPECIAL = re.compile("[\x00-\x1f\ufffe\uffff]")
 ORDINAL = re.compile(r"(?<=\b1)(er)(?=\b)")  # « 1er décembre », « 1er août »
+
+
+def escape(value: str) -> str:
+    """Text as XML content (``xml.sax.saxutils.escape`` would import urllib and http)."""
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def mm_twips(mm: float) -> int:
