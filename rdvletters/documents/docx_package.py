@@ -16,6 +16,7 @@ import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import cache
 from pathlib import Path
 
 from .wordml import escape
@@ -197,10 +198,7 @@ def _extended(member: Member, closing: str, entries: list[str]) -> Member:
     return Member.of(member.name, xml.replace(closing, "".join(entries) + closing).encode())
 
 
-_cache: list[Member] = []
-
-
-def _skeleton() -> list[Member]:
-    if not _cache:
-        _cache.extend(read_members())
-    return _cache
+@cache
+def _skeleton() -> tuple[Member, ...]:
+    """The skeleton's members, read once per process (threads may race: both read it)."""
+    return tuple(read_members())
