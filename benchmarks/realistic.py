@@ -111,6 +111,15 @@ def commands(root: Path, anchors: dict[str, Path], cases: dict[str, Path]) -> di
         "letter (DOCX)": [*rdv, "-C", "{case}", "letter", "--format", "docx"],
         "docxtpl + soffice": [py, "-c", pdf_anchor, "{scratch}"],
         "letter --format pdf": [*rdv, "-C", "{case}", "letter", "--format", "pdf"],
+        # LibreOffice's profile kept from one run to the next on both sides, as a person's
+        # own LibreOffice keeps ~/.config/libreoffice (and rdvletters its cache folder)
+        "docxtpl + soffice, profile kept": [
+            py,
+            "-c",
+            pdf_anchor.replace("sys.argv[1] + '/lo'", repr(str(root / "lo-kept"))),
+            "{scratch}",
+        ],
+        "letter --format pdf, profile kept": [*rdv, "-C", "{case}", "letter", "--format", "pdf"],
         "status, bundled example": [*rdv, "-C", "{case}", "status"],
     }
     for size in ("200/60", "1000/300") if cases else ():
@@ -126,17 +135,21 @@ RATIOS = [
     ("email --format text", "mailmerge --dry-run --limit 1"),
     ("letter (DOCX)", "docxtpl (one-page letter)"),
     ("letter --format pdf", "docxtpl + soffice"),
+    ("letter --format pdf, profile kept", "docxtpl + soffice, profile kept"),
     ("status, bundled example", "floor: import click, jinja2, yaml"),
 ]
 ANCHORS = {anchor for _, anchor in RATIOS}
 
 
-def run_once(name: str, argv: list[str], root: Path, env: dict[str, str]) -> tuple[float, float]:
-    """One timed run; the caseload rows report the server's own time for the request."""
+def run_once(
+    name: str, argv: list[str], root: Path, env: dict[str, str], tree: str = ""
+) -> tuple[float, float]:
+    """One timed run; the caseload rows report the server's own time for the request.
+    Each run has an empty cache folder, but the « profile kept » ones: one per tree."""
     scratch = Path(tempfile.mkdtemp(dir=root))
     out = scratch / "dossier"
     case = bench.fresh_case(root) if "{case}" in argv else None
-    cache = scratch / "cache"
+    cache = root / f"cache-{tree}" if name.endswith("profile kept") else scratch / "cache"
     env = {**env, "XDG_CACHE_HOME": str(cache)}
     if name.startswith("caseload"):
         if name.endswith("next day"):  # yesterday's cache, then the first request of today
@@ -190,7 +203,7 @@ def main() -> None:
                 for tree, env in envs.items() if name not in ANCHORS else [("anchor", env0)]:
                     if not run and name.startswith(("bundle", "caseload", "status, 1000")):
                         continue  # long enough to need no warming
-                    result = run_once(name, argv, root, env)
+                    result = run_once(name, argv, root, env, tree)
                     if run:
                         times.setdefault((name, tree), []).append(result)
         load = os.getloadavg()[0]
