@@ -31,7 +31,6 @@ from ..i18n import N_, _
 from ..resources import data_dir
 from . import confined
 from .model import Document, parse_document
-from .precompiled import shipped_code
 
 
 def _address(lines: list[str]) -> list[str]:
@@ -121,33 +120,7 @@ class _TooLarge(Exception):
     """A template asked for a result too large to build."""
 
 
-class _Precompiled:
-    """A bytecode cache that knows the bundled templates' compiled code (``precompiled``):
-    a template it cannot find in its folder is taken from there when its text is the
-    bundled one, and kept in the folder for the next run."""
-
-    def get_bucket(
-        self, environment: jinja2.Environment, name: str, filename: str | None, source: str
-    ) -> jinja2.bccache.Bucket:
-        bucket = super().get_bucket(environment, name, filename, source)  # type: ignore[misc]
-        if bucket.code is None:
-            bucket.code = shipped_code(name, filename, bucket.checksum)
-            if bucket.code is not None:
-                self.set_bucket(bucket)  # type: ignore[attr-defined]
-        return bucket
-
-
-class _ShippedOnly(_Precompiled, jinja2.BytecodeCache):
-    """No folder of the user's to keep compiled templates in: the shipped ones only."""
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        pass
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        pass
-
-
-class _QuietCache(_Precompiled, jinja2.FileSystemBytecodeCache):
+class _QuietCache(jinja2.FileSystemBytecodeCache):
     """A cache that is only ever a shortcut: a full or read-only disk means compiling."""
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
@@ -155,10 +128,9 @@ class _QuietCache(_Precompiled, jinja2.FileSystemBytecodeCache):
             super().dump_bytecode(bucket)
 
 
-def _bytecode_cache() -> jinja2.BytecodeCache:
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
     """Compiled templates kept in the user's own cache folder, so that a run does not
-    compile them again (a tenth of ``email``'s time); the bundled ones also come compiled
-    with the package (``precompiled``). Jinja checks each template's
+    compile them again (a tenth of ``email``'s time). Jinja checks each template's
     source against its compiled copy. The folder must be the user's and closed to
     others (what runs from it is the user's own compiled templates); else no cache."""
     from platformdirs import user_cache_dir
@@ -170,10 +142,10 @@ def _bytecode_cache() -> jinja2.BytecodeCache:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         info = folder.lstat()
     except OSError:
-        return _ShippedOnly()
+        return None
     mine = not hasattr(os, "getuid") or info.st_uid == os.getuid()
     if not stat.S_ISDIR(info.st_mode) or not mine or info.st_mode & 0o077:
-        return _ShippedOnly()
+        return None
     return _QuietCache(str(folder))
 
 
