@@ -69,6 +69,7 @@ class Status:
     recours: dict[str, Any] = field(default_factory=dict)  # readiness for a référé
     verdict: str = ""  # readiness in one sentence, as ``recours --check`` ends
     deadlines: list[dict[str, Any]] = field(default_factory=list)  # nearest first
+    stale_requetes: list[str] = field(default_factory=list)  # drafts not to file
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data with ISO dates, for JSON."""
@@ -361,6 +362,39 @@ def _notes(facts: Facts) -> list[str]:
     ]
 
 
+def stale_requetes(facts: Facts, check: Readiness, root) -> list[str]:
+    """The draft requêtes still in the case folder once an appointment or the registration
+    is noted (``recours`` refuses to draft after that, so every one was prepared before):
+    they say no appointment could be had, and must not be filed. Never deleted: the
+    person's files are theirs."""
+    if check.closed is None:
+        return []
+    return [
+        d["fichier"]
+        for n, d in sorted(facts.documents.items())
+        if d.get("document") == "requete"
+        and n < check.closed.step.n
+        and (target := inside(root, d.get("fichier", ""))) is not None
+        and target.is_file()
+    ]
+
+
+def stale_alert(files: list[str]) -> list[str]:
+    if not files:
+        return []
+    return [
+        ngettext(
+            "Le projet de requête préparé avant le rendez-vous ou l'enregistrement noté est "
+            "dépassé : ne le déposez pas ({files}). Il reste dans vos documents, avec ses notes "
+            "à lire ; vous pouvez le garder ou le supprimer.",
+            "Les projets de requête préparés avant le rendez-vous ou l'enregistrement noté sont "
+            "dépassés : ne les déposez pas ({files}). Ils restent dans vos documents, avec leurs "
+            "notes à lire ; vous pouvez les garder ou les supprimer.",
+            len(files),
+        ).format(files=", ".join(files))
+    ]
+
+
 def compute_status(
     profile: Profile,
     facts: Facts,
@@ -418,7 +452,10 @@ def compute_status(
         ],
         ladder=ladder,
         next_step=_next_step(facts, profile, ladder, renew, today, check),
-        alerts=_alerts(facts, profile, renew, days_since) + check.warnings,
+        alerts=_alerts(facts, profile, renew, days_since)
+        + check.warnings
+        + stale_alert(stale := stale_requetes(facts, check, root)),
+        stale_requetes=stale,
         legal_floor_met=bench.floor_met,
         advice_weeks_needed=bench.needed,
         advice_weeks_met=bench.good_weeks,
