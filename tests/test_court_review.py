@@ -495,9 +495,13 @@ def test_urgency_dates_sunset_and_registration_are_milestones(case, run):
     }
     assert found["urgence"].date == date(2027, 1, 4)
     # registered: the urgency's date asks for the récépissé (R. 431-12), not for a judge
-    assert found["urgence"].meaning(TODAY).startswith(
-        "Votre demande est enregistrée : pour cette date, montrez le récépissé remis à "
-        "l'enregistrement (article R. 431-12 du CESEDA)"
+    assert (
+        found["urgence"]
+        .meaning(TODAY)
+        .startswith(
+            "Votre demande est enregistrée : pour cette date, montrez le récépissé remis à "
+            "l'enregistrement (article R. 431-12 du CESEDA)"
+        )
     )
     assert found["fin_fondement"].date == date(2026, 12, 31)
     assert "sa prolongation n'est pas connue" in found["fin_fondement"].meaning(TODAY)

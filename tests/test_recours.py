@@ -83,8 +83,7 @@ def test_requete_rdv_structure_and_pieces(case, run, tmp_path):
     assert "article L. 521-3 du code de justice administrative" in flat
     assert (
         "juge des référés du Tribunal administratif de Montreuil, [numéro et rue à vérifier sur "
-        "le site du tribunal], 93100 Montreuil [code postal et cedex à vérifier]"
-        in flat
+        "le site du tribunal], 93100 Montreuil [code postal et cedex à vérifier]" in flat
     )
     assert "CONTRE Le préfet de la Seine-Saint-Denis" in flat
     assert (

@@ -91,9 +91,7 @@ class Milestone:
         """What it is, in a few words; an urgency fact's own words are quoted as the
         person's, never pasted into a sentence addressed to them (they say « je »)."""
         if not self.translated:
-            return _("Fait d'urgence noté dans votre profil : « {words} »").format(
-                words=self.title
-            )
+            return _("Fait d'urgence noté dans votre profil : « {words} »").format(words=self.title)
         return _(self.title).format(**self._said())
 
     def label(self) -> str:
@@ -376,9 +374,7 @@ def _urgency(profile: Profile, registered: bool = False) -> list[Milestone]:
                 f"urgence-{digest}",
                 fact.date,
                 fact.fait,
-                _covered(profile.anef)
-                if registered
-                else N_("Date notée pour ce fait d'urgence."),
+                _covered(profile.anef) if registered else N_("Date notée pour ce fait d'urgence."),
                 N_(
                     "Cette date est passée : mettez à jour ce fait d'urgence dans le profil "
                     "(demande.urgence)."
