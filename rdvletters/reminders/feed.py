@@ -4,6 +4,12 @@
 
 - ``identifiant``: random, made once; every event's UID ends with it, so a calendar
   that imports the file again, or refreshes a subscription, updates its events;
+- ``publies``: every event the calendar has published and whose day has not passed
+  (UID -> its title, start, whether all-day, its SEQUENCE, and whether it was cancelled):
+  an event that drops out of the plan (the deadlines and attempts an appointment or a
+  registration ends) comes back as ``STATUS:CANCELLED`` with the same UID and a higher
+  SEQUENCE, as RFC 5545 wants, so that a calendar imported by hand or subscribed
+  removes it too;
 - ``jeton_sha256``: the fingerprint of the token in the local app's calendar address
   (``/agenda/<case>/<token>.ics``), or null when no address is live. The token itself
   is shown once, when it is made; a new one replaces the old (the old address stops
@@ -101,3 +107,29 @@ def token_ok(root: Path, token: str) -> bool:
     if not isinstance(stored, str) or not token or len(token) > 100:
         return False
     return hmac.compare_digest(stored, token_hash(token))
+
+
+def published(root: Path) -> dict[str, dict]:
+    """The events published before (``publies``), by UID; {} when unreadable in part."""
+    found = _read(root).get("publies")
+    if not isinstance(found, dict):
+        return {}
+    return {
+        uid: event
+        for uid, event in found.items()
+        if isinstance(uid, str)
+        and isinstance(event, dict)
+        and isinstance(event.get("debut"), str)
+        and isinstance(event.get("sequence"), int)
+    }
+
+
+def remember_published(root: Path, events: dict[str, dict]) -> None:
+    """Keep the events now published (written only when they changed)."""
+    data = _read(root)
+    if data.get("publies") == events:
+        return
+    calendar_id(root)
+    data = _read(root)
+    data["publies"] = events
+    _write(root, data)
