@@ -9,6 +9,7 @@ is reported as not verified, with the reason, and proves no date.
 
 from __future__ import annotations
 
+import os
 import shutil
 
 import pytest
@@ -51,6 +52,7 @@ def _stamped_by_forger(case, run, forged):
 def test_a_root_held_only_by_the_case_does_not_verify_its_token(case, run, forged, empty_store):
     held = _stamped_by_forger(case, run, forged)
     entry = journal_lines(case)[-1]
+    os.mkfifo(case / "horodatage" / "racines" / "zz-fifo.pem")  # never waited on
     result = run("-C", case, "verify")
     out = result.output
     assert f"horodatage n° {entry['n']} (127.0.0.1) : autorité non reconnue (non vérifié" in out

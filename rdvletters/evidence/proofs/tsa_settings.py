@@ -203,17 +203,25 @@ def _keep(folder: Path, digest: str, data: bytes) -> Path:
     return write_unique(folder, digest[:16], ".pem", data)
 
 
-def _roots_in(folder: Path | None) -> list:
-    from . import tokens
+def _pem_file(path: Path) -> list:
+    """The certificates of a small regular file (never a link, a FIFO nor a huge file put
+    in a case to make ``verify`` wait); [] when unreadable."""
+    from cryptography import x509
 
+    from ...casepaths import read_small
+
+    try:
+        return x509.load_pem_x509_certificates(read_small(path, follow=False))
+    except (RdvError, OSError, ValueError):
+        return []
+
+
+def _roots_in(folder: Path | None) -> list:
     found: list = []
     if folder is None or not folder.is_dir():
         return found
     for path in sorted(folder.glob("*.pem")):
-        try:
-            found += tokens.load_pem(path)
-        except tokens.TokenError:
-            continue
+        found += _pem_file(path)
     return found
 
 
@@ -226,16 +234,13 @@ def case_held_roots(case: Case) -> list[tuple[str, list]]:
     """Roots that only the case folder names (its ``horodatage/racines/`` and the
     certificates its own ``horodatage.yaml`` lists): never trusted, only looked at to say
     why a token that verifies with one of them is not counted. (case-relative name, roots)"""
-    from . import tokens
 
     held: list[tuple[str, list]] = []
     folder = inside(case.root, ROOTS_FOLDER)  # a link to a folder of roots: not followed
     if folder is not None and folder.is_dir():
         for path in sorted(folder.glob("*.pem")):
-            try:
-                held.append((f"{ROOTS_FOLDER}/{path.name}", tokens.load_pem(path)))
-            except tokens.TokenError:
-                continue
+            if roots := _pem_file(path):
+                held.append((f"{ROOTS_FOLDER}/{path.name}", roots))
     try:
         settings = load_settings(case)
     except RdvError:
@@ -243,11 +248,9 @@ def case_held_roots(case: Case) -> list[tuple[str, list]]:
     if settings.source == case.root / CONFIG_NAME:
         for authority in settings.authorities:
             cert = authority.certificate
-            if cert is not None and not package_root(cert):
-                try:
-                    held.append((str(cert), tokens.load_pem(cert)))
-                except tokens.TokenError:
-                    continue
+            if cert is not None and not package_root(cert) and (roots := _pem_file(cert)):
+                name = cert.relative_to(case.root) if cert.is_relative_to(case.root) else cert
+                held.append((str(name), roots))
     return held
 
 
