@@ -133,18 +133,12 @@ def _administration(facts: Facts, today: date) -> tuple[list[str], date | None, 
         }
         if promise.announced >= today:
             waiting = promise.announced
+            # a convocation closes the référé: ``make_plan`` says so instead (``Closed``)
             notes.append(
-                (
-                    _(
-                        "La préfecture vous a convoqué pour le {date} (noté le {when}) : allez-y "
-                        "avec votre dossier complet ; d'ici là, ni courriel ni lettre de relance."
-                    )
-                    if promise.channel == "appointment"
-                    else _(
-                        "La préfecture a annoncé une date, le {date} (réponse notée le {when}) : "
-                        "attendez cette date avant de relancer par courriel ou par lettre ; "
-                        "continuez de noter vos essais."
-                    )
+                _(
+                    "La préfecture a annoncé une date, le {date} (réponse notée le {when}) : "
+                    "attendez cette date avant de relancer par courriel ou par lettre ; "
+                    "continuez de noter vos essais."
                 ).format(**said)
             )
             items.append(
@@ -425,7 +419,7 @@ def make_plan(profile: Profile, facts: Facts, now: datetime, root, weeks: int = 
         # or judge to plan any more (the calendar cancels those it had published)
         plan.closed, plan.slots, plan.email = True, [], None
         plan.later_weeks = [WeekSlots(w.monday, 0, ()) for w in plan.later_weeks]
-        plan.notes = [check.closed.said(), *notes]
+        plan.notes = [check.closed.said()]  # the convocation, the letter: said there
         ahead = list(said_items)
     else:
         plan.notes = [_rhythm(plan, check.benchmark.needed, bool(facts.letters_sent)), *notes]
