@@ -100,3 +100,18 @@ def test_the_subscribed_calendar_gets_the_cancellations_too(case, run):
     assert run("-C", case, "record", "registration", "--at", "2026-11-30 09:00").exit_code == 0
     after = _by_uid(Calendar.from_ical(phone.get(feed).data))
     _withdrawn_after(before, after, ("essai-", "lettre-", "juge"))
+
+
+def test_the_week_plans_no_attempt_once_registered(case, run):
+    from .test_court_review2 import _web_status
+
+    before = run("-C", case, "plan").output
+    assert "Essais : 0 noté cette semaine sur 2 conseillés." in before
+    assert "Envoyer la lettre recommandée" in before
+    assert run("-C", case, "record", "registration", "--at", "2026-11-30 09:00").exit_code == 0
+    plan = run("-C", case, "plan").output
+    assert "Votre demande est enregistrée depuis le 30 novembre 2026" in plan
+    for gone in ("Essais :", "Courriel :", "Envoyer la lettre", "Défenseur", "Essayer le site"):
+        assert gone not in plan, gone
+    web = _web_status(case)
+    assert "Essais notés depuis lundi" not in web and "Essayer le site" not in web
