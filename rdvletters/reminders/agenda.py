@@ -229,8 +229,10 @@ def _sequence(prev: dict | None, now_seq: int, cancelled: bool) -> int:
     event's state changes (published -> cancelled, or back)."""
     if prev is None:
         return now_seq
-    changed = bool(prev.get("annule")) != cancelled
-    return max(now_seq if not (cancelled and not changed) else 0, prev["sequence"] + changed)
+    was_cancelled = bool(prev.get("annule"))
+    if cancelled and was_cancelled:
+        return prev["sequence"]  # the same cancellation, sent again
+    return max(now_seq, prev["sequence"] + (cancelled != was_cancelled))
 
 
 def withdraw(cal: Calendar, before: dict[str, dict], now: datetime) -> dict[str, dict]:

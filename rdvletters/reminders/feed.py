@@ -4,17 +4,19 @@
 
 - ``identifiant``: random, made once; every event's UID ends with it, so a calendar
   that imports the file again, or refreshes a subscription, updates its events;
-- ``publies``: every event the calendar has published and whose day has not passed
-  (UID -> its title, start, whether all-day, its SEQUENCE, and whether it was cancelled):
-  an event that drops out of the plan (the deadlines and attempts an appointment or a
-  registration ends) comes back as ``STATUS:CANCELLED`` with the same UID and a higher
-  SEQUENCE, as RFC 5545 wants, so that a calendar imported by hand or subscribed
-  removes it too;
 - ``jeton_sha256``: the fingerprint of the token in the local app's calendar address
   (``/agenda/<case>/<token>.ics``), or null when no address is live. The token itself
   is shown once, when it is made; a new one replaces the old (the old address stops
   working: revoked). It opens the calendar only, never the app (whose token is
   another, made for each run of ``rdvletters web``).
+
+``agenda_publies.json`` (0600, a file of its own, so that keeping it never races with
+the token's revocation) holds every event the calendar has published and whose day has
+not passed (UID -> its title, start, whether all-day, its SEQUENCE, and whether it was
+cancelled): an event that drops out of the plan (the deadlines and attempts an
+appointment or a registration ends) comes back as ``STATUS:CANCELLED`` with the same UID
+and a higher SEQUENCE, as RFC 5545 wants, so that a calendar imported by hand or
+subscribed removes it too.
 
 The association server keeps its calendar tokens in its own database, like the
 person's links (``server/reminders_store.py``); it uses the same identifier.
@@ -28,11 +30,12 @@ import json
 import secrets
 from pathlib import Path
 
-from ..errors import InputError
+from ..errors import InputError, RdvError
 from ..fsutil import read_small, replace_file
 from ..i18n import _
 
 FEED_FILE = "agenda.json"
+PUBLISHED_FILE = "agenda_publies.json"
 ID_BYTES = 9
 
 
@@ -110,8 +113,13 @@ def token_ok(root: Path, token: str) -> bool:
 
 
 def published(root: Path) -> dict[str, dict]:
-    """The events published before (``publies``), by UID; {} when unreadable in part."""
-    found = _read(root).get("publies")
+    """The events published before, by UID; {} when the file is missing or unreadable
+    (the calendar then simply publishes afresh)."""
+    path = root / PUBLISHED_FILE
+    try:
+        found = json.loads(read_small(path, follow=False).decode("utf-8")) if path.exists() else {}
+    except (RdvError, OSError, UnicodeDecodeError, ValueError):
+        return {}
     if not isinstance(found, dict):
         return {}
     return {
@@ -126,10 +134,7 @@ def published(root: Path) -> dict[str, dict]:
 
 def remember_published(root: Path, events: dict[str, dict]) -> None:
     """Keep the events now published (written only when they changed)."""
-    data = _read(root)
-    if data.get("publies") == events:
+    if published(root) == events:
         return
-    calendar_id(root)
-    data = _read(root)
-    data["publies"] = events
-    _write(root, data)
+    text = json.dumps(events, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    replace_file(root / PUBLISHED_FILE, text.encode("utf-8"))
