@@ -222,6 +222,16 @@ def recours(case: Case, check_only: bool, fmt: str, as_json: bool) -> None:
     court = requete.context.get("tribunal")
     if court is None:
         warn([_("département introuvable : complétez le tribunal (prefecture.departement).")])
+    elif court.variants:
+        warn(
+            [
+                _(
+                    "les sources ne donnent pas la même adresse pour le {court} : la requête "
+                    "laisse la rue à compléter ; recopiez-la depuis le site du tribunal avant un "
+                    "envoi postal."
+                ).format(court=court.name)
+            ]
+        )
     elif not court.address:
         warn(
             [
