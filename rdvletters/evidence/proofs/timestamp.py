@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ...case import Case
 from ...errors import InputError, RdvError, TimestampError
@@ -35,8 +36,10 @@ from ...journal import Entry
 from ...proofnames import ascii_slug
 from . import tsa_queue
 from .autostamp import BUDGET, settings_exist
-from .tsa_client import Obtained, ask_many
 from .tsa_settings import Authority, load_settings
+
+if TYPE_CHECKING:  # the network client (urllib, ssl) loads only when authorities are asked
+    from .tsa_client import Obtained
 
 KIND = tsa_queue.KIND
 FOLDER = tsa_queue.FOLDER
@@ -147,6 +150,8 @@ def _ask_and_store(
     remember what still waits (or that nothing does)."""
     covered, line = head_of(case)
     imprint = hashlib.sha256(line).hexdigest()
+    from .tsa_client import ask_many
+
     asked = ask_many(authorities, line, needed, budget, timeout, coverage.roots)
     outcome = Outcome(failures=asked.failures, covered=covered)
     outcome.entries = [_store(case, got, covered, imprint) for got in asked.obtained]
