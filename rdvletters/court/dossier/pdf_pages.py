@@ -292,7 +292,10 @@ def draw_band(
     page: tuple[int, int],
     caption: str | None = None,
 ) -> None:
-    """The band at the top of one page: « Pièce n° N », « page k/n », the label, a caption."""
+    """The band at the top of one page: « Pièce n° N », « page k/n », the label, a caption.
+
+    ``canvas`` is reportlab's (the chronology) or a :class:`.band.BandCanvas` (every other
+    piece), which writes the same operators into the piece's own pages."""
     f = fonts()
     page_w, page_h = size
     margin = min(MARGIN, page_w * 0.08)
@@ -314,16 +317,3 @@ def draw_band(
     canvas.setStrokeColorRGB(0.35, 0.35, 0.35)
     canvas.setLineWidth(0.6)
     canvas.line(margin, page_h - band + 1 * MM, page_w - margin, page_h - band + 1 * MM)
-
-
-def header_overlay(pages: list[tuple[float, float, str | None]], number: int, label: str) -> bytes:
-    """One page per (width, height, caption): the band alone, to lay over the piece's pages."""
-    buffer = io.BytesIO()
-    canvas = new_canvas(buffer)
-    total = len(pages)
-    for index, (page_w, page_h, caption) in enumerate(pages, start=1):
-        canvas.setPageSize((page_w, page_h))
-        draw_band(canvas, (page_w, page_h), number, label, (index, total), caption)
-        canvas.showPage()
-    canvas.save()
-    return buffer.getvalue()
