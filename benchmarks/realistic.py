@@ -154,6 +154,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--tree", action="append", default=[], metavar="NAME=PATH")
     parser.add_argument("--skip-this", action="store_true", help="measure the --tree ones only")
+    parser.add_argument("--only", action="append", default=[], metavar="TEXT",
+                        help="only the rows whose name holds TEXT (repeatable)")  # fmt: skip
     args = parser.parse_args()
     bench.ensure_venv(__file__)
     trees = {} if args.skip_this else {"this": None}
@@ -162,6 +164,8 @@ def main() -> None:
         root = Path(tmp)
         cases = build_cases(root)
         table = commands(root, bench.prepare_anchors(root), cases)
+        if args.only:
+            table = {k: v for k, v in table.items() if any(t in k for t in args.only)}
         for name, path in trees.items():  # say which code each column runs
             where = subprocess.run(
                 [sys.executable, "-c", "import rdvletters; print(rdvletters.__file__)"],

@@ -174,9 +174,7 @@ def stamp(pdf, band_fonts: BandFonts, draw: Callable[[BandCanvas, int], None]) -
         names: dict[str, str] = {}
         for resource in canvas.resources():
             if resource not in copied:
-                copied[resource] = pdf.make_indirect(
-                    pdf.copy_foreign(band_fonts.objects[resource])
-                )
+                copied[resource] = pdf.make_indirect(pdf.copy_foreign(band_fonts.objects[resource]))
             font = copied[resource]
             new = f"/Band{len(names)}"
             while new in mine and mine[new].objgen != font.objgen:  # pages may share mine

@@ -33,7 +33,7 @@ from ...documents.render import render
 from ...errors import InputError, OutputExistsError, RdvError, ToolMissingError
 from ...facts import Facts, Step
 from ...frdates import date_courte, heure, jour, now_paris
-from ...fsutil import DIR_MODE, WorkDir, private_dir, write_new
+from ...fsutil import DIR_MODE, WorkDir, private_dir, sync_folder, sync_folder_entry, write_new
 from ...i18n import _
 from ...journal import JournalState
 from ...profile import Profile
@@ -311,7 +311,7 @@ class _Writer:
         self.warnings: list[str] = []
 
     def put(self, name: str, data: bytes) -> str:
-        write_new(self.staging / name, data)
+        write_new(self.staging / name, data, sync=False)  # all at once: ``write_bundle``
         return name
 
     def put_converted(self, name: str, result: bytes | str) -> str | None:
@@ -518,9 +518,11 @@ def write_bundle(
         _write(case, writer, series, pdf)
         staging = work.keep()
         os.chmod(staging, DIR_MODE)
+        sync_folder(staging)  # every file on disk before the dossier takes its name
         if out.exists():
             out.rmdir()  # empty, checked above
         staging.rename(out)
+        sync_folder_entry(out.parent)  # the new name itself
     except BaseException:
         work.remove()
         raise

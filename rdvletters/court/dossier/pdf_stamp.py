@@ -14,6 +14,7 @@ import io
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pypdf import PdfReader, Transformation
 from pypdf.errors import PdfReadError, PyPdfError
@@ -32,7 +33,7 @@ logging.getLogger("pypdf").setLevel(logging.ERROR)
 class Part:
     """A run of pages of the piece: a PDF, whether its pages need room made, their captions."""
 
-    pdf: bytes
+    pdf: bytes | Any  # or a pikepdf.Pdf made here (images embedded as they are)
     foreign: bool  # True: pages made elsewhere, shrunk to free the band
     captions: list[str | None]  # one per page, or empty for none
     source: Path | None = None
@@ -121,7 +122,9 @@ def assemble(parts: list[Part], number: int, label: str, band: BandFonts | None 
     sources = []
     for part in parts:
         try:
-            source = pikepdf.open(io.BytesIO(part.pdf))
+            source = part.pdf
+            if isinstance(source, bytes):
+                source = pikepdf.open(io.BytesIO(source))
         except pikepdf.PdfError:
             open_pdf(part.pdf, part.source or Path("document"))  # says why, by name
             raise
