@@ -52,7 +52,8 @@ def as_is(data: bytes, max_pixels: int) -> Embedded | None:
     import img2pdf
 
     try:
-        pdf = img2pdf.convert(data, rotation=img2pdf.Rotation.none)
+        # its own writer: the same image object as through pikepdf, without a qpdf save
+        pdf = img2pdf.convert(data, rotation=img2pdf.Rotation.none, engine=img2pdf.Engine.internal)
     except Exception:  # noqa: BLE001 - whatever img2pdf refuses, reportlab draws
         return None
     return Embedded(pdf, *found)
