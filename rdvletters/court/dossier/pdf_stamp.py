@@ -142,6 +142,11 @@ def assemble(parts: list[Part], number: int, label: str, band: BandFonts | None 
     out_pdf.docinfo = out_pdf.make_indirect(
         pikepdf.Dictionary(Title=f"Pièce n° {number} – {label}", Producer="rdvletters")
     )
+    # Pages made here carry their big streams compressed already (images as they are,
+    # reportlab's pages): asking qpdf to compress the rest cost it a look at every stream,
+    # most of a piece's save. Pages made elsewhere may hold uncompressed streams: compressed.
+    foreign = any(part.foreign for part in parts)
+    level = None if foreign else pikepdf.StreamDecodeLevel.none
     out = io.BytesIO()
-    out_pdf.save(out, static_id=True, compress_streams=True)
+    out_pdf.save(out, static_id=True, compress_streams=foreign, stream_decode_level=level)
     return out.getvalue()
