@@ -21,6 +21,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ... import i18n
 from ...case import Case
@@ -32,7 +33,7 @@ from ...documents.render import render
 from ...errors import InputError, OutputExistsError, RdvError, ToolMissingError
 from ...facts import Facts, Step
 from ...frdates import date_courte, heure, jour, now_paris
-from ...fsutil import DIR_MODE, WorkDir, private_dir, write_new
+from ...fsutil import DIR_MODE, WorkDir, private_dir, sync_folder, sync_folder_entry, write_new
 from ...i18n import _
 from ...journal import JournalState
 from ...profile import Profile
@@ -41,6 +42,9 @@ from ...wording import dont, fragment, nombre
 from ..pieces import SENT_LABELS, Piece, justifying, numbers_by_step, plan
 from .piece_pdf import MAX_PIECE_BYTES
 from .report_pdf import REPORT_NAME, dossier_report
+
+if TYPE_CHECKING:
+    from .band import BandFonts
 
 
 def step_text(step: Step, facts: Facts) -> str:
@@ -308,7 +312,7 @@ class _Writer:
         self.warnings: list[str] = []
 
     def put(self, name: str, data: bytes) -> str:
-        write_new(self.staging / name, data)
+        write_new(self.staging / name, data, sync=False)  # all at once: ``write_bundle``
         return name
 
     def put_converted(self, name: str, result: bytes | str) -> str | None:
@@ -359,12 +363,14 @@ def _office_sources(case: Case, pieces: list[Piece]) -> dict[int, tuple[Path, by
     return found
 
 
-def _office_piece(writer: _Writer, piece: Piece, source: Path, data: bytes, result) -> str:
+def _office_piece(
+    writer: _Writer, piece: Piece, source: Path, data: bytes, result, band: BandFonts
+) -> str:
     """Write a converted piece stamped « Pièce n° N », or its original with the reason."""
     from .piece_pdf import converted_piece
 
     if isinstance(result, bytes):
-        pdf = converted_piece(result, source, piece.number, piece.label)
+        pdf = converted_piece(result, source, piece.number, piece.label, band)
         return writer.put(piece.filename(".pdf"), pdf)
     writer.warnings.append(
         _("pièce n° {n} gardée dans son format d'origine : {why}.").format(
@@ -374,7 +380,7 @@ def _office_piece(writer: _Writer, piece: Piece, source: Path, data: bytes, resu
     return writer.put(piece.file_name, data)
 
 
-def _piece_file(case: Case, writer: _Writer, piece: Piece) -> str:
+def _piece_file(case: Case, writer: _Writer, piece: Piece, band: BandFonts) -> str:
     """Write one piece (PDF with « Pièce n° N » on every page); returns its file name."""
     from .piece_pdf import piece_to_pdf, series_to_pdf
 
@@ -382,7 +388,7 @@ def _piece_file(case: Case, writer: _Writer, piece: Piece) -> str:
     if piece.kind == "liste" and piece.data is not None:
         from .piece_pdf import data_to_pdf
 
-        pdf = data_to_pdf(piece.data, "liste.txt", piece.number, piece.label)
+        pdf = data_to_pdf(piece.data, "liste.txt", piece.number, piece.label, band)
         return writer.put(piece.filename(".pdf"), pdf)
     if piece.data is not None:
         return writer.put(piece.file_name, piece.data)
@@ -392,10 +398,11 @@ def _piece_file(case: Case, writer: _Writer, piece: Piece) -> str:
         items = [
             (case.file(s, where), c) for s, c in zip(piece.sources, piece.captions, strict=True)
         ]
-        return writer.put(piece.filename(".pdf"), series_to_pdf(items, piece.number, piece.label))
+        pdf = series_to_pdf(items, piece.number, piece.label, band)
+        return writer.put(piece.filename(".pdf"), pdf)
     source = case.file(piece.sources[0], where)
     try:
-        pdf = piece_to_pdf(source, piece.number, piece.label, piece.sheet)
+        pdf = piece_to_pdf(source, piece.number, piece.label, piece.sheet, band)
     except ToolMissingError:
         why = _("LibreOffice n'est pas installé pour la convertir en PDF")
     except InputError as error:  # a damaged or unusual file: the original still proves
@@ -406,6 +413,15 @@ def _piece_file(case: Case, writer: _Writer, piece: Piece) -> str:
         _("pièce n° {n} gardée dans son format d'origine : {why}.").format(n=piece.number, why=why)
     )
     return writer.put(piece.file_name, source.read_bytes())
+
+
+def band_fonts(pieces: list[Piece]) -> BandFonts:
+    """The band's fonts for every piece at once: made for each piece, they were about a
+    third of a long dossier's time. A piece's band needing more gets its own."""
+    from .band import BandFonts
+
+    texts = [p.label for p in pieces] + [c for p in pieces for c in p.captions if c]
+    return BandFonts(texts + [p.sheet[0] for p in pieces if p.sheet])
 
 
 def _write(case: Case, writer: _Writer, series: bool, pdf: bool) -> None:
@@ -425,11 +441,12 @@ def _write(case: Case, writer: _Writer, series: bool, pdf: bool) -> None:
     content = chronology(head, profile, facts, state, pieces)
     names = {1: writer.put(pieces[0].filename(".pdf"), chronology_file(content, pieces[0]))}
     office = _office_sources(case, pieces[1:])
+    band = band_fonts(pieces[1:])
     for piece in pieces[1:]:
         if piece.kind == "a_joindre" or piece.number in office:  # named as PDF
             names[piece.number] = piece.filename(".pdf")
         else:
-            names[piece.number] = _piece_file(case, writer, piece)
+            names[piece.number] = _piece_file(case, writer, piece, band)
     listed = [*head, numbering_note(facts), *journal_anchor(facts)]  # verify reads the anchor
 
     def inventory() -> bytes:
@@ -440,7 +457,7 @@ def _write(case: Case, writer: _Writer, series: bool, pdf: bool) -> None:
     own = [(first, ".docx"), (summary, ".docx")] if pdf else []
     results = _convert([(data, suffix) for _, data, suffix in office.values()] + own)
     for (number, (source, data, _suffix)), result in zip(office.items(), results, strict=False):
-        names[number] = _office_piece(writer, pieces[number - 1], source, data, result)
+        names[number] = _office_piece(writer, pieces[number - 1], source, data, result, band)
     final = inventory()
     inventory_name = f"{0:0{pieces[0].digits}d}_Inventaire.docx"  # sorts first, as the pieces
     writer.put(inventory_name, final)
@@ -502,9 +519,11 @@ def write_bundle(
         _write(case, writer, series, pdf)
         staging = work.keep()
         os.chmod(staging, DIR_MODE)
+        sync_folder(staging)  # every file on disk before the dossier takes its name
         if out.exists():
             out.rmdir()  # empty, checked above
         staging.rename(out)
+        sync_folder_entry(out.parent)  # the new name itself
     except BaseException:
         work.remove()
         raise

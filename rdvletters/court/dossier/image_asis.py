@@ -52,7 +52,8 @@ def as_is(data: bytes, max_pixels: int) -> Embedded | None:
     import img2pdf
 
     try:
-        pdf = img2pdf.convert(data, rotation=img2pdf.Rotation.none)
+        # its own writer: the same image object as through pikepdf, without a qpdf save
+        pdf = img2pdf.convert(data, rotation=img2pdf.Rotation.none, engine=img2pdf.Engine.internal)
     except Exception:  # noqa: BLE001 - whatever img2pdf refuses, reportlab draws
         return None
     return Embedded(pdf, *found)
@@ -144,8 +145,9 @@ def _number(value: float) -> str:
     return text if text not in ("", "-0") else "0"
 
 
-def pages_pdf(slices: list) -> bytes:
-    """One page per :class:`.pdf_images.Slice`, its image object stored once."""
+def pages_pdf(slices: list):  # noqa: ANN201 - pikepdf.Pdf, imported when used
+    """One page per :class:`.pdf_images.Slice`, its image object stored once; the document
+    is handed on unsaved (saving it to open it again cost a few ms a piece)."""
     import pikepdf
 
     pdf = pikepdf.new()
@@ -168,6 +170,4 @@ def pages_pdf(slices: list) -> bytes:
             f"0.75 0.75 0.75 RG\n0.5 w\n{window} re S\n"
         )
         page.Contents = pdf.make_stream(content.encode("ascii"))
-    out = io.BytesIO()
-    pdf.save(out, static_id=True, deterministic_id=False)
-    return out.getvalue()
+    return pdf

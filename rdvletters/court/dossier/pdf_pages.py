@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -74,12 +74,21 @@ class Fonts:
     bold: str
     embedded: bool
     covers: Callable[[str], bool]
+    drawable: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
 
     def fit(self, text: str) -> str:
-        """``text`` with any character the font lacks replaced by « ? » (never a blank)."""
+        """``text`` with any character the font lacks replaced by « ? » (never a blank).
+
+        Each character is looked up once (``drawable``): a long journal's report and
+        chronology fit hundreds of thousands of lines with accents."""
         if text.isascii() and text.isprintable():  # every face here draws these: most text
             return text
-        return "".join(c if c == " " or self.covers(c) else "?" for c in text)
+        drawable, chars = self.drawable, set(text)
+        for char in chars.difference(drawable):
+            drawable[char] = char == " " or self.covers(char)
+        if all(drawable[c] for c in chars):
+            return text
+        return "".join(c if drawable[c] else "?" for c in text)
 
 
 def find_font_files(dirs: list[Path] | None = None) -> tuple[Path, Path] | None:
@@ -129,7 +138,9 @@ def _winansi(char: str) -> bool:
     return True
 
 
+@lru_cache(maxsize=1 << 16)
 def width(text: str, font: str, size: float) -> float:
+    """reportlab's width of ``text``; kept, since the same words come back line after line."""
     return pdfmetrics.stringWidth(text, font, size)
 
 
@@ -292,7 +303,10 @@ def draw_band(
     page: tuple[int, int],
     caption: str | None = None,
 ) -> None:
-    """The band at the top of one page: « Pièce n° N », « page k/n », the label, a caption."""
+    """The band at the top of one page: « Pièce n° N », « page k/n », the label, a caption.
+
+    ``canvas`` is reportlab's (the chronology) or a :class:`.band.BandCanvas` (every other
+    piece), which writes the same operators into the piece's own pages."""
     f = fonts()
     page_w, page_h = size
     margin = min(MARGIN, page_w * 0.08)
@@ -314,16 +328,3 @@ def draw_band(
     canvas.setStrokeColorRGB(0.35, 0.35, 0.35)
     canvas.setLineWidth(0.6)
     canvas.line(margin, page_h - band + 1 * MM, page_w - margin, page_h - band + 1 * MM)
-
-
-def header_overlay(pages: list[tuple[float, float, str | None]], number: int, label: str) -> bytes:
-    """One page per (width, height, caption): the band alone, to lay over the piece's pages."""
-    buffer = io.BytesIO()
-    canvas = new_canvas(buffer)
-    total = len(pages)
-    for index, (page_w, page_h, caption) in enumerate(pages, start=1):
-        canvas.setPageSize((page_w, page_h))
-        draw_band(canvas, (page_w, page_h), number, label, (index, total), caption)
-        canvas.showPage()
-    canvas.save()
-    return buffer.getvalue()

@@ -1,4 +1,4 @@
-"""Assemble the pages of a piece and lay the « Pièce n° N » band over every one (pypdf).
+"""Assemble the pages of a piece and lay the « Pièce n° N » band over every one.
 
 A page that came from elsewhere (a scanned avis de réception, a letter made by
 LibreOffice) is not re-rendered: its content stream is kept and wrapped in one
@@ -14,13 +14,15 @@ import io
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pypdf import PdfReader, Transformation
 from pypdf.errors import PdfReadError, PyPdfError
 
 from ...errors import InputError
 from ...i18n import _
-from .pdf_pages import header_overlay, reserved
+from .band import BandFonts, lay_bands
+from .pdf_pages import reserved
 
 # pypdf reports the small defects it repairs (« incorrect startxref pointer ») on stderr:
 # the person can do nothing about them, and a PDF it cannot read raises an error anyway.
@@ -31,7 +33,7 @@ logging.getLogger("pypdf").setLevel(logging.ERROR)
 class Part:
     """A run of pages of the piece: a PDF, whether its pages need room made, their captions."""
 
-    pdf: bytes
+    pdf: bytes | Any  # or a pikepdf.Pdf made here (images embedded as they are)
     foreign: bool  # True: pages made elsewhere, shrunk to free the band
     captions: list[str | None]  # one per page, or empty for none
     source: Path | None = None
@@ -107,11 +109,12 @@ def _moved(rect, ctm: Transformation) -> list[float]:
     return [min(xs), min(ys), max(xs), max(ys)]
 
 
-def assemble(parts: list[Part], number: int, label: str) -> bytes:
+def assemble(parts: list[Part], number: int, label: str, band: BandFonts | None = None) -> bytes:
     """One PDF: every part's pages in order, each under the band « Pièce n° N ».
 
-    pikepdf (qpdf, in C++) copies the pages and lays the band over each as a form; the
-    pages made elsewhere were opened by :func:`open_pdf` first, to be refused by name."""
+    pikepdf (qpdf, in C++) copies the pages and writes the band into each (:mod:`.band`,
+    with ``band``'s fonts when they have every character it needs); the pages made
+    elsewhere were opened by :func:`open_pdf` first, to be refused by name."""
     import pikepdf
 
     out_pdf = pikepdf.new()
@@ -119,7 +122,9 @@ def assemble(parts: list[Part], number: int, label: str) -> bytes:
     sources = []
     for part in parts:
         try:
-            source = pikepdf.open(io.BytesIO(part.pdf))
+            source = part.pdf
+            if isinstance(source, bytes):
+                source = pikepdf.open(io.BytesIO(source))
         except pikepdf.PdfError:
             open_pdf(part.pdf, part.source or Path("document"))  # says why, by name
             raise
@@ -133,42 +138,15 @@ def assemble(parts: list[Part], number: int, label: str) -> bytes:
             else:
                 _x0, _y0, w, h = (float(v) for v in added.mediabox)
             sizes.append((w, h, caption))
-    overlay = pikepdf.open(io.BytesIO(header_overlay(sizes, number, label)))
-    for page, band in zip(out_pdf.pages, overlay.pages, strict=True):
-        _lay_band(out_pdf, page, band)
+    lay_bands(out_pdf, sizes, number, label, band)
     out_pdf.docinfo = out_pdf.make_indirect(
         pikepdf.Dictionary(Title=f"Pièce n° {number} – {label}", Producer="rdvletters")
     )
+    # Pages made here carry their big streams compressed already (images as they are,
+    # reportlab's pages): asking qpdf to compress the rest cost it a look at every stream,
+    # most of a piece's save. Pages made elsewhere may hold uncompressed streams: compressed.
+    foreign = any(part.foreign for part in parts)
+    level = None if foreign else pikepdf.StreamDecodeLevel.none
     out = io.BytesIO()
-    out_pdf.save(out, static_id=True, compress_streams=True)
+    out_pdf.save(out, static_id=True, compress_streams=foreign, stream_decode_level=level)
     return out.getvalue()
-
-
-def _lay_band(pdf, page, band) -> None:
-    """Draw ``band``'s content over ``page``, in the page's own content stream, its
-    resources (fonts) added under names of their own: the page keeps one image object
-    per picture and no form, as a reader of the PDF (and Télérecours) expects."""
-    import pikepdf
-
-    resources = page.obj.get("/Resources")
-    if resources is None:
-        resources = page.obj.Resources = pikepdf.Dictionary()
-    renamed: dict[str, pikepdf.Name] = {}
-    for kind, entries in band.obj.Resources.items():
-        if not isinstance(entries, pikepdf.Dictionary):
-            continue  # /ProcSet
-        mine = resources.get(kind)
-        if mine is None:
-            mine = resources[kind] = pikepdf.Dictionary()
-        for name, value in entries.items():
-            new = pikepdf.Name(f"/Band{len(renamed)}")
-            while new in mine:
-                new = pikepdf.Name(f"{new}x")
-            mine[new] = pdf.copy_foreign(value)
-            renamed[name] = new
-    operations = [
-        ([renamed.get(str(o), o) if isinstance(o, pikepdf.Name) else o for o in operands], op)
-        for operands, op in pikepdf.parse_content_stream(band)
-    ]
-    page.contents_add(b"q\n", prepend=True)
-    page.contents_add(b"\nQ\nq\n" + pikepdf.unparse_content_stream(operations) + b"\nQ\n")

@@ -26,10 +26,14 @@ import io
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ...errors import InputError, RdvError, ToolMissingError
 from ...i18n import N_, _
 from .mailview import clean_text, html_to_text, looks_like_mail, read_mail
+
+if TYPE_CHECKING:
+    from .band import BandFonts
 
 # Conservative reading of « 32 Mo » (decimal): a larger file risks being refused.
 MAX_PIECE_BYTES = 32_000_000
@@ -49,12 +53,15 @@ KINDS_FR = N_(
 )
 
 
-def piece_to_pdf(source: Path, number: int, label: str, sheet: tuple | None = None) -> bytes:
+def piece_to_pdf(
+    source: Path, number: int, label: str, sheet: tuple | None = None, band: BandFonts | None = None
+) -> bytes:
     """The PDF of one piece: ``source`` turned into pages, each headed « Pièce n° ``number`` ».
 
     ``label`` is the explicit title of the piece (the inventory's), shown under
     the number; ``sheet`` (title, rows) adds the pages of its conditions (a capture's,
-    an upload's). Raises :class:`InputError` naming ``source`` when it cannot be a piece.
+    an upload's); ``band``, the :class:`.band.BandFonts` a whole dossier shares.
+    Raises :class:`InputError` naming ``source`` when it cannot be a piece.
     """
     from .pdf_stamp import assemble
 
@@ -64,18 +71,22 @@ def piece_to_pdf(source: Path, number: int, label: str, sheet: tuple | None = No
         from .sheet_pdf import sheet_part
 
         parts.append(sheet_part(sheet[0], list(sheet[1]), SHEET_NOTE))
-    return assemble(parts, number, label)
+    return assemble(parts, number, label, band)
 
 
-def data_to_pdf(data: bytes, name: str, number: int, label: str) -> bytes:
+def data_to_pdf(
+    data: bytes, name: str, number: int, label: str, band: BandFonts | None = None
+) -> bytes:
     """The PDF of a piece made in memory (the chronology's DOCX, an explanation's text);
     ``name`` gives its kind by suffix, as a file name would."""
     from .pdf_stamp import assemble
 
-    return assemble(_parts(Path(name), data), number, label)
+    return assemble(_parts(Path(name), data), number, label, band)
 
 
-def series_to_pdf(items: Sequence[tuple[Path, str]], number: int, label: str) -> bytes:
+def series_to_pdf(
+    items: Sequence[tuple[Path, str]], number: int, label: str, band: BandFonts | None = None
+) -> bytes:
     """One PDF for a « série homogène » (R. 412-2): images (or PDFs) each with its caption.
 
     ``items`` are (file, caption) in the order to show, the caption saying what
@@ -115,7 +126,7 @@ def series_to_pdf(items: Sequence[tuple[Path, str]], number: int, label: str) ->
                 hint=_("Versez ce fichier comme une pièce à part."),
             )
     flush()
-    return assemble(parts, number, label)
+    return assemble(parts, number, label, band)
 
 
 def _read(source: Path) -> bytes:
@@ -261,11 +272,13 @@ def office_document(source: Path) -> tuple[bytes, str] | None:
     return data, _suffix_for_office(data)
 
 
-def converted_piece(pdf: bytes, source: Path, number: int, label: str) -> bytes:
+def converted_piece(
+    pdf: bytes, source: Path, number: int, label: str, band: BandFonts | None = None
+) -> bytes:
     """A piece LibreOffice already converted (``office_document``), stamped « Pièce n° N »."""
     from .pdf_stamp import Part, assemble
 
-    return assemble([Part(pdf, True, [], source)], number, label)
+    return assemble([Part(pdf, True, [], source)], number, label, band)
 
 
 def _converted(source: Path, data: bytes) -> bytes:
