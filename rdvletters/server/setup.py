@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from ..errors import CaseError
 from ..fsutil import private_dir
 from ..i18n import _
-from . import accounts, caseindex, keys
+from . import accounts, caseindex, keys, secondfactor
 from .config import ServerConfig
 from .store import SqliteStore, Store
 
@@ -80,6 +80,7 @@ def set_up(config: ServerConfig, admin_name: str) -> SetUp:
                 h=caseindex.RECOVERY,
                 b=keys.wrap_to(recovery_public, team_private, b"team key for recovery"),
             )
+        secondfactor.load_key(config, store)  # made now, to be in the first backup
         token = accounts.invite(store, admin_name, "admin", True, None, team=team_private)
         return SetUp(keys.recovery_text(recovery_private), token)
     finally:
