@@ -6,8 +6,13 @@ second factors (``rdvletters server reset-totp``)."""
 from __future__ import annotations
 
 import base64
+import http.cookiejar
+import signal
 import sqlite3
 import stat
+import subprocess
+import urllib.parse
+import urllib.request
 
 import pytest
 
@@ -15,10 +20,14 @@ from rdvletters.errors import InputError
 from rdvletters.server.app import create_server_app
 from rdvletters.server.config import load_config
 from rdvletters.server.secondfactor import KEY_FILE
+from rdvletters.server.setup import set_up
+from rdvletters.server.store import SqliteStore
 
-from .conftest import run_installed
+from .caddy_proxy import free_port
+from .conftest import installed_cli, run_installed
 from .server_helpers import (
     PASSWORD,
+    Server,
     accept,
     admin_client,
     csrf_of,
@@ -27,6 +36,8 @@ from .server_helpers import (
     login,
     make_server,
     stored_totp,
+    totp_now,
+    write_config,
 )
 
 
@@ -207,3 +218,63 @@ def test_the_key_file_can_live_outside_the_data_folder(tmp_path):
     assert stored_totp(server, "awa") == secret
     page = admin.get("/compte").get_data(as_text=True)
     assert csrf_of(page)
+
+
+def _http_sign_in(base: str, login_name: str, secret: str) -> tuple[str, str]:
+    """Sign in over HTTP as a browser does (cookies, CSRF, redirects followed): the
+    address reached and the page's text."""
+    opener = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+    )
+
+    def post(path: str, **fields: str):
+        page = opener.open(f"{base}{path}", timeout=30).read().decode()
+        data = urllib.parse.urlencode({"csrf": csrf_of(page), **fields}).encode()
+        return opener.open(f"{base}{path}", data=data, timeout=30)
+
+    answer = post("/connexion", login=login_name, password=PASSWORD)
+    assert answer.url.startswith(f"{base}/connexion/code"), answer.url  # the password: right
+    answer = post("/connexion/code", code=totp_now(secret, 1))
+    return answer.url, answer.read().decode()
+
+
+def test_sign_in_through_the_installed_server_after_an_older_version(tmp_path):
+    """A data folder left by an older version (secret in clear, no key file), served by
+    the installed ``rdvletters serve``: the secret is sealed at start, the volunteer
+    signs in with the codes of the phone enrolled before, and the files keep no trace."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    config = load_config(write_config(tmp_path, public_url=base, port=port))
+    done = set_up(config, "Awa Responsable")
+    app = create_server_app(config)
+    app.config["TESTING"] = True
+    server = Server(config, app, done.invitation_token, done.recovery_text)
+    _, secret = admin_client(server)
+    _as_an_older_version_left_it(server, "awa", secret)
+
+    process = subprocess.Popen(
+        [*installed_cli(), "serve", "--config", str(config.source)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        for line in process.stdout:
+            if "écoute sur" in line:
+                break
+        url, page = _http_sign_in(base, "awa", secret)
+        assert url == f"{base}/" and "<h1>Dossiers</h1>" in page
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=60)
+    assert process.returncode == 0
+    key_file = config.data_dir / KEY_FILE
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    store = SqliteStore(config.database)
+    try:
+        server.app.extensions["rdv_server"].store = store
+        server.app.extensions["rdv_server"].totp_key = key_file.read_bytes()
+        assert stored_totp(server, "awa") == secret
+    finally:
+        store.close()
+    _assert_nowhere(server, secret)

@@ -117,7 +117,7 @@ def seal_clear_secrets(store: Store, key: bytes) -> int:
     with store.transaction() as tx:
         rows = tx.rows(
             "SELECT id, public_key, totp_secret FROM users"
-            " WHERE totp_secret IS NOT NULL AND totp_secret NOT LIKE :p",
+            " WHERE totp_secret IS NOT NULL AND totp_secret != '' AND totp_secret NOT LIKE :p",
             p=PREFIX + "%",
         )
         for row in rows:
