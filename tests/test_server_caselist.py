@@ -20,8 +20,8 @@ from rdvletters.server.setup import set_up
 
 from .caddy_proxy import free_port
 from .server_helpers import PASSWORD, make_server
+from .test_web_browser import CHROMIUM, browser  # noqa: F401 - the module's Chromium
 
-CHROMIUM = "/usr/bin/chromium"
 FIRST = ("Zoé", "Amadou", "Fatoumata", "Hélène")
 SPECIAL = ("N'DIAYE Éloïse", "DIALLO Aminata", "LÉGER Zoé")
 ARCHIVED = (5, 6, 7)  # indexes of PERSONNE005..007: archived, so listed last
@@ -146,15 +146,6 @@ argon2_time_cost = 1
         running.close()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield chromium
-        chromium.close()
-
-
 def _check(page) -> None:
     """axe-core: no violation on the page as it is."""
     from axe_playwright_python.sync_playwright import Axe
@@ -167,8 +158,8 @@ def _check(page) -> None:
     assert not found, f"{page.url}: {found}"
 
 
-def _signed_in(browser, base: str, width: int):
-    context = browser.new_context(locale="fr-FR", viewport={"width": width, "height": 900})
+def _signed_in(chromium, base: str, width: int):
+    context = chromium.new_context(locale="fr-FR", viewport={"width": width, "height": 900})
     page = context.new_page()
     page.goto(f"{base}/connexion")
     page.get_by_label("Identifiant").fill("marie")
@@ -188,7 +179,7 @@ def _status(page) -> str:
 
 @browser_only
 @pytest.mark.parametrize("width", [1280, 360])
-def test_a_thousand_cases_searched_and_paged_in_the_browser(thousand, browser, width):
+def test_a_thousand_cases_searched_and_paged_in_the_browser(thousand, browser, width):  # noqa: F811
     base, ids = thousand
     expected = _expected(NAMES)
     context, page = _signed_in(browser, base, width)
@@ -232,7 +223,7 @@ def test_a_thousand_cases_searched_and_paged_in_the_browser(thousand, browser, w
 
 
 @browser_only
-def test_the_figures_in_english(thousand, browser):
+def test_the_figures_in_english(thousand, browser):  # noqa: F811
     base, ids = thousand
     context, page = _signed_in(browser, base, 1280)
     try:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import http.cookiejar
+import os
 import signal
 import sqlite3
 import stat
@@ -17,6 +18,7 @@ import urllib.request
 import pytest
 
 from rdvletters.errors import InputError
+from rdvletters.frdates import now_paris
 from rdvletters.server.app import create_server_app
 from rdvletters.server.config import load_config
 from rdvletters.server.secondfactor import KEY_FILE
@@ -79,13 +81,19 @@ def _reopen(server):
     return server
 
 
-def test_secrets_are_sealed_and_sign_in_still_works(tmp_path):
+def _admin_and_marie(tmp_path):
+    """A server, its admin's secret, and Marie (a volunteer) signed in with her own
+    second factor: (server, admin secret, Marie's client, Marie's secret)."""
     server = make_server(tmp_path)
     admin, admin_secret = admin_client(server)
     token = invite(admin, "Marie Bénévole")
     marie = server.client()
     assert accept(marie, token, "marie").status_code == 303
-    marie_secret = enrol_totp(marie)
+    return server, admin_secret, marie, enrol_totp(marie)
+
+
+def test_secrets_are_sealed_and_sign_in_still_works(tmp_path):
+    server, admin_secret, _, marie_secret = _admin_and_marie(tmp_path)
     server.store.checkpoint()
     key_file = server.config.data_dir / KEY_FILE
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600 and len(key_file.read_bytes()) == 32
@@ -107,12 +115,7 @@ def test_secrets_are_sealed_and_sign_in_still_works(tmp_path):
 
 
 def test_a_sealed_secret_copied_to_another_account_does_not_open(tmp_path):
-    server = make_server(tmp_path)
-    admin, admin_secret = admin_client(server)
-    token = invite(admin, "Marie Bénévole")
-    marie = server.client()
-    assert accept(marie, token, "marie").status_code == 303
-    enrol_totp(marie)
+    server, admin_secret, _, _ = _admin_and_marie(tmp_path)
     with server.store.transaction() as tx:
         tx.run(
             "UPDATE users SET totp_secret ="
@@ -181,12 +184,7 @@ def test_a_lost_key_file_is_named_and_the_second_factors_can_be_forgotten(tmp_pa
 
 
 def test_reset_totp_for_one_login(tmp_path):
-    server = make_server(tmp_path)
-    admin, _ = admin_client(server)
-    token = invite(admin, "Marie Bénévole")
-    marie = server.client()
-    assert accept(marie, token, "marie").status_code == 303
-    enrol_totp(marie)
+    server, _, marie, _ = _admin_and_marie(tmp_path)
     server.store.checkpoint()
     path = server.config.source
     unknown = run_installed("server", "reset-totp", "--config", path, "--login", "personne")
@@ -252,11 +250,14 @@ def test_sign_in_through_the_installed_server_after_an_older_version(tmp_path):
     _, secret = admin_client(server)
     _as_an_older_version_left_it(server, "awa", secret)
 
+    # the suite's clock runs on from its first reading in each process: the server starts
+    # its own at this process's « now », so that both compute the same TOTP step
     process = subprocess.Popen(
         [*installed_cli(), "serve", "--config", str(config.source)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        env={**os.environ, "RDVLETTERS_NOW": now_paris().isoformat()},
     )
     try:
         for line in process.stdout:
