@@ -279,3 +279,15 @@ def test_sign_in_through_the_installed_server_after_an_older_version(tmp_path):
     finally:
         store.close()
     _assert_nowhere(server, secret)
+
+
+def test_setup_with_the_key_file_in_a_missing_folder_can_be_tried_again(tmp_path):
+    path = write_config(tmp_path, extra='totp_key_file = "etc/totp.key"\n')
+    first = run_installed("server", "setup", "--config", path, "--admin", "Awa")
+    assert first.returncode == 2 and "Traceback" not in first.stderr
+    assert str(tmp_path / "etc" / "totp.key") in first.stderr
+    assert "CLÉ DE SECOURS" not in first.stdout  # nothing half made: no key was shown
+    (tmp_path / "etc").mkdir(mode=0o700)
+    again = run_installed("server", "setup", "--config", path, "--admin", "Awa")
+    assert again.returncode == 0, again.stderr
+    assert stat.S_IMODE((tmp_path / "etc" / "totp.key").stat().st_mode) == 0o600

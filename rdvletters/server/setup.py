@@ -63,6 +63,9 @@ def set_up(config: ServerConfig, admin_name: str) -> SetUp:
                     folder=config.data_dir
                 )
             )
+        # first, as it is the one step that can fail on a wrong setting (its folder):
+        # a failed set-up leaves nothing that would refuse a second try
+        secondfactor.load_key(config, store)
         fd = os.open(secret_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as handle:
             handle.write(secrets.token_bytes(32))
@@ -80,7 +83,6 @@ def set_up(config: ServerConfig, admin_name: str) -> SetUp:
                 h=caseindex.RECOVERY,
                 b=keys.wrap_to(recovery_public, team_private, b"team key for recovery"),
             )
-        secondfactor.load_key(config, store)  # made now, to be in the first backup
         token = accounts.invite(store, admin_name, "admin", True, None, team=team_private)
         return SetUp(keys.recovery_text(recovery_private), token)
     finally:
