@@ -11,23 +11,28 @@ Layout::
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .casepaths import open_regular, read_small, sha256_file
 from .channels import ATTEMPT_CHANNELS, CHANNELS, DOCUMENT_CHANNEL
 from .errors import CaseError, InputError, RdvError
-from .facts import STEP_TYPES, effective_entries
-from .frdates import EARLIEST_YEAR, now_paris, past_or_now
+from .facts import STEP_TYPES
+from .frdates import now_paris, past_or_now
 from .fsutil import deferred_interrupts, private_dir, write_new, write_unique
-from .i18n import N_, _
+from .i18n import _
 from .journal import Entry, Journal
+from .proofnames import Proof, ProofFile, ascii_slug, proof_suffix, readable_name
 from .resources import data_dir
-from .textrules import text_problem
+from .stepfields import (
+    clean_text,
+    field_names,
+    normalise_tracking,
+    refuse_early_receipt,
+    sent_before_prepared,
+)
 
 if TYPE_CHECKING:  # the profile needs pydantic: imported only by commands that read it
     from .profile import LoadedProfile
@@ -35,143 +40,15 @@ if TYPE_CHECKING:  # the profile needs pydantic: imported only by commands that 
 PROFILE = "profil.yaml"
 JOURNAL = "journal.jsonl"
 EXAMPLES = {"rdv": "aminata", "anef": "kofi"}  # example name -> folder in examples/
-MAX_TEXT = 2000
-TRACKING = re.compile(r"^(\d[A-Z]\d{11}|[A-Z]{2}\d{11}|[A-Z]{2}\d{9}[A-Z]{2}|\d{14})$")
 
 
 _SITUATION = re.compile(r"^situation:[ \t]*([\"']?)(rdv|anef)\1[ \t]*(#[^\r\n]*)?\r?$", re.M)
 
 
-def ascii_slug(text: str, limit: int = 40) -> str:
-    """``Capture écran (1).png`` -> ``Capture_ecran_1``: safe in any file system and mail."""
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^A-Za-z0-9]+", "_", plain).strip("_")
-    return slug[:limit].rstrip("_") or "piece"
-
-
-def normalise_tracking(raw: str, option: str = "--tracking") -> str:
-    """Check a La Poste item number's form (``1A 123 456 7890 1``) and return it compact;
-    ``option`` names the field in the message (the CLI's option, or the form's label)."""
-    compact = re.sub(r"[\s-]", "", raw).upper()
-    if not TRACKING.match(compact):
-        raise InputError(
-            _(
-                "{option} « {raw} » : numéro de suivi non reconnu. Recopiez le numéro de la "
-                "preuve de dépôt : 13 caractères comme 1A 123 456 7890 1 (espaces permis)."
-            ).format(raw=raw, option=option)
-        )
-    return compact
-
-
-ANNOUNCING = ("reply", "appointment")  # the steps that may carry a date the administration gave
-
-
-def announced_date(text: str, channel: str, option: str = "--announced") -> dict[str, str]:
-    """The journal field for a date the administration announced (« vous serez convoqué
-    le… », a convocation's day), read as ``AAAA-MM-JJ`` or ``JJ/MM/AAAA``; {} for none.
-    The week's plan waits for that date before chasing (``reminders.plan``)."""
-    if not text or not text.strip():
-        return {}
-    if channel not in ANNOUNCING:
-        raise InputError(
-            _(
-                "{option} ne vaut que pour une réponse (reply) ou une convocation (appointment)."
-            ).format(option=option)
-        )
-    raw = text.strip()
-    try:
-        if re.match(r"^\d{1,2}/\d{1,2}/\d{4}$", raw):
-            dd, mm, yyyy = raw.split("/")
-            day = date(int(yyyy), int(mm), int(dd))
-        else:
-            day = date.fromisoformat(raw)
-    except ValueError:
-        raise InputError(
-            _(
-                "{option} « {raw} » : date non reconnue (AAAA-MM-JJ, par exemple 2026-12-15)."
-            ).format(option=option, raw=raw)
-        ) from None
-    if not EARLIEST_YEAR <= day.year <= 2099:
-        raise InputError(_("{option} « {raw} » : vérifiez l'année.").format(option=option, raw=raw))
-    return {"date_annoncee": day.isoformat()}
-
-
-# The CLI's options, as ``record`` and ``correct`` name their fields in a message by default.
-RECORD_OPTIONS = {"message": "--message", "witness": "--witness", "reference": "--reference"}
-CORRECT_OPTIONS = {
-    **RECORD_OPTIONS,
-    "at": "--at",
-    "channel": "--channel",
-    "tracking": "--tracking",
-    "reason": "--reason",
-}
-
-
-def clean_text(value: str, option: str) -> str:
-    """One line of plain text from the command line or a form.
-
-    Line breaks become spaces (a line of its own could be read as a section marker of the
-    document model); what ``textrules`` refuses in any text field (control characters,
-    bidi overrides, encoded words) is refused, so that nothing stored can break a
-    document later.
-    """
-    problem = text_problem(value)
-    if problem:
-        raise InputError(_("{option} : {problem}.").format(option=option, problem=problem))
-    text = " ".join(value.split())
-    if len(text) > MAX_TEXT:
-        raise InputError(
-            _("{option} : texte trop long ({length} caractères, {max} au plus).").format(
-                option=option, length=len(text), max=MAX_TEXT
-            )
-        )
-    return text
-
-
-@dataclass(frozen=True)
-class ProofFile:
-    """A proof file whose name as the person knows it differs from where it lies.
-
-    A web upload is saved under a name of the server's choosing; ``name`` is the
-    name the browser gave, kept as text in the journal (``original``) and used,
-    slugged, in the copy's name, exactly as the CLI does with a file's own name.
-    """
-
-    path: Path
-    name: str
-    conditions: dict[str, Any] | None = None  # how it arrived (provenance.upload_conditions)
-
-
-Proof = Path | ProofFile
-
-
-SIGNATURES = (
-    (b"\x89PNG", ".png"),
-    (b"\xff\xd8\xff", ".jpg"),
-    (b"%PDF", ".pdf"),
-    (b"GIF8", ".gif"),
-)
-
-
-def readable_name(name: str) -> str:
-    """A file name as the journal can keep it: bytes that were not UTF-8 (a name made on
-    a Latin-1 system arrives as lone surrogates) become U+FFFD, the rest is kept."""
-    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-
-
-def proof_suffix(source: Path, head: bytes) -> str:
-    """The stored copy's extension: the original's in plain lower-case letters, or, for a
-    name without one, read from the first bytes (the dossier names pieces by extension)."""
-    suffix = re.sub(r"[^a-z0-9]", "", source.suffix.lower())[:10]
-    if suffix:
-        return f".{suffix}"
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return ".webp"
-    return next((ext for magic, ext in SIGNATURES if head.startswith(magic)), ".bin")
-
-
 class Case:
-    """Operations on one case folder."""
+    """Operations on one case folder: create it, read what it holds, record its steps,
+    documents and sendings. The checks of what a person types are ``stepfields``'s,
+    proof names ``proofnames``'s, corrections ``corrections``'s."""
 
     def __init__(self, root: Path) -> None:
         # A link the person typed (-C) is followed once, here: below the root, nothing
@@ -366,12 +243,12 @@ class Case:
     ) -> Entry:
         """Journal an attempt or event; proof files are copied, never moved.
 
-        ``labels`` names the fields in error messages (``message``, ``witness``,
+        ``labels`` names the fields in error messages (``at``, ``message``, ``witness``,
         ``reference``, ``tracking``): the CLI's options by default, the form's labels in the
         web app. ``extra`` adds fields of the caller's (the server says where an entry came
         from). A letter with a ``tracking`` number is a registered letter written by the
         person: it counts as the LRAR (``Facts``), and its AR can be noted."""
-        names = {**RECORD_OPTIONS, "tracking": "--tracking", **(labels or {})}
+        names = field_names(labels)
         if tracking and channel != "letter":
             raise InputError(
                 _("{option} ne vaut que pour une lettre recommandée (letter).").format(
@@ -404,7 +281,7 @@ class Case:
             entry["suivi"] = normalise_tracking(tracking, names["tracking"])
             entry["suivi_saisi"] = tracking
         if channel == "ar":
-            self._refuse_early_receipt(when)
+            refuse_early_receipt(self.journal.read(), when, names["at"])
         entry.update({k: v for k, v in (extra or {}).items() if k not in entry})
         self.journal.check_appendable()  # before copying proofs that would be orphaned
         return self._append_with_proofs(entry, proofs, when, channel)
@@ -426,33 +303,6 @@ class Case:
             for path in created:
                 path.unlink(missing_ok=True)
             raise
-
-    def _refuse_early_receipt(self, when: datetime) -> None:
-        """A signed AR card cannot come back before its registered letter was posted."""
-        sent = [
-            datetime.fromisoformat(d["date"])
-            for __, d in effective_entries(self.journal.read())
-            if (d["type"] == "envoi" and d.get("document") == "lettre")
-            or (d.get("canal") == "letter" and d.get("suivi"))  # ``record letter --tracking``
-        ]
-        if not sent:
-            raise InputError(
-                _(
-                    "aucune lettre recommandée n'est notée comme envoyée : l'avis de réception "
-                    "se rapporte à une lettre envoyée."
-                ),
-                hint=_(
-                    "Notez d'abord l'envoi : rdvletters sent N --tracking … (ou, pour une lettre "
-                    "écrite par vous : rdvletters record letter --tracking …)"
-                ),
-            )
-        if when < min(sent):
-            raise InputError(
-                _(
-                    "--at : l'avis de réception serait daté du {date}, avant l'envoi de la "
-                    "lettre recommandée ({sent}). Vérifiez la date."
-                ).format(date=f"{when:%d/%m/%Y}", sent=f"{min(sent):%d/%m/%Y}")
-            )
 
     def record_document(
         self, document: str, fmt: str, path: Path, when: datetime, **extra: Any
@@ -481,7 +331,7 @@ class Case:
     ) -> Entry:
         """Journal that prepared document ``number`` went out. ``labels`` names the fields
         in messages (``at``, ``tracking``): the CLI's options by default."""
-        names = {"at": "--at", "tracking": "--tracking", **(labels or {})}
+        names = field_names(labels)
         state = self.journal.read()
         target = state.by_number(number)
         if target is None or target.kind != "document":
@@ -509,7 +359,7 @@ class Case:
                 ).format(n=number, other=other, sent=group.sent.n)
             )
         if when < target.when.replace(second=0):
-            raise _sent_before_prepared(target, names["at"])
+            raise sent_before_prepared(target, names["at"])
         channel = DOCUMENT_CHANNEL[target.data["document"]]
         entry: dict[str, Any] = {
             "type": "envoi",
@@ -524,195 +374,3 @@ class Case:
         entry.update(extra)
         self.journal.check_appendable()
         return self._append_with_proofs(entry, proofs, when, channel)
-
-    # --- corrections ------------------------------------------------------
-    def correct(
-        self,
-        number: int,
-        *,
-        when: datetime | None = None,
-        message: str | None = None,
-        witness: str | None = None,
-        reference: str | None = None,
-        tracking: str | None = None,
-        withdraw: bool = False,
-        reason: str | None = None,
-        channel: str | None = None,
-        labels: Mapping[str, str] | None = None,
-    ) -> Entry:
-        """Journal a correction of step ``number``: new values, or its withdrawal.
-        ``labels`` names the fields in messages (``at``, ``channel``, ``message``,
-        ``witness``, ``reference``, ``tracking``, ``reason``): the CLI's options by default.
-
-        Entry ``number`` itself is never rewritten (``verify`` would call that
-        tampering): a ``correction`` entry supersedes it for every document and
-        figure (``facts.effective_entries``), and ``log`` shows both.
-        """
-        state = self.journal.read()
-        target = state.by_number(number)
-        if target is None:
-            raise InputError(
-                _("il n'y a pas d'entrée n° {n} au journal.").format(n=number),
-                hint=_("La liste des entrées : rdvletters log"),
-            )
-        if target.kind not in STEP_TYPES:
-            raise InputError(
-                _(
-                    "l'entrée n° {n} est {what} ; seules les démarches, les événements et les "
-                    "envois se corrigent."
-                ).format(n=number, what=_(_NOT_CORRECTABLE.get(target.kind, N_("une note")))),
-                hint=_("La liste des entrées : rdvletters log"),
-            )
-        current = dict(effective_entries(state)).get(number)
-        if current is None:
-            raise InputError(_("l'entrée n° {n} a déjà été retirée du journal.").format(n=number))
-        entry: dict[str, Any] = {
-            "type": "correction",
-            "corrige": number,
-            "date": now_paris().isoformat(timespec="seconds"),
-        }
-        given = [when, message, witness, reference, tracking, channel]
-        names = {**CORRECT_OPTIONS, **(labels or {})}
-        if withdraw:
-            if any(value is not None for value in given):
-                raise InputError(
-                    _(
-                        "--withdraw retire l'entrée entière : il ne se combine pas avec --at, "
-                        "--channel, --message, --witness, --reference ni --tracking."
-                    )
-                )
-            motive = clean_text(reason or "", names["reason"])
-            if not motive:
-                raise InputError(
-                    _(
-                        "--withdraw demande un motif, qui reste au journal : "
-                        '--reason "noté deux fois", par exemple.'
-                    )
-                )
-            entry.update(retire=True, motif=motive)
-        else:
-            entry["valeurs"] = self._corrected_values(target, current, *given, names=names)
-            if reason and clean_text(reason, names["reason"]):
-                entry["motif"] = clean_text(reason, names["reason"])
-        self.journal.check_appendable()
-        return self.journal.append(entry)
-
-    def _corrected_values(
-        self,
-        target: Entry,
-        current: dict[str, Any],
-        when: datetime | None,
-        message: str | None,
-        witness: str | None,
-        reference: str | None,
-        tracking: str | None,
-        channel: str | None = None,
-        *,
-        names: Mapping[str, str] = CORRECT_OPTIONS,
-    ) -> dict[str, str]:
-        """The fields that change, checked as ``record`` and ``sent`` check them."""
-        n, sending = target.n, target.kind == "envoi"
-        values: dict[str, str] = {}
-        if channel is not None:
-            values.update(self._corrected_channel(n, sending, current, channel, witness, names))
-        if when is not None:
-            if sending:
-                prepared = self.journal.read().by_number(current["document_n"])
-                if prepared is not None and when < prepared.when.replace(second=0):
-                    raise _sent_before_prepared(prepared, names["at"])
-            elif current.get("canal") == "ar":
-                self._refuse_early_receipt(when)
-            values["date"] = when.isoformat(timespec="seconds")
-        if message is not None:
-            if sending:
-                raise InputError(
-                    _("--message : l'entrée n° {n} est un envoi, sans message.").format(n=n)
-                )
-            values["description"] = clean_text(message, names["message"])
-        if witness is not None:
-            if values.get("canal", current.get("canal")) != "counter":
-                raise InputError(_("--witness ne vaut que pour une présentation au guichet."))
-            values["temoin"] = clean_text(witness, names["witness"])
-        if reference is not None:
-            if sending:
-                raise InputError(
-                    _("--reference : l'entrée n° {n} est un envoi ; --tracking ?").format(n=n)
-                )
-            values["reference"] = clean_text(reference, names["reference"])
-        if tracking is not None:
-            letter = (
-                current.get("document") == "lettre"
-                if sending
-                else (values.get("canal", current.get("canal")) == "letter")
-            )
-            if not letter:
-                raise InputError(_("--tracking ne vaut que pour l'envoi d'une lettre recommandée."))
-            values.update(
-                suivi=normalise_tracking(tracking, names["tracking"]), suivi_saisi=tracking
-            )
-        if not values:
-            raise InputError(
-                _(
-                    "rien à corriger : donnez --at, --channel, --message, --witness, "
-                    '--reference ou --tracking, ou bien --withdraw --reason "…" pour retirer '
-                    "l'entrée."
-                )
-            )
-        changed = {k: v for k, v in values.items() if current.get(k, "") != v}
-        if not changed or set(changed) <= {"suivi_saisi", "type"}:
-            raise InputError(_("l'entrée n° {n} a déjà ces valeurs : rien ne change.").format(n=n))
-        return changed
-
-    @staticmethod
-    def _corrected_channel(
-        n: int,
-        sending: bool,
-        current: dict[str, Any],
-        channel: str,
-        witness: str | None,
-        names: Mapping[str, str],
-    ) -> dict[str, str]:
-        """A step recorded under the wrong channel: its channel, and with it whether it is an
-        attempt or an event. A sending keeps the channel of its document."""
-        if sending:
-            raise InputError(
-                _("{option} : l'entrée n° {n} est un envoi ; son canal suit le document.").format(
-                    option=names["channel"], n=n
-                )
-            )
-        if channel not in CHANNELS:
-            raise InputError(
-                _("canal inconnu « {channel} » ; canaux : {channels}.").format(
-                    channel=channel, channels=", ".join(CHANNELS)
-                )
-            )
-        if current.get("temoin") and channel != "counter" and witness in (None, ""):
-            raise InputError(
-                _(
-                    "{option} : l'entrée n° {n} a un témoin, qui ne vaut que pour une "
-                    "présentation au guichet ; retirez l'entrée et notez-la de nouveau."
-                ).format(option=names["channel"], n=n)
-            )
-        kind = "tentative" if channel in ATTEMPT_CHANNELS else "evenement"
-        return {"canal": channel, "type": kind}
-
-
-def _sent_before_prepared(prepared: Entry, option: str = "--at") -> InputError:
-    return InputError(
-        _(
-            "{option} : le document n° {n} a été préparé le {date} à {time} ; il ne peut pas "
-            "être parti avant."
-        ).format(
-            option=option,
-            n=prepared.n,
-            date=f"{prepared.when:%d/%m/%Y}",
-            time=f"{prepared.when:%H:%M}",
-        )
-    )
-
-
-_NOT_CORRECTABLE = {
-    "document": N_("un document préparé (préparez-en un nouveau s'il le faut)"),
-    "correction": N_("déjà une correction (corrigez l'entrée qu'elle corrige)"),
-    "horodatage": N_("un horodatage"),
-}

@@ -1,7 +1,7 @@
 """What one line of text a person typed may hold, wherever it was typed.
 
 One rule for every text field: the profile's (``validation``), the command line's and
-the forms' (``case.clean_text``), and what goes into an e-mail header (``delivery.eml``).
+the forms' (``stepfields.clean_text``), and what goes into an e-mail header (``delivery.eml``).
 Refused, because none of them is ever typed on purpose and each can do harm later:
 
 - invisible control characters (C0 but tab and line breaks, DEL, C1 but NEL): they

@@ -7,11 +7,13 @@ from pathlib import Path
 
 import click
 
-from ..case import EXAMPLES, Case, announced_date
+from ..case import EXAMPLES, Case
 from ..channels import CHANNELS, label
+from ..corrections import correct_entry
 from ..errors import InputError
 from ..frdates import now_paris
 from ..i18n import N_, _, ngettext
+from ..stepfields import announced_date
 from .app import cli, command_name, confirm_date_option, interactive, proof_option, warn
 from .translated import INTEGER, PathType, argument, option
 
@@ -427,7 +429,8 @@ def correct(
     confirm_date: bool,
 ) -> None:
     when = case.when(at, confirmed=confirm_date) if at is not None else None
-    entry = case.correct(
+    entry = correct_entry(
+        case,
         number,
         when=when,
         message=message,

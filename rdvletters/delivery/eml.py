@@ -30,13 +30,13 @@ from email.policy import SMTP, SMTPUTF8
 from email.utils import format_datetime, make_msgid
 from urllib.parse import quote
 
-from ..case import ascii_slug
 from ..documents import Document, email_body
 from ..errors import InputError
 from ..frdates import now_paris
 from ..i18n import _
 from ..journal_anchor import HEADER as ANCHOR_HEADER
 from ..journal_anchor import header_value
+from ..proofnames import ascii_slug
 from ..textrules import header_problem
 from ..validation import email_problem
 

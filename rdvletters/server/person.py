@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from ..case import Case, ProofFile
+from ..case import Case
 from ..channels import ATTEMPT_CHANNELS, by_weight
 from ..court.status import compute_status
 from ..errors import InputError
@@ -21,6 +21,7 @@ from ..facts import Facts
 from ..frdates import PARIS, now_paris
 from ..i18n import _
 from ..journal import Entry
+from ..proofnames import ProofFile
 from .receipts import SOURCE
 
 CLIENT_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")

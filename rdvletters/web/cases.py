@@ -12,7 +12,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..case import JOURNAL, PROFILE, Case, ascii_slug
+from ..case import JOURNAL, PROFILE, Case
+from ..proofnames import ascii_slug
 
 SINGLE_ID = "cas"
 

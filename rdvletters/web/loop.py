@@ -34,7 +34,10 @@ class Loop:
         if self._thread is None or self._thread == threading.get_ident() or self._ended.is_set():
             self._close_all()
             return
-        self.server.trigger.pull_trigger(self._close_all)  # runs inside the loop
+        try:
+            self.server.trigger.pull_trigger(self._close_all)  # runs inside the loop
+        except OSError:  # the trigger is gone (closed under the loop): close from here
+            self._close_all()
         self._ended.wait(timeout)
 
     def _close_all(self) -> None:

@@ -13,6 +13,7 @@ from flask import abort, flash, redirect, request, send_file, url_for
 
 from .. import lifecycle
 from ..channels import ATTEMPT_CHANNELS, CHANNELS, by_weight
+from ..corrections import correct_entry
 from ..errors import DateToConfirm, RdvError
 from ..facts import STEP_TYPES, effective_entries
 from ..frdates import PARIS, now_paris
@@ -22,7 +23,7 @@ from ..transfer import export_zip, import_zip
 from .common import bp, case_name, get_case, page, registry, when_from_form
 from .forms import FieldError, FormErrors, date_parts, error_of, read_date, read_time, split_date
 
-# The library's name of each field (``Case.correct``'s ``labels``) -> the input's id.
+# The library's name of each field (``correct_entry``'s ``labels``) -> the input's id.
 FIELD_IDS = {
     "at": "c-date-day",
     "channel": "c-channel",
@@ -121,7 +122,8 @@ def correct(case_id: str, number: int):
         when = (
             when_from_form(case, day.isoformat(), hour, form["confirm"] == "1") if moved else None
         )
-        entry = case.correct(
+        entry = correct_entry(
+            case,
             number,
             when=when,
             channel=changed.get("channel"),
@@ -157,8 +159,8 @@ def withdraw(case_id: str, number: int):
         form = _form_of(data) | {"withdraw_reason": reason}
         return _correct_page(case_id, case, number, data, form, [error], 400)
     try:
-        entry = case.correct(
-            number, withdraw=True, reason=reason, labels={"reason": _("Motif du retrait")}
+        entry = correct_entry(
+            case, number, withdraw=True, reason=reason, labels={"reason": _("Motif du retrait")}
         )
     except RdvError as error:
         form = _form_of(data) | {"withdraw_reason": reason}

@@ -17,8 +17,8 @@ import shutil
 import time
 from pathlib import Path
 
-from ..case import ProofFile
 from ..fsutil import private_dir, write_new
+from ..proofnames import ProofFile
 
 AREA = ".rdvletters-attente"
 LIFETIME = 3600  # seconds a kept file waits for the form to come back

@@ -17,12 +17,12 @@ from typing import Any
 
 from flask import abort, redirect, request, session, url_for
 
-from ..case import ascii_slug
 from ..errors import InputError
 from ..fsutil import private_dir, write_unique
 from ..i18n import _
 from ..profile import validate
 from ..profile_edit import Key, Value, digest, read_values, update_profile
+from ..proofnames import ascii_slug
 from ..validation import InvalidData, Problem
 from ..yamlload import load_yaml
 from .common import bp, get_case, page

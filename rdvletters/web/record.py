@@ -11,28 +11,40 @@ from dataclasses import replace
 
 from flask import current_app, flash, redirect, request, url_for
 
-from ..case import ProofFile, announced_date
 from ..channels import ATTEMPT_CHANNELS, CHANNELS, by_weight
 from ..errors import DateToConfirm, RdvError
 from ..frdates import now_paris
 from ..i18n import _
 from ..localdates import time as said_time
 from ..localdates import weekday_day
+from ..proofnames import ProofFile
 from ..recording import step_warnings
+from ..stepfields import announced_date
 from . import pending
 from .common import bp, get_case, page, when_from_form
 from .forms import FieldError, FormErrors, date_parts, error_of, read_date, read_time
 from .uploads import MAX_FILE_BYTES, MAX_FILES
 
-FIELDS = ("time", "channel", "message", "witness", "reference", "confirm")
+FIELDS = ("time", "channel", "message", "witness", "reference", "tracking", "confirm")
+
+# The library's name of each field (``Case.record``'s ``labels``) -> the input's id.
+FIELD_IDS = {
+    "at": "f-date-day",
+    "message": "f-message",
+    "witness": "f-witness",
+    "reference": "f-reference",
+    "tracking": "f-tracking",
+}
 
 
 def labels() -> dict[str, str]:
-    """Field id -> the label the library names in its messages."""
+    """Field id -> the label the library names in its messages: the words the page shows
+    above the field, never a CLI option (« Date et heure » for the date and time fields)."""
     return {
         "f-message": _("Ce qui s'est passé, ou le message affiché"),
         "f-witness": _("Témoin"),
         "f-reference": _("Numéro de référence"),
+        "f-tracking": _("Numéro de suivi La Poste"),
         "f-date-day": _("Date et heure"),
         "f-announced-day": _("Date annoncée"),
     }
@@ -62,6 +74,7 @@ def _now_form(channel: str) -> dict:
         "date": {"day": str(now.day), "month": str(now.month), "year": str(now.year)},
         "time": f"{now:%H:%M}",
         "channel": channel,
+        "tracking": "",
         "announced": {"day": "", "month": "", "year": ""},
     }
 
@@ -122,8 +135,9 @@ def record(case_id: str):
                 [received(p) for p in proofs],
                 form["witness"] or None,
                 form["reference"] or None,
-                labels={k[2:]: v for k, v in labels().items()},  # the form's words, not --options
+                labels={name: labels()[field] for name, field in FIELD_IDS.items()},
                 extra=extra,
+                tracking=form["tracking"].strip() or None,  # a letter's: it is then the LRAR
             )
         except RdvError as error:
             confirm = isinstance(error, DateToConfirm)

@@ -23,7 +23,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ... import i18n
-from ...case import Case, ascii_slug
+from ...case import Case
 from ...channels import QUOTED_CHANNELS, reference_text
 from ...channels import label as channel_label
 from ...documents.context import build_context
@@ -36,6 +36,7 @@ from ...fsutil import DIR_MODE, WorkDir, private_dir, write_new
 from ...i18n import _
 from ...journal import JournalState
 from ...profile import Profile
+from ...proofnames import ascii_slug
 from ...wording import dont, fragment, nombre
 from ..pieces import SENT_LABELS, Piece, justifying, numbers_by_step, plan
 from .piece_pdf import MAX_PIECE_BYTES

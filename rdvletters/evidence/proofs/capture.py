@@ -35,12 +35,13 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, RootModel
 
 from ... import __version__
-from ...case import Case, ascii_slug
+from ...case import Case
 from ...errors import CaptureError, InputError, ToolMissingError
 from ...frdates import now_paris
 from ...fsutil import WorkDir, deferred_interrupts, private_dir, sha256_file, write_unique
 from ...i18n import _
 from ...journal import Entry
+from ...proofnames import ascii_slug
 from ...validation import StrictModel, validate_located
 from ...yamlload import Located
 from .capture_banner import add_banner, banner_lines

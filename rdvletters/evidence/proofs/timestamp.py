@@ -26,12 +26,13 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ...case import Case, ascii_slug
+from ...case import Case
 from ...errors import InputError, RdvError, TimestampError
 from ...frdates import PARIS
 from ...fsutil import deferred_interrupts, private_dir, sha256_file, write_unique
 from ...i18n import _
 from ...journal import Entry
+from ...proofnames import ascii_slug
 from . import tsa_queue
 from .autostamp import BUDGET, settings_exist
 from .tsa_client import Obtained, ask_many

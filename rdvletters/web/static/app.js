@@ -99,9 +99,15 @@
     });
   }
 
-  // <select data-reveals="value:id"> or radios data-reveals="id": the box shows with its answer.
-  function setupReveal(control) {
-    var spec = control.getAttribute("data-reveals");
+  // <select data-reveals="value:id value2:id2"> or radios data-reveals="id": each box shows
+  // with its answer.
+  function setupReveals(control) {
+    control.getAttribute("data-reveals").split(/\s+/).forEach(function (spec) {
+      if (spec) { setupReveal(control, spec); }
+    });
+  }
+
+  function setupReveal(control, spec) {
     var value = spec.indexOf(":") >= 0 ? spec.split(":")[0] : null;
     var box = document.getElementById(spec.split(":").pop());
     if (!box) { return; }
@@ -121,7 +127,7 @@
   document.addEventListener("DOMContentLoaded", function () {
     var summary = document.querySelector("[data-error-summary]");
     if (summary) { summary.focus(); }
-    document.querySelectorAll("[data-reveals]").forEach(setupReveal);
+    document.querySelectorAll("[data-reveals]").forEach(setupReveals);
     document.querySelectorAll("[data-copy]").forEach(setupCopy);
     var zones = document.querySelectorAll("[data-dropzone]");
     zones.forEach(setupFiles);
