@@ -9,6 +9,9 @@ screenshots of about 200 KB, photos of about 1.2 MB, one-page PDFs, ``.eml``) an
 ``caseload.py`` (a permanence of 1,000 cases). Every command runs in a fresh process;
 each run takes one of every command in turn, so a busy machine slows them alike.
 
+``--only ROW`` (repeatable) keeps the rows whose name starts with ROW, with their anchors;
+the large cases are built only when a kept row needs them.
+
 ``--tree NAME=PATH`` (repeatable) measures another source tree too, on the same cases,
 interleaved with this one (``PYTHONPATH=PATH``): ``git archive main | tar -x -C /tmp/m``
 then ``--tree main=/tmp/m`` gives before/after figures measured side by side.
@@ -108,13 +111,23 @@ def commands(root: Path, anchors: dict[str, Path], cases: dict[str, Path]) -> di
         "letter (DOCX)": [*rdv, "-C", "{case}", "letter", "--format", "docx"],
         "docxtpl + soffice": [py, "-c", pdf_anchor, "{scratch}"],
         "letter --format pdf": [*rdv, "-C", "{case}", "letter", "--format", "pdf"],
+        # LibreOffice's profile kept from one run to the next on both sides, as a person's
+        # own LibreOffice keeps ~/.config/libreoffice (and rdvletters its cache folder)
+        "docxtpl + soffice, profile kept": [
+            py,
+            "-c",
+            pdf_anchor.replace("sys.argv[1] + '/lo'", repr(str(root / "lo-kept"))),
+            "{scratch}",
+        ],
+        "letter --format pdf, profile kept": [*rdv, "-C", "{case}", "letter", "--format", "pdf"],
         "status, bundled example": [*rdv, "-C", "{case}", "status"],
     }
-    for size in ("200/60", "1000/300"):
+    for size in ("200/60", "1000/300") if cases else ():
         table[f"status, {size}"] = [*rdv, "-C", str(cases[size]), "status"]
         table[f"bundle, {size}"] = [*rdv, "-C", str(cases[size]), "bundle", "-o", "{out}"]
-    table["caseload 1,000: no cache"] = [py, "-c", "{caseload-cold}", str(cases["permanence"])]
-    table["caseload 1,000: next day"] = [py, "-c", "{caseload-day}", str(cases["permanence"])]
+    if cases:
+        table["caseload 1,000: no cache"] = [py, "-c", "{caseload-cold}", str(cases["permanence"])]
+        table["caseload 1,000: next day"] = [py, "-c", "{caseload-day}", str(cases["permanence"])]
     return table
 
 
@@ -122,17 +135,21 @@ RATIOS = [
     ("email --format text", "mailmerge --dry-run --limit 1"),
     ("letter (DOCX)", "docxtpl (one-page letter)"),
     ("letter --format pdf", "docxtpl + soffice"),
+    ("letter --format pdf, profile kept", "docxtpl + soffice, profile kept"),
     ("status, bundled example", "floor: import click, jinja2, yaml"),
 ]
 ANCHORS = {anchor for _, anchor in RATIOS}
 
 
-def run_once(name: str, argv: list[str], root: Path, env: dict[str, str]) -> tuple[float, float]:
-    """One timed run; the caseload rows report the server's own time for the request."""
+def run_once(
+    name: str, argv: list[str], root: Path, env: dict[str, str], tree: str = ""
+) -> tuple[float, float]:
+    """One timed run; the caseload rows report the server's own time for the request.
+    Each run has an empty cache folder, but the « profile kept » ones: one per tree."""
     scratch = Path(tempfile.mkdtemp(dir=root))
     out = scratch / "dossier"
     case = bench.fresh_case(root) if "{case}" in argv else None
-    cache = scratch / "cache"
+    cache = root / f"cache-{tree}" if name.endswith("profile kept") else scratch / "cache"
     env = {**env, "XDG_CACHE_HOME": str(cache)}
     if name.startswith("caseload"):
         if name.endswith("next day"):  # yesterday's cache, then the first request of today
@@ -153,6 +170,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--tree", action="append", default=[], metavar="NAME=PATH")
+    parser.add_argument("--only", action="append", default=[], metavar="ROW")
     parser.add_argument("--skip-this", action="store_true", help="measure the --tree ones only")
     args = parser.parse_args()
     bench.ensure_venv(__file__)
@@ -160,8 +178,13 @@ def main() -> None:
     trees.update(t.split("=", 1) for t in args.tree)
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        cases = build_cases(root)
-        table = commands(root, bench.prepare_anchors(root), cases)
+        large = ("status, 2", "status, 1", "bundle", "caseload")
+        needed = not args.only or any(row.startswith(large) for row in args.only)
+        table = commands(root, bench.prepare_anchors(root), build_cases(root) if needed else {})
+        if args.only:
+            kept = {name for name in table if name.startswith(tuple(args.only))}
+            kept |= {anchor for ours, anchor in RATIOS if ours in kept}
+            table = {name: argv for name, argv in table.items() if name in kept}
         for name, path in trees.items():  # say which code each column runs
             where = subprocess.run(
                 [sys.executable, "-c", "import rdvletters; print(rdvletters.__file__)"],
@@ -180,7 +203,7 @@ def main() -> None:
                 for tree, env in envs.items() if name not in ANCHORS else [("anchor", env0)]:
                     if not run and name.startswith(("bundle", "caseload", "status, 1000")):
                         continue  # long enough to need no warming
-                    result = run_once(name, argv, root, env)
+                    result = run_once(name, argv, root, env, tree)
                     if run:
                         times.setdefault((name, tree), []).append(result)
         load = os.getloadavg()[0]

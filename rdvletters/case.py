@@ -34,7 +34,7 @@ from .stepfields import (
     sent_before_prepared,
 )
 
-if TYPE_CHECKING:  # the profile needs pydantic: imported only by commands that read it
+if TYPE_CHECKING:  # the profile needs YAML: imported only by commands that read it
     from .profile import LoadedProfile
 
 PROFILE = "profil.yaml"
@@ -62,7 +62,7 @@ class Case:
 
     def route(self) -> str:
         """The route the profile names, for naming channels in ``log``. ``log`` must stay
-        lighter than importing YAML and pydantic, so this is a scan for the top-level
+        lighter than importing YAML and the schema, so this is a scan for the top-level
         ``situation:`` line the commented profile has, not a parse; anything else counts as
         ``rdv`` here (only two channel names differ), and ``check`` reports a bad profile."""
         try:

@@ -21,6 +21,9 @@ DATA = Path(__file__).resolve().parent / "data"
 POSTCODE = re.compile(r"\b(\d{5})\b")
 
 
+STREET_TO_CHECK = "[numéro et rue à vérifier sur le site du tribunal]"  # sources disagree
+
+
 @dataclass(frozen=True)
 class Departement:
     """One département and what the documents need to know of it."""
@@ -38,16 +41,31 @@ class Departement:
         return f"préfet {self.prefet_de}" if self.prefet_de else ""
 
     @property
+    def _tag(self) -> str:
+        return self.tribunal_address.split("]")[0] + "]"
+
+    @property
     def address_checked(self) -> bool:
-        """Only addresses read in a source ([V] or [S]) and not contradicted may be printed."""
-        tag = self.tribunal_address.split("]")[0] + "]"
-        return tag.startswith(("[V", "[S")) and "divergentes" not in tag
+        """Only addresses read in a source ([V] or [S]) may be printed; where the sources
+        disagree, only what they agree on (``tribunal_address_lines``)."""
+        return self._tag.startswith(("[V", "[S"))
+
+    @property
+    def variants(self) -> list[str]:
+        """The addresses the sources give, when they disagree (« [S, sources divergentes]
+        206 rue de Paris, … (Wikipédia indique 7 rue Catherine-Puig, …) »); else empty."""
+        if "divergentes" not in self._tag:
+            return []
+        text = re.sub(r"^\[[^\]]*\]\s*", "", self.tribunal_address)
+        other = re.search(r"\((?:[^()]*?\b(?:indique|indiquent)\s+)?([^()]*)\)", text)
+        main = re.sub(r"\s*\([^)]*\)", "", text).strip()
+        return [main, other.group(1).strip()] if other else [main]
 
     @property
     def address_to_confirm(self) -> bool:
         """A printed address read in a secondary source ([S]), or with a part the table marks
         « à vérifier » (cedex, postcode): every such address is printed the same way, with
-        its postcode and cedex to confirm."""
+        its postcode and cedex to confirm (Montreuil's too, whose sources disagree)."""
         secondary = self.tribunal_address.startswith("[S")
         return self.address_checked and (secondary or "vérifier" in self.tribunal_address)
 
@@ -55,9 +73,15 @@ class Departement:
     def tribunal_address_lines(self) -> list[str]:
         """The address as far as a source vouches for it, split at commas; empty when it is
         unverified. A cedex line the table marks « à vérifier » is left out: it may be
-        another court's (Lyon's is the court of appeal's)."""
+        another court's (Lyon's is the court of appeal's). Where the sources disagree, the
+        lines they share are printed and the others left to complete: nothing is chosen
+        between two sources, nothing invented."""
         if not self.address_checked:
             return []
+        if variants := self.variants:
+            split = [[part.strip() for part in v.split(",") if part.strip()] for v in variants]
+            shared = [line for line in split[0] if all(line in other for other in split[1:])]
+            return [STREET_TO_CHECK, *shared] if len(split) > 1 else []
         text = re.sub(r"^\[[^\]]*\]\s*", "", self.tribunal_address)
         text = re.sub(r"\s*\([^)]*\)", "", text)  # « (cedex à vérifier) » and similar notes
         lines = [part.strip() for part in text.split(",") if part.strip()]

@@ -2,7 +2,7 @@
 
 The console script imports this small module first. When it is the program being run,
 a handler for Ctrl-C is installed at once, before anything heavy is loaded (click,
-pydantic, Jinja): Ctrl-C while the program is still loading ends with « Interrompu. »
+PyYAML, Jinja): Ctrl-C while the program is still loading ends with « Interrompu. »
 (in the interface language when it can be told yet) and exit 130, like Ctrl-C at any
 later moment, never with a traceback. Nothing is open or written while loading, so the
 handler leaves at once (``os._exit``). ``cli.app.main`` puts Python's own handler back

@@ -1,7 +1,7 @@
 """The applicant's profile (``profil.yaml``): schema, validation, warnings.
 
-Values arrive as the strings the person typed (see ``yamlload``); pydantic turns
-them into dates and booleans and refuses what does not fit. Each error is
+Values arrive as the strings the person typed (see ``yamlload``); the schema below
+(``records``) turns them into dates and booleans and refuses what does not fit. Each error is
 reported with its line and field, in French, without echoing the value.
 """
 
@@ -11,14 +11,14 @@ import textwrap
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BeforeValidator, Field, field_validator, model_validator
-
 from . import casepaths, departements
 from .errors import InputError
 from .frdates import now_paris
 from .i18n import _
 from .openinghours import hours_field
+from .records import Before, Between
 from .validation import (
+    Address,
     BirthDate,
     Lines,
     OptAgdref,
@@ -31,7 +31,6 @@ from .validation import (
     StrictModel,
     Text,
     as_list,
-    blank_to_none,
     validate_located,
 )
 from .yamlload import Located, load_yaml
@@ -51,12 +50,10 @@ class Demandeur(StrictModel):
     date_naissance: BirthDate
     lieu_naissance: Text
     nationalite: Text
-    adresse: Annotated[Lines, Field(min_length=2)]
+    adresse: Address
     courriel: OptEmail = None
     telephone: OptText = None
     numero_etranger: OptAgdref = None
-
-    _civ = field_validator("civilite", mode="before")(blank_to_none)
 
     @property
     def nom_complet(self) -> str:
@@ -119,13 +116,11 @@ class Demande(StrictModel):
     titre: Text
     titre_actuel_expire_le: OptDate = None
     identifiant_anef: OptText = None
-    fondement: Annotated[Fondement | None, BeforeValidator(_word)] = None
+    fondement: Annotated[Fondement | None, Before(_word)] = None
     dossier_complet: OuiNon  # asked, never assumed: « oui » becomes a claim in the letters
-    langue_civisme: Annotated[LangueCivisme | None, BeforeValidator(_word)] = None
+    langue_civisme: Annotated[LangueCivisme | None, Before(_word)] = None
     pieces_dossier: Lines = []
-    urgence: Annotated[
-        list[Annotated[FaitUrgence, BeforeValidator(_fact)]], BeforeValidator(as_list)
-    ] = []
+    urgence: Annotated[list[Annotated[FaitUrgence, Before(_fact)]], Before(as_list)] = []
     oqtf: OptOuiNon = None  # an obligation to leave France received, even old, not carried out
 
     @property
@@ -133,8 +128,8 @@ class Demande(StrictModel):
         """Complete as the person said, language and civic certificate included."""
         return bool(self.dossier_complet) and self.langue_civisme != "non"
 
-    @model_validator(mode="after")
-    def _renewal_needs_expiry(self) -> Demande:
+    def check(self) -> None:
+        """A renewal needs the current permit's expiry."""
         if self.nature == "renouvellement" and self.titre_actuel_expire_le is None:
             raise ValueError(
                 _(
@@ -142,23 +137,20 @@ class Demande(StrictModel):
                     "d'expiration du titre actuel (AAAA-MM-JJ)"
                 )
             )
-        return self
 
 
 class Prefecture(StrictModel):
     nom: Text
     service: OptText = None
-    adresse: Annotated[Lines, Field(min_length=2)]
+    adresse: Address
     courriel: OptEmail = None
     site_rdv: OptText = None
     departement: OptDepartement = None
     prefet: Civilite = None  # Madame | Monsieur: who signs for the préfecture
     titre_autorite: OptText = None  # the letter's salutation, when it must differ
     # opening hours, when known (``openinghours``): the week's plan keeps inside them
-    horaires_site: Annotated[list[str], BeforeValidator(hours_field)] = []
-    horaires_guichet: Annotated[list[str], BeforeValidator(hours_field)] = []
-
-    _civ = field_validator("prefet", mode="before")(blank_to_none)
+    horaires_site: Annotated[list[str], Before(hours_field)] = []
+    horaires_guichet: Annotated[list[str], Before(hours_field)] = []
 
 
 class Defenseur(StrictModel):
@@ -166,14 +158,12 @@ class Defenseur(StrictModel):
     civilite: Civilite = None
     adresse: Lines = []
 
-    _civ = field_validator("civilite", mode="before")(blank_to_none)
-
 
 class MiseEnPage(StrictModel):
     """Shift of the address block, to match one's own window envelopes."""
 
-    decalage_horizontal_mm: Annotated[float, Field(ge=-15, le=15)] = 0
-    decalage_vertical_mm: Annotated[float, Field(ge=-15, le=15)] = 0
+    decalage_horizontal_mm: Annotated[float, Between(-15, 15)] = 0
+    decalage_vertical_mm: Annotated[float, Between(-15, 15)] = 0
 
 
 JourSemaine = Literal["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
@@ -186,12 +176,12 @@ class Seuils(StrictModel):
     three attempts a week for a first application; shorter for a renewal).
     """
 
-    semaines_premiere_demande: Annotated[int, Field(ge=1, le=52)] = 8
-    semaines_renouvellement: Annotated[int, Field(ge=1, le=52)] = 4
-    tentatives_par_semaine: Annotated[int, Field(ge=1, le=20)] = 2
+    semaines_premiere_demande: Annotated[int, Between(1, 52)] = 8
+    semaines_renouvellement: Annotated[int, Between(1, 52)] = 4
+    tentatives_par_semaine: Annotated[int, Between(1, 20)] = 2
     # the weekday of the weekly e-mail in the week's plan (empty: the day of the last
     # e-mail sent, else Friday, after the week's attempts)
-    jour_courriel: Annotated[JourSemaine | None, BeforeValidator(_word)] = None
+    jour_courriel: Annotated[JourSemaine | None, Before(_word)] = None
 
 
 class Recours(StrictModel):
@@ -200,17 +190,16 @@ class Recours(StrictModel):
     aide_juridictionnelle: OuiNon = False  # ask provisional legal aid in the requête itself
     # the delay asked of the judge to give a date; empty: as the letter's (8 days near
     # expiry, else 15)
-    delai_injonction_jours: Annotated[
-        Annotated[int, Field(ge=1, le=90)] | None, BeforeValidator(blank_to_none)
-    ] = None
+    delai_injonction_jours: Annotated[int | None, Between(1, 90)] = None
     # the longest the appointment may then wait (CE 435594: the judge may fix it); empty:
     # 15 days near expiry, else 30
-    delai_rendez_vous_jours: Annotated[
-        Annotated[int, Field(ge=1, le=180)] | None, BeforeValidator(blank_to_none)
-    ] = None
-    astreinte_euros_par_jour: Annotated[
-        Annotated[int, Field(ge=1, le=1000)] | None, BeforeValidator(blank_to_none)
-    ] = None
+    delai_rendez_vous_jours: Annotated[int | None, Between(1, 180)] = None
+    astreinte_euros_par_jour: Annotated[int | None, Between(1, 1000)] = None
+
+
+def _left_empty(value: object) -> object:
+    """« defenseur: » with nothing after it: the section with its defaults."""
+    return {} if value is None or value == "" else value
 
 
 class Profile(StrictModel):
@@ -218,19 +207,13 @@ class Profile(StrictModel):
     demandeur: Demandeur
     demande: Demande
     prefecture: Prefecture
-    defenseur: Defenseur = Defenseur()
+    defenseur: Annotated[Defenseur, Before(_left_empty)] = Defenseur()
     lieu_signature: Text
-    delai_convocation_jours: Annotated[
-        Annotated[int, Field(ge=1, le=90)] | None, BeforeValidator(blank_to_none)
-    ] = None
+    delai_convocation_jours: Annotated[int | None, Between(1, 90)] = None
     recours_en_cours: OuiNon = False
-    recours: Recours = Recours()
+    recours: Annotated[Recours, Before(_left_empty)] = Recours()
     mise_en_page: MiseEnPage = MiseEnPage()
     seuils: Seuils = Seuils()
-
-    _def = field_validator("defenseur", "recours", mode="before")(
-        lambda v: {} if v is None or v == "" else v
-    )
 
     @property
     def anef(self) -> bool:

@@ -1,8 +1,9 @@
-"""Validating YAML data against a pydantic model, with errors a person can act on.
+"""Validating YAML data against a record's schema, with errors a person can act on.
 
-Shared by the profile and the SMTP settings: field types that read what people
-type (``oui``/``non``, blank for nothing), and the mapping of pydantic errors
-to French messages with the file, line and field at fault, never the value.
+Shared by the profile and the other settings files: field types that read what
+people type (``oui``/``non``, blank for nothing, ``AAAA-MM-JJ``), and the messages
+with the file, line and field at fault, never the value. How a record is declared
+and read is ``records``'s.
 """
 
 from __future__ import annotations
@@ -11,14 +12,15 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
-
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from typing import Annotated, Any
 
 from .errors import InputError
 from .i18n import N_, _
+from .records import DATE, After, Before, Invalid, StrictModel, at_least, filled, matching, reader
 from .textrules import text_problem
 from .yamlload import Loc, Located
+
+__all__ = ["StrictModel", "validate_located"]  # records' base class, declared through here
 
 # What no text field may hold is ``textrules.text_problem``'s to say (control characters,
 # bidi overrides, e-mail encoded words…). Line breaks (\n, \r, NEL, U+2028, U+2029) and
@@ -26,11 +28,6 @@ from .yamlload import Loc, Located
 SECTION_BRACKETS = ("[[", "]]")  # the document model's section markers, [[corps]]
 EARLIEST_DATE = date(1900, 1, 1)
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-M = TypeVar("M", bound=BaseModel)
-
-
-def blank_to_none(value: Any) -> Any:
-    return None if isinstance(value, str) and not value.strip() else value
 
 
 def _clean_text(value: Any) -> Any:
@@ -53,11 +50,11 @@ def _clean_text(value: Any) -> Any:
 
 
 def _iso_date(value: Any) -> Any:
-    """Only ``AAAA-MM-JJ``: pydantic would read a bare number as a Unix time (1990 -> 1970).
+    """Only ``AAAA-MM-JJ``, never a bare number (pydantic read 1990 as a Unix time: 1970).
 
     A blank value goes on as it is, to be called an empty required field, not a bad date."""
     if isinstance(value, str) and value.strip() and not _ISO_DATE.match(value.strip()):
-        raise ValueError(_(_DATE))
+        raise ValueError(_(DATE))
     return value.strip() if isinstance(value, str) else value
 
 
@@ -88,11 +85,6 @@ def _oui_non(value: Any) -> Any:
 
 def as_list(value: Any) -> Any:
     return [] if value is None or value == "" else value
-
-
-def _optional(inner: Any) -> Any:
-    """``inner`` or None; a blank value means None."""
-    return Annotated[inner | None, BeforeValidator(_clean_text), BeforeValidator(blank_to_none)]
 
 
 # RFC 5322 "atext": what an unquoted local part may hold. Quoted local parts
@@ -157,7 +149,7 @@ def email_problem(address: str) -> str | None:
 
 
 def check_email(value: Any) -> Any:
-    """Pydantic validator: a valid bare address, or an error that does not echo it."""
+    """After rule: a valid bare address, or an error that does not echo it."""
     if isinstance(value, str):
         problem = email_problem(value)
         if problem:
@@ -169,77 +161,37 @@ def check_email(value: Any) -> Any:
     return value
 
 
-Text = Annotated[str, BeforeValidator(_clean_text), Field(min_length=1)]
-OptText = _optional(str)
-OptEmail = _optional(Annotated[str, AfterValidator(check_email)])
-OptAgdref = _optional(Annotated[str, Field(pattern=r"^\d{10}$")])
-OptDate = Annotated[
-    date | None,
-    BeforeValidator(_iso_date),
-    BeforeValidator(blank_to_none),
-    AfterValidator(_after_1900),
+# The types of what people type. A blank optional value means None (``records``).
+Text = Annotated[str, Before(_clean_text), After(filled)]
+OptText = Annotated[str | None, Before(_clean_text)]
+OptEmail = Annotated[str | None, Before(_clean_text), After(check_email)]
+OptAgdref = Annotated[
+    str | None,
+    Before(_clean_text),
+    matching(
+        r"^\d{10}$",
+        N_("le numéro d'étranger (AGDREF) compte 10 chiffres ; laissez vide si vous n'en avez pas"),
+    ),
 ]
-BirthDate = Annotated[
-    date, BeforeValidator(_iso_date), AfterValidator(_after_1900), AfterValidator(_not_future)
-]
-OuiNon = Annotated[bool, BeforeValidator(_oui_non)]
-OptOuiNon = Annotated[bool | None, BeforeValidator(_oui_non), BeforeValidator(blank_to_none)]
+OptDate = Annotated[date | None, Before(_iso_date), After(_after_1900)]
+BirthDate = Annotated[date, Before(_iso_date), After(_after_1900), After(_not_future)]
+OuiNon = Annotated[bool, Before(_oui_non)]
+OptOuiNon = Annotated[bool | None, Before(_oui_non)]
 DEPARTEMENT = r"^(0[1-9]|[1-8][0-9]|9[0-5]|2A|2B|97[1-8]|98[4-9])$"
-OptDepartement = _optional(Annotated[str, Field(pattern=DEPARTEMENT)])
-Lines = Annotated[list[Text], BeforeValidator(as_list)]
-
-
-class StrictModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-_DATE = N_("date invalide : écrivez AAAA-MM-JJ, par exemple 1990-04-12")
-_MESSAGES = {
-    "missing": N_("champ obligatoire manquant"),
-    "extra_forbidden": N_("champ inconnu (faute de frappe ?)"),
-    "date_from_datetime_parsing": _DATE,
-    "date_from_datetime_inexact": _DATE,
-    "date_parsing": _DATE,
-    "date_type": _DATE,
-    "list_type": N_("une liste est attendue, par exemple [ligne 1, ligne 2]"),
-    "dict_type": N_("une suite de champs est attendue (sous-clés indentées)"),
-    "model_type": N_("une suite de champs est attendue (sous-clés indentées)"),
-    "string_type": N_("un texte est attendu"),
-    "string_unicode": N_("caractère Unicode invalide (séquence \\ud800… coupée en deux ?)"),
-    "int_parsing": N_("un nombre entier est attendu"),
-    "float_parsing": N_("un nombre est attendu, par exemple 2 ou -3.5"),
-}
-
-
-def _describe(err: dict[str, Any]) -> str:
-    """The error in words; the value typed is looked at (blank or not), never repeated."""
-    kind = err["type"]
-    loc = tuple(str(p) for p in err["loc"])
-    if kind.startswith("date") and err.get("input") in ("", None):
-        return _("champ obligatoire vide : à remplir")
-    if kind == "literal_error":
-        expected = str(err.get("ctx", {}).get("expected", "")).replace(" or ", " ou ")
-        if err.get("input") in ("", None):
-            return _("champ obligatoire vide : répondez {expected}").format(expected=expected)
-        return _("valeur inconnue ; valeurs possibles : {expected}").format(expected=expected)
-    if kind == "string_pattern_mismatch" and loc[-1] == "departement":
-        return _("numéro de département attendu, par exemple 93, 2A ou 971")
-    if kind == "string_pattern_mismatch" and loc[-1] == "numero_etranger":
-        return _(
-            "le numéro d'étranger (AGDREF) compte 10 chiffres ; laissez vide si vous n'en avez pas"
-        )
-    if kind == "too_short" and loc[-1] == "adresse":
-        return _("au moins deux lignes sont attendues : la rue, puis le code postal et la ville")
-    if kind in ("too_short", "string_too_short"):
-        return _("champ obligatoire vide : à remplir")
-    if kind in ("greater_than_equal", "less_than_equal"):
-        ctx = err.get("ctx", {})
-        if "ge" in ctx:
-            return _("nombre hors des limites (minimum {bound})").format(bound=ctx["ge"])
-        return _("nombre hors des limites (maximum {bound})").format(bound=ctx.get("le"))
-    if kind == "value_error":
-        return str(err.get("ctx", {}).get("error", err["msg"]))
-    return _(_MESSAGES[kind]) if kind in _MESSAGES else err["msg"]
+OptDepartement = Annotated[
+    str | None,
+    Before(_clean_text),
+    matching(DEPARTEMENT, N_("numéro de département attendu, par exemple 93, 2A ou 971")),
+]
+Lines = Annotated[list[Text], Before(as_list)]
+# a postal address: the street, then the postcode and the town
+Address = Annotated[
+    list[Text],
+    Before(as_list),
+    at_least(
+        2, N_("au moins deux lignes sont attendues : la rue, puis le code postal et la ville")
+    ),
+]
 
 
 @dataclass(frozen=True)
@@ -273,14 +225,14 @@ def printable(text: str, limit: int = 60) -> str:
     return shown if len(shown) <= limit else shown[: limit - 1] + "…"
 
 
-def validate_located(model: type[M], located: Located, path: Path) -> M:
-    """Validate ``located.data``; every error names ``path``, its line and the field."""
+def validate_located(model: Any, located: Located, path: Path) -> Any:
+    """Read ``located.data`` as ``model`` (a record, or an annotation such as a list of
+    records); every problem names ``path``, its line and the field."""
     try:
-        return model.model_validate(located.data)
-    except ValidationError as exc:
+        return reader(model)(located.data)
+    except Invalid as invalid:
         problems = [
-            Problem(tuple(err["loc"]), located.line_of(tuple(err["loc"])), _describe(err))
-            for err in exc.errors(include_url=False)
+            Problem(loc, located.line_of(loc), message) for loc, message in invalid.problems
         ]
         messages = [
             _("{path}, ligne {line}, champ « {field} » : {message}").format(

@@ -2,7 +2,7 @@
 
 PyYAML's usual loaders turn ``01000`` into 512 and ``NO`` into False, and keep
 the last of two duplicate keys silently. Here every scalar stays the string the
-person typed; types come later from the pydantic model. Tags (``!!python/…``),
+person typed; types come later from the schema (``records``). Tags (``!!python/…``),
 tabs, duplicate keys, empty files and non-UTF-8 bytes are refused with the line
 where they occur.
 

@@ -255,7 +255,11 @@ def test_the_requete_file_is_for_the_judge_and_every_placeholder_is_in_the_notes
     notes = _text(premiere, "*_a_lire_avant_depot.txt")
     placeholders = set(re.findall(r"\[[^\[\]]+\]", requete.replace("\n", " ")))
     placeholders.discard("[à joindre]")  # said in the notes' « Les pièces »
-    assert placeholders == {"[adresse du tribunal à compléter]"}
+    # Montreuil: its sources disagree on the street (ta_competence.csv), printed as every [S]
+    assert placeholders == {
+        "[numéro et rue à vérifier sur le site du tribunal]",
+        "[code postal et cedex à vérifier]",
+    }
     for placeholder in placeholders:
         assert f"- {placeholder}" in notes
     assert "[à joindre] du bordereau" in notes
@@ -490,7 +494,15 @@ def test_urgency_dates_sunset_and_registration_are_milestones(case, run):
         for m in deadlines.milestones(c.load().profile, Facts.from_journal(c.journal.read()), TODAY)
     }
     assert found["urgence"].date == date(2027, 1, 4)
-    assert found["urgence"].meaning(TODAY).startswith("Sans titre de séjour le 4 janvier 2027")
+    # registered: the urgency's date asks for the récépissé (R. 431-12), not for a judge
+    assert (
+        found["urgence"]
+        .meaning(TODAY)
+        .startswith(
+            "Votre demande est enregistrée : pour cette date, montrez le récépissé remis à "
+            "l'enregistrement (article R. 431-12 du CESEDA)"
+        )
+    )
     assert found["fin_fondement"].date == date(2026, 12, 31)
     assert "sa prolongation n'est pas connue" in found["fin_fondement"].meaning(TODAY)
     assert found["refus_implicite"].date == date(2027, 3, 30)

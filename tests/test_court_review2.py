@@ -53,8 +53,9 @@ def test_a_recorded_appointment_closes_the_refere_everywhere(case, run):
     _ok(run("-C", case, "record", "appointment", "--at", "2026-11-29 12:00",
             "-m", "Convocation reçue pour le 10 décembre 2026"))  # fmt: skip
     said = (
-        "Un rendez-vous ou une convocation est noté (le 29 novembre 2026 : « Convocation reçue "
-        "pour le 10 décembre 2026 ») : le référé pour obtenir un rendez-vous ne s'applique plus."
+        "Un rendez-vous ou une convocation est noté (noté le 29 novembre 2026 : « Convocation "
+        "reçue pour le 10 décembre 2026 » ; jour du rendez-vous non noté) : le référé pour "
+        "obtenir un rendez-vous ne s'applique plus."
     )
     status = _flat(_ok(run("-C", case, "status")))
     assert f"À FAIRE MAINTENANT {said}" in status
@@ -124,12 +125,15 @@ def test_record_letter_with_tracking_is_the_registered_letter(anef_case, run):
 def test_a_dated_urgency_beats_the_letters_delay(case, run, monkeypatch):
     # serious defect 4: « attendez la fin du délai demandé (8 décembre) » with a job lost on
     # the 15th; and no « n'attendez pas » before the letter has even gone
-    dont_wait = "N'attendez pas : voyez une permanence cette semaine (Promesse d'embauche"
+    dont_wait = (
+        "N'attendez pas : voyez une permanence cette semaine (fait d'urgence noté dans votre "
+        "profil, le "
+    )
     # the letter not sent yet: sending it is said first, and its end is an estimate, never
     # a delay said to be running (re-reading of the fix)
     unsent = (
         "N'attendez pas : envoyez aujourd'hui la lettre recommandée et voyez une permanence "
-        "cette semaine (Promesse d'embauche"
+        "cette semaine (fait d'urgence noté dans votre profil, le 4 janvier 2027"
     )
     estimate = "laisserait au préfet jusqu'au 30 décembre 2026 environ, date estimée"
     for said_before in (

@@ -59,9 +59,9 @@ def _reached(state: str, process: subprocess.Popen, case: Path, big: Path, befor
     """Whether the process has reached ``state`` (or finished)."""
     if process.poll() is not None:
         return True
-    if state == "loading the program":  # pydantic's compiled core: imported by rdvletters
+    if state == "loading the program":  # libyaml's parser: imported to read the profile
         try:
-            return "_pydantic_core" in Path(f"/proc/{process.pid}/maps").read_text()
+            return "/yaml/_yaml." in Path(f"/proc/{process.pid}/maps").read_text()
         except OSError:
             return False
     files = _open_files(process.pid)

@@ -279,11 +279,14 @@ def test_everything_libreoffice_creates_is_private(tmp_path, case, run, monkeypa
         f"#!{sys.executable}\n"
         "import os, subprocess, sys\n"
         f"done = subprocess.run([{shutil.which('soffice')!r}, *sys.argv[1:]])\n"
+        "from urllib.parse import unquote, urlparse\n"
         "outdir = sys.argv[sys.argv.index('--outdir') + 1]\n"
+        "profile = unquote(urlparse(sys.argv[1].split('=', 1)[1]).path)\n"
         f"with open({str(listing)!r}, 'w') as out:\n"
-        "    for root, dirs, files in os.walk(outdir):\n"
-        "        for name in [root] + [os.path.join(root, f) for f in files]:\n"
-        "            out.write(f'{os.lstat(name).st_mode & 0o777:o} {name}\\n')\n"
+        "    for top in (outdir, profile):\n"
+        "        for root, dirs, files in os.walk(top):\n"
+        "            for name in [root] + [os.path.join(root, f) for f in files]:\n"
+        "                out.write(f'{os.lstat(name).st_mode & 0o777:o} {name}\\n')\n"
         "sys.exit(done.returncode)\n",
         encoding="utf-8",
     )
@@ -293,12 +296,14 @@ def test_everything_libreoffice_creates_is_private(tmp_path, case, run, monkeypa
     assert result.exit_code == 0, result.stderr
     entries = [line.split(" ", 1) for line in listing.read_text().splitlines()]
     names = [name for _, name in entries]
-    assert any(n.endswith("document.pdf") for n in names) and any("profil-lo" in n for n in names)
-    assert len(entries) > 5  # the profile LibreOffice made, not just our two files
+    assert any(n.endswith("document.pdf") for n in names)
+    kept = [n for n in names if "libreoffice/profil" in n]  # in the user's cache, kept
+    assert len(kept) > 5  # the profile LibreOffice made, not just our two files
     exposed = [(mode, name) for mode, name in entries if int(mode, 8) & 0o077]
     assert exposed == []
     folder = Path(entries[0][1])
     assert not folder.exists()  # removed after the conversion
+    assert all(Path(n).exists() for n in kept[:1])  # the profile stays for the next one
 
 
 @needs_pdf_tools

@@ -44,7 +44,7 @@ def _notes_text(folder) -> str:
 @pytest.mark.parametrize(
     ("code", "tribunal", "prefet", "address"),
     [
-        ("93", "Tribunal administratif de Montreuil", "préfet de la Seine-Saint-Denis", False),
+        ("93", "Tribunal administratif de Montreuil", "préfet de la Seine-Saint-Denis", True),
         ("75", "Tribunal administratif de Paris", "préfet de police", True),
         ("69", "Tribunal administratif de Lyon", "préfet du Rhône", True),
         ("01", "Tribunal administratif de Lyon", "préfet de l'Ain", True),
@@ -61,7 +61,8 @@ def test_competent_tribunal_and_defendant(tmp_path, code, tribunal, prefet, addr
     path.write_text(text.replace('departement: "93"', f'departement: "{code}"'), encoding="utf-8")
     found = court(load_profile(path).profile)
     assert found.name == tribunal and found.prefet == prefet
-    assert bool(found.address) is address  # unverified or contradicted addresses are not printed
+    # unverified addresses are not printed; of contradicted ones, only what the sources share
+    assert bool(found.address) is address
 
 
 def test_departement_from_the_home_postcode():
@@ -81,8 +82,8 @@ def test_requete_rdv_structure_and_pieces(case, run, tmp_path):
     flat = _flat(requete)
     assert "article L. 521-3 du code de justice administrative" in flat
     assert (
-        "juge des référés du Tribunal administratif de Montreuil, [adresse du tribunal à compléter]"
-        in flat
+        "juge des référés du Tribunal administratif de Montreuil, [numéro et rue à vérifier sur "
+        "le site du tribunal], 93100 Montreuil [code postal et cedex à vérifier]" in flat
     )
     assert "CONTRE Le préfet de la Seine-Saint-Denis" in flat
     assert (

@@ -14,7 +14,7 @@ from ..i18n import N_, _
 from .app import cli, command_name, warn
 from .translated import option
 
-if TYPE_CHECKING:  # the pipeline needs Jinja and pydantic: imported when a document is made
+if TYPE_CHECKING:  # the pipeline needs Jinja and YAML: imported when a document is made
     from ..documents.pipeline import Prepared
 
 
@@ -222,6 +222,16 @@ def recours(case: Case, check_only: bool, fmt: str, as_json: bool) -> None:
     court = requete.context.get("tribunal")
     if court is None:
         warn([_("département introuvable : complétez le tribunal (prefecture.departement).")])
+    elif court.variants:
+        warn(
+            [
+                _(
+                    "les sources ne donnent pas la même adresse pour le {court} : la requête "
+                    "laisse la rue à compléter ; recopiez-la depuis le site du tribunal avant un "
+                    "envoi postal."
+                ).format(court=court.name)
+            ]
+        )
     elif not court.address:
         warn(
             [

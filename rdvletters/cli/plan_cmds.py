@@ -64,6 +64,16 @@ def agenda(case: Case, ics: Path) -> None:
         else _("Agenda écrit : {path} ({n} événements).")
     )
     click.echo(said.format(path=ics, n=count))
+    if cancelled := data.count(b"STATUS:CANCELLED"):
+        click.echo(
+            ngettext(
+                "Dont {n} marqué annulé (une démarche faite, ou ce qu'un rendez-vous ou "
+                "l'enregistrement de la demande a rendu sans objet) : votre agenda le retire.",
+                "Dont {n} marqués annulés (des démarches faites, ou ce qu'un rendez-vous ou "
+                "l'enregistrement de la demande a rendu sans objet) : votre agenda les retire.",
+                cancelled,
+            ).format(n=cancelled)
+        )
     click.echo(
         _(
             "Importez-le dans votre agenda ; refaites-le après chaque démarche notée : les "

@@ -106,16 +106,16 @@ def dont_wait_todo(
             "permanence cette semaine ({what}, le {date} : une lettre envoyée aujourd'hui "
             "laisserait au préfet jusqu'au {end} environ, date estimée, et le juge statue "
             "en quelques jours à un mois)."
-        ).format(what=first.heading(), date=day(first.date), end=day(letter_end))
+        ).format(what=first.label(), date=day(first.date), end=day(letter_end))
     if letter_end is not None:
         return _(
             "N'attendez pas : voyez une permanence cette semaine ({what}, le {date} : le délai "
             "de votre lettre finit le {end}, et le juge statue en quelques jours à un mois)."
-        ).format(what=first.heading(), date=day(first.date), end=day(letter_end))
+        ).format(what=first.label(), date=day(first.date), end=day(letter_end))
     return _(
         "N'attendez pas : voyez une permanence cette semaine ({what}, le {date}, tomberait "
         "avant le repère)."
-    ).format(what=first.heading(), date=day(first.date))
+    ).format(what=first.label(), date=day(first.date))
 
 
 def weeks(bench: Benchmark, renewal: bool, dont_wait: str) -> Criterion:

@@ -88,14 +88,26 @@ class Milestone:
         return {k: day(v) if isinstance(v, date) else v for k, v in self.values}
 
     def heading(self) -> str:
-        """What it is, in a few words (the person's own words for an urgency fact)."""
-        return _(self.title).format(**self._said()) if self.translated else self.title
+        """What it is, in a few words; an urgency fact's own words are quoted as the
+        person's, never pasted into a sentence addressed to them (they say « je »)."""
+        if not self.translated:
+            return _("Fait d'urgence noté dans votre profil : « {words} »").format(words=self.title)
+        return _(self.title).format(**self._said())
+
+    def label(self) -> str:
+        """What it is, for advice that names it in passing (« N'attendez pas… »): for an
+        urgency fact, a neutral label and never the person's words."""
+        return self.heading() if self.translated else _("fait d'urgence noté dans votre profil")
 
     def meaning(self, today: date) -> str:
-        """What it means, in the future or the past tense, in the current language."""
+        """What it means, in the future or the past tense, in the current language; the
+        consequence the person wrote is quoted as their words."""
+        said = _(self.gone if self.passed(today) else self.coming).format(**self._said())
         if self.own_words and not self.passed(today):
-            return self.own_words
-        return _(self.gone if self.passed(today) else self.coming).format(**self._said())
+            return _("{said} Conséquence, dans vos mots : « {words} »").format(
+                said=said, words=self.own_words
+            )
+        return said
 
 
 def _renewal(renew: Renewal, registered: bool, anef: bool = False) -> list[Milestone]:
@@ -146,7 +158,7 @@ def _renewal(renew: Renewal, registered: bool, anef: bool = False) -> list[Miles
             "expiration",
             renew.expiry,
             N_("Expiration du titre de séjour"),
-            N_("Votre titre de séjour expire ce jour-là."),
+            _covered(anef) if registered else N_("Votre titre de séjour expire ce jour-là."),
             N_(
                 "Votre titre de séjour a expiré ; votre demande est enregistrée : gardez avec "
                 "lui le récépissé ou l'attestation de prolongation de l'instruction remis (une "
@@ -327,7 +339,30 @@ def _letter(dates: LetterDates) -> list[Milestone]:
     ]
 
 
-def _urgency(profile: Profile) -> list[Milestone]:
+def _covered(anef: bool) -> str:
+    """Once the demand is registered, what covers the stay (legal-research: R. 431-12,
+    the récépissé given to whoever is admitted to file, off ANEF; R. 431-15-1, the
+    attestation de prolongation for a complete renewal filed in time on ANEF, the
+    attestation de dépôt proving nothing): ask for it, rather than for a judge."""
+    if anef:
+        return N_(
+            "Votre demande est enregistrée : pour cette date, demandez à la préfecture "
+            "l'attestation de prolongation de l'instruction (article R. 431-15-1 du CESEDA), "
+            "due pour un renouvellement complet présenté dans le délai, qui justifie, avec le "
+            "titre expiré, la régularité du séjour ; l'attestation de dépôt ne la prouve pas. "
+            "Sans réponse, voyez une permanence juridique."
+        )
+    return N_(
+        "Votre demande est enregistrée : pour cette date, montrez le récépissé remis à "
+        "l'enregistrement (article R. 431-12 du CESEDA), qui autorise votre présence en "
+        "France pour la durée qu'il indique ; s'il ne vous a pas été remis, demandez-le à la "
+        "préfecture, et sans réponse voyez une permanence juridique."
+    )
+
+
+def _urgency(profile: Profile, registered: bool = False) -> list[Milestone]:
+    """Each dated urgency fact; once the demand is registered, what it means is the
+    document that covers the stay (``_covered``), not the référé."""
     out = []
     for fact in profile.demande.urgence:
         if fact.date is None:
@@ -339,13 +374,13 @@ def _urgency(profile: Profile) -> list[Milestone]:
                 f"urgence-{digest}",
                 fact.date,
                 fact.fait,
-                N_("Date notée pour ce fait d'urgence."),
+                _covered(profile.anef) if registered else N_("Date notée pour ce fait d'urgence."),
                 N_(
                     "Cette date est passée : mettez à jour ce fait d'urgence dans le profil "
                     "(demande.urgence)."
                 ),
                 translated=False,
-                own_words=fact.consequence or "",
+                own_words="" if registered else fact.consequence or "",
             )
         )
     return out
@@ -435,7 +470,7 @@ def milestones(profile: Profile, facts: Facts, today: date) -> list[Milestone]:
     dates = letter_dates(profile, facts, today)
     if dates is not None and not registered and not facts.by_channel("appointment"):
         found += _letter(dates)
-    found += _urgency(profile) + _sunset(profile) + _registered(facts)
+    found += _urgency(profile, registered) + _sunset(profile) + _registered(facts)
     return sorted(found, key=lambda m: (m.date, m.key))
 
 

@@ -27,7 +27,7 @@ from typing import Any
 
 from ..facts import Facts, Step
 from ..i18n import _, ngettext
-from ..localdates import day
+from ..localdates import day, weekday_day
 from ..profile import Profile
 from ..renewal import case_renewal
 from . import deadlines
@@ -92,13 +92,26 @@ class Closed:
                 refusal=day(self.refusal),
                 appeal=day(self.appeal_until),
             )
+        recorded = day(self.step.when.date())
+        what = self.step.description
+        if self.step.announced is not None:
+            # the appointment's own day, apart from the day the entry was noted
+            noted = (
+                _("rendez-vous fixé au {day}, noté le {date} : « {what} »")
+                if what
+                else _("rendez-vous fixé au {day}, noté le {date}")
+            ).format(day=weekday_day(self.step.announced), date=recorded, what=what)
+            return _(
+                "Un rendez-vous ou une convocation est noté ({noted}) : le référé pour obtenir "
+                "un rendez-vous ne s'applique plus. Présentez-vous ce jour-là avec votre dossier "
+                "complet, puis notez l'enregistrement de la demande (rdvletters record "
+                "registration)."
+            ).format(noted=noted)
         noted = (
-            _("le {date} : « {what} »").format(
-                date=day(self.step.when.date()), what=self.step.description
-            )
-            if self.step.description
-            else _("le {date}").format(date=day(self.step.when.date()))
-        )
+            _("noté le {date} : « {what} » ; jour du rendez-vous non noté")
+            if what
+            else _("noté le {date} ; jour du rendez-vous non noté")
+        ).format(date=recorded, what=what)
         return _(
             "Un rendez-vous ou une convocation est noté ({noted}) : le référé pour obtenir un "
             "rendez-vous ne s'applique plus. Présentez-vous avec votre dossier complet, puis "

@@ -58,6 +58,7 @@ class Court:
     address: list[str]  # empty when the table does not vouch for it
     to_confirm: bool  # a part of the printed address is marked « à vérifier »
     prefet: str  # « préfet de la Seine-Saint-Denis », « préfet de police »
+    variants: tuple[str, ...] = ()  # the addresses the sources give, when they disagree
 
     @property
     def defendant(self) -> str:
@@ -74,7 +75,13 @@ def court(profile: Profile) -> Court | None:
     dept = profile.departement
     if dept is None or not dept.prefet:
         return None
-    return Court(dept.tribunal, dept.tribunal_address_lines, dept.address_to_confirm, dept.prefet)
+    return Court(
+        dept.tribunal,
+        dept.tribunal_address_lines,
+        dept.address_to_confirm,
+        dept.prefet,
+        tuple(dept.variants),
+    )
 
 
 def piece_refs(numbers: list[int]) -> str:

@@ -28,6 +28,7 @@ from . import deadlines, readiness
 from .ladder import RECEIPT_COMMAND, Rung, Todo, email_todo, letter_todo, this_week_todo
 from .ladder import ladder as route_ladder
 from .readiness import FRESH_DAYS, Readiness
+from .stale import stale_alert, stale_requetes
 
 
 @dataclass
@@ -69,6 +70,7 @@ class Status:
     recours: dict[str, Any] = field(default_factory=dict)  # readiness for a référé
     verdict: str = ""  # readiness in one sentence, as ``recours --check`` ends
     deadlines: list[dict[str, Any]] = field(default_factory=list)  # nearest first
+    stale_requetes: list[str] = field(default_factory=list)  # drafts not to file
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data with ISO dates, for JSON."""
@@ -418,7 +420,10 @@ def compute_status(
         ],
         ladder=ladder,
         next_step=_next_step(facts, profile, ladder, renew, today, check),
-        alerts=_alerts(facts, profile, renew, days_since) + check.warnings,
+        alerts=_alerts(facts, profile, renew, days_since)
+        + check.warnings
+        + stale_alert(stale := stale_requetes(facts, check, root)),
+        stale_requetes=stale,
         legal_floor_met=bench.floor_met,
         advice_weeks_needed=bench.needed,
         advice_weeks_met=bench.good_weeks,

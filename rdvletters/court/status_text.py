@@ -198,8 +198,8 @@ def _lists(status: Status) -> list[str]:
     out = []
     if status.urgency:
         missing = " " + _("(justificatif manquant)")
-        out += ["", _("Faits d'urgence notés :")] + [
-            f"  - {u['fait']}{'' if u['justificatif'] else missing}" for u in status.urgency
+        out += ["", _("Faits d'urgence notés (vos mots) :")] + [
+            f"  - « {u['fait']} »{'' if u['justificatif'] else missing}" for u in status.urgency
         ]
     if status.missing:
         out += ["", _("IL MANQUE AU DOSSIER")] + [f"  - {m}" for m in status.missing]

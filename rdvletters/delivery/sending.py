@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 from platformdirs import user_config_dir
-from pydantic import Field
 
 from ..case import Case
 from ..documents import Document
@@ -31,6 +30,7 @@ from ..errors import CaseError, InputError, JournalError, RdvError, SendError
 from ..fsutil import write_unique
 from ..i18n import _, ngettext
 from ..journal import Entry
+from ..records import Between
 from ..validation import OptEmail, OptText, OuiNon, StrictModel, Text, validate_located
 from ..yamlload import load_yaml
 from .eml import Built, build, mailbox, sender_of
@@ -43,12 +43,12 @@ class SmtpConfig(StrictModel):
     """``smtp.yaml``: how to reach the user's mail server."""
 
     serveur: Text
-    port: Annotated[int, Field(ge=1, le=65535)] = 587
+    port: Annotated[int, Between(1, 65535)] = 587
     securite: Literal["starttls", "ssl", "aucune"] = "starttls"
     utilisateur: OptText = None
     expediteur: OptEmail = None  # sender address, when it differs from the profile's
     copie: Literal["cci", "cc", "non"] = "cci"  # a copy to oneself, hidden (cci) or visible
-    delai_secondes: Annotated[int, Field(ge=1, le=300)] = 30
+    delai_secondes: Annotated[int, Between(1, 300)] = 30
     # « securite: aucune » with a user name sends the password readable on the network:
     # refused unless this says so explicitly (a server on this machine, a trusted network).
     mot_de_passe_en_clair: OuiNon = False

@@ -1,7 +1,8 @@
 """PDF through LibreOffice in headless mode, so the PDF matches the DOCX exactly.
 
-Each conversion gets its own temporary LibreOffice profile: two conversions at
-once would otherwise fight over one profile and fail silently. The PDF is
+The conversions share a LibreOffice profile kept in the user's cache, one conversion
+at a time; a second conversion at the same moment gets a fresh profile of its own
+(``office_profile``): two LibreOffices on one profile would fight and fail silently. The PDF is
 PDF/A-1b (PDF 1.4, fonts embedded), the form La Poste's online registered
 letter and archival validators expect.
 
@@ -36,6 +37,7 @@ from pathlib import Path
 from ..errors import RdvError, ToolMissingError
 from ..fsutil import WorkDir, write_new
 from ..i18n import _
+from .office_profile import FRESH, discard, profile_for
 
 PDF_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"1"}}'
 TIMEOUT = 180
@@ -226,49 +228,64 @@ def office_to_pdf(data: bytes, suffix: str) -> bytes:
 def office_batch_to_pdf(documents: list[tuple[bytes, str]]) -> list[bytes]:
     """Convert (bytes, suffix) documents to PDF bytes with one LibreOffice start.
 
-    Starting LibreOffice costs seconds; a dossier's documents share one start.
+    Starting LibreOffice costs seconds; a dossier's documents share one start, and the
+    conversions share a profile kept in the user's cache (``office_profile``).
     """
     if not documents:
         return []
     soffice = find_soffice()
     work = WorkDir("rdvletters-")  # one a killed run left is removed first
     folder = work.path
-    process: subprocess.Popen | None = None
     try:
         sources = [
             write_new(folder / f"document{f'-{i}' if i else ''}{suffix}", data)
             for i, (data, suffix) in enumerate(documents)
         ]
-        command = [
-            soffice,
-            f"-env:UserInstallation={(folder / 'profil-lo').as_uri()}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            PDF_FILTER,
-            "--outdir",
-            str(folder),
-            *map(str, sources),
-        ]
-        with _signals_held():  # Ctrl-C inside Popen would lose the group to stop
-            process = _start(command, folder)
-        try:
-            process.wait(timeout=TIMEOUT * len(documents))
-        except subprocess.TimeoutExpired:
+        targets = [source.with_suffix(".pdf") for source in sources]
+        with profile_for(folder) as (profile, kept):
+            code = _convert(soffice, profile, sources, folder)
+            if kept and (code != 0 or not all(t.is_file() for t in targets)):
+                discard(profile)  # a kept profile LibreOffice failed with: again, afresh
+                code = _convert(soffice, folder / FRESH, sources, folder)
+        if code is None:
             raise RdvError(
                 _("LibreOffice n'a pas fini la conversion en {seconds} s.").format(seconds=TIMEOUT)
-            ) from None
-        targets = [source.with_suffix(".pdf") for source in sources]
-        if process.returncode != 0 or not all(t.is_file() for t in targets):
+            )
+        if code != 0 or not all(t.is_file() for t in targets):
             raise RdvError(
-                _("LibreOffice n'a pas produit de PDF (code {code}).").format(
-                    code=process.returncode
-                ),
+                _("LibreOffice n'a pas produit de PDF (code {code}).").format(code=code),
                 hint=_("Essayez --format docx, puis « Enregistrer en PDF » dans LibreOffice."),
             )
         return [target.read_bytes() for target in targets]
     finally:
         with _signals_held():
+            work.remove()
+
+
+def _convert(soffice: str, profile: Path, sources: list[Path], folder: Path) -> int | None:
+    """Run one LibreOffice over ``sources`` (PDFs next to them) with ``profile``: its exit
+    code, None when it did not finish in time. It is stopped, with everything it started,
+    on every way out."""
+    command = [
+        soffice,
+        f"-env:UserInstallation={profile.as_uri()}",
+        "--headless",
+        "--norestore",
+        "--convert-to",
+        PDF_FILTER,
+        "--outdir",
+        str(folder),
+        *map(str, sources),
+    ]
+    process: subprocess.Popen | None = None
+    try:
+        with _signals_held():  # Ctrl-C inside Popen would lose the group to stop
+            process = _start(command, folder)
+        try:
+            return process.wait(timeout=TIMEOUT * len(sources))
+        except subprocess.TimeoutExpired:
+            return None
+    finally:
+        with _signals_held():
             if process is not None:
                 stop_group(process)
-            work.remove()

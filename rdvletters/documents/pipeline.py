@@ -2,7 +2,7 @@
 
 ``prepare`` is the one entry point for the documents; the front ends only choose the
 kind and the format. Renderers are imported when used, so the plain-text path never
-loads python-docx nor starts LibreOffice. What a document needs from above this layer
+loads the DOCX writer nor starts LibreOffice. What a document needs from above this layer
 comes in as arguments: the .eml renderer (``delivery``), the requête's own variables
 (``court``), so that documents imports neither.
 """

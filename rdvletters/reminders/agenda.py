@@ -8,6 +8,11 @@ Built with the ``icalendar`` library (RFC 5545), never written by hand. Each eve
   slots already kept (an attempt noted) come back as ``STATUS:CANCELLED``, so a file
   imported by hand loses them too;
 - has a ``SEQUENCE`` that grows with the clock (minutes), so the newer copy wins;
+- once published, is remembered (``feed.published``) until its day has passed: an
+  event that drops out of the plan (the attempts, e-mails, letter and deadlines that an
+  appointment or a registration ends) comes back as ``STATUS:CANCELLED``, same UID,
+  higher ``SEQUENCE`` (RFC 5545, 3.8.1.11 and 3.8.7.4), for as long as its day is
+  ahead, so that a file imported by hand and a subscription both lose it;
 - has a DISPLAY alarm: a quarter of an hour before an attempt or the e-mail, at
   9:00 the day before a deadline (``-PT15H`` from an all-day event), at 9:00 on the
   day of a step of the ladder;
@@ -20,7 +25,7 @@ Built with the ``icalendar`` library (RFC 5545), never written by hand. Each eve
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from icalendar import Alarm, Calendar, Event
@@ -30,7 +35,7 @@ from ..frdates import PARIS
 from ..fsutil import read_small, replace_file, write_new
 from ..i18n import _
 from ..profile import Profile
-from .feed import calendar_id
+from .feed import calendar_id, published, remember_published
 from .plan import Item, WeekPlan, email_weekday, make_plan, milestone_item
 from .plan_text import slot_action, slot_why
 from .slots import SLOT_MINUTES, Slot, week_key
@@ -134,6 +139,8 @@ def _day_event(item: Item, ident: str, now: datetime, seq: int, links: Links) ->
 def _emails(plan: WeekPlan, profile: Profile, facts_weekday: int) -> list[Item]:
     """The weekly e-mail of this week (if due) and of each later week of the plan."""
     items = [plan.email] if plan.email is not None else []
+    if plan.closed:
+        return items
     for week in plan.later_weeks:
         day = week.monday + timedelta(days=facts_weekday)
         if plan.waiting_until is not None and day <= plan.waiting_until:
@@ -192,12 +199,81 @@ def build(
     return cal
 
 
+def _start(event: Event) -> tuple[str, bool]:
+    """The event's start as ISO text, and whether it is an all-day event."""
+    start = event.decoded("dtstart")
+    return start.isoformat(), not isinstance(start, datetime)
+
+
+def _cancelled(uid: str, kept: dict, now: datetime, seq: int) -> Event:
+    """The event ``uid`` published before, withdrawn: same UID, higher SEQUENCE."""
+    event = _event(uid, kept.get("titre") or _("Événement retiré"), now, seq)
+    if kept.get("jour"):
+        start = date.fromisoformat(kept["debut"])
+        event.add("dtstart", start)
+        event.add("dtend", start + timedelta(days=1))
+    else:
+        start_at = datetime.fromisoformat(kept["debut"]).astimezone(PARIS)
+        event.add("dtstart", start_at)
+        event.add("dtend", start_at + timedelta(minutes=SLOT_MINUTES))
+    event.add("status", "CANCELLED")
+    return event
+
+
+def _day_of(kept: dict) -> date:
+    return date.fromisoformat(kept["debut"][:10])
+
+
+def _sequence(prev: dict | None, now_seq: int, cancelled: bool) -> int:
+    """The clock's SEQUENCE, never below the one published before, and above it when the
+    event's state changes (published -> cancelled, or back)."""
+    if prev is None:
+        return now_seq
+    was_cancelled = bool(prev.get("annule"))
+    if cancelled and was_cancelled:
+        return prev["sequence"]  # the same cancellation, sent again
+    return max(now_seq, prev["sequence"] + (cancelled != was_cancelled))
+
+
+def withdraw(cal: Calendar, before: dict[str, dict], now: datetime) -> dict[str, dict]:
+    """Add to ``cal`` a cancellation of every event published ``before`` that the plan no
+    longer holds and whose day is not past; return what is now published (the events of
+    ``cal`` and the cancellations still to send), for ``feed.remember_published``."""
+    today = now.astimezone(PARIS).date()
+    now_seq = int(now.timestamp() // 60)
+    current: dict[str, dict] = {}
+    for event in cal.walk("VEVENT"):
+        uid = str(event["uid"])
+        start, all_day = _start(event)
+        cancelled = str(event.get("status", "")).upper() == "CANCELLED"
+        sequence = _sequence(before.get(uid), now_seq, cancelled)
+        event.pop("sequence", None)
+        event.add("sequence", sequence)
+        current[uid] = {
+            "titre": str(event.get("summary", "")),
+            "debut": start,
+            "jour": all_day,
+            "sequence": sequence,
+            "annule": cancelled,
+        }
+    for uid, kept in before.items():
+        if uid in current or _day_of(kept) < today:
+            continue
+        sequence = _sequence(kept, now_seq, True)
+        cal.add_component(_cancelled(uid, kept, now, sequence))
+        current[uid] = {**kept, "sequence": sequence, "annule": True}
+    return {uid: kept for uid, kept in current.items() if _day_of(kept) >= today}
+
+
 def case_calendar(
     root: Path, profile: Profile, facts, now: datetime, links: Links | None = None
 ) -> bytes:
-    """The case's calendar as bytes, the plan made at ``now`` (Paris time)."""
+    """The case's calendar as bytes, the plan made at ``now`` (Paris time); the events it
+    published before and no longer holds, as cancellations."""
     plan = make_plan(profile, facts, now.astimezone(PARIS), root, weeks=WEEKS)
-    return build(plan, profile, facts, calendar_id(root), now, links).to_ical()
+    cal = build(plan, profile, facts, calendar_id(root), now, links)
+    remember_published(root, withdraw(cal, published(root), now))
+    return cal.to_ical()
 
 
 def write_ics(path: Path, data: bytes) -> bool:

@@ -10,6 +10,14 @@
   working: revoked). It opens the calendar only, never the app (whose token is
   another, made for each run of ``rdvletters web``).
 
+``agenda_publies.json`` (0600, a file of its own, so that keeping it never races with
+the token's revocation) holds every event the calendar has published and whose day has
+not passed (UID -> its title, start, whether all-day, its SEQUENCE, and whether it was
+cancelled): an event that drops out of the plan (the deadlines and attempts an
+appointment or a registration ends) comes back as ``STATUS:CANCELLED`` with the same UID
+and a higher SEQUENCE, as RFC 5545 wants, so that a calendar imported by hand or
+subscribed removes it too.
+
 The association server keeps its calendar tokens in its own database, like the
 person's links (``server/reminders_store.py``); it uses the same identifier.
 """
@@ -22,11 +30,12 @@ import json
 import secrets
 from pathlib import Path
 
-from ..errors import InputError
+from ..errors import InputError, RdvError
 from ..fsutil import read_small, replace_file
 from ..i18n import _
 
 FEED_FILE = "agenda.json"
+PUBLISHED_FILE = "agenda_publies.json"
 ID_BYTES = 9
 
 
@@ -101,3 +110,31 @@ def token_ok(root: Path, token: str) -> bool:
     if not isinstance(stored, str) or not token or len(token) > 100:
         return False
     return hmac.compare_digest(stored, token_hash(token))
+
+
+def published(root: Path) -> dict[str, dict]:
+    """The events published before, by UID; {} when the file is missing or unreadable
+    (the calendar then simply publishes afresh)."""
+    path = root / PUBLISHED_FILE
+    try:
+        found = json.loads(read_small(path, follow=False).decode("utf-8")) if path.exists() else {}
+    except (RdvError, OSError, UnicodeDecodeError, ValueError):
+        return {}
+    if not isinstance(found, dict):
+        return {}
+    return {
+        uid: event
+        for uid, event in found.items()
+        if isinstance(uid, str)
+        and isinstance(event, dict)
+        and isinstance(event.get("debut"), str)
+        and isinstance(event.get("sequence"), int)
+    }
+
+
+def remember_published(root: Path, events: dict[str, dict]) -> None:
+    """Keep the events now published (written only when they changed)."""
+    if published(root) == events:
+        return
+    text = json.dumps(events, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    replace_file(root / PUBLISHED_FILE, text.encode("utf-8"))

@@ -81,6 +81,7 @@ class WeekPlan:
     waiting_until: date | None = None  # a date the administration announced
     later_weeks: list[WeekSlots] = field(default_factory=list)
     milestones: list[Milestone] = field(default_factory=list)
+    closed: bool = False  # an appointment or the registration is noted: no more chasing
 
     @property
     def key(self) -> str:
@@ -132,18 +133,12 @@ def _administration(facts: Facts, today: date) -> tuple[list[str], date | None, 
         }
         if promise.announced >= today:
             waiting = promise.announced
+            # a convocation closes the référé: ``make_plan`` says so instead (``Closed``)
             notes.append(
-                (
-                    _(
-                        "La préfecture vous a convoqué pour le {date} (noté le {when}) : allez-y "
-                        "avec votre dossier complet ; d'ici là, ni courriel ni lettre de relance."
-                    )
-                    if promise.channel == "appointment"
-                    else _(
-                        "La préfecture a annoncé une date, le {date} (réponse notée le {when}) : "
-                        "attendez cette date avant de relancer par courriel ou par lettre ; "
-                        "continuez de noter vos essais."
-                    )
+                _(
+                    "La préfecture a annoncé une date, le {date} (réponse notée le {when}) : "
+                    "attendez cette date avant de relancer par courriel ou par lettre ; "
+                    "continuez de noter vos essais."
                 ).format(**said)
             )
             items.append(
@@ -418,9 +413,17 @@ def make_plan(profile: Profile, facts: Facts, now: datetime, root, weeks: int = 
         later_weeks=weeks_slots[1:],
         milestones=[m for m in found if not m.stale(today)],
     )
-    plan.notes = [_rhythm(plan, check.benchmark.needed, bool(facts.letters_sent)), *notes]
     horizon = today + timedelta(weeks=HORIZON_WEEKS)
-    ahead = said_items + letter_items + _after_letter(facts, today, delay_end, check)
+    if check.closed is not None:
+        # an appointment or the registration is noted: no attempt, e-mail, letter, Défenseur
+        # or judge to plan any more (the calendar cancels those it had published)
+        plan.closed, plan.slots, plan.email = True, [], None
+        plan.later_weeks = [WeekSlots(w.monday, 0, ()) for w in plan.later_weeks]
+        plan.notes = [check.closed.said()]  # the convocation, the letter: said there
+        ahead = list(said_items)
+    else:
+        plan.notes = [_rhythm(plan, check.benchmark.needed, bool(facts.letters_sent)), *notes]
+        ahead = said_items + letter_items + _after_letter(facts, today, delay_end, check)
     ahead += [milestone_item(m, today) for m in found if today <= m.date <= horizon]
     plan.ahead = sorted(ahead, key=lambda i: (i.day, i.kind))
     return plan

@@ -66,6 +66,21 @@ def render(plan: WeekPlan) -> str:
     ]
     out += [f"  {note}" for note in plan.notes]
     out.append("")
+    if not plan.closed:
+        out += _attempts(plan)
+    out += ["", _("ENSUITE")] if not plan.closed else [_("ENSUITE")]
+    if not plan.ahead:
+        out.append(_("  Rien de daté dans les semaines qui viennent."))
+    for item in plan.ahead:
+        out.append(f"  - {item_when(item)} : {item.text}")
+        if item.detail:
+            out.append(f"      {item.detail}")
+    return "\n".join(out) + "\n"
+
+
+def _attempts(plan: WeekPlan) -> list[str]:
+    """This week's attempts and e-mail (nothing of it once an appointment is noted)."""
+    out: list[str] = []
     out.append(
         ngettext(
             "Essais : {done} noté cette semaine sur {n} conseillés.",
@@ -96,11 +111,4 @@ def render(plan: WeekPlan) -> str:
         out.append(_("Courriel : envoyé cette semaine, le {date}.").format(date=sent))
     else:
         out.append(_("Courriel : en attente de la date annoncée par la préfecture."))
-    out += ["", _("ENSUITE")]
-    if not plan.ahead:
-        out.append(_("  Rien de daté dans les semaines qui viennent."))
-    for item in plan.ahead:
-        out.append(f"  - {item_when(item)} : {item.text}")
-        if item.detail:
-            out.append(f"      {item.detail}")
-    return "\n".join(out) + "\n"
+    return out

@@ -5,8 +5,11 @@
 journal's last entry (at least two independent ones when two are configured) and
 keeps in the case's queue whatever did not answer. The server's authorities
 (``[timestamp]`` in its configuration) are written into the case's own
-``horodatage.yaml`` (``horodatage: auto``), with their roots kept in the case
-(``remember_root``): an exported case verifies with the same trust. When something
+``horodatage.yaml`` (``horodatage: auto``); their roots are kept in the server user's
+configuration folder, which ``verify`` trusts, with a copy in the case for reference
+(``remember_root``): an exported case is not trusted for the roots it holds, whoever
+receives it compares their fingerprints and trusts them in their own configuration. When
+something
 still waits, the server keeps the case in ``stamp_pending`` (no personal data: the
 case id and a date), so the next request that opens the case tries again.
 """

@@ -22,6 +22,8 @@ class Loop:
         self.server = server
         self._thread: int | None = None
         self._ended = threading.Event()
+        self._closing = threading.Lock()
+        self._closed = False
 
     def run(self) -> None:
         self._thread = threading.get_ident()
@@ -41,6 +43,14 @@ class Loop:
         self._ended.wait(timeout)
 
     def _close_all(self) -> None:
-        """Stop the workers, then close every socket of the loop: it ends when none is left."""
-        self.server.task_dispatcher.shutdown()
-        wasyncore.close_all(getattr(self.server, "_map", None) or self.server.map)
+        """Stop the workers, then close every socket of the loop: it ends when none is left.
+
+        Once only: a trigger closed under the loop can both refuse the pull (the caller
+        then closes) and wake the loop, which runs the thunk queued before the refusal."""
+        with self._closing:
+            if self._closed:
+                return
+            self._closed = True
+            self.server.task_dispatcher.shutdown()
+            sockets = getattr(self.server, "_map", None)
+            wasyncore.close_all(self.server.map if sockets is None else sockets)

@@ -8,7 +8,6 @@ to the answer it depends on: the expiry date shows only for a renewal.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from ..i18n import N_
 from ..profile import Profile
@@ -36,16 +35,11 @@ class Field:
     @property
     def default(self) -> str | None:
         """The schema's default, as the text a person would write (``15``, ``non``)."""
-        model: Any = Profile
-        for part in self.key[:-1]:
-            model = model.model_fields[part].annotation
-        info = model.model_fields[self.key[-1]]
-        if info.is_required() or info.default is None:
-            return None
-        if isinstance(info.default, bool):
-            return "oui" if info.default else "non"
-        if isinstance(info.default, (int, float, str)):
-            return str(info.default)
+        default = Profile.default_at(self.key)
+        if isinstance(default, bool):
+            return "oui" if default else "non"
+        if isinstance(default, (int, float, str)):
+            return str(default)
         return None
 
 

@@ -35,6 +35,7 @@ class WeekView:
     email: dict | None = None
     email_sent: str = ""
     ahead: list[dict] = field(default_factory=list)
+    closed: bool = False  # an appointment or the registration is noted: no attempts
 
 
 def week_view(case: Case) -> WeekView:
@@ -61,6 +62,7 @@ def week_view(case: Case) -> WeekView:
             }
             for i in plan.ahead
         ],
+        plan.closed,
     )
 
 

@@ -32,8 +32,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, RootModel
-
 from ... import __version__
 from ...case import Case
 from ...errors import CaptureError, InputError, ToolMissingError
@@ -42,6 +40,7 @@ from ...fsutil import WorkDir, deferred_interrupts, private_dir, sha256_file, wr
 from ...i18n import _
 from ...journal import Entry
 from ...proofnames import ascii_slug
+from ...records import EMPTY, at_least, at_most
 from ...validation import StrictModel, validate_located
 from ...yamlload import Located
 from .capture_banner import add_banner, banner_lines
@@ -74,8 +73,7 @@ class StepModel(StrictModel):
     cocher: str | None = None
 
 
-class StepsModel(RootModel[Annotated[list[StepModel], Field(min_length=1, max_length=MAX_STEPS)]]):
-    pass
+StepsModel = Annotated[list[StepModel], at_most(MAX_STEPS), at_least(1, EMPTY)]
 
 
 @dataclass(frozen=True)
@@ -93,9 +91,8 @@ def load_steps(path: Path) -> list[Step]:
     if not path.is_file():
         raise InputError(_("--steps {path} : fichier introuvable.").format(path=path))
     located = _load_list(path)
-    model = validate_located(StepsModel, located, path)  # type: ignore[arg-type]
     steps = []
-    for number, item in enumerate(model.root, start=1):
+    for number, item in enumerate(validate_located(StepsModel, located, path), start=1):
         given = [(k, v) for k, v in (("cliquer", item.cliquer), ("cocher", item.cocher)) if v]
         if len(given) != 1:
             raise InputError(

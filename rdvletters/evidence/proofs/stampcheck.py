@@ -1,10 +1,14 @@
 """``verify``'s checks of every timestamp token, and what each entry provably dates from.
 
-A token is checked against roots trusted here: the system's trust store and the
-certificates the person's settings name for an authority. The root kept beside
-the token in ``horodatage/`` is never trusted for being there (a case folder is
-untrusted input: anyone can make a root and a token); its fingerprint is shown
-so that it can be compared with the one the authority publishes.
+A token is checked against roots trusted here: the system's trust store, the roots
+shipped with the package (FreeTSA's, when the person lists FreeTSA), and the roots the
+person designated, kept in their own configuration folder (``timestamp --tsa-cert``, the
+user's ``horodatage.yaml``). Nothing in the case folder is trusted for being there (a
+case folder is untrusted input: anyone can make a root and a token): a token that
+verifies only with a root the case holds (``horodatage/racines/``, a certificate its
+own ``horodatage.yaml`` names) is reported as not verified, with that reason; the
+fingerprint of the root kept with the token is shown so that it can be compared with
+the one the authority publishes.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from ...errors import RdvError
 from ...frdates import PARIS, date_courte, heure
 from ...i18n import N_, _
 from ...journal import Entry, JournalState
+from .autostamp import CONFIG_NAME
 from .tsa_queue import KIND
 
 ABSENT = N_("absent")  # a token's status when its file is gone (tokens.py has the others)
@@ -79,23 +84,39 @@ def recorded_at(entry: Entry) -> datetime:
 
 
 def _configured_roots(case: Case) -> dict[str, list]:
-    """Authority URL -> the roots the person's settings trust for it; under ``""``, the
-    roots designated in the case with ``timestamp --tsa-cert`` (for any authority)."""
+    """Authority URL -> the roots trusted for it; under ``""``, the roots the person
+    designated (``timestamp --tsa-cert``), kept in their configuration folder. Trust
+    comes from the package or the user's configuration, never from the case folder: the
+    case's own ``horodatage.yaml`` names only shipped roots (FreeTSA's) here."""
     from . import tokens
-    from .tsa_settings import designated_roots, load_settings
+    from .tsa_settings import load_settings, package_root, user_roots
 
-    roots: dict[str, list] = {"": designated_roots(case)}
+    roots: dict[str, list] = {"": user_roots()}
     try:
         settings = load_settings(case)
     except RdvError:
         return roots
+    from_case = settings.source == case.root / CONFIG_NAME
     for authority in settings.authorities:
-        if authority.certificate is not None:
+        cert = authority.certificate
+        if cert is not None and (not from_case or package_root(cert)):
             try:
-                roots[authority.url] = tokens.load_pem(authority.certificate)
+                roots[authority.url] = tokens.load_pem(cert)
             except tokens.TokenError:
                 continue
     return roots
+
+
+def _held_only(case: Case, der: bytes, imprint: str) -> str | None:
+    """The case-relative name of a root held only in the case folder with which the token
+    verifies, or None: such a token is not verified (anyone can make a root and a token)."""
+    from . import tokens
+    from .tsa_settings import case_held_roots
+
+    for name, roots in case_held_roots(case):
+        if tokens.verify(der, imprint, roots, system=False).valid:
+            return name
+    return None
 
 
 def _check_one(
@@ -135,6 +156,15 @@ def _check_one(
     certificates = token.certificates if token is not None else []
     if not verdict.valid:
         detail = verdict.detail
+        if verdict.status == tokens.UNRECOGNISED and (
+            held := _held_only(case, der, data["empreinte"])
+        ):
+            detail = _(
+                "non vérifié : le jeton ne se vérifie qu'avec une racine gardée dans le dossier "
+                "({root}) ; un dossier ne fait pas autorité. Comparez son empreinte avec celle "
+                "que publie l'autorité, puis, si elles sont identiques, copiez-la dans {folder}"
+            ).format(root=held, folder=_user_folder())
+            return TokenCheck(entry, verdict.status, detail, None, certificates)
         if verdict.status == tokens.UNRECOGNISED and data.get("racine_sha256"):
             detail = _(
                 "{detail} ; racine gardée avec le jeton, empreinte {digest}… : absente du "
@@ -147,6 +177,12 @@ def _check_one(
             entry, tokens.INVALID, _("heure du journal ≠ heure du jeton"), None, certificates
         )
     return TokenCheck(entry, verdict.status, verdict.detail, gen, certificates)
+
+
+def _user_folder() -> str:
+    from .tsa_settings import user_roots_folder
+
+    return str(user_roots_folder())
 
 
 def check_tokens(case: Case, state: JournalState | None = None) -> Checks:

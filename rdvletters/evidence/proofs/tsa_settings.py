@@ -26,13 +26,14 @@ from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field
+from platformdirs import user_config_dir
 
 from ...case import Case
 from ...casepaths import inside
-from ...errors import InputError
+from ...errors import InputError, RdvError
 from ...fsutil import private_dir, replace_file
 from ...i18n import _
+from ...records import Between, matching
 from ...validation import OptText, StrictModel, validate_located
 from ...yamlload import load_yaml
 from .autostamp import CONFIG_NAME, config_paths
@@ -63,7 +64,7 @@ DEFAULT_AUTHORITIES = (
 
 
 class AutoriteConfig(StrictModel):
-    url: Annotated[str, Field(pattern=r"^https?://\S+$")]
+    url: Annotated[str, matching(r"^https?://\S+$")]
     nom: OptText = None
     certificat: OptText = None
 
@@ -72,8 +73,8 @@ class TimestampConfig(StrictModel):
     """``horodatage.yaml``."""
 
     horodatage: Literal["auto", "manuel"] = "manuel"
-    delai_secondes: Annotated[int, Field(ge=1, le=120)] = 10
-    minimum: Annotated[int, Field(ge=1, le=5)] = 2
+    delai_secondes: Annotated[int, Between(1, 120)] = 10
+    minimum: Annotated[int, Between(1, 5)] = 2
     autorites: list[AutoriteConfig] = []
 
 
@@ -167,39 +168,98 @@ horodatage: {value}
 """
 
 
-ROOTS_FOLDER = "horodatage/racines"  # roots the person designated with --tsa-cert
+ROOTS_FOLDER = "horodatage/racines"  # a copy kept with the case, for reference only
+USER_ROOTS = "racines"  # in the user's configuration folder: the roots ``verify`` trusts
+
+
+def user_roots_folder() -> Path:
+    """Where the roots the person designated are kept and trusted: the user's own
+    configuration folder, outside every case (a case folder is untrusted input)."""
+    return Path(user_config_dir("rdvletters")) / USER_ROOTS
 
 
 def remember_root(case: Case, certificate: Path) -> Path:
-    """Keep a root the person designated (``timestamp --tsa-cert``) in the case, so that
-    ``verify`` trusts it later too; ``verify`` and its report say where trust came from."""
-    from ...fsutil import read_small, write_unique
+    """Keep a root the person designated (``timestamp --tsa-cert``, the association
+    server's configuration) in the user's configuration folder, which ``verify`` trusts,
+    and a copy in the case (``horodatage/racines/``) so that whoever receives the case
+    can compare its fingerprint with the one the authority publishes; that copy is never
+    trusted. Returns the case's copy."""
+    from ...fsutil import read_small
     from . import tokens
 
     data = read_small(certificate)
     roots = tokens.load_pem(certificate)
     digest = tokens.fingerprint(roots[0]) if roots else "racine"
-    folder = private_dir(case.root / ROOTS_FOLDER)
+    _keep(private_dir(user_roots_folder()), digest, data)
+    return _keep(private_dir(case.root / ROOTS_FOLDER), digest, data)
+
+
+def _keep(folder: Path, digest: str, data: bytes) -> Path:
+    from ...fsutil import write_unique
+
     existing = folder / f"{digest[:16]}.pem"
     if existing.exists():
         return existing
     return write_unique(folder, digest[:16], ".pem", data)
 
 
-def designated_roots(case: Case) -> list:
-    """The roots kept by ``remember_root``."""
-    from . import tokens
+def _pem_file(path: Path) -> list:
+    """The certificates of a small regular file (never a link, a FIFO nor a huge file put
+    in a case to make ``verify`` wait); [] when unreadable."""
+    from cryptography import x509
 
-    folder = inside(case.root, ROOTS_FOLDER)  # a link to a folder of roots is not trusted
+    from ...casepaths import read_small
+
+    try:
+        return x509.load_pem_x509_certificates(read_small(path, follow=False))
+    except (RdvError, OSError, ValueError):
+        return []
+
+
+def _roots_in(folder: Path | None) -> list:
     found: list = []
-    if folder is None:
+    if folder is None or not folder.is_dir():
         return found
-    for path in sorted(folder.glob("*.pem")) if folder.is_dir() else []:
-        try:
-            found += tokens.load_pem(path)
-        except tokens.TokenError:
-            continue
+    for path in sorted(folder.glob("*.pem")):
+        found += _pem_file(path)
     return found
+
+
+def user_roots() -> list:
+    """The roots the person designated, from their configuration folder: trusted."""
+    return _roots_in(user_roots_folder())
+
+
+def case_held_roots(case: Case) -> list[tuple[str, list]]:
+    """Roots that only the case folder names (its ``horodatage/racines/`` and the
+    certificates its own ``horodatage.yaml`` lists): never trusted, only looked at to say
+    why a token that verifies with one of them is not counted. (case-relative name, roots)"""
+
+    held: list[tuple[str, list]] = []
+    folder = inside(case.root, ROOTS_FOLDER)  # a link to a folder of roots: not followed
+    if folder is not None and folder.is_dir():
+        for path in sorted(folder.glob("*.pem")):
+            if roots := _pem_file(path):
+                held.append((f"{ROOTS_FOLDER}/{path.name}", roots))
+    try:
+        settings = load_settings(case)
+    except RdvError:
+        return held
+    if settings.source == case.root / CONFIG_NAME:
+        for authority in settings.authorities:
+            cert = authority.certificate
+            if cert is not None and not package_root(cert) and (roots := _pem_file(cert)):
+                name = cert.relative_to(case.root) if cert.is_relative_to(case.root) else cert
+                held.append((str(name), roots))
+    return held
+
+
+def package_root(path: Path) -> bool:
+    """A root shipped with rdvletters (FreeTSA's, for whoever lists FreeTSA)."""
+    try:
+        return path.resolve().parent == ANCHOR_DIR.resolve()
+    except OSError:
+        return False
 
 
 def trust_store_override() -> Path | None:
