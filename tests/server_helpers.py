@@ -202,3 +202,15 @@ def record_by_link(client, link: str, files=(), accept_json: bool = True, **fiel
     return client.post(
         f"{link}essai", data=data, headers=headers, content_type="multipart/form-data"
     )
+
+
+def stored_totp(server: Server, login_name: str, password: str = PASSWORD) -> str | None:
+    """The TOTP secret kept for an account, opened as the server opens it at sign-in
+    (the account's private key from its password, and the server's TOTP key)."""
+    from rdvletters.server import keys, secondfactor
+
+    with server.store.transaction(write=False) as tx:
+        row = tx.one("SELECT * FROM users WHERE login = :l", l=login_name)
+    private = keys.open_private(bytes(row["private_blob"]), password, server.config.argon2)
+    ctx = server.app.extensions["rdv_server"]
+    return secondfactor.open_secret(ctx.totp_key, row["id"], private, row["totp_secret"])

@@ -25,6 +25,7 @@ from .server_helpers import (
     plain_files,
     record_by_link,
     seed_example,
+    stored_totp,
     totp_now,
 )
 
@@ -128,11 +129,13 @@ def test_an_enrolled_second_factor_cannot_be_replaced_from_a_session(tmp_path):
     admin, secret = admin_client(server)
     answer = admin.get("/connexion/second-facteur")
     assert answer.status_code == 302 and answer.headers["Location"].endswith("/compte")
+    with server.store.transaction() as tx:
+        before = tx.one("SELECT totp_secret FROM users WHERE login = 'awa'")["totp_secret"]
     page = admin.get("/compte").get_data(as_text=True)
     admin.post("/connexion/second-facteur", data={"csrf": csrf_of(page), "code": "123456"})
     with server.store.transaction() as tx:
         stored = tx.one("SELECT totp_secret FROM users WHERE login = 'awa'")["totp_secret"]
-    assert stored == secret
+    assert stored == before and stored_totp(server, "awa") == secret
 
 
 def test_a_session_id_planted_before_login_is_never_used_after(tmp_path):

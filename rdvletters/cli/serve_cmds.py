@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from ..errors import CaseError, InputError
-from ..i18n import N_, _
+from ..i18n import N_, _, ngettext
 from .app import cli
 from .translated import PathType, option
 
@@ -168,3 +168,49 @@ def audit_command(config_path: Path) -> None:
         )
         raise SystemExit(1)
     click.echo(_("Journal d'audit intact."))
+
+
+@server.command(
+    "reset-totp",
+    help=N_(
+        "Oublier le second facteur d'un compte (téléphone perdu), ou de tous (--all : "
+        "clé des seconds facteurs perdue). Chacun en active un nouveau à sa connexion "
+        "suivante, après son mot de passe."
+    ),
+)
+@CONFIG
+@option("--login", "login", metavar=N_("IDENTIFIANT"), help=N_("L'identifiant du compte."))
+@option("--all", "every", is_flag=True, help=N_("Tous les comptes."))
+def reset_totp_command(config_path: Path, login: str | None, every: bool) -> None:
+    from ..server import accounts, secondfactor
+    from ..server.store import SqliteStore
+
+    if every == bool(login):
+        raise InputError(_("Indiquez --login IDENTIFIANT ou --all (l'un des deux)."))
+    config = _config(config_path)
+    if not config.database.exists():
+        raise CaseError(
+            _("{folder} n'est pas un serveur rdvletters préparé.").format(folder=config.data_dir)
+        )
+    store = SqliteStore(config.database)
+    try:
+        if every:
+            count = secondfactor.forget_all(store)
+            click.echo(
+                ngettext(
+                    "{num} second facteur oublié ; toutes les sessions sont fermées.",
+                    "{num} seconds facteurs oubliés ; toutes les sessions sont fermées.",
+                    count,
+                ).format(num=count)
+            )
+            return
+        with store.transaction(write=False) as tx:
+            row = tx.one("SELECT id FROM users WHERE login = :l", l=login)
+        if row is None:
+            raise InputError(_("Aucun compte « {login} » sur ce serveur.").format(login=login))
+        accounts.reset_totp(store, int(row["id"]))
+    finally:
+        store.close()
+    click.echo(
+        _("Second facteur de « {login} » oublié ; ses sessions sont fermées.").format(login=login)
+    )

@@ -6,7 +6,8 @@
   volunteer's X25519 private key is sealed under a key derived from the
   password (``keys.seal_private``) and resealed when the password changes.
 - TOTP (pyotp, 30 s steps, one step of drift): a code is accepted once only
-  (the last accepted step is stored: a replayed code is refused).
+  (the last accepted step is stored: a replayed code is refused). The secret is
+  stored sealed (``secondfactor``), never in clear.
 - Sessions: a random id in the cookie, its SHA-256 in the database, with the
   volunteer's private key sealed under a key derived from the id: a copy of
   the database alone opens nothing. A new id at every login stage (no fixation).
@@ -24,7 +25,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from ..frdates import now_paris
-from . import caseindex, keys
+from . import caseindex, keys, secondfactor
 from .keys import Argon2Cost
 from .store import Store, Tx
 
@@ -244,7 +245,7 @@ def reset_totp(store: Store, user_id: int) -> None:
     """Forget the second factor (a lost phone) and sign the account out everywhere: it
     enrols a new one at its next sign-in if the rules require one."""
     with store.transaction() as tx:
-        tx.run("UPDATE users SET totp_secret = NULL WHERE id = :i", i=user_id)
+        tx.run("UPDATE users SET totp_secret = NULL, totp_last_step = 0 WHERE id = :i", i=user_id)
         tx.run("DELETE FROM sessions WHERE user_id = :i", i=user_id)
 
 
@@ -271,21 +272,35 @@ def _matching_step(secret: str, code: str) -> int | None:
     return None
 
 
-def verify_totp(store: Store, user_id: int, code: str, secret: str | None = None) -> bool:
+def verify_totp(
+    store: Store,
+    totp_key: bytes,
+    user: User,
+    private: bytes,
+    code: str,
+    secret: str | None = None,
+) -> bool:
     """Accept ``code`` once: a step at or before the last accepted one is a replay.
-    ``secret`` is given while enrolling (not stored yet)."""
+    ``secret`` is given while enrolling (then stored, sealed); otherwise the stored one
+    is opened with the TOTP key and the volunteer's private key (``secondfactor``)."""
     with store.transaction() as tx:
-        row = tx.one("SELECT totp_secret, totp_last_step FROM users WHERE id = :i", i=user_id)
+        row = tx.one(
+            "SELECT totp_secret, totp_last_step, public_key FROM users WHERE id = :i", i=user.id
+        )
         if row is None:
             return False
-        step = _matching_step(secret or row["totp_secret"] or "", code)
+        stored = row["totp_secret"]
+        known = secret or secondfactor.open_secret(totp_key, user.id, private, stored)
+        step = _matching_step(known, code) if known else None
         if step is None or step <= row["totp_last_step"]:
             return False
+        if secret:
+            stored = secondfactor.seal_secret(totp_key, user.id, bytes(row["public_key"]), secret)
         tx.run(
             "UPDATE users SET totp_last_step = :s, totp_secret = :t WHERE id = :i",
             s=step,
-            t=secret or row["totp_secret"],
-            i=user_id,
+            t=stored,
+            i=user.id,
         )
         return True
 

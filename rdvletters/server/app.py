@@ -16,7 +16,7 @@ from flask import Flask, g, send_from_directory
 from jinja2 import ChoiceLoader, FileSystemLoader
 
 from ..web.app import create_app
-from . import auth, caseindex, registry
+from . import auth, caseindex, registry, secondfactor
 from .config import ServerConfig
 from .setup import load_secret
 from .store import SqliteStore, Store
@@ -50,7 +50,9 @@ def create_server_app(config: ServerConfig, store: Store | None = None, jobs=Non
         RDV_UPLOAD_ROUTE="serveur",  # how a file arrived, in its « conditions de réception »
         RDV_SERVER_NAME=config.public_url,
     )
-    ctx = registry.ServerContext(config, store, vault, jobs)
+    totp_key = secondfactor.load_key(config, store)
+    secondfactor.seal_clear_secrets(store, totp_key)  # a database from an older version
+    ctx = registry.ServerContext(config, store, vault, jobs, totp_key)
     registry.install(app, ctx)
 
     from . import views_admin, views_auth, views_cases, views_person, views_reminders

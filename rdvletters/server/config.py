@@ -47,6 +47,7 @@ class ServerConfig:
     session_idle_minutes: int = 30
     login_attempts: int = 5  # per account and per address, each 15 minutes
     argon2: Argon2Cost = field(default_factory=Argon2Cost)
+    totp_key_file: Path | None = None  # default: data_dir / totp.key (``secondfactor``)
     link_days: int = 90
     link_max_days: int = 365
     inactive_days: int = 180
@@ -101,6 +102,7 @@ KEYS: dict[str, dict[str, tuple[type | tuple[type, ...], str]]] = {
         "login_attempts": (int, "login_attempts"),
         "argon2_memory_kib": (int, "argon2_memory_kib"),
         "argon2_time_cost": (int, "argon2_time_cost"),
+        "totp_key_file": (str, "totp_key_file"),
     },
     "links": {"default_days": (int, "link_days"), "max_days": (int, "link_max_days")},
     "retention": {
@@ -225,6 +227,11 @@ def load_config(path: Path) -> ServerConfig:
         values.pop("argon2_time_cost", Argon2Cost.time_cost),
     )
     authorities = _authorities(path, values.pop("authorities", []))
+    if values.get("totp_key_file"):
+        key_file = Path(values["totp_key_file"]).expanduser()
+        values["totp_key_file"] = key_file if key_file.is_absolute() else path.parent / key_file
+    else:
+        values.pop("totp_key_file", None)
     timeout = float(values.pop("tt", 10.0))
     values["public_url"] = values["public_url"].rstrip("/")
     contact = values.get("reminders_contact")

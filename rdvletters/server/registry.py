@@ -56,6 +56,7 @@ class ServerContext:
     store: Store
     vault: Vault
     jobs: object | None = None
+    totp_key: bytes = b""  # seals the volunteers' TOTP secrets (``secondfactor``)
 
 
 def context() -> ServerContext:

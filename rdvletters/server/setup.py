@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from ..errors import CaseError
 from ..fsutil import private_dir
 from ..i18n import _
-from . import accounts, caseindex, keys
+from . import accounts, caseindex, keys, secondfactor
 from .config import ServerConfig
 from .store import SqliteStore, Store
 
@@ -63,6 +63,9 @@ def set_up(config: ServerConfig, admin_name: str) -> SetUp:
                     folder=config.data_dir
                 )
             )
+        # first, as it is the one step that can fail on a wrong setting (its folder):
+        # a failed set-up leaves nothing that would refuse a second try
+        secondfactor.load_key(config, store)
         fd = os.open(secret_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as handle:
             handle.write(secrets.token_bytes(32))

@@ -152,6 +152,9 @@ class Store(Protocol):
 
     def transaction(self, write: bool = True) -> contextlib.AbstractContextManager[Tx]: ...
 
+    def checkpoint(self) -> None:
+        """Fold pending writes into the main file (old values are not left behind)."""
+
     def close(self) -> None: ...
 
 
@@ -216,6 +219,9 @@ class SqliteStore:
             connection.execute("ROLLBACK")
             raise
         connection.execute("COMMIT")
+
+    def checkpoint(self) -> None:
+        self._connection().execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def close(self) -> None:
         with self._lock:

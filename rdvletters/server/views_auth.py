@@ -95,7 +95,9 @@ def totp():
     if not accounts.allow(ctx.store, f"totp:{user.id}", ctx.config.login_attempts):
         error = _("Trop d'essais : réessayez dans 15 minutes.")
         return render_template("totp.html", error=error, next=_next_url()), 429
-    if not accounts.verify_totp(ctx.store, user.id, request.form.get("code", "")):
+    if not accounts.verify_totp(
+        ctx.store, ctx.totp_key, user, current_private(), request.form.get("code", "")
+    ):
         audit.log(ctx.store, user.display_name, None, N_("code de connexion refusé"))
         error = _("Code incorrect, ou déjà utilisé : attendez le code suivant.")
         return render_template("totp.html", error=error, next=_next_url()), 401
@@ -118,7 +120,9 @@ def totp_setup():
         return _enrol_page(user, secret)
     if not accounts.allow(ctx.store, f"totp:{user.id}", ctx.config.login_attempts):
         return _enrol_page(user, secret, _("Trop d'essais : réessayez dans 15 minutes.")), 429
-    if not accounts.verify_totp(ctx.store, user.id, request.form.get("code", ""), secret):
+    if not accounts.verify_totp(
+        ctx.store, ctx.totp_key, user, current_private(), request.form.get("code", ""), secret
+    ):
         return _enrol_page(user, secret, _("Code incorrect : vérifiez l'heure du téléphone.")), 400
     session.pop("totp_secret", None)
     audit.log(ctx.store, user.display_name, None, N_("second facteur activé"))

@@ -14,7 +14,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from ..frdates import now_paris
 from ..i18n import N_, _
 from ..profile_edit import update_profile
-from . import accounts, audit, caseindex, reminders, retention
+from . import accounts, audit, caseindex, caselist, reminders, retention
 from .auth import current_private, current_user
 from .qr import qr_svg
 from .registry import checkout, context
@@ -24,18 +24,33 @@ ERASE_WORD = "EFFACER"
 
 
 def home():
-    """The cases the volunteer may open (replaces the local list, ``web.home``)."""
+    """The cases the volunteer may open (replaces the local list, ``web.home``): current
+    cases first, then archived ones, each by name; searched by name or case reference,
+    shown 50 to a page (``caselist``)."""
     ctx = context()
     user = current_user()
+    query = " ".join(request.args.get("q", "").split())[: caselist.QUERY_MAX]
     rows = []
     inactive = timedelta(days=ctx.config.inactive_days)
     now = now_paris()
     for row in caseindex.visible_cases(ctx.store, user):
         key = caseindex.key_for_user(ctx.store, row.id, user.id, current_private())
         name = caseindex.read_label(key, row) if key else ""
+        if query and not caselist.matches(query, name, row.id):
+            continue
         rows.append((row, name, now - row.last_activity > inactive))
     rows.sort(key=lambda r: (r[0].archived_at is not None, r[1].lower()))
-    return render_template("server_cases.html", rows=rows, mine=user)
+    shown = caselist.page_of(rows, request.args.get("page", 1, type=int))
+    return render_template(
+        "server_cases.html",
+        rows=shown.rows,
+        total=shown.total,
+        page_number=shown.number,
+        pages=shown.pages,
+        query=query,
+        args={"q": query} if query else {},
+        mine=user,
+    )
 
 
 def new_case():
