@@ -64,6 +64,7 @@ def test_a_registered_letter_recorded_in_the_page_is_the_lrar(browser, served, k
     url, base = served(kofi)
     page = browser.new_context(locale="fr-FR").new_page()
     page.goto(url)
+    page.wait_for_url(f"{base}/c/cas/status")  # the token link's own redirect, done first
     page.goto(f"{base}/c/cas/record")
     tracking = page.get_by_label("Numéro de suivi La Poste")
     page.get_by_label("Ce que vous avez fait").select_option("web")
@@ -101,6 +102,7 @@ def test_record_form_errors_name_the_field_label_not_the_option(browser, served,
     url, base = served(kofi)
     page = browser.new_context(locale="fr-FR", viewport={"width": width, "height": 900}).new_page()
     page.goto(url)
+    page.wait_for_url(f"{base}/c/cas/status")  # the token link's own redirect, done first
     axe = _axe()
     before = (kofi / "journal.jsonl").read_bytes()
 
