@@ -171,8 +171,16 @@ class Journal:
         return tail_of(self.path)
 
     def check_appendable(self) -> None:
-        """Refuse early when the last line is torn (``append`` checks again under the lock)."""
-        refuse_torn(self.tail(), self.path)
+        """Refuse early when the last line is torn (``append`` checks again under the lock).
+
+        A torn end is looked at again under the writers' lock before refusing: where the
+        read takes no lock (Windows' byte-range lock leaves readers free), it may have
+        caught another writer's line half-written."""
+        tail = self.tail()
+        if tail.torn is not None:
+            with locked(self.path) as fd:
+                tail = read_tail(fd, self.path)
+        refuse_torn(tail, self.path)
 
     # --- writing ------------------------------------------------------------
     def append(self, data: dict[str, Any]) -> Entry:

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from rdvletters.case import Case
+from rdvletters.errors import JournalError
 from rdvletters.frdates import parse_when
 
 from .conftest import journal_lines
@@ -229,6 +230,7 @@ CRASH_LOOP = """
 import sys
 from pathlib import Path
 from rdvletters.case import Case
+from rdvletters.errors import JournalError
 from rdvletters.frdates import parse_when
 case, proof = Case(Path(sys.argv[1])), Path(sys.argv[2])
 when = parse_when("2026-11-26 09:00")
@@ -279,3 +281,21 @@ def test_log_streamed_to_a_file_leaves_nothing_half_written(case, run):
     result = run("-C", case, "log", "--csv", "-o", out)
     assert result.exit_code == 4 and "ligne 21" in result.stderr
     assert not out.exists()  # the first 20 rows were not left behind
+
+
+def test_a_line_caught_half_written_is_read_again_under_the_lock(case, monkeypatch):
+    """Where reading the end takes no lock (Windows), it can catch another writer's line
+    half-written: that is no reason to refuse; under the writers' lock the line is whole."""
+    import dataclasses
+
+    journal = Case(case).journal
+    whole = journal.tail()
+    assert whole.torn is None
+    caught = dataclasses.replace(whole, torn=b'{"n": 32, "canal": "we')  # mid-write
+    monkeypatch.setattr(journal, "tail", lambda: caught)
+    journal.check_appendable()  # no refusal
+
+    with (case / "journal.jsonl").open("ab") as file:  # really torn: still refused
+        file.write(b'{"n": 32, "canal": "we')
+    with pytest.raises(JournalError, match="incomplète"):
+        journal.check_appendable()
