@@ -318,7 +318,8 @@ def test_web_record_form_keeps_a_date_the_prefecture_announced(case):
     assert last["canal"] == "reply" and last["date_annoncee"] == "2026-12-18"
 
 
-def test_local_calendar_address_needs_its_token_only_and_is_revocable(case):
+def subscribed(case):
+    """The local app's client, and the calendar address it makes: (app, client, path)."""
     import re
 
     from .test_web import csrf, make_client
@@ -330,7 +331,13 @@ def test_local_calendar_address_needs_its_token_only_and_is_revocable(case):
     address = re.search(
         r'id="address" class="wide" readonly value="([^"]+)"', made.get_data(as_text=True)
     )[1]
-    path = "/" + address.split("://", 1)[1].split("/", 1)[1]
+    return app, client, "/" + address.split("://", 1)[1].split("/", 1)[1]
+
+
+def test_local_calendar_address_needs_its_token_only_and_is_revocable(case):
+    from .test_web import csrf
+
+    app, client, path = subscribed(case)
     stranger = app.test_client()  # a calendar application: no cookie
     feed = stranger.get(path)
     assert feed.status_code == 200 and Calendar.from_ical(feed.data).get("version") == "2.0"

@@ -8,13 +8,12 @@ phone. RFC 5545 withdraws it with the same UID, ``STATUS:CANCELLED`` and a highe
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 
 from icalendar import Calendar
 
 from .conftest import NOW
-from .test_agenda import write
+from .test_agenda import subscribed, write
 
 TODAY = datetime.fromisoformat(NOW).date()
 
@@ -85,16 +84,7 @@ def test_a_cancellation_is_sent_while_its_day_is_ahead_only(case, tmp_path, run)
 
 
 def test_the_subscribed_calendar_gets_the_cancellations_too(case, run):
-    from .test_web import csrf, make_client
-
-    app, client = make_client(case)
-    made = client.post(
-        "/c/cas/agenda", data={"csrf": csrf(client, "/c/cas/agenda"), "action": "new"}
-    )
-    address = re.search(
-        r'id="address" class="wide" readonly value="([^"]+)"', made.get_data(as_text=True)
-    )[1]
-    feed = "/" + address.split("://", 1)[1].split("/", 1)[1]
+    app, __, feed = subscribed(case)
     phone = app.test_client()  # the phone's calendar: no cookie
     before = _by_uid(Calendar.from_ical(phone.get(feed).data))
     assert run("-C", case, "record", "registration", "--at", "2026-11-30 09:00").exit_code == 0
