@@ -22,8 +22,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterable
-from dataclasses import asdict, fields
+import stat
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from pathlib import Path
 
@@ -31,7 +33,7 @@ from . import __version__
 from .case import JOURNAL, PROFILE, Case
 from .errors import RdvError
 from .fsutil import private_dir, replace_file
-from .lifecycle import MARK, is_archived
+from .lifecycle import MARK
 from .overview import CaseSummary, summarize_days
 
 SCHEMA = 2
@@ -49,25 +51,45 @@ def cache_file(root: Path) -> Path:
 
 def fingerprint(folder: Path, lang: str) -> str:
     """What the summary depends on, but the date, as a short string."""
-    parts = [f"{SCHEMA}/{__version__}/{lang}"]
+    return _mark(_look(os.fspath(folder)), lang)
+
+
+def _look(folder: str) -> tuple[os.stat_result | None, ...]:
+    """One ``stat`` of each file a row depends on (profile, journal, archive mark): the
+    fingerprint, whether the folder holds a case and whether it is archived all come
+    from these (a path string: a thousand ``Path`` objects cost more than the stats)."""
+    found = []
     for name in (PROFILE, JOURNAL, MARK):
         try:
-            info = os.stat(folder / name)
+            found.append(os.stat(f"{folder}{os.sep}{name}"))
         except OSError:
-            parts.append("-")
-        else:
-            parts.append(f"{info.st_size}:{info.st_mtime_ns}:{info.st_ino}")
+            found.append(None)
+    return tuple(found)
+
+
+def _mark(stats: tuple[os.stat_result | None, ...], lang: str) -> str:
+    parts = [f"{SCHEMA}/{__version__}/{lang}"]
+    for info in stats:
+        parts.append("-" if info is None else f"{info.st_size}:{info.st_mtime_ns}:{info.st_ino}")
     return "|".join(parts)
 
 
+def _is_file(info: os.stat_result | None) -> bool:
+    return info is not None and stat.S_ISREG(info.st_mode)
+
+
+_FIELDS = tuple(f.name for f in fields(CaseSummary))
+
+
 def _plain(summary: CaseSummary) -> dict:
-    data = asdict(summary)
+    """The row as JSON data (its fields are plain values and dates: no deep copy)."""
+    data = {name: getattr(summary, name) for name in _FIELDS}
     return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in data.items()}
 
 
 def _summary(data: dict) -> CaseSummary | None:
     try:
-        values = {f.name: data[f.name] for f in fields(CaseSummary)}
+        values = {name: data[name] for name in _FIELDS}
     except KeyError:
         return None
     for key in _DATES:
@@ -105,26 +127,71 @@ def _entry(mark: str, today: date, rows: list[CaseSummary]) -> dict:
     return {"fp": mark, "from": today.isoformat(), "days": [first, *later]}
 
 
+@dataclass
+class _Memo:
+    """This process's copy of one cache file, and the rows already made from it: a
+    request reads the file again only when another process changed it, and makes a
+    case's row again only when its fingerprint or the day changed. The same keys as
+    the file's entries, so the copy can never hold a row the file would not give."""
+
+    signature: tuple[int, int, int] | None = None  # the cache file's size, mtime, inode
+    cases: dict = field(default_factory=dict)  # the file's entries, as read or written
+    rows: dict[str, tuple[str, date, CaseSummary]] = field(default_factory=dict)
+
+
+_MEMOS: dict[Path, _Memo] = {}
+_LOCK = threading.Lock()  # one caseload request at a time reads or updates the copy
+
+
+def _signature(path: Path) -> tuple[int, int, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_size, info.st_mtime_ns, info.st_ino
+
+
 def summaries(
-    root: Path, cases: dict[str, Case], now: datetime, lang: str
+    root: Path, cases: Mapping[str, Case | str], now: datetime, lang: str
 ) -> list[tuple[str, CaseSummary, bool]]:
-    """(identifier, summary, archived) of every case, from the cache where it is current."""
+    """(identifier, summary, archived) of every case, from the cache where it is current.
+
+    ``cases`` maps an identifier to its case, or to the path of a folder that may hold
+    one (``Registry.folders``): such a folder is kept when it holds a profile or a journal
+    (the rule of ``Registry.cases``), seen from the same ``stat`` calls as its fingerprint;
+    a ``Case`` is made only for a folder that must be summarised again."""
     path = cache_file(root)
-    cached = _read(path).get("cases", {})
-    rows, fresh, changed = [], {}, False
-    today = now.date()
-    for case_id, case in cases.items():
-        mark = fingerprint(case.root, lang)
-        entry = cached.get(case_id)
-        summary = _cached(entry, mark, today)
-        if summary is None:
-            days = summarize_days(case, now, AHEAD)
-            summary, entry, changed = days[0], _entry(mark, today, days), True
-        fresh[case_id] = entry
-        rows.append((case_id, summary, is_archived(case.root)))
-    if changed or set(fresh) != set(cached):
-        _write(path, fresh)
-    return rows
+    with _LOCK:
+        memo = _MEMOS.get(path)
+        signature = _signature(path)
+        if memo is None or signature is None or memo.signature != signature:
+            memo = _MEMOS[path] = _Memo(signature, _read(path).get("cases", {}))
+        cached = memo.cases
+        rows, fresh, changed = [], {}, False
+        today = now.date()
+        for case_id, where in cases.items():
+            folder = os.fspath(where.root) if isinstance(where, Case) else where
+            stats = _look(folder)
+            if not isinstance(where, Case) and not (_is_file(stats[0]) or _is_file(stats[1])):
+                continue  # a folder without a profile or a journal is not a case
+            mark = _mark(stats, lang)
+            entry = cached.get(case_id)
+            known = memo.rows.get(case_id)
+            if known is not None and known[0] == mark and known[1] == today and entry:
+                summary = known[2]
+            else:
+                summary = _cached(entry, mark, today)
+                if summary is None:
+                    case = where if isinstance(where, Case) else Case(Path(where))
+                    days = summarize_days(case, now, AHEAD)
+                    summary, entry, changed = days[0], _entry(mark, today, days), True
+                memo.rows[case_id] = (mark, today, summary)
+            fresh[case_id] = entry
+            rows.append((case_id, summary, _is_file(stats[2])))
+        if changed or set(fresh) != set(cached):
+            _write(path, fresh)
+            memo.cases, memo.signature = fresh, _signature(path)
+        return rows
 
 
 def _write(path: Path, cases: dict) -> None:

@@ -291,13 +291,23 @@ class Facts:
     # --- attempts ---------------------------------------------------------------
     @property
     def attempts(self) -> list[Step]:
-        return [s for s in self.steps if s.is_attempt]
+        return list(self._attempts)
+
+    @cached_property
+    def _attempts(self) -> tuple[Step, ...]:
+        """Found once: a ``Facts`` is not changed after ``from_journal`` (``statements``
+        is kept the same way), and ``status`` asks for the attempts many times."""
+        return tuple(s for s in self.steps if s.is_attempt)
 
     @property
     def attempts_with_proof(self) -> list[Step]:
         """The attempts justified (``justified``): what every « dont N avec justificatif »
         counts."""
-        return [s for s in self.attempts if self.justified(s)]
+        return list(self._attempts_with_proof)
+
+    @cached_property
+    def _attempts_with_proof(self) -> tuple[Step, ...]:
+        return tuple(s for s in self._attempts if self.justified(s))
 
     # --- what justifies a step (one definition for every output) --------------------
     @cached_property
@@ -358,9 +368,13 @@ class Facts:
     @property
     def weeks(self) -> list[Week]:
         """Every calendar week from the first attempt's to the last attempt's, in order."""
-        attempts = self.attempts
+        return list(self._weeks)
+
+    @cached_property
+    def _weeks(self) -> tuple[Week, ...]:
+        attempts = self._attempts
         if not attempts:
-            return []
+            return ()
         counts: dict[date, list[int]] = {}
         for step in attempts:
             tally = counts.setdefault(step.monday, [0, 0, 0])
@@ -372,7 +386,7 @@ class Facts:
             made, proven, dated = counts.get(monday, (0, 0, 0))
             rows.append(Week(monday, made, proven, dated))
             monday += timedelta(days=7)
-        return rows
+        return tuple(rows)
 
     def proofs_by_dating(self) -> dict[str, int]:
         """Attempts with a proof file of their own, by who dates it (``THIRD_PARTY``…): one

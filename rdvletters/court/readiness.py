@@ -20,7 +20,7 @@ the référé for an appointment no longer applies: the check, status, the web p
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -154,8 +154,8 @@ class Readiness:
         return {
             "pret": self.ready,
             "bloquant": self.blocking,
-            "criteres": [asdict(c) for c in self.criteria],
-            "repere": {**asdict(self.benchmark), "plancher_atteint": self.benchmark.floor_met,
+            "criteres": [_flat(c) for c in self.criteria],
+            "repere": {**_flat(self.benchmark), "plancher_atteint": self.benchmark.floor_met,
                        "repere_atteint": self.benchmark.advice_met},
             "avertissements": self.warnings,
             "n_attendez_pas": [m.key for m in self.dont_wait],
@@ -163,6 +163,15 @@ class Readiness:
             "silence_de_deux_mois": self.silence_passed,
             "sans_objet": self.closed.said() if self.closed else None,
         }  # fmt: skip
+
+
+def _flat(record: Criterion | Benchmark) -> dict[str, Any]:
+    """``asdict`` of a dataclass whose fields are plain values (str, int, bool), without
+    its deep copy: the same dict, in the same order, for a fraction of the time."""
+    return {f.name: getattr(record, f.name) for f in _FIELDS[type(record)]}
+
+
+_FIELDS = {kind: fields(kind) for kind in (Criterion, Benchmark)}
 
 
 def _warnings(found: list[Milestone], today: date) -> list[str]:

@@ -217,6 +217,10 @@ def _case(tx: Tx, row: dict) -> CaseRow:
         " WHERE f.case_id = :c ORDER BY u.display_name",
         c=row["id"],
     )
+    return _row(row, tuple(n["display_name"] for n in names))
+
+
+def _row(row: dict, followers: tuple[str, ...]) -> CaseRow:
     return CaseRow(
         row["id"],
         datetime.fromisoformat(row["created_at"]),
@@ -224,7 +228,7 @@ def _case(tx: Tx, row: dict) -> CaseRow:
         _when(row["flagged_at"]),
         _when(row["archived_at"]),
         bytes(row["label_blob"]) if row["label_blob"] else None,
-        tuple(n["display_name"] for n in names),
+        followers,
     )
 
 
@@ -246,6 +250,54 @@ def visible_cases(store: Store, user: User) -> list[CaseRow]:
                 u=user.id,
             )
         return [_case(tx, r) for r in rows]
+
+
+def visible_named(store: Store, user: User, private: bytes) -> list[tuple[CaseRow, str]]:
+    """``visible_cases`` with each person's name opened (``read_label``; "" when it does
+    not open), for the volunteer's list: in one transaction, with the volunteer's wrapped
+    copies and every case's followers read in one query each, the private key loaded
+    once and the team key opened once, instead of a transaction and a team key per case
+    (``key_for_user``). Each case key is still unwrapped from the volunteer's own copy,
+    else through the team key, in memory, for this request only."""
+    own = keys.Unwrapper(private)
+    with store.transaction(write=False) as tx:
+        if user.all_cases:
+            rows = tx.rows("SELECT * FROM cases WHERE erased_at IS NULL ORDER BY created_at")
+        else:
+            rows = tx.rows(
+                "SELECT c.* FROM cases c JOIN follows f ON f.case_id = c.id"
+                " WHERE f.user_id = :u AND c.erased_at IS NULL ORDER BY c.created_at",
+                u=user.id,
+            )
+        holder = user_holder(user.id)
+        wrapped = _blobs(tx, holder)
+        followers: dict[str, list[str]] = {}
+        for r in tx.rows(
+            "SELECT f.case_id, u.display_name FROM follows f JOIN users u ON u.id = f.user_id"
+            " ORDER BY u.display_name"
+        ):
+            followers.setdefault(r["case_id"], []).append(r["display_name"])
+        team, team_blobs = None, {}
+        if any(r["id"] not in wrapped for r in rows):
+            opened = team_private(tx, user.id, private)
+            if opened is not None:
+                team, team_blobs = keys.Unwrapper(opened), _blobs(tx, TEAM)
+    named = []
+    for row in rows:
+        case = _row(row, tuple(followers.get(row["id"], ())))
+        key = None
+        if case.id in wrapped:
+            key = own.unwrap(wrapped[case.id], _aad(case.id, holder))
+        elif team is not None and case.id in team_blobs:
+            key = team.unwrap(team_blobs[case.id], _aad(case.id, TEAM))
+        named.append((case, read_label(key, case) if key else ""))
+    return named
+
+
+def _blobs(tx: Tx, holder: str) -> dict[str, bytes]:
+    """Case id -> the case key wrapped for ``holder``, for every case it holds."""
+    found = tx.rows("SELECT case_id, blob FROM case_keys WHERE holder = :h", h=holder)
+    return {r["case_id"]: bytes(r["blob"]) for r in found}
 
 
 def all_cases(store: Store) -> list[CaseRow]:

@@ -23,6 +23,8 @@ Row = TypeVar("Row")
 def fold(text: str) -> str:
     """``Éloïse N'DIAYE-SOW`` -> ``eloise ndiaye sow``: accents and apostrophes dropped,
     hyphens made spaces, case folded (« ndiaye » finds « N'Diaye »)."""
+    if text.isascii():  # nothing to decompose: the same result, a thousand rows faster
+        return text.translate(_MARKS).casefold()
     parts = unicodedata.normalize("NFKD", text)
     plain = "".join(c for c in parts if not unicodedata.combining(c))
     return plain.translate(_MARKS).casefold()
@@ -33,8 +35,18 @@ _MARKS = str.maketrans({"'": "", "’": "", "-": " ", "‐": " "})
 
 def matches(query: str, *fields: str) -> bool:
     """Every word of ``query`` is found in one of ``fields`` (a name, a case id)."""
+    return found(words(query), *fields)
+
+
+def words(query: str) -> list[str]:
+    """The query's words as ``found`` compares them (folded once for the whole list)."""
+    return fold(query).split()
+
+
+def found(wanted: list[str], *fields: str) -> bool:
+    """Every word of ``wanted`` (``words``) is found in one of ``fields``."""
     haystack = " ".join(fold(f) for f in fields if f)
-    return all(word in haystack for word in fold(query).split())
+    return all(word in haystack for word in wanted)
 
 
 @dataclass(frozen=True)

@@ -97,14 +97,26 @@ def wrap_to(public: bytes, secret: bytes, aad: bytes) -> bytes:
 
 
 def unwrap_with(private: bytes, blob: bytes, aad: bytes) -> bytes:
-    eph_pub, sealed = blob[:KEY_BYTES], blob[KEY_BYTES:]
-    me = X25519PrivateKey.from_private_bytes(private)
-    try:
-        shared = me.exchange(X25519PublicKey.from_public_bytes(eph_pub))
-    except ValueError as exc:
-        raise SealError("not a wrapped key") from exc
-    key = _hkdf(shared, b"rdvletters wrap v1", eph_pub + me.public_key().public_bytes_raw())
-    return unseal(key, sealed, aad)
+    return Unwrapper(private).unwrap(blob, aad)
+
+
+class Unwrapper:
+    """``unwrap_with`` for many blobs wrapped to the same key (a volunteer's list of
+    cases): the private key is loaded, and its public half computed, once; each blob
+    still costs its own key exchange, derivation and authenticated decryption."""
+
+    def __init__(self, private: bytes) -> None:
+        self._me = X25519PrivateKey.from_private_bytes(private)
+        self._public = self._me.public_key().public_bytes_raw()
+
+    def unwrap(self, blob: bytes, aad: bytes) -> bytes:
+        eph_pub, sealed = blob[:KEY_BYTES], blob[KEY_BYTES:]
+        try:
+            shared = self._me.exchange(X25519PublicKey.from_public_bytes(eph_pub))
+        except ValueError as exc:
+            raise SealError("not a wrapped key") from exc
+        key = _hkdf(shared, b"rdvletters wrap v1", eph_pub + self._public)
+        return unseal(key, sealed, aad)
 
 
 def seal_private(private: bytes, password: str, cost: Argon2Cost) -> bytes:

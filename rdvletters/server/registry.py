@@ -171,6 +171,9 @@ class ServerRegistry:
     def cases(self) -> dict[str, Case]:  # the server's own list page replaces ``web.home``
         return {}
 
+    def folders(self) -> dict[str, Case | str]:
+        return {}
+
 
 def install(app: Flask, ctx: ServerContext) -> None:
     app.extensions["rdv_server"] = ctx

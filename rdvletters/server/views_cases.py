@@ -33,10 +33,9 @@ def home():
     rows = []
     inactive = timedelta(days=ctx.config.inactive_days)
     now = now_paris()
-    for row in caseindex.visible_cases(ctx.store, user):
-        key = caseindex.key_for_user(ctx.store, row.id, user.id, current_private())
-        name = caseindex.read_label(key, row) if key else ""
-        if query and not caselist.matches(query, name, row.id):
+    wanted = caselist.words(query)
+    for row, name in caseindex.visible_named(ctx.store, user, current_private()):
+        if wanted and not caselist.found(wanted, name, row.id):
             continue
         rows.append((row, name, now - row.last_activity > inactive))
     rows.sort(key=lambda r: (r[0].archived_at is not None, r[1].lower()))

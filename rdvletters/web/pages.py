@@ -58,7 +58,7 @@ def caseload_page(errors=(), typed: dict[str, str] | None = None):
         "archived": args.get("archived") == "1",
     }
     reg = registry()
-    every = summaries(reg.root, reg.cases(), now_paris(), g.lang)
+    every = summaries(reg.root, reg.folders(), now_paris(), g.lang)
     rows = select(every, **filters)
     key = args.get("sort", "name") if args.get("sort") in SORT_KEYS else "name"
     desc = args.get("desc") == "1"
