@@ -48,7 +48,14 @@ import os, sys, time
 from pathlib import Path
 from rdvletters.web.app import create_app
 from rdvletters.web.cases import Registry
-client = create_app(Registry(Path(sys.argv[1]), many=True), token="t").test_client()
+app = create_app(Registry(Path(sys.argv[1]), many=True), token="t")
+if len(sys.argv) > 2:  # as ``rdvletters web`` starts: the first page's templates compiled
+    try:
+        from rdvletters.web.server import warm_templates
+        warm_templates(app.jinja_env, "cases.html")
+    except ImportError:  # a tree from before the warm-up
+        pass
+client = app.test_client()
 client.get("/?token=t")
 began = time.perf_counter()
 assert client.get("/").status_code == 200
@@ -71,10 +78,14 @@ def measure(argv: list[str], env: dict[str, str], cwd: Path) -> tuple[float, flo
     return elapsed, usage.ru_maxrss / 1024
 
 
-def build_cases(root: Path) -> dict[str, Path]:
-    """The realistic cases and the permanence, each built in a child process."""
+def build_cases(root: Path, kept: list[str]) -> dict[str, Path]:
+    """The realistic cases and the permanence, each built in a child process (with
+    ``--only``, those the rows kept need)."""
     made = {}
     for name, entries, proofs in (("200/60", 200, 60), ("1000/300", 1000, 300)):
+        if kept and not any(r.startswith(("status, 2", "status, 1", "bundle")) for r in kept):
+            made[name] = root / "unused"
+            continue
         folder = root / name.replace("/", "_") / "cas"
         folder.parent.mkdir(parents=True)
         argv = [sys.executable, str(HERE / "realcases.py"), str(folder), str(entries), str(proofs)]
@@ -82,6 +93,8 @@ def build_cases(root: Path) -> dict[str, Path]:
         made[name] = folder
     permanence = root / "permanence"
     permanence.mkdir()
+    if kept and not any(row.startswith("caseload") for row in kept):
+        return {**made, "permanence": permanence}
     code = (
         f"import sys; sys.path.insert(0, {str(HERE)!r}); import caseload; "
         f"from pathlib import Path; caseload.build(Path({str(permanence)!r}), 1000)"
@@ -128,6 +141,9 @@ def commands(root: Path, anchors: dict[str, Path], cases: dict[str, Path]) -> di
     if cases:
         table["caseload 1,000: no cache"] = [py, "-c", "{caseload-cold}", str(cases["permanence"])]
         table["caseload 1,000: next day"] = [py, "-c", "{caseload-day}", str(cases["permanence"])]
+        table["caseload 1,000: next day, as `web` starts"] = [
+            py, "-c", "{caseload-day}", str(cases["permanence"]), "warm",
+        ]  # fmt: skip
     return table
 
 
@@ -152,12 +168,13 @@ def run_once(
     cache = root / f"cache-{tree}" if name.endswith("profile kept") else scratch / "cache"
     env = {**env, "XDG_CACHE_HOME": str(cache)}
     if name.startswith("caseload"):
-        if name.endswith("next day"):  # yesterday's cache, then the first request of today
-            subprocess.run([sys.executable, "-c", CASELOAD, argv[-1]], check=True, cwd=scratch,
+        folder, *warm = argv[argv.index("-c") + 2 :]
+        if "next day" in name:  # yesterday's cache, then the first request of today
+            subprocess.run([sys.executable, "-c", CASELOAD, folder], check=True, cwd=scratch,
                            env={**env, "RDVLETTERS_NOW": "2026-11-29T18:00:00+01:00"},
                            capture_output=True)  # fmt: skip
-        done = subprocess.run([sys.executable, "-c", CASELOAD, argv[-1]], env=env, check=True,
-                              cwd=scratch, capture_output=True, text=True)  # fmt: skip
+        done = subprocess.run([sys.executable, "-c", CASELOAD, folder, *warm], env=env,
+                              check=True, cwd=scratch, capture_output=True, text=True)  # fmt: skip
         return float(done.stdout.strip()), 0.0
     argv = [
         a.replace("{case}", str(case)).replace("{out}", str(out)).replace("{scratch}", str(scratch))
@@ -180,7 +197,9 @@ def main() -> None:
         root = Path(tmp)
         large = ("status, 2", "status, 1", "bundle", "caseload")
         needed = not args.only or any(row.startswith(large) for row in args.only)
-        table = commands(root, bench.prepare_anchors(root), build_cases(root) if needed else {})
+        table = commands(
+            root, bench.prepare_anchors(root), build_cases(root, args.only) if needed else {}
+        )
         if args.only:
             kept = {name for name in table if name.startswith(tuple(args.only))}
             kept |= {anchor for ours, anchor in RATIOS if ours in kept}
