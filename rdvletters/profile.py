@@ -7,7 +7,6 @@ reported with its line and field, in French, without echoing the value.
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -289,6 +288,8 @@ def wrap_address_line(text: str) -> list[str]:
         head, tail = text[:cut], text[cut + 1 :]
         if cut > 0 and len(head) <= MAX_ADDRESS_LINE and len(tail) <= MAX_ADDRESS_LINE:
             return [head, tail]
+    import textwrap  # seldom needed: a long address line with no « de » to cut at
+
     return textwrap.wrap(text, MAX_ADDRESS_LINE, break_long_words=False) or [text]
 
 
