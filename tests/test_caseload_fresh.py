@@ -126,3 +126,35 @@ def test_a_cache_removed_by_someone_else_is_read_again(permanence, drop):  # noq
         path.write_text('{"schema": 2, "cases": {}}', encoding="utf-8")
     assert _shown(client) == first
     assert path.exists() and "Aminata" in path.read_text(encoding="utf-8")
+
+
+def test_a_new_run_serves_the_pages_compiled_by_the_last_one(
+    permanence,  # noqa: F811
+    isolated_home,
+    monkeypatch,
+):
+    """The pages' templates are compiled once and kept (``documents.compiled``: here in the
+    user's cache, 0700, files 0600, as Python is told not to write ``.pyc`` files); the next
+    run's first page is the same page, with nothing compiled."""
+    import stat
+    import sys
+
+    import jinja2
+
+    from rdvletters import __version__
+
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+    _, client = make_client(permanence, many=True)
+    first = _shown(client)
+    cache = isolated_home / ".cache" / "rdvletters" / f"modeles-compiles-{__version__}"
+    kept = sorted(cache.iterdir())
+    assert len(kept) >= 3  # cases.html, base.html and the macros they import
+    assert stat.S_IMODE(cache.stat().st_mode) == 0o700
+    assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in kept)
+
+    def refuse(*args, **kwargs):
+        raise RuntimeError("compiled again")
+
+    monkeypatch.setattr(jinja2.Environment, "compile", refuse)
+    _, again = make_client(permanence, many=True)
+    assert _shown(again) == first

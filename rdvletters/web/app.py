@@ -6,6 +6,7 @@ import contextlib
 import re
 import secrets
 from datetime import date, datetime
+from pathlib import Path
 from typing import Protocol
 
 from babel.dates import format_date, format_time
@@ -14,6 +15,7 @@ from werkzeug.exceptions import HTTPException
 
 from .. import i18n, oserrors
 from ..channels import label
+from ..documents import compiled
 from ..errors import RdvError
 from ..frdates import PARIS
 from . import security
@@ -180,6 +182,10 @@ def create_app(
         MAX_FORM_MEMORY_SIZE=1024 * 1024,
         TEMPLATES_AUTO_RELOAD=False,
     )
+    # the pages compiled once, kept as the documents' templates are (``documents.compiled``:
+    # beside the bundled templates when their owner may write there, else in the user's
+    # cache): a new run's first page does not wait for Jinja's compiler
+    app.jinja_env.bytecode_cache = compiled.Caches(Path(app.root_path) / "templates")
     app.jinja_env.add_extension("jinja2.ext.i18n")
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
         i18n.gettext, i18n.ngettext, newstyle=True
