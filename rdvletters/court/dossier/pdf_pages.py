@@ -24,6 +24,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from .mailview import MailView
+from .textops import draw_string
 
 rl_config.useA85 = 0  # binary streams: ASCII85 would make every image a quarter larger
 
@@ -225,7 +226,7 @@ class TextPages:
         self.y -= BODY_LEADING
         self.canvas.setFont(self.fonts.bold if bold else self.fonts.regular, BODY_SIZE)
         self.canvas.setFillColorRGB(*(GREY if grey else (0, 0, 0)))
-        self.canvas.drawString(self.left if x is None else x, self.y + 3, text)
+        draw_string(self.canvas, self.left if x is None else x, self.y + 3, text)
 
     def paragraph(self, text: str, *, indent: float = 0, bold=False, grey=False) -> None:
         font = self.fonts.bold if bold else self.fonts.regular
