@@ -15,7 +15,7 @@ left to reportlab.
 
 from __future__ import annotations
 
-from weakref import WeakKeyDictionary
+from functools import lru_cache
 
 from reportlab.lib.rl_accel import escapePDF, fp_str
 from reportlab.pdfbase import pdfmetrics
@@ -52,19 +52,22 @@ class _Codes:
         self.known = len(assignments)
 
 
-_TABLES: WeakKeyDictionary = WeakKeyDictionary()  # reportlab document -> {font: _Codes}
-
-
 def _codes(canvas: Canvas, font) -> _Codes:  # noqa: ANN001 - reportlab's TTFont
     """The document's table for ``font``, made when the font first draws in it (where
-    reportlab names the font too, so fonts are numbered in the same order)."""
+    reportlab names the font too, so fonts are numbered in the same order). Kept on the
+    document, which lives as long as its canvas."""
     doc = canvas._doc
-    tables = _TABLES.setdefault(doc, {})
+    tables = doc.__dict__.setdefault("_rdv_codes", {})
     codes = tables.get(font.fontName)
     if codes is None:
         font.splitString("", doc)  # creates the font's state for this document
         codes = tables[font.fontName] = _Codes(font.state[doc], font.getSubsetInternalName(0, doc))
     return codes
+
+
+@lru_cache(maxsize=64)
+def _tail(size: float, leading: float) -> str:
+    return f" {fp_str(size)} Tf {fp_str(leading)} TL ("
 
 
 def draw_string(canvas: Canvas, x: float, y: float, text: str) -> None:
@@ -73,7 +76,7 @@ def draw_string(canvas: Canvas, x: float, y: float, text: str) -> None:
     if not font._dynamicFont or not text or not canvas.bottomup:
         canvas.drawString(x, y, text)
         return
-    tail = f" {fp_str(canvas._fontsize)} Tf {fp_str(canvas._leading)} TL ("
+    tail = _tail(canvas._fontsize, canvas._leading)
     codes = _codes(canvas, font)
     data = codes.encode(text)
     if data is not None:
@@ -85,6 +88,17 @@ def draw_string(canvas: Canvas, x: float, y: float, text: str) -> None:
             for subset, chunk in font.splitString(text, doc)
         )
     canvas._code.append(f"BT 1 0 0 1 {fp_str(x, y)} Tm {runs} T* ET")
+
+
+@lru_cache(maxsize=16)
+def _fill(rgb: tuple[float, float, float]) -> str:
+    return f"{fp_str(rgb)} rg"
+
+
+def set_fill_rgb(canvas: Canvas, rgb: tuple[float, float, float]) -> None:
+    """``canvas.setFillColorRGB(*rgb)``: the same operator, the same colour kept."""
+    canvas._fillColorObj = rgb
+    canvas._code.append(_fill(rgb))
 
 
 def draw_right_string(canvas: Canvas, x: float, y: float, text: str) -> None:
