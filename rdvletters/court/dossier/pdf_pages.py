@@ -132,10 +132,24 @@ def fonts() -> Fonts:
     if files is None:
         return Fonts("Helvetica", "Helvetica-Bold", False, _winansi)
     regular, bold = TTFont("RdvSans", str(files[0])), TTFont("RdvSans-Bold", str(files[1]))
+    for font in (regular, bold):
+        font.face.makeSubset = _kept_subsets(font.face.makeSubset)
     pdfmetrics.registerFont(regular)
     pdfmetrics.registerFont(bold)
     glyphs = regular.face.charToGlyph
     return Fonts("RdvSans", "RdvSans-Bold", True, lambda c: ord(c) in glyphs)
+
+
+def _kept_subsets(make: Callable[[list[int]], bytes]) -> Callable[[list[int]], bytes]:
+    """reportlab's ``makeSubset``, each result kept: it is a pure function of the codes'
+    order, and thousands of small pieces (a capture's sheet, a short text) ask for the
+    same few subsets again, each time reading the whole font file's tables."""
+
+    @lru_cache(maxsize=32)
+    def kept(codes: tuple[int, ...]) -> bytes:
+        return make(list(codes))
+
+    return lambda subset: kept(tuple(subset))
 
 
 def _winansi(char: str) -> bool:
