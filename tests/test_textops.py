@@ -72,3 +72,22 @@ def test_helvetica_is_left_to_reportlab():
         canvas.drawString(x, y, text.encode("cp1252", "replace").decode("cp1252"))
 
     assert _draw(draw, draw_right_string) == _draw(reference, _reportlab_right)
+
+
+def test_a_kept_font_subset_is_the_one_reportlab_makes():
+    """The dossier keeps each font subset it made (``pdf_pages._kept_subsets``): asked
+    again, for the same characters in the same order, it gives reportlab's own bytes."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFontFace
+
+    faces = pdf_pages.fonts()
+    if not faces.embedded:
+        pytest.skip("no TrueType font on this machine")
+    face = pdfmetrics.getFont(faces.regular).face
+    fresh = TTFontFace(face.filename)
+    codes = [0] * 32 + list(range(32, 127)) + [0xE9, 0x20AC, 0xAB]
+    first = face.makeSubset(codes)
+    assert first == fresh.makeSubset(codes)
+    assert face.makeSubset(list(codes)) == first  # kept, and still the same
+    other = codes[:-1]
+    assert face.makeSubset(other) == fresh.makeSubset(other) != first
