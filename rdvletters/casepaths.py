@@ -64,12 +64,12 @@ def inside(root: Path, relative: str) -> Path | None:
         return None
     if candidate.parts and ":" in candidate.parts[0]:  # C:x on Windows
         return None
-    path = root
-    for part in candidate.parts:
-        path = path / part
-        if path.is_symlink():
+    path = str(root)
+    for part in candidate.parts:  # strings, not Path: ``status`` checks every proof's path
+        path = os.path.join(path, part)
+        if os.path.islink(path):
             return None
-    return path
+    return root.joinpath(*candidate.parts)
 
 
 def open_regular_fd(

@@ -14,14 +14,14 @@ into are real folders (``private_dir`` refuses a link). Links the person typed
 
 from __future__ import annotations
 
+# ``shutil`` and ``tempfile`` are loaded by the functions that use them: a few
+# milliseconds of every command's start, for writes most commands never make.
 import contextlib
 import errno
 import os
-import shutil
 import signal
 import stat
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Iterable, Iterator
@@ -158,7 +158,9 @@ def write_new(
             if isinstance(data, bytes):
                 handle.write(data)
             elif hasattr(data, "read"):
-                shutil.copyfileobj(data, handle, 1 << 20)
+                from shutil import copyfileobj
+
+                copyfileobj(data, handle, 1 << 20)
             else:
                 handle.writelines(data)
             handle.flush()
@@ -226,7 +228,9 @@ def replace_file(path: Path, data: bytes) -> Path:
     left under a predictable ``.tmp`` name) and the rename replaces ``path`` itself,
     a link included, never the file a link points to. The caller has checked the
     folder (``private_dir``)."""
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    from tempfile import mkstemp
+
+    fd, temp = mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -275,7 +279,9 @@ class WorkDir:
     (``sweep_stale``), from one another run is using, which it leaves."""
 
     def __init__(self, prefix: str, parent: Path | None = None) -> None:
-        parent = Path(parent) if parent is not None else Path(tempfile.gettempdir())
+        from tempfile import gettempdir
+
+        parent = Path(parent) if parent is not None else Path(gettempdir())
         sweep_stale(parent, prefix)
         self.path, lock = _made_locked(parent, prefix)
         self._lock: int | None = lock
@@ -292,7 +298,9 @@ class WorkDir:
         if self._lock is not None:
             os.close(self._lock)
             self._lock = None
-        shutil.rmtree(self.path, ignore_errors=True)
+        from shutil import rmtree
+
+        rmtree(self.path, ignore_errors=True)
 
     def __enter__(self) -> Path:
         return self.path
@@ -307,7 +315,10 @@ def _made_locked(parent: Path, prefix: str) -> tuple[Path, int]:
     It is made under a name no sweep looks at (a dot before the prefix), locked, then
     renamed: under its real name it is never seen without its lock, so another run's
     sweep cannot take it for abandoned, whatever the two clocks say."""
-    staging = Path(tempfile.mkdtemp(prefix="." + prefix, dir=parent))
+    from shutil import rmtree
+    from tempfile import mkdtemp
+
+    staging = Path(mkdtemp(prefix="." + prefix, dir=parent))
     os.chmod(staging, DIR_MODE)
     lock = _hold(staging / LOCK_NAME)
     final = parent / (prefix + staging.name[len(prefix) + 1 :])
@@ -317,7 +328,7 @@ def _made_locked(parent: Path, prefix: str) -> tuple[Path, int]:
         os.rename(staging, final)
     except OSError:
         os.close(lock)
-        shutil.rmtree(staging, ignore_errors=True)
+        rmtree(staging, ignore_errors=True)
         raise
     return final, lock
 
@@ -344,7 +355,9 @@ def sweep_stale(parent: Path, prefix: str) -> None:
             if not stat.S_ISDIR(info.st_mode) or not mine:
                 continue
             if _abandoned(folder / LOCK_NAME, info.st_mtime):
-                shutil.rmtree(folder, ignore_errors=True)
+                from shutil import rmtree
+
+                rmtree(folder, ignore_errors=True)
 
 
 def _abandoned(lock: Path, made: float) -> bool:

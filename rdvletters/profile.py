@@ -7,7 +7,6 @@ reported with its line and field, in French, without echoing the value.
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -289,6 +288,8 @@ def wrap_address_line(text: str) -> list[str]:
         head, tail = text[:cut], text[cut + 1 :]
         if cut > 0 and len(head) <= MAX_ADDRESS_LINE and len(tail) <= MAX_ADDRESS_LINE:
             return [head, tail]
+    import textwrap  # seldom needed: a long address line with no « de » to cut at
+
     return textwrap.wrap(text, MAX_ADDRESS_LINE, break_long_words=False) or [text]
 
 
@@ -343,7 +344,17 @@ def _justificatifs(profile: Profile, located: Located, path: Path) -> list[str]:
                 _located(path, line, field, message),
                 hint=_("Copiez le justificatif dans le dossier pieces/ et indiquez ce chemin."),
             )
-        if not target.is_file():
+        try:
+            present = target.is_file()
+        except OSError as exc:  # a name longer than the system allows, a folder closed
+            message = _("chemin inutilisable ({reason}).").format(
+                reason=exc.strerror or type(exc).__name__
+            )
+            raise InputError(
+                _located(path, line, field, message),
+                hint=_("Indiquez un nom de fichier plus court, dans le dossier pieces/."),
+            ) from None
+        if not present:
             message = _(
                 "justificatif introuvable ({file}) ; copiez-le dans le dossier de la personne "
                 "ou laissez le champ vide."

@@ -82,3 +82,18 @@ def test_light_commands_import_nothing_heavy(case, args):
     modules, _ = modules_after(*(args if args == ["--version"] else ["-C", case, *args]))
     heavy = {"pydantic", "yaml", "jinja2", "docx", "reportlab", "pypdf", "flask"}
     assert not heavy & modules, sorted(heavy & modules)
+
+
+def test_status_loads_only_what_it_uses(case):
+    """``status`` on a case without ``.eml`` proofs reads no mail (the ``email`` package);
+    with timestamp settings of the case's own, the user's folder is not looked up
+    (platformdirs) and no file is written (``tempfile``, ``shutil``): each is loaded by
+    the functions that need it, since loading them costs more than status's own work."""
+    modules, printed = modules_after("-C", case, "status")
+    assert "29 démarches, dont 19 avec justificatif" in printed
+    assert not {"email", "email.policy", "calendar"} & modules
+    assert "platformdirs" in modules  # the case has no settings: the user's may hold some
+    (case / "horodatage.yaml").write_text("horodatage: manuel\n", encoding="utf-8")
+    modules, printed = modules_after("-C", case, "status")
+    assert "29 démarches, dont 19 avec justificatif" in printed
+    assert not {"platformdirs", "tempfile", "shutil", "email"} & modules

@@ -211,26 +211,110 @@ def test_a_kind_the_examples_cannot_feed_is_said_unchecked(case, run, monkeypatc
     assert "tout va bien" in result.output and "attestation avec" not in result.output
 
 
-def test_compiled_templates_are_kept_for_the_user_only_and_follow_edits(case, run, isolated_home):
-    """The second run loads the compiled templates; an edited template is compiled anew."""
-    import stat
+@pytest.fixture
+def bundled_copy(tmp_path, monkeypatch) -> Path:
+    """The bundled templates copied to a folder of the test's own, used as the bundled ones."""
+    from rdvletters.documents import render
 
+    copy = tmp_path / "installed" / "templates"
+    shutil.copytree(BUNDLED, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(render, "data_dir", lambda name: copy)
+    return copy
+
+
+def _user_cache(home: Path) -> Path:
+    from rdvletters import __version__
+
+    return home / ".cache" / "rdvletters" / f"modeles-compiles-{__version__}"
+
+
+def _cache_file(folder: Path, template: Path) -> Path:
+    """The file Jinja keeps ``template``'s compiled code in, inside ``folder``."""
+    from rdvletters.documents.compiled import PATTERN
+
+    key = jinja2.BytecodeCache().get_cache_key(template.name, str(template))
+    return folder / (PATTERN % key)
+
+
+def _compiling_fails(monkeypatch) -> None:
+    def refuse(*args, **kwargs):
+        raise RuntimeError("compiled")
+
+    monkeypatch.setattr(jinja2.Environment, "compile", refuse)
+
+
+def test_bundled_templates_are_compiled_beside_them_and_follow_edits(
+    case, run, isolated_home, bundled_copy, monkeypatch
+):
+    """Like a module's ``.pyc``: compiled once into the installation's ``__pycache__``,
+    loaded from there by every later run, even with an empty user cache; an edited
+    template is compiled anew."""
+    import sys
+
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
     assert run("-C", case, "email", "--format", "text").exit_code == 0
-    (cache,) = (isolated_home / ".cache" / "rdvletters").iterdir()
-    files = sorted(cache.iterdir())
-    assert len(files) >= 2  # the e-mail and the macros it imports
-    assert stat.S_IMODE(cache.stat().st_mode) == 0o700
-    assert all(stat.S_IMODE(f.stat().st_mode) == 0o600 for f in files)
-    stamps = {f: f.stat().st_mtime_ns for f in files}
-    assert run("-C", case, "email", "--format", "text").exit_code == 0
-    assert {f: f.stat().st_mtime_ns for f in cache.iterdir()} == stamps  # loaded, not written
-    own = case / "modeles"
-    own.mkdir()
-    source = (data_dir("templates") / "courriel.j2").read_text(encoding="utf-8")
-    (own / "courriel.j2").write_text(source.replace("Madame, Monsieur", "Mesdames"), "utf-8")
+    beside = bundled_copy / "__pycache__"
+    for name in ("courriel.j2", "_commun.j2"):  # the e-mail and the macros it imports
+        assert _cache_file(beside, bundled_copy / name).is_file()
+    assert not _user_cache(isolated_home).exists() or not any(_user_cache(isolated_home).iterdir())
+    _compiling_fails(monkeypatch)
+    shutil.rmtree(isolated_home / ".cache", ignore_errors=True)
+    assert run("-C", case, "email", "--format", "text").exit_code == 0  # nothing compiled
+    source = (bundled_copy / "courriel.j2").read_text(encoding="utf-8")
+    (bundled_copy / "courriel.j2").write_text(source.replace("Madame, Monsieur", "Mesdames"))
+    assert run("-C", case, "email", "--format", "text").exit_code == 2  # had to compile
+    monkeypatch.undo()
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    from rdvletters.documents import render
+
+    monkeypatch.setattr(render, "data_dir", lambda name: bundled_copy)
     assert run("-C", case, "email", "--format", "text").exit_code == 0
     newest = max((case / "documents").glob("*.txt"), key=lambda p: p.stat().st_mtime_ns)
     assert "Mesdames" in newest.read_text(encoding="utf-8")
+
+
+def test_a_case_template_is_compiled_for_the_user_only(
+    case, run, isolated_home, bundled_copy, monkeypatch
+):
+    """A template of the case's own ``modeles/`` comes from anyone: its compiled code goes
+    to the user's cache (0700, files 0600), never into the installation."""
+    import stat
+    import sys
+
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    own = _modeles(case) / "courriel.j2"
+    source = (bundled_copy / "courriel.j2").read_text(encoding="utf-8")
+    own.write_text(source.replace("Madame, Monsieur", "Mesdames"), "utf-8")
+    assert run("-C", case, "email", "--format", "text").exit_code == 0
+    cache = _user_cache(isolated_home)
+    kept = _cache_file(cache, own.resolve())
+    assert kept.is_file() and stat.S_IMODE(kept.stat().st_mode) == 0o600
+    assert stat.S_IMODE(cache.stat().st_mode) == 0o700
+    assert not _cache_file(bundled_copy / "__pycache__", own.resolve()).exists()
+    assert _cache_file(bundled_copy / "__pycache__", bundled_copy / "_commun.j2").is_file()
+    newest = max((case / "documents").glob("*.txt"), key=lambda p: p.stat().st_mtime_ns)
+    assert "Mesdames" in newest.read_text(encoding="utf-8")
+
+
+def test_an_installation_open_to_others_or_told_not_to_write_keeps_nothing_there(
+    case, run, isolated_home, bundled_copy, monkeypatch
+):
+    """A ``__pycache__`` others may write in is not used, nor is the installation when
+    Python writes no ``.pyc`` (``PYTHONDONTWRITEBYTECODE``): the user's cache serves, and
+    its copies are loaded by the next run."""
+    import sys
+
+    beside = bundled_copy / "__pycache__"
+    beside.mkdir()
+    for shared, quiet in ((0o777, False), (0o755, True)):
+        beside.chmod(shared)
+        monkeypatch.setattr(sys, "dont_write_bytecode", quiet)
+        shutil.rmtree(isolated_home / ".cache", ignore_errors=True)
+        assert run("-C", case, "email", "--format", "text").exit_code == 0
+        assert list(beside.iterdir()) == []
+        assert _cache_file(_user_cache(isolated_home), bundled_copy / "courriel.j2").is_file()
+    _compiling_fails(monkeypatch)
+    assert run("-C", case, "email", "--format", "text").exit_code == 0  # loaded, not compiled
 
 
 def test_a_cache_folder_open_to_others_is_not_used(case, run, isolated_home):

@@ -5,7 +5,6 @@ Flask, waitress, argon2 and the rest are imported only inside these commands.
 
 from __future__ import annotations
 
-import getpass
 from pathlib import Path
 
 import click
@@ -113,6 +112,8 @@ def setup_command(config_path: Path, admin_name: str) -> None:
     help=N_("Le fichier ZIP à écrire."),
 )
 def recover_command(config_path: Path, case_id: str, output: Path) -> None:
+    import getpass
+
     from ..case import Case
     from ..frdates import now_paris
     from ..server import caseindex, keys

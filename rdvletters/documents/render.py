@@ -11,11 +11,9 @@ and its line (exit 2), never a crash.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import posixpath
 import re
-import stat
 import traceback
 from pathlib import Path
 from typing import Any
@@ -29,7 +27,7 @@ from ..casepaths import read_small
 from ..errors import InputError, TemplateError
 from ..i18n import N_, _
 from ..resources import data_dir
-from . import confined
+from . import compiled, confined
 from .model import Document, parse_document
 
 
@@ -120,41 +118,13 @@ class _TooLarge(Exception):
     """A template asked for a result too large to build."""
 
 
-class _QuietCache(jinja2.FileSystemBytecodeCache):
-    """A cache that is only ever a shortcut: a full or read-only disk means compiling."""
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        with contextlib.suppress(OSError):
-            super().dump_bytecode(bucket)
-
-
-def _bytecode_cache() -> jinja2.BytecodeCache | None:
-    """Compiled templates kept in the user's own cache folder, so that a run does not
-    compile them again (a tenth of ``email``'s time). Jinja checks each template's
-    source against its compiled copy. The folder must be the user's and closed to
-    others (what runs from it is the user's own compiled templates); else no cache."""
-    from platformdirs import user_cache_dir
-
-    from .. import __version__
-
-    folder = Path(user_cache_dir("rdvletters")) / f"modeles-compiles-{__version__}"
-    try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        info = folder.lstat()
-    except OSError:
-        return None
-    mine = not hasattr(os, "getuid") or info.st_uid == os.getuid()
-    if not stat.S_ISDIR(info.st_mode) or not mine or info.st_mode & 0o077:
-        return None
-    return _QuietCache(str(folder))
-
-
 def environment(extra_dirs: tuple[Path, ...] = ()) -> jinja2.Environment:
     """The sandboxed Jinja environment: strict, no autoescape, tidy blank lines."""
-    dirs = [d for d in extra_dirs if d.is_dir() and not d.is_symlink()] + [data_dir("templates")]
+    bundled = data_dir("templates").resolve()
+    dirs = [d.resolve() for d in extra_dirs if d.is_dir() and not d.is_symlink()] + [bundled]
     env = _Sandbox(
-        loader=_NoLinksLoader([str(d.resolve()) for d in dirs]),
-        bytecode_cache=_bytecode_cache(),
+        loader=_NoLinksLoader([str(d) for d in dirs]),
+        bytecode_cache=compiled.Caches(bundled),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         trim_blocks=True,

@@ -7,9 +7,8 @@ user's), timestamps are manual and nothing more is read; otherwise
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-
-from platformdirs import user_config_dir
 
 from ...case import Case
 
@@ -17,9 +16,13 @@ CONFIG_NAME = "horodatage.yaml"
 BUDGET = 0.8  # seconds a command or a page waits for authorities (imports come on top)
 
 
-def config_paths(case: Case) -> list[Path]:
-    """Where the settings are looked for: the case folder first, then the user's."""
-    return [case.root / CONFIG_NAME, Path(user_config_dir("rdvletters")) / CONFIG_NAME]
+def config_paths(case: Case) -> Iterator[Path]:
+    """Where the settings are looked for: the case folder first, then the user's (found
+    only when the case has none: platformdirs takes longer to load than a command's work)."""
+    yield case.root / CONFIG_NAME
+    from platformdirs import user_config_dir
+
+    yield Path(user_config_dir("rdvletters")) / CONFIG_NAME
 
 
 def settings_exist(case: Case) -> bool:

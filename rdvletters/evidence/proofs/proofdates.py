@@ -17,12 +17,8 @@ import re
 import warnings
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from email import policy
-from email.message import Message
-from email.parser import BytesParser
-from email.utils import getaddresses, parsedate_to_datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ...casepaths import inside, open_regular_fd
 from ...entries import LATEST_YEAR
@@ -31,6 +27,9 @@ from ...facts import effective_entries
 from ...frdates import EARLIEST_YEAR, PARIS, date_courte, heure
 from ...i18n import N_, _
 from ...journal import JournalState
+
+if TYPE_CHECKING:  # the email package is loaded by the functions that read mail (15 ms)
+    from email.message import Message
 
 TOLERANCE = timedelta(days=1)
 HEADER_BYTES = 1 << 16  # an e-mail's headers are read, never its body
@@ -108,6 +107,8 @@ def _text_date(text: str) -> datetime | None:
     match = _ISO.search(text)
     if match:
         return _aware(match.groups()[:6], match.group(7))
+    from email.utils import parsedate_to_datetime
+
     try:  # RFC 2822, as some PNG "Creation Time" chunks are written
         return parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError):
@@ -117,6 +118,8 @@ def _text_date(text: str) -> datetime | None:
 def _mail_date(text: str) -> datetime | None:
     """An e-mail's ``Date:``, or None when unreadable. The parser reads a year written
     « 0001 » as 2001 (RFC 2822's two-digit years): a year it changed is no date at all."""
+    from email.utils import parsedate_to_datetime
+
     try:
         when = parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError, OverflowError):
@@ -205,6 +208,10 @@ def _exif_time(value: str, offset: Any) -> datetime | None:
 
 def mail_headers(path: Path) -> MailHeaders:
     """The headers of an ``.eml`` file (a message saved from a mail program)."""
+    from email import policy
+    from email.parser import BytesParser
+    from email.utils import getaddresses
+
     with os.fdopen(open_regular_fd(path), "rb") as handle:  # a FIFO: refused, not waited on
         head = handle.read(HEADER_BYTES)  # the headers, never a 1 GB body
     message = BytesParser(policy=policy.default).parsebytes(head, headersonly=True)

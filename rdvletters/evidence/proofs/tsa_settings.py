@@ -26,8 +26,6 @@ from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
-from platformdirs import user_config_dir
-
 from ...case import Case
 from ...casepaths import inside
 from ...errors import InputError, RdvError
@@ -175,6 +173,8 @@ USER_ROOTS = "racines"  # in the user's configuration folder: the roots ``verify
 def user_roots_folder() -> Path:
     """Where the roots the person designated are kept and trusted: the user's own
     configuration folder, outside every case (a case folder is untrusted input)."""
+    from platformdirs import user_config_dir  # see autostamp.config_paths
+
     return Path(user_config_dir("rdvletters")) / USER_ROOTS
 
 
