@@ -20,6 +20,7 @@ from .i18n import N_, _
 from .journal import Entry
 from .stepfields import (
     OPTIONS,
+    announced_date,
     clean_text,
     field_names,
     normalise_tracking,
@@ -40,6 +41,7 @@ def correct_entry(
     witness: str | None = None,
     reference: str | None = None,
     tracking: str | None = None,
+    announced: str | None = None,
     withdraw: bool = False,
     reason: str | None = None,
     channel: str | None = None,
@@ -47,7 +49,9 @@ def correct_entry(
 ) -> Entry:
     """Journal a correction of step ``number`` of ``case``: new values, or its
     withdrawal. ``labels`` names the fields in messages (``at``, ``channel``, ``message``,
-    ``witness``, ``reference``, ``tracking``, ``reason``): the CLI's options by default."""
+    ``witness``, ``reference``, ``tracking``, ``announced``, ``reason``): the CLI's options
+    by default. ``announced``: the day the administration gave (a reply's promised date,
+    an appointment's day), as ``record --announced`` takes it."""
     state = case.journal.read()
     target = state.by_number(number)
     if target is None:
@@ -71,14 +75,14 @@ def correct_entry(
         "corrige": number,
         "date": now_paris().isoformat(timespec="seconds"),
     }
-    given = [when, message, witness, reference, tracking, channel]
+    given = [when, message, witness, reference, tracking, channel, announced]
     names = field_names(labels)
     if withdraw:
         if any(value is not None for value in given):
             raise InputError(
                 _(
                     "--withdraw retire l'entrée entière : il ne se combine pas avec --at, "
-                    "--channel, --message, --witness, --reference ni --tracking."
+                    "--channel, --message, --witness, --reference, --tracking ni --announced."
                 )
             )
         motive = clean_text(reason or "", names["reason"])
@@ -108,6 +112,7 @@ def _corrected_values(
     reference: str | None,
     tracking: str | None,
     channel: str | None = None,
+    announced: str | None = None,
     *,
     names: Mapping[str, str] = OPTIONS,
 ) -> dict[str, str]:
@@ -161,12 +166,15 @@ def _corrected_values(
                 )
             )
         values.update(suivi=normalise_tracking(tracking, names["tracking"]), suivi_saisi=tracking)
+    if announced is not None:
+        channel_now = values.get("canal", current.get("canal", ""))
+        values.update(announced_date(announced, channel_now, names["announced"]))
     if not values:
         raise InputError(
             _(
                 "rien à corriger : donnez --at, --channel, --message, --witness, "
-                '--reference ou --tracking, ou bien --withdraw --reason "…" pour retirer '
-                "l'entrée."
+                '--reference, --tracking ou --announced, ou bien --withdraw --reason "…" '
+                "pour retirer l'entrée."
             )
         )
     changed = {k: v for k, v in values.items() if current.get(k, "") != v}

@@ -344,7 +344,17 @@ def _justificatifs(profile: Profile, located: Located, path: Path) -> list[str]:
                 _located(path, line, field, message),
                 hint=_("Copiez le justificatif dans le dossier pieces/ et indiquez ce chemin."),
             )
-        if not target.is_file():
+        try:
+            present = target.is_file()
+        except OSError as exc:  # a name longer than the system allows, a folder closed
+            message = _("chemin inutilisable ({reason}).").format(
+                reason=exc.strerror or type(exc).__name__
+            )
+            raise InputError(
+                _located(path, line, field, message),
+                hint=_("Indiquez un nom de fichier plus court, dans le dossier pieces/."),
+            ) from None
+        if not present:
             message = _(
                 "justificatif introuvable ({file}) ; copiez-le dans le dossier de la personne "
                 "ou laissez le champ vide."

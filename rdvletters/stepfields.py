@@ -34,6 +34,7 @@ OPTIONS = {
     "witness": "--witness",
     "reference": "--reference",
     "tracking": "--tracking",
+    "announced": "--announced",
     "reason": "--reason",
 }
 

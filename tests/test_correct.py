@@ -130,3 +130,71 @@ def test_tracking_number_fixed_and_sending_withdrawn_then_recorded_again(case, r
     assert withdrawn.exit_code == 0
     assert run("-C", case, "sent", "31", "--tracking", "1A 123 456 7890 3").exit_code == 0
     assert run("-C", case, "verify").exit_code == 0
+
+
+def _appointment(run, case) -> int:
+    """A convocation noted without its day: the entry's number."""
+    done = run("-C", case, "record", "appointment", "--at", "2026-11-27 10:00", "-m", "Convoquée")
+    assert done.exit_code == 0, done.output
+    return journal_lines(case)[-1]["n"]
+
+
+def test_the_day_of_an_appointment_is_added_afterwards(case, run):
+    """``correct N --announced``: the day the préfecture gave, forgotten at ``record``,
+    reaches status and the week's plan; refused where ``record`` refuses it."""
+    n = _appointment(run, case)
+    assert "rendez-vous fixé au" not in run("-C", case, "status").output
+    before = (case / "journal.jsonl").read_bytes()
+    for args, said in [
+        (["5", "--announced", "2026-12-10"], "--announced ne vaut que pour une réponse"),
+        ([str(n), "--announced", "10 décembre"], "date non reconnue"),
+        ([str(n), "--announced", "2026-12-10", "--withdraw", "--reason", "x"], "--announced."),
+    ]:
+        refused = run("-C", case, "correct", *args)
+        assert refused.exit_code == 2 and said in refused.stderr, (args, refused.stderr)
+    assert (case / "journal.jsonl").read_bytes() == before
+    done = run("-C", case, "correct", str(n), "--announced", "10/12/2026")
+    assert done.exit_code == 0, done.output
+    assert "est corrigée (date annoncée)" in done.output
+    assert journal_lines(case)[-1]["valeurs"] == {"date_annoncee": "2026-12-10"}
+    status = run("-C", case, "status").output
+    assert "rendez-vous fixé au jeudi 10 décembre 2026, noté le 27 novembre 2026" in status
+    again = run("-C", case, "correct", str(n), "--announced", "2026-12-10")
+    assert again.exit_code == 2 and "rien ne change" in again.stderr
+
+
+def test_the_web_correction_form_adds_and_guards_the_announced_day(case, run):
+    from .test_web import csrf, make_client
+
+    n = _appointment(run, case)
+    _app, client = make_client(case)
+    url = f"/c/cas/entry/{n}/correct"
+    page = client.get(url).get_data(as_text=True)
+    assert 'id="c-announced-day"' in page and "Date annoncée par la préfecture" in page
+    form = {
+        "csrf": csrf(client, url),
+        "c-date-day": "27",
+        "c-date-month": "11",
+        "c-date-year": "2026",
+        "time": "10:00",
+        "channel": "appointment",
+        "message": "Convoquée",
+        "c-announced-day": "10",
+        "c-announced-month": "12",
+        "c-announced-year": "2026",
+    }
+    assert client.post(url, data=form).status_code == 303
+    assert journal_lines(case)[-1]["valeurs"] == {"date_annoncee": "2026-12-10"}
+    page = client.get(url).get_data(as_text=True)
+    assert 'name="c-announced-day" value="10"' in page  # the form shows the day now held
+    blank = {**form, "csrf": csrf(client, url), "c-announced-day": "", "c-announced-month": ""}
+    blank["c-announced-year"] = ""
+    refused = client.post(url, data=blank)
+    body = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and 'id="c-announced-day-error"' in body
+    assert "ne s&#39;efface pas" in body or "ne s'efface pas" in body
+    wrong = {**form, "csrf": csrf(client, url), "channel": "web", "c-announced-day": "11"}
+    refused = client.post(url, data=wrong)
+    body = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and 'id="c-announced-day-error"' in body
+    assert "Date annoncée ne vaut que pour une réponse" in body

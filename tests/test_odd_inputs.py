@@ -158,3 +158,25 @@ def test_a_hand_made_timestamp_entry_without_its_authority_is_named(case):
     done = run_installed("-C", case, "bundle")
     _no_crash(done)
     assert done.returncode == 4 and "ligne 31" in done.stderr and "tsa" in done.stderr
+
+
+def test_an_urgency_file_name_too_long_for_the_system_is_named_where_it_is(case):
+    """A ``justificatif`` longer than the file system allows is bad input like another:
+    the profile's file, line and field, exit 2, and the case left as it was."""
+    journal = (case / "journal.jsonl").read_bytes()
+    too_long = "pieces/" + "p" * 300 + ".pdf"
+    edit_profile(case, ("justificatif: pieces/promesse_embauche.pdf", f"justificatif: {too_long}"))
+    line = next(
+        n
+        for n, text in enumerate((case / "profil.yaml").read_text("utf-8").splitlines(), 1)
+        if too_long in text
+    )
+    for command in (["status"], ["email", "--format", "text"]):
+        done = run_installed("-C", case, *command)
+        _no_crash(done)
+        assert done.returncode == 2, done.stderr
+        assert (
+            f"profil.yaml, ligne {line}, champ « demande.urgence.0.justificatif » : "
+            "chemin inutilisable (File name too long)." in done.stderr
+        ), done.stderr
+    assert (case / "journal.jsonl").read_bytes() == journal

@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import http.cookiejar
 import os
+import re
 import signal
 import sqlite3
 import stat
@@ -291,3 +292,29 @@ def test_setup_with_the_key_file_in_a_missing_folder_can_be_tried_again(tmp_path
     again = run_installed("server", "setup", "--config", path, "--admin", "Awa")
     assert again.returncode == 0, again.stderr
     assert stat.S_IMODE((tmp_path / "etc" / "totp.key").stat().st_mode) == 0o600
+
+
+def test_the_secret_being_enrolled_never_shows_in_the_session_cookie(tmp_path):
+    """Between the set-up page and its answer, the secret travels in Flask's session
+    cookie, which is signed but readable: it is sealed under the server's key and bound
+    to the account, so the cookie shows none of its forms, and the same secret is shown
+    again on a second load."""
+    server = make_server(tmp_path)
+    client = server.client()
+    assert accept(client, server.invitation, "awa").status_code == 303
+    page = client.get("/connexion/second-facteur").get_data(as_text=True)
+    shown = re.search(r'id="totp-secret">([A-Z2-7 ]+)<', page).group(1).replace(" ", "")
+    again = client.get("/connexion/second-facteur").get_data(as_text=True)
+    assert shown in again.replace(" ", "")
+    cookie = client.get_cookie(server.app.config["SESSION_COOKIE_NAME"], domain="rdv.test")
+    serializer = server.app.session_interface.get_signing_serializer(server.app)
+    carried = serializer.loads(cookie.value)  # what anyone holding the cookie reads
+    readable = repr(carried).encode() + cookie.value.encode()
+    assert not any(trace in readable for trace in _traces(shown))
+    assert "totp_pending" in carried
+    done = client.post(
+        "/connexion/second-facteur", data={"csrf": csrf_of(page), "code": totp_now(shown)}
+    )
+    assert done.status_code == 303
+    after = client.get_cookie(cookie.key, domain="rdv.test")
+    assert after is None or "totp_pending" not in serializer.loads(after.value)

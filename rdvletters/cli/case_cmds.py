@@ -25,6 +25,7 @@ FIELDS = {
     "temoin": N_("témoin"),
     "reference": N_("référence"),
     "suivi": N_("numéro de suivi"),
+    "date_annoncee": N_("date annoncée"),
 }
 
 
@@ -407,6 +408,14 @@ def log(case: Case, as_csv: bool, output: Path | None) -> None:
     metavar=N_("NUMÉRO"),
     help=N_("Le bon numéro de suivi de la lettre recommandée."),
 )
+@option(
+    "--announced",
+    metavar=N_("DATE"),
+    help=N_(
+        "La date annoncée par la préfecture (une réponse ou une convocation) : "
+        "AAAA-MM-JJ ou JJ/MM/AAAA."
+    ),
+)
 @option("--withdraw", is_flag=True, help=N_("Retirer l'entrée (notée par erreur, en double…)."))
 @option(
     "--reason",
@@ -424,6 +433,7 @@ def correct(
     witness: str | None,
     reference: str | None,
     tracking: str | None,
+    announced: str | None,
     withdraw: bool,
     reason: str | None,
     confirm_date: bool,
@@ -437,6 +447,7 @@ def correct(
         witness=witness,
         reference=reference,
         tracking=tracking,
+        announced=announced,
         withdraw=withdraw,
         reason=reason,
         channel=channel,

@@ -110,6 +110,29 @@ def open_secret(key: bytes, user_id: int, private: bytes, stored: str | None) ->
         return None
 
 
+def _pending_aad(user_id: int) -> bytes:
+    return f"rdvletters totp being enrolled by user {user_id}".encode()
+
+
+def seal_pending(key: bytes, user_id: int, secret: str) -> str:
+    """The secret being enrolled, as the session cookie carries it between the set-up
+    page and its answer: sealed under the server's key, so that the cookie (a signed,
+    readable value) never shows it, and bound to the account."""
+    blob = keys.seal(key, secret.encode("ascii"), _pending_aad(user_id))
+    return base64.urlsafe_b64encode(blob).decode("ascii")
+
+
+def open_pending(key: bytes, user_id: int, sealed: object) -> str | None:
+    """The secret being enrolled, or None (none, another account's, or not ours)."""
+    if not isinstance(sealed, str):
+        return None
+    try:
+        blob = base64.urlsafe_b64decode(sealed.encode("ascii"))
+        return keys.unseal(key, blob, _pending_aad(user_id)).decode("ascii")
+    except (ValueError, keys.SealError):
+        return None
+
+
 def seal_clear_secrets(store: Store, key: bytes) -> int:
     """Seal the secrets an older version stored in clear; how many were sealed. The
     database's write-ahead log is then folded back and emptied, and SQLite's

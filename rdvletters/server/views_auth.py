@@ -18,7 +18,7 @@ from flask import (
 )
 
 from ..i18n import N_, _
-from . import accounts, audit
+from . import accounts, audit, secondfactor
 from .app import totp_required_for_all
 from .auth import access, current_private, current_user
 from .qr import qr_svg
@@ -113,9 +113,12 @@ def totp_setup():
     user = current_user()
     if user.totp:  # enrolled already: a stolen session cannot swap the second factor
         return redirect(url_for("auth.account"))
-    secret = session.get("totp_secret")
-    if not secret:  # one secret for the whole enrolment: a second load shows the same
-        secret = session["totp_secret"] = accounts.new_totp_secret()
+    # one secret for the whole enrolment (a second load shows the same), carried by the
+    # session cookie sealed under the server's key: the cookie is signed, not secret
+    secret = secondfactor.open_pending(ctx.totp_key, user.id, session.get("totp_pending"))
+    if not secret:
+        secret = accounts.new_totp_secret()
+        session["totp_pending"] = secondfactor.seal_pending(ctx.totp_key, user.id, secret)
     if request.method == "GET":
         return _enrol_page(user, secret)
     if not accounts.allow(ctx.store, f"totp:{user.id}", ctx.config.login_attempts):
@@ -124,7 +127,7 @@ def totp_setup():
         ctx.store, ctx.totp_key, user, current_private(), request.form.get("code", ""), secret
     ):
         return _enrol_page(user, secret, _("Code incorrect : vérifiez l'heure du téléphone.")), 400
-    session.pop("totp_secret", None)
+    session.pop("totp_pending", None)
     audit.log(ctx.store, user.display_name, None, N_("second facteur activé"))
     response = redirect(url_for("web.home"), code=303)
     return access().start_session(response, user, current_private(), "ok")

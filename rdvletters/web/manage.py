@@ -31,6 +31,7 @@ FIELD_IDS = {
     "witness": "c-witness",
     "reference": "c-reference",
     "tracking": "c-tracking",
+    "announced": "c-announced-day",
     "reason": "c-reason",
 }
 
@@ -44,6 +45,7 @@ def _labels() -> dict[str, str]:
         "c-witness": _("Témoin"),
         "c-reference": _("Numéro de référence"),
         "c-tracking": _("Numéro de suivi La Poste"),
+        "c-announced-day": _("Date annoncée"),
         "c-reason": _("Motif"),
     }
 
@@ -67,6 +69,7 @@ def _form_of(data: dict) -> dict:
         "witness": data.get("temoin", ""),
         "reference": data.get("reference", ""),
         "tracking": data.get("suivi_saisi", data.get("suivi", "")),
+        "announced": split_date(data.get("date_annoncee", "")),
         "reason": "",
         "confirm": "",
     }
@@ -96,12 +99,14 @@ def correct(case_id: str, number: int):
     old = _form_of(data)
     if request.method == "GET":
         return _correct_page(case_id, case, number, data, old)
-    form = {k: request.form.get(k, "").strip() for k in old if k != "date"}
+    form = {k: request.form.get(k, "").strip() for k in old if k not in ("date", "announced")}
     form["date"] = date_parts(request.form, "c-date")
+    form["announced"] = date_parts(request.form, "c-announced")
     labels = _labels()
     try:
         day = read_date(form["date"], "c-date", _("Date"))
         hour = read_time(form["time"], "c-time", _("Heure"))
+        announced = read_date(form["announced"], "c-announced", _("Date annoncée"), False)
     except FormErrors as found:
         return _correct_page(case_id, case, number, data, form, found.errors, 400)
     changed = {
@@ -109,6 +114,13 @@ def correct(case_id: str, number: int):
         for k in ("channel", "message", "witness", "reference", "tracking")
         if k in request.form and form[k] != old[k]
     }
+    if announced is None and data.get("date_annoncee"):
+        message = _("Une date annoncée ne s'efface pas : indiquez la bonne date.")
+        return _correct_page(
+            case_id, case, number, data, form, [FieldError("c-announced-day", message)], 400
+        )
+    if announced is not None and announced.isoformat() != data.get("date_annoncee"):
+        changed["announced"] = announced.isoformat()
     moved = (day.isoformat(), hour) != (
         f"{old['date']['year']}-{int(old['date']['month']):02d}-{int(old['date']['day']):02d}",
         old["time"],
@@ -131,6 +143,7 @@ def correct(case_id: str, number: int):
             witness=changed.get("witness"),
             reference=changed.get("reference"),
             tracking=changed.get("tracking"),
+            announced=changed.get("announced"),
             reason=form["reason"] or None,
             labels={name: labels[field] for name, field in FIELD_IDS.items()},
         )
