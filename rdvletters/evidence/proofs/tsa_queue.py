@@ -22,6 +22,7 @@ from typing import Any
 
 from ...case import Case
 from ...entries import read_entry
+from ...facts import TRUSTED, UNVOUCHED
 from ...frdates import now_paris
 from ...fsutil import SpecialFileError, open_regular_fd, private_dir, replace_file
 
@@ -139,9 +140,17 @@ def coverage(case: Case) -> Coverage:
             break
         tokens.append(data)
     found.head_is_token = bool(tokens)
+    counts = None
     for data in tokens:
-        trusted = data.get("verification") == "valide" and data.get("racine_sha256")
-        if trusted and int(data["entree"]) >= found.last_step:
-            found.urls.add(str(data.get("tsa")))
+        if int(data["entree"]) < found.last_step:
+            continue
+        trusted = data.get("verification") == TRUSTED
+        if data.get("verification") == UNVOUCHED:  # kept; counts once its root is trusted
+            from .stamptrust import judge  # rare: only then are roots read
+
+            counts = counts or judge(case)
+            trusted = counts(data)
+        found.urls.add(str(data.get("tsa")))  # asked already for this step: not again
+        if trusted and data.get("racine_sha256"):
             found.roots.add(str(data["racine_sha256"]))
     return found

@@ -21,7 +21,7 @@ no system store: it is trusted only when the person lists FreeTSA themselves.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
@@ -45,6 +45,9 @@ class Authority:
     url: str
     name: str
     certificate: Path | None = None  # a root trusted for this authority's tokens only
+    # named by the case's own horodatage.yaml: a case folder is no authority, so its
+    # tokens count only if the person trusts that root too (their ``racines/``)
+    case_named: bool = False
 
 
 FREETSA_URL = "https://freetsa.org/tsr"
@@ -104,7 +107,7 @@ def load_settings(case: Case) -> Settings:
             located = load_yaml(path, follow=path != case.root / CONFIG_NAME)  # the case's: no link
             config = validate_located(TimestampConfig, located, path)
             authorities = tuple(
-                authority(a.url, a.nom, _config_file(path, a.certificat) if a.certificat else None)
+                _named(a, path, from_case=path == case.root / CONFIG_NAME)
                 for a in config.autorites
             )
             return Settings(
@@ -115,6 +118,17 @@ def load_settings(case: Case) -> Settings:
                 path,
             )
     return Settings()
+
+
+def _named(config: AutoriteConfig, path: Path, from_case: bool) -> Authority:
+    """One authority of a settings file; a certificate the case's own file names (other
+    than a root shipped with rdvletters) is marked ``case_named``."""
+    found = authority(
+        config.url, config.nom, _config_file(path, config.certificat) if config.certificat else None
+    )
+    if from_case and found.certificate is not None and not package_root(found.certificate):
+        return replace(found, case_named=True)
+    return found
 
 
 def _config_file(config: Path, name: str) -> Path:
