@@ -23,8 +23,9 @@ only by their file's metadata were refused (CE, 10 mars 2025, n° 472387), dates
 of deposit with a third party that cannot alter them were accepted (CAA Lyon,
 12 déc. 2023, n° 21LY04307). Each step carries the time each timestamping
 authority vouches for (the earliest token, checked when it was received, that
-covers the entry which set the step's date); a proof is *dated by a third party*
-when one of them is within ``THIRD_PARTY_WINDOW`` of the step.
+covers the entry which set the step's date; a token whose root only the case
+folder holds counts for nothing, as in ``verify``: ``token_counter``); a proof is
+*dated by a third party* when one of them is within ``THIRD_PARTY_WINDOW`` of the step.
 """
 
 from __future__ import annotations

@@ -18,49 +18,55 @@ by ``verify`` only (``stampcheck``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 from ...case import Case
 from ...facts import TRUSTED, UNVOUCHED
 
 
-def _fingerprints(certs: Iterable) -> set[str]:
-    from .tokens import fingerprint
-
-    return {fingerprint(c) for c in certs}
-
-
 def held_by_case(case: Case) -> set[str]:
-    """Fingerprints of the roots only the case folder holds or names."""
-    from .tsa_settings import case_held_roots
+    """Fingerprints of the roots only the case folder holds or names (nothing is read
+    when it has neither ``horodatage/racines/`` nor settings of its own)."""
+    from .autostamp import CONFIG_NAME
+    from .tsa_settings import ROOTS_FOLDER, case_held_fingerprints
 
-    return _fingerprints(c for __, roots in case_held_roots(case) for c in roots)
+    if not (case.root / ROOTS_FOLDER).is_dir() and not (case.root / CONFIG_NAME).exists():
+        return set()
+    return case_held_fingerprints(case)
 
 
 def vouched(case: Case) -> set[str]:
-    """Fingerprints of the roots trusted here: the person's, those ``verify`` takes from
-    the settings (shipped roots, the user's own settings) and the system's store."""
+    """Fingerprints of the roots trusted here: those ``verify`` takes from the settings
+    (shipped roots, the user's own settings, the person's ``racines/``) and the system's
+    store. Loads the X.509 library and the store: asked only when the person's own
+    ``racines/`` (``user_root_fingerprints``, read without them) did not answer."""
     from .stampcheck import configured_roots
-    from .tokens import system_anchors
+    from .tokens import fingerprint, system_anchors
 
     trusted = [c for roots in configured_roots(case).values() for c in roots]
-    return _fingerprints([*trusted, *system_anchors()])
+    return {fingerprint(c) for c in [*trusted, *system_anchors()]}
 
 
 def judge(case: Case) -> Callable[[dict[str, Any]], bool]:
     """The test a token entry's data must pass to count, for one reading of the journal."""
+    from .tsa_settings import user_root_fingerprints
+
     known: dict[str, set[str]] = {}
+    sources = {"held": held_by_case, "person": lambda c: user_root_fingerprints(), "all": vouched}
 
     def roots(kind: str) -> set[str]:
         if kind not in known:
-            known[kind] = held_by_case(case) if kind == "held" else vouched(case)
+            known[kind] = sources[kind](case)
         return known[kind]
+
+    def trusted_here(root: str) -> bool:
+        return root in roots("person") or root in roots("all")
 
     def counts(data: dict[str, Any]) -> bool:
         status, root = data.get("verification"), data.get("racine_sha256")
         if status == TRUSTED:
-            return not root or root not in roots("held") or root in roots("vouched")
-        return status == UNVOUCHED and bool(root) and root in roots("vouched")
+            return not root or root not in roots("held") or trusted_here(str(root))
+        return status == UNVOUCHED and bool(root) and trusted_here(str(root))
 
     return counts

@@ -80,8 +80,8 @@ class Outcome:
             )
             if self.unvouched:
                 line = _(
-                    "horodatage en attente : aucun jeton vérifié ; il sera redemandé à la "
-                    "prochaine commande (rdvletters status dit depuis quand)."
+                    "horodatage en attente : aucun jeton vérifié (rdvletters status dit "
+                    "depuis quand)."
                 )
         else:
             return None
