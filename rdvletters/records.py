@@ -123,14 +123,14 @@ def at_least(count: int, message: str) -> After:
     return After(check)
 
 
-def matching(pattern: str, message: str | None = None) -> After:
-    """A text in which ``pattern`` is found; ``message``, or pydantic's words. ``\\S`` is
-    what is not Unicode White_Space, as pydantic's regular expressions read it."""
+def matching(pattern: str, message: str) -> After:
+    """A text in which ``pattern`` is found, else ``message`` (marked with ``N_``). ``\\S``
+    is what is not Unicode White_Space, as pydantic's regular expressions read it."""
     compiled = re.compile(pattern.replace(r"\S", f"[^{WHITE_SPACE}]"))
 
     def check(value: str) -> str:
         if not compiled.search(value):
-            raise ValueError(_(message) if message else f"String should match pattern '{pattern}'")
+            raise ValueError(_(message))
         return value
 
     return After(check)
@@ -164,35 +164,39 @@ def _whole(text: str) -> int | None:
     return int(text) if _INT.fullmatch(text) else None
 
 
+WHOLE = N_("un nombre entier est attendu")
+NUMBER = N_("un nombre est attendu, par exemple 2 ou -3.5")
+
+
 def _int(value: Any) -> int:
     """A whole number: ``12``, `` +12 ``, ``1_000``, ``12.00``; nothing else."""
     if not isinstance(value, str):
-        fail("Input should be a valid integer")
+        fail(_(WHOLE))
     text = _readable(value).strip(WHITE_SPACE)
     if len(text.encode("utf-8", "surrogatepass")) > MAX_INT_TEXT:
-        fail("Unable to parse input string as an integer, exceeded maximum size")
+        fail(_("nombre trop long"))
     number = _whole(text)
     head, dot, tail = text.partition(".")
     if number is None and dot and tail and not tail.strip("0"):
         number = _whole(head)
     if number is None:
-        fail(_("un nombre entier est attendu"))
+        fail(_(WHOLE))
     return number
 
 
 def _float(value: Any) -> float:
     if not isinstance(value, str):
-        fail("Input should be a valid number")
+        fail(_(NUMBER))
     text = _readable(value).strip(WHITE_SPACE)
     text = text if _FLOAT.fullmatch(text) else _underscores_out(text)
     if not _FLOAT.fullmatch(text):
-        fail(_("un nombre est attendu, par exemple 2 ou -3.5"))
+        fail(_(NUMBER))
     return float(text)
 
 
 def _bool(value: Any) -> bool:
     if not isinstance(value, bool):
-        fail("Input should be a valid boolean")
+        fail(_("répondez oui ou non"))
     return value
 
 

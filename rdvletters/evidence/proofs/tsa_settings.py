@@ -36,7 +36,7 @@ from ...case import Case
 from ...casepaths import inside
 from ...errors import InputError, RdvError
 from ...fsutil import private_dir, replace_file
-from ...i18n import _
+from ...i18n import N_, _
 from ...records import Between, matching
 from ...validation import OptText, StrictModel, validate_located
 from ...yamlload import load_yaml
@@ -71,7 +71,10 @@ DEFAULT_AUTHORITIES = (
 
 
 class AutoriteConfig(StrictModel):
-    url: Annotated[str, matching(r"^https?://\S+$")]
+    url: Annotated[
+        str,
+        matching(r"^https?://\S+$", N_("adresse attendue, commençant par http:// ou https://")),
+    ]
     nom: OptText = None
     certificat: OptText = None
 
