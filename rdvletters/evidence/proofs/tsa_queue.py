@@ -2,7 +2,9 @@
 
 The journal itself says what is covered: the horodatage entries after the last
 other entry, each naming the entry it covers (``entree``) and whether its token
-checked out (``verification``). ``horodatage/en_attente.json`` only remembers
+checked out (``verification``; a token kept as ``autorité non reconnue``, its root
+named only by the case's settings, is not asked again for that entry and counts only
+once the person trusts its root). ``horodatage/en_attente.json`` only remembers
 since when something waits and why the last try failed, for ``status``; a case
 folder is untrusted input, so nothing in it decides what to ask or whom to trust.
 

@@ -16,7 +16,8 @@ The question is asked once (``init``, the web app's profile, the association
 server) and ``set_automatic`` writes the answer. A token counts only when its
 signer's certificate chains to a trusted root: the system's trust store (the
 operating system's bundle, never a copy shipped inside a Python package), or the
-certificate named for that authority. FreeTSA's root is self-signed and held by
+certificate named for that authority (when the case's own ``horodatage.yaml`` names
+it, only if the person trusts it too: their ``racines/``). FreeTSA's root is self-signed and held by
 no system store: it is trusted only when the person lists FreeTSA themselves.
 """
 
