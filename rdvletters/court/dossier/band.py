@@ -51,6 +51,7 @@ class BandFonts:
         canvas.showPage()
         canvas.save()
         self.chars = chars | {"\xa0"}
+        self._runs: dict[tuple[str, str], list[tuple[str, bytes]]] = {}
         self.embedded = face.embedded
         self._pdf = pikepdf.open(io.BytesIO(buffer.getvalue()))
         self.objects = dict(self._pdf.pages[0].Resources.Font.items())
@@ -63,6 +64,12 @@ class BandFonts:
         """(font resource, encoded bytes) for ``text`` in face ``name``, split between a
         TrueType font's subsets as reportlab's ``splitString`` does (or, for Helvetica,
         encoded as reportlab does for the standard fonts)."""
+        key = (name, text)
+        if key not in self._runs:  # the label and captions come back on every page
+            self._runs[key] = self._split(name, text)
+        return self._runs[key]
+
+    def _split(self, name: str, text: str) -> list[tuple[str, bytes]]:
         internal, assignments = self.codes[name]
         if not self.embedded:
             return [(internal, text.encode("cp1252"))]

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from reportlab.lib.pagesizes import A4
 
 from .pdf_pages import BOTTOM, GAP, MARGIN, MM, draw_band, fonts, new_canvas, reserved, wrap
+from .textops import draw_right_string, draw_string
 
 TITLE, TEXT, HEAD, CELL = 15, 9.5, 11.5, 8.5
 LEAD = 1.3  # line height / font size
@@ -121,7 +122,7 @@ def _draw_row(canvas, y: float, row: dict) -> None:
     for lines, w in zip(row["cells"], row["widths"], strict=True):
         canvas.rect(x, y - height, w, height, stroke=1, fill=0)
         for i, line in enumerate(lines):
-            canvas.drawString(x + PAD, y - PAD - CELL - i * CELL * LEAD + 1.5, line)
+            draw_string(canvas, x + PAD, y - PAD - CELL - i * CELL * LEAD + 1.5, line)
         x += w
 
 
@@ -130,11 +131,11 @@ def _draw_chart(canvas, y: float, label: str, count: int, proven: int) -> None:
     f = fonts()
     canvas.setFont(f.regular, CELL)
     canvas.setFillColorRGB(0, 0, 0)
-    canvas.drawString(MARGIN, y - 4 * MM, label)
-    canvas.drawRightString(MARGIN + 50 * MM, y - 4 * MM, f"{count} ({proven})")
+    draw_string(canvas, MARGIN, y - 4 * MM, label)
+    draw_right_string(canvas, MARGIN + 50 * MM, y - 4 * MM, f"{count} ({proven})")
     if count == 0:
         canvas.setFillColorRGB(*GRID)
-        canvas.drawString(MARGIN + 54 * MM, y - 4 * MM, "aucune démarche")
+        draw_string(canvas, MARGIN + 54 * MM, y - 4 * MM, "aucune démarche")
         canvas.setFillColorRGB(0, 0, 0)
         return
     size = 4 * MM
@@ -145,7 +146,7 @@ def _draw_chart(canvas, y: float, label: str, count: int, proven: int) -> None:
         canvas.rect(MARGIN + 54 * MM + i * (size + BOX_GAP), y - 4.8 * MM, size, size, fill=1)
     canvas.setFillColorRGB(0, 0, 0)
     if count > BOXES:
-        canvas.drawString(MARGIN + 54 * MM + BOXES * (size + BOX_GAP), y - 4 * MM, "…")
+        draw_string(canvas, MARGIN + 54 * MM + BOXES * (size + BOX_GAP), y - 4 * MM, "…")
 
 
 def chronology_pdf(
@@ -171,14 +172,14 @@ def chronology_pdf(
             if kind == "text":
                 text, font, size = payload
                 canvas.setFont(font, size)
-                canvas.drawString(MARGIN, y - size, text)
+                draw_string(canvas, MARGIN, y - size, text)
             elif kind == "row":
                 _draw_row(canvas, y, payload)
             else:
                 _draw_chart(canvas, y, *payload)
         canvas.setFont(f.regular, 7)
         canvas.setFillColorRGB(0.4, 0.4, 0.4)
-        canvas.drawString(MARGIN, BOTTOM - 4 * MM, f.fit(footer))
+        draw_string(canvas, MARGIN, BOTTOM - 4 * MM, f.fit(footer))
         canvas.setFillColorRGB(0, 0, 0)
         canvas.showPage()
     canvas.save()

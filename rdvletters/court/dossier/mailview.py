@@ -155,8 +155,15 @@ def _size(n: int) -> str:
 def clean_text(text: str) -> str:
     """Line ends normalised, control characters dropped, trailing blank lines removed."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
-    text = "".join(c for c in text if c == "\n" or c.isprintable() or c == "\u00a0")
+    lines = text.split("\n")  # most lines are printable (but for no-break spaces): kept whole
+    text = "\n".join(
+        line if line.replace("\u00a0", " ").isprintable() else _printable(line) for line in lines
+    )
     return text.strip("\n")
+
+
+def _printable(line: str) -> str:
+    return "".join(c for c in line if c.isprintable() or c == "\u00a0")
 
 
 class _TextExtractor(HTMLParser):

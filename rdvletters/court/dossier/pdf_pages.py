@@ -24,6 +24,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from .mailview import MailView
+from .textops import draw_string, set_fill_rgb
 
 rl_config.useA85 = 0  # binary streams: ASCII85 would make every image a quarter larger
 
@@ -36,6 +37,7 @@ READABLE = 0.5  # a tall image keeps at least this share of the usable width
 MAX_SCALE = 2.0  # points per pixel: a small image is not blown up further
 BODY_SIZE, BODY_LEADING = 10, 13.5
 GREY = (0.45, 0.45, 0.45)
+BLACK = (0, 0, 0)
 
 # The band: line 1 « Pièce n° N » and the page count, line 2 the label, line 3 the caption.
 BAND_LINES = (9 * MM, 13.5 * MM, 18 * MM)
@@ -75,6 +77,7 @@ class Fonts:
     embedded: bool
     covers: Callable[[str], bool]
     drawable: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
+    good: set[str] = field(default_factory=set, compare=False, repr=False)  # drawable ones
 
     def fit(self, text: str) -> str:
         """``text`` with any character the font lacks replaced by « ? » (never a blank).
@@ -83,10 +86,15 @@ class Fonts:
         chronology fit hundreds of thousands of lines with accents."""
         if text.isascii() and text.isprintable():  # every face here draws these: most text
             return text
-        drawable, chars = self.drawable, set(text)
-        for char in chars.difference(drawable):
+        good = self.good
+        if good.issuperset(text):
+            return text
+        drawable = self.drawable
+        for char in set(text).difference(drawable):
             drawable[char] = char == " " or self.covers(char)
-        if all(drawable[c] for c in chars):
+            if drawable[char]:
+                good.add(char)
+        if good.issuperset(text):
             return text
         return "".join(c if drawable[c] else "?" for c in text)
 
@@ -124,10 +132,24 @@ def fonts() -> Fonts:
     if files is None:
         return Fonts("Helvetica", "Helvetica-Bold", False, _winansi)
     regular, bold = TTFont("RdvSans", str(files[0])), TTFont("RdvSans-Bold", str(files[1]))
+    for font in (regular, bold):
+        font.face.makeSubset = _kept_subsets(font.face.makeSubset)
     pdfmetrics.registerFont(regular)
     pdfmetrics.registerFont(bold)
     glyphs = regular.face.charToGlyph
     return Fonts("RdvSans", "RdvSans-Bold", True, lambda c: ord(c) in glyphs)
+
+
+def _kept_subsets(make: Callable[[list[int]], bytes]) -> Callable[[list[int]], bytes]:
+    """reportlab's ``makeSubset``, each result kept: it is a pure function of the codes'
+    order, and thousands of small pieces (a capture's sheet, a short text) ask for the
+    same few subsets again, each time reading the whole font file's tables."""
+
+    @lru_cache(maxsize=32)
+    def kept(codes: tuple[int, ...]) -> bytes:
+        return make(list(codes))
+
+    return lambda subset: kept(tuple(subset))
 
 
 def _winansi(char: str) -> bool:
@@ -148,7 +170,11 @@ def wrap(text: str, font: str, size: float, room: float) -> list[str]:
     """One paragraph broken into lines at most ``room`` wide; words too long are cut.
 
     Widths add up (no kerning), so each word is measured once and a line's width is
-    kept as a running sum: linear in the text, which matters for thousands of pages."""
+    kept as a running sum: linear in the text, which matters for thousands of pages. A
+    line that fits whole, by a margin no rounding of that sum can cross, is kept as it is
+    (what the sum would give) without being cut into words: most lines of a long text."""
+    if pdfmetrics.stringWidth(text, font, size) < room - 0.01:
+        return [text.rstrip()]
     lines: list[str] = []
     current, used = "", 0.0
     for token in _TOKEN.findall(text):
@@ -224,8 +250,8 @@ class TextPages:
         self._room(BODY_LEADING)
         self.y -= BODY_LEADING
         self.canvas.setFont(self.fonts.bold if bold else self.fonts.regular, BODY_SIZE)
-        self.canvas.setFillColorRGB(*(GREY if grey else (0, 0, 0)))
-        self.canvas.drawString(self.left if x is None else x, self.y + 3, text)
+        set_fill_rgb(self.canvas, GREY if grey else BLACK)
+        draw_string(self.canvas, self.left if x is None else x, self.y + 3, text)
 
     def paragraph(self, text: str, *, indent: float = 0, bold=False, grey=False) -> None:
         font = self.fonts.bold if bold else self.fonts.regular
