@@ -11,7 +11,7 @@ Layout::
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -56,9 +56,17 @@ class Case:
         self.root = root.resolve() if root.is_symlink() else root
         self.profile_path = root / PROFILE
         self.journal = Journal(root / JOURNAL)
+        self.journal.token_judge = self._token_judge
         self.pieces = root / "pieces"
         self.documents = root / "documents"
         self._inside: dict[str, Path | None] = {}
+
+    def _token_judge(self) -> Callable[[dict[str, Any]], bool]:
+        """Which timestamp tokens count: judged against the roots trusted outside the case
+        (a case folder is untrusted input), loaded only when a token asks."""
+        from .evidence.proofs.stamptrust import judge
+
+        return judge(self)
 
     def route(self) -> str:
         """The route the profile names, for naming channels in ``log``. ``log`` must stay

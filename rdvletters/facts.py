@@ -23,12 +23,14 @@ only by their file's metadata were refused (CE, 10 mars 2025, n° 472387), dates
 of deposit with a third party that cannot alter them were accepted (CAA Lyon,
 12 déc. 2023, n° 21LY04307). Each step carries the time each timestamping
 authority vouches for (the earliest token, checked when it was received, that
-covers the entry which set the step's date); a proof is *dated by a third party*
-when one of them is within ``THIRD_PARTY_WINDOW`` of the step.
+covers the entry which set the step's date; a token whose root only the case
+folder holds counts for nothing, as in ``verify``: ``token_counter``); a proof is
+*dated by a third party* when one of them is within ``THIRD_PARTY_WINDOW`` of the step.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cached_property
@@ -42,6 +44,9 @@ from .journal import GENESIS, JournalState
 STEP_TYPES = ("tentative", "evenement", "envoi")
 TOKEN_TYPE = "horodatage"
 TRUSTED = "valide"  # a token's ``verification`` when its root was trusted on receipt
+# a token kept but not counted: its root only the case's own settings name (the
+# ``verification`` that ``tokens.UNRECOGNISED`` writes, what ``verify`` says of it)
+UNVOUCHED = "autorité non reconnue"
 THIRD_PARTY_WINDOW = timedelta(hours=1)
 CLOCK_SLACK = timedelta(minutes=5)  # a computer's clock a little ahead of the authority's
 # How a proof is dated: by a third party within the window, by one later (it existed at
@@ -212,16 +217,26 @@ def effective_entries(state: JournalState) -> list[tuple[int, dict[str, Any]]]:
     return list(current.items())
 
 
+def token_counter(state: JournalState) -> Callable[[dict[str, Any]], bool]:
+    """The test a token entry passes to count, the same for every figure: the case's
+    judge (``evidence.proofs.stamptrust``: its root trusted outside the case), or, for a
+    journal read without its case, the ``verification`` written on receipt."""
+    if state.token_judge is not None:
+        return state.token_judge()
+    return lambda data: data.get("verification") == TRUSTED
+
+
 def stamps_by_entry(
     state: JournalState, numbers: set[int]
 ) -> dict[int, tuple[tuple[str, datetime], ...]]:
     """For each entry number in ``numbers``: per authority, the earliest time a trusted
     token covering it vouches for, in time order. One pass from the end of the journal."""
+    counts = token_counter(state)
     tokens = sorted(
         (
             (int(e.data["entree"]), datetime.fromisoformat(e.data["heure_tsa"]), e.data["autorite"])
             for e in state.entries
-            if e.kind == TOKEN_TYPE and e.data.get("verification") == TRUSTED
+            if e.kind == TOKEN_TYPE and counts(e.data)
         ),
         reverse=True,
     )

@@ -25,7 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -65,6 +65,11 @@ class JournalState:
     lines: int = 0  # complete lines, blank ones included
     # lines ``repair`` set aside, passed over: (line number, SHA-256, number it claims)
     set_aside: list[tuple[int, str, int]] = field(default_factory=list)
+    # Which token entries count, judged against the roots trusted outside the case
+    # (``Case`` sets ``evidence.proofs.stamptrust.judge``); None: by their ``verification``
+    token_judge: Callable[[], Callable[[dict[str, Any]], bool]] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     def by_number(self, n: int) -> Entry | None:
         return next((e for e in self.entries if e.n == n), None)
@@ -81,6 +86,7 @@ class Journal:
         self.path = path
         self._cache: tuple[tuple[int, ...], JournalState] | None = None
         self._aside: tuple[tuple[int, ...], set[str]] | None = None
+        self.token_judge: Callable[[], Callable[[dict[str, Any]], bool]] | None = None
 
     def usable(self, raw: bytes, number: int | None) -> Entry | None:
         """One complete line as a checked entry; None when ``repair`` set it aside; else a
@@ -138,6 +144,7 @@ class Journal:
             return self._cache[1]
         lines = Lines(self.path, limit=stat.st_size)
         state = self._collect(iter(lines))
+        state.token_judge = self.token_judge
         if lines.torn is not None:
             state.torn = lines.torn.decode("utf-8", "replace")
             state.torn_line = lines.torn_line

@@ -105,10 +105,10 @@ def timestamp(
         authorities = (authority(tsa_url, None, tsa_cert),)
     case.load()
     outcome = ts.request(case, authorities, timeout)
-    if tsa_cert and outcome.entries:  # verify will trust it later too
+    if tsa_cert and outcome.trusted:  # verify will trust it later too
         remember_root(case, tsa_cert)
-    warn(outcome.failures)
-    for entry in outcome.entries:
+    warn([*outcome.unvouched, *outcome.failures])
+    for entry in outcome.trusted:
         data = entry.data
         when = datetime.fromisoformat(data["heure_tsa"]).astimezone(now_paris().tzinfo)
         click.echo(

@@ -8,7 +8,7 @@ from typing import Any
 
 from ...case import Case
 from ...errors import RdvError
-from ...facts import TRUSTED
+from ...facts import UNVOUCHED, token_counter
 from ...frdates import PARIS
 from ...i18n import _, ngettext
 from ...journal import JournalState
@@ -38,6 +38,18 @@ def _automatic(case: Case) -> bool:
         return False
 
 
+def _enough(case: Case, trusted: list, covered: int) -> bool:
+    """Whether the tokens that count for the last step come from as many independent
+    roots as the settings ask."""
+    from .tsa_settings import load_settings
+
+    roots = {e.data.get("racine_sha256") for e in trusted if int(e.data["entree"]) == covered}
+    try:
+        return len(roots) >= load_settings(case).needed
+    except RdvError:
+        return False
+
+
 def _recorded_at(data: dict[str, Any]) -> datetime:
     return datetime.fromisoformat(data.get("enregistre_le") or data["date"])
 
@@ -45,10 +57,13 @@ def _recorded_at(data: dict[str, Any]) -> datetime:
 def status_line(case: Case, state: JournalState) -> str | None:
     """One line for ``status``: since when the journal waits for a trusted timestamp."""
     stamps = [e for e in state.entries if e.kind == KIND]
-    trusted = [e for e in stamps if e.data.get("verification") == TRUSTED]
+    counts = token_counter(state)
+    trusted = [e for e in stamps if counts(e.data)]
     queue = read_queue(case)
     covered = max((int(e.data["entree"]) for e in trusted), default=0)
     pending = [e for e in state.entries if e.n > covered and e.kind != KIND]
+    if queue and not pending and _enough(case, trusted, covered):
+        queue = None  # left by tokens the person has since come to trust: the next drain clears it
     if pending and (queue or stamps or _automatic(case)):
         since = _recorded_at(pending[0].data).astimezone(PARIS)
         line = ngettext(
@@ -56,6 +71,12 @@ def status_line(case: Case, state: JournalState) -> str | None:
             "journal non horodaté depuis le {date} à {time} ({n} entrées à couvrir)",
             len(pending),
         ).format(date=short(since.date()), time=time_of(since), n=len(pending))
+        kept = [e for e in stamps if e.data.get("verification") == UNVOUCHED and e not in trusted]
+        if kept and int(kept[-1].data["entree"]) >= pending[-1].n:  # answered, not trusted
+            return _(
+                "{line} ; jeton obtenu mais non vérifié, sa racine n'étant nommée que par le "
+                "dossier : rdvletters verify"
+            ).format(line=line)
         asked = _since(queue)
         if asked is not None:
             line += _(

@@ -83,7 +83,7 @@ def recorded_at(entry: Entry) -> datetime:
     return datetime.fromisoformat(entry.data.get("enregistre_le") or entry.data["date"])
 
 
-def _configured_roots(case: Case) -> dict[str, list]:
+def configured_roots(case: Case) -> dict[str, list]:
     """Authority URL -> the roots trusted for it; under ``""``, the roots the person
     designated (``timestamp --tsa-cert``), kept in their configuration folder. Trust
     comes from the package or the user's configuration, never from the case folder: the
@@ -198,7 +198,7 @@ def check_tokens(case: Case, state: JournalState | None = None) -> Checks:
     for entry in state.entries:
         hashes.setdefault(entry.n, entry.digest)
     entries = {e.n: e for e in state.entries}
-    roots = _configured_roots(case)
+    roots = configured_roots(case)
     for entry in stamps:
         check = _check_one(case, entry, hashes, roots)
         checks.tokens.append(check)

@@ -29,9 +29,10 @@ from typing import TYPE_CHECKING
 
 from ...case import Case
 from ...errors import InputError, RdvError, TimestampError
+from ...facts import TRUSTED
 from ...frdates import PARIS
 from ...fsutil import deferred_interrupts, private_dir, sha256_file, write_unique
-from ...i18n import _
+from ...i18n import _, ngettext
 from ...journal import Entry
 from ...proofnames import ascii_slug
 from . import tsa_queue
@@ -47,17 +48,26 @@ FOLDER = tsa_queue.FOLDER
 
 @dataclass
 class Outcome:
-    """What a round did: tokens journaled, failures in words, whether something waits."""
+    """What a round did: tokens journaled, failures in words, whether something waits.
+
+    ``entries`` holds every token journaled, ``unvouched`` why some of them count for
+    nothing (their root only the case's own settings name)."""
 
     entries: list[Entry] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
     waiting: bool = False
     covered: int = 0
+    unvouched: list[str] = field(default_factory=list)
+
+    @property
+    def trusted(self) -> list[Entry]:
+        """The tokens that count: vouched for by a root the person trusts."""
+        return [e for e in self.entries if e.data.get("verification") == TRUSTED]
 
     def said(self) -> str | None:
         """For the person: what was obtained, or that it waits, and why (one line each)."""
-        if self.entries:
-            names = ", ".join(e.data["autorite"] for e in self.entries)
+        if self.trusted:
+            names = ", ".join(e.data["autorite"] for e in self.trusted)
             line = _("journal horodaté (entrées 1 à {last}) par {names}.").format(
                 last=self.covered, names=names
             )
@@ -68,10 +78,15 @@ class Outcome:
                 "horodatage en attente : aucune autorité n'a répondu à temps ; il sera "
                 "redemandé à la prochaine commande (rdvletters status dit depuis quand)."
             )
+            if self.unvouched:
+                line = _(
+                    "horodatage en attente : aucun jeton vérifié (rdvletters status dit "
+                    "depuis quand)."
+                )
         else:
             return None
         reasons = self.failures if self.waiting else []
-        return "\n".join([line, *(f"  - {reason}" for reason in reasons)])
+        return "\n".join([line, *(f"  - {r}" for r in [*self.unvouched, *reasons])])
 
 
 def head_of(case: Case) -> tuple[int, bytes]:
@@ -110,14 +125,15 @@ def _store(case: Case, got: Obtained, covered: int, imprint: str) -> Entry:
              "sha256": sha256_file(p)}
             for p, label in files
         ]  # fmt: skip
+        description = f"Horodatage du journal (entrées n° 1 à {covered}) par {got.authority.name}"
+        if not got.trusted:  # journal data, in French like every description
+            description += " (non vérifié : racine nommée seulement par le dossier)"
         with deferred_interrupts():
             return case.journal.append(
                 {
                     "type": KIND,
                     "date": when.isoformat(timespec="seconds"),
-                    "description": (
-                        f"Horodatage du journal (entrées n° 1 à {covered}) par {got.authority.name}"
-                    ),
+                    "description": description,
                     "entree": covered,
                     "empreinte": imprint,
                     "algorithme": "sha256",
@@ -153,9 +169,9 @@ def _ask_and_store(
     from .tsa_client import ask_many
 
     asked = ask_many(authorities, line, needed, budget, timeout, coverage.roots)
-    outcome = Outcome(failures=asked.failures, covered=covered)
+    outcome = Outcome(failures=asked.failures, covered=covered, unvouched=asked.unvouched)
     outcome.entries = [_store(case, got, covered, imprint) for got in asked.obtained]
-    if len(outcome.entries) >= needed:
+    if len(outcome.trusted) >= needed:
         tsa_queue.clear(case)
     else:
         outcome.waiting = True
@@ -180,8 +196,21 @@ def request(
     # each fallback gets a full delay; the margin lets a timeout be told as such
     budget = timeout * max(1, len(chosen) - needed + 1) + 1
     outcome = _ask_and_store(case, chosen, needed, budget, timeout, tsa_queue.coverage(case))
-    if outcome.entries:
+    if outcome.trusted:
         return outcome
+    if outcome.entries:  # kept in the journal, counted by nothing: said as a failure
+        raise TimestampError(
+            _("aucun jeton vérifié :")
+            + "\n  - "
+            + "\n  - ".join([*outcome.unvouched, *outcome.failures]),
+            hint=ngettext(
+                "Le jeton est gardé au journal (entrée n° {numbers}) ; il comptera dès que "
+                "sa racine sera parmi celles auxquelles vous faites confiance.",
+                "Les jetons sont gardés au journal (entrées n° {numbers}) ; ils compteront "
+                "dès que leur racine sera parmi celles auxquelles vous faites confiance.",
+                len(outcome.entries),
+            ).format(numbers=", ".join(str(e.n) for e in outcome.entries)),
+        )
     raise TimestampError(
         _("aucune autorité d'horodatage n'a donné de jeton :")
         + "\n  - "
@@ -219,6 +248,8 @@ def drain_queue(case: Case, budget_seconds: float = BUDGET) -> Outcome:
             return Outcome()
         case.journal.check_appendable()
         others = [a for a in settings.authorities if a.url not in coverage.urls]
+        if not others:  # every authority listed has answered for this step: nothing to ask
+            return Outcome()  # what still waits stays in the queue, said by ``status``
         return _ask_and_store(case, others, missing, budget_seconds, settings.timeout, coverage)
 
 

@@ -40,6 +40,11 @@ class Obtained:
     verdict: Any  # tokens.Verdict
 
     @property
+    def trusted(self) -> bool:
+        """Vouched for by a root the person trusts (not only one the case names)."""
+        return self.verdict.valid
+
+    @property
     def root_sha256(self) -> str:
         from .tokens import fingerprint
 
@@ -53,6 +58,11 @@ class Asked:
     obtained: list[Obtained] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
     left: list[Authority] = field(default_factory=list)  # not asked, or not answered in time
+    unvouched: list[str] = field(default_factory=list)  # tokens kept, not counted: why
+
+    @property
+    def trusted(self) -> list[Obtained]:
+        return [got for got in self.obtained if got.trusted]
 
 
 def _post(url: str, body: bytes, timeout: float) -> bytes:
@@ -136,7 +146,42 @@ def ask(authority: Authority, line: bytes, timeout: float) -> Obtained:
         )
     if not verdict.valid:
         raise TimestampError(_("{name} : jeton refusé, {status} ({detail})").format(**said))
+    if authority.case_named:
+        verdict = _vouched(der, imprint, verdict)
     return Obtained(authority, der, token, verdict)
+
+
+def _vouched(der: bytes, imprint: str, pinned: Any) -> Any:
+    """A token checked against a root only the case's own ``horodatage.yaml`` names, checked
+    again as ``verify`` will: against the roots the person trusts (their ``racines/``) and
+    the system's store. Not vouched for, it is kept but marked ``UNRECOGNISED`` (what
+    ``verify`` says of it), with the case's root so its fingerprint can be compared."""
+    from . import tokens
+    from .tsa_settings import user_roots
+
+    origin = _("racine désignée par la personne (horodatage)")
+    again = tokens.verify(der, imprint, user_roots(), origin, system=True)
+    if again.valid:
+        return again
+    return tokens.Verdict(tokens.UNRECOGNISED, pinned.detail, pinned.root, pinned.origin)
+
+
+def unvouched_said(got: Obtained) -> str:
+    """Why a token is kept but not counted, and how the person can come to trust it: the
+    words ``verify`` uses for it."""
+    from .tsa_settings import user_roots_folder
+
+    return _(
+        "{name} : jeton gardé mais non vérifié : il ne se vérifie qu'avec une racine que nomme "
+        "le horodatage.yaml du dossier ({root}, empreinte {digest}…) ; un dossier ne fait pas "
+        "autorité, ce jeton ne date rien. Comparez son empreinte avec celle que publie "
+        "l'autorité, puis, si elles sont identiques, copiez-la dans {folder}"
+    ).format(
+        name=got.authority.name,
+        root=got.authority.certificate.name if got.authority.certificate else "",
+        digest=got.root_sha256[:16],
+        folder=user_roots_folder(),
+    )
 
 
 def ask_many(
@@ -176,8 +221,8 @@ def ask_many(
         running.append(authority)
         threading.Thread(target=work, name=f"tsa-{authority.name}", daemon=True).start()
 
-    while len(asked.obtained) < needed:
-        while pending and len(running) < needed - len(asked.obtained):
+    while len(asked.trusted) < needed:
+        while pending and len(running) < needed - len(asked.trusted):
             start(pending.pop(0))
         left = deadline - time.monotonic()
         if not running or left <= 0:
@@ -189,6 +234,9 @@ def ask_many(
         running.remove(authority)
         if isinstance(outcome, TimestampError):
             asked.failures.append(str(outcome))
+        elif not outcome.trusted:  # kept for the person, never counted: the next is asked
+            asked.obtained.append(outcome)
+            asked.unvouched.append(unvouched_said(outcome))
         elif outcome.root_sha256 in seen:
             asked.failures.append(
                 _(

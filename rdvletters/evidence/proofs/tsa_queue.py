@@ -2,7 +2,9 @@
 
 The journal itself says what is covered: the horodatage entries after the last
 other entry, each naming the entry it covers (``entree``) and whether its token
-checked out (``verification``). ``horodatage/en_attente.json`` only remembers
+checked out (``verification``; a token kept as ``autorité non reconnue``, its root
+named only by the case's settings, is not asked again for that entry and counts only
+once the person trusts its root). ``horodatage/en_attente.json`` only remembers
 since when something waits and why the last try failed, for ``status``; a case
 folder is untrusted input, so nothing in it decides what to ask or whom to trust.
 
@@ -22,6 +24,7 @@ from typing import Any
 
 from ...case import Case
 from ...entries import read_entry
+from ...facts import TRUSTED, UNVOUCHED
 from ...frdates import now_paris
 from ...fsutil import SpecialFileError, open_regular_fd, private_dir, replace_file
 
@@ -139,9 +142,17 @@ def coverage(case: Case) -> Coverage:
             break
         tokens.append(data)
     found.head_is_token = bool(tokens)
+    counts = None
     for data in tokens:
-        trusted = data.get("verification") == "valide" and data.get("racine_sha256")
-        if trusted and int(data["entree"]) >= found.last_step:
-            found.urls.add(str(data.get("tsa")))
+        if int(data["entree"]) < found.last_step:
+            continue
+        trusted = data.get("verification") == TRUSTED
+        if data.get("verification") == UNVOUCHED:  # kept; counts once its root is trusted
+            from .stamptrust import judge  # rare: only then are roots read
+
+            counts = counts or judge(case)
+            trusted = counts(data)
+        found.urls.add(str(data.get("tsa")))  # asked already for this step: not again
+        if trusted and data.get("racine_sha256"):
             found.roots.add(str(data["racine_sha256"]))
     return found

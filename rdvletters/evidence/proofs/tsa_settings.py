@@ -1,6 +1,8 @@
 """Which timestamping authorities to ask, how many, and whether to ask on every step.
 
-Settings live in ``horodatage.yaml`` (the case folder first, then the user's folder)::
+Settings live in ``horodatage.yaml`` (the case folder first, then the user's folder; a
+certificate the case's own file names is trusted only if the user trusts it too, see
+``Authority.case_named``)::
 
     horodatage: auto          # auto: every entry, as soon as it is written; manuel: on demand
     delai_secondes: 10        # per authority, for « rdvletters timestamp »
@@ -14,14 +16,19 @@ The question is asked once (``init``, the web app's profile, the association
 server) and ``set_automatic`` writes the answer. A token counts only when its
 signer's certificate chains to a trusted root: the system's trust store (the
 operating system's bundle, never a copy shipped inside a Python package), or the
-certificate named for that authority. FreeTSA's root is self-signed and held by
+certificate named for that authority (when the case's own ``horodatage.yaml`` names
+it, only if the person trusts it too: their ``racines/``). FreeTSA's root is self-signed and held by
 no system store: it is trusted only when the person lists FreeTSA themselves.
 """
 
 from __future__ import annotations
 
+import base64
+import contextlib
+import hashlib
 import os
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
@@ -45,6 +52,9 @@ class Authority:
     url: str
     name: str
     certificate: Path | None = None  # a root trusted for this authority's tokens only
+    # named by the case's own horodatage.yaml: a case folder is no authority, so its
+    # tokens count only if the person trusts that root too (their ``racines/``)
+    case_named: bool = False
 
 
 FREETSA_URL = "https://freetsa.org/tsr"
@@ -107,8 +117,7 @@ def load_settings(case: Case) -> Settings:
             located = load_yaml(path, follow=path != case.root / CONFIG_NAME)  # the case's: no link
             config = validate_located(TimestampConfig, located, path)
             authorities = tuple(
-                authority(a.url, a.nom, _config_file(path, a.certificat) if a.certificat else None)
-                for a in config.autorites
+                _named(a, path, from_case=path == case.root / CONFIG_NAME) for a in config.autorites
             )
             return Settings(
                 config.horodatage == "auto",
@@ -118,6 +127,17 @@ def load_settings(case: Case) -> Settings:
                 path,
             )
     return Settings()
+
+
+def _named(config: AutoriteConfig, path: Path, from_case: bool) -> Authority:
+    """One authority of a settings file; a certificate the case's own file names (other
+    than a root shipped with rdvletters) is marked ``case_named``."""
+    found = authority(
+        config.url, config.nom, _config_file(path, config.certificat) if config.certificat else None
+    )
+    if from_case and found.certificate is not None and not package_root(found.certificate):
+        return replace(found, case_named=True)
+    return found
 
 
 def _config_file(config: Path, name: str) -> Path:
@@ -166,6 +186,8 @@ horodatage: {value}
 #   - url: https://tsa.association.example/tsr
 #     nom: Mon association
 #     certificat: ca-association.pem
+# Un certificat nommé ici ne vaut que s'il est aussi dans le dossier racines/ de votre
+# configuration (~/.config/rdvletters/racines/) : un dossier ne fait pas autorité.
 """
 
 
@@ -206,26 +228,52 @@ def _keep(folder: Path, digest: str, data: bytes) -> Path:
     return write_unique(folder, digest[:16], ".pem", data)
 
 
-def _pem_file(path: Path) -> list:
-    """The certificates of a small regular file (never a link, a FIFO nor a huge file put
-    in a case to make ``verify`` wait); [] when unreadable."""
-    from cryptography import x509
-
+def _small_file(path: Path) -> bytes | None:
+    """A small regular file's bytes (never a link, a FIFO nor a huge file put in a case to
+    make ``verify`` wait); None when unreadable."""
     from ...casepaths import read_small
 
     try:
-        return x509.load_pem_x509_certificates(read_small(path, follow=False))
-    except (RdvError, OSError, ValueError):
+        return read_small(path, follow=False)
+    except (RdvError, OSError):
+        return None
+
+
+def _pem_file(path: Path) -> list:
+    """The certificates of a small regular file; [] when unreadable."""
+    from cryptography import x509
+
+    data = _small_file(path)
+    try:
+        return x509.load_pem_x509_certificates(data) if data else []
+    except ValueError:
         return []
 
 
-def _roots_in(folder: Path | None) -> list:
-    found: list = []
-    if folder is None or not folder.is_dir():
-        return found
-    for path in sorted(folder.glob("*.pem")):
-        found += _pem_file(path)
+_PEM_BLOCK = re.compile(
+    rb"-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]+?)-----END CERTIFICATE-----"
+)
+
+
+def pem_fingerprints(path: Path) -> set[str]:
+    """SHA-256 of each certificate's DER in a PEM file (``tokens.fingerprint``), read
+    without loading the X.509 library: what ``status`` compares a token's root with."""
+    data = _small_file(path) or b""
+    found = set()
+    for block in _PEM_BLOCK.findall(data):
+        with contextlib.suppress(ValueError):
+            found.add(hashlib.sha256(base64.b64decode(b"".join(block.split()))).hexdigest())
     return found
+
+
+def _pem_paths(folder: Path | None) -> list[Path]:
+    if folder is None or not folder.is_dir():
+        return []
+    return sorted(folder.glob("*.pem"))
+
+
+def _roots_in(folder: Path | None) -> list:
+    return [root for path in _pem_paths(folder) for root in _pem_file(path)]
 
 
 def user_roots() -> list:
@@ -233,17 +281,16 @@ def user_roots() -> list:
     return _roots_in(user_roots_folder())
 
 
-def case_held_roots(case: Case) -> list[tuple[str, list]]:
-    """Roots that only the case folder names (its ``horodatage/racines/`` and the
-    certificates its own ``horodatage.yaml`` lists): never trusted, only looked at to say
-    why a token that verifies with one of them is not counted. (case-relative name, roots)"""
+def user_root_fingerprints() -> set[str]:
+    """``user_roots``, as fingerprints."""
+    return {d for path in _pem_paths(user_roots_folder()) for d in pem_fingerprints(path)}
 
-    held: list[tuple[str, list]] = []
+
+def _held_files(case: Case) -> list[tuple[str, Path]]:
+    """The files of roots that only the case folder names: its ``horodatage/racines/`` and
+    the certificates its own ``horodatage.yaml`` lists. (case-relative name, path)"""
     folder = inside(case.root, ROOTS_FOLDER)  # a link to a folder of roots: not followed
-    if folder is not None and folder.is_dir():
-        for path in sorted(folder.glob("*.pem")):
-            if roots := _pem_file(path):
-                held.append((f"{ROOTS_FOLDER}/{path.name}", roots))
+    held = [(f"{ROOTS_FOLDER}/{path.name}", path) for path in _pem_paths(folder)]
     try:
         settings = load_settings(case)
     except RdvError:
@@ -251,10 +298,21 @@ def case_held_roots(case: Case) -> list[tuple[str, list]]:
     if settings.source == case.root / CONFIG_NAME:
         for authority in settings.authorities:
             cert = authority.certificate
-            if cert is not None and not package_root(cert) and (roots := _pem_file(cert)):
+            if cert is not None and not package_root(cert):
                 name = cert.relative_to(case.root) if cert.is_relative_to(case.root) else cert
-                held.append((str(name), roots))
+                held.append((str(name), cert))
     return held
+
+
+def case_held_roots(case: Case) -> list[tuple[str, list]]:
+    """Roots that only the case folder names: never trusted, only looked at to say why a
+    token that verifies with one of them is not counted. (case-relative name, roots)"""
+    return [(name, roots) for name, path in _held_files(case) if (roots := _pem_file(path))]
+
+
+def case_held_fingerprints(case: Case) -> set[str]:
+    """``case_held_roots``, as fingerprints."""
+    return {d for __, path in _held_files(case) for d in pem_fingerprints(path)}
 
 
 def package_root(path: Path) -> bool:
