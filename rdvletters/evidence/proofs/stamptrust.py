@@ -48,12 +48,19 @@ def vouched(case: Case) -> set[str]:
     return {fingerprint(c) for c in [*trusted, *system_anchors()]}
 
 
-def judge(case: Case) -> Callable[[dict[str, Any]], bool]:
-    """The test a token entry's data must pass to count, for one reading of the journal."""
+def _persons(case: Case) -> set[str]:
+    """Fingerprints of the roots in the person's own ``racines/``."""
     from .tsa_settings import user_root_fingerprints
 
+    return user_root_fingerprints()
+
+
+def judge(case: Case) -> Callable[[dict[str, Any]], bool]:
+    """The test a token entry's data must pass to count, for one reading of the journal
+    (the settings' module is loaded only when a token asks: a journal without any
+    timestamp, the usual case, needs none of it)."""
     known: dict[str, set[str]] = {}
-    sources = {"held": held_by_case, "person": lambda c: user_root_fingerprints(), "all": vouched}
+    sources = {"held": held_by_case, "person": _persons, "all": vouched}
 
     def roots(kind: str) -> set[str]:
         if kind not in known:
