@@ -8,6 +8,7 @@ from . import (  # noqa: F401 - each module registers its commands
     case_cmds,
     document_cmds,
     evidence_cmds,
+    journal_cmds,
     lifecycle_cmds,
     plan_cmds,
     proof_cmds,
