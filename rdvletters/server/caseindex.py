@@ -238,17 +238,21 @@ def get_case(store: Store, case_id: str) -> CaseRow | None:
         return _case(tx, row) if row else None
 
 
+def _visible_rows(tx, user: User) -> list:
+    """The rows of the cases ``user`` may see, oldest first."""
+    if user.all_cases:
+        return tx.rows("SELECT * FROM cases WHERE erased_at IS NULL ORDER BY created_at")
+    return tx.rows(
+        "SELECT c.* FROM cases c JOIN follows f ON f.case_id = c.id"
+        " WHERE f.user_id = :u AND c.erased_at IS NULL ORDER BY c.created_at",
+        u=user.id,
+    )
+
+
 def visible_cases(store: Store, user: User) -> list[CaseRow]:
     """The cases ``user`` may see: those they follow, or all with the admin's leave."""
     with store.transaction(write=False) as tx:
-        if user.all_cases:
-            rows = tx.rows("SELECT * FROM cases WHERE erased_at IS NULL ORDER BY created_at")
-        else:
-            rows = tx.rows(
-                "SELECT c.* FROM cases c JOIN follows f ON f.case_id = c.id"
-                " WHERE f.user_id = :u AND c.erased_at IS NULL ORDER BY c.created_at",
-                u=user.id,
-            )
+        rows = _visible_rows(tx, user)
         return [_case(tx, r) for r in rows]
 
 
@@ -261,14 +265,7 @@ def visible_named(store: Store, user: User, private: bytes) -> list[tuple[CaseRo
     else through the team key, in memory, for this request only."""
     own = keys.Unwrapper(private)
     with store.transaction(write=False) as tx:
-        if user.all_cases:
-            rows = tx.rows("SELECT * FROM cases WHERE erased_at IS NULL ORDER BY created_at")
-        else:
-            rows = tx.rows(
-                "SELECT c.* FROM cases c JOIN follows f ON f.case_id = c.id"
-                " WHERE f.user_id = :u AND c.erased_at IS NULL ORDER BY c.created_at",
-                u=user.id,
-            )
+        rows = _visible_rows(tx, user)
         holder = user_holder(user.id)
         wrapped = _blobs(tx, holder)
         followers: dict[str, list[str]] = {}
