@@ -20,102 +20,40 @@ import os
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ... import i18n
 from ...case import Case
-from ...channels import QUOTED_CHANNELS, reference_text
-from ...channels import label as channel_label
 from ...documents.context import build_context
 from ...documents.model import typographic
 from ...documents.render import render
-from ...errors import InputError, OutputExistsError, RdvError, ToolMissingError
-from ...facts import Facts, Step
-from ...frdates import date_courte, heure, jour, now_paris
-from ...fsutil import DIR_MODE, WorkDir, private_dir, sync_folder, sync_folder_entry, write_new
+from ...errors import OutputExistsError
+from ...facts import Facts
+from ...frdates import date_courte, jour, now_paris
+from ...fsutil import DIR_MODE, WorkDir, private_dir, sync_folder, sync_folder_entry
 from ...i18n import _
-from ...journal import JournalState
 from ...profile import Profile
 from ...proofnames import ascii_slug
-from ...wording import dont, fragment, nombre
-from ..pieces import SENT_LABELS, Piece, justifying, numbers_by_step, plan
+from ..pieces import Piece, plan
+from .chronology_content import (  # noqa: F401 - chronology_file: the tests draw it
+    chronology,
+    chronology_file,
+    header,
+    numbering_note,
+)
+from .piece_files import (
+    Writer,
+    band_fonts,
+    convert,
+    office_piece,
+    office_sources,
+    piece_job,
+    piece_weight,
+)
 from .piece_pdf import MAX_PIECE_BYTES
 from .report_pdf import REPORT_NAME, dossier_report
-
-if TYPE_CHECKING:
-    from .band import BandFonts
-
-
-def step_text(step: Step, facts: Facts) -> str:
-    """What happened, in a table cell."""
-    if step.sent_document:
-        label = SENT_LABELS[step.sent_document][0]
-        return label + (f", n° {step.tracking}" if step.tracking else "")
-    if step.channel == "ar":
-        return f"Avis de réception signé le {jour(step.when.date())}" + (
-            f" : {fragment(step.description)}" if step.description else ""
-        )
-    if step.channel == "attestation" and (visit := facts.visit_of(step)) is not None:
-        said = f"Attestation de {visit.witness} (présentation au guichet du "
-        return said + f"{jour(visit.when.date())})"
-    text = step.description
-    if text and step.channel in QUOTED_CHANNELS:
-        text = f"« {text} »"
-    if step.reference:
-        ref = reference_text(step.channel, step.reference)
-        text = ref + (f" : {text}" if text else "")
-    return text + (f" (témoin : {step.witness})" if step.witness else "")
-
-
-def _chronology_rows(facts: Facts, pieces: list[Piece], route: str) -> list[list[str]]:
-    """One row per step; « Justificatif » names the pieces that justify it (for a
-    witnessed visit, the statement; for a numbered request, its written answer)."""
-    justified = justifying(facts, pieces)
-    shown = numbers_by_step(pieces, proving=True)
-    rows = []
-    for step in facts.steps:
-        numbers = justified[step.n] if step.is_attempt else shown.get(step.n, [])
-        rows.append(
-            [
-                date_courte(step.when.date()),
-                "" if step.channel == "ar" else heure(step.when),
-                channel_label(step.channel, route),
-                step_text(step, facts),
-                ", ".join(f"n° {n}" for n in numbers) or "aucun",
-            ]
-        )
-    return rows
-
-
-@i18n.french()
-def header(profile: Profile) -> list[str]:
-    """Who, which administration, which application: the top of every dossier document."""
-    d, p = profile.demandeur, profile.prefecture
-    lines = [
-        f"Personne concernée : {d.prenom} {d.nom.upper()}, "
-        f"{d.ne} le {jour(d.date_naissance)} à {d.lieu_naissance}, nationalité {d.nationalite}",
-        f"Administration : {p.nom}{', ' + p.service if p.service else ''}",
-        f"Demande : {profile.demande.titre}" + (" (renouvellement)" if profile.renewal else ""),
-        "Voie de dépôt : téléservice ANEF (article R. 431-2 du CESEDA)"
-        if profile.anef
-        else "Voie de dépôt : en personne à la préfecture (article R. 431-3 du CESEDA)",
-    ]
-    if p.site_rdv:
-        lines.append(f"{profile.site_label} : {p.site_rdv}")
-    return lines
-
-
-@i18n.french()
-def figures(facts: Facts) -> str:
-    """The counts, worded as in every other output."""
-    return (
-        f"{nombre(len(facts.attempts), 'démarche')}, "
-        f"{dont(len(facts.attempts_with_proof), 'avec justificatif')}, sur "
-        f"{nombre(facts.weeks_covered, 'semaine')} (du lundi au dimanche) : "
-        f"{nombre(facts.weeks_with_attempts, 'semaine')} avec au moins une démarche, "
-        f"{nombre(facts.weeks_with_proof, 'semaine')} avec au moins un justificatif."
-    )
+from .sharing import run_jobs
 
 
 @i18n.french()
@@ -163,56 +101,6 @@ def _inventory_docx(
     )
 
 
-@dataclass
-class Chronology:
-    """What piece n° 1 says: the intro lines, the weeks, the tables (dated steps, tokens)."""
-
-    intro: list[str]
-    weeks: list[tuple[str, int, int]]
-    tables: list[tuple[str, list[str], list[list[str]], list[float]]]
-    footer: str
-
-
-@i18n.french()
-def chronology(
-    head: list[str], profile: Profile, facts: Facts, state: JournalState, pieces: list[Piece]
-) -> Chronology:
-    """Piece n° 1's content, in French typography (the weeks as in every other output)."""
-    from .timestamp_dossier import chronology_table, dating_table
-
-    weeks = [(f"sem. du {date_courte(w.monday)}", w.attempts, w.with_proof) for w in facts.weeks]
-    columns = ["Date", "Heure", "Canal", "Ce qui s'est passé", "Justificatif"]
-    rows = _chronology_rows(facts, pieces, profile.situation)
-    tables = [
-        ("Tableau daté", columns, rows, [22, 14, 34, 79, 21]),
-        *chronology_table(state, pieces),
-        *dating_table(facts, pieces),
-    ]
-    return Chronology(
-        [typographic(line) for line in [*head, figures(facts)]],
-        weeks,
-        [
-            (typographic(title), cols, [[typographic(c) for c in row] for row in body], widths)
-            for title, cols, body, widths in tables
-        ],
-        numbering_note(facts),
-    )
-
-
-def chronology_file(content: Chronology, piece: Piece) -> bytes:
-    from .chronology_pdf import chronology_pdf
-
-    return chronology_pdf(
-        "Chronologie des démarches",
-        content.intro,
-        content.weeks,
-        content.tables,
-        number=piece.number,
-        label=piece.label,
-        footer=content.footer,
-    )
-
-
 @i18n.french()
 def synthesis_docx(
     profile: Profile, facts: Facts, root: Path, pieces: list[Piece], author: str, created: datetime
@@ -233,11 +121,6 @@ def synthesis_docx(
 
 def author_of(profile: Profile) -> str:
     return f"{profile.demandeur.prenom} {profile.demandeur.nom.upper()}"
-
-
-def numbering_note(facts: Facts) -> str:
-    """The journal state the pieces are numbered from, said as the requête says it."""
-    return f"Pièces numérotées d'après le journal des démarches arrêté à {facts.evidence_state}."
 
 
 def journal_anchor(facts: Facts) -> list[str]:
@@ -290,10 +173,6 @@ def stable_time(facts: Facts, state_entries: list) -> datetime:
 
 PRIVATE = "Ne_pas_deposer"  # the fiche, the checklist, the forms: for the person, not the court
 
-# Checked byte for byte by ``openssl ts -verify`` and ``sha256sum`` (the explanation gives the
-# commands to copy): delivered as they are, never converted.
-ORIGINAL_KINDS = ("horodatage", "journal", "explication")
-
 
 @dataclass
 class Dossier:
@@ -304,127 +183,7 @@ class Dossier:
     warnings: list[str] = field(default_factory=list)
 
 
-class _Writer:
-    """Writes the dossier's files one by one into a private staging folder."""
-
-    def __init__(self, staging: Path) -> None:
-        self.staging = staging
-        self.warnings: list[str] = []
-
-    def put(self, name: str, data: bytes) -> str:
-        write_new(self.staging / name, data, sync=False)  # all at once: ``write_bundle``
-        return name
-
-    def put_converted(self, name: str, result: bytes | str) -> str | None:
-        """The PDF beside a generated DOCX, or, when LibreOffice could not make it, the
-        reason said to the person (the DOCX stays: Télérecours accepts it)."""
-        if isinstance(result, str):
-            self.warnings.append(
-                _(
-                    "{name} reste au format DOCX : {why} (Télérecours accepte aussi le DOCX)."
-                ).format(name=name, why=result)
-            )
-            return None
-        return self.put(name.rsplit(".", 1)[0] + ".pdf", result)
-
-
-def _convert(documents: list[tuple[bytes, str]]) -> list[bytes | str]:
-    """Each (bytes, suffix) as PDF, or the reason it could not be, with one LibreOffice
-    start for all (starting it costs seconds). When one document makes the shared run
-    fail, each is converted alone to tell which (rare: a damaged file the person added)."""
-    from ...documents.pdf import office_batch_to_pdf
-
-    if not documents:
-        return []
-    try:
-        return list(office_batch_to_pdf(documents))
-    except ToolMissingError:
-        return [_("LibreOffice n'est pas installé pour le convertir en PDF")] * len(documents)
-    except RdvError:
-        if len(documents) == 1:
-            return [_("LibreOffice n'a pas pu le convertir en PDF")]
-        return [result for document in documents for result in _convert([document])]
-
-
-def _office_sources(case: Case, pieces: list[Piece]) -> dict[int, tuple[Path, bytes, str]]:
-    """The pieces LibreOffice turns into PDF (sent letters in DOCX), by number."""
-    from .piece_pdf import office_document
-
-    found = {}
-    for piece in pieces:
-        if piece.data is None and piece.sources and piece.kind not in (*ORIGINAL_KINDS, "serie"):
-            source = case.file(piece.sources[0], _("pièce n° {n}").format(n=piece.number))
-            try:
-                document = office_document(source)
-            except InputError:  # unreadable or unusual: ``_piece_file`` says so and keeps it
-                continue
-            if document is not None:
-                found[piece.number] = (source, *document)
-    return found
-
-
-def _office_piece(
-    writer: _Writer, piece: Piece, source: Path, data: bytes, result, band: BandFonts
-) -> str:
-    """Write a converted piece stamped « Pièce n° N », or its original with the reason."""
-    from .piece_pdf import converted_piece
-
-    if isinstance(result, bytes):
-        pdf = converted_piece(result, source, piece.number, piece.label, band)
-        return writer.put(piece.filename(".pdf"), pdf)
-    writer.warnings.append(
-        _("pièce n° {n} gardée dans son format d'origine : {why}.").format(
-            n=piece.number, why=result
-        )
-    )
-    return writer.put(piece.file_name, data)
-
-
-def _piece_file(case: Case, writer: _Writer, piece: Piece, band: BandFonts) -> str:
-    """Write one piece (PDF with « Pièce n° N » on every page); returns its file name."""
-    from .piece_pdf import piece_to_pdf, series_to_pdf
-
-    where = _("pièce n° {n}").format(n=piece.number)  # for an error message
-    if piece.kind == "liste" and piece.data is not None:
-        from .piece_pdf import data_to_pdf
-
-        pdf = data_to_pdf(piece.data, "liste.txt", piece.number, piece.label, band)
-        return writer.put(piece.filename(".pdf"), pdf)
-    if piece.data is not None:
-        return writer.put(piece.file_name, piece.data)
-    if piece.kind in ORIGINAL_KINDS:
-        return writer.put(piece.file_name, case.file(piece.sources[0], where).read_bytes())
-    if piece.kind == "serie":
-        items = [
-            (case.file(s, where), c) for s, c in zip(piece.sources, piece.captions, strict=True)
-        ]
-        pdf = series_to_pdf(items, piece.number, piece.label, band)
-        return writer.put(piece.filename(".pdf"), pdf)
-    source = case.file(piece.sources[0], where)
-    try:
-        pdf = piece_to_pdf(source, piece.number, piece.label, piece.sheet, band)
-    except ToolMissingError:
-        why = _("LibreOffice n'est pas installé pour la convertir en PDF")
-    except InputError as error:  # a damaged or unusual file: the original still proves
-        why = _("conversion en PDF impossible ({error})").format(error=error)
-    else:
-        return writer.put(piece.filename(".pdf"), pdf)
-    writer.warnings.append(
-        _("pièce n° {n} gardée dans son format d'origine : {why}.").format(n=piece.number, why=why)
-    )
-    return writer.put(piece.file_name, source.read_bytes())
-
-
-def band_fonts(pieces: list[Piece]) -> BandFonts:
-    """The band's fonts for every piece at once: made for each piece, they were about a
-    third of a long dossier's time. A piece's band needing more gets its own."""
-    from .band import BandFonts
-
-    texts = [p.label for p in pieces] + [c for p in pieces for c in p.captions if c]
-    return BandFonts(texts + [p.sheet[0] for p in pieces if p.sheet])
-
-
-def _write(case: Case, writer: _Writer, series: bool, pdf: bool) -> None:
+def _write(case: Case, writer: Writer, series: bool, pdf: bool) -> None:
     """Every file of the dossier, pieces first (their names go into the inventory).
 
     Everything LibreOffice converts (sent letters; with ``pdf``, the inventory and the
@@ -435,18 +194,29 @@ def _write(case: Case, writer: _Writer, series: bool, pdf: bool) -> None:
     facts = Facts.from_journal(state)
     pieces = plan(profile, facts, case.root, state, series=series)
     created = stable_time(facts, state.entries)
-    report = dossier_report(case, created)  # before this dossier's inventory exists
     head = header(profile)
     author = author_of(profile)
-    content = chronology(head, profile, facts, state, pieces)
-    names = {1: writer.put(pieces[0].filename(".pdf"), chronology_file(content, pieces[0]))}
-    office = _office_sources(case, pieces[1:])
+    office = office_sources(case, pieces[1:])
     band = band_fonts(pieces[1:])
-    for piece in pieces[1:]:
-        if piece.kind == "a_joindre" or piece.number in office:  # named as PDF
-            names[piece.number] = piece.filename(".pdf")
-        else:
-            names[piece.number] = _piece_file(case, writer, piece, band)
+    mine = [p for p in pieces[1:] if p.kind != "a_joindre" and p.number not in office]
+
+    def chronology_piece() -> tuple[str, list[str]]:
+        content = chronology(head, profile, facts, state, pieces)
+        return writer.put(pieces[0].filename(".pdf"), chronology_file(content, pieces[0])), []
+
+    jobs = [
+        partial(dossier_report, case, created),  # before this dossier's inventory exists
+        chronology_piece,
+        *(partial(piece_job, case, writer.staging, piece, band) for piece in mine),
+    ]
+    weights = [piece_weight(case, piece) for piece in mine]
+    order = [0, 1, *sorted(range(2, len(jobs)), key=lambda i: -weights[i - 2])]
+    report, *made = run_jobs(jobs, writer.staging, order)  # two processes (``sharing``)
+    # as PDF: what LibreOffice makes below, what the person adds
+    names = {piece.number: piece.filename(".pdf") for piece in pieces}
+    for piece, (name, warnings) in zip([pieces[0], *mine], made, strict=True):
+        names[piece.number] = name
+        writer.warnings += warnings
     listed = [*head, numbering_note(facts), *journal_anchor(facts)]  # verify reads the anchor
 
     def inventory() -> bytes:
@@ -455,16 +225,16 @@ def _write(case: Case, writer: _Writer, series: bool, pdf: bool) -> None:
     first = inventory()
     summary = synthesis_docx(profile, facts, case.root, pieces, author, created)
     own = [(first, ".docx"), (summary, ".docx")] if pdf else []
-    results = _convert([(data, suffix) for _, data, suffix in office.values()] + own)
+    results = convert([(data, suffix) for _, data, suffix in office.values()] + own)
     for (number, (source, data, _suffix)), result in zip(office.items(), results, strict=False):
-        names[number] = _office_piece(writer, pieces[number - 1], source, data, result, band)
+        names[number] = office_piece(writer, pieces[number - 1], source, data, result, band)
     final = inventory()
     inventory_name = f"{0:0{pieces[0].digits}d}_Inventaire.docx"  # sorts first, as the pieces
     writer.put(inventory_name, final)
     if pdf:
         inventory_pdf, summary_pdf = results[len(office) :]
         if final != first:  # a piece kept in its own format: the inventory changed
-            (inventory_pdf,) = _convert([(final, ".docx")])
+            (inventory_pdf,) = convert([(final, ".docx")])
         writer.put_converted(inventory_name, inventory_pdf)
     # What helps the person and the association, but is not filed with the court.
     private_dir(writer.staging / PRIVATE)
@@ -484,7 +254,7 @@ def _write(case: Case, writer: _Writer, series: bool, pdf: bool) -> None:
     writer.put(f"{PRIVATE}/{REPORT_NAME}", report)
 
 
-def _large(writer: _Writer, names: dict[int, str]) -> set[int]:
+def _large(writer: Writer, names: dict[int, str]) -> set[int]:
     """Pieces over Télérecours' size limit, among those written so far."""
     return {
         n
@@ -515,7 +285,7 @@ def write_bundle(
     private_dir(out.parent, follow=True)  # the case folder, or the folder -o names
     work = WorkDir(".dossier-en-cours-", out.parent)  # one a killed bundle left: removed
     try:
-        writer = _Writer(work.path)
+        writer = Writer(work.path)
         _write(case, writer, series, pdf)
         staging = work.keep()
         os.chmod(staging, DIR_MODE)
