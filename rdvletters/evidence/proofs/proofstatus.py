@@ -8,12 +8,12 @@ from typing import Any
 
 from ...case import Case
 from ...errors import RdvError
-from ...facts import UNVOUCHED, token_counter
 from ...frdates import PARIS
 from ...i18n import _, ngettext
 from ...journal import JournalState
 from ...localdates import short
 from ...localdates import time as time_of
+from ...stampcount import UNVOUCHED, token_counter
 from .proofdates import matching_by_week
 from .tsa_queue import KIND, read_queue
 

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ...case import Case
-from ...facts import TRUSTED, UNVOUCHED
+from ...stampcount import TRUSTED, UNVOUCHED
 
 
 def held_by_case(case: Case) -> set[str]:

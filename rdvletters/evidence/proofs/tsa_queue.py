@@ -24,9 +24,9 @@ from typing import Any
 
 from ...case import Case
 from ...entries import read_entry
-from ...facts import TRUSTED, UNVOUCHED
 from ...frdates import now_paris
 from ...fsutil import SpecialFileError, open_regular_fd, private_dir, replace_file
+from ...stampcount import TRUSTED, UNVOUCHED
 
 FOLDER = "horodatage"
 QUEUE = "en_attente.json"
