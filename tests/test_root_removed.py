@@ -21,7 +21,7 @@ from docx import Document as open_docx
 
 from rdvletters.evidence.proofs import tsa_settings
 
-from .conftest import journal_lines, needs_pdf_tools
+from .conftest import journal_lines, needs_pdf_tools, run_installed
 from .tsa_server import LocalTSA, make_pki, settings_for, trust_store
 
 pytestmark = pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl absent")
@@ -99,17 +99,19 @@ def test_a_root_removed_from_the_store_proves_nothing_anywhere(
 
     _withdraw(store, kept)
     after = _said(run, case, tmp_path, "apres")
+    assert DATED.format(n=0) in after["status"] and after["weeks"] == 0
+    assert DATED.format(n=0) in after["fiche"]
     assert f"horodatage n° {token['n']} (Autorite A) : autorité non reconnue" in after["verify"]
     assert "non pris en compte" in after["verify"]
     assert "existait au plus tard" not in after["verify"]
-    assert DATED.format(n=0) in after["status"] and after["weeks"] == 0
-    assert DATED.format(n=0) in after["fiche"]
     assert "journal horodaté :" not in after["status"]
     assert (
         "jeton valide à sa réception, mais sa racine n'est pas parmi les racines de confiance "
         "de cet ordinateur : rdvletters verify"
     ) in after["status"]
     assert journal_lines(case)[-1] == token  # nothing rewritten: the journal keeps its word
+    installed = run_installed("-C", case, "status")  # a fresh process: the same figure
+    assert installed.returncode == 0 and DATED.format(n=0) in installed.stdout
 
     _withdraw(store, withdrawn)  # the root back in the store: counted by all again
     again = _said(run, case, tmp_path, "de_nouveau")
