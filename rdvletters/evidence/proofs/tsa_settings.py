@@ -253,7 +253,7 @@ def _pem_file(path: Path) -> list:
 
 
 _PEM_BLOCK = re.compile(
-    rb"-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]+?)-----END CERTIFICATE-----"
+    rb"-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]*)-----END CERTIFICATE-----"
 )
 
 
