@@ -208,10 +208,14 @@ def _write(case: Case, writer: Writer, series: bool, pdf: bool) -> None:
         partial(dossier_report, case, created),  # before this dossier's inventory exists
         chronology_piece,
         *(partial(piece_job, case, writer.staging, piece, band) for piece in mine),
+        # last in the list, so that a piece's error is said first, as it was alone
+        partial(synthesis_docx, profile, facts, case.root, pieces, author, created),
+        partial(_witness_forms, case, profile, facts, created),
     ]
     weights = [piece_weight(case, piece) for piece in mine]
-    order = [0, 1, *sorted(range(2, len(jobs)), key=lambda i: -weights[i - 2])]
-    report, *made = run_jobs(jobs, writer.staging, order)  # two processes (``sharing``)
+    claims = sorted(range(2, 2 + len(mine)), key=lambda i: -weights[i - 2])
+    order = [0, 1, len(jobs) - 2, len(jobs) - 1, *claims]  # the largest pieces first
+    report, *made, summary, forms = run_jobs(jobs, writer.staging, order)  # ``sharing``
     # as PDF: what LibreOffice makes below, what the person adds
     names = {piece.number: piece.filename(".pdf") for piece in pieces}
     for piece, (name, warnings) in zip([pieces[0], *mine], made, strict=True):
@@ -223,7 +227,6 @@ def _write(case: Case, writer: Writer, series: bool, pdf: bool) -> None:
         return _inventory_docx(listed, pieces, names, _large(writer, names), author, created)
 
     first = inventory()
-    summary = synthesis_docx(profile, facts, case.root, pieces, author, created)
     own = [(first, ".docx"), (summary, ".docx")] if pdf else []
     results = convert([(data, suffix) for _, data, suffix in office.values()] + own)
     for (number, (source, data, _suffix)), result in zip(office.items(), results, strict=False):
@@ -245,7 +248,7 @@ def _write(case: Case, writer: Writer, series: bool, pdf: bool) -> None:
     writer.put(f"{PRIVATE}/Fiche_de_synthese.docx", summary)
     if pdf:
         writer.put_converted(f"{PRIVATE}/Fiche_de_synthese.docx", summary_pdf)
-    for name, data in _witness_forms(case, profile, facts, created):
+    for name, data in forms:
         writer.put(f"{PRIVATE}/{name}", data)
     from .checklist import checklist
 
