@@ -1,0 +1,144 @@
+"""A caseload's cache made current as ``rdvletters web --cases`` starts, before any page.
+
+With no cache (the first run, a new version of rdvletters, a cache deleted), every case
+must be read and summarised once: a few milliseconds each, seconds for a permanence of
+a thousand cases. ``Preparation`` does that work in the background as soon as the app
+starts, in worker processes on every core when there is much to do, and says how far it
+is; the caseload page asks ``settle`` whether the list is ready and, while it is not,
+shows how many cases are read instead of keeping the person waiting, never a partial
+list. Little to do (a cache that is current, a few changed cases) is done in a thread,
+and the page simply waits for it.
+
+What is computed is exactly what the page would compute (``caseload.entry_for``), keyed
+by each case's fingerprint taken before the case is read: a case changed meanwhile is
+summarised again by the page that finds it changed. Nothing here is needed for the page
+to be right: if the preparation fails or is stopped, the page does the work itself.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Mapping
+from concurrent.futures import Executor
+from datetime import datetime
+from pathlib import Path
+
+from . import caseload
+from .case import Case
+from .frdates import now_paris
+
+SMALL = 40  # at most this many cases to summarise: a fraction of a second, the page waits
+POOL_FROM = 200  # from this many, worker processes (each costs its start, ~0.3 s)
+CHUNK = 25  # cases per piece of work handed to a worker: progress moves in such steps
+
+
+class Preparation:
+    """The caseload's summaries computed ahead, and how many cases are read so far."""
+
+    def __init__(
+        self,
+        root: Path,
+        folders: Callable[[], Mapping[str, Case | str]],
+        lang: str,
+        workers: int | None = None,
+    ) -> None:
+        self.root = root
+        self.folders = folders  # ``Registry.folders``: read in the background, not here
+        self.langs = caseload.languages(lang)
+        self.workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
+        self.total = 0  # cases in the folder
+        self.done = 0  # cases whose summaries are ready (in the cache or computed)
+        self.work = 0  # cases to summarise, once counted
+        self._counted = threading.Event()
+        self._finished = threading.Event()
+        self._stopping = False
+        self._pool: Executor | None = None
+
+    def start(self) -> Preparation:
+        threading.Thread(target=self._run, name="caseload-preparation", daemon=True).start()
+        return self
+
+    @property
+    def finished(self) -> bool:
+        return self._finished.is_set()
+
+    def settle(self) -> bool:
+        """True when the list can be shown: the preparation is over, or little was left
+        and it was waited for. False while a long one runs: say how far it is."""
+        self._counted.wait()  # a ``stat`` per case and the cache read: a moment
+        if self.work <= SMALL:
+            self._finished.wait()
+            return True
+        return self._finished.is_set()
+
+    def close(self) -> None:
+        """Stop (``rdvletters web`` ends): work not started is dropped, nothing written."""
+        self._stopping = True
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def _run(self) -> None:
+        try:
+            now = now_paris()
+            cases = self.folders()
+            self.total, todo = caseload.pending(self.root, cases, now, self.langs)
+            self.done, self.work = self.total - len(todo), len(todo)
+            self._counted.set()
+            entries = self._summarise(todo, now)
+            if entries and not self._stopping:
+                caseload.store(self.root, entries)
+        except Exception:  # noqa: BLE001 - the page does the work itself, and meets the error
+            pass
+        finally:
+            self._counted.set()
+            self._finished.set()
+
+    def _summarise(self, todo: list[tuple[str, str, str]], now: datetime) -> dict[str, dict]:
+        """Each case's entry: in worker processes when there is much to do, else here.
+        What a pool could not do (it failed to start, a worker died) is done here."""
+        entries: dict[str, dict] = {}
+        if self.workers > 1 and len(todo) >= POOL_FROM:
+            self._in_pool(todo, now, entries)
+        for case_id, folder, mark in todo:
+            if self._stopping:
+                break
+            if case_id not in entries:
+                entries[case_id] = caseload.entry_for(folder, mark, now, self.langs)
+                self.done += 1
+        return entries
+
+    def _in_pool(self, todo: list, now: datetime, entries: dict[str, dict]) -> None:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+
+        # ``spawn``: a fresh interpreter, never a copy of this one with its server's threads
+        context = multiprocessing.get_context("spawn")
+        try:
+            self._pool = ProcessPoolExecutor(self.workers, context, initializer=_worker_start)
+            pieces = [todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK)]
+            futures = [self._pool.submit(summarise, p, now, self.langs) for p in pieces]
+            for future in as_completed(futures):
+                if future.cancelled():
+                    continue
+                made = future.result()
+                entries.update(made)
+                self.done += len(made)
+        except Exception:  # noqa: BLE001 - a pool that breaks: the rest is done in the thread
+            pass
+        finally:
+            if self._pool is not None:
+                self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _worker_start() -> None:
+    """A worker leaves Ctrl+C to ``rdvletters web``, which stops the pool itself (the
+    terminal sends the signal to every process of the group)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def summarise(piece: list[tuple[str, str, str]], now: datetime, langs: list[str]) -> dict:
+    """In a worker: the cache entries of a piece of ``caseload.pending``'s list."""
+    return {case: caseload.entry_for(folder, mark, now, langs) for case, folder, mark in piece}
