@@ -114,6 +114,7 @@ class Preparation:
 
         # ``spawn``: a fresh interpreter, never a copy of this one with its server's threads
         context = multiprocessing.get_context("spawn")
+        _leave_ctrl_c_to_the_command()
         try:
             self._pool = ProcessPoolExecutor(self.workers, context, initializer=_worker_start)
             pieces = [todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK)]
@@ -129,6 +130,22 @@ class Preparation:
         finally:
             if self._pool is not None:
                 self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _leave_ctrl_c_to_the_command() -> None:
+    """Block SIGINT in this (background) thread, before it starts the workers: a process
+    started from it keeps the block, from its very first instruction, and Ctrl+C, which
+    the terminal sends to every process of the group, reaches ``rdvletters web``'s main
+    thread only (which then stops the pool). ``_worker_start`` does it where this cannot."""
+    import signal
+
+    if hasattr(signal, "pthread_sigmask"):
+        from multiprocessing import resource_tracker
+
+        # multiprocessing starts its resource tracker with the first worker, and unblocks
+        # SIGINT in the calling thread after it: started first, it leaves the block alone
+        resource_tracker.ensure_running()
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
 
 
 def _worker_start() -> None:
