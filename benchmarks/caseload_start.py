@@ -9,7 +9,9 @@ with ``PYTHONPATH``). For each run:
 - first page: the wall time of the first request of ``/`` (the list or, while the
   cases are being read, the page saying how far it is) and which of the two it was;
 - list ready: from the address printed to the list itself being served, asking again
-  every 0.1 s as the page's script does (every second) and as a person would.
+  every 0.1 s as the page's script does (every second) and as a person would;
+- another language: then the list in English (``/langue/en``, which redirects to it),
+  the first English page of the run.
 Medians of ``--runs``; the load average is printed with the figures.
 """
 
@@ -29,8 +31,9 @@ from pathlib import Path
 NOW = "2026-11-30T10:00:00+01:00"
 
 
-def one_run(folder: Path, env: dict[str, str]) -> tuple[float, str, float]:
-    """(seconds of the first page, what it was, seconds until the list is served)."""
+def one_run(folder: Path, env: dict[str, str]) -> tuple[float, str, float, float]:
+    """(seconds of the first page, what it was, seconds until the list is served, seconds
+    of the first page in English)."""
     with tempfile.TemporaryDirectory() as tmp:
         env = {**env, "XDG_CACHE_HOME": str(Path(tmp) / "cache"), "RDVLETTERS_NOW": NOW}
         argv = [sys.executable, "-m", "rdvletters", "web", "--cases", str(folder), "--no-browser"]
@@ -51,7 +54,12 @@ def one_run(folder: Path, env: dict[str, str]) -> tuple[float, str, float]:
                 time.sleep(0.1)
                 page = opener.open(base, timeout=120).read().decode("utf-8")
             assert "<table" in page, page[:500]
-            return first, kind, time.perf_counter() - printed
+            ready = time.perf_counter() - printed
+            began = time.perf_counter()
+            page = opener.open(f"{base}/langue/en?next=/", timeout=120).read().decode("utf-8")
+            english = time.perf_counter() - began
+            assert "<table" in page and 'lang="en"' in page, page[:500]
+            return first, kind, ready, english
         finally:
             process.terminate()
             process.wait(timeout=30)
@@ -68,19 +76,18 @@ def main() -> None:
         name: {**os.environ, **({"PYTHONPATH": str(Path(path).resolve())} if path else {})}
         for name, path in trees.items()
     }
-    results: dict[str, list[tuple[float, str, float]]] = {name: [] for name in trees}
+    results: dict[str, list[tuple[float, str, float, float]]] = {name: [] for name in trees}
     for _ in range(args.runs):
         for name, env in envs.items():
             results[name].append(one_run(args.permanence.resolve(), env))
     load = os.getloadavg()
     print(f"{args.runs} interleaved runs, {os.cpu_count()} CPU, load {load[0]:.1f}/{load[1]:.1f}")
-    print("| tree | first page | what it was | list ready (from the address printed) |")
-    print("| --- | ---: | --- | ---: |")
+    print("| tree | first page | what it was | list ready (from the address) | in English |")
+    print("| --- | ---: | --- | ---: | ---: |")
     for name, found in results.items():
-        kinds = ", ".join(sorted({k for _, k, _ in found}))
-        first = statistics.median(f for f, _, _ in found)
-        ready = statistics.median(r for _, _, r in found)
-        print(f"| {name} | {first:.3f} s | {kinds} | {ready:.2f} s |")
+        kinds = ", ".join(sorted({k for _, k, _, _ in found}))
+        first, ready, english = (statistics.median(f[i] for f in found) for i in (0, 2, 3))
+        print(f"| {name} | {first:.3f} s | {kinds} | {ready:.2f} s | {english:.3f} s |")
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ day, in that language; a page must never show rows of another day, language or s
 from __future__ import annotations
 
 import multiprocessing
+import threading
 from datetime import timedelta
 
 import pytest
@@ -92,14 +93,7 @@ def test_each_day_and_language_is_the_row_status_computes(varied, shift):
 
 
 def test_another_language_reads_no_case_again(permanence, monkeypatch):  # noqa: F811
-    calls = []
-    real = caseload.summarize_days
-
-    def counting(case, *args):
-        calls.append(case.root.name)
-        return real(case, *args)
-
-    monkeypatch.setattr(caseload, "summarize_days", counting)
+    calls = _counting(monkeypatch)
     cases = {p.name: p for p in sorted(permanence.iterdir())}
     now = now_paris()
     french = caseload.summaries(permanence, cases, now, "fr")
@@ -188,20 +182,24 @@ def test_a_case_changed_during_the_preparation_is_read_again(varied, monkeypatch
     assert dict((c, s) for c, s, _ in rows)["anef"].days_since_last_attempt == 0
 
 
-def test_a_long_preparation_is_not_waited_for_and_a_short_one_is(varied, monkeypatch):
-    import threading
-
+def held_after(monkeypatch, read: int) -> threading.Event:
+    """Hold the preparation after ``read`` cases until the returned event is set."""
     gate = threading.Event()
     real = caseload.entry_for
     seen = []
 
-    def slow(*args):
+    def held(*args):
         seen.append(args[0])
-        if len(seen) > 2:
-            gate.wait(30)
+        if len(seen) > read:
+            gate.wait(60)
         return real(*args)
 
-    monkeypatch.setattr(caseload, "entry_for", slow)
+    monkeypatch.setattr(caseload, "entry_for", held)
+    return gate
+
+
+def test_a_long_preparation_is_not_waited_for_and_a_short_one_is(varied, monkeypatch):
+    gate = held_after(monkeypatch, 2)
     monkeypatch.setattr(caseprep, "SMALL", 3)  # six cases to read: « long »
     cases = {p.name: str(p) for p in sorted(varied.iterdir())}
     preparation = caseprep.Preparation(varied, lambda: cases, "fr", workers=1).start()

@@ -6,13 +6,13 @@ and shows the complete list by itself once it is ready (not while the person typ
 from __future__ import annotations
 
 import re
-import threading
 
 import pytest
 
-from rdvletters import caseload, caseprep
+from rdvletters import caseprep
 from rdvletters.case import Case
 
+from .test_caseload_ahead import held_after
 from .test_web_a11y import WIDE, _axe
 from .test_web_browser import CHROMIUM, browser, served  # noqa: F401 - fixtures
 
@@ -29,17 +29,7 @@ def held(tmp_path, monkeypatch):
     root = tmp_path / "permanence"
     for i, example in enumerate(("rdv", "anef", "rdv", "anef", "rdv")):
         Case(root / f"C{i}").init(example=example)
-    gate = threading.Event()
-    real = caseload.entry_for
-    seen = []
-
-    def held_entry(*args):
-        seen.append(args[0])
-        if len(seen) > 2:
-            gate.wait(60)
-        return real(*args)
-
-    monkeypatch.setattr(caseload, "entry_for", held_entry)
+    gate = held_after(monkeypatch, 2)
     monkeypatch.setattr(caseprep, "SMALL", 2)
     yield root, gate
     gate.set()
