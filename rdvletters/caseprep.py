@@ -3,11 +3,12 @@
 With no cache (the first run, a new version of rdvletters, a cache deleted), every case
 must be read and summarised once: a few milliseconds each, seconds for a permanence of
 a thousand cases. ``Preparation`` does that work in the background as soon as the app
-starts, in worker processes on every core when there is much to do, and says how far it
-is; the caseload page asks ``settle`` whether the list is ready and, while it is not,
-shows how many cases are read instead of keeping the person waiting, never a partial
-list. Little to do (a cache that is current, a few changed cases) is done in a thread,
-and the page simply waits for it.
+starts, in worker processes on every core when there is much to do (today's rows first,
+all the list needs, then the week's), and says how far it is; the caseload page asks
+``settle`` whether the list is ready and, while it is not, shows how many cases are read
+instead of keeping the person waiting, never a partial list. Little to do (a cache that
+is current, a few changed cases) is done in a thread, in one pass, and the page simply
+waits for it.
 
 What is computed is exactly what the page would compute (``caseload.entry_for``), keyed
 by each case's fingerprint taken before the case is read: a case changed meanwhile is
@@ -34,7 +35,11 @@ CHUNK = 25  # cases per piece of work handed to a worker: progress moves in such
 
 
 class Preparation:
-    """The caseload's summaries computed ahead, and how many cases are read so far."""
+    """The caseload's summaries computed ahead, and how many cases are read so far.
+
+    Two passes over the cases to summarise: today's row in every language first, which
+    is all the list needs, stored at once (``listed``); then the whole week, stored when
+    done, so that the first page of the next days finds it (``caseload.AHEAD``)."""
 
     def __init__(
         self,
@@ -48,10 +53,11 @@ class Preparation:
         self.langs = caseload.languages(lang)
         self.workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
         self.total = 0  # cases in the folder
-        self.done = 0  # cases whose summaries are ready (in the cache or computed)
+        self.done = 0  # cases whose row of today is ready (in the cache or computed)
         self.work = 0  # cases to summarise, once counted
         self._counted = threading.Event()
-        self._finished = threading.Event()
+        self._listed = threading.Event()  # today's rows all stored: the list can show
+        self._finished = threading.Event()  # the week's rows too, or stopped
         self._stopping = False
         self._pool: Executor | None = None
 
@@ -60,17 +66,21 @@ class Preparation:
         return self
 
     @property
+    def listed(self) -> bool:
+        return self._listed.is_set()
+
+    @property
     def finished(self) -> bool:
         return self._finished.is_set()
 
     def settle(self) -> bool:
-        """True when the list can be shown: the preparation is over, or little was left
-        and it was waited for. False while a long one runs: say how far it is."""
+        """True when the list can be shown: today's rows are ready, or little was left
+        and it was waited for. False while a long reading runs: say how far it is."""
         self._counted.wait()  # a ``stat`` per case and the cache read: a moment
         if self.work <= SMALL:
-            self._finished.wait()
+            self._listed.wait()
             return True
-        return self._finished.is_set()
+        return self._listed.is_set()
 
     def close(self) -> None:
         """Stop (``rdvletters web`` ends): work not started is dropped, nothing written."""
@@ -85,51 +95,64 @@ class Preparation:
             self.total, todo = caseload.pending(self.root, cases, now, self.langs)
             self.done, self.work = self.total - len(todo), len(todo)
             self._counted.set()
-            entries = self._summarise(todo, now)
-            if entries and not self._stopping:
+            passes = (caseload.AHEAD,) if self.work <= SMALL else (1, caseload.AHEAD)
+            for days in passes:  # today for the list, then the week
+                entries = self._summarise(todo, now, days)
+                if not entries or self._stopping:
+                    break
                 caseload.store(self.root, entries)
+                self._listed.set()
         except Exception:  # noqa: BLE001 - the page does the work itself, and meets the error
             pass
         finally:
+            if self._pool is not None:
+                self._pool.shutdown(wait=False, cancel_futures=True)
             self._counted.set()
+            self._listed.set()
             self._finished.set()
 
-    def _summarise(self, todo: list[tuple[str, str, str]], now: datetime) -> dict[str, dict]:
-        """Each case's entry: in worker processes when there is much to do, else here.
-        What a pool could not do (it failed to start, a worker died) is done here."""
+    def _summarise(self, todo: list, now: datetime, days: int) -> dict[str, dict]:
+        """Each case's entry for ``days`` days: in worker processes when there is much to
+        do, else here. What a pool could not do (it failed to start, a worker died) is
+        done here. Only the first pass moves the count the page shows."""
         entries: dict[str, dict] = {}
+        counts = not self._listed.is_set()
         if self.workers > 1 and len(todo) >= POOL_FROM:
-            self._in_pool(todo, now, entries)
+            self._in_pool(todo, now, days, entries, counts)
         for case_id, folder, mark in todo:
             if self._stopping:
                 break
             if case_id not in entries:
-                entries[case_id] = caseload.entry_for(folder, mark, now, self.langs)
-                self.done += 1
+                entries[case_id] = caseload.entry_for(folder, mark, now, self.langs, days)
+                self.done += counts
         return entries
 
-    def _in_pool(self, todo: list, now: datetime, entries: dict[str, dict]) -> None:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor, as_completed
+    def _in_pool(self, todo: list, now: datetime, days: int, entries: dict, counts: bool) -> None:
+        """The pieces of ``todo`` in worker processes, started once for both passes."""
+        from concurrent.futures import as_completed
 
-        # ``spawn``: a fresh interpreter, never a copy of this one with its server's threads
-        context = multiprocessing.get_context("spawn")
-        _leave_ctrl_c_to_the_command()
         try:
-            self._pool = ProcessPoolExecutor(self.workers, context, initializer=_worker_start)
+            pool = self._pool or self._start_pool()
             pieces = [todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK)]
-            futures = [self._pool.submit(summarise, p, now, self.langs) for p in pieces]
+            futures = [pool.submit(summarise, p, now, self.langs, days) for p in pieces]
             for future in as_completed(futures):
                 if future.cancelled():
                     continue
                 made = future.result()
                 entries.update(made)
-                self.done += len(made)
+                self.done += len(made) * counts
         except Exception:  # noqa: BLE001 - a pool that breaks: the rest is done in the thread
             pass
-        finally:
-            if self._pool is not None:
-                self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def _start_pool(self) -> Executor:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        # ``spawn``: a fresh interpreter, never a copy of this one with its server's threads
+        context = multiprocessing.get_context("spawn")
+        _leave_ctrl_c_to_the_command()
+        self._pool = ProcessPoolExecutor(self.workers, context, initializer=_worker_start)
+        return self._pool
 
 
 def _leave_ctrl_c_to_the_command() -> None:
@@ -156,6 +179,6 @@ def _worker_start() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def summarise(piece: list[tuple[str, str, str]], now: datetime, langs: list[str]) -> dict:
+def summarise(piece: list, now: datetime, langs: list[str], days: int) -> dict:
     """In a worker: the cache entries of a piece of ``caseload.pending``'s list."""
-    return {case: caseload.entry_for(folder, mark, now, langs) for case, folder, mark in piece}
+    return {key: caseload.entry_for(folder, mark, now, langs, days) for key, folder, mark in piece}

@@ -97,7 +97,7 @@ def home():
 
 def preparing(preparation) -> dict:
     """How far the first reading of the caseload is, as the page and its script say it."""
-    done, total, ready = preparation.done, preparation.total, preparation.finished
+    done, total, ready = preparation.done, preparation.total, preparation.listed
     said = ngettext(
         "{done} dossier sur {total} lu…", "{done} dossiers sur {total} lus…", done
     ).format(done=done, total=total)
