@@ -16,10 +16,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .casepaths import open_regular, read_small, sha256_file
+from .casepaths import inside, open_regular, read_small, sha256_file
 from .channels import ATTEMPT_CHANNELS, CHANNELS, DOCUMENT_CHANNEL
 from .errors import CaseError, InputError, RdvError
-from .facts import STEP_TYPES
 from .frdates import now_paris, past_or_now
 from .fsutil import deferred_interrupts, private_dir, write_new, write_unique
 from .i18n import _
@@ -33,9 +32,10 @@ from .stepfields import (
     refuse_early_receipt,
     sent_before_prepared,
 )
+from .steps import STEP_TYPES
 
 if TYPE_CHECKING:  # the profile needs YAML: imported only by commands that read it
-    from .profile import LoadedProfile
+    from .profile_load import LoadedProfile
 
 PROFILE = "profil.yaml"
 JOURNAL = "journal.jsonl"
@@ -114,8 +114,6 @@ class Case:
         nothing outside the case folder is ever read or copied.
         """
         if relative not in self._inside:  # resolved once per command: a dossier asks twice
-            from .profile import inside
-
             self._inside[relative] = inside(self.root, relative)
         target = self._inside[relative]
         if target is None:
@@ -144,7 +142,7 @@ class Case:
     def load(self) -> LoadedProfile:
         if not self.profile_path.exists():
             raise self._no_profile()
-        from .profile import load_profile
+        from .profile_load import load_profile
 
         return load_profile(self.profile_path)
 

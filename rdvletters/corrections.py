@@ -2,7 +2,7 @@
 (``rdvletters correct``, the web app's « Corriger »).
 
 An entry is never rewritten (``verify`` would call that tampering): a ``correction``
-entry supersedes it for every document and figure (``facts.effective_entries``), and
+entry supersedes it for every document and figure (``steps.effective_entries``), and
 ``log`` shows both. Its values are checked as ``record`` and ``sent`` check them.
 """
 
@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 
 from .channels import ATTEMPT_CHANNELS, CHANNELS
 from .errors import InputError
-from .facts import STEP_TYPES, effective_entries
 from .frdates import now_paris
 from .i18n import N_, _
 from .journal import Entry
@@ -27,6 +26,7 @@ from .stepfields import (
     refuse_early_receipt,
     sent_before_prepared,
 )
+from .steps import STEP_TYPES, effective_entries
 
 if TYPE_CHECKING:
     from .case import Case

@@ -13,8 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from .facts import STEP_TYPES, effective_entries
 from .journal import Entry, JournalState
+from .steps import STEP_TYPES, effective_entries
 
 
 @dataclass(frozen=True)

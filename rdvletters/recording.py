@@ -13,9 +13,9 @@ from datetime import datetime, timedelta
 
 from .channels import ATTEMPT_CHANNELS
 from .errors import DateToConfirm
-from .facts import STEP_TYPES, effective_entries
 from .i18n import _
 from .journal import Entry, JournalState
+from .steps import STEP_TYPES, effective_entries
 
 RECENT_DAYS = 90  # a first attempt further back than this is asked to be confirmed
 

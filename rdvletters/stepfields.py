@@ -14,10 +14,10 @@ from collections.abc import Mapping
 from datetime import date, datetime
 
 from .errors import InputError
-from .facts import effective_entries
 from .frdates import EARLIEST_YEAR
 from .i18n import _
 from .journal import Entry, JournalState
+from .steps import effective_entries
 from .textrules import text_problem
 
 MAX_TEXT = 2000

@@ -271,7 +271,7 @@ def outcome(kind: str, text: str) -> dict[str, Any]:
                     raise
         located = parse_yaml(text.encode("utf-8", "surrogatepass"), path)
         if kind == "profile":
-            from rdvletters.profile import validate
+            from rdvletters.profile_load import validate
 
             loaded = validate(located, path)
             return {"ok": _digest_of(loaded.profile), "warnings": loaded.warnings}

@@ -7,6 +7,7 @@ import json
 import re
 import shutil
 
+import click
 import pytest
 from click.testing import CliRunner
 from docx import Document
@@ -57,9 +58,12 @@ def _left(words, text):
 
 
 def _commands(group=cli, path=()):
-    for name, command in group.commands.items():
+    """Every command and subcommand, loaded as the group loads them (on demand)."""
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
         yield (*path, name), command
-        if hasattr(command, "commands"):
+        if isinstance(command, click.Group):
             yield from _commands(command, (*path, name))
 
 

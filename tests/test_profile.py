@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from rdvletters.profile import load_profile
+from rdvletters.profile_load import load_profile
 
 from .conftest import EXAMPLE, run_installed
 

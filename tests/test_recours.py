@@ -15,7 +15,7 @@ from rdvletters.court.requete import court
 from rdvletters.departements import find, from_postcode
 from rdvletters.facts import Facts
 from rdvletters.frdates import PARIS, now_paris
-from rdvletters.profile import load_profile
+from rdvletters.profile_load import load_profile
 
 from .conftest import EXAMPLE, edit_profile, needs_pdf_tools, pdf_text
 

@@ -104,7 +104,7 @@ def test_defaults_and_types_read(tmp_path):
     """The bundled example's values, typed: dates, booleans, numbers, defaults."""
     from datetime import date
 
-    from rdvletters.profile import load_profile
+    from rdvletters.profile_load import load_profile
 
     profile = load_profile(schema_cases.ROOT / "examples" / "kofi" / "profil.yaml").profile
     assert profile.demandeur.date_naissance == date(1988, 7, 3)

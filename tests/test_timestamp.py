@@ -20,7 +20,8 @@ import pytest
 from rdvletters.case import Case
 from rdvletters.evidence.proofs import timestamp as ts
 from rdvletters.evidence.proofs import tokens, tsa_settings
-from rdvletters.facts import THIRD_PARTY, Facts
+from rdvletters.facts import Facts
+from rdvletters.steps import THIRD_PARTY
 
 from .conftest import chronology_of, journal_lines, run_installed
 from .tsa_server import (

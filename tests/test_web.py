@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from rdvletters.case import Case
-from rdvletters.profile import load_profile
+from rdvletters.profile_load import load_profile
 from rdvletters.web import uploads
 from rdvletters.web.app import create_app
 from rdvletters.web.cases import Registry

@@ -10,7 +10,7 @@ import pytest
 
 from rdvletters.case import Case
 from rdvletters.errors import RdvError
-from rdvletters.profile import load_profile
+from rdvletters.profile_load import load_profile
 from rdvletters.validation import InvalidData
 
 from .conftest import journal_lines

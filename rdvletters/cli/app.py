@@ -8,6 +8,7 @@ click's own words through ``clickwords``. Documents and journal entries never do
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
 import signal
 import sys
@@ -36,9 +37,40 @@ def _fail(error: RdvError) -> None:
     sys.exit(error.exit_code)
 
 
+# The module that defines each command. Only the command typed is loaded: a command's
+# module, and what it imports at its top, is start-up time every other command would pay.
+# ``--help`` loads them all (tests/test_cli_lazy.py checks the table against them).
+COMMAND_MODULES = {
+    **dict.fromkeys(("init", "check", "record", "sent"), "case_cmds"),
+    **dict.fromkeys(("email", "letter", "referral", "recours"), "document_cmds"),
+    **dict.fromkeys(("status", "verify", "bundle"), "evidence_cmds"),
+    **dict.fromkeys(("log", "correct", "repair"), "journal_cmds"),
+    **dict.fromkeys(("archive", "erase", "export", "import"), "lifecycle_cmds"),
+    **dict.fromkeys(("agenda", "plan", "stats"), "plan_cmds"),
+    **dict.fromkeys(("capture", "timestamp"), "proof_cmds"),
+    **dict.fromkeys(("serve", "server"), "serve_cmds"),
+    "templates": "template_cmds",
+    "web": "web_cmds",
+}
+
+
 class _Group(Group):
     """Turns every expected failure into a message in the interface language and its
-    exit code; chooses that language before click reads a word of the command line."""
+    exit code; chooses that language before click reads a word of the command line.
+    The top group loads a command's module when the command is asked for
+    (``modules``: command name → module of this package)."""
+
+    def __init__(self, *args: Any, modules: dict[str, str] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.modules = modules or {}
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in self.commands and name in self.modules:
+            importlib.import_module(f"{__package__}.{self.modules[name]}")
+        return super().get_command(ctx, name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *self.modules})
 
     def invoke(self, ctx: click.Context):  # type: ignore[override]
         try:
@@ -160,6 +192,7 @@ confirm_date_option = option(
 
 @click.group(
     cls=_Group,
+    modules=COMMAND_MODULES,
     context_settings={"help_option_names": ["-h", "--help"]},
     help=N_(
         "Courriels, lettres recommandées et saisine du Défenseur des droits pour obtenir "

@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
+from ..casepaths import inside
 from ..facts import Facts
 from ..i18n import _, ngettext
 from ..localdates import day
-from ..profile import Profile, inside
+from ..profile import Profile
 from ..renewal import Renewal
 from . import deadlines
 from .deadlines import Milestone

@@ -32,11 +32,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from ..facts import Facts, Step
+from ..facts import Facts
 from ..i18n import N_, _
 from ..localdates import day
 from ..profile import Profile
 from ..renewal import Renewal, case_renewal, delay_asked, months_after
+from ..steps import Step
 
 NEAR_DAYS = 30  # a milestone this close, or passed, is marked « ATTENTION »
 OPENINGS = ("renouvellement_debut",)  # once passed, nothing is left to do about them

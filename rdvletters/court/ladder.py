@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..facts import Facts, Step
+from ..facts import Facts
 from ..i18n import N_, _, ngettext
 from ..localdates import day
+from ..steps import Step
 
 
 @dataclass

@@ -15,13 +15,15 @@ from datetime import datetime
 from pathlib import PurePosixPath
 from typing import Any
 
+from ..casepaths import inside
 from ..channels import label as channel_label
 from ..channels import reference_text
-from ..facts import Facts, Step
+from ..facts import Facts
 from ..frdates import date_heure, jour, jour_complet
 from ..journal import JournalState
-from ..profile import Profile, inside
+from ..profile import Profile
 from ..proofnames import ascii_slug
+from ..steps import Step
 
 MAX_NAME = 80  # Télérecours: at most 80 characters, no accents
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")

@@ -25,11 +25,12 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from ..facts import Facts, Step
+from ..facts import Facts
 from ..i18n import _, ngettext
 from ..localdates import day, weekday_day
 from ..profile import Profile
 from ..renewal import case_renewal
+from ..steps import Step
 from . import deadlines
 from .criteria import (
     FRESH_DAYS,

@@ -34,12 +34,13 @@ from ..documents.pipeline import (
     write_documents,
 )
 from ..errors import InputError
-from ..facts import Facts, Step, Week
+from ..facts import Facts
 from ..frdates import now_paris
 from ..i18n import _
 from ..journal import JournalState
 from ..profile import Profile
 from ..renewal import Renewal, case_renewal, delay_asked
+from ..steps import Step, Week
 from ..wording import enumeration
 from . import deadlines, readiness
 from .pieces import justifying, numbers_by_step, plan, urgency_numbers

@@ -8,9 +8,9 @@ the web status page, which shows its alerts) names them; nothing deletes them.
 
 from __future__ import annotations
 
+from ..casepaths import inside
 from ..facts import Facts
 from ..i18n import ngettext
-from ..profile import inside
 from .readiness import Readiness
 
 

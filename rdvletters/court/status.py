@@ -15,15 +15,17 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from ..casepaths import inside
 from ..channels import by_weight, label
 from ..evidence.proofs.verify import Report
-from ..facts import Facts, Step
+from ..facts import Facts
 from ..i18n import _, ngettext
 from ..journal import JournalState
 from ..localdates import day, day_month, short, weekday_day
-from ..profile import Profile, inside
+from ..profile import Profile
 from ..recording import doubts
 from ..renewal import Renewal, case_renewal
+from ..steps import Step
 from . import deadlines, readiness
 from .ladder import RECEIPT_COMMAND, Rung, Todo, email_todo, letter_todo, this_week_todo
 from .ladder import ladder as route_ladder

@@ -13,10 +13,12 @@ from datetime import date, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from ..casepaths import inside
 from ..channels import NUMBERED_REQUESTS, QUOTED_CHANNELS, by_weight, label, reference_text
-from ..facts import Facts, Step
-from ..profile import Profile, inside, wrap_address_line
+from ..facts import Facts
+from ..profile import Profile, wrap_address_line
 from ..renewal import case_renewal, delay_asked
+from ..steps import Step
 
 NATIONAL_DEFENSEUR = ["Défenseur des droits", "Libre réponse 71120", "75342 PARIS CEDEX 07"]
 INDIVIDUAL_CHANNELS = ("anef", "ccc", "pan")  # listed one by one, never folded into a count

@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import posixpath
 import re
-import traceback
 from pathlib import Path
 from typing import Any
 
@@ -136,11 +135,15 @@ def environment(extra_dirs: tuple[Path, ...] = ()) -> jinja2.Environment:
 
 
 def _template_line(exc: BaseException, fallback: str) -> tuple[str, int | None]:
-    """Where in a template an error happened (Jinja keeps template lines in the traceback)."""
-    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-        if frame.filename.endswith(".j2"):
-            return frame.filename, frame.lineno
-    return fallback, None
+    """Where in a template an error happened (Jinja keeps template lines in the traceback):
+    the innermost frame in a template."""
+    where: tuple[str, int | None] = (fallback, None)
+    frame = exc.__traceback__
+    while frame is not None:
+        if frame.tb_frame.f_code.co_filename.endswith(".j2"):
+            where = (frame.tb_frame.f_code.co_filename, frame.tb_lineno)
+        frame = frame.tb_next
+    return where
 
 
 SANDBOX_HINT = N_("Retirez ce passage du modèle, ou supprimez le fichier du dossier modeles/.")

@@ -28,11 +28,12 @@ from datetime import date, datetime, time, timedelta
 
 from ..court import deadlines, readiness
 from ..court.deadlines import Milestone
-from ..facts import Facts, Step
+from ..facts import Facts
 from ..i18n import _, ngettext
 from ..localdates import day
 from ..profile import Profile
 from ..renewal import case_renewal
+from ..steps import Step
 from .slots import Slot, WeekSlots, monday_of, schedule, week_key
 
 CCC_WAIT_DAYS = 10  # a CCC request unanswered this long: a second contact under its number

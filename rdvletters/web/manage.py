@@ -15,10 +15,10 @@ from .. import lifecycle
 from ..channels import ATTEMPT_CHANNELS, CHANNELS, by_weight
 from ..corrections import correct_entry
 from ..errors import DateToConfirm, RdvError
-from ..facts import STEP_TYPES, effective_entries
 from ..frdates import PARIS, now_paris
 from ..fsutil import WorkDir
 from ..i18n import _
+from ..steps import STEP_TYPES, effective_entries
 from ..transfer import export_zip, import_zip
 from .common import bp, case_name, get_case, page, registry, when_from_form
 from .forms import FieldError, FormErrors, date_parts, error_of, read_date, read_time, split_date

@@ -2,7 +2,7 @@
 
 The questions (``profile_questions``) are those of the commented ``templates/profil.yaml``.
 Saving writes only the fields that changed into ``profil.yaml`` (``profile_edit``:
-comments and order kept, still editable by hand); errors come from ``profile.validate``,
+comments and order kept, still editable by hand); errors come from ``profile_load.validate``,
 the validation of ``check``, and are shown next to their field with a summary at the
 top. A profile may be saved incomplete, as a person saves a half-filled file: it is
 checked, not refused, and a section's « N à revoir » shows only once the person has
@@ -20,8 +20,8 @@ from flask import abort, redirect, request, session, url_for
 from ..errors import InputError
 from ..fsutil import private_dir, write_unique
 from ..i18n import _
-from ..profile import validate
 from ..profile_edit import Key, Value, digest, read_values, update_profile
+from ..profile_load import validate
 from ..proofnames import ascii_slug
 from ..validation import InvalidData, Problem
 from ..yamlload import load_yaml

@@ -1,6 +1,6 @@
 """Who dates each proof, said for the person and for the judge.
 
-The classification itself is a fact of the journal (``facts.Step.dating``, counted
+The classification itself is a fact of the journal (``steps.Step.dating``, counted
 by ``Facts.proofs_by_dating``): a proof is dated by a third party when a trusted
 timestamping authority vouches, within an hour of the attempt, that the entry
 recording it existed. This module words it: the référé check's line (why such
@@ -13,9 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from ...facts import SELF_DATED, THIRD_PARTY, THIRD_PARTY_LATER, Facts, Step
+from ...facts import Facts
 from ...frdates import PARIS, date_courte
 from ...i18n import N_, _, ngettext
+from ...steps import SELF_DATED, THIRD_PARTY, THIRD_PARTY_LATER, Step
 
 # Why a third party's date weighs more, in plain words (reference: legal-2026.md, « Proof of
 # dates »; both decisions are tagged [S] there).

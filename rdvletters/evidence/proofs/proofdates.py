@@ -23,10 +23,10 @@ from typing import TYPE_CHECKING, Any
 from ...casepaths import inside, open_regular_fd
 from ...entries import LATEST_YEAR
 from ...errors import InputError
-from ...facts import effective_entries
 from ...frdates import EARLIEST_YEAR, PARIS, date_courte, heure
 from ...i18n import N_, _
 from ...journal import JournalState
+from ...steps import effective_entries
 
 if TYPE_CHECKING:  # the email package is loaded by the functions that read mail (15 ms)
     from email.message import Message

@@ -8,12 +8,12 @@ from typing import Any
 
 from ...case import Case
 from ...errors import RdvError
-from ...facts import UNVOUCHED, token_counter
 from ...frdates import PARIS
 from ...i18n import _, ngettext
 from ...journal import JournalState
 from ...localdates import short
 from ...localdates import time as time_of
+from ...stampcount import TRUSTED, UNVOUCHED, token_counter
 from .proofdates import matching_by_week
 from .tsa_queue import KIND, read_queue
 
@@ -71,11 +71,15 @@ def status_line(case: Case, state: JournalState) -> str | None:
             "journal non horodaté depuis le {date} à {time} ({n} entrées à couvrir)",
             len(pending),
         ).format(date=short(since.date()), time=time_of(since), n=len(pending))
-        kept = [e for e in stamps if e.data.get("verification") == UNVOUCHED and e not in trusted]
-        if kept and int(kept[-1].data["entree"]) >= pending[-1].n:  # answered, not trusted
+        if _answered(stamps, trusted, UNVOUCHED, pending[-1].n):  # answered, not trusted
             return _(
                 "{line} ; jeton obtenu mais non vérifié, sa racine n'étant nommée que par le "
                 "dossier : rdvletters verify"
+            ).format(line=line)
+        if _answered(stamps, trusted, TRUSTED, pending[-1].n):
+            return _(  # valid when received; its root no longer trusted here (or never was)
+                "{line} ; jeton valide à sa réception, mais sa racine n'est pas parmi les "
+                "racines de confiance de cet ordinateur : rdvletters verify"
             ).format(line=line)
         asked = _since(queue)
         if asked is not None:
@@ -100,6 +104,14 @@ def status_line(case: Case, state: JournalState) -> str | None:
             last=last.data["entree"],
         )
     return None
+
+
+def _answered(stamps: list, trusted: list, said: str, last: int) -> bool:
+    """Whether the last token journaled with ``verification`` ``said`` and not counted
+    covers entry ``last``: the entries waiting were answered, by a token that counts for
+    nothing here."""
+    left = [e for e in stamps if e.data.get("verification") == said and e not in trusted]
+    return bool(left) and int(left[-1].data["entree"]) >= last
 
 
 def _since(queue: dict[str, Any] | None) -> datetime | None:

@@ -20,11 +20,9 @@ from typing import Any
 
 from ...case import Case
 from ...casepaths import inside, open_regular_fd
-from ...errors import RdvError
 from ...frdates import PARIS, date_courte, heure
 from ...i18n import N_, _
 from ...journal import Entry, JournalState
-from .autostamp import CONFIG_NAME
 from .tsa_queue import KIND
 
 ABSENT = N_("absent")  # a token's status when its file is gone (tokens.py has the others)
@@ -87,23 +85,17 @@ def configured_roots(case: Case) -> dict[str, list]:
     """Authority URL -> the roots trusted for it; under ``""``, the roots the person
     designated (``timestamp --tsa-cert``), kept in their configuration folder. Trust
     comes from the package or the user's configuration, never from the case folder: the
-    case's own ``horodatage.yaml`` names only shipped roots (FreeTSA's) here."""
+    case's own ``horodatage.yaml`` names only shipped roots (FreeTSA's) here
+    (``tsa_settings.trusted_certificates``, which ``status`` judges tokens by too)."""
     from . import tokens
-    from .tsa_settings import load_settings, package_root, user_roots
+    from .tsa_settings import trusted_certificates, user_roots
 
     roots: dict[str, list] = {"": user_roots()}
-    try:
-        settings = load_settings(case)
-    except RdvError:
-        return roots
-    from_case = settings.source == case.root / CONFIG_NAME
-    for authority in settings.authorities:
-        cert = authority.certificate
-        if cert is not None and (not from_case or package_root(cert)):
-            try:
-                roots[authority.url] = tokens.load_pem(cert)
-            except tokens.TokenError:
-                continue
+    for url, cert in trusted_certificates(case).items():
+        try:
+            roots[url] = tokens.load_pem(cert)
+        except tokens.TokenError:
+            continue
     return roots
 
 

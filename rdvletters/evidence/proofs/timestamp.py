@@ -29,12 +29,12 @@ from typing import TYPE_CHECKING
 
 from ...case import Case
 from ...errors import InputError, RdvError, TimestampError
-from ...facts import TRUSTED
 from ...frdates import PARIS
 from ...fsutil import deferred_interrupts, private_dir, sha256_file, write_unique
 from ...i18n import _, ngettext
 from ...journal import Entry
 from ...proofnames import ascii_slug
+from ...stampcount import TRUSTED
 from . import tsa_queue
 from .autostamp import BUDGET, settings_exist
 from .tsa_settings import Authority, load_settings

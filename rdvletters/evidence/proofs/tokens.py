@@ -22,7 +22,6 @@ import hashlib
 import os
 import re
 import shutil
-import ssl
 import subprocess
 import tempfile
 import warnings
@@ -35,12 +34,6 @@ from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from ...i18n import N_, _
-
-SYSTEM_BUNDLES = (
-    "/etc/ssl/certs/ca-certificates.crt",
-    "/etc/pki/tls/certs/ca-bundle.crt",
-    "/etc/ssl/cert.pem",
-)
 
 # A token's status: kept as written in the journal (« verification »), said with _(status).
 VALID = N_("valide")
@@ -195,16 +188,13 @@ def system_anchors() -> tuple[x509.Certificate, ...]:
     """The roots of the operating system's trust store (or of ``RDVLETTERS_TRUST_STORE``).
 
     Never certifi's copy: a judge's expert checks against the system's store, and so
-    does ``openssl ts -verify`` as the dossier explains it."""
-    from .tsa_settings import trust_store_override
+    does ``openssl ts -verify`` as the dossier explains it. Where it is, and when it
+    changed, is ``tsa_settings``'s (the same store ``status`` judges tokens by)."""
+    from .tsa_settings import file_state, system_store_paths
 
-    override = trust_store_override()
-    if override is not None:
-        return _bundle(str(override))
-    paths = ssl.get_default_verify_paths()
-    candidates = [os.environ.get("SSL_CERT_FILE"), paths.cafile, paths.openssl_cafile]
-    for candidate in [*candidates, *SYSTEM_BUNDLES]:
-        if candidate and Path(candidate).is_file() and (found := _bundle(candidate)):
+    for path in system_store_paths():
+        state = file_state(path)
+        if state is not None and (found := _bundle(str(path), state)):
             return found
     return ()
 
@@ -220,7 +210,8 @@ def store_name() -> str:
 
 
 @lru_cache(maxsize=4)
-def _bundle(path: str) -> tuple[x509.Certificate, ...]:
+def _bundle(path: str, state: tuple[int, int, int]) -> tuple[x509.Certificate, ...]:
+    """The certificates of a PEM bundle, once per process and ``state`` of the file."""
     try:
         with warnings.catch_warnings():  # a few old roots have odd serial numbers
             warnings.simplefilter("ignore")

@@ -1,10 +1,11 @@
 """What still waits for a timestamp, and who is draining it right now.
 
 The journal itself says what is covered: the horodatage entries after the last
-other entry, each naming the entry it covers (``entree``) and whether its token
-checked out (``verification``; a token kept as ``autorité non reconnue``, its root
-named only by the case's settings, is not asked again for that entry and counts only
-once the person trusts its root). ``horodatage/en_attente.json`` only remembers
+other entry, each naming the entry it covers (``entree``) and the root its token
+chains to, judged as every figure judges it (``stamptrust``: that root trusted here
+now; a token kept as ``autorité non reconnue``, its root named only by the case's
+settings, is not asked again for that entry and counts only once the person trusts
+its root). ``horodatage/en_attente.json`` only remembers
 since when something waits and why the last try failed, for ``status``; a case
 folder is untrusted input, so nothing in it decides what to ask or whom to trust.
 
@@ -17,16 +18,17 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from ...case import Case
 from ...entries import read_entry
-from ...facts import TRUSTED, UNVOUCHED
 from ...frdates import now_paris
 from ...fsutil import SpecialFileError, open_regular_fd, private_dir, replace_file
+from ...stampcount import TRUSTED
 
 FOLDER = "horodatage"
 QUEUE = "en_attente.json"
@@ -103,12 +105,23 @@ def drain_lock(case: Case) -> Iterator[bool]:
 
 @dataclass
 class Coverage:
-    """The last step (any entry but a token) and the trusted tokens written after it."""
+    """The last step (any entry but a token) and the tokens written after it."""
 
     last_step: int = 0  # its number; 0 for a journal of tokens only, or an empty one
-    urls: set[str] = field(default_factory=set)  # authorities that cover it
-    roots: set[str] = field(default_factory=set)  # their roots (independence)
+    urls: set[str] = field(default_factory=set)  # authorities that answered for it
     head_is_token: bool = False
+    covering: list[dict[str, Any]] = field(default_factory=list)  # those tokens' data
+    judge: Callable[[dict[str, Any]], bool] | None = None  # ``stamptrust.judge``
+
+    @cached_property
+    def roots(self) -> set[str]:
+        """The roots of the covering tokens that count (independence): judged as every
+        figure judges them (``stamptrust``), and only when asked, since that reads the
+        roots trusted here."""
+        counts = self.judge or (lambda data: data.get("verification") == TRUSTED)
+        return {
+            str(d["racine_sha256"]) for d in self.covering if d.get("racine_sha256") and counts(d)
+        }
 
     def missing(self, needed: int) -> int:
         return max(0, needed - len(self.roots)) if self.last_step else 0
@@ -142,17 +155,10 @@ def coverage(case: Case) -> Coverage:
             break
         tokens.append(data)
     found.head_is_token = bool(tokens)
-    counts = None
-    for data in tokens:
-        if int(data["entree"]) < found.last_step:
-            continue
-        trusted = data.get("verification") == TRUSTED
-        if data.get("verification") == UNVOUCHED:  # kept; counts once its root is trusted
-            from .stamptrust import judge  # rare: only then are roots read
+    found.covering = [d for d in tokens if int(d["entree"]) >= found.last_step]
+    found.urls = {str(d.get("tsa")) for d in found.covering}  # asked already: not again
+    if found.covering:
+        from .stamptrust import judge  # reads nothing until ``roots`` is asked
 
-            counts = counts or judge(case)
-            trusted = counts(data)
-        found.urls.add(str(data.get("tsa")))  # asked already for this step: not again
-        if trusted and data.get("racine_sha256"):
-            found.roots.add(str(data["racine_sha256"]))
+        found.judge = judge(case)
     return found

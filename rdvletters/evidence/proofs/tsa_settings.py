@@ -25,9 +25,11 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import functools
 import hashlib
 import os
 import re
+import stat
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Annotated, Literal
@@ -250,15 +252,16 @@ def _pem_file(path: Path) -> list:
         return []
 
 
-_PEM_BLOCK = re.compile(
-    rb"-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]+?)-----END CERTIFICATE-----"
-)
+_PEM_BLOCK = re.compile(rb"-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]*)-----END CERTIFICATE-----")
 
 
 def pem_fingerprints(path: Path) -> set[str]:
     """SHA-256 of each certificate's DER in a PEM file (``tokens.fingerprint``), read
     without loading the X.509 library: what ``status`` compares a token's root with."""
-    data = _small_file(path) or b""
+    return _fingerprints(_small_file(path) or b"")
+
+
+def _fingerprints(data: bytes) -> set[str]:
     found = set()
     for block in _PEM_BLOCK.findall(data):
         with contextlib.suppress(ValueError):
@@ -310,9 +313,34 @@ def case_held_roots(case: Case) -> list[tuple[str, list]]:
     return [(name, roots) for name, path in _held_files(case) if (roots := _pem_file(path))]
 
 
-def case_held_fingerprints(case: Case) -> set[str]:
-    """``case_held_roots``, as fingerprints."""
-    return {d for __, path in _held_files(case) for d in pem_fingerprints(path)}
+def trusted_certificates(case: Case) -> dict[str, Path]:
+    """Authority URL -> the certificate its settings name, when it is trusted: named by
+    the user's own settings, or a root shipped with rdvletters (never one only the case's
+    own ``horodatage.yaml`` names: ``Authority.case_named``)."""
+    try:
+        settings = load_settings(case)
+    except RdvError:
+        return {}
+    return {
+        a.url: a.certificate
+        for a in settings.authorities
+        if a.certificate is not None and not a.case_named
+    }
+
+
+def configured_fingerprints(case: Case) -> dict[str, set[str]]:
+    """``trusted_certificates``, as fingerprints per authority URL (no X.509 library)."""
+    named = trusted_certificates(case)
+    return {url: _fingerprints(_user_file(path)) for url, path in named.items()}
+
+
+def _user_file(path: Path) -> bytes:
+    """A certificate the user's settings name (a link is followed, as ``tokens.load_pem``
+    does: the user's own configuration, not a case folder); b"" when unreadable."""
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
 
 
 def package_root(path: Path) -> bool:
@@ -327,3 +355,55 @@ def trust_store_override() -> Path | None:
     """The PEM bundle that stands for the system's store (tests, closed networks)."""
     value = os.environ.get(TRUST_STORE_ENV)
     return Path(value) if value else None
+
+
+# the system's trust store, where ``openssl`` and Python look for it (``tokens``)
+SYSTEM_BUNDLES = (
+    "/etc/ssl/certs/ca-certificates.crt",
+    "/etc/pki/tls/certs/ca-bundle.crt",
+    "/etc/ssl/cert.pem",
+)
+
+
+def system_store_paths() -> list[Path]:
+    """Where the system's trust store may be, in order (``RDVLETTERS_TRUST_STORE`` alone
+    when set): the first of them that holds certificates is the store."""
+    override = trust_store_override()
+    if override is not None:
+        return [override]
+    import ssl  # only when a token is judged or checked
+
+    paths = ssl.get_default_verify_paths()
+    candidates = [os.environ.get("SSL_CERT_FILE"), paths.cafile, paths.openssl_cafile]
+    return [Path(c) for c in [*candidates, *SYSTEM_BUNDLES] if c]
+
+
+def file_state(path: Path) -> tuple[int, int, int] | None:
+    """(inode, size, modification time) of a file, following links; None when it is not a
+    regular file. Caches of the store are kept per state: a root removed from the store
+    is seen at once, even by the web app, which runs for days."""
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    if not stat.S_ISREG(found.st_mode):
+        return None
+    return found.st_ino, found.st_size, found.st_mtime_ns
+
+
+def system_fingerprints() -> frozenset[str]:
+    """Fingerprints of the roots of the system's trust store (``tokens.system_anchors``),
+    read without the X.509 library; read once per process and state of the file."""
+    for path in system_store_paths():
+        state = file_state(path)
+        if state is not None and (found := _store_fingerprints(str(path), state)):
+            return found
+    return frozenset()
+
+
+@functools.lru_cache(maxsize=4)
+def _store_fingerprints(path: str, state: tuple[int, int, int]) -> frozenset[str]:
+    try:
+        return frozenset(_fingerprints(Path(path).read_bytes()))
+    except OSError:
+        return frozenset()
