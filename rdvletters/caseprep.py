@@ -60,9 +60,16 @@ class Preparation:
         self._finished = threading.Event()  # the week's rows too, or stopped
         self._stopping = False
         self._pool: Executor | None = None
+        self._after: threading.Thread | None = None
+        self._thread: threading.Thread | None = None
 
-    def start(self) -> Preparation:
-        threading.Thread(target=self._run, name="caseload-preparation", daemon=True).start()
+    def start(self, after: threading.Thread | None = None) -> Preparation:
+        """Start in the background; the cases are counted at once, and read once ``after``
+        (the first page's templates being loaded) is done: the first page then needs
+        neither to wait for them nor to share the processor with the workers' start."""
+        self._after = after
+        self._thread = threading.Thread(target=self._run, name="caseload-preparation", daemon=True)
+        self._thread.start()
         return self
 
     @property
@@ -82,11 +89,15 @@ class Preparation:
             return True
         return self._listed.is_set()
 
-    def close(self) -> None:
-        """Stop (``rdvletters web`` ends): work not started is dropped, nothing written."""
+    def close(self, timeout: float = 10.0) -> None:
+        """Stop (``rdvletters web`` ends): work not started is dropped, nothing written.
+        Returns once the workers have ended (each ends the piece it is reading): a worker
+        left starting while the program exits would print its own error."""
         self._stopping = True
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
+        if threading.current_thread() is not self._thread:
+            self._finished.wait(timeout)
 
     def _run(self) -> None:
         try:
@@ -95,8 +106,12 @@ class Preparation:
             self.total, todo = caseload.pending(self.root, cases, now, self.langs)
             self.done, self.work = self.total - len(todo), len(todo)
             self._counted.set()
+            if self._after is not None:
+                self._after.join(2.0)
             passes = (caseload.AHEAD,) if self.work <= SMALL else (1, caseload.AHEAD)
             for days in passes:  # today for the list, then the week
+                if self._stopping:
+                    break
                 entries = self._summarise(todo, now, days)
                 if not entries or self._stopping:
                     break
@@ -106,7 +121,7 @@ class Preparation:
             pass
         finally:
             if self._pool is not None:
-                self._pool.shutdown(wait=False, cancel_futures=True)
+                self._pool.shutdown(wait=True, cancel_futures=True)
             self._counted.set()
             self._listed.set()
             self._finished.set()

@@ -50,6 +50,11 @@ def test_the_page_says_how_far_and_then_shows_the_list(browser, served, held, la
     if lang != "fr":
         page.goto(f"{base}/langue/{lang}?next=/")
     status = page.get_by_role("status")
+    for _ in range(300):  # the reading starts once the first page's templates are loaded
+        if status.inner_text() == SAID[lang]:
+            break
+        page.wait_for_timeout(100)
+        page.reload()
     assert status.inner_text() == SAID[lang]
     assert page.locator("table").count() == 0  # no list until it is complete
     assert page.locator("progress").get_attribute("value") == "2"

@@ -107,10 +107,12 @@ def start(
     if ":" in shown and not shown.startswith("["):
         shown = f"[{shown}]"
     first = "cases.html" if registry.many else "status.html"
-    threading.Thread(target=warm_templates, args=(app.jinja_env, first), daemon=True).start()
+    warming = threading.Thread(target=warm_templates, args=(app.jinja_env, first), daemon=True)
+    warming.start()
     preparation = None
     if registry.many:  # the caseload's summaries, made ready before the first page asks
-        preparation = Preparation(registry.root, registry.folders, lang or i18n.SOURCE).start()
+        preparation = Preparation(registry.root, registry.folders, lang or i18n.SOURCE)
+        preparation.start(after=warming)
         app.config["RDV_PREPARATION"] = preparation
     url = f"http://{shown}:{bound}{prefix}/?token={token}"
     return Running(Loop(server), host, bound, url, app, preparation)
