@@ -254,10 +254,12 @@ def pending(
     return count, todo
 
 
-def entry_for(folder: str, mark: str, now: datetime, langs: Sequence[str]) -> dict:
-    """The cache entry of the case in ``folder`` from ``now`` on (``pending`` gave its
-    fingerprint): what the first page would compute, done ahead."""
-    return _entry(mark, now.date(), summarize_days(Case(Path(folder)), now, AHEAD, langs))
+def entry_for(
+    folder: str, mark: str, now: datetime, langs: Sequence[str], days: int = AHEAD
+) -> dict:
+    """The cache entry of the case in ``folder`` for ``days`` days from ``now`` on
+    (``pending`` gave its fingerprint): what the first page would compute, done ahead."""
+    return _entry(mark, now.date(), summarize_days(Case(Path(folder)), now, days, langs))
 
 
 def store(root: Path, entries: Mapping[str, dict]) -> None:

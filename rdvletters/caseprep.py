@@ -3,11 +3,12 @@
 With no cache (the first run, a new version of rdvletters, a cache deleted), every case
 must be read and summarised once: a few milliseconds each, seconds for a permanence of
 a thousand cases. ``Preparation`` does that work in the background as soon as the app
-starts, in worker processes on every core when there is much to do, and says how far it
-is; the caseload page asks ``settle`` whether the list is ready and, while it is not,
-shows how many cases are read instead of keeping the person waiting, never a partial
-list. Little to do (a cache that is current, a few changed cases) is done in a thread,
-and the page simply waits for it.
+starts, in worker processes on every core when there is much to do (today's rows first,
+all the list needs, then the week's), and says how far it is; the caseload page asks
+``settle`` whether the list is ready and, while it is not, shows how many cases are read
+instead of keeping the person waiting, never a partial list. Little to do (a cache that
+is current, a few changed cases) is done in a thread, in one pass, and the page simply
+waits for it.
 
 What is computed is exactly what the page would compute (``caseload.entry_for``), keyed
 by each case's fingerprint taken before the case is read: a case changed meanwhile is
@@ -36,9 +37,9 @@ CHUNK = 25  # cases per piece of work handed to a worker: progress moves in such
 class Preparation:
     """The caseload's summaries computed ahead, and how many cases are read so far.
 
-    One pass: each case's rows for the week and every language, as a page computes them
-    (reading a case costs more than its seven days' next steps: a first pass for today
-    alone would bring the list about a tenth sooner for twice the reading)."""
+    Two passes over the cases to summarise: today's row in every language first, which
+    is all the list needs, stored at once (``listed``); then the whole week, stored when
+    done, so that the first page of the next days finds it (``caseload.AHEAD``)."""
 
     def __init__(
         self,
@@ -55,8 +56,8 @@ class Preparation:
         self.done = 0  # cases whose row of today is ready (in the cache or computed)
         self.work = 0  # cases to summarise, once counted
         self._counted = threading.Event()
-        self._listed = threading.Event()  # the rows stored (or given up): the list can show
-        self._finished = threading.Event()  # and the workers ended
+        self._listed = threading.Event()  # today's rows all stored: the list can show
+        self._finished = threading.Event()  # the week's rows too, or stopped
         self._stopping = False
         self._pool: Executor | None = None
         self._after: threading.Thread | None = None
@@ -107,10 +108,15 @@ class Preparation:
             self._counted.set()
             if self._after is not None:
                 self._after.join(2.0)
-            entries = self._summarise(todo, now) if not self._stopping else {}
-            if entries and not self._stopping:
+            passes = (caseload.AHEAD,) if self.work <= SMALL else (1, caseload.AHEAD)
+            for days in passes:  # today for the list, then the week
+                if self._stopping:
+                    break
+                entries = self._summarise(todo, now, days)
+                if not entries or self._stopping:
+                    break
                 caseload.store(self.root, entries)
-            self._listed.set()  # before the workers are waited for
+                self._listed.set()
         except Exception:  # noqa: BLE001 - the page does the work itself, and meets the error
             pass
         finally:
@@ -120,34 +126,36 @@ class Preparation:
             self._listed.set()
             self._finished.set()
 
-    def _summarise(self, todo: list, now: datetime) -> dict[str, dict]:
-        """Each case's entry: in worker processes when there is much to do, else here.
-        What a pool could not do (it failed to start, a worker died) is done here."""
+    def _summarise(self, todo: list, now: datetime, days: int) -> dict[str, dict]:
+        """Each case's entry for ``days`` days: in worker processes when there is much to
+        do, else here. What a pool could not do (it failed to start, a worker died) is
+        done here. Only the first pass moves the count the page shows."""
         entries: dict[str, dict] = {}
+        counts = not self._listed.is_set()
         if self.workers > 1 and len(todo) >= POOL_FROM:
-            self._in_pool(todo, now, entries)
+            self._in_pool(todo, now, days, entries, counts)
         for case_id, folder, mark in todo:
             if self._stopping:
                 break
             if case_id not in entries:
-                entries[case_id] = caseload.entry_for(folder, mark, now, self.langs)
-                self.done += 1
+                entries[case_id] = caseload.entry_for(folder, mark, now, self.langs, days)
+                self.done += counts
         return entries
 
-    def _in_pool(self, todo: list, now: datetime, entries: dict) -> None:
-        """The pieces of ``todo`` in worker processes."""
+    def _in_pool(self, todo: list, now: datetime, days: int, entries: dict, counts: bool) -> None:
+        """The pieces of ``todo`` in worker processes, started once for both passes."""
         from concurrent.futures import as_completed
 
         try:
-            pool = self._start_pool()
+            pool = self._pool or self._start_pool()
             pieces = [todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK)]
-            futures = [pool.submit(summarise, p, now, self.langs) for p in pieces]
+            futures = [pool.submit(summarise, p, now, self.langs, days) for p in pieces]
             for future in as_completed(futures):
                 if future.cancelled():
                     continue
                 made = future.result()
                 entries.update(made)
-                self.done += len(made)
+                self.done += len(made) * counts
         except Exception:  # noqa: BLE001 - a pool that breaks: the rest is done in the thread
             pass
 
@@ -186,6 +194,6 @@ def _worker_start() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def summarise(piece: list, now: datetime, langs: list[str]) -> dict:
+def summarise(piece: list, now: datetime, langs: list[str], days: int) -> dict:
     """In a worker: the cache entries of a piece of ``caseload.pending``'s list."""
-    return {key: caseload.entry_for(folder, mark, now, langs) for key, folder, mark in piece}
+    return {key: caseload.entry_for(folder, mark, now, langs, days) for key, folder, mark in piece}

@@ -134,26 +134,42 @@ def _from_scratch(root, cases, now, lang):
 
 @pytest.mark.parametrize("pool", [False, True])
 def test_the_preparation_makes_what_the_page_would(varied, monkeypatch, pool):
-    """In the thread, or in worker processes (``spawn``): the pages then read no case,
-    and show what a page computed from scratch shows, in both languages, today and the
-    next days."""
+    """In the thread, or in worker processes (``spawn``), today's rows first, then the
+    week's: the pages then read no case, and show what a page computed from scratch
+    shows, in both languages, today and the next days."""
+    monkeypatch.setattr(caseprep, "SMALL", 2)  # six cases: two passes
+    week = threading.Event()
     if pool:
         monkeypatch.setattr(caseprep, "POOL_FROM", 2)
         monkeypatch.setattr(caseprep, "CHUNK", 2)
+    else:  # the week's pass held until today's list is checked
+        real = caseload.entry_for
+
+        def held(*args):
+            if args[-1] == caseload.AHEAD:
+                week.wait(60)
+            return real(*args)
+
+        monkeypatch.setattr(caseload, "entry_for", held)
     cases = {p.name: str(p) for p in sorted(varied.iterdir())}
     preparation = caseprep.Preparation(varied, lambda: cases, "fr", workers=2 if pool else 1)
     calls = _counting(monkeypatch)
     preparation.start()
-    assert preparation.settle()  # six cases: little to read, waited for
-    assert preparation.total == preparation.done == len(cases) == 6
+    while not preparation.listed:  # the pool's start is long enough to be waited for
+        preparation._listed.wait(1)
+    assert preparation.settle() and preparation.total == preparation.done == len(cases) == 6
     assert (calls == []) is pool  # in worker processes, not in this one
+    calls.clear()
+    now = now_paris()
+    shown = {lang: caseload.summaries(varied, cases, now, lang) for lang in ("fr", "en")}
+    assert calls == []  # the first page reads no case, in either language
+    week.set()
     preparation._finished.wait(60)
     assert preparation.finished
-    calls.clear()
-    now, later = now_paris(), now_paris() + timedelta(days=3)
-    shown = {lang: caseload.summaries(varied, cases, now, lang) for lang in ("fr", "en")}
+    calls.clear()  # the week's pass, in this thread when there is no pool
+    later = now + timedelta(days=3)
     shown_later = caseload.summaries(varied, cases, later, "en")
-    assert calls == []  # no case read again: today, another language, another day
+    assert calls == []  # the week's rows were stored too
     for lang in ("fr", "en"):
         assert shown[lang] == _from_scratch(varied, cases, now, lang)
     assert shown_later == _from_scratch(varied, cases, later, "en")
