@@ -143,19 +143,22 @@ class Preparation:
         return entries
 
     def _in_pool(self, todo: list, now: datetime, days: int, entries: dict, counts: bool) -> None:
-        """The pieces of ``todo`` in worker processes, started once for both passes."""
-        from concurrent.futures import as_completed
+        """The pieces of ``todo`` in worker processes, started once for both passes. Once
+        stopping, the pieces not yet back are not waited for: a pool shut down with its
+        work cancelled may leave a piece's future pending for ever."""
+        from concurrent.futures import FIRST_COMPLETED, wait
 
         try:
             pool = self._pool or self._start_pool()
             pieces = [todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK)]
-            futures = [pool.submit(summarise, p, now, self.langs, days) for p in pieces]
-            for future in as_completed(futures):
-                if future.cancelled():
-                    continue
-                made = future.result()
-                entries.update(made)
-                self.done += len(made) * counts
+            waiting = {pool.submit(summarise, p, now, self.langs, days) for p in pieces}
+            while waiting and not self._stopping:
+                back, waiting = wait(waiting, timeout=0.5, return_when=FIRST_COMPLETED)
+                for future in back:
+                    if not future.cancelled():
+                        made = future.result()
+                        entries.update(made)
+                        self.done += len(made) * counts
         except Exception:  # noqa: BLE001 - a pool that breaks: the rest is done in the thread
             pass
 
