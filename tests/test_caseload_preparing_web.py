@@ -140,20 +140,25 @@ def test_ctrl_c_while_workers_read_the_cases_ends_cleanly(tmp_path):
         text=True,
         start_new_session=True,  # its own process group, as a terminal gives it
     )
-    url = next(line.strip() for line in process.stdout if "token=" in line)
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
-    opener.open(url).read()
-    page = opener.open(url.split("?")[0]).read().decode("utf-8")
-    assert "data-preparing" in page and "<table" not in page
-    workers = set()
-    for _ in range(600):  # the workers start (a fresh interpreter each)
-        workers = _children(process.pid)
-        if len(workers) >= 2:
-            break
-        __import__("time").sleep(0.05)
-    assert workers
-    os.killpg(process.pid, signal.SIGINT)  # Ctrl+C: the terminal signals the whole group
-    out, err = process.communicate(timeout=60)
+    try:
+        url = next(line.strip() for line in process.stdout if "token=" in line)
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
+        opener.open(url).read()
+        page = opener.open(url.split("?")[0]).read().decode("utf-8")
+        assert "data-preparing" in page and "<table" not in page
+        workers = set()
+        for _ in range(600):  # the workers start (a fresh interpreter each)
+            workers = _children(process.pid)
+            if len(workers) >= 2:
+                break
+            __import__("time").sleep(0.05)
+        assert workers
+        os.killpg(process.pid, signal.SIGINT)  # Ctrl+C: the terminal signals the whole group
+        out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:  # a failure above: nothing of it left running
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
     assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
     assert "Arrêté." in out
     for pid in workers:
