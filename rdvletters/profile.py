@@ -5,9 +5,10 @@ Values arrive as the strings the person typed (see ``yamlload``); the schema bel
 ``Profile``'s properties say what the letters need of it (the authority addressed,
 the salutation, the address block). Reading the file, with the checks and warnings
 beyond the schema, is ``profile_load``'s.
-"""
 
-from __future__ import annotations
+No ``from __future__ import annotations`` here: the schema's annotations are objects
+when the module loads, so no command pays for evaluating them as text (``records``).
+"""
 
 from typing import Annotated, Literal
 

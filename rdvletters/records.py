@@ -343,12 +343,9 @@ class StrictModel:
 
     @classmethod
     def fields(cls) -> dict[str, _Field]:
-        """The fields in their declared order, built on first use (annotations are text
-        until then: ``from __future__ import annotations``)."""
+        """The fields in their declared order, built on first use."""
         if "_schema" not in cls.__dict__:
-            from typing import get_type_hints
-
-            hints = get_type_hints(cls, include_extras=True)
+            hints = cls._hints()
             cls._schema = {
                 name: _Field(
                     reader(hints[name]), getattr(cls, name, REQUIRED), _record_of(hints[name])
@@ -356,6 +353,21 @@ class StrictModel:
                 for name in cls.names()
             }
         return cls._schema
+
+    @classmethod
+    def _hints(cls) -> dict[str, Any]:
+        """The fields' types. A module that declares its records without ``from __future__
+        import annotations`` (the profile's, read by every command) has them as objects
+        already; text annotations are evaluated by ``typing``, which costs a compilation
+        each."""
+        declared = {}
+        for klass in reversed(cls.__mro__):
+            declared.update(klass.__dict__.get("__annotations__", {}))
+        if not any(isinstance(declared[name], str) for name in cls.names()):
+            return declared
+        from typing import get_type_hints
+
+        return get_type_hints(cls, include_extras=True)
 
     @classmethod
     def read(cls, data: Any) -> StrictModel:
