@@ -44,12 +44,19 @@ class _Source(_gettext.NullTranslations):
 
 def available() -> list[str]:
     """Languages the interface can speak: French, and every compiled catalog."""
+    return list(_catalogs())
+
+
+@cache
+def _catalogs() -> tuple[str, ...]:
+    """The installed catalogs, looked up once per process as ``translations`` reads each
+    once (``activate`` asks on every request, a caseload for each case it summarises)."""
     found = {SOURCE}
     if LOCALE_DIR.is_dir():
         for folder in LOCALE_DIR.iterdir():
             if (folder / "LC_MESSAGES" / f"{DOMAIN}.mo").is_file():
                 found.add(folder.name)
-    return sorted(found)
+    return tuple(sorted(found))
 
 
 @cache

@@ -8,13 +8,17 @@ figure of the CLI.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from . import i18n
 from .case import Case
-from .court.status import compute_status
+from .court.ladder import ladder as route_ladder
+from .court.status import next_step_on
 from .errors import RdvError
 from .facts import Facts
+from .profile import Profile
 from .validation import InvalidData
 
 
@@ -38,42 +42,69 @@ class CaseSummary:
 
 def summarize(case: Case, now: datetime) -> CaseSummary:
     """The case's row: the same figures as ``status`` (files are not re-hashed here)."""
-    return summarize_days(case, now, 1)[0]
+    return summarize_days(case, now, 1)[i18n.current()][0]
 
 
-def summarize_days(case: Case, now: datetime, days: int) -> list[CaseSummary]:
-    """The case's row now and at the same hour on each of the next ``days - 1`` days, the
-    profile and journal read once: a caseload keeps them, so that the first page of a new
-    day does not read every case again (the next step and the day counts change with the
-    date; each is computed by ``compute_status`` for its own day, as ``status`` would)."""
+def summarize_days(
+    case: Case, now: datetime, days: int, langs: Sequence[str] = ()
+) -> dict[str, list[CaseSummary]]:
+    """The case's row now and at the same hour on each of the next ``days - 1`` days, in
+    each language of ``langs`` (the active one when none is given), the profile and
+    journal read once: a caseload keeps them, so that neither the first page of a new day
+    nor a change of language reads every case again.
+
+    The row's figures are those of ``compute_status`` for that day: the weeks and the
+    first attempt come from the journal alone, the day counts from the day, and the next
+    step is ``status.next_step_on``, the very decision ``compute_status`` takes (the
+    rest of the status, which the row does not show, is not computed)."""
+    langs = tuple(langs) or (i18n.current(),)
     try:
         profile = case.load().profile
         facts = Facts.from_journal(case.journal.read())
     except RdvError as error:
-        count = len(error.problems) if isinstance(error, InvalidData) else 0
-        first = str(error).splitlines()[0]
-        broken = CaseSummary(
-            None, None, None, 0, None, None, None, first, count, next_kind="profile"
-        )
-        return [broken] * days
-    rows = []
-    for day in range(days):
-        status = compute_status(profile, facts, now + timedelta(days=day), case.root)
-        rows.append(
-            CaseSummary(
-                name=profile.demandeur.nom_complet,
-                route=profile.situation,
-                first_attempt=status.first_attempt,
-                weeks_with_proof=status.weeks_with_proof,
-                days_since_last_attempt=status.days_since_last,
-                next_step=status.next_step.text,
-                days_until_expiry=status.days_until_expiry,
-                birth_date=profile.demandeur.date_naissance,
-                prefecture=profile.prefecture.nom,
-                next_kind=next_kind(status.next_step.command),
-            )
-        )
+        return {lang: [_broken(case, lang, error)] * days for lang in langs}
+    rows = {}
+    for lang in langs:
+        with i18n.using(lang):
+            steps = route_ladder(facts, profile.situation)
+            rows[lang] = [
+                _row(profile, facts, steps, (now + timedelta(days=day)).date(), case)
+                for day in range(days)
+            ]
     return rows
+
+
+def _row(profile: Profile, facts: Facts, steps: list, today: date, case: Case) -> CaseSummary:
+    """One day's row, in the active language."""
+    step, renew = next_step_on(profile, facts, today, case.root, steps)
+    first, last = facts.first_attempt, facts.last_attempt
+    return CaseSummary(
+        name=profile.demandeur.nom_complet,
+        route=profile.situation,
+        first_attempt=first.when.date() if first else None,
+        weeks_with_proof=facts.weeks_with_proof,
+        days_since_last_attempt=(today - last.when.date()).days if last else None,
+        next_step=step.text,
+        days_until_expiry=renew.days_until_expiry if renew else None,
+        birth_date=profile.demandeur.date_naissance,
+        prefecture=profile.prefecture.nom,
+        next_kind=next_kind(step.command),
+    )
+
+
+def _broken(case: Case, lang: str, error: RdvError) -> CaseSummary:
+    """The row of a case that cannot be read: the error's first line, said in ``lang``
+    (an error is worded when raised, so the case is read again in that language)."""
+    if lang != i18n.current():
+        with i18n.using(lang):
+            try:
+                case.load()
+                Facts.from_journal(case.journal.read())
+            except RdvError as again:
+                error = again
+    count = len(error.problems) if isinstance(error, InvalidData) else 0
+    first = str(error).splitlines()[0]
+    return CaseSummary(None, None, None, 0, None, None, None, first, count, next_kind="profile")
 
 
 # The command of the next step -> the kind a volunteer filters on (first match wins).

@@ -123,7 +123,7 @@ def test_a_cache_removed_by_someone_else_is_read_again(permanence, drop):  # noq
     if drop == "file":
         path.unlink()
     else:
-        path.write_text('{"schema": 2, "cases": {}}', encoding="utf-8")
+        path.write_text(f'{{"schema": {caseload.SCHEMA}, "cases": {{}}}}', encoding="utf-8")
     assert _shown(client) == first
     assert path.exists() and "Aminata" in path.read_text(encoding="utf-8")
 

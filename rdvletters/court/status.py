@@ -167,6 +167,18 @@ def _next_step(
     return _first_unmet(facts, check)
 
 
+def next_step_on(
+    profile: Profile, facts: Facts, today: date, root, ladder: list[Rung]
+) -> tuple[Todo, Renewal | None]:
+    """The next step on ``today`` and the renewal it was judged against, as
+    ``compute_status`` finds them, without the rest of the status: a caseload's row shows
+    only this (and figures ``facts`` holds), for seven days of a thousand cases. The
+    ``ladder`` does not depend on the day: the caller builds it once."""
+    renew = case_renewal(profile, facts, today)
+    check = readiness.check(profile, facts, today, root)
+    return _next_step(facts, profile, ladder, renew, today, check), renew
+
+
 def _first_unmet(facts: Facts, check: Readiness) -> Todo:
     """The first marker the référé check finds missing, said as the check says it (a
     prepared letter waiting: mark it sent)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from flask import abort, g, make_response, redirect, request, url_for
+from flask import abort, current_app, g, jsonify, make_response, redirect, request, url_for
 
 from .. import i18n
 from ..case import Case
@@ -14,7 +14,7 @@ from ..errors import RdvError
 from ..evidence.proofs.verify import verify
 from ..facts import Facts
 from ..frdates import now_paris
-from ..i18n import N_, _
+from ..i18n import N_, _, ngettext
 from ..profile_edit import update_profile
 from .app import LANG_COOKIE
 from .cases import SINGLE_ID
@@ -58,6 +58,10 @@ def caseload_page(errors=(), typed: dict[str, str] | None = None):
         "archived": args.get("archived") == "1",
     }
     reg = registry()
+    preparation = current_app.config.get("RDV_PREPARATION")
+    if preparation is not None and not preparation.settle():
+        return page("cases.html", preparing=preparing(preparation), errors=list(errors),
+                    typed=typed or {}, filters=filters)  # fmt: skip
     every = summaries(reg.root, reg.folders(), now_paris(), g.lang)
     rows = select(every, **filters)
     key = args.get("sort", "name") if args.get("sort") in SORT_KEYS else "name"
@@ -89,6 +93,29 @@ def home():
     if not registry().many:
         return redirect(url_for("web.case_home", case_id=SINGLE_ID))
     return caseload_page()
+
+
+def preparing(preparation) -> dict:
+    """How far the first reading of the caseload is, as the page and its script say it."""
+    done, total, ready = preparation.done, preparation.total, preparation.listed
+    said = ngettext(
+        "{done} dossier sur {total} lu…", "{done} dossiers sur {total} lus…", done
+    ).format(done=done, total=total)
+    if ready:
+        said = _("La liste des dossiers est prête : actualisez la page pour l'afficher.")
+    return {"ready": ready, "done": done, "total": total, "said": said}
+
+
+@bp.route("/preparation")
+def preparation_state():
+    """The caseload page's script asks here, while the list is being prepared, how far
+    it is; it shows the list once ``ready``."""
+    preparation = current_app.config.get("RDV_PREPARATION")
+    if preparation is None:
+        abort(404)
+    response = jsonify(preparing(preparation))
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/langue/<code>")

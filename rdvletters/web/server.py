@@ -25,6 +25,8 @@ from jinja2 import Environment, TemplateNotFound, meta
 from waitress import create_server
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
+from .. import i18n
+from ..caseprep import Preparation
 from .app import create_app
 from .cases import Registry
 from .loop import Loop
@@ -64,11 +66,14 @@ class Running:
     port: int
     url: str
     app: Any
+    preparation: Preparation | None = None
 
     def serve(self) -> None:
         self.loop.run()
 
     def close(self) -> None:
+        if self.preparation is not None:
+            self.preparation.close()
         self.loop.close()
 
 
@@ -102,8 +107,15 @@ def start(
     if ":" in shown and not shown.startswith("["):
         shown = f"[{shown}]"
     first = "cases.html" if registry.many else "status.html"
-    threading.Thread(target=warm_templates, args=(app.jinja_env, first), daemon=True).start()
-    return Running(Loop(server), host, bound, f"http://{shown}:{bound}{prefix}/?token={token}", app)
+    warming = threading.Thread(target=warm_templates, args=(app.jinja_env, first), daemon=True)
+    warming.start()
+    preparation = None
+    if registry.many:  # the caseload's summaries, made ready before the first page asks
+        preparation = Preparation(registry.root, registry.folders, lang or i18n.SOURCE)
+        preparation.start(after=warming)
+        app.config["RDV_PREPARATION"] = preparation
+    url = f"http://{shown}:{bound}{prefix}/?token={token}"
+    return Running(Loop(server), host, bound, url, app, preparation)
 
 
 def warm_templates(env: Environment, first: str) -> None:

@@ -2,6 +2,7 @@
 // - copy buttons (e-mail address, subject, text);
 // - proof files: paste a screenshot (Ctrl+V), drag and drop, list of chosen files;
 // - the error summary takes the focus (autofocus does it too, without this file);
+// - the caseload's first reading: the count moves on, the list shows once ready;
 // - a question that depends on an answer shows only with it (the witness for the
 //   counter, the expiry date for a renewal); without this file, every field shows.
 "use strict";
@@ -124,11 +125,45 @@
     update();
   }
 
+  // The caseload while its first reading runs: the count moves on, and the page shows
+  // the list once it is ready; not while the person is typing in a field (the words
+  // would be lost): the page then only says the list is ready, beside its link. The bar
+  // moves every second; the sentence, which a screen reader reads out, every 5 seconds.
+  function setupPreparing(section) {
+    var said = section.querySelector("[data-said]");
+    var bar = section.querySelector("progress");
+    var url = section.getAttribute("data-preparing");
+    var spoken = Date.now();
+    function typing() {
+      var fields = document.querySelectorAll("input:not([type=hidden]), textarea, select");
+      return Array.prototype.some.call(fields, function (el) {
+        return el === document.activeElement || (el.type !== "checkbox" && el.value);
+      });
+    }
+    function ask() {
+      fetch(url, { credentials: "same-origin", cache: "no-store" })
+        .then(function (response) { return response.json(); })
+        .then(function (state) {
+          if (state.ready && !typing()) { window.location.reload(); return; }
+          if (state.ready || Date.now() - spoken >= 5000) {
+            said.textContent = state.said;
+            spoken = Date.now();
+          }
+          bar.max = Math.max(state.total, 1);
+          bar.value = state.done;
+          if (!state.ready) { setTimeout(ask, 1000); }
+        })
+        .catch(function () { setTimeout(ask, 3000); });
+    }
+    setTimeout(ask, 1000);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var summary = document.querySelector("[data-error-summary]");
     if (summary) { summary.focus(); }
     document.querySelectorAll("[data-reveals]").forEach(setupReveals);
     document.querySelectorAll("[data-copy]").forEach(setupCopy);
+    document.querySelectorAll("[data-preparing]").forEach(setupPreparing);
     var zones = document.querySelectorAll("[data-dropzone]");
     zones.forEach(setupFiles);
     // On the record page (one file field), a paste outside the form also counts.
