@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from . import i18n
 from .case import Case
 from .court.ladder import ladder as route_ladder
-from .court.status import next_step_on
+from .court.next_step import next_step_on
 from .errors import RdvError
 from .facts import Facts
 from .profile import Profile
@@ -55,7 +55,7 @@ def summarize_days(
 
     The row's figures are those of ``compute_status`` for that day: the weeks and the
     first attempt come from the journal alone, the day counts from the day, and the next
-    step is ``status.next_step_on``, the very decision ``compute_status`` takes (the
+    step is ``next_step.next_step_on``, the very decision ``compute_status`` takes (the
     rest of the status, which the row does not show, is not computed)."""
     langs = tuple(langs) or (i18n.current(),)
     try:
