@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from ... import i18n
 from ...documents.model import typographic
-from ...facts import Facts, Step
+from ...facts import Facts
 from ...profile import Profile
+from ...steps import Step
 from ..pieces import Piece
 
 

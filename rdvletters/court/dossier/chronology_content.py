@@ -12,10 +12,11 @@ from ... import i18n
 from ...channels import QUOTED_CHANNELS, reference_text
 from ...channels import label as channel_label
 from ...documents.model import typographic
-from ...facts import Facts, Step
+from ...facts import Facts
 from ...frdates import date_courte, heure, jour
 from ...journal import JournalState
 from ...profile import Profile
+from ...steps import Step
 from ...wording import dont, fragment, nombre
 from ..pieces import SENT_LABELS, Piece, justifying, numbers_by_step
 
