@@ -18,8 +18,8 @@ from ..i18n import _, ngettext
 from ..localdates import day
 from ..profile import Profile
 from ..renewal import Renewal
-from . import deadlines
-from .deadlines import Milestone
+from .letter_clock import RECEIPT_WAIT_DAYS, LetterDates
+from .milestone import Milestone
 
 LEGAL_FLOOR_WEEKS = 2  # CE 435594: attempts « n'ayant pas été effectuées la même semaine »
 FRESH_DAYS = 7  # a judge wants the difficulty to be current on the day of the référé
@@ -188,15 +188,15 @@ def fresh(facts: Facts, today: date) -> Criterion:
     )
 
 
-def letter_wait(dates: deadlines.LetterDates | None, delay: int, today: date) -> date | None:
+def letter_wait(dates: LetterDates | None, delay: int, today: date) -> date | None:
     """The day the letter's delay ends, while it is still to come (estimated as if the
     letter went today when it has not gone yet); None once it has passed."""
     if dates is None:
-        return today + timedelta(days=deadlines.RECEIPT_WAIT_DAYS + delay)
+        return today + timedelta(days=RECEIPT_WAIT_DAYS + delay)
     return dates.end if today <= dates.end else None
 
 
-def letter(dates: deadlines.LetterDates | None, today: date, dont_wait: str = "") -> Criterion:
+def letter(dates: LetterDates | None, today: date, dont_wait: str = "") -> Criterion:
     name = _("Lettre recommandée envoyée, reçue, et son délai écoulé")
     if dates is None:
         return Criterion(

@@ -7,7 +7,7 @@ synthèse, the web status page and anything that plans ahead (a calendar):
 - six months after the expiry: a demand made later is a first application again, the
   entry conditions apply (R. 431-8; not for the résident de longue durée-UE);
 - the delay the registered letter gave the préfet, counted from its receipt (the signed
-  card, else fifteen days after posting);
+  card, else fifteen days after posting), its dates computed by ``letter_clock``;
 - seven weeks, then two months after that receipt: whether two months of silence on
   the letter make an implicit refusal that bars the référé « mesures utiles » is an open
   question (legal-2026.md), so prudence files before the second date;
@@ -19,31 +19,25 @@ synthèse, the web status page and anything that plans ahead (a calendar):
   refusal (R. 432-2), whatever récépissé or attestation was given (CE, avis, 6 mai 2025,
   n° 499904), with two months to contest it.
 
-A ``Milestone`` keeps its words as catalog messages and says them when asked, so the
-same list reads in the person's language on screen and in French in the dossier. Its
-``key`` is stable for a case (the same milestone keeps its key from one run to the
-next), for a calendar entry to be updated rather than duplicated.
+Each is a ``milestone.Milestone`` (its words, said in the current language; its stable
+key). This module decides which milestones a case has and what they say; with the list,
+how it is shown (``nearest_first``) and which of its kinds waiting would let pass
+(``dated_before``).
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
-from datetime import date, timedelta
-from typing import Any
+from datetime import date
 
 from ..facts import Facts
-from ..i18n import N_, _
-from ..localdates import day
+from ..i18n import N_
 from ..profile import Profile
-from ..renewal import Renewal, case_renewal, delay_asked, months_after
+from ..renewal import Renewal, case_renewal, months_after
 from ..steps import Step
+from .letter_clock import LetterDates, letter_dates
+from .milestone import Milestone
 
-NEAR_DAYS = 30  # a milestone this close, or passed, is marked « ATTENTION »
-OPENINGS = ("renouvellement_debut",)  # once passed, nothing is left to do about them
-RECEIPT_WAIT_DAYS = 15  # without the signed card, the letter is taken as received after this
-PRUDENCE_WEEKS = 7  # from here, the two months after the letter's receipt come close
-SILENCE_MONTHS = 2
 IMPLICIT_REFUSAL_MONTHS = 4  # R. 432-2, from the registration of the demand
 APPEAL_MONTHS = 2  # to contest the implicit refusal (legal-2026.md, ruling 5)
 RESUBMIT_MONTHS = 6  # R. 431-8
@@ -51,64 +45,6 @@ RESUBMIT_MONTHS = 6  # R. 431-8
 SUNSETS: dict[str, tuple[date, str]] = {
     "metiers_en_tension": (date(2026, 12, 31), "loi n° 2024-42 du 26 janvier 2024, article 27"),
 }
-
-
-@dataclass(frozen=True)
-class Milestone:
-    """One dated milestone: what it is (``kind``, a stable ``key``), when, and what it
-    means before and after (catalog messages, said in the current language)."""
-
-    kind: str
-    key: str
-    date: date
-    title: str  # catalog message, or the person's own words (an urgency fact)
-    coming: str  # what it means while it is ahead
-    gone: str  # what it meant, once passed
-    values: tuple[tuple[str, Any], ...] = ()  # placeholders of the messages
-    translated: bool = True  # False: ``title`` is the person's words, shown as written
-    own_words: str = ""  # what it means in the person's words (an urgency's consequence)
-
-    def passed(self, today: date) -> bool:
-        return self.date < today
-
-    def near(self, today: date, days: int = NEAR_DAYS) -> bool:
-        return today <= self.date <= today + timedelta(days=days)
-
-    def attention(self, today: date) -> bool:
-        """Within ``NEAR_DAYS`` or already passed."""
-        return self.passed(today) or self.near(today)
-
-    def stale(self, today: date) -> bool:
-        """Passed and meaning nothing any more (a window's opening): a list may leave it out."""
-        return self.kind in OPENINGS and self.passed(today)
-
-    def days_left(self, today: date) -> int:
-        return (self.date - today).days
-
-    def _said(self) -> dict[str, Any]:
-        return {k: day(v) if isinstance(v, date) else v for k, v in self.values}
-
-    def heading(self) -> str:
-        """What it is, in a few words; an urgency fact's own words are quoted as the
-        person's, never pasted into a sentence addressed to them (they say « je »)."""
-        if not self.translated:
-            return _("Fait d'urgence noté dans votre profil : « {words} »").format(words=self.title)
-        return _(self.title).format(**self._said())
-
-    def label(self) -> str:
-        """What it is, for advice that names it in passing (« N'attendez pas… »): for an
-        urgency fact, a neutral label and never the person's words."""
-        return self.heading() if self.translated else _("fait d'urgence noté dans votre profil")
-
-    def meaning(self, today: date) -> str:
-        """What it means, in the future or the past tense, in the current language; the
-        consequence the person wrote is quoted as their words."""
-        said = _(self.gone if self.passed(today) else self.coming).format(**self._said())
-        if self.own_words and not self.passed(today):
-            return _("{said} Conséquence, dans vos mots : « {words} »").format(
-                said=said, words=self.own_words
-            )
-        return said
 
 
 def _renewal(renew: Renewal, registered: bool, anef: bool = False) -> list[Milestone]:
@@ -193,62 +129,6 @@ def _renewal(renew: Renewal, registered: bool, anef: bool = False) -> list[Miles
             )
         )
     return out
-
-
-def letter_delay(profile: Profile, facts: Facts, today: date) -> int:
-    """The delay the last registered letter gave (kept in the journal), else the one it would."""
-    sent = facts.letters_sent
-    if sent and sent[-1].delay:
-        return sent[-1].delay
-    return delay_asked(profile.delai_convocation_jours, case_renewal(profile, facts, today))
-
-
-@dataclass(frozen=True)
-class LetterDates:
-    """The last registered letter: posted, received (the card's date, if noted), the end of
-    the delay it gave, and the date its receipt is counted from (the card, else posting)."""
-
-    letter: Step
-    posted: date
-    received: date | None
-    delay: int
-
-    @property
-    def counted_from(self) -> date:
-        """When the préfet had the letter: the signed card, else fifteen days after posting."""
-        return self.received or self.posted + timedelta(days=RECEIPT_WAIT_DAYS)
-
-    @property
-    def end(self) -> date:
-        return self.counted_from + timedelta(days=self.delay)
-
-    @property
-    def silence_from(self) -> date:
-        """The date the préfet's silence runs from: the signed card, else (to be safe) the
-        day of posting."""
-        return self.received or self.posted
-
-    @property
-    def prudence(self) -> date:
-        return self.silence_from + timedelta(weeks=PRUDENCE_WEEKS)
-
-    @property
-    def two_months(self) -> date:
-        return months_after(self.silence_from, SILENCE_MONTHS)
-
-
-def letter_dates(profile: Profile, facts: Facts, today: date) -> LetterDates | None:
-    """The dates of the last registered letter, or None before any was sent."""
-    if not facts.letters_sent:
-        return None
-    letter = facts.letters_sent[-1]
-    receipt = facts.receipt_of(letter)
-    return LetterDates(
-        letter,
-        letter.when.date(),
-        receipt.when.date() if receipt else None,
-        letter_delay(profile, facts, today),
-    )
 
 
 def _letter(dates: LetterDates) -> list[Milestone]:

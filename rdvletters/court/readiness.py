@@ -29,7 +29,7 @@ from ..facts import Facts
 from ..i18n import _, ngettext
 from ..localdates import day, weekday_day
 from ..profile import Profile
-from ..renewal import case_renewal
+from ..renewal import case_renewal, months_after
 from ..steps import Step
 from . import deadlines
 from .criteria import (
@@ -51,7 +51,8 @@ from .criteria import (
     weeks,
     window,
 )
-from .deadlines import Milestone
+from .letter_clock import letter_dates, letter_delay
+from .milestone import Milestone
 
 JUDGE_DAYS = 15  # a référé is decided in « quelques jours à 1 mois » (F2553): about two weeks
 
@@ -124,8 +125,8 @@ def closed_by(facts: Facts) -> Closed | None:
     """The registration, else the last appointment noted, or None while neither is."""
     registered = deadlines.registration(facts)
     if registered is not None:
-        refusal = deadlines.months_after(registered.when.date(), deadlines.IMPLICIT_REFUSAL_MONTHS)
-        appeal = deadlines.months_after(refusal, deadlines.APPEAL_MONTHS)
+        refusal = months_after(registered.when.date(), deadlines.IMPLICIT_REFUSAL_MONTHS)
+        appeal = months_after(refusal, deadlines.APPEAL_MONTHS)
         return Closed(registered, True, refusal, appeal)
     appointments = facts.by_channel("appointment")
     return Closed(appointments[-1], False) if appointments else None
@@ -191,8 +192,8 @@ def check(profile: Profile, facts: Facts, today: date, root: Path) -> Readiness:
     renew = case_renewal(profile, facts, today)
     found = deadlines.milestones(profile, facts, today)
     bench = benchmark(profile, facts)
-    sent = deadlines.letter_dates(profile, facts, today)
-    delay_end = letter_wait(sent, deadlines.letter_delay(profile, facts, today), today)
+    sent = letter_dates(profile, facts, today)
+    delay_end = letter_wait(sent, letter_delay(profile, facts, today), today)
     # a dated urgency that waiting would let pass: for the weeks, the benchmark; for the
     # letter, its delay and the time the judge takes (« quelques jours à 1 mois », F2553)
     dated = [] if bench.met else deadlines.dated_before(found, today, bench.reached_on(today))

@@ -43,6 +43,7 @@ from ..renewal import Renewal, case_renewal, delay_asked
 from ..steps import Step, Week
 from ..wording import enumeration
 from . import deadlines, readiness
+from .letter_clock import letter_dates, letter_delay
 from .pieces import justifying, numbers_by_step, plan, urgency_numbers
 
 APPOINTMENT_DAYS = 30  # the longest the appointment may wait, asked of the judge by default
@@ -117,7 +118,7 @@ def requete_context(
     justified = justifying(facts, pieces)
     facts_numbers = urgency_numbers(pieces)
     check = readiness.check(profile, facts, today, root)
-    letter = deadlines.letter_dates(profile, facts, today)
+    letter = letter_dates(profile, facts, today)
     give, wait = injunction_delays(profile, case_renewal(profile, facts, today))
 
     def refs(steps: list[Step] | Step, tous: bool = False) -> str:
@@ -157,7 +158,7 @@ def requete_context(
             for i, u in enumerate(profile.demande.urgence)
         ],
         "semaines": facts.weeks,
-        "lettre_delai": letter.delay if letter else deadlines.letter_delay(profile, facts, today),
+        "lettre_delai": letter.delay if letter else letter_delay(profile, facts, today),
         "lettre_echeance": letter.end if letter else None,
         "delai_juge": give,
         "delai_rendez_vous": wait,

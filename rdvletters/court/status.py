@@ -29,6 +29,7 @@ from ..steps import Step
 from . import deadlines, readiness
 from .ladder import RECEIPT_COMMAND, Rung, Todo
 from .ladder import ladder as route_ladder
+from .milestone import Milestone
 from .next_step import next_step
 from .readiness import FRESH_DAYS
 from .stale import stale_alert, stale_requetes
@@ -227,7 +228,7 @@ def _alerts(
     return alerts + renewal_alerts(renew)
 
 
-def deadline_rows(found: list[deadlines.Milestone], today: date) -> list[dict[str, Any]]:
+def deadline_rows(found: list[Milestone], today: date) -> list[dict[str, Any]]:
     """The milestones as data, nearest first: what ``status`` and the web page show."""
     return [
         {

@@ -27,7 +27,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from ..court import deadlines, readiness
-from ..court.deadlines import Milestone
+from ..court.letter_clock import RECEIPT_WAIT_DAYS, letter_dates, letter_delay
+from ..court.milestone import Milestone
 from ..facts import Facts
 from ..i18n import _, ngettext
 from ..localdates import day
@@ -275,7 +276,7 @@ def _letter_items(
     profile: Profile, facts: Facts, today: date, waiting: date | None
 ) -> tuple[list[Item], date | None]:
     """The letter (to send, or its receipt), and the day its delay ends (real or estimated)."""
-    dates = deadlines.letter_dates(profile, facts, today)
+    dates = letter_dates(profile, facts, today)
     if dates is not None:
         items = []
         if dates.received is None:
@@ -303,8 +304,8 @@ def _letter_items(
         when = max(today, first.monday + timedelta(weeks=LETTER_AFTER_WEEKS))
     if waiting is not None:
         when = max(when, waiting + timedelta(days=1))
-    delay = deadlines.letter_delay(profile, facts, today)
-    end = when + timedelta(days=deadlines.RECEIPT_WAIT_DAYS + delay)
+    delay = letter_delay(profile, facts, today)
+    end = when + timedelta(days=RECEIPT_WAIT_DAYS + delay)
     return [
         Item(
             "lettre",
