@@ -39,7 +39,6 @@ from .criteria import (
     Benchmark,
     Criterion,
     benchmark,
-    complete,
     dates,
     defenseur,
     diligences,
@@ -47,10 +46,9 @@ from .criteria import (
     fresh,
     letter,
     letter_wait,
-    urgency,
     weeks,
-    window,
 )
+from .demand_criteria import complete, urgency, window
 from .letter_clock import letter_dates, letter_delay
 from .milestone import Milestone
 
