@@ -3,8 +3,12 @@
 Run:  python scripts/build_docx_skeleton.py [OUTPUT]   (default: the shipped file)
 
 python-docx's own default document, with the Normal style rdvletters writes in (Arial
-10.5 pt, French, 5 pt after each paragraph): its styles, numbering (the « List Bullet »
-style), theme, settings and fonts are copied into every document as they are. Its
+10.5 pt, French, 5 pt after each paragraph), cut down to what the documents use: the
+styles they name (``STYLES``) with those these rest on, the list numbering of « List
+Bullet », the theme, settings and fonts, copied into every document as they are. The
+sample's 150 other styles, the table of Word's latent styles, Word 2010's copy of the
+styles, its bibliography part and its thumbnail are left out: LibreOffice reads every
+style a document defines, and these made each conversion to PDF about 50 ms longer. Its
 ``word/document.xml``, ``word/header.xml`` and ``word/footer.xml`` hold only the root
 elements the documents' own parts open with (the namespaces Word expects). The body,
 page set-up, headers, footers and properties are each document's (``docx_out``), written
@@ -37,11 +41,55 @@ from rdvletters.documents.docx_package import (  # noqa: E402
 )
 
 FONT, SIZE, AFTER, LANG = "Arial", 10.5, 5, "fr-FR"
+# The styles the documents name (``docx_out``, ``docx_tables``); the defaults are kept too.
+# ``tests/test_docx_skeleton.py`` checks that these are exactly the styles documents name.
+STYLES = ("Normal", "ListBullet", "Header", "Footer", "TableGrid")
+UNUSED = ("stylesWithEffects", "customXml", "thumbnail")  # relationship types left out
 
 
 def _root(xml: str, tag: str) -> str:
     """The part's text up to (without) ``tag``: the XML declaration and the root's start."""
     return xml[: xml.index(tag)]
+
+
+def _values(element, tag: str) -> list[str]:
+    return [e.get(qn("w:val")) for e in element.iter(qn(tag))]
+
+
+def _keep_used_styles(docx) -> None:
+    """Remove the styles no document names, with Word's latent styles, and the lists
+    no kept style numbers its paragraphs with."""
+    styles = docx.styles.element
+    by_id = {s.get(qn("w:styleId")): s for s in styles.iterchildren(qn("w:style"))}
+    wanted = [*STYLES, *(i for i, s in by_id.items() if s.get(qn("w:default")) == "1")]
+    kept: set[str] = set()
+    while wanted:  # with what a kept style is based on, linked to or followed by
+        style_id = wanted.pop()
+        if style_id not in kept:
+            kept.add(style_id)
+            style = by_id[style_id]
+            wanted += [v for tag in ("w:basedOn", "w:link", "w:next") for v in _values(style, tag)]
+    for style_id, style in by_id.items():
+        if style_id not in kept:
+            styles.remove(style)
+    styles.remove(styles.find(qn("w:latentStyles")))
+    numbering = docx.part.numbering_part.element
+    lists = {v for i in kept for v in _values(by_id[i], "w:numId")}
+    for num in numbering.findall(qn("w:num")):
+        if num.get(qn("w:numId")) not in lists:
+            numbering.remove(num)
+    used = {v for num in numbering.findall(qn("w:num")) for v in _values(num, "w:abstractNumId")}
+    for definition in numbering.findall(qn("w:abstractNum")):
+        if definition.get(qn("w:abstractNumId")) not in used:
+            numbering.remove(definition)
+
+
+def _drop_unused_parts(docx) -> None:
+    """Leave out the parts no document needs (``UNUSED``), at both levels of the package."""
+    for rels in (docx.part.rels, docx.part.package.rels):
+        for rid, rel in list(rels.items()):
+            if rel.reltype.rsplit("/", 1)[-1] in UNUSED:
+                rels.pop(rid)
 
 
 def skeleton_members() -> list[Member]:
@@ -57,12 +105,15 @@ def skeleton_members() -> list[Member]:
     section = docx.sections[0]
     section.header.is_linked_to_previous = False  # to take the header's and footer's roots
     section.footer.is_linked_to_previous = False
+    _keep_used_styles(docx)
+    _drop_unused_parts(docx)
     buffer = io.BytesIO()
     docx.save(buffer)
     members = []
     with zipfile.ZipFile(buffer) as saved:
         parts = {name: saved.read(name) for name in saved.namelist()}
     plain = Document()  # the package without header and footer: its types and relationships
+    _drop_unused_parts(plain)
     buffer = io.BytesIO()
     plain.save(buffer)
     with zipfile.ZipFile(buffer) as saved:

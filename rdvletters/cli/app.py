@@ -18,7 +18,7 @@ from typing import Any
 
 import click
 
-from .. import __version__, i18n
+from .. import __version__, i18n, launch
 from ..case import Case
 from ..errors import RdvError
 from ..i18n import N_, _
@@ -67,6 +67,7 @@ class _Group(Group):
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name not in self.commands and name in self.modules:
             importlib.import_module(f"{__package__}.{self.modules[name]}")
+            launch.loaded()  # the collector back on for the command's work
         return super().get_command(ctx, name)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
