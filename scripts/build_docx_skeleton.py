@@ -6,7 +6,7 @@ python-docx's own default document, with the Normal style rdvletters writes in (
 10.5 pt, French, 5 pt after each paragraph), cut down to what the documents use: the
 styles they name (``STYLES``) with those these rest on, the list numbering of « List
 Bullet », the theme, settings and fonts, copied into every document as they are. The
-sample's 150 other styles, the table of Word's latent styles, Word 2010's copy of the
+sample's 154 other styles, the table of Word's latent styles, Word 2010's copy of the
 styles, its bibliography part and its thumbnail are left out: LibreOffice reads every
 style a document defines, and these made each conversion to PDF about 50 ms longer. Its
 ``word/document.xml``, ``word/header.xml`` and ``word/footer.xml`` hold only the root
