@@ -14,6 +14,11 @@ What is computed is exactly what the page would compute (``caseload.entry_for``)
 by each case's fingerprint taken before the case is read: a case changed meanwhile is
 summarised again by the page that finds it changed. Nothing here is needed for the page
 to be right: if the preparation fails or is stopped, the page does the work itself.
+
+The rows are made for a week ahead (``caseload.AHEAD``). ``rdvletters web`` left running
+longer renews its preparation with the first page of each new day (``renewed``): a day
+whose rows are all made finds nothing to do, and the day they run out is read in the
+background as on the first day, never by a request summarising every case itself.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ import os
 import threading
 from collections.abc import Callable, Mapping
 from concurrent.futures import Executor
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from . import caseload
@@ -50,7 +55,9 @@ class Preparation:
     ) -> None:
         self.root = root
         self.folders = folders  # ``Registry.folders``: read in the background, not here
+        self.lang = lang
         self.langs = caseload.languages(lang)
+        self.day: date = now_paris().date()  # the day it prepares
         self.workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
         self.total = 0  # cases in the folder
         self.done = 0  # cases whose row of today is ready (in the cache or computed)
@@ -71,6 +78,13 @@ class Preparation:
         self._thread = threading.Thread(target=self._run, name="caseload-preparation", daemon=True)
         self._thread.start()
         return self
+
+    def renewed(self, now: datetime) -> Preparation:
+        """Itself; or, once it is done and ``now`` is a later day, a new preparation,
+        started, for that day (the first page of each day asks)."""
+        if not self.finished or now.date() <= self.day:
+            return self
+        return Preparation(self.root, self.folders, self.lang, self.workers).start()
 
     @property
     def listed(self) -> bool:

@@ -246,3 +246,49 @@ def test_a_stopped_preparation_writes_nothing(varied, monkeypatch):
     preparation.start()._finished.wait(30)
     assert preparation.finished and preparation.done < 6
     assert not caseload.cache_file(varied).exists()
+
+
+def _threads_reading(monkeypatch) -> list[str]:
+    """The name of the thread that reads each case summarised from now on."""
+    threads: list[str] = []
+    real = caseload.summarize_days
+
+    def noted(*args):
+        threads.append(threading.current_thread().name)
+        return real(*args)
+
+    monkeypatch.setattr(caseload, "summarize_days", noted)
+    return threads
+
+
+def test_the_first_page_of_each_new_day_renews_the_preparation(varied, monkeypatch):
+    """``rdvletters web`` left running for weeks: the first page of each later day starts
+    a new preparation. While the week's rows last it has nothing to read; the day they
+    run out, every case is read by the preparation, in the background, not by the page."""
+    from .test_web import make_client
+
+    cases = {p.name: str(p) for p in sorted(varied.iterdir())}
+    app, client = make_client(varied, many=True)
+    first = caseprep.Preparation(varied, lambda: cases, "fr", workers=1).start()
+    first._finished.wait(30)
+    app.config["RDV_PREPARATION"] = first
+    threads = _threads_reading(monkeypatch)
+    assert client.get("/").status_code == 200
+    assert app.config["RDV_PREPARATION"] is first and threads == []  # the same day
+    started = now_paris()
+    monkeypatch.setenv("RDVLETTERS_NOW", (started + timedelta(days=1)).isoformat())
+    page = client.get("/").get_data(as_text=True)
+    next_day = app.config["RDV_PREPARATION"]
+    assert next_day is not first and next_day.work == 0 and threads == []  # made ahead
+    assert "DIALLO" in page
+    later = started + timedelta(days=caseload.AHEAD)
+    monkeypatch.setenv("RDVLETTERS_NOW", later.isoformat())
+    page = client.get("/").get_data(as_text=True)
+    renewed = app.config["RDV_PREPARATION"]
+    assert renewed is not next_day and renewed.work == len(cases) == 6
+    assert "DIALLO" in page  # six cases: a short reading, waited for, then the list
+    renewed._finished.wait(30)
+    assert threads and set(threads) == {"caseload-preparation"}  # never the page's own
+    assert caseload.summaries(varied, cases, now_paris(), "fr") == _from_scratch(
+        varied, cases, now_paris(), "fr"
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 
 from flask import abort, current_app, g, jsonify, make_response, redirect, request, url_for
 
@@ -45,6 +46,7 @@ NEXT_KINDS = {
     "profile": N_("Profil à compléter"),
 }
 _LOCAL_PATH = re.compile(r"^/(?!/)[A-Za-z0-9/_.\-]*$")
+_RENEWING = threading.Lock()  # two first pages of a day at once start one preparation
 
 
 def caseload_page(errors=(), typed: dict[str, str] | None = None):
@@ -58,7 +60,7 @@ def caseload_page(errors=(), typed: dict[str, str] | None = None):
         "archived": args.get("archived") == "1",
     }
     reg = registry()
-    preparation = current_app.config.get("RDV_PREPARATION")
+    preparation = current_preparation()
     if preparation is not None and not preparation.settle():
         return page("cases.html", preparing=preparing(preparation), errors=list(errors),
                     typed=typed or {}, filters=filters)  # fmt: skip
@@ -95,6 +97,17 @@ def home():
     return caseload_page()
 
 
+def current_preparation():
+    """The caseload's preparation (``rdvletters web --cases``), renewed by the first page
+    of each new day: left running for weeks, the app reads each day's rows made ahead."""
+    with _RENEWING:
+        preparation = current_app.config.get("RDV_PREPARATION")
+        if preparation is not None:
+            preparation = preparation.renewed(now_paris())
+            current_app.config["RDV_PREPARATION"] = preparation
+        return preparation
+
+
 def preparing(preparation) -> dict:
     """How far the first reading of the caseload is, as the page and its script say it."""
     done, total, ready = preparation.done, preparation.total, preparation.listed
@@ -110,7 +123,7 @@ def preparing(preparation) -> dict:
 def preparation_state():
     """The caseload page's script asks here, while the list is being prepared, how far
     it is; it shows the list once ``ready``."""
-    preparation = current_app.config.get("RDV_PREPARATION")
+    preparation = current_preparation()
     if preparation is None:
         abort(404)
     response = jsonify(preparing(preparation))

@@ -66,14 +66,14 @@ class Running:
     port: int
     url: str
     app: Any
-    preparation: Preparation | None = None
 
     def serve(self) -> None:
         self.loop.run()
 
     def close(self) -> None:
-        if self.preparation is not None:
-            self.preparation.close()
+        preparation = self.app.config.get("RDV_PREPARATION")  # today's: pages renew it
+        if preparation is not None:
+            preparation.close()
         self.loop.close()
 
 
@@ -109,13 +109,11 @@ def start(
     first = "cases.html" if registry.many else "status.html"
     warming = threading.Thread(target=warm_templates, args=(app.jinja_env, first), daemon=True)
     warming.start()
-    preparation = None
     if registry.many:  # the caseload's summaries, made ready before the first page asks
         preparation = Preparation(registry.root, registry.folders, lang or i18n.SOURCE)
-        preparation.start(after=warming)
-        app.config["RDV_PREPARATION"] = preparation
+        app.config["RDV_PREPARATION"] = preparation.start(after=warming)
     url = f"http://{shown}:{bound}{prefix}/?token={token}"
-    return Running(Loop(server), host, bound, url, app, preparation)
+    return Running(Loop(server), host, bound, url, app)
 
 
 def warm_templates(env: Environment, first: str) -> None:
