@@ -8,6 +8,8 @@ scheme used for secure cookies cannot be forged by a client.
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -33,14 +35,22 @@ class Running:
     jobs: Jobs
     port: int
     stop_event: threading.Event
+    store: SqliteStore
 
     def serve(self) -> None:
         self.loop.run()
 
     def close(self) -> None:
+        """Stop answering, then leave the database whole in its file: what the requests
+        committed is written from the write-ahead log into ``rdvletters.sqlite3`` here,
+        not left to finalizers that Python does not run at exit (``launch``), so that a
+        copy of the stopped server's file holds every committed change."""
         self.stop_event.set()
         self.loop.close()
         self.jobs.stop()
+        with contextlib.suppress(sqlite3.Error):  # busy, a full disk: the log stays, whole
+            self.store.checkpoint()
+        self.store.close()
 
 
 def start(config: ServerConfig, port: int | None = None) -> Running:
@@ -79,4 +89,4 @@ def start(config: ServerConfig, port: int | None = None) -> Running:
             jobs.reminders_pass()
 
     threading.Thread(target=every_minute, name="rdvletters-reminders", daemon=True).start()
-    return Running(Loop(server), app, jobs, server.effective_port, stop)
+    return Running(Loop(server), app, jobs, server.effective_port, stop, store)
