@@ -81,8 +81,8 @@ class Preparation:
 
     def renewed(self, now: datetime) -> Preparation:
         """Itself; or, once it is done and ``now`` is a later day, a new preparation,
-        started, for that day (the first page of each day asks)."""
-        if not self.finished or now.date() <= self.day:
+        started, for that day (the first page of each day asks); never once stopped."""
+        if self._stopping or not self.finished or now.date() <= self.day:
             return self
         return Preparation(self.root, self.folders, self.lang, self.workers).start()
 

@@ -5,6 +5,7 @@ day, in that language; a page must never show rows of another day, language or s
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import threading
 from datetime import timedelta
@@ -292,3 +293,48 @@ def test_the_first_page_of_each_new_day_renews_the_preparation(varied, monkeypat
     assert caseload.summaries(varied, cases, now_paris(), "fr") == _from_scratch(
         varied, cases, now_paris(), "fr"
     )
+
+
+def test_a_page_answered_while_the_app_stops_leaves_no_preparation_running(varied, monkeypatch):
+    """Ctrl+C as the first page of a new day is being answered: that page may renew the
+    preparation, and the one it leaves is stopped with the app, never left reading."""
+    import http.cookiejar
+    import urllib.request
+
+    from rdvletters.web import pages, server
+    from rdvletters.web.cases import Registry
+
+    running = server.start(Registry(varied, True))
+    threading.Thread(target=running.serve, daemon=True).start()
+    opener = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+    )
+    assert opener.open(running.url, timeout=60).status == 200
+    running.app.config["RDV_PREPARATION"]._finished.wait(30)
+    later = now_paris() + timedelta(days=caseload.AHEAD)
+    monkeypatch.setenv("RDVLETTERS_NOW", later.isoformat())
+    real_registry, entered, stopping = pages.registry, threading.Event(), threading.Event()
+
+    def registry_once_stopping():  # the page goes on once the app has begun to stop
+        entered.set()
+        stopping.wait(30)
+        return real_registry()
+
+    def ask() -> None:
+        with contextlib.suppress(OSError):  # the answer may be cut by the stop
+            opener.open(running.url.split("?")[0], timeout=60).read()
+
+    monkeypatch.setattr(pages, "registry", registry_once_stopping)
+    page = threading.Thread(target=ask)
+    page.start()
+    assert entered.wait(30)  # the page is being answered
+    closing = threading.Thread(target=running.close)
+    closing.start()
+    while closing.is_alive() and not running.loop._closed:  # the loop is told to stop
+        closing.join(0.01)
+    stopping.set()
+    closing.join(60)
+    page.join(60)
+    left = running.app.config["RDV_PREPARATION"]
+    assert left.finished and left._stopping
+    assert not [t for t in threading.enumerate() if t.name == "caseload-preparation"]

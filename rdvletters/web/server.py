@@ -71,10 +71,12 @@ class Running:
         self.loop.run()
 
     def close(self) -> None:
+        """Stop answering first: a page still being answered may renew the preparation
+        (the first of a new day), and the one it leaves is the one stopped here."""
+        self.loop.close()
         preparation = self.app.config.get("RDV_PREPARATION")  # today's: pages renew it
         if preparation is not None:
             preparation.close()
-        self.loop.close()
 
 
 def _forbidden(_environ: dict, start_response: Any) -> list[bytes]:
