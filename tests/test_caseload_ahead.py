@@ -338,3 +338,24 @@ def test_a_page_answered_while_the_app_stops_leaves_no_preparation_running(varie
     left = running.app.config["RDV_PREPARATION"]
     assert left.finished and left._stopping
     assert not [t for t in threading.enumerate() if t.name == "caseload-preparation"]
+
+
+def test_a_preparation_still_reading_is_not_renewed(varied, monkeypatch):
+    """A reading that runs past midnight is not doubled by the first page of the new day:
+    that page waits for it; the page after it ends starts the new day's."""
+    cases = {p.name: str(p) for p in sorted(varied.iterdir())}
+    release = threading.Event()
+
+    def folders():
+        release.wait(30)
+        return cases
+
+    reading = caseprep.Preparation(varied, folders, "fr", workers=1).start()
+    tomorrow = now_paris() + timedelta(days=1)
+    monkeypatch.setenv("RDVLETTERS_NOW", tomorrow.isoformat())
+    assert reading.renewed(tomorrow) is reading  # still reading: the same one
+    release.set()
+    reading._finished.wait(30)
+    renewed = reading.renewed(tomorrow)
+    assert renewed is not reading and renewed.day == tomorrow.date()
+    renewed.close()
