@@ -328,12 +328,14 @@ def test_a_page_answered_while_the_app_stops_leaves_no_preparation_running(varie
     page = threading.Thread(target=ask)
     page.start()
     assert entered.wait(30)  # the page is being answered
-    closing = threading.Thread(target=running.close)
-    closing.start()
-    while closing.is_alive() and not running.loop._closed:  # the loop is told to stop
-        closing.join(0.01)
-    stopping.set()
-    closing.join(60)
+    close_all = running.loop._close_all
+
+    def stopping_now() -> None:  # the server is told to stop: the page goes on
+        stopping.set()
+        close_all()
+
+    monkeypatch.setattr(running.loop, "_close_all", stopping_now)
+    running.close()
     page.join(60)
     left = running.app.config["RDV_PREPARATION"]
     assert left.finished and left._stopping
