@@ -73,8 +73,9 @@ def _pause_collector() -> None:
     made, and all of them once more at exit: about a sixth of a short command such as
     ``email`` (``benchmarks/RESULTS.md``). ``loaded`` sets them aside and turns the
     collector back on for the command's own work. At exit, what is left is set aside
-    too: the system takes the memory back, and Python promises no finalizer at exit
-    (nothing in rdvletters waits for one: every file is closed where it is written)."""
+    too: the system takes the memory back, and Python promises no finalizer at exit, so
+    nothing may wait for one: every file is closed where it is written, and the server
+    writes its database's log into the database file as it stops (``server/runner``)."""
     global _collector_paused
     gc.disable()
     _collector_paused = True
