@@ -59,3 +59,37 @@ def test_a_program_using_the_library_keeps_its_collector(case, run):
     result = run("-C", case, "status")
     assert result.exit_code == 0, result.output
     assert gc.isenabled() and gc.get_freeze_count() == before
+
+
+def test_the_dossier_s_two_processes_leave_start_up_frozen(case, tmp_path):
+    """``bundle`` freezes the journal while its two processes share the jobs; afterwards
+    what the program's start froze stays frozen: only a process that had frozen nothing
+    (a program using the library) has everything released."""
+    spy = PROGRAM.replace(
+        "launch.loaded = spied",
+        "launch.loaded = spied\n"
+        "from rdvletters.court.dossier import sharing\n"
+        "jobs = sharing.run_jobs\n"
+        "def shared(*args, **kwargs):\n"
+        "    done = jobs(*args, **kwargs)\n"
+        "    said('jobs')\n"
+        "    return done\n"
+        "sharing.run_jobs = shared",
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", spy, "-C", str(case), "bundle", "-o", str(tmp_path / "d")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    said = {line.split()[0]: int(line.split()[2]) for line in done.stderr.splitlines()
+            if line[:1].isalpha() and len(line.split()) == 4}  # fmt: skip
+    assert said["jobs"] >= said["command"] > 10_000
+
+
+def test_a_library_dossier_releases_what_it_froze(case, run, tmp_path):
+    before = gc.get_freeze_count()
+    result = run("-C", case, "bundle", "-o", tmp_path / "dossier")
+    assert result.exit_code == 0, result.output
+    assert gc.get_freeze_count() == before

@@ -54,12 +54,15 @@ def run_jobs(
     claims = list(range(len(jobs))) if order is None else list(order)
     # What exists now (the journal, the plan) outlives the jobs: the collector stops walking
     # it (at 50,000 entries its collections took 6.4 s of one process's run, 3.7 s after
-    # this), and the helper's copy of it stays shared with this process's.
+    # this), and the helper's copy of it stays shared with this process's. What the
+    # program's start froze (``launch.loaded``) stays frozen after the jobs.
+    started_frozen = gc.get_freeze_count() > 0
     gc.freeze()
     try:
         return _shared(jobs, claims, folder)
     finally:
-        gc.unfreeze()
+        if not started_frozen:
+            gc.unfreeze()
 
 
 def _shared(jobs: Sequence[Callable[[], T]], claims: list[int], folder: Path) -> list[T]:
